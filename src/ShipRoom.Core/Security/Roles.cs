@@ -1,0 +1,21 @@
+namespace ShipRoom.Core.Security;
+
+/// <summary>The roles a person or an API token can hold. Names are stable: they are stored and sent as claims.</summary>
+public static class Roles
+{
+    public const string Viewer = "Viewer";
+    public const string IncidentCommander = "IncidentCommander";
+    public const string ReleaseEngineer = "ReleaseEngineer";
+    public const string ExecutiveApprover = "ExecutiveApprover";
+    public const string ProductManager = "ProductManager";
+    public const string SecurityLead = "SecurityLead";
+    public const string DataLead = "DataLead";
+    public const string Admin = "Admin";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        Viewer, IncidentCommander, ReleaseEngineer, ExecutiveApprover, ProductManager, SecurityLead, DataLead, Admin,
+    ];
+
+    public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
+}

@@ -1,0 +1,23 @@
+namespace ShipRoom.Infrastructure.Storage;
+
+/// <summary>
+/// ShipRoom:Storage. The connection string itself is ConnectionStrings:ShipRoom (a secret on PostgreSQL: never logged).
+/// </summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "ShipRoom:Storage";
+    public const string ConnectionStringName = "ShipRoom";
+    public const string DefaultSqliteConnectionString = "Data Source=data/shiproom.db";
+
+    /// <summary>Sqlite (default) or Postgres.</summary>
+    public string Provider { get; set; } = nameof(StorageProvider.Sqlite);
+
+    /// <summary>Filled from ConnectionStrings:ShipRoom; the SQLite default applies when it is empty.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Where the migration folders (sqlite/, postgres/) are; defaults to db/ beside the binaries.</summary>
+    public string? MigrationsPath { get; set; }
+
+    /// <summary>Seconds to wait for the database at start-up before giving up with a clear message.</summary>
+    public int StartupTimeoutSeconds { get; set; } = 15;
+}
