@@ -1,0 +1,46 @@
+namespace ShipRoom.Infrastructure.MetricSources.Simulation;
+
+/// <summary>What goes wrong with the canary (from the phase the scenario switches on at).</summary>
+public enum SimulatorScenario
+{
+    Healthy,
+    LatencyRegression,
+    PaymentFailures,
+    CacheRegression,
+    CostDrift,
+    Flapping,
+    DataGap,
+}
+
+public static class SimulatorScenarioNames
+{
+    /// <summary>The kebab-case names used in configuration and the UI, e.g. "latency-regression".</summary>
+    public static string ToName(this SimulatorScenario scenario) => scenario switch
+    {
+        SimulatorScenario.Healthy => "healthy",
+        SimulatorScenario.LatencyRegression => "latency-regression",
+        SimulatorScenario.PaymentFailures => "payment-failures",
+        SimulatorScenario.CacheRegression => "cache-regression",
+        SimulatorScenario.CostDrift => "cost-drift",
+        SimulatorScenario.Flapping => "flapping",
+        SimulatorScenario.DataGap => "data-gap",
+        _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
+    };
+
+    public static bool TryParse(string? name, out SimulatorScenario scenario)
+    {
+        foreach (var candidate in Enum.GetValues<SimulatorScenario>())
+        {
+            if (string.Equals(candidate.ToName(), name, StringComparison.OrdinalIgnoreCase) || string.Equals(candidate.ToString(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                scenario = candidate;
+                return true;
+            }
+        }
+
+        scenario = SimulatorScenario.Healthy;
+        return false;
+    }
+
+    public static IReadOnlyList<string> All { get; } = Enum.GetValues<SimulatorScenario>().Select(s => s.ToName()).ToList();
+}
