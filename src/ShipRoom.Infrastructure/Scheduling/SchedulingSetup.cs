@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Scheduling;
+
+public static class SchedulingSetup
+{
+    /// <summary>
+    /// Quartz with the in-memory store on the embedded default, and the persistent, clustered store on PostgreSQL so
+    /// that with several instances each scheduled poll runs on exactly one of them. Quartz creates its own tables
+    /// (its schema ships inside Quartz.dll) the first time a scheduler starts against a database.
+    /// </summary>
+    public static IServiceCollection AddShipRoomScheduling(this IServiceCollection services, IConfiguration configuration, Action<IQuartzBuilder>? configureJobs = null)
+    {
+        var provider = configuration[$"{StorageOptions.SectionName}:Provider"];
+        var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
+        services.AddQuartz(quartz =>
+        {
+            if (string.Equals(provider, nameof(StorageProvider.Postgres), StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(connectionString))
+            {
+                quartz.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(connectionString);
+                    store.UseClustering();
+                    store.UseSystemTextJsonSerializer();
+                    store.ProvisionSchema();
+                });
+            }
+
+            configureJobs?.Invoke(quartz);
+        });
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        return services;
+    }
+}

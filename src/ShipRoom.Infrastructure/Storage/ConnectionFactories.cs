@@ -1,0 +1,45 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace ShipRoom.Infrastructure.Storage;
+
+/// <summary>SQLite: a file under data/ (its folder created on first use), foreign keys on.</summary>
+public sealed class SqliteConnectionFactory : IDbConnectionFactory
+{
+    private readonly string _connectionString;
+
+    public SqliteConnectionFactory(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, DefaultTimeout = 30 };
+        if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:")
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+
+        _connectionString = builder.ToString();
+    }
+
+    public StorageProvider Provider => StorageProvider.Sqlite;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+}
+
+/// <summary>PostgreSQL through one pooled data source for the process.</summary>
+public sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource) : IDbConnectionFactory, IAsyncDisposable
+{
+    public StorageProvider Provider => StorageProvider.Postgres;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+}

@@ -1,0 +1,76 @@
+using System.Data.Common;
+using Dapper;
+
+namespace ShipRoom.Infrastructure.Storage;
+
+public sealed class DecisionRepository(IDbConnectionFactory connections) : IDecisionRepository
+{
+    private const string Columns =
+        "id AS Id, rollout_id AS RolloutId, kind AS Kind, actor AS Actor, reason AS Reason, idempotency_key AS IdempotencyKey, requested_at_ms AS RequestedAtMs, " +
+        "executed_at_ms AS ExecutedAtMs, acknowledged_at_ms AS AcknowledgedAtMs, outcome AS Outcome, error AS Error, from_status AS FromStatus, to_status AS ToStatus, detail AS Detail";
+
+    public async Task<(DecisionRecord Decision, bool Created)> RecordAsync(DecisionDraft draft, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        try
+        {
+            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "INSERT INTO decisions (rollout_id, kind, actor, reason, idempotency_key, requested_at_ms, outcome, from_status, to_status, detail) " +
+                "VALUES (@RolloutId, @Kind, @Actor, @Reason, @IdempotencyKey, @RequestedAtMs, @Outcome, @FromStatus, @ToStatus, @Detail) RETURNING id",
+                new { draft.RolloutId, draft.Kind, draft.Actor, draft.Reason, draft.IdempotencyKey, RequestedAtMs = UnixTime.ToMs(draft.RequestedAt), draft.Outcome, draft.FromStatus, draft.ToStatus, draft.Detail },
+                cancellationToken: cancellationToken));
+            return ((await GetAsync(id, cancellationToken))!, true);
+        }
+        catch (DbException exception) when (DatabaseErrors.IsUniqueViolation(exception))
+        {
+            var existing = await connection.QuerySingleAsync<DecisionRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM decisions WHERE idempotency_key = @key", new { key = draft.IdempotencyKey }, cancellationToken: cancellationToken));
+            return (existing.ToRecord(), false);
+        }
+    }
+
+    public async Task UpdateOutcomeAsync(long id, DecisionOutcome outcome, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE decisions SET outcome = @Outcome, executed_at_ms = @ExecutedAtMs, acknowledged_at_ms = @AcknowledgedAtMs, error = @Error, detail = COALESCE(@Detail, detail) WHERE id = @id",
+            new { id, outcome.Outcome, ExecutedAtMs = UnixTime.ToMs(outcome.ExecutedAt), AcknowledgedAtMs = UnixTime.ToMs(outcome.AcknowledgedAt), outcome.Error, outcome.Detail },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<DecisionRecord?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition($"SELECT {Columns} FROM decisions WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task<IReadOnlyList<DecisionRecord>> ListAsync(long rolloutId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DecisionRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM decisions WHERE rollout_id = @rolloutId ORDER BY id DESC LIMIT @limit", new { rolloutId, limit = Math.Clamp(limit, 1, 10_000) }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    private sealed class DecisionRow
+    {
+        public long Id { get; set; }
+        public long RolloutId { get; set; }
+        public string Kind { get; set; } = "";
+        public string Actor { get; set; } = "";
+        public string? Reason { get; set; }
+        public string IdempotencyKey { get; set; } = "";
+        public long RequestedAtMs { get; set; }
+        public long? ExecutedAtMs { get; set; }
+        public long? AcknowledgedAtMs { get; set; }
+        public string Outcome { get; set; } = "";
+        public string? Error { get; set; }
+        public string? FromStatus { get; set; }
+        public string? ToStatus { get; set; }
+        public string? Detail { get; set; }
+
+        public DecisionRecord ToRecord() => new(Id, RolloutId, Kind, Actor, Reason, IdempotencyKey, UnixTime.FromMs(RequestedAtMs), UnixTime.FromMs(ExecutedAtMs),
+            UnixTime.FromMs(AcknowledgedAtMs), Outcome, Error, FromStatus, ToStatus, Detail);
+    }
+}

@@ -1,0 +1,16 @@
+namespace ShipRoom.Infrastructure.Storage;
+
+public interface IRolloutRepository
+{
+    Task<long> CreateAsync(NewRollout rollout, CancellationToken cancellationToken);
+
+    Task<RolloutRecord?> GetAsync(long id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RolloutRecord>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Applies the change only if the stored version is still <paramref name="expectedVersion"/>; false when someone else changed it first.</summary>
+    Task<bool> TryChangeStateAsync(long id, long expectedVersion, RolloutStateChange change, CancellationToken cancellationToken);
+
+    /// <summary>Moves the polled-up-to mark forward (never back).</summary>
+    Task SetLastPolledToAsync(long id, DateTimeOffset polledTo, CancellationToken cancellationToken);
+}

@@ -1,0 +1,21 @@
+namespace ShipRoom.Infrastructure.Storage;
+
+public enum PollRunStatus
+{
+    Running,
+    Succeeded,
+    PartiallyFailed,
+    Failed,
+}
+
+/// <summary>One poll of a rollout's metrics: the minutes it covered and what went wrong, per metric.</summary>
+public sealed record PollRunRecord(long Id, long RolloutId, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset RangeFrom, DateTimeOffset RangeTo, PollRunStatus Status, int Samples, string? Problems);
+
+public interface IPollRunRepository
+{
+    Task<long> StartAsync(long rolloutId, DateTimeOffset startedAt, DateTimeOffset rangeFrom, DateTimeOffset rangeTo, CancellationToken cancellationToken);
+
+    Task FinishAsync(long id, DateTimeOffset finishedAt, PollRunStatus status, int samples, string? problems, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PollRunRecord>> ListRecentAsync(long rolloutId, int limit, CancellationToken cancellationToken);
+}

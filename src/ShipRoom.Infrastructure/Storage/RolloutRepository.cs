@@ -1,0 +1,99 @@
+using Dapper;
+using ShipRoom.Core.Rollouts;
+
+namespace ShipRoom.Infrastructure.Storage;
+
+public sealed class RolloutRepository(IDbConnectionFactory connections) : IRolloutRepository
+{
+    private const string Columns =
+        "id AS Id, name AS Name, version_tag AS VersionTag, commit_sha AS CommitSha, plan_yaml AS PlanYaml, plan_hash AS PlanHash, status AS Status, " +
+        "phase_index AS PhaseIndex, phase_started_at_ms AS PhaseStartedAtMs, t0_ms AS T0Ms, metric_source AS MetricSource, source_settings AS SourceSettings, " +
+        "time_factor AS TimeFactor, clock_origin_ms AS ClockOriginMs, last_polled_to_ms AS LastPolledToMs, version AS Version, created_by AS CreatedBy, " +
+        "created_at_ms AS CreatedAtMs, updated_at_ms AS UpdatedAtMs";
+
+    public async Task<long> CreateAsync(NewRollout rollout, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "INSERT INTO rollouts (name, version_tag, commit_sha, plan_yaml, plan_hash, status, phase_index, t0_ms, metric_source, source_settings, time_factor, clock_origin_ms, created_by, created_at_ms, updated_at_ms) " +
+            "VALUES (@Name, @VersionTag, @CommitSha, @PlanYaml, @PlanHash, @Status, 0, @T0Ms, @MetricSource, @SourceSettings, @TimeFactor, @ClockOriginMs, @CreatedBy, @CreatedAtMs, @CreatedAtMs) RETURNING id",
+            new
+            {
+                rollout.Name,
+                rollout.VersionTag,
+                rollout.CommitSha,
+                rollout.PlanYaml,
+                rollout.PlanHash,
+                Status = rollout.Status.ToString(),
+                T0Ms = UnixTime.ToMs(rollout.T0),
+                rollout.MetricSource,
+                rollout.SourceSettings,
+                rollout.TimeFactor,
+                ClockOriginMs = UnixTime.ToMs(rollout.ClockOrigin),
+                rollout.CreatedBy,
+                CreatedAtMs = UnixTime.ToMs(rollout.CreatedAt),
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<RolloutRecord?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<RolloutRow>(new CommandDefinition($"SELECT {Columns} FROM rollouts WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task<IReadOnlyList<RolloutRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RolloutRow>(new CommandDefinition($"SELECT {Columns} FROM rollouts ORDER BY id DESC", cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    public async Task<bool> TryChangeStateAsync(long id, long expectedVersion, RolloutStateChange change, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE rollouts SET status = @status, phase_index = @phaseIndex, phase_started_at_ms = @phaseStartedAt, updated_at_ms = @updatedAt, version = version + 1 " +
+            "WHERE id = @id AND version = @expectedVersion",
+            new { id, expectedVersion, status = change.Status.ToString(), phaseIndex = change.PhaseIndex, phaseStartedAt = UnixTime.ToMs(change.PhaseStartedAt), updatedAt = UnixTime.ToMs(change.UpdatedAt) },
+            cancellationToken: cancellationToken));
+        return updated == 1;
+    }
+
+    public async Task SetLastPolledToAsync(long id, DateTimeOffset polledTo, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE rollouts SET last_polled_to_ms = @polledTo WHERE id = @id AND (last_polled_to_ms IS NULL OR last_polled_to_ms < @polledTo)",
+            new { id, polledTo = UnixTime.ToMs(polledTo) },
+            cancellationToken: cancellationToken));
+    }
+
+    private sealed class RolloutRow
+    {
+        public long Id { get; set; }
+        public string Name { get; set; } = "";
+        public string VersionTag { get; set; } = "";
+        public string CommitSha { get; set; } = "";
+        public string PlanYaml { get; set; } = "";
+        public string PlanHash { get; set; } = "";
+        public string Status { get; set; } = "";
+        public long PhaseIndex { get; set; }
+        public long? PhaseStartedAtMs { get; set; }
+        public long? T0Ms { get; set; }
+        public string MetricSource { get; set; } = "";
+        public string SourceSettings { get; set; } = "";
+        public double TimeFactor { get; set; }
+        public long? ClockOriginMs { get; set; }
+        public long? LastPolledToMs { get; set; }
+        public long Version { get; set; }
+        public string CreatedBy { get; set; } = "";
+        public long CreatedAtMs { get; set; }
+        public long UpdatedAtMs { get; set; }
+
+        public RolloutRecord ToRecord() => new(Id, Name, VersionTag, CommitSha, PlanYaml, PlanHash, Enum.Parse<RolloutStatus>(Status), (int)PhaseIndex,
+            UnixTime.FromMs(PhaseStartedAtMs), UnixTime.FromMs(T0Ms), MetricSource, SourceSettings, TimeFactor, UnixTime.FromMs(ClockOriginMs),
+            UnixTime.FromMs(LastPolledToMs), Version, CreatedBy, UnixTime.FromMs(CreatedAtMs), UnixTime.FromMs(UpdatedAtMs));
+    }
+}

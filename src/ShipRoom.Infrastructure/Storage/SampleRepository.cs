@@ -1,0 +1,67 @@
+using Dapper;
+using ShipRoom.Core.Metrics;
+
+namespace ShipRoom.Infrastructure.Storage;
+
+/// <summary>
+/// One row per (rollout, metric, cohort, journey, minute). The overall series is stored with journey '' so it can
+/// sit in the primary key; a value that is NaN or infinite is stored as NULL and read back as NaN (NO DATA).
+/// </summary>
+public sealed class SampleRepository(IDbConnectionFactory connections) : ISampleRepository
+{
+    private const string Upsert =
+        "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) " +
+        "VALUES (@RolloutId, @MetricKey, @Cohort, @Journey, @TimeMs, @Value) " +
+        "ON CONFLICT (rollout_id, metric_key, cohort, journey, sample_time_ms) DO UPDATE SET value = excluded.value";
+
+    public async Task<int> UpsertAsync(long rolloutId, IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken)
+    {
+        if (samples.Count == 0)
+        {
+            return 0;
+        }
+
+        var rows = samples.Select(s => new
+        {
+            RolloutId = rolloutId,
+            s.MetricKey,
+            Cohort = s.Cohort.ToString(),
+            Journey = s.Journey ?? "",
+            TimeMs = UnixTime.ToMs(s.Time),
+            Value = double.IsFinite(s.Value) ? s.Value : (double?)null,
+        });
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var written = await connection.ExecuteAsync(new CommandDefinition(Upsert, rows, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    public async Task<IReadOnlyList<MetricSample>> ReadAsync(long rolloutId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SampleRow>(new CommandDefinition(
+            "SELECT metric_key AS MetricKey, cohort AS Cohort, journey AS Journey, sample_time_ms AS TimeMs, value AS Value FROM metric_samples " +
+            "WHERE rollout_id = @rolloutId AND sample_time_ms >= @from AND sample_time_ms < @to ORDER BY sample_time_ms, metric_key, cohort, journey",
+            new { rolloutId, from = UnixTime.ToMs(from), to = UnixTime.ToMs(to) },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => new MetricSample(r.MetricKey, Enum.Parse<Cohort>(r.Cohort), r.Journey is "" ? null : r.Journey, UnixTime.FromMs(r.TimeMs), r.Value ?? double.NaN)).ToList();
+    }
+
+    public async Task<DateTimeOffset?> LatestSampleTimeAsync(long rolloutId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var latest = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT max(sample_time_ms) FROM metric_samples WHERE rollout_id = @rolloutId", new { rolloutId }, cancellationToken: cancellationToken));
+        return UnixTime.FromMs(latest);
+    }
+
+    private sealed class SampleRow
+    {
+        public string MetricKey { get; set; } = "";
+        public string Cohort { get; set; } = "";
+        public string Journey { get; set; } = "";
+        public long TimeMs { get; set; }
+        public double? Value { get; set; }
+    }
+}

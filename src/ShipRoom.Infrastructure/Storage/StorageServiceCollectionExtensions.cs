@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ShipRoom.Infrastructure.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Storage on the engine ShipRoom:Storage:Provider names, with ConnectionStrings:ShipRoom, validated at start-up.
+    /// Every repository is a singleton: each call opens a pooled connection and gives it back.
+    /// </summary>
+    public static IServiceCollection AddShipRoomStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .PostConfigure(options => options.ConnectionString ??= configuration.GetConnectionString(StorageOptions.ConnectionStringName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<IDbConnectionFactory>(provider => CreateConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<IMigrationRunner, MigrationRunner>();
+        services.AddSingleton<IUserRepository, UserRepository>();
+        services.AddSingleton<IAuditLog, AuditLog>();
+        services.AddSingleton<IRolloutRepository, RolloutRepository>();
+        services.AddSingleton<ISampleRepository, SampleRepository>();
+        services.AddSingleton<IPollRunRepository, PollRunRepository>();
+        services.AddSingleton<IDecisionRepository, DecisionRepository>();
+        return services;
+    }
+
+    public static IDbConnectionFactory CreateConnectionFactory(StorageOptions options)
+    {
+        var provider = Enum.Parse<StorageProvider>(options.Provider, ignoreCase: true);
+        return provider switch
+        {
+            StorageProvider.Postgres => new PostgresConnectionFactory(new NpgsqlDataSourceBuilder(options.ConnectionString).Build()),
+            _ => new SqliteConnectionFactory(options.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString),
+        };
+    }
+}

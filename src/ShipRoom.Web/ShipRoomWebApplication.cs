@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using ShipRoom.Infrastructure.Logging;
+using ShipRoom.Infrastructure.Scheduling;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Web.Authentication;
+using ShipRoom.Web.Components;
+using ShipRoom.Web.Configuration;
+using ShipRoom.Web.Health;
+using ShipRoom.Web.Security;
+using ShipRoom.Web.Telemetry;
+
+namespace ShipRoom.Web;
+
+/// <summary>
+/// Builds the whole ShipRoom pipeline. Program.cs, the API and component tests and the Playwright tests all start
+/// the same app through here; <paramref name="configure"/> lets a test replace configuration or services.
+/// </summary>
+public static class ShipRoomWebApplication
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // Serve package assets (MudBlazor, Plotly) from the build output in every environment, as `dotnet run` does not
+        // set Development; published output carries them in wwwroot and ignores this.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Logging.AddShipRoomConsole();
+        configure?.Invoke(builder);
+        AddServices(builder.Services, builder.Configuration);
+        var app = builder.Build();
+        ConfigurePipeline(app);
+        return app;
+    }
+
+    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddShipRoomStorage(configuration);
+
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(ConfigurationKeys.AuthSection)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddOptions<MetricsEndpointOptions>().Bind(configuration.GetSection(ConfigurationKeys.MetricsSection));
+
+        services.AddSingleton<ReadinessState>();
+        services.AddSingleton<ShipRoomMetrics>();
+        services.AddSingleton<PrometheusTextExporter>();
+        services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
+        services.AddScoped<LocalAccountService>();
+        services.AddScoped<InitialAdminSeeder>();
+
+        // Storage must be migrated before anything else starts (including the scheduler's jobs).
+        services.AddHostedService<StartupTasks>();
+        services.AddShipRoomScheduling(configuration);
+
+        services.AddShipRoomAuthentication(configuration);
+        services.AddShipRoomRateLimiting();
+        services.AddAntiforgery();
+        services.AddHttpContextAccessor();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddMudServices();
+    }
+
+    public static void ConfigurePipeline(WebApplication app)
+    {
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
+
+        app.UseSecurityHeaders();
+        app.UseRequestCounting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthEndpoints();
+        app.MapPrometheusEndpoint();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace ShipRoom.Web.Telemetry;
+
+/// <summary>ShipRoom's own instruments. Everything on the "ShipRoom" meter is exposed at /metrics.</summary>
+public sealed class ShipRoomMetrics : IDisposable
+{
+    public const string MeterName = "ShipRoom";
+
+    private readonly Meter _meter;
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+
+    public ShipRoomMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        SignIns = _meter.CreateCounter<long>("shiproom_sign_ins_total", description: "Sign-in attempts by outcome.");
+        HttpRequests = _meter.CreateCounter<long>("shiproom_http_requests_total", description: "HTTP requests answered, by status class.");
+        _meter.CreateObservableGauge("shiproom_uptime_seconds", () => Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, description: "Seconds since this instance started.");
+        _meter.CreateObservableGauge("shiproom_managed_memory_bytes", () => GC.GetTotalMemory(forceFullCollection: false), description: "Managed heap in use.");
+    }
+
+    public Counter<long> SignIns { get; }
+
+    public Counter<long> HttpRequests { get; }
+
+    /// <summary>Lets other areas (polling, commands) add instruments to the same meter.</summary>
+    public Meter Meter => _meter;
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,49 @@
+using Microsoft.Playwright;
+
+[assembly: AssemblyFixture(typeof(ShipRoom.E2E.BrowserFixture))]
+
+namespace ShipRoom.E2E;
+
+/// <summary>One Debian Chromium for the whole run; never a downloaded browser, never a connection off this machine.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string ArtifactsDirectory { get; } = Directory.CreateDirectory(
+        Environment.GetEnvironmentVariable("SHIPROOM_TEST_ARTIFACTS") is { Length: > 0 } dir ? Path.Combine(dir, "e2e") : Path.Combine(Path.GetTempPath(), "shiproom-e2e")).FullName;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (scripts/test.sh does).");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            ],
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}

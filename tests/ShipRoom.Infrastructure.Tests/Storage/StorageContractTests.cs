@@ -1,0 +1,294 @@
+using System.Data.Common;
+using Dapper;
+using ShipRoom.Core.Metrics;
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Tests.Storage;
+
+/// <summary>What every storage engine must do; run once per engine by the subclasses below.</summary>
+public abstract class StorageContractTests(IStorageEngine engine)
+{
+    private static readonly DateTimeOffset T = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    // ---- migrations ----------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Migrations_apply_once_and_a_second_run_is_a_no_op()
+    {
+        await using var db = await engine.CreateAsync(migrate: false);
+
+        var first = await db.Migrations.MigrateAsync(Ct);
+        var second = await db.Migrations.MigrateAsync(Ct);
+
+        Assert.Contains("0001_initial.sql", first);
+        Assert.Contains("0002_audit_append_only.sql", first);
+        Assert.Empty(second);
+        Assert.True(await db.Migrations.IsCurrentAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Two_instances_migrating_at_once_apply_each_migration_exactly_once()
+    {
+        await using var db = await engine.CreateAsync(migrate: false);
+        var other = db.SecondInstanceMigrations();
+
+        var results = await Task.WhenAll(db.Migrations.MigrateAsync(Ct), other.MigrateAsync(Ct));
+
+        var applied = results.SelectMany(r => r).ToList();
+        Assert.Equal(applied.Distinct().Count(), applied.Count);
+        Assert.Contains("0001_initial.sql", applied);
+        Assert.True(await db.Migrations.IsCurrentAsync(Ct));
+        await using var connection = await db.Connections.OpenAsync(Ct);
+        Assert.Equal(applied.Count, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task A_database_without_the_schema_is_not_current()
+    {
+        await using var db = await engine.CreateAsync(migrate: false);
+        Assert.False(await db.Migrations.IsCurrentAsync(Ct));
+    }
+
+    // ---- users ---------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Users_round_trip_and_user_names_are_unique_whatever_their_case()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Users.CreateAsync("Alice", "Alice Example", "hash-1", ["IncidentCommander", "Viewer"], T, Ct);
+
+        var found = await db.Users.FindByUserNameAsync("alice", Ct);
+        await Assert.ThrowsAsync<DuplicateKeyException>(() => db.Users.CreateAsync("ALICE", "Other", "hash-2", [], T, Ct));
+
+        Assert.NotNull(found);
+        Assert.Equal((id, "Alice", "Alice Example", "hash-1"), (found.Id, found.UserName, found.DisplayName, found.PasswordHash));
+        Assert.Equal(["IncidentCommander", "Viewer"], found.Roles);
+        Assert.Equal(T, found.CreatedAt);
+        Assert.False(found.Disabled);
+        Assert.Equal(1, await db.Users.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Sign_in_failures_lock_and_a_success_or_new_password_unlocks()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Users.CreateAsync("bob", "Bob", "hash", ["Viewer"], T, Ct);
+
+        await db.Users.RecordSignInFailureAsync(id, 3, T.AddMinutes(15), Ct);
+        var locked = await db.Users.FindByIdAsync(id, Ct);
+        await db.Users.RecordSignInSuccessAsync(id, T.AddMinutes(20), Ct);
+        var unlocked = await db.Users.FindByIdAsync(id, Ct);
+        await db.Users.SetRolesAsync(id, ["Admin"], Ct);
+        await db.Users.SetDisabledAsync(id, true, Ct);
+        var changed = await db.Users.FindByIdAsync(id, Ct);
+
+        Assert.Equal((3, T.AddMinutes(15)), (locked!.FailedSignIns, locked.LockedUntil));
+        Assert.Equal((0, (DateTimeOffset?)null, (DateTimeOffset?)T.AddMinutes(20)), (unlocked!.FailedSignIns, unlocked.LockedUntil, unlocked.LastSignInAt));
+        Assert.Equal(["Admin"], changed!.Roles);
+        Assert.True(changed.Disabled);
+    }
+
+    // ---- audit log -----------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Audit_entries_chain_and_can_be_searched()
+    {
+        await using var db = await engine.CreateAsync();
+        var first = await db.Audit.AppendAsync(new AuditEntryDraft(T, "alice", "rollout.hold", 7, "Held", "Running", "Held", "latency"), Ct);
+        var second = await db.Audit.AppendAsync(new AuditEntryDraft(T.AddMinutes(1), "bob", "checklist.tick", 7, "Ticked"), Ct);
+        await db.Audit.AppendAsync(new AuditEntryDraft(T.AddMinutes(2), "alice", "sign-in", null, "Signed in"), Ct);
+
+        Assert.Equal(AuditLog.GenesisHash, first.PreviousHash);
+        Assert.Equal(first.Hash, second.PreviousHash);
+        Assert.Equal(new AuditChainVerification(true, 3, null, null), await db.Audit.VerifyChainAsync(Ct));
+        Assert.Equal(2, (await db.Audit.QueryAsync(new AuditQuery(RolloutId: 7), Ct)).Count);
+        Assert.Equal(["sign-in", "rollout.hold"], (await db.Audit.QueryAsync(new AuditQuery(Actor: "alice"), Ct)).Select(e => e.Kind));
+        var held = Assert.Single(await db.Audit.QueryAsync(new AuditQuery(Kind: "rollout.hold", From: T, To: T.AddMinutes(1)), Ct));
+        Assert.Equal(("Running", "Held", "latency", T), (held.Before, held.After, held.Reason, held.At));
+    }
+
+    [Fact]
+    public async Task The_engine_refuses_to_update_or_delete_audit_entries()
+    {
+        await using var db = await engine.CreateAsync();
+        await db.Audit.AppendAsync(new AuditEntryDraft(T, "alice", "rollout.rollback", 1, "Rolled back"), Ct);
+        await using var connection = await db.Connections.OpenAsync(Ct);
+
+        var update = await Assert.ThrowsAnyAsync<DbException>(() => connection.ExecuteAsync("UPDATE audit_log SET summary = 'nothing happened'"));
+        var delete = await Assert.ThrowsAnyAsync<DbException>(() => connection.ExecuteAsync("DELETE FROM audit_log"));
+
+        Assert.Contains("append-only", update.Message);
+        Assert.Contains("append-only", delete.Message);
+        Assert.Equal("Rolled back", Assert.Single(await db.Audit.QueryAsync(new AuditQuery(), Ct)).Summary);
+    }
+
+    [Fact]
+    public async Task Editing_an_entry_behind_the_engine_s_back_breaks_the_chain_at_that_entry()
+    {
+        await using var db = await engine.CreateAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await db.Audit.AppendAsync(new AuditEntryDraft(T.AddMinutes(i), "alice", "rollout.advance", 1, $"Advanced to phase {i}"), Ct);
+        }
+
+        // What a DBA with full rights could do: drop the guard, rewrite history.
+        await using (var connection = await db.Connections.OpenAsync(Ct))
+        {
+            var dropGuard = db.Connections.Provider == StorageProvider.Postgres
+                ? "DROP TRIGGER audit_log_no_update_or_delete ON audit_log"
+                : "DROP TRIGGER audit_log_no_update";
+            await connection.ExecuteAsync(dropGuard);
+            await connection.ExecuteAsync("UPDATE audit_log SET actor = 'mallory' WHERE sequence = 3");
+        }
+
+        var verification = await db.Audit.VerifyChainAsync(Ct);
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal(3, verification.FirstBrokenSequence);
+        Assert.Equal(2, verification.EntriesChecked);
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_keep_one_unbroken_chain()
+    {
+        await using var db = await engine.CreateAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+            Task.Run(() => db.Audit.AppendAsync(new AuditEntryDraft(T.AddSeconds(i), $"user{i % 4}", "checklist.tick", 1, $"tick {i}"), Ct), Ct)));
+
+        var verification = await db.Audit.VerifyChainAsync(Ct);
+        Assert.True(verification.IsIntact, verification.Problem);
+        Assert.Equal(24, verification.EntriesChecked);
+    }
+
+    // ---- rollouts ------------------------------------------------------------------------------------
+
+    private static NewRollout NewRollout(string name = "checkout v2") =>
+        new(name, "v20261125.1", "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "release: {}", "plan-hash", RolloutStatus.Scheduled, T.AddHours(2), "simulator", "{\"scenario\":\"healthy\"}", 60, T, "alice", T);
+
+    [Fact]
+    public async Task Rollouts_round_trip_and_list_newest_first()
+    {
+        await using var db = await engine.CreateAsync();
+        var first = await db.Rollouts.CreateAsync(NewRollout("first"), Ct);
+        var second = await db.Rollouts.CreateAsync(NewRollout("second"), Ct);
+
+        var stored = await db.Rollouts.GetAsync(first, Ct);
+        var list = await db.Rollouts.ListAsync(Ct);
+
+        Assert.NotNull(stored);
+        Assert.Equal(("first", "v20261125.1", RolloutStatus.Scheduled, 0, 1L), (stored.Name, stored.VersionTag, stored.Status, stored.PhaseIndex, stored.Version));
+        Assert.Equal((T.AddHours(2), 60.0, T, "{\"scenario\":\"healthy\"}"), (stored.T0!.Value, stored.TimeFactor, stored.ClockOrigin!.Value, stored.SourceSettings));
+        Assert.Equal([second, first], list.Select(r => r.Id));
+        Assert.Null(await db.Rollouts.GetAsync(9999, Ct));
+    }
+
+    [Fact]
+    public async Task A_state_change_against_a_stale_version_is_refused()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+
+        var first = await db.Rollouts.TryChangeStateAsync(id, 1, new RolloutStateChange(RolloutStatus.Held, 0, null, T.AddMinutes(1)), Ct);
+        var stale = await db.Rollouts.TryChangeStateAsync(id, 1, new RolloutStateChange(RolloutStatus.RollingBack, 0, null, T.AddMinutes(1)), Ct);
+        var stored = await db.Rollouts.GetAsync(id, Ct);
+
+        Assert.True(first);
+        Assert.False(stale);
+        Assert.Equal((RolloutStatus.Held, 2L), (stored!.Status, stored.Version));
+    }
+
+    [Fact]
+    public async Task The_polled_up_to_mark_only_moves_forward()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+
+        await db.Rollouts.SetLastPolledToAsync(id, T.AddMinutes(30), Ct);
+        await db.Rollouts.SetLastPolledToAsync(id, T.AddMinutes(15), Ct);
+
+        Assert.Equal(T.AddMinutes(30), (await db.Rollouts.GetAsync(id, Ct))!.LastPolledTo);
+    }
+
+    // ---- samples -------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task A_minute_stored_twice_is_one_sample_with_the_latest_value()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+
+        await db.Samples.UpsertAsync(id, [new MetricSample("p95_latency_ms", Cohort.Canary, null, T, 110)], Ct);
+        await db.Samples.UpsertAsync(id, [new MetricSample("p95_latency_ms", Cohort.Canary, null, T, 125.5)], Ct);
+
+        var sample = Assert.Single(await db.Samples.ReadAsync(id, T, T.AddMinutes(1), Ct));
+        Assert.Equal(125.5, sample.Value);
+    }
+
+    [Fact]
+    public async Task Samples_read_back_exactly_in_a_half_open_range_with_journeys_and_no_data_kept()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var batch = new List<MetricSample>();
+        for (var minute = 0; minute < 20; minute++)
+        {
+            batch.Add(new MetricSample("p95_latency_ms", Cohort.Control, null, T.AddMinutes(minute), 100 + (minute * 0.125)));
+            batch.Add(new MetricSample("p95_latency_ms", Cohort.Canary, "checkout", T.AddMinutes(minute), minute == 7 ? double.NaN : 101.5));
+        }
+
+        Assert.Equal(40, await db.Samples.UpsertAsync(id, batch, Ct));
+        var window = await db.Samples.ReadAsync(id, T.AddMinutes(5), T.AddMinutes(10), Ct);
+
+        Assert.Equal(10, window.Count);
+        Assert.Equal(T.AddMinutes(5), window.Min(s => s.Time));
+        Assert.Equal(T.AddMinutes(9), window.Max(s => s.Time));
+        Assert.Equal(100.625, window.Single(s => s.Cohort == Cohort.Control && s.Time == T.AddMinutes(5)).Value);
+        Assert.True(double.IsNaN(window.Single(s => s.Cohort == Cohort.Canary && s.Time == T.AddMinutes(7)).Value));
+        Assert.All(window.Where(s => s.Cohort == Cohort.Canary), s => Assert.Equal("checkout", s.Journey));
+        Assert.All(window.Where(s => s.Cohort == Cohort.Control), s => Assert.Null(s.Journey));
+        Assert.Equal(T.AddMinutes(19), await db.Samples.LatestSampleTimeAsync(id, Ct));
+    }
+
+    // ---- polls and decisions -------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Poll_runs_record_their_range_and_outcome()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+
+        var run = await db.PollRuns.StartAsync(id, T.AddMinutes(15), T, T.AddMinutes(15), Ct);
+        await db.PollRuns.FinishAsync(run, T.AddMinutes(15).AddSeconds(2), PollRunStatus.PartiallyFailed, 420, "cache_hit_pct: Prometheus unreachable", Ct);
+
+        var stored = Assert.Single(await db.PollRuns.ListRecentAsync(id, 10, Ct));
+        Assert.Equal((PollRunStatus.PartiallyFailed, 420, T, T.AddMinutes(15)), (stored.Status, stored.Samples, stored.RangeFrom, stored.RangeTo));
+        Assert.Contains("unreachable", stored.Problems);
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_never_records_a_second_decision()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var draft = new DecisionDraft(id, "rollback", "alice", "P95 trigger", "rollback:1:v3", T, "Pending", "Running", "RollingBack");
+
+        var (first, created) = await db.Decisions.RecordAsync(draft, Ct);
+        var (again, createdAgain) = await db.Decisions.RecordAsync(draft with { Actor = "bob" }, Ct);
+        await db.Decisions.UpdateOutcomeAsync(first.Id, new DecisionOutcome("Executed", T.AddSeconds(1), T.AddSeconds(40), null, "{\"status\":202}"), Ct);
+
+        Assert.True(created);
+        Assert.False(createdAgain);
+        Assert.Equal(first.Id, again.Id);
+        Assert.Equal("alice", again.Actor);
+        var stored = Assert.Single(await db.Decisions.ListAsync(id, 10, Ct));
+        Assert.Equal(("Executed", T.AddSeconds(40), "{\"status\":202}"), (stored.Outcome, stored.AcknowledgedAt!.Value, stored.Detail));
+    }
+}
+
+public sealed class SqliteStorageContractTests() : StorageContractTests(new SqliteEngine());
+
+public sealed class PostgresStorageContractTests(PostgresServer server) : StorageContractTests(new PostgresEngine(server));

@@ -1,0 +1,52 @@
+namespace ShipRoom.Web.Tests.Hosting;
+
+/// <summary>A wrong setting stops ShipRoom with every problem named and a non-zero exit code.</summary>
+public sealed class StartupFailureTests
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Every_malformed_setting_is_listed_and_the_app_exits_non_zero()
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var workDir = Directory.CreateTempSubdirectory("shiproom-badconfig-").FullName;
+        await using var app = AppProcess.Start(RepositoryRoot.WebAppDll, workDir, new Dictionary<string, string>
+        {
+            ["ShipRoom__Storage__Provider"] = "Oracle",
+            ["ShipRoom__Auth__Mode"] = "Magic",
+            ["ShipRoom__Auth__MaxFailedSignIns"] = "0",
+            ["Urls"] = $"http://127.0.0.1:{AppProcess.FreePort()}",
+        });
+
+        var exitCode = await app.WaitForExitAsync(ExitTimeout, ct);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("ShipRoom cannot start", app.Output);
+        Assert.Contains("ShipRoom:Storage:Provider must be Sqlite or Postgres, was 'Oracle'", app.Output);
+        Assert.Contains("ShipRoom:Auth:Mode must be Local or OpenIdConnect, was 'Magic'", app.Output);
+        Assert.Contains("ShipRoom:Auth:MaxFailedSignIns", app.Output);
+        Assert.False(File.Exists(Path.Combine(workDir, "data", "shiproom.db")), "nothing is created when the configuration is wrong");
+    }
+
+    [Fact]
+    public async Task An_unreachable_postgres_stops_the_app_naming_the_setting_but_not_the_password()
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var closedPort = AppProcess.FreePort();
+        await using var app = AppProcess.Start(RepositoryRoot.WebAppDll, Directory.CreateTempSubdirectory("shiproom-nopg-").FullName, new Dictionary<string, string>
+        {
+            ["ShipRoom__Storage__Provider"] = "Postgres",
+            ["ShipRoom__Storage__StartupTimeoutSeconds"] = "5",
+            ["ConnectionStrings__ShipRoom"] = $"Host=127.0.0.1;Port={closedPort};Username=shiproom;Password=SuperSecret-Value-42;Database=shiproom;Timeout=2",
+            ["ShipRoom__Auth__InitialAdminPassword"] = "Long-Enough-Password-1",
+            ["Urls"] = $"http://127.0.0.1:{AppProcess.FreePort()}",
+        });
+
+        var exitCode = await app.WaitForExitAsync(ExitTimeout, ct);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("ShipRoom cannot start", app.Output);
+        Assert.Contains("ConnectionStrings:ShipRoom", app.Output);
+        Assert.DoesNotContain("SuperSecret-Value-42", app.Output);
+    }
+}
