@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IReadOnlyList<ICliCommand> All() =>
     [
+        new PlanLintCommand(),
         new MigrateCommand(),
         new VersionCommand(),
     ];

@@ -1,0 +1,56 @@
+using ShipRoom.Core.Plans;
+
+namespace ShipRoom.Cli.Commands;
+
+/// <summary>`shiproom plan lint FILE...`: every problem as FILE:LINE:COL, exit 1 when any is an error.</summary>
+internal sealed class PlanLintCommand : ICliCommand
+{
+    public IReadOnlyList<string> Verb { get; } = ["plan", "lint"];
+
+    public string Summary => "check plan files; prints FILE:LINE:COL: error: ... for every problem";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (args.Count == 0)
+        {
+            await error.WriteLineAsync("usage: shiproom plan lint FILE [FILE...]");
+            return 2;
+        }
+
+        var failed = false;
+        foreach (var path in args)
+        {
+            if (!File.Exists(path))
+            {
+                await error.WriteLineAsync($"{path}: no such file");
+                return 2;
+            }
+
+            if (new FileInfo(path).Length > PlanParser.MaxPlanBytes)
+            {
+                await output.WriteLineAsync($"{path}:1:1: error: plan: the file is larger than {PlanParser.MaxPlanBytes / 1024} KB");
+                failed = true;
+                continue;
+            }
+
+            var result = PlanParser.Parse(await File.ReadAllTextAsync(path, cancellationToken), path);
+            foreach (var problem in result.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column))
+            {
+                await output.WriteLineAsync(problem.ToString());
+            }
+
+            if (result.HasErrors)
+            {
+                failed = true;
+            }
+            else
+            {
+                var plan = result.Plan!;
+                await output.WriteLineAsync($"{path}: ok — {plan.Release.Version}, {plan.Phases.Count} phases ({string.Join(" → ", plan.Phases.Select(p => p.Name))}), " +
+                                            $"{plan.Metrics.Count} metrics, {plan.Gates.Count} gates, {plan.Triggers.Count} triggers");
+            }
+        }
+
+        return failed ? 1 : 0;
+    }
+}

@@ -1,0 +1,72 @@
+using ShipRoom.Core.Conditions;
+using ShipRoom.Core.Plans;
+
+namespace ShipRoom.Core.Evaluation;
+
+/// <summary>Judges a gate minute by minute over the phase so far.</summary>
+public static class GateEvaluator
+{
+    public static GateMinute EvaluateMinute(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset minute, TimeSpan sigmaHistory)
+    {
+        GateMinute? worst = null;
+        foreach (var (journey, result, canary, control) in SeriesReader.Evaluate(series, gate.Series, metric, gate.Pass, minute, sigmaHistory))
+        {
+            var status = result.Truth switch
+            {
+                Truth.NoData => GateStatus.NoData,
+                Truth.False => GateStatus.Red,
+                _ when gate.Yellow is { } band && result.Measured is { } measured && ConditionEvaluator.IsNearLimit(gate.Pass, measured, band) => GateStatus.Yellow,
+                _ => GateStatus.Green,
+            };
+            var candidate = new GateMinute(minute, status, canary, control, journey, result.Problem);
+            if (worst is null || status > worst.Status)
+            {
+                worst = candidate;
+            }
+        }
+
+        return worst ?? new GateMinute(minute, GateStatus.NoData, null, null, null, "no series");
+    }
+
+    /// <summary>
+    /// The gate over the complete minutes from <paramref name="phaseStart"/> to <paramref name="now"/>; the window is the
+    /// trailing <paramref name="window"/> of them, which must all be GREEN (or YELLOW when allowed) to advance.
+    /// </summary>
+    public static GateVerdict Evaluate(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset phaseStart, DateTimeOffset now, TimeSpan window, bool yellowCountsAsGreen, TimeSpan sigmaHistory)
+    {
+        var history = Minutes.Complete(phaseStart, now).Select(m => EvaluateMinute(gate, metric, series, m, sigmaHistory)).ToList();
+        var windowMinutes = Math.Max(1, Minutes.WholeMinutes(window));
+        var inWindow = history.Skip(Math.Max(0, history.Count - windowMinutes)).ToList();
+        var latest = history.LastOrDefault();
+        DateTimeOffset? since = null;
+        if (latest is not null)
+        {
+            since = latest.Minute;
+            for (var i = history.Count - 1; i >= 0 && history[i].Status == latest.Status; i--)
+            {
+                since = history[i].Minute;
+            }
+        }
+
+        var greenThroughout = inWindow.Count >= windowMinutes &&
+                              inWindow.All(m => m.Status == GateStatus.Green || (yellowCountsAsGreen && m.Status == GateStatus.Yellow));
+        return new GateVerdict(
+            gate.Key,
+            gate.Name,
+            metric.Key,
+            latest?.Journey,
+            latest?.Status ?? GateStatus.NoData,
+            since,
+            latest?.Canary,
+            latest?.Control,
+            gate.Pass.Text,
+            greenThroughout,
+            windowMinutes,
+            inWindow.Count(m => m.Status == GateStatus.Green),
+            inWindow.Count(m => m.Status == GateStatus.Yellow),
+            inWindow.Count(m => m.Status == GateStatus.Red),
+            inWindow.Count(m => m.Status == GateStatus.NoData),
+            latest is null ? "no complete minute yet" : latest.Problem,
+            history);
+    }
+}

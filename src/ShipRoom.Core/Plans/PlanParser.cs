@@ -1,0 +1,763 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ShipRoom.Core.Conditions;
+using ShipRoom.Core.Security;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ShipRoom.Core.Plans;
+
+/// <summary>
+/// Reads a plan file (YAML) into a <see cref="RolloutPlan"/>, collecting every problem with its line and column rather
+/// than stopping at the first. The YAML is read as a plain node tree: no type is ever constructed from the file.
+/// </summary>
+public static partial class PlanParser
+{
+    /// <summary>Plans are a few kilobytes; anything this large is a mistake or an attack.</summary>
+    public const int MaxPlanBytes = 256 * 1024;
+
+    private static readonly string[] TopLevelKeys = ["release", "settings", "metrics", "phases", "gates", "triggers", "approvals", "paymentCaps", "judgement", "roster", "checklists", "probes"];
+
+    public static PlanParseResult Parse(string yaml, string fileName)
+    {
+        var reader = new YamlReader(fileName);
+        if (System.Text.Encoding.UTF8.GetByteCount(yaml) > MaxPlanBytes)
+        {
+            reader.Error(null, "plan", $"the file is larger than {MaxPlanBytes / 1024} KB");
+            return new PlanParseResult(null, reader.Problems);
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException exception)
+        {
+            reader.Problems.Add(new PlanProblem(fileName, (int)Math.Max(1, exception.Start.Line), (int)Math.Max(1, exception.Start.Column), "plan", Clean(exception)));
+            return new PlanParseResult(null, reader.Problems);
+        }
+
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            reader.Error(stream.Documents.FirstOrDefault()?.RootNode, "plan", "a plan is one YAML document whose top level is a mapping (release:, metrics:, phases: ...)");
+            return new PlanParseResult(null, reader.Problems);
+        }
+
+        reader.OnlyKnownKeys(root, "plan", TopLevelKeys);
+        var plan = new PlanBuilder(reader, root).Build();
+        return new PlanParseResult(reader.Problems.Any(p => p.Severity == ProblemSeverity.Error) ? null : plan, reader.Problems);
+    }
+
+    private static string Clean(YamlException exception)
+    {
+        var message = exception.InnerException?.Message ?? exception.Message;
+        var marker = message.IndexOf("): ", StringComparison.Ordinal);
+        return marker >= 0 ? message[(marker + 3)..] : message;
+    }
+
+    [GeneratedRegex(@"^v(?<date>\d{8})\.(?<n>\d+)$", RegexOptions.CultureInvariant)]
+    internal static partial Regex VersionTag();
+
+    [GeneratedRegex(@"^[0-9a-f]{7,40}$", RegexOptions.CultureInvariant)]
+    internal static partial Regex CommitSha();
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_.-]*$", RegexOptions.CultureInvariant)]
+    internal static partial Regex Key();
+
+    [GeneratedRegex(@"^(?<amount>[0-9]+(\.[0-9]+)?)(?:(?<share>%)|\s*(?<unit>\S*))$", RegexOptions.CultureInvariant)]
+    internal static partial Regex YellowPattern();
+
+    private sealed class PlanBuilder(YamlReader r, YamlMappingNode root)
+    {
+        private readonly Dictionary<string, MetricDefinition> _metrics = new(StringComparer.Ordinal);
+        private readonly List<PhaseDefinition> _phases = [];
+
+        public RolloutPlan? Build()
+        {
+            var release = ReadRelease();
+            var settings = r.Mapping(r.Child(root, "settings"), "settings", required: false);
+            ReadMetrics();
+            ReadPhases();
+            var gates = ReadGates();
+            var triggers = ReadTriggers();
+            var approvals = ReadApprovals();
+            var caps = ReadPaymentCaps();
+            var judgement = ReadJudgement();
+            var roster = ReadRoster();
+            var checklists = ReadChecklists();
+            var probes = ReadProbes();
+            if (triggers.Any(t => t.ProbeFailures is not null) && probes.Count == 0)
+            {
+                r.Warn(r.Child(root, "triggers"), "triggers", "a probe trigger is set but no probes are configured: it can never fire");
+            }
+
+            TimeSpan? pollEvery = null;
+            var stabilisation = TimeSpan.FromHours(2);
+            var rollbackBudget = TimeSpan.FromMinutes(2);
+            var yellowBlocks = false;
+            var noData = new NoDataPolicy(true, TimeSpan.FromMinutes(15));
+            if (settings is not null)
+            {
+                r.OnlyKnownKeys(settings, "settings", "pollEvery", "stabilisation", "rollbackBudget", "yellowBlocksAdvance", "noData");
+                pollEvery = r.Duration(settings, "pollEvery", "settings");
+                stabilisation = r.Duration(settings, "stabilisation", "settings") ?? stabilisation;
+                rollbackBudget = r.Duration(settings, "rollbackBudget", "settings") ?? rollbackBudget;
+                yellowBlocks = r.Bool(settings, "yellowBlocksAdvance", "settings") ?? false;
+                if (r.Mapping(r.Child(settings, "noData"), "settings.noData", required: false) is { } noDataMap)
+                {
+                    r.OnlyKnownKeys(noDataMap, "settings.noData", "blocksAdvance", "holdAfter");
+                    if (r.Bool(noDataMap, "blocksAdvance", "settings.noData") == false)
+                    {
+                        r.Error(r.Child(noDataMap, "blocksAdvance"), "settings.noData.blocksAdvance", "NO DATA always blocks advancing: missing data is not good data");
+                    }
+
+                    noData = new NoDataPolicy(true, r.Duration(noDataMap, "holdAfter", "settings.noData"));
+                }
+            }
+
+            if (release is null)
+            {
+                return null;
+            }
+
+            return new RolloutPlan(release, _metrics.Values.ToList(), _phases, gates, triggers, approvals, caps, noData, yellowBlocks, stabilisation, rollbackBudget, pollEvery,
+                judgement, roster, checklists, probes);
+        }
+
+        private ReleaseInfo? ReadRelease()
+        {
+            var map = r.Mapping(r.Child(root, "release"), "release");
+            if (map is null)
+            {
+                return null;
+            }
+
+            r.OnlyKnownKeys(map, "release", "name", "version", "commit", "dataMigrations", "rollbackRunbook", "rollbackCommand", "canaryRoutingKey", "blastRadius", "t0", "region", "regionRationale", "scope");
+            var version = r.String(map, "version", "release");
+            if (version is not null)
+            {
+                var match = VersionTag().Match(version);
+                if (!match.Success || !DateOnly.TryParseExact(match.Groups["date"].Value, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+                {
+                    r.Error(r.Child(map, "version"), "release.version", $"'{version}' is not a version tag vYYYYMMDD.X (e.g. v20261125.1)");
+                }
+            }
+
+            var commit = r.String(map, "commit", "release");
+            if (commit is not null && !CommitSha().IsMatch(commit))
+            {
+                r.Error(r.Child(map, "commit"), "release.commit", $"'{commit}' is not a commit SHA (7 to 40 lowercase hex digits)");
+            }
+
+            var runbook = r.String(map, "rollbackRunbook", "release");
+            if (runbook is not null && !Uri.TryCreate(runbook, UriKind.Absolute, out _))
+            {
+                r.Error(r.Child(map, "rollbackRunbook"), "release.rollbackRunbook", "must be an absolute link (https://...)");
+            }
+
+            DateTimeOffset? t0 = null;
+            if (r.String(map, "t0", "release", required: false) is { } t0Text)
+            {
+                if (DateTimeOffset.TryParse(t0Text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+                {
+                    t0 = parsed;
+                }
+                else
+                {
+                    r.Error(r.Child(map, "t0"), "release.t0", $"'{t0Text}' is not a time (write ISO 8601 UTC, e.g. 2026-11-26T17:00:00Z)");
+                }
+            }
+
+            return new ReleaseInfo(
+                r.String(map, "name", "release", required: false) ?? version ?? "release",
+                version ?? "",
+                commit ?? "",
+                r.Bool(map, "dataMigrations", "release") ?? Required<bool>(map, "dataMigrations", "release"),
+                runbook ?? "",
+                r.String(map, "rollbackCommand", "release") ?? "",
+                r.String(map, "canaryRoutingKey", "release") ?? "",
+                r.Strings(map, "blastRadius", "release"),
+                t0,
+                r.String(map, "region", "release", required: false),
+                r.String(map, "regionRationale", "release", required: false),
+                r.String(map, "scope", "release", required: false));
+        }
+
+        private T Required<T>(YamlMappingNode map, string key, string field)
+        {
+            if (r.Child(map, key) is null)
+            {
+                r.Error(map, $"{field}.{key}", "is required");
+            }
+
+            return default!;
+        }
+
+        private void ReadMetrics()
+        {
+            var items = r.Sequence(r.Child(root, "metrics"), "metrics");
+            if (items.Count == 0 && r.Child(root, "metrics") is not null)
+            {
+                r.Error(r.Child(root, "metrics"), "metrics", "a plan needs at least one metric");
+            }
+
+            foreach (var (node, index) in items.Select((n, i) => (n, i)))
+            {
+                var field = $"metrics[{index}]";
+                if (r.Mapping(node, field) is not { } map)
+                {
+                    continue;
+                }
+
+                r.OnlyKnownKeys(map, field, "key", "name", "unit", "panel", "better", "journeys", "critical", "queries");
+                var key = r.String(map, "key", field);
+                if (key is null)
+                {
+                    continue;
+                }
+
+                field = $"metrics.{key}";
+                if (!Key().IsMatch(key))
+                {
+                    r.Error(r.Child(map, "key"), field, $"'{key}' must be lowercase letters, digits, '_', '-' or '.'");
+                }
+
+                if (_metrics.ContainsKey(key))
+                {
+                    r.Error(r.Child(map, "key"), field, $"metric '{key}' is defined twice");
+                    continue;
+                }
+
+                var queries = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                if (r.Mapping(r.Child(map, "queries"), $"{field}.queries", required: false) is { } queryMap)
+                {
+                    foreach (var (source, query) in queryMap.Children)
+                    {
+                        if (query is YamlScalarNode { Value: { Length: > 0 } text })
+                        {
+                            queries[((YamlScalarNode)source).Value ?? ""] = text;
+                        }
+                        else
+                        {
+                            r.Error(query, $"{field}.queries", "each query must be a single text value");
+                        }
+                    }
+                }
+
+                _metrics[key] = new MetricDefinition(
+                    key,
+                    r.String(map, "name", field, required: false) ?? key,
+                    ConditionParser.NormaliseUnit(r.String(map, "unit", field, required: false) ?? ""),
+                    r.Enum<MetricPanel>(map, "panel", field) ?? MetricPanel.Latency,
+                    r.Enum<BetterDirection>(map, "better", field) ?? BetterDirection.Lower,
+                    r.Strings(map, "journeys", field),
+                    r.Bool(map, "critical", field) ?? false,
+                    queries);
+            }
+        }
+
+        private void ReadPhases()
+        {
+            var node = r.Child(root, "phases");
+            var items = r.Sequence(node, "phases");
+            if (items.Count == 0 && node is not null)
+            {
+                r.Error(node, "phases", "a plan needs at least one phase");
+            }
+
+            double previous = 0;
+            foreach (var (item, index) in items.Select((n, i) => (n, i)))
+            {
+                var field = $"phases[{index}]";
+                if (r.Mapping(item, field) is not { } map)
+                {
+                    continue;
+                }
+
+                r.OnlyKnownKeys(map, field, "name", "traffic", "observe", "reportEvery");
+                var name = r.String(map, "name", field);
+                var traffic = r.Number(map, "traffic", field, required: true, min: 0.01m, max: 100m);
+                var observe = r.Duration(map, "observe", field, required: true);
+                var report = r.Duration(map, "reportEvery", field) ?? TimeSpan.FromMinutes(15);
+                if (name is not null && _phases.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    r.Error(r.Child(map, "name"), field, $"phase '{name}' is defined twice");
+                }
+
+                if (traffic is { } share && (double)share <= previous)
+                {
+                    r.Error(r.Child(map, "traffic"), $"{field}.traffic", $"traffic must increase from phase to phase ({share.ToString(CultureInfo.InvariantCulture)}% after {previous.ToString(CultureInfo.InvariantCulture)}%)");
+                }
+
+                previous = (double)(traffic ?? (decimal)previous);
+                if (name is not null && traffic is not null && observe is not null)
+                {
+                    _phases.Add(new PhaseDefinition(name, (double)traffic, observe.Value, report));
+                }
+            }
+
+            if (_phases.Count > 0 && Math.Abs(_phases[^1].TrafficPercent - 100) > 1e-9)
+            {
+                r.Error(items[^1], "phases", $"the last phase must take 100% of traffic (it takes {_phases[^1].TrafficPercent.ToString(CultureInfo.InvariantCulture)}%)");
+            }
+        }
+
+        private (MetricDefinition Metric, SeriesSelector Selector)? ReadSeries(YamlMappingNode map, string field)
+        {
+            var key = r.String(map, "metric", field);
+            if (key is null)
+            {
+                return null;
+            }
+
+            if (!_metrics.TryGetValue(key, out var metric))
+            {
+                r.Error(r.Child(map, "metric"), $"{field}.metric", $"unknown metric '{key}' (define it under metrics:)");
+                return null;
+            }
+
+            var journey = r.String(map, "journey", field, required: false);
+            var selector = journey?.ToLowerInvariant() switch
+            {
+                null or "overall" => SeriesSelector.Overall(key),
+                "any" => new SeriesSelector(key, JourneyScope.Any, null),
+                _ => new SeriesSelector(key, JourneyScope.One, journey),
+            };
+            if (selector.Scope == JourneyScope.Any && metric.Journeys.Count == 0)
+            {
+                r.Error(r.Child(map, "journey"), $"{field}.journey", $"'any' needs journeys on metric '{key}'");
+            }
+
+            if (selector.Scope == JourneyScope.One && !metric.Journeys.Contains(journey!, StringComparer.Ordinal))
+            {
+                r.Error(r.Child(map, "journey"), $"{field}.journey", $"metric '{key}' has no journey '{journey}' (it has: {string.Join(", ", metric.Journeys)})");
+            }
+
+            return (metric, selector);
+        }
+
+        private Condition? ReadCondition(YamlMappingNode map, string key, string field, MetricDefinition metric)
+        {
+            var text = r.String(map, key, field);
+            if (text is null)
+            {
+                return null;
+            }
+
+            var node = r.Child(map, key);
+            if (!ConditionParser.TryParse(text, out var condition, out var problem))
+            {
+                r.Error(node, $"{field}.{key}", problem!);
+                return null;
+            }
+
+            if (condition is AbsoluteCondition absolute)
+            {
+                if (absolute.Unit is null && metric.Unit.Length > 0)
+                {
+                    r.Error(node, $"{field}.{key}", $"the threshold has no unit; metric '{metric.Key}' is in {metric.Unit} (write e.g. '{text} {metric.Unit}')");
+                }
+                else if (absolute.Unit is not null && absolute.Unit != metric.Unit)
+                {
+                    r.Error(node, $"{field}.{key}", $"the threshold is in {absolute.Unit} but metric '{metric.Key}' is in {(metric.Unit.Length == 0 ? "no unit" : metric.Unit)}");
+                }
+            }
+
+            return condition;
+        }
+
+        private IReadOnlyList<string> ReadPhaseNames(YamlMappingNode map, string field)
+        {
+            var names = r.Strings(map, "phases", field);
+            foreach (var name in names.Where(n => !_phases.Any(p => string.Equals(p.Name, n, StringComparison.OrdinalIgnoreCase))))
+            {
+                r.Error(r.Child(map, "phases"), $"{field}.phases", $"phase '{name}' is not defined under phases:");
+            }
+
+            return names;
+        }
+
+        private List<GateDefinition> ReadGates()
+        {
+            var gates = new List<GateDefinition>();
+            foreach (var (node, index) in r.Sequence(r.Child(root, "gates"), "gates", required: false).Select((n, i) => (n, i)))
+            {
+                var field = $"gates[{index}]";
+                if (r.Mapping(node, field) is not { } map)
+                {
+                    continue;
+                }
+
+                r.OnlyKnownKeys(map, field, "key", "name", "metric", "journey", "pass", "yellow", "phases");
+                var key = r.String(map, "key", field);
+                if (key is not null)
+                {
+                    field = $"gates.{key}";
+                    if (gates.Any(g => g.Key == key))
+                    {
+                        r.Error(r.Child(map, "key"), field, $"gate '{key}' is defined twice");
+                    }
+                }
+
+                var series = ReadSeries(map, field);
+                var phases = ReadPhaseNames(map, field);
+                if (series is not { } s)
+                {
+                    continue;
+                }
+
+                var pass = ReadCondition(map, "pass", field, s.Metric);
+                if (pass is RelativeCondition { Mode: not RelativeMode.Within })
+                {
+                    r.Error(r.Child(map, "pass"), $"{field}.pass", "a gate's pass condition says what is good: use 'within ... of control'");
+                }
+
+                var yellow = ReadYellow(map, field, s.Metric);
+                if (key is not null && pass is not null)
+                {
+                    gates.Add(new GateDefinition(key, r.String(map, "name", field, required: false) ?? $"{s.Metric.Name} {pass.Text}", s.Selector, pass, yellow, phases));
+                }
+            }
+
+            return gates;
+        }
+
+        private YellowBand? ReadYellow(YamlMappingNode map, string field, MetricDefinition metric)
+        {
+            var text = r.String(map, "yellow", field, required: false);
+            if (text is null)
+            {
+                return null;
+            }
+
+            // "10%" (no space) is a share of the limit; "2 %" or "5 ms" is an amount in the metric's own unit.
+            var match = YellowPattern().Match(text);
+            if (match.Success && decimal.TryParse(match.Groups["amount"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+            {
+                if (match.Groups["share"].Success)
+                {
+                    return new YellowBand(amount, PercentOfLimit: true);
+                }
+
+                var unit = match.Groups["unit"].Value;
+                if (unit.Length > 0 && ConditionParser.NormaliseUnit(unit) != metric.Unit)
+                {
+                    r.Error(r.Child(map, "yellow"), $"{field}.yellow", $"the band is in {ConditionParser.NormaliseUnit(unit)} but metric '{metric.Key}' is in {(metric.Unit.Length == 0 ? "no unit" : metric.Unit)}");
+                    return null;
+                }
+
+                return new YellowBand(amount, PercentOfLimit: false);
+            }
+
+            r.Error(r.Child(map, "yellow"), $"{field}.yellow", $"'{text}' is not a band: write a share of the limit (10%) or an amount in the metric's unit (5 ms, 0.2 %)");
+            return null;
+        }
+
+        private List<TriggerDefinition> ReadTriggers()
+        {
+            var triggers = new List<TriggerDefinition>();
+            foreach (var (node, index) in r.Sequence(r.Child(root, "triggers"), "triggers", required: false).Select((n, i) => (n, i)))
+            {
+                var field = $"triggers[{index}]";
+                if (r.Mapping(node, field) is not { } map)
+                {
+                    continue;
+                }
+
+                r.OnlyKnownKeys(map, field, "key", "name", "metric", "journey", "fires", "for", "checks", "probeFailures", "action");
+                var key = r.String(map, "key", field);
+                if (key is not null)
+                {
+                    field = $"triggers.{key}";
+                    if (triggers.Any(t => t.Key == key))
+                    {
+                        r.Error(r.Child(map, "key"), field, $"trigger '{key}' is defined twice");
+                    }
+                }
+
+                var action = r.Enum<TriggerAction>(map, "action", field);
+                var probeFailures = r.Number(map, "probeFailures", field, min: 1, max: 100);
+                if (probeFailures is not null)
+                {
+                    if (r.Child(map, "metric") is not null || r.Child(map, "fires") is not null)
+                    {
+                        r.Error(r.Child(map, "probeFailures"), field, "a probe trigger counts probe failures; it has no metric or fires condition");
+                    }
+
+                    if (key is not null && action is not null)
+                    {
+                        triggers.Add(new TriggerDefinition(key, r.String(map, "name", field, required: false) ?? $"{probeFailures} consecutive probe failures", null, null, null, null, (int)probeFailures, action.Value));
+                    }
+
+                    continue;
+                }
+
+                var series = ReadSeries(map, field);
+                var duration = r.Duration(map, "for", field);
+                var checks = r.Number(map, "checks", field, min: 1, max: 1000);
+                if (duration is null && checks is null)
+                {
+                    r.Error(map, field, "a trigger needs 'for:' (how long the condition must hold) and/or 'checks:' (over how many consecutive checks)");
+                }
+
+                if (series is not { } s)
+                {
+                    continue;
+                }
+
+                var fires = ReadCondition(map, "fires", field, s.Metric);
+                if (fires is RelativeCondition { Mode: RelativeMode.Within })
+                {
+                    r.Error(r.Child(map, "fires"), $"{field}.fires", "a trigger fires on what is bad: use 'beyond ... of control' or 'more than ... worse than control'");
+                }
+
+                if (key is not null && fires is not null && action is not null)
+                {
+                    triggers.Add(new TriggerDefinition(key, r.String(map, "name", field, required: false) ?? $"{s.Metric.Name} {fires.Text}", s.Selector, fires, duration,
+                        checks is null ? null : (int)checks, null, action.Value));
+                }
+            }
+
+            return triggers;
+        }
+
+        private List<ApprovalRule> ReadApprovals()
+        {
+            var rules = new List<ApprovalRule>();
+            foreach (var (node, index) in r.Sequence(r.Child(root, "approvals"), "approvals", required: false).Select((n, i) => (n, i)))
+            {
+                var field = $"approvals[{index}]";
+                if (r.Mapping(node, field) is not { } map)
+                {
+                    continue;
+                }
+
+                r.OnlyKnownKeys(map, field, "from", "role", "autoApprove");
+                var from = r.String(map, "from", field);
+                var phaseIndex = from is null ? -1 : _phases.FindIndex(p => string.Equals(p.Name, from, StringComparison.OrdinalIgnoreCase));
+                if (from is not null && phaseIndex < 0)
+                {
+                    r.Error(r.Child(map, "from"), $"{field}.from", $"phase '{from}' is not defined under phases:");
+                }
+                else if (from is not null && phaseIndex == _phases.Count - 1)
+                {
+                    r.Error(r.Child(map, "from"), $"{field}.from", $"'{from}' is the last phase: there is no step after it to approve");
+                }
+
+                var role = r.String(map, "role", field);
+                if (role is not null && !Roles.IsKnown(role))
+                {
+                    r.Error(r.Child(map, "role"), $"{field}.role", $"unknown role '{role}' (roles: {string.Join(", ", Roles.All)})");
+                }
+
+                var allGreen = false;
+                var conditions = new List<AutoApproveCondition>();
+                if (r.Mapping(r.Child(map, "autoApprove"), $"{field}.autoApprove", required: false) is { } auto)
+                {
+                    r.OnlyKnownKeys(auto, $"{field}.autoApprove", "allGatesGreen", "when");
+                    allGreen = r.Bool(auto, "allGatesGreen", $"{field}.autoApprove") ?? false;
+                    foreach (var (conditionNode, ci) in r.Sequence(r.Child(auto, "when"), $"{field}.autoApprove.when", required: false).Select((n, i) => (n, i)))
+                    {
+                        var conditionField = $"{field}.autoApprove.when[{ci}]";
+                        if (r.Mapping(conditionNode, conditionField) is not { } conditionMap)
+                        {
+                            continue;
+                        }
+
+                        r.OnlyKnownKeys(conditionMap, conditionField, "metric", "journey", "condition");
+                        if (ReadSeries(conditionMap, conditionField) is { } s && ReadCondition(conditionMap, "condition", conditionField, s.Metric) is { } condition)
+                        {
+                            conditions.Add(new AutoApproveCondition(s.Selector, condition));
+                        }
+                    }
+                }
+
+                if (from is not null && role is not null)
+                {
+                    rules.Add(new ApprovalRule(from, role, allGreen, conditions));
+                }
+            }
+
+            return rules;
+        }
+
+        private PaymentCaps? ReadPaymentCaps()
+        {
+            if (r.Mapping(r.Child(root, "paymentCaps"), "paymentCaps", required: false) is not { } map)
+            {
+                return null;
+            }
+
+            r.OnlyKnownKeys(map, "paymentCaps", "transactions", "maxPerTransaction", "total", "currency", "transactionsMetric", "dollarsMetric");
+            var transactions = r.Number(map, "transactions", "paymentCaps", required: true, min: 0);
+            var perTransaction = r.Number(map, "maxPerTransaction", "paymentCaps", required: true, min: 0);
+            var total = r.Number(map, "total", "paymentCaps", required: true, min: 0);
+            foreach (var metricKey in new[] { "transactionsMetric", "dollarsMetric" })
+            {
+                if (r.String(map, metricKey, "paymentCaps", required: false) is { } key && !_metrics.ContainsKey(key))
+                {
+                    r.Error(r.Child(map, metricKey), $"paymentCaps.{metricKey}", $"unknown metric '{key}' (define it under metrics:)");
+                }
+            }
+
+            return new PaymentCaps((int)(transactions ?? 0), perTransaction ?? 0, total ?? 0, r.String(map, "currency", "paymentCaps", required: false) ?? "USD",
+                r.String(map, "transactionsMetric", "paymentCaps", required: false), r.String(map, "dollarsMetric", "paymentCaps", required: false));
+        }
+
+        private JudgementSettings ReadJudgement()
+        {
+            var defaults = new JudgementSettings(
+                Enum.GetValues<MetricPanel>().Select(panel => new JudgementGroup(panel.ToString(), 1, _metrics.Values.Where(m => m.Panel == panel).Select(m => m.Key).ToList()))
+                    .Where(g => g.Metrics.Count > 0).ToList(),
+                80, 60, 0.98, 0.05);
+            if (r.Mapping(r.Child(root, "judgement"), "judgement", required: false) is not { } map)
+            {
+                return defaults;
+            }
+
+            r.OnlyKnownKeys(map, "judgement", "confidence", "tolerance", "pass", "marginal", "groups");
+            var pass = (double)(r.Number(map, "pass", "judgement", min: 0, max: 100) ?? 80);
+            var marginal = (double)(r.Number(map, "marginal", "judgement", min: 0, max: 100) ?? 60);
+            if (marginal > pass)
+            {
+                r.Error(r.Child(map, "marginal"), "judgement.marginal", "the marginal score must not be above the pass score");
+            }
+
+            var groups = new List<JudgementGroup>();
+            foreach (var (node, index) in r.Sequence(r.Child(map, "groups"), "judgement.groups", required: false).Select((n, i) => (n, i)))
+            {
+                var field = $"judgement.groups[{index}]";
+                if (r.Mapping(node, field) is not { } group)
+                {
+                    continue;
+                }
+
+                r.OnlyKnownKeys(group, field, "name", "weight", "metrics");
+                var metrics = r.Strings(group, "metrics", field);
+                foreach (var unknown in metrics.Where(k => !_metrics.ContainsKey(k)))
+                {
+                    r.Error(r.Child(group, "metrics"), $"{field}.metrics", $"unknown metric '{unknown}' (define it under metrics:)");
+                }
+
+                groups.Add(new JudgementGroup(r.String(group, "name", field) ?? $"group {index + 1}", (double)(r.Number(group, "weight", field, min: 0) ?? 1), metrics));
+            }
+
+            return new JudgementSettings(groups.Count > 0 ? groups : defaults.Groups, pass, marginal,
+                (double)(r.Number(map, "confidence", "judgement", min: 0.5m, max: 0.9999m) ?? 0.98m),
+                (double)(r.Number(map, "tolerance", "judgement", min: 0, max: 10) ?? 0.05m));
+        }
+
+        private List<RosterRole> ReadRoster()
+        {
+            var roster = new List<RosterRole>();
+            foreach (var (node, index) in r.Sequence(r.Child(root, "roster"), "roster", required: false).Select((n, i) => (n, i)))
+            {
+                var field = $"roster[{index}]";
+                if (r.Mapping(node, field) is not { } map)
+                {
+                    continue;
+                }
+
+                r.OnlyKnownKeys(map, field, "key", "title", "role");
+                var key = r.String(map, "key", field);
+                var role = r.String(map, "role", field, required: false);
+                if (role is not null && !Roles.IsKnown(role))
+                {
+                    r.Error(r.Child(map, "role"), $"{field}.role", $"unknown role '{role}' (roles: {string.Join(", ", Roles.All)})");
+                }
+
+                if (key is not null && roster.Any(x => x.Key == key))
+                {
+                    r.Error(r.Child(map, "key"), field, $"roster role '{key}' is listed twice");
+                }
+
+                if (key is not null)
+                {
+                    roster.Add(new RosterRole(key, r.String(map, "title", field, required: false) ?? key, role));
+                }
+            }
+
+            return roster;
+        }
+
+        private List<ChecklistDefinition> ReadChecklists()
+        {
+            var lists = new List<ChecklistDefinition>();
+            var itemKeys = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (node, index) in r.Sequence(r.Child(root, "checklists"), "checklists", required: false).Select((n, i) => (n, i)))
+            {
+                var field = $"checklists[{index}]";
+                if (r.Mapping(node, field) is not { } map)
+                {
+                    continue;
+                }
+
+                r.OnlyKnownKeys(map, field, "name", "afterSuccess", "items");
+                var name = r.String(map, "name", field) ?? $"list {index + 1}";
+                var afterSuccess = r.Bool(map, "afterSuccess", field) ?? false;
+                var items = new List<ChecklistItemDefinition>();
+                foreach (var (itemNode, itemIndex) in r.Sequence(r.Child(map, "items"), $"{field}.items").Select((n, i) => (n, i)))
+                {
+                    var itemField = $"checklists.{name}.items[{itemIndex}]";
+                    if (r.Mapping(itemNode, itemField) is not { } item)
+                    {
+                        continue;
+                    }
+
+                    r.OnlyKnownKeys(item, itemField, "key", "title", "owner", "due");
+                    var key = r.String(item, "key", itemField);
+                    var owner = r.String(item, "owner", itemField);
+                    if (owner is not null && !Roles.IsKnown(owner))
+                    {
+                        r.Error(r.Child(item, "owner"), $"{itemField}.owner", $"unknown role '{owner}' (roles: {string.Join(", ", Roles.All)})");
+                    }
+
+                    if (key is not null && !itemKeys.Add(key))
+                    {
+                        r.Error(r.Child(item, "key"), itemField, $"checklist item '{key}' is listed twice");
+                    }
+
+                    var due = r.Duration(item, "due", itemField, required: true, allowNegative: true);
+                    if (key is not null && owner is not null && due is not null)
+                    {
+                        items.Add(new ChecklistItemDefinition(key, r.String(item, "title", itemField) ?? key, owner, due.Value, afterSuccess));
+                    }
+                }
+
+                lists.Add(new ChecklistDefinition(name, items));
+            }
+
+            return lists;
+        }
+
+        private List<ProbeDefinition> ReadProbes()
+        {
+            var probes = new List<ProbeDefinition>();
+            foreach (var (node, index) in r.Sequence(r.Child(root, "probes"), "probes", required: false).Select((n, i) => (n, i)))
+            {
+                var field = $"probes[{index}]";
+                if (r.Mapping(node, field) is not { } map)
+                {
+                    continue;
+                }
+
+                r.OnlyKnownKeys(map, field, "name", "url", "expectStatus", "maxLatency", "schema");
+                var name = r.String(map, "name", field);
+                var url = r.String(map, "url", field);
+                if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+                {
+                    r.Error(r.Child(map, "url"), $"{field}.url", $"'{url}' is not an http(s) address");
+                }
+
+                if (name is not null && url is not null)
+                {
+                    probes.Add(new ProbeDefinition(name, url, (int)(r.Number(map, "expectStatus", field, min: 100, max: 599) ?? 200), r.Duration(map, "maxLatency", field),
+                        r.String(map, "schema", field, required: false)));
+                }
+            }
+
+            return probes;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using ShipRoom.Core.Conditions;
+
+namespace ShipRoom.Core.Plans;
+
+/// <summary>
+/// A rollout as its plan file describes it: the release, the metrics and how to read them, the phases, the gates and
+/// triggers that judge them, approvals, caps, roster and checklists. Every number comes from the plan; the engine
+/// hard-codes none of a directive's values.
+/// </summary>
+public sealed record RolloutPlan(
+    ReleaseInfo Release,
+    IReadOnlyList<MetricDefinition> Metrics,
+    IReadOnlyList<PhaseDefinition> Phases,
+    IReadOnlyList<GateDefinition> Gates,
+    IReadOnlyList<TriggerDefinition> Triggers,
+    IReadOnlyList<ApprovalRule> Approvals,
+    PaymentCaps? PaymentCaps,
+    NoDataPolicy NoData,
+    bool YellowBlocksAdvance,
+    TimeSpan Stabilisation,
+    TimeSpan RollbackBudget,
+    TimeSpan? PollEvery,
+    JudgementSettings Judgement,
+    IReadOnlyList<RosterRole> Roster,
+    IReadOnlyList<ChecklistDefinition> Checklists,
+    IReadOnlyList<ProbeDefinition> Probes)
+{
+    public MetricDefinition? FindMetric(string key) => Metrics.FirstOrDefault(m => m.Key == key);
+
+    public int PhaseIndexOf(string name) => Phases.ToList().FindIndex(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The gates that judge phase <paramref name="phaseIndex"/>.</summary>
+    public IReadOnlyList<GateDefinition> GatesFor(int phaseIndex) =>
+        Gates.Where(g => g.Phases.Count == 0 || g.Phases.Any(p => string.Equals(p, Phases[phaseIndex].Name, StringComparison.OrdinalIgnoreCase))).ToList();
+
+    /// <summary>The approval rule for leaving phase <paramref name="phaseIndex"/> for the next one, if any.</summary>
+    public ApprovalRule? ApprovalToLeave(int phaseIndex) =>
+        Approvals.FirstOrDefault(a => string.Equals(a.FromPhase, Phases[phaseIndex].Name, StringComparison.OrdinalIgnoreCase));
+}
+
+public sealed record ReleaseInfo(
+    string Name,
+    string Version,
+    string Commit,
+    bool DataMigrations,
+    string RollbackRunbook,
+    string RollbackCommand,
+    string CanaryRoutingKey,
+    IReadOnlyList<string> BlastRadius,
+    DateTimeOffset? T0,
+    string? Region,
+    string? RegionRationale,
+    string? Scope);
+
+public enum MetricPanel
+{
+    Latency,
+    Errors,
+    Payments,
+    Cache,
+    Database,
+    Infrastructure,
+    UnitEconomics,
+    Funnels,
+}
+
+public enum BetterDirection
+{
+    Lower,
+    Higher,
+}
+
+/// <summary>One metric of the catalogue. <see cref="Queries"/> holds each metric source's query text (e.g. "prometheus").</summary>
+public sealed record MetricDefinition(
+    string Key,
+    string Name,
+    string Unit,
+    MetricPanel Panel,
+    BetterDirection Better,
+    IReadOnlyList<string> Journeys,
+    bool Critical,
+    IReadOnlyDictionary<string, string> Queries);
+
+public sealed record PhaseDefinition(string Name, double TrafficPercent, TimeSpan Observe, TimeSpan ReportEvery);
+
+/// <summary>Which series a gate or trigger reads: the overall one, one journey, or every journey (worst counts).</summary>
+public sealed record SeriesSelector(string MetricKey, JourneyScope Scope, string? Journey)
+{
+    public static SeriesSelector Overall(string metricKey) => new(metricKey, JourneyScope.Overall, null);
+}
+
+public enum JourneyScope
+{
+    Overall,
+    One,
+    Any,
+}
+
+public sealed record GateDefinition(string Key, string Name, SeriesSelector Series, Condition Pass, YellowBand? Yellow, IReadOnlyList<string> Phases);
+
+/// <summary>Near the limit but inside it: within <see cref="Amount"/> units (or percent of the limit) of it.</summary>
+public sealed record YellowBand(decimal Amount, bool PercentOfLimit);
+
+public enum TriggerAction
+{
+    Hold,
+    Rollback,
+}
+
+/// <summary>
+/// An automatic hold or rollback: <see cref="Fires"/> must hold on every minute for <see cref="For"/> and, where
+/// <see cref="Checks"/> is set, at that many consecutive checks; or (a probe trigger) N consecutive probe failures.
+/// </summary>
+public sealed record TriggerDefinition(
+    string Key,
+    string Name,
+    SeriesSelector? Series,
+    Condition? Fires,
+    TimeSpan? For,
+    int? Checks,
+    int? ProbeFailures,
+    TriggerAction Action);
+
+/// <summary>Leaving <see cref="FromPhase"/> needs <see cref="Role"/>'s sign-off unless every auto-approve condition held over the window.</summary>
+public sealed record ApprovalRule(string FromPhase, string Role, bool AutoApproveRequiresAllGatesGreen, IReadOnlyList<AutoApproveCondition> AutoApproveWhen);
+
+public sealed record AutoApproveCondition(SeriesSelector Series, Condition Condition);
+
+public sealed record PaymentCaps(int MaxTransactions, decimal MaxPerTransaction, decimal MaxTotal, string Currency, string? TransactionsMetric, string? DollarsMetric);
+
+/// <summary>What NO DATA does: it always blocks advancing; after <see cref="HoldAfter"/> of it, the recommendation is to hold.</summary>
+public sealed record NoDataPolicy(bool BlocksAdvance, TimeSpan? HoldAfter);
+
+public sealed record JudgementGroup(string Name, double Weight, IReadOnlyList<string> Metrics);
+
+public sealed record JudgementSettings(IReadOnlyList<JudgementGroup> Groups, double PassScore, double MarginalScore, double ConfidenceLevel, double Tolerance);
+
+public sealed record RosterRole(string Key, string Title, string? ShipRoomRole);
+
+public sealed record ChecklistDefinition(string Name, IReadOnlyList<ChecklistItemDefinition> Items);
+
+/// <summary>An item due at <see cref="DueOffset"/> from T-0 (negative before it); post-success items count from reaching 100%.</summary>
+public sealed record ChecklistItemDefinition(string Key, string Title, string OwnerRole, TimeSpan DueOffset, bool AfterSuccess);
+
+public sealed record ProbeDefinition(string Name, string Url, int ExpectStatus, TimeSpan? MaxLatency, string? Schema);
