@@ -8,6 +8,7 @@ internal static class CommandCatalog
     public static IReadOnlyList<ICliCommand> All() =>
     [
         new PlanLintCommand(),
+        new EvaluateCommand(),
         new MigrateCommand(),
         new VersionCommand(),
     ];
