@@ -2,13 +2,17 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using ShipRoom.Core;
 using ShipRoom.Infrastructure.Logging;
+using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Scheduling;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Web.Api;
 using ShipRoom.Web.Authentication;
 using ShipRoom.Web.Components;
 using ShipRoom.Web.Configuration;
 using ShipRoom.Web.Health;
+using ShipRoom.Web.Live;
 using ShipRoom.Web.Security;
 using ShipRoom.Web.Telemetry;
 
@@ -52,7 +56,13 @@ public static class ShipRoomWebApplication
 
         // Storage must be migrated before anything else starts (including the scheduler's jobs).
         services.AddHostedService<StartupTasks>();
+        services.AddShipRoomRollouts(configuration);
+        services.AddSingleton<RolloutSnapshotStore>();
+        services.AddSingleton<IRolloutPublisher>(provider => provider.GetRequiredService<RolloutSnapshotStore>());
+        services.AddSingleton<RolloutSnapshotReader>();
         services.AddShipRoomScheduling(configuration);
+        services.AddSignalR().AddJsonProtocol(options => ShipRoomJson.Configure(options.PayloadSerializerOptions));
+        services.ConfigureHttpJsonOptions(options => ShipRoomJson.Configure(options.SerializerOptions));
 
         services.AddShipRoomAuthentication(configuration);
         services.AddShipRoomRateLimiting();
@@ -79,6 +89,8 @@ public static class ShipRoomWebApplication
         app.MapHealthEndpoints();
         app.MapPrometheusEndpoint();
         app.MapAccountEndpoints();
+        app.MapRolloutEndpoints();
+        app.MapHub<RolloutsHub>(RolloutsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 }

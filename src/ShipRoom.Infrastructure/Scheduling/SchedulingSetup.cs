@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
+using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Infrastructure.Scheduling;
@@ -29,6 +30,13 @@ public static class SchedulingSetup
                 });
             }
 
+            var tick = configuration.GetSection(PollScheduleOptions.SectionName).Get<PollScheduleOptions>()?.SchedulerTick ?? TimeSpan.FromSeconds(5);
+            quartz.ScheduleJob<PollDueRolloutsJob>(
+                trigger => trigger.WithIdentity("poll-due-rollouts-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(tick).RepeatForever()),
+                job => job.WithIdentity(PollDueRolloutsJob.Key));
+            quartz.ScheduleJob<DemoKeeperJob>(
+                trigger => trigger.WithIdentity("demo-keeper-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
+                job => job.WithIdentity(DemoKeeperJob.Key));
             configureJobs?.Invoke(quartz);
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);

@@ -11,6 +11,13 @@ public interface IRolloutRepository
     /// <summary>Applies the change only if the stored version is still <paramref name="expectedVersion"/>; false when someone else changed it first.</summary>
     Task<bool> TryChangeStateAsync(long id, long expectedVersion, RolloutStateChange change, CancellationToken cancellationToken);
 
+    /// <summary>Records that a phase started (and ends the one before it), in rollout time.</summary>
+    Task RecordPhaseStartAsync(long id, int phaseIndex, string name, double trafficPercent, DateTimeOffset startedAt, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PhaseRecord>> ListPhasesAsync(long id, CancellationToken cancellationToken);
+
     /// <summary>Moves the polled-up-to mark forward (never back).</summary>
     Task SetLastPolledToAsync(long id, DateTimeOffset polledTo, CancellationToken cancellationToken);
 }
+
+public sealed record PhaseRecord(int PhaseIndex, string Name, double TrafficPercent, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt);

@@ -13,6 +13,7 @@ public sealed record PollRunRecord(long Id, long RolloutId, DateTimeOffset Start
 
 public interface IPollRunRepository
 {
+    /// <summary>Claims the range for one poll; throws <see cref="DuplicateKeyException"/> when another instance claimed it first.</summary>
     Task<long> StartAsync(long rolloutId, DateTimeOffset startedAt, DateTimeOffset rangeFrom, DateTimeOffset rangeTo, CancellationToken cancellationToken);
 
     Task FinishAsync(long id, DateTimeOffset finishedAt, PollRunStatus status, int samples, string? problems, CancellationToken cancellationToken);

@@ -7,10 +7,17 @@ public sealed class PollRunRepository(IDbConnectionFactory connections) : IPollR
     public async Task<long> StartAsync(long rolloutId, DateTimeOffset startedAt, DateTimeOffset rangeFrom, DateTimeOffset rangeTo, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO poll_runs (rollout_id, started_at_ms, range_from_ms, range_to_ms, status) VALUES (@rolloutId, @startedAt, @rangeFrom, @rangeTo, @status) RETURNING id",
-            new { rolloutId, startedAt = UnixTime.ToMs(startedAt), rangeFrom = UnixTime.ToMs(rangeFrom), rangeTo = UnixTime.ToMs(rangeTo), status = nameof(PollRunStatus.Running) },
-            cancellationToken: cancellationToken));
+        try
+        {
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "INSERT INTO poll_runs (rollout_id, started_at_ms, range_from_ms, range_to_ms, status) VALUES (@rolloutId, @startedAt, @rangeFrom, @rangeTo, @status) RETURNING id",
+                new { rolloutId, startedAt = UnixTime.ToMs(startedAt), rangeFrom = UnixTime.ToMs(rangeFrom), rangeTo = UnixTime.ToMs(rangeTo), status = nameof(PollRunStatus.Running) },
+                cancellationToken: cancellationToken));
+        }
+        catch (System.Data.Common.DbException exception) when (DatabaseErrors.IsUniqueViolation(exception))
+        {
+            throw new DuplicateKeyException($"rollout {rolloutId} is already being polled for this range", exception);
+        }
     }
 
     public async Task FinishAsync(long id, DateTimeOffset finishedAt, PollRunStatus status, int samples, string? problems, CancellationToken cancellationToken)

@@ -61,6 +61,30 @@ public sealed class RolloutRepository(IDbConnectionFactory connections) : IRollo
         return updated == 1;
     }
 
+    public async Task RecordPhaseStartAsync(long id, int phaseIndex, string name, double trafficPercent, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        var at = UnixTime.ToMs(startedAt);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE rollout_phases SET ended_at_ms = @at WHERE rollout_id = @id AND phase_index <> @phaseIndex AND ended_at_ms IS NULL",
+            new { id, phaseIndex, at }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO rollout_phases (rollout_id, phase_index, name, traffic_share, started_at_ms) VALUES (@id, @phaseIndex, @name, @trafficPercent, @at) " +
+            "ON CONFLICT (rollout_id, phase_index) DO UPDATE SET started_at_ms = excluded.started_at_ms, ended_at_ms = NULL",
+            new { id, phaseIndex, name, trafficPercent, at }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PhaseRecord>> ListPhasesAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PhaseRow>(new CommandDefinition(
+            "SELECT phase_index AS PhaseIndex, name AS Name, traffic_share AS TrafficShare, started_at_ms AS StartedAtMs, ended_at_ms AS EndedAtMs FROM rollout_phases WHERE rollout_id = @id ORDER BY phase_index",
+            new { id }, cancellationToken: cancellationToken));
+        return rows.Select(r => new PhaseRecord((int)r.PhaseIndex, r.Name, r.TrafficShare, UnixTime.FromMs(r.StartedAtMs), UnixTime.FromMs(r.EndedAtMs))).ToList();
+    }
+
     public async Task SetLastPolledToAsync(long id, DateTimeOffset polledTo, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -68,6 +92,15 @@ public sealed class RolloutRepository(IDbConnectionFactory connections) : IRollo
             "UPDATE rollouts SET last_polled_to_ms = @polledTo WHERE id = @id AND (last_polled_to_ms IS NULL OR last_polled_to_ms < @polledTo)",
             new { id, polledTo = UnixTime.ToMs(polledTo) },
             cancellationToken: cancellationToken));
+    }
+
+    private sealed class PhaseRow
+    {
+        public long PhaseIndex { get; set; }
+        public string Name { get; set; } = "";
+        public double TrafficShare { get; set; }
+        public long? StartedAtMs { get; set; }
+        public long? EndedAtMs { get; set; }
     }
 
     private sealed class RolloutRow

@@ -48,6 +48,15 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
         return rows.Select(r => new MetricSample(r.MetricKey, Enum.Parse<Cohort>(r.Cohort), r.Journey is "" ? null : r.Journey, UnixTime.FromMs(r.TimeMs), r.Value ?? double.NaN)).ToList();
     }
 
+    public async Task<double> SumAsync(long rolloutId, string metricKey, Cohort cohort, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<double?>(new CommandDefinition(
+            "SELECT sum(value) FROM metric_samples WHERE rollout_id = @rolloutId AND metric_key = @metricKey AND cohort = @cohort AND journey = '' AND sample_time_ms >= @from AND sample_time_ms < @to",
+            new { rolloutId, metricKey, cohort = cohort.ToString(), from = UnixTime.ToMs(from), to = UnixTime.ToMs(to) },
+            cancellationToken: cancellationToken)) ?? 0;
+    }
+
     public async Task<DateTimeOffset?> LatestSampleTimeAsync(long rolloutId, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);

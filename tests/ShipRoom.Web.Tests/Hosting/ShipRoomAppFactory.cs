@@ -30,6 +30,7 @@ public class ShipRoomAppFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:ShipRoom"] = $"Data Source={System.IO.Path.Combine(DataDirectory, "shiproom.db")}",
             ["ShipRoom:Auth:InitialAdminPassword"] = AdminPassword,
             ["Urls"] = "http://127.0.0.1:0",
+            ["ShipRoom:Demo:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

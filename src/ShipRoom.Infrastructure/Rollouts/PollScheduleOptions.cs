@@ -1,0 +1,22 @@
+namespace ShipRoom.Infrastructure.Rollouts;
+
+/// <summary>ShipRoom:Polling: how often metrics are read when a plan does not say (pollEvery), and what counts as stale.</summary>
+public sealed class PollScheduleOptions
+{
+    public const string SectionName = "ShipRoom:Polling";
+
+    /// <summary>The product card's cadence: every 15 minutes unless the plan's pollEvery says otherwise.</summary>
+    public TimeSpan DefaultPollInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often the scheduler looks for rollouts whose poll is due.</summary>
+    public TimeSpan SchedulerTick { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Data older than two poll intervals plus this is shown as stale.</summary>
+    public TimeSpan StaleGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>After downtime a poll back-fills at most this much (one-minute samples).</summary>
+    public TimeSpan MaxBackfill { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Synthetic probes run this often while a rollout is live.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(60);
+}

@@ -1,0 +1,228 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using ShipRoom.Core.Plans;
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Core.Security;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Rollouts;
+
+/// <summary>
+/// The one path every command takes, whoever gives it (a component, the API, the hub, a trigger): authorise on the
+/// server, claim the idempotency key, check the rollout's version, move the state, run the deploy executor, record
+/// the decision and the audit entry, publish the new snapshot.
+/// </summary>
+public sealed class RolloutCommandService(
+    IRolloutRepository rollouts,
+    IDecisionRepository decisions,
+    IAuditLog audit,
+    IDeployExecutor executor,
+    SnapshotBuilder snapshots,
+    IRolloutPublisher publisher,
+    PlanCache plans,
+    TimeProvider time,
+    ILogger<RolloutCommandService> logger)
+{
+    public const int MaxReasonLength = 1000;
+
+    private static readonly string[] AutomaticKinds = [CommandKinds.Hold, CommandKinds.RollBack, CommandKinds.Advance, CommandKinds.Complete];
+
+    public async Task<CommandResult> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var kind = request.Kind.Trim().ToLowerInvariant();
+        if (!CommandKinds.All.Contains(kind) || kind == CommandKinds.PollNow)
+        {
+            return new CommandResult(CommandStatus.Invalid, $"'{request.Kind}' is not a rollout command (commands: start, hold, resume, advance, approve, rollback, complete)");
+        }
+
+        var reason = request.Reason.Trim();
+        if (reason.Length == 0)
+        {
+            return new CommandResult(CommandStatus.Invalid, "a reason is required");
+        }
+
+        if (reason.Length > MaxReasonLength)
+        {
+            return new CommandResult(CommandStatus.Invalid, $"the reason is longer than {MaxReasonLength} characters");
+        }
+
+        var requestedAt = time.GetUtcNow();
+        if (!IsAllowed(request.Actor, kind))
+        {
+            await audit.AppendAsync(new AuditEntryDraft(requestedAt, request.Actor.Name, "command.forbidden", request.RolloutId, $"Refused {kind}: role not allowed", Reason: reason), cancellationToken);
+            var allowed = string.Join(", ", PermissionMatrix.RolesFor(CommandKinds.ActionOf(kind)).Order(StringComparer.Ordinal));
+            return new CommandResult(CommandStatus.Forbidden, $"{kind} needs one of these roles: {allowed}");
+        }
+
+        var rollout = await rollouts.GetAsync(request.RolloutId, cancellationToken);
+        if (rollout is null)
+        {
+            return new CommandResult(CommandStatus.NotFound, $"rollout {request.RolloutId} does not exist");
+        }
+
+        var key = request.IdempotencyKey is { Length: > 0 and <= 200 } given ? given : $"{kind}:{rollout.Id}:v{request.ExpectedVersion ?? rollout.Version}";
+        var (decision, created) = await decisions.RecordAsync(
+            new DecisionDraft(rollout.Id, kind, request.Actor.Name, reason, key, requestedAt, DecisionOutcomes.Pending, rollout.Status.ToString(), null), cancellationToken);
+        if (!created)
+        {
+            return new CommandResult(CommandStatus.Duplicate, $"already requested by {decision.Actor} at {decision.RequestedAt:HH:mm:ss} UTC ({decision.Outcome}): nothing was done twice", decision.Id);
+        }
+
+        var plan = plans.Get(rollout);
+        var refusal = await CheckAsync(request, kind, rollout, plan, cancellationToken);
+        if (refusal is not null)
+        {
+            await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Refused, null, null, refusal.Message, null), cancellationToken);
+            return refusal with { DecisionId = decision.Id };
+        }
+
+        return await CarryOutAsync(request, kind, reason, rollout, plan, decision, cancellationToken);
+    }
+
+    private static bool IsAllowed(CommandActor actor, string kind) =>
+        actor.IsAutomatic ? AutomaticKinds.Contains(kind) : PermissionMatrix.IsAllowed(actor.Roles, CommandKinds.ActionOf(kind));
+
+    private async Task<CommandResult?> CheckAsync(CommandRequest request, string kind, RolloutRecord rollout, RolloutPlan plan, CancellationToken cancellationToken)
+    {
+        if (request.ExpectedVersion is { } expected && expected != rollout.Version)
+        {
+            var last = (await decisions.ListAsync(rollout.Id, 5, cancellationToken)).FirstOrDefault(d => d.Outcome == DecisionOutcomes.Executed);
+            var who = last is null ? "" : $" ({CommandKinds.Describe(last)} by {last.Actor} at {last.RequestedAt:HH:mm:ss} UTC)";
+            return new CommandResult(CommandStatus.Conflict, $"the rollout changed while you were deciding: it is now {rollout.Status}{who}. Nothing was done; look again and retry if still needed.");
+        }
+
+        if (kind == CommandKinds.Approve)
+        {
+            if (rollout.Status != RolloutStatus.Running || plan.ApprovalToLeave(rollout.PhaseIndex) is not { } rule)
+            {
+                return new CommandResult(CommandStatus.Invalid, $"there is no step waiting for approval (the rollout is {rollout.Status} at {plan.Phases[rollout.PhaseIndex].Name})");
+            }
+
+            if (!request.Actor.Roles.Contains(rule.Role, StringComparer.Ordinal))
+            {
+                return new CommandResult(CommandStatus.Forbidden, $"this step needs the {rule.Role}'s sign-off");
+            }
+
+            return null;
+        }
+
+        if (kind is CommandKinds.Advance or CommandKinds.Complete)
+        {
+            var snapshot = await snapshots.BuildAsync(rollout, cancellationToken);
+            if (snapshot.Verdict is not { Advance.MayAdvance: true })
+            {
+                var missing = snapshot.Verdict?.Advance.Missing ?? ["no metrics judged yet"];
+                return new CommandResult(CommandStatus.Invalid, $"cannot {kind} yet: {string.Join("; ", missing)}");
+            }
+        }
+
+        var command = CommandKinds.StateCommandOf(kind)!.Value;
+        if (kind == CommandKinds.RollBack && rollout.Status == RolloutStatus.RollingBack && await LastRollbackFailedAsync(rollout.Id, cancellationToken))
+        {
+            return null;
+        }
+
+        var transition = RolloutStateMachine.Apply(new RolloutState(rollout.Status, rollout.PhaseIndex), command, plan.Phases.Count, Actor(request.Actor), request.Reason);
+        return transition.Allowed ? null : new CommandResult(CommandStatus.Invalid, $"cannot {kind}: {transition.Refusal}");
+    }
+
+    private async Task<CommandResult> CarryOutAsync(CommandRequest request, string kind, string reason, RolloutRecord rollout, RolloutPlan plan, DecisionRecord decision, CancellationToken cancellationToken)
+    {
+        var wallNow = time.GetUtcNow();
+        var rolloutNow = RolloutClock.Now(rollout, wallNow);
+        var from = new RolloutState(rollout.Status, rollout.PhaseIndex);
+        var to = from;
+        var version = rollout.Version;
+        var retryingRollback = kind == CommandKinds.RollBack && rollout.Status == RolloutStatus.RollingBack;
+        if (CommandKinds.StateCommandOf(kind) is { } command && !retryingRollback)
+        {
+            to = RolloutStateMachine.Apply(from, command, plan.Phases.Count, Actor(request.Actor), reason).To;
+            var phaseChanged = to.PhaseIndex != from.PhaseIndex || kind == CommandKinds.Start;
+            var change = new RolloutStateChange(to.Status, to.PhaseIndex, phaseChanged ? Core.Evaluation.Minutes.Floor(rolloutNow) : rollout.PhaseStartedAt, wallNow);
+            if (!await rollouts.TryChangeStateAsync(rollout.Id, version, change, cancellationToken))
+            {
+                await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Refused, null, null, "someone else changed the rollout first", null), cancellationToken);
+                return new CommandResult(CommandStatus.Conflict, "someone else changed the rollout at the same moment: nothing was done; look again and retry if still needed", decision.Id);
+            }
+
+            version++;
+            if (phaseChanged)
+            {
+                var phase = plan.Phases[to.PhaseIndex];
+                await rollouts.RecordPhaseStartAsync(rollout.Id, to.PhaseIndex, phase.Name, phase.TrafficPercent, Core.Evaluation.Minutes.Floor(rolloutNow), cancellationToken);
+            }
+        }
+
+        ExecutorResult? executed = null;
+        if (CommandKinds.NeedsExecutor(kind))
+        {
+            var phase = plan.Phases[to.PhaseIndex];
+            var action = new DeployAction(kind, rollout.Id, plan.Release.Version, plan.Release.Commit, to.PhaseIndex, phase.Name, phase.TrafficPercent, request.Actor.Name, reason, wallNow);
+            executed = await RunExecutorAsync(action, cancellationToken);
+        }
+
+        var acknowledgedAt = time.GetUtcNow();
+        if (executed is { Acknowledged: false })
+        {
+            await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Failed, wallNow, null, executed.Error, Truncate(executed.Detail)), cancellationToken);
+            await audit.AppendAsync(new AuditEntryDraft(acknowledgedAt, request.Actor.Name, $"rollout.{kind}.failed", rollout.Id, $"{kind} recorded, but the deploy executor ({executor.Name}) failed: {executed.Error}",
+                from.Status.ToString(), to.Status.ToString(), reason), cancellationToken);
+            await PublishAsync(rollout.Id, cancellationToken);
+            return new CommandResult(CommandStatus.ExecutorFailed, $"{kind} recorded, but the deploy executor failed: {executed.Error}. The rollout is {to.Status}; retry or carry it out with the runbook.", decision.Id);
+        }
+
+        if (kind == CommandKinds.RollBack)
+        {
+            var done = RolloutStateMachine.Apply(new RolloutState(RolloutStatus.RollingBack, to.PhaseIndex), RolloutCommand.RollbackCompleted, plan.Phases.Count, Actor(request.Actor), reason);
+            if (await rollouts.TryChangeStateAsync(rollout.Id, version, new RolloutStateChange(done.To.Status, done.To.PhaseIndex, rollout.PhaseStartedAt, acknowledgedAt), cancellationToken))
+            {
+                to = done.To;
+            }
+        }
+
+        var detail = kind switch
+        {
+            CommandKinds.Approve => $"phase={rollout.PhaseIndex.ToString(CultureInfo.InvariantCulture)}",
+            CommandKinds.Resume => $"at={rolloutNow.ToString("O", CultureInfo.InvariantCulture)}",
+            _ => Truncate(executed?.Detail),
+        };
+        await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Executed, wallNow, executed is null ? null : acknowledgedAt, null, detail), cancellationToken);
+        await audit.AppendAsync(new AuditEntryDraft(acknowledgedAt, request.Actor.Name, $"rollout.{kind}", rollout.Id,
+            $"{CommandKinds.Describe(decision with { ToStatus = to.Status.ToString() })} at {plan.Phases[to.PhaseIndex].Name}" + (executed is null ? "" : $"; executor {executor.Name}: {executed.Detail}"),
+            $"{from.Status} at {plan.Phases[from.PhaseIndex].Name}", $"{to.Status} at {plan.Phases[to.PhaseIndex].Name}", reason), cancellationToken);
+        logger.LogInformation("Rollout {RolloutId}: {Kind} by {Actor} ({From} → {To})", rollout.Id, kind, request.Actor.IsAutomatic ? request.Actor.Name : "a user", from.Status, to.Status);
+        var snapshot = await PublishAsync(rollout.Id, cancellationToken);
+        return new CommandResult(CommandStatus.Executed, $"{kind}: the rollout is {to.Status} at {plan.Phases[to.PhaseIndex].Name}", decision.Id, snapshot);
+    }
+
+    private async Task<ExecutorResult> RunExecutorAsync(DeployAction action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await executor.ExecuteAsync(action, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(exception, "Deploy executor {Executor} threw for {Action} on rollout {RolloutId}", executor.Name, action.Action, action.RolloutId);
+            return ExecutorResult.Failed($"{exception.GetType().Name}: {exception.Message}");
+        }
+    }
+
+    private async Task<bool> LastRollbackFailedAsync(long rolloutId, CancellationToken cancellationToken) =>
+        (await decisions.ListAsync(rolloutId, 20, cancellationToken)).FirstOrDefault(d => d.Kind == CommandKinds.RollBack && d.Outcome != DecisionOutcomes.Pending) is { Outcome: DecisionOutcomes.Failed };
+
+    private async Task<RolloutSnapshot?> PublishAsync(long rolloutId, CancellationToken cancellationToken)
+    {
+        var snapshot = await snapshots.BuildAsync(rolloutId, cancellationToken);
+        if (snapshot is not null)
+        {
+            await publisher.PublishAsync(snapshot, cancellationToken);
+        }
+
+        return snapshot;
+    }
+
+    private static RolloutActor Actor(CommandActor actor) => actor.IsAutomatic ? RolloutActor.Automatic : RolloutActor.Person(actor.Name);
+
+    private static string? Truncate(string? text) => text is { Length: > 2000 } ? text[..2000] : text;
+}

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using ShipRoom.Core.Evaluation;
+using ShipRoom.Core.Metrics;
+using ShipRoom.Core.Plans;
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.MetricSources;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Rollouts;
+
+public enum PollOutcomeKind
+{
+    Polled,
+    NothingNew,
+    NotLive,
+    NotFound,
+    AlreadyClaimed,
+}
+
+public sealed record PollOutcome(PollOutcomeKind Kind, int Samples, DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<string> Problems, RolloutSnapshot? Snapshot);
+
+/// <summary>
+/// Reads every metric of a rollout's plan for both cohorts and every journey, one-minute samples from where the last
+/// poll stopped up to now (so downtime is back-filled, not skipped), stores them, judges the rollout, carries out any
+/// automatic hold or rollback through the command service, and publishes the snapshot.
+/// </summary>
+public sealed class RolloutPoller(
+    IRolloutRepository rollouts,
+    ISampleRepository samples,
+    IPollRunRepository pollRuns,
+    MetricSourceResolver sources,
+    PlanCache plans,
+    SnapshotBuilder snapshots,
+    RolloutCommandService commands,
+    IRolloutPublisher publisher,
+    PollScheduleOptions options,
+    TimeProvider time,
+    ILogger<RolloutPoller> logger)
+{
+    private const int ParallelReads = 8;
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _lastAttempt = new();
+
+    /// <summary>Polls every live rollout whose poll is due; returns how many were polled.</summary>
+    public async Task<int> PollDueAsync(CancellationToken cancellationToken)
+    {
+        var polled = 0;
+        foreach (var rollout in await rollouts.ListAsync(cancellationToken))
+        {
+            if (!RolloutStateMachine.IsLive(rollout.Status) || !IsDue(rollout))
+            {
+                continue;
+            }
+
+            try
+            {
+                var outcome = await PollAsync(rollout.Id, cancellationToken);
+                polled += outcome.Kind == PollOutcomeKind.Polled ? 1 : 0;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // One rollout's failure must not stop the others from being watched.
+                logger.LogError(exception, "Polling rollout {RolloutId} failed", rollout.Id);
+            }
+        }
+
+        return polled;
+    }
+
+    public bool IsDue(RolloutRecord rollout)
+    {
+        var plan = plans.Get(rollout);
+        var wallNow = time.GetUtcNow();
+        if (_lastAttempt.TryGetValue(rollout.Id, out var attempted) && wallNow - attempted < TimeSpan.FromTicks(Math.Min(RetryAfterFailure.Ticks, snapshots.PollInterval(rollout, plan).Ticks)))
+        {
+            return false;
+        }
+
+        var interval = plan.PollEvery ?? options.DefaultPollInterval;
+        var polledTo = rollout.LastPolledTo ?? DateTimeOffset.MinValue;
+        return RolloutClock.Now(rollout, wallNow) - polledTo >= interval;
+    }
+
+    public async Task<PollOutcome> PollAsync(long rolloutId, CancellationToken cancellationToken)
+    {
+        var rollout = await rollouts.GetAsync(rolloutId, cancellationToken);
+        if (rollout is null)
+        {
+            return new PollOutcome(PollOutcomeKind.NotFound, 0, null, null, [], null);
+        }
+
+        if (!RolloutStateMachine.IsLive(rollout.Status) || rollout.PhaseStartedAt is null)
+        {
+            return new PollOutcome(PollOutcomeKind.NotLive, 0, null, null, [], null);
+        }
+
+        var plan = plans.Get(rollout);
+        var wallNow = time.GetUtcNow();
+        _lastAttempt[rollout.Id] = wallNow;
+        var to = Minutes.Floor(RolloutClock.Now(rollout, wallNow));
+        var phases = await rollouts.ListPhasesAsync(rollout.Id, cancellationToken);
+        var rolloutStart = phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(rollout.PhaseStartedAt.Value).Min();
+        var from = Minutes.Floor(rollout.LastPolledTo ?? rolloutStart - TimeSpan.FromHours(1));
+        if (from < to - options.MaxBackfill)
+        {
+            from = Minutes.Floor(to - options.MaxBackfill);
+        }
+
+        if (from >= to)
+        {
+            return new PollOutcome(PollOutcomeKind.NothingNew, 0, from, to, [], null);
+        }
+
+        long runId;
+        try
+        {
+            runId = await pollRuns.StartAsync(rollout.Id, wallNow, from, to, cancellationToken);
+        }
+        catch (DuplicateKeyException)
+        {
+            return new PollOutcome(PollOutcomeKind.AlreadyClaimed, 0, from, to, [], null);
+        }
+
+        var (read, problems, failedReads, totalReads) = await ReadAllAsync(rollout, plan, from, to, cancellationToken);
+        var written = await samples.UpsertAsync(rollout.Id, read, cancellationToken);
+        var allFailed = totalReads > 0 && failedReads == totalReads;
+        if (!allFailed)
+        {
+            await rollouts.SetLastPolledToAsync(rollout.Id, to, cancellationToken);
+        }
+
+        var status = allFailed ? PollRunStatus.Failed : failedReads > 0 ? PollRunStatus.PartiallyFailed : PollRunStatus.Succeeded;
+        await pollRuns.FinishAsync(runId, time.GetUtcNow(), status, written, problems.Count == 0 ? null : string.Join('\n', problems.Take(50)), cancellationToken);
+        if (allFailed)
+        {
+            logger.LogWarning("Rollout {RolloutId}: every metric read failed ({Problem}); the next poll retries from {From}", rollout.Id, problems.FirstOrDefault(), from);
+        }
+
+        var snapshot = await snapshots.BuildAsync(rollout.Id, cancellationToken);
+        if (snapshot is not null)
+        {
+            snapshot = await ActAsync(rollout, plan, snapshot, cancellationToken) ?? snapshot;
+            await publisher.PublishAsync(snapshot, cancellationToken);
+        }
+
+        return new PollOutcome(PollOutcomeKind.Polled, written, from, to, problems, snapshot);
+    }
+
+    /// <summary>Triggers outrank gates and schedules: a fired rollback trigger rolls back, a fired hold trigger holds.</summary>
+    private async Task<RolloutSnapshot?> ActAsync(RolloutRecord rollout, RolloutPlan plan, RolloutSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (snapshot.Verdict is not { } verdict)
+        {
+            return null;
+        }
+
+        var fired = verdict.FiredTriggers.ToList();
+        var rollback = fired.FirstOrDefault(t => t.Action == TriggerAction.Rollback);
+        var hold = fired.FirstOrDefault(t => t.Action == TriggerAction.Hold);
+        CommandResult? result = null;
+        if (rollback is not null)
+        {
+            result = await AutomaticAsync(rollout, CommandKinds.RollBack, rollback, cancellationToken);
+        }
+        else if (hold is not null && rollout.Status is RolloutStatus.Running or RolloutStatus.Stabilising)
+        {
+            result = await AutomaticAsync(rollout, CommandKinds.Hold, hold, cancellationToken);
+        }
+        else if (verdict.Recommendation.Kind == RecommendationKind.Go && rollout.Status == RolloutStatus.Stabilising)
+        {
+            result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, CommandKinds.Complete, CommandActor.Automatic,
+                $"stable at {plan.Phases[rollout.PhaseIndex].Name} for the stabilisation window", IdempotencyKey: $"auto-complete:{rollout.Id}"), cancellationToken);
+        }
+        else if (verdict.Recommendation.Kind == RecommendationKind.Go && rollout.Status == RolloutStatus.Running && RolloutSourceSettings.FromJson(rollout.SourceSettings).AutoAdvance)
+        {
+            result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, CommandKinds.Advance, CommandActor.Automatic,
+                string.Join("; ", verdict.Recommendation.Reasons), IdempotencyKey: $"auto-advance:{rollout.Id}:{rollout.PhaseIndex}"), cancellationToken);
+        }
+
+        return result?.Snapshot;
+    }
+
+    private Task<CommandResult> AutomaticAsync(RolloutRecord rollout, string kind, TriggerVerdict trigger, CancellationToken cancellationToken) =>
+        commands.ExecuteAsync(new CommandRequest(rollout.Id, kind, CommandActor.Automatic,
+            $"trigger {trigger.Name} fired at {trigger.FiredAt:HH:mm} UTC ({trigger.Condition}{(trigger.Detail is null ? "" : $"; {trigger.Detail}")})",
+            IdempotencyKey: $"trigger:{rollout.Id}:{kind}:{trigger.Key}:{trigger.FiredAt:O}"), cancellationToken);
+
+    private async Task<(List<MetricSample> Samples, List<string> Problems, int Failed, int Total)> ReadAllAsync(RolloutRecord rollout, RolloutPlan plan, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var source = sources.For(rollout);
+        var requests = plan.Metrics
+            .SelectMany(metric => new string?[] { null }.Concat(metric.Journeys).SelectMany(journey => new[] { Cohort.Control, Cohort.Canary }.Select(cohort =>
+                new MetricSeriesRequest(metric.Key, cohort, journey, from, to, metric.Queries.GetValueOrDefault(source.Name), rollout.PhaseIndex))))
+            .ToList();
+        var results = new ConcurrentBag<(MetricSeriesRequest Request, MetricSeriesResult Result)>();
+        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken }, async (request, token) =>
+        {
+            MetricSeriesResult result;
+            try
+            {
+                result = await source.ReadAsync(request, token);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                result = MetricSeriesResult.NoData($"{source.Name} failed: {exception.GetType().Name}");
+            }
+
+            results.Add((request, result));
+        });
+
+        var samplesRead = results.SelectMany(r => r.Result.Samples).Where(s => s.Time >= from && s.Time < to).ToList();
+        var problems = results.Where(r => r.Result.Failed)
+            .Select(r => $"{r.Request.MetricKey} ({r.Request.Cohort.ToString().ToLowerInvariant()}{(r.Request.Journey is null ? "" : $", {r.Request.Journey}")}): {r.Result.Problem}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return (samplesRead, problems, results.Count(r => r.Result.Failed), requests.Count);
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ShipRoom.Infrastructure.MetricSources.Prometheus;
+
+namespace ShipRoom.Infrastructure.Rollouts;
+
+public static class RolloutServiceCollectionExtensions
+{
+    /// <summary>The rollout application services: commands, polling, snapshots, metric sources, the demo.</summary>
+    public static IServiceCollection AddShipRoomRollouts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PollScheduleOptions>().Bind(configuration.GetSection(PollScheduleOptions.SectionName));
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<PollScheduleOptions>>().Value);
+        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName));
+        services.AddOptions<PrometheusOptions>().Bind(configuration.GetSection(PrometheusOptions.SectionName));
+        services.AddHttpClient(PrometheusMetricSource.HttpClientName);
+        services.AddSingleton<PrometheusMetricSource>();
+        services.AddSingleton<MetricSourceResolver>();
+        services.AddSingleton<PlanCache>();
+        services.AddSingleton<SnapshotBuilder>();
+        services.AddSingleton<RolloutCommandService>();
+        services.AddSingleton<RolloutService>();
+        services.AddSingleton<RolloutPoller>();
+        services.AddSingleton<DemoRolloutKeeper>();
+        services.TryAddSingleton<IDeployExecutor, RecordOnlyExecutor>();
+        return services;
+    }
+}

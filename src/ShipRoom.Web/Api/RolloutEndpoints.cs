@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Mvc;
+using ShipRoom.Core.Security;
+using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Web.Live;
+
+namespace ShipRoom.Web.Api;
+
+/// <summary>The HTTP API under /api/rollouts: read snapshots, create rollouts, give commands, poll now.</summary>
+public static class RolloutEndpoints
+{
+
+
+    public sealed record CreateRolloutRequest(string PlanYaml, string? FileName, string? MetricSource, string? Scenario, int? ScenarioStartsAtPhase, bool? Start);
+
+    public sealed record CommandBody(string Reason, long? ExpectedVersion, string? IdempotencyKey);
+
+    public static IEndpointRouteBuilder MapRolloutEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/rollouts").RequireAuthorization();
+        api.MapGet("/", ListAsync);
+        api.MapGet("/{id:long}", GetAsync);
+        api.MapPost("/", CreateAsync);
+        api.MapPost("/{id:long}/commands/{kind}", CommandAsync);
+        api.MapPost("/{id:long}/poll", PollAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ListAsync(RolloutSnapshotReader reader, CancellationToken cancellationToken)
+    {
+        var snapshots = await reader.ListAsync(cancellationToken);
+        return Results.Ok(snapshots.Select(s => new
+        {
+            s.Id,
+            s.Name,
+            version = s.Release.Version,
+            status = s.Status.ToString(),
+            s.PhaseIndex,
+            phase = s.CurrentPhase.Name,
+            trafficPercent = s.CurrentPhase.TrafficPercent,
+            overall = s.Verdict?.OverallText ?? "NO DATA",
+            recommendation = s.Verdict?.Recommendation.Text,
+            startedAt = s.Phases.FirstOrDefault()?.StartedAt,
+            stale = s.Poll.Stale,
+            rolloutVersion = s.Version,
+        }));
+    }
+
+    private static async Task<IResult> GetAsync(long id, RolloutSnapshotReader reader, CancellationToken cancellationToken) =>
+        await reader.GetAsync(id, cancellationToken) is { } snapshot ? Results.Ok(snapshot) : Results.NotFound(new { error = $"rollout {id} does not exist" });
+
+    private static async Task<IResult> CreateAsync([FromBody] CreateRolloutRequest request, HttpContext context, RolloutService rollouts, CancellationToken cancellationToken)
+    {
+        var actor = CurrentActor.From(context.User);
+        if (!PermissionMatrix.IsAllowed(actor.Roles, RolloutAction.CreateRollout))
+        {
+            return Results.Json(new { error = "creating a rollout needs the ReleaseEngineer or Admin role" }, statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        if (string.IsNullOrWhiteSpace(request.PlanYaml))
+        {
+            return Results.BadRequest(new { error = "planYaml is required" });
+        }
+
+        var settings = new RolloutSourceSettings(request.Scenario ?? "healthy", request.ScenarioStartsAtPhase ?? 0);
+        var result = await rollouts.CreateAsync(request.PlanYaml, request.FileName ?? "plan.yaml", actor,
+            new NewRolloutOptions(request.MetricSource ?? MetricSourceNames.Prometheus, settings, StartedAgo: request.Start == true ? TimeSpan.Zero : null), cancellationToken);
+        if (!result.Created)
+        {
+            return Results.UnprocessableEntity(new { error = result.Refusal, problems = result.Problems.Select(p => new { p.Line, p.Column, p.Field, p.Message, severity = p.Severity.ToString() }) });
+        }
+
+        return Results.Created($"/api/rollouts/{result.RolloutId}", new { id = result.RolloutId, warnings = result.Problems.Select(p => p.ToString()) });
+    }
+
+    private static async Task<IResult> CommandAsync(long id, string kind, [FromBody] CommandBody body, HttpContext context, RolloutCommandService commands, CancellationToken cancellationToken)
+    {
+        var result = await commands.ExecuteAsync(new CommandRequest(id, kind, CurrentActor.From(context.User), body.Reason ?? "", body.ExpectedVersion, body.IdempotencyKey), cancellationToken);
+        var status = result.Status switch
+        {
+            CommandStatus.Executed or CommandStatus.Duplicate => StatusCodes.Status200OK,
+            CommandStatus.Forbidden => StatusCodes.Status403Forbidden,
+            CommandStatus.NotFound => StatusCodes.Status404NotFound,
+            CommandStatus.Conflict => StatusCodes.Status409Conflict,
+            CommandStatus.ExecutorFailed => StatusCodes.Status502BadGateway,
+            _ => StatusCodes.Status422UnprocessableEntity,
+        };
+        return Results.Json(new { status = result.Status.ToString(), result.Message, result.DecisionId, rolloutStatus = result.Snapshot?.Status.ToString(), rolloutVersion = result.Snapshot?.Version }, statusCode: status);
+    }
+
+    private static async Task<IResult> PollAsync(long id, HttpContext context, RolloutPoller poller, CancellationToken cancellationToken)
+    {
+        if (!CurrentActor.Can(context.User, RolloutAction.PollNow))
+        {
+            return Results.Json(new { error = "poll now needs the IncidentCommander, ReleaseEngineer or Admin role" }, statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var outcome = await poller.PollAsync(id, cancellationToken);
+        return outcome.Kind == PollOutcomeKind.NotFound
+            ? Results.NotFound(new { error = $"rollout {id} does not exist" })
+            : Results.Ok(new { outcome = outcome.Kind.ToString(), outcome.Samples, outcome.From, outcome.To, outcome.Problems });
+    }
+}

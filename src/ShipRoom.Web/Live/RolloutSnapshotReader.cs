@@ -1,0 +1,54 @@
+using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Web.Live;
+
+/// <summary>Reads snapshots from the store, building (and publishing) one only when this instance has none yet.</summary>
+public sealed class RolloutSnapshotReader(RolloutSnapshotStore store, SnapshotBuilder builder, IRolloutRepository rollouts)
+{
+    private readonly SemaphoreSlim _building = new(1, 1);
+
+    public async Task<RolloutSnapshot?> GetAsync(long rolloutId, CancellationToken cancellationToken)
+    {
+        if (store.Get(rolloutId) is { } cached)
+        {
+            return cached;
+        }
+
+        await _building.WaitAsync(cancellationToken);
+        try
+        {
+            if (store.Get(rolloutId) is { } built)
+            {
+                return built;
+            }
+
+            var snapshot = await builder.BuildAsync(rolloutId, cancellationToken);
+            if (snapshot is not null)
+            {
+                await store.PublishAsync(snapshot, cancellationToken);
+            }
+
+            return snapshot;
+        }
+        finally
+        {
+            _building.Release();
+        }
+    }
+
+    /// <summary>Every rollout, newest first, each as its current snapshot.</summary>
+    public async Task<IReadOnlyList<RolloutSnapshot>> ListAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<RolloutSnapshot>();
+        foreach (var rollout in await rollouts.ListAsync(cancellationToken))
+        {
+            if (await GetAsync(rollout.Id, cancellationToken) is { } snapshot)
+            {
+                list.Add(snapshot);
+            }
+        }
+
+        return list;
+    }
+}

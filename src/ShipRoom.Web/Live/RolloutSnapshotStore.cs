@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using ShipRoom.Infrastructure.Rollouts;
+
+namespace ShipRoom.Web.Live;
+
+/// <summary>
+/// One store, many subscribers: the latest snapshot of every rollout this instance has seen. Components subscribe
+/// and are called back at most once per <see cref="NotifyInterval"/> (a burst of changes is one render); hub
+/// clients in the rollout's group get <c>RolloutUpdated</c> with the snapshot.
+/// </summary>
+public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, TimeProvider time, ILogger<RolloutSnapshotStore> logger) : IRolloutPublisher
+{
+    public static readonly TimeSpan NotifyInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly ConcurrentDictionary<long, RolloutSnapshot> _snapshots = new();
+    private readonly ConcurrentDictionary<Guid, Subscription> _subscriptions = new();
+
+    public RolloutSnapshot? Get(long rolloutId) => _snapshots.GetValueOrDefault(rolloutId);
+
+    public IReadOnlyList<RolloutSnapshot> All => _snapshots.Values.OrderByDescending(s => s.Id).ToList();
+
+    public async Task PublishAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        // A snapshot older than the one held (built before a concurrent change) must not replace it.
+        var stored = _snapshots.AddOrUpdate(snapshot.Id, snapshot, (_, current) => IsNewer(snapshot, current) ? snapshot : current);
+        if (!ReferenceEquals(stored, snapshot))
+        {
+            return;
+        }
+
+        foreach (var subscription in _subscriptions.Values.Where(s => s.RolloutId is null || s.RolloutId == snapshot.Id))
+        {
+            subscription.Callback.Signal();
+        }
+
+        try
+        {
+            await hub.Clients.Group(RolloutsHub.GroupName(snapshot.Id)).SendAsync(RolloutsHub.UpdatedEvent, snapshot, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Pushing rollout {RolloutId} to hub clients failed", snapshot.Id);
+        }
+    }
+
+    /// <summary>Calls <paramref name="onChange"/> (coalesced) after each new snapshot of the rollout, or of any rollout when null.</summary>
+    public IDisposable Subscribe(long? rolloutId, Func<Task> onChange, Action<Exception> onError)
+    {
+        var id = Guid.NewGuid();
+        var subscription = new Subscription(rolloutId, new CoalescingCallback(onChange, NotifyInterval, time, onError));
+        _subscriptions[id] = subscription;
+        return new Unsubscriber(() =>
+        {
+            if (_subscriptions.TryRemove(id, out var removed))
+            {
+                removed.Callback.Dispose();
+            }
+        });
+    }
+
+    public int SubscriberCount => _subscriptions.Count;
+
+    private static bool IsNewer(RolloutSnapshot candidate, RolloutSnapshot current) =>
+        candidate.Version > current.Version || (candidate.Version == current.Version && candidate.BuiltAt >= current.BuiltAt);
+
+    private sealed record Subscription(long? RolloutId, CoalescingCallback Callback);
+
+    private sealed class Unsubscriber(Action dispose) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                dispose();
+            }
+        }
+    }
+}
