@@ -20,6 +20,9 @@ public sealed record EvaluationInput(
     IReadOnlyList<ProbeRun>? ProbeRuns = null,
     IReadOnlyList<ApprovalGiven>? Approvals = null)
 {
+    /// <summary>When the canary first took traffic: no trigger streak counts minutes before it.</summary>
+    public DateTimeOffset? RolloutStartedAt { get; init; }
+
     /// <summary>How far back a sigma condition reads the control's distribution.</summary>
     public TimeSpan SigmaHistory { get; init; } = TimeSpan.FromHours(1);
 }

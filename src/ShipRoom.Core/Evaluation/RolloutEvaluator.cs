@@ -28,7 +28,9 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
             .ToList();
 
         var longestTrigger = plan.Triggers.Select(t => (t.For ?? TimeSpan.Zero) + TimeSpan.FromMinutes(t.Checks ?? 0)).DefaultIfEmpty(TimeSpan.Zero).Max();
-        var triggerStart = triggersFrom ?? input.PhaseStartedAt - longestTrigger;
+        var rolloutStart = input.RolloutStartedAt ?? (input.PhaseIndex == 0 ? input.PhaseStartedAt : DateTimeOffset.MinValue);
+        var carriedOver = input.PhaseStartedAt - longestTrigger;
+        var triggerStart = triggersFrom ?? (carriedOver > rolloutStart ? carriedOver : rolloutStart);
         var triggers = plan.Triggers
             .Select(t => TriggerEvaluator.Evaluate(t, plan, series, input.ProbeRuns ?? [], triggerStart, input.Now, input.SigmaHistory))
             .ToList();

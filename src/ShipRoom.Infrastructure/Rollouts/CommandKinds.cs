@@ -46,11 +46,11 @@ public static class CommandKinds
     public static string Describe(DecisionRecord decision) => decision.Kind switch
     {
         Start => $"Started the rollout ({decision.ToStatus})",
-        Hold => "Held the rollout",
-        Resume => "Resumed the rollout",
-        Advance => $"Advanced to the next phase ({decision.ToStatus})",
+        Hold => $"Held the rollout ({decision.ToStatus})",
+        Resume => $"Resumed the rollout ({decision.ToStatus})",
+        Advance => $"Advanced ({decision.ToStatus})",
         Approve => "Approved the step to the next phase",
-        RollBack => "Rolled back",
+        RollBack => $"Rolled back ({decision.ToStatus})",
         Complete => "Completed the rollout",
         PollNow => "Asked for a poll now",
         _ => decision.Kind,

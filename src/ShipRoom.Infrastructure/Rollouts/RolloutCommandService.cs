@@ -164,7 +164,7 @@ public sealed class RolloutCommandService(
         var acknowledgedAt = time.GetUtcNow();
         if (executed is { Acknowledged: false })
         {
-            await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Failed, wallNow, null, executed.Error, Truncate(executed.Detail)), cancellationToken);
+            await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Failed, wallNow, null, executed.Error, Truncate(executed.Detail), $"{to.Status} at {plan.Phases[to.PhaseIndex].Name}"), cancellationToken);
             await audit.AppendAsync(new AuditEntryDraft(acknowledgedAt, request.Actor.Name, $"rollout.{kind}.failed", rollout.Id, $"{kind} recorded, but the deploy executor ({executor.Name}) failed: {executed.Error}",
                 from.Status.ToString(), to.Status.ToString(), reason), cancellationToken);
             await PublishAsync(rollout.Id, cancellationToken);
@@ -186,9 +186,10 @@ public sealed class RolloutCommandService(
             CommandKinds.Resume => $"at={rolloutNow.ToString("O", CultureInfo.InvariantCulture)}",
             _ => Truncate(executed?.Detail),
         };
-        await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Executed, wallNow, executed is null ? null : acknowledgedAt, null, detail), cancellationToken);
+        var toStatus = $"{to.Status} at {plan.Phases[to.PhaseIndex].Name}";
+        await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Executed, wallNow, executed is null ? null : acknowledgedAt, null, detail, toStatus), cancellationToken);
         await audit.AppendAsync(new AuditEntryDraft(acknowledgedAt, request.Actor.Name, $"rollout.{kind}", rollout.Id,
-            $"{CommandKinds.Describe(decision with { ToStatus = to.Status.ToString() })} at {plan.Phases[to.PhaseIndex].Name}" + (executed is null ? "" : $"; executor {executor.Name}: {executed.Detail}"),
+            CommandKinds.Describe(decision with { ToStatus = toStatus, Outcome = DecisionOutcomes.Executed }) + (executed is null ? "" : $"; executor {executor.Name}: {executed.Detail}"),
             $"{from.Status} at {plan.Phases[from.PhaseIndex].Name}", $"{to.Status} at {plan.Phases[to.PhaseIndex].Name}", reason), cancellationToken);
         logger.LogInformation("Rollout {RolloutId}: {Kind} by {Actor} ({From} → {To})", rollout.Id, kind, request.Actor.IsAutomatic ? request.Actor.Name : "a user", from.Status, to.Status);
         var snapshot = await PublishAsync(rollout.Id, cancellationToken);

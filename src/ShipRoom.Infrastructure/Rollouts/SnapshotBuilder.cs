@@ -46,7 +46,8 @@ public sealed class SnapshotBuilder(
         RolloutVerdict? verdict = null;
         if (rollout.PhaseStartedAt is not null)
         {
-            var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, [], Approvals(recentDecisions));
+            var rolloutStart = phaseRecords.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
+            var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, [], Approvals(recentDecisions)) { RolloutStartedAt = rolloutStart };
             verdict = Core.Evaluation.RolloutEvaluator.Default.Evaluate(plan, input, LastResume(recentDecisions, phaseStart));
         }
 

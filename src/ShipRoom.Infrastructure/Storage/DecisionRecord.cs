@@ -22,7 +22,7 @@ public sealed record DecisionRecord(
 
 public sealed record DecisionDraft(long RolloutId, string Kind, string Actor, string? Reason, string IdempotencyKey, DateTimeOffset RequestedAt, string Outcome, string? FromStatus, string? ToStatus, string? Detail = null);
 
-public sealed record DecisionOutcome(string Outcome, DateTimeOffset? ExecutedAt, DateTimeOffset? AcknowledgedAt, string? Error, string? Detail);
+public sealed record DecisionOutcome(string Outcome, DateTimeOffset? ExecutedAt, DateTimeOffset? AcknowledgedAt, string? Error, string? Detail, string? ToStatus = null);
 
 public interface IDecisionRepository
 {

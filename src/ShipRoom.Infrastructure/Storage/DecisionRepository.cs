@@ -33,8 +33,8 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE decisions SET outcome = @Outcome, executed_at_ms = @ExecutedAtMs, acknowledged_at_ms = @AcknowledgedAtMs, error = @Error, detail = COALESCE(@Detail, detail) WHERE id = @id",
-            new { id, outcome.Outcome, ExecutedAtMs = UnixTime.ToMs(outcome.ExecutedAt), AcknowledgedAtMs = UnixTime.ToMs(outcome.AcknowledgedAt), outcome.Error, outcome.Detail },
+            "UPDATE decisions SET outcome = @Outcome, executed_at_ms = @ExecutedAtMs, acknowledged_at_ms = @AcknowledgedAtMs, error = @Error, detail = COALESCE(@Detail, detail), to_status = COALESCE(@ToStatus, to_status) WHERE id = @id",
+            new { id, outcome.Outcome, ExecutedAtMs = UnixTime.ToMs(outcome.ExecutedAt), AcknowledgedAtMs = UnixTime.ToMs(outcome.AcknowledgedAt), outcome.Error, outcome.Detail, outcome.ToStatus },
             cancellationToken: cancellationToken));
     }
 

@@ -145,4 +145,17 @@ public sealed class TriggerTimingTests
         Assert.Equal(expected, verdict.State);
         Assert.Equal(failures, verdict.ConsecutiveBad);
     }
+
+    [Fact]
+    public void Minutes_before_the_canary_took_traffic_never_count()
+    {
+        // The hour before the start is baseline: bad canary values there are not a sustained breach.
+        var plan = Parse(ErrorTrigger);
+        var samples = Series("error_rate_pct", Cohort.Canary, Start.AddMinutes(-30), Repeat(0.9, 32)).ToList();
+
+        var verdict = RolloutEvaluator.Default.Evaluate(plan, new EvaluationInput(0, Start, Start.AddMinutes(2), samples)).Triggers.Single();
+
+        Assert.Equal(TriggerState.Arming, verdict.State);
+        Assert.Equal(2, verdict.ConsecutiveBad);
+    }
 }

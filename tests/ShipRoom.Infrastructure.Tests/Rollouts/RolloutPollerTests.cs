@@ -1,0 +1,125 @@
+using ShipRoom.Core.Evaluation;
+using ShipRoom.Core.Metrics;
+using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Tests.Storage;
+
+namespace ShipRoom.Infrastructure.Tests.Rollouts;
+
+public abstract class RolloutPollerTests(IStorageEngine engine)
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_first_poll_collects_every_metric_for_both_cohorts_and_each_journey()
+    {
+        await using var host = await RolloutTestHost.CreateAsync(engine);
+        var id = await host.StartRolloutAsync(startedAgo: TimeSpan.FromMinutes(5));
+
+        var outcome = await host.Poller.PollAsync(id, Ct);
+
+        Assert.Equal(PollOutcomeKind.Polled, outcome.Kind);
+        Assert.Empty(outcome.Problems);
+        // 29 metrics, 3 of them with 4 journeys: 41 series per cohort, one sample a minute from an hour before the start.
+        Assert.Equal(RolloutTestHost.Start.AddMinutes(-65), outcome.From);
+        Assert.Equal(RolloutTestHost.Start, outcome.To);
+        Assert.Equal(41 * 2 * 65, outcome.Samples);
+        var snapshot = host.Published.Latest!;
+        Assert.Equal(id, snapshot.Id);
+        Assert.All(snapshot.Verdict!.Gates, g => Assert.Equal(GateStatus.Green, g.Status));
+        Assert.Contains("5 of 15 minutes observed", snapshot.Verdict.Advance.Missing);
+        Assert.NotNull(snapshot.Panels.SelectMany(p => p.Metrics).Single(m => m.Key == "p95_latency_ms").Canary);
+    }
+
+    [Fact]
+    public async Task A_poll_after_forty_minutes_of_downtime_back_fills_the_forty_minutes()
+    {
+        await using var host = await RolloutTestHost.CreateAsync(engine);
+        var id = await host.StartRolloutAsync();
+        await host.Poller.PollAsync(id, Ct);
+
+        host.Time.Advance(TimeSpan.FromMinutes(40));
+        var outcome = await host.Poller.PollAsync(id, Ct);
+
+        Assert.Equal((RolloutTestHost.Start, RolloutTestHost.Start.AddMinutes(40)), (outcome.From!.Value, outcome.To!.Value));
+        var stored = await host.Database.Samples.ReadAsync(id, RolloutTestHost.Start, RolloutTestHost.Start.AddMinutes(40), Ct);
+        var p95Canary = stored.Where(s => s.MetricKey == "p95_latency_ms" && s.Cohort == Cohort.Canary && s.Journey is null).ToList();
+        Assert.Equal(40, p95Canary.Count);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => RolloutTestHost.Start.AddMinutes(i)), p95Canary.Select(s => s.Time));
+    }
+
+    [Fact]
+    public async Task Nothing_new_to_read_is_not_a_poll()
+    {
+        await using var host = await RolloutTestHost.CreateAsync(engine);
+        var id = await host.StartRolloutAsync(startedAgo: TimeSpan.FromMinutes(1));
+        await host.Poller.PollAsync(id, Ct);
+
+        host.Time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(PollOutcomeKind.NothingNew, (await host.Poller.PollAsync(id, Ct)).Kind);
+    }
+
+    [Fact]
+    public async Task Only_live_rollouts_are_polled_and_only_when_due()
+    {
+        await using var host = await RolloutTestHost.CreateAsync(engine);
+        var id = await host.StartRolloutAsync();
+        Assert.Equal(1, await host.Poller.PollDueAsync(Ct));
+
+        // The plan polls every minute: not due 30 s later, due (and polled) a minute later.
+        host.Time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(0, await host.Poller.PollDueAsync(Ct));
+        host.Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await host.Poller.PollDueAsync(Ct));
+
+        await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.RollBack, RolloutTestHost.IncidentCommander, "drill"), Ct);
+        host.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, await host.Poller.PollDueAsync(Ct));
+        Assert.Equal(PollOutcomeKind.NotLive, (await host.Poller.PollAsync(id, Ct)).Kind);
+    }
+
+    [Fact]
+    public async Task Two_instances_polling_the_same_tick_read_the_range_once()
+    {
+        await using var host = await RolloutTestHost.CreateAsync(engine);
+        await using var other = host.SecondInstance();
+        var id = await host.StartRolloutAsync(startedAgo: TimeSpan.FromMinutes(10));
+
+        var polled = await Task.WhenAll(host.Poller.PollDueAsync(Ct), other.Poller.PollDueAsync(Ct));
+
+        Assert.Equal(1, polled.Sum());
+        var runs = await host.Database.PollRuns.ListRecentAsync(id, 10, Ct);
+        Assert.Single(runs);
+    }
+
+    [Fact]
+    public async Task A_fired_rollback_trigger_rolls_back_automatically_through_the_command_path()
+    {
+        await using var host = await RolloutTestHost.CreateAsync(engine);
+        // Payments fail from the first phase: E2E < 99.5% for 5 minutes rolls back.
+        var id = await host.StartRolloutAsync("payment-failures", 0);
+        await host.Poller.PollAsync(id, Ct);
+
+        host.Time.Advance(TimeSpan.FromMinutes(6));
+        await host.Poller.PollAsync(id, Ct);
+
+        var rollout = await host.Database.Rollouts.GetAsync(id, Ct);
+        Assert.Equal(Core.Rollouts.RolloutStatus.RolledBack, rollout!.Status);
+        var decision = (await host.Database.Decisions.ListAsync(id, 10, Ct)).First(d => d.Kind == CommandKinds.RollBack);
+        Assert.Equal(("ShipRoom (automatic)", DecisionOutcomes.Executed), (decision.Actor, decision.Outcome));
+        Assert.True(decision.Reason!.Contains("trigger Payments E2E < 99.5% for 5 minutes fired at 10:04 UTC", StringComparison.Ordinal), decision.Reason);
+        Assert.NotNull(decision.AcknowledgedAt);
+        var audit = await host.Database.Audit.QueryAsync(new AuditQuery(RolloutId: id, Kind: "rollout.rollback"), Ct);
+        Assert.Equal("ShipRoom (automatic)", Assert.Single(audit).Actor);
+
+        // The next poll sees the same fired trigger: it never rolls back twice.
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        await host.Poller.PollAsync(id, Ct);
+        Assert.Single(await host.Database.Decisions.ListAsync(id, 10, Ct), d => d.Kind == CommandKinds.RollBack);
+    }
+}
+
+public sealed class SqliteRolloutPollerTests() : RolloutPollerTests(new SqliteEngine());
+
+public sealed class PostgresRolloutPollerTests(PostgresServer server) : RolloutPollerTests(new PostgresEngine(server));

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using ShipRoom.Core.Security;
+using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Tests.Storage;
+
+namespace ShipRoom.Infrastructure.Tests.Rollouts;
+
+/// <summary>
+/// The rollout services as the app composes them, on a real database, with the clock under the test's control and
+/// the published snapshots kept for assertions.
+/// </summary>
+public sealed class RolloutTestHost : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly ServiceProvider _services;
+    private readonly bool _ownsDatabase;
+
+    private RolloutTestHost(TestDatabase database, IDeployExecutor? executor, FakeTimeProvider? time, bool ownsDatabase = true)
+    {
+        Database = database;
+        _ownsDatabase = ownsDatabase;
+        Time = time ?? new FakeTimeProvider(Start);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ShipRoom:Storage:Provider"] = database.Options.Provider,
+            ["ConnectionStrings:ShipRoom"] = database.Options.ConnectionString,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddShipRoomStorage(configuration);
+        services.AddShipRoomRollouts(configuration);
+        services.AddSingleton<IRolloutPublisher>(Published);
+        if (executor is not null)
+        {
+            services.AddSingleton(executor);
+        }
+
+        _services = services.BuildServiceProvider();
+    }
+
+    public TestDatabase Database { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public PublishedSnapshots Published { get; } = new();
+
+    public RolloutPoller Poller => _services.GetRequiredService<RolloutPoller>();
+
+    public RolloutCommandService Commands => _services.GetRequiredService<RolloutCommandService>();
+
+    public RolloutService Rollouts => _services.GetRequiredService<RolloutService>();
+
+    public SnapshotBuilder Snapshots => _services.GetRequiredService<SnapshotBuilder>();
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    public static async Task<RolloutTestHost> CreateAsync(IStorageEngine engine, IDeployExecutor? executor = null) =>
+        new(await engine.CreateAsync(), executor, null);
+
+    /// <summary>A second instance (its own services and caches) on the same database and clock.</summary>
+    public RolloutTestHost SecondInstance() => new(Database, null, Time, ownsDatabase: false);
+
+    public static string PlanText(string name = "one-10-25-50-100.yaml") => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", name));
+
+    public static CommandActor Person(string name, params string[] roles) => new(name, roles);
+
+    public static CommandActor IncidentCommander { get; } = Person("ic", Roles.IncidentCommander);
+
+    /// <summary>A rollout on the simulator, running from phase one started <paramref name="startedAgo"/> before now.</summary>
+    public async Task<long> StartRolloutAsync(string scenario = "healthy", int scenarioPhase = 0, bool autoAdvance = false, TimeSpan? startedAgo = null, string plan = "one-10-25-50-100.yaml")
+    {
+        var result = await Rollouts.CreateAsync(PlanText(plan), plan, Person("releng", Roles.ReleaseEngineer),
+            new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(scenario, scenarioPhase, 7, autoAdvance), 1, startedAgo ?? TimeSpan.Zero),
+            Xunit.TestContext.Current.CancellationToken);
+        Assert.True(result.Created, string.Join("\n", result.Problems));
+        return result.RolloutId!.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+    }
+
+    public sealed class PublishedSnapshots : IRolloutPublisher
+    {
+        private readonly ConcurrentQueue<RolloutSnapshot> _snapshots = new();
+
+        public IReadOnlyList<RolloutSnapshot> All => _snapshots.ToList();
+
+        public RolloutSnapshot? Latest => _snapshots.LastOrDefault();
+
+        public Task PublishAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken)
+        {
+            _snapshots.Enqueue(snapshot);
+            return Task.CompletedTask;
+        }
+    }
+}
