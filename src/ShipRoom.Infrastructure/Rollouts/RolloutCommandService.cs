@@ -73,6 +73,7 @@ public sealed class RolloutCommandService(
         if (refusal is not null)
         {
             await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Refused, null, null, refusal.Message, null), cancellationToken);
+            await decisions.ReleaseIdempotencyKeyAsync(decision.Id, cancellationToken);
             return refusal with { DecisionId = decision.Id };
         }
 
@@ -142,6 +143,7 @@ public sealed class RolloutCommandService(
             if (!await rollouts.TryChangeStateAsync(rollout.Id, version, change, cancellationToken))
             {
                 await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Refused, null, null, "someone else changed the rollout first", null), cancellationToken);
+                await decisions.ReleaseIdempotencyKeyAsync(decision.Id, cancellationToken);
                 return new CommandResult(CommandStatus.Conflict, "someone else changed the rollout at the same moment: nothing was done; look again and retry if still needed", decision.Id);
             }
 

@@ -31,6 +31,9 @@ public interface IDecisionRepository
 
     Task UpdateOutcomeAsync(long id, DecisionOutcome outcome, CancellationToken cancellationToken);
 
+    /// <summary>Frees a refused decision's idempotency key so the same command can be given again once it makes sense.</summary>
+    Task ReleaseIdempotencyKeyAsync(long id, CancellationToken cancellationToken);
+
     Task<DecisionRecord?> GetAsync(long id, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<DecisionRecord>> ListAsync(long rolloutId, int limit, CancellationToken cancellationToken);

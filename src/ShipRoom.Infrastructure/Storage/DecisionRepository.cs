@@ -38,6 +38,13 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
             cancellationToken: cancellationToken));
     }
 
+    public async Task ReleaseIdempotencyKeyAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE decisions SET idempotency_key = idempotency_key || ':released:' || CAST(id AS TEXT) WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
     public async Task<DecisionRecord?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);

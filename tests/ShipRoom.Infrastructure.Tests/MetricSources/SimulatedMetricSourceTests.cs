@@ -102,7 +102,7 @@ public sealed class SimulatedMetricSourceTests
         var control = await ReadAsync(source, "p95_latency_ms", Cohort.Control, minutes: 60);
 
         Assert.Equal(60, control.Count);
-        Assert.Equal(36, canary.Count);
+        Assert.Equal(20, canary.Count);
     }
 
     [Fact]

@@ -76,8 +76,8 @@ public sealed class SimulatedMetricSource(SimulatorScenario scenario, int scenar
         _ => value,
     };
 
-    // Twelve minutes of every thirty have no canary samples at all.
-    private static bool IsInGap(long minute) => minute % 30 < 12;
+    // Twenty minutes of every thirty have no canary samples at all: never ten clean minutes in a row.
+    private static bool IsInGap(long minute) => minute % 30 < 20;
 
     private static DateTimeOffset FloorToMinute(DateTimeOffset time) =>
         new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
