@@ -60,6 +60,7 @@ public static class ShipRoomWebApplication
         services.AddSingleton<RolloutSnapshotStore>();
         services.AddSingleton<IRolloutPublisher>(provider => provider.GetRequiredService<RolloutSnapshotStore>());
         services.AddSingleton<RolloutSnapshotReader>();
+        services.AddScoped<ViewerClock>();
         services.AddShipRoomScheduling(configuration);
         services.AddSignalR().AddJsonProtocol(options => ShipRoomJson.Configure(options.PayloadSerializerOptions));
         services.ConfigureHttpJsonOptions(options => ShipRoomJson.Configure(options.SerializerOptions));

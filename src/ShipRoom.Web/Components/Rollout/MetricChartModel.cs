@@ -1,0 +1,104 @@
+using Plotly.Blazor;
+using Plotly.Blazor.LayoutLib;
+using Plotly.Blazor.Traces;
+using Plotly.Blazor.Traces.ScatterLib;
+using ShipRoom.Infrastructure.Rollouts;
+
+namespace ShipRoom.Web.Components.Rollout;
+
+/// <summary>
+/// The chart of one metric: control and canary lines, the gate's threshold as a dashed line, phase starts as vertical
+/// lines and the current observation window shaded. Points are already bounded by the snapshot.
+/// </summary>
+public static class MetricChartModel
+{
+    public const string ControlColour = "#5b7083";
+    public const string CanaryColour = "#d9480f";
+
+    public static IList<ITrace> Traces(MetricSnapshot metric)
+    {
+        var traces = new List<ITrace>
+        {
+            Line("Control", metric.ControlSeries, ControlColour),
+            Line("Canary", metric.CanarySeries, CanaryColour),
+        };
+        if (metric.Threshold is { } threshold && metric.CanarySeries.Count > 0)
+        {
+            var first = metric.CanarySeries[0].Time.UtcDateTime;
+            var last = metric.CanarySeries[^1].Time.UtcDateTime;
+            traces.Add(new Scatter
+            {
+                Name = $"Limit {metric.GateLimit}",
+                Mode = ModeFlag.Lines,
+                X = [first, last],
+                Y = [threshold, threshold],
+                Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#c92a2a", Dash = "dash", Width = 1.5m },
+                HoverInfo = HoverInfoFlag.Name,
+            });
+        }
+
+        return traces;
+    }
+
+    public static Plotly.Blazor.Layout Layout(MetricSnapshot metric, IReadOnlyList<PhaseSummary> phases, DateTimeOffset? windowStart, bool dark, int height)
+    {
+        var text = dark ? "#e6e9ef" : "#1f2933";
+        var grid = dark ? "#3a4150" : "#e3e8ef";
+        var shapes = new List<Shape>();
+        var first = metric.CanarySeries.FirstOrDefault()?.Time;
+        var last = metric.CanarySeries.LastOrDefault()?.Time;
+        foreach (var phase in phases.Where(p => p.StartedAt is not null && p.StartedAt >= first && p.StartedAt <= last))
+        {
+            shapes.Add(new Shape
+            {
+                Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Line,
+                X0 = phase.StartedAt!.Value.UtcDateTime,
+                X1 = phase.StartedAt!.Value.UtcDateTime,
+                Y0 = 0,
+                Y1 = 1,
+                YRef = "paper",
+                Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Color = "#7048e8", Width = 1, Dash = "dot" },
+            });
+        }
+
+        if (windowStart is { } start && last is { } end && start < end)
+        {
+            shapes.Add(new Shape
+            {
+                Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Rect,
+                X0 = start.UtcDateTime,
+                X1 = end.UtcDateTime,
+                Y0 = 0,
+                Y1 = 1,
+                YRef = "paper",
+                FillColor = dark ? "rgba(127,179,230,0.12)" : "rgba(31,78,121,0.07)",
+                Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Width = 0 },
+                Layer = Plotly.Blazor.LayoutLib.ShapeLib.LayerEnum.Below,
+            });
+        }
+
+        return new Plotly.Blazor.Layout
+        {
+            Title = new Title { Text = $"{metric.Name} ({(metric.Unit.Length == 0 ? "count" : metric.Unit)})", Font = new Plotly.Blazor.LayoutLib.TitleLib.Font { Size = 13, Color = text } },
+            Height = height,
+            Margin = new Margin { L = 48, R = 12, T = 32, B = 32 },
+            PaperBgColor = "rgba(0,0,0,0)",
+            PlotBgColor = "rgba(0,0,0,0)",
+            Font = new Font { Color = text, Size = 11 },
+            ShowLegend = true,
+            Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = -0.25m }],
+            XAxis = [new XAxis { GridColor = grid, Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Date }],
+            YAxis = [new YAxis { GridColor = grid, ZeroLine = false }],
+            Shapes = shapes,
+        };
+    }
+
+    private static Scatter Line(string name, IReadOnlyList<SeriesPoint> points, string colour) => new()
+    {
+        Name = name,
+        Mode = ModeFlag.Lines,
+        X = points.Select(p => (object)p.Time.UtcDateTime).ToList(),
+        Y = points.Select(p => (object)p.Value).ToList(),
+        Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = colour, Width = 2 },
+    };
+}

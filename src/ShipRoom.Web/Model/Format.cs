@@ -1,0 +1,59 @@
+using System.Globalization;
+using ShipRoom.Core.Evaluation;
+using ShipRoom.Infrastructure.Rollouts;
+
+namespace ShipRoom.Web.Model;
+
+/// <summary>How numbers, deltas, durations and statuses read on the dashboard.</summary>
+public static class Format
+{
+    public static string Value(double? value, string unit)
+    {
+        if (value is not { } v || !double.IsFinite(v))
+        {
+            return "—";
+        }
+
+        var number = Math.Abs(v) switch
+        {
+            >= 1000 => v.ToString("N0", CultureInfo.InvariantCulture),
+            >= 100 => v.ToString("0.0", CultureInfo.InvariantCulture),
+            >= 1 => v.ToString("0.##", CultureInfo.InvariantCulture),
+            _ => v.ToString("0.####", CultureInfo.InvariantCulture),
+        };
+        return unit switch
+        {
+            "" or "count" => number,
+            "%" => number + "%",
+            "x" => number + "×",
+            "usd" => "$" + number,
+            _ => $"{number} {unit}",
+        };
+    }
+
+    public static string Delta(double? percent) => percent switch
+    {
+        null => "—",
+        var p when Math.Abs(p.Value) < 0.005 => "±0%",
+        var p => (p > 0 ? "+" : "−") + Math.Abs(p.Value).ToString("0.##", CultureInfo.InvariantCulture) + "%",
+    };
+
+    public static string Duration(TimeSpan span)
+    {
+        if (span < TimeSpan.Zero)
+        {
+            span = TimeSpan.Zero;
+        }
+
+        return span.TotalMinutes < 1 ? $"{span.TotalSeconds:0}s"
+            : span.TotalHours < 1 ? $"{(int)span.TotalMinutes}m"
+            : $"{(int)span.TotalHours}h {span.Minutes:00}m";
+    }
+
+    public static string ShortSha(string commit) => commit.Length > 10 ? commit[..10] : commit;
+
+    public static string Phase(RolloutSnapshot snapshot) =>
+        $"{snapshot.CurrentPhase.Name} of traffic — phase {snapshot.PhaseIndex + 1} of {snapshot.Phases.Count}";
+
+    public static string StatusWord(GateStatus? status) => status?.ToText() ?? "NO DATA";
+}
