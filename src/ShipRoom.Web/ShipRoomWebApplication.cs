@@ -91,6 +91,7 @@ public static class ShipRoomWebApplication
         app.MapPrometheusEndpoint();
         app.MapAccountEndpoints();
         app.MapRolloutEndpoints();
+        app.MapTokenEndpoints();
         app.MapHub<RolloutsHub>(RolloutsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

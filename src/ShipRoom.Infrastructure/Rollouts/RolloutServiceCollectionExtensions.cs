@@ -24,6 +24,7 @@ public static class RolloutServiceCollectionExtensions
         services.AddSingleton<RolloutService>();
         services.AddSingleton<RolloutPoller>();
         services.AddSingleton<DemoRolloutKeeper>();
+        services.AddSingleton<Security.ApiTokenService>();
         services.TryAddSingleton<IDeployExecutor, RecordOnlyExecutor>();
         return services;
     }

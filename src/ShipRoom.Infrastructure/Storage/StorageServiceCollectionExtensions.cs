@@ -26,6 +26,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ISampleRepository, SampleRepository>();
         services.AddSingleton<IPollRunRepository, PollRunRepository>();
         services.AddSingleton<IDecisionRepository, DecisionRepository>();
+        services.AddSingleton<IApiTokenRepository, ApiTokenRepository>();
         return services;
     }
 

@@ -9,7 +9,7 @@ namespace ShipRoom.Web.Live;
 /// and then pushes <c>RolloutUpdated</c> after every poll or command. Authorised like the API.
 /// </summary>
 [Authorize]
-public sealed class RolloutsHub(RolloutSnapshotReader reader) : Hub
+public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandService commands) : Hub
 {
     public const string Path = "/hubs/rollouts";
     public const string UpdatedEvent = "RolloutUpdated";
@@ -28,5 +28,14 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader) : Hub
         return snapshot;
     }
 
+    /// <summary>Gives a command through the same service as the buttons and the API (authorised there, not here).</summary>
+    public async Task<HubCommandResult> Command(long rolloutId, string kind, string reason, long? expectedVersion)
+    {
+        var result = await commands.ExecuteAsync(new CommandRequest(rolloutId, kind, Api.CurrentActor.From(Context.User!), reason ?? "", expectedVersion), Context.ConnectionAborted);
+        return new HubCommandResult(result.Status.ToString(), result.Message, result.Snapshot?.Version);
+    }
+
     public Task Unsubscribe(long rolloutId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(rolloutId), Context.ConnectionAborted);
 }
+
+public sealed record HubCommandResult(string Status, string Message, long? RolloutVersion);

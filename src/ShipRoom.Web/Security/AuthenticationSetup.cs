@@ -9,6 +9,8 @@ namespace ShipRoom.Web.Security;
 
 public static class AuthenticationSetup
 {
+    public const string SelectorScheme = "ShipRoom";
+
     /// <summary>
     /// Cookie sessions for people; OpenID Connect signs them in when configured, local accounts otherwise.
     /// Every endpoint needs a signed-in caller unless it says AllowAnonymous: nothing is open by accident.
@@ -18,12 +20,19 @@ public static class AuthenticationSetup
         var auth = configuration.GetSection(ConfigurationKeys.AuthSection).Get<AuthOptions>() ?? new AuthOptions();
         var useOidc = Enum.TryParse<AuthMode>(auth.Mode, ignoreCase: true, out var mode) && mode == AuthMode.OpenIdConnect;
 
-        var authentication = services.AddAuthentication(options =>
+        var authentication = services.AddAuthentication(options => options.DefaultScheme = SelectorScheme);
+        // One front door: a bearer API token goes to the token handler, everything else to the session cookie
+        // (whose challenge sends a browser to sign in, locally or at the identity provider).
+        authentication.AddPolicyScheme(SelectorScheme, "Cookie or API token", options =>
         {
-            options.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+            options.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ||
+                (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query.ContainsKey("access_token"))
+                    ? ApiTokenAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme;
             if (useOidc)
             {
-                options.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+                options.ForwardChallenge = OpenIdConnectDefaults.AuthenticationScheme;
             }
         });
         authentication.AddCookie(options =>
@@ -62,6 +71,8 @@ public static class AuthenticationSetup
                 };
             });
         }
+
+        authentication.AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
 
         services.AddAuthorization(options =>
         {
