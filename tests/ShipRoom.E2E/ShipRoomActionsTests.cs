@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using ShipRoom.Core.Security;
+using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Web.Tests.Hosting;
+
+namespace ShipRoom.E2E;
+
+/// <summary>The IC's one click, seen live by everybody else; a Viewer sees no buttons and a forged call is refused.</summary>
+public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private const string Password = "E2E-Person-Password-1";
+
+    private readonly ShipRoomAppFactory _app = new(new Dictionary<string, string?> { ["ShipRoom:Polling:SchedulerTick"] = "00:00:01" }, useKestrel: true);
+    private readonly List<IBrowserContext> _contexts = [];
+    private long _rolloutId;
+
+    public async ValueTask InitializeAsync()
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var users = _app.Services.GetRequiredService<IUserRepository>();
+        var hasher = _app.Services.GetRequiredService<IPasswordHasher<UserRecord>>();
+        foreach (var (name, role) in new[] { ("ic", Roles.IncidentCommander), ("ceo", Roles.ExecutiveApprover), ("viewer", Roles.Viewer) })
+        {
+            var placeholder = new UserRecord(0, name, name, "", [role], 0, null, false, DateTimeOffset.UtcNow, null);
+            await users.CreateAsync(name, name, hasher.HashPassword(placeholder, Password), [role], DateTimeOffset.UtcNow, ct);
+        }
+
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "one-10-25-50-100.yaml"), ct);
+        var created = await _app.Services.GetRequiredService<RolloutService>().CreateAsync(plan, "one-10-25-50-100.yaml", new CommandActor("test", [], IsAutomatic: true),
+            new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(), 20, TimeSpan.FromMinutes(3)), ct);
+        _rolloutId = created.RolloutId!.Value;
+        await _app.Services.GetRequiredService<RolloutPoller>().PollAsync(_rolloutId, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.DisposeAsync();
+        }
+
+        await _app.DisposeAsync();
+    }
+
+    private async Task<IPage> OpenAsSync(string user)
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.ServerAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        _contexts.Add(context);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        await page.GotoAsync($"/rollouts/{_rolloutId}");
+        await page.Locator("[data-interactive=true] .dashboard").WaitForAsync(new() { Timeout = 30_000 });
+        return page;
+    }
+
+    [Fact]
+    public async Task The_ic_rolls_back_with_one_click_and_a_reason_and_the_executive_sees_it_live()
+    {
+        var ic = await OpenAsSync("ic");
+        var ceo = await OpenAsSync("ceo");
+        await Assertions.Expect(ceo.Locator("[data-rollout-status]")).ToHaveTextAsync("Running");
+
+        await ic.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
+        await ic.GetByLabel("Reason").FillAsync("checkout P95 regression seen in the war room");
+        await ic.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
+
+        await Assertions.Expect(ceo.Locator("[data-rollout-status]")).ToHaveTextAsync("RolledBack", new() { Timeout = 15_000 });
+        await Assertions.Expect(ceo.Locator("[data-time-to-rollback]")).ToContainTextAsync("of 2m budget");
+        await Assertions.Expect(ceo.GetByRole(AriaRole.Status, new() { Name = "Rollout: ROLLED BACK" })).ToBeVisibleAsync();
+        await Assertions.Expect(ceo.Locator(".timeline")).ToContainTextAsync("checkout P95 regression seen in the war room");
+        await ceo.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rolled-back.png") });
+    }
+
+    [Fact]
+    public async Task A_viewer_sees_no_action_buttons_and_a_forged_call_from_the_browser_is_refused()
+    {
+        var viewer = await OpenAsSync("viewer");
+
+        Assert.Equal(0, await viewer.GetByRole(AriaRole.Toolbar, new() { Name = "Rollout actions" }).CountAsync());
+        Assert.Equal(0, await viewer.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).CountAsync());
+        var forged = await viewer.APIRequest.PostAsync($"/api/rollouts/{_rolloutId}/commands/rollback", new() { DataObject = new { reason = "forged" } });
+
+        Assert.Equal(403, forged.Status);
+        await Assertions.Expect(viewer.Locator("[data-rollout-status]")).ToHaveTextAsync("Running");
+    }
+}
