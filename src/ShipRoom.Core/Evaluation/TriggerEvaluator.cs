@@ -88,7 +88,8 @@ public static class TriggerEvaluator
         DateTimeOffset? firstFailure = null;
         var worstStreak = 0;
         string? detail = null;
-        foreach (var probe in runs.Where(r => r.RanAt >= from && r.RanAt <= now).GroupBy(r => r.ProbeName))
+        // Probe runs are judged as they come, also those newer than the last complete metric minute.
+        foreach (var probe in runs.Where(r => r.RanAt >= from).GroupBy(r => r.ProbeName))
         {
             var streak = 0;
             DateTimeOffset? streakStart = null;

@@ -137,14 +137,23 @@ public sealed class RolloutPoller(
             logger.LogWarning("Rollout {RolloutId}: every metric read failed ({Problem}); the next poll retries from {From}", rollout.Id, problems.FirstOrDefault(), from);
         }
 
-        var snapshot = await snapshots.BuildAsync(rollout.Id, cancellationToken);
-        if (snapshot is not null)
+        var snapshot = await JudgeAndActAsync(rollout.Id, cancellationToken);
+        return new PollOutcome(PollOutcomeKind.Polled, written, from, to, problems, snapshot);
+    }
+
+    /// <summary>Judges the rollout as it now stands, carries out what triggers (or the demo's auto-advance) require, and publishes.</summary>
+    public async Task<RolloutSnapshot?> JudgeAndActAsync(long rolloutId, CancellationToken cancellationToken)
+    {
+        var rollout = await rollouts.GetAsync(rolloutId, cancellationToken);
+        if (rollout is null)
         {
-            snapshot = await ActAsync(rollout, plan, snapshot, cancellationToken) ?? snapshot;
-            await publisher.PublishAsync(snapshot, cancellationToken);
+            return null;
         }
 
-        return new PollOutcome(PollOutcomeKind.Polled, written, from, to, problems, snapshot);
+        var snapshot = await snapshots.BuildAsync(rollout, cancellationToken);
+        snapshot = await ActAsync(rollout, plans.Get(rollout), snapshot, cancellationToken) ?? snapshot;
+        await publisher.PublishAsync(snapshot, cancellationToken);
+        return snapshot;
     }
 
     /// <summary>Triggers outrank gates and schedules: a fired rollback trigger rolls back, a fired hold trigger holds.</summary>

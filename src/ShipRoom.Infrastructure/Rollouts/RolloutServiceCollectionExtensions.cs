@@ -25,6 +25,9 @@ public static class RolloutServiceCollectionExtensions
         services.AddSingleton<RolloutPoller>();
         services.AddSingleton<DemoRolloutKeeper>();
         services.AddSingleton<Security.ApiTokenService>();
+        services.AddHttpClient(Probes.HttpProbeRunner.HttpClientName);
+        services.AddSingleton<Probes.HttpProbeRunner>();
+        services.AddSingleton<Probes.ProbeService>();
         services.TryAddSingleton<IDeployExecutor, RecordOnlyExecutor>();
         return services;
     }

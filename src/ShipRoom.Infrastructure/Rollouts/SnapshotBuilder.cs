@@ -16,6 +16,7 @@ public sealed class SnapshotBuilder(
     ISampleRepository samples,
     IDecisionRepository decisions,
     IPollRunRepository pollRuns,
+    IProbeRunRepository probeRuns,
     PlanCache plans,
     PollScheduleOptions schedule,
     TimeProvider time)
@@ -47,7 +48,8 @@ public sealed class SnapshotBuilder(
         if (rollout.PhaseStartedAt is not null)
         {
             var rolloutStart = phaseRecords.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
-            var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, [], Approvals(recentDecisions)) { RolloutStartedAt = rolloutStart };
+            var probes = plan.Probes.Count == 0 ? [] : await probeRuns.ListAsync(rollout.Id, rolloutStart, now.AddMinutes(1), cancellationToken);
+            var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, probes, Approvals(recentDecisions)) { RolloutStartedAt = rolloutStart };
             verdict = Core.Evaluation.RolloutEvaluator.Default.Evaluate(plan, input, LastResume(recentDecisions, phaseStart));
         }
 

@@ -34,6 +34,9 @@ public static class SchedulingSetup
             quartz.ScheduleJob<PollDueRolloutsJob>(
                 trigger => trigger.WithIdentity("poll-due-rollouts-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(tick).RepeatForever()),
                 job => job.WithIdentity(PollDueRolloutsJob.Key));
+            quartz.ScheduleJob<ProbeJob>(
+                trigger => trigger.WithIdentity("run-probes-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(tick).RepeatForever()),
+                job => job.WithIdentity(ProbeJob.Key));
             quartz.ScheduleJob<DemoKeeperJob>(
                 trigger => trigger.WithIdentity("demo-keeper-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
                 job => job.WithIdentity(DemoKeeperJob.Key));

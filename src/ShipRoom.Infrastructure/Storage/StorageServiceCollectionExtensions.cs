@@ -27,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IPollRunRepository, PollRunRepository>();
         services.AddSingleton<IDecisionRepository, DecisionRepository>();
         services.AddSingleton<IApiTokenRepository, ApiTokenRepository>();
+        services.AddSingleton<IProbeRunRepository, ProbeRunRepository>();
         return services;
     }
 

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using ShipRoom.Core.Evaluation;
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Probes;
+
+/// <summary>
+/// Runs each live rollout's synthetic probes on their interval, records every run (stamped in the rollout's time),
+/// then has the rollout judged again so "3 consecutive probe failures" acts at once, not at the next poll.
+/// The simulator's rollouts (the demo) record passing runs without calling anything.
+/// </summary>
+public sealed class ProbeService(
+    IRolloutRepository rollouts,
+    IProbeRunRepository probeRuns,
+    HttpProbeRunner runner,
+    PlanCache plans,
+    RolloutPoller poller,
+    PollScheduleOptions options,
+    TimeProvider time,
+    ILogger<ProbeService> logger)
+{
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _lastRun = new();
+
+    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    {
+        var ran = 0;
+        foreach (var rollout in await rollouts.ListAsync(cancellationToken))
+        {
+            var wallNow = time.GetUtcNow();
+            if (!RolloutStateMachine.IsLive(rollout.Status) || (_lastRun.TryGetValue(rollout.Id, out var last) && wallNow - last < RolloutClock.ToWall(rollout, options.ProbeInterval)))
+            {
+                continue;
+            }
+
+            try
+            {
+                ran += await RunAsync(rollout, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogError(exception, "Probing rollout {RolloutId} failed", rollout.Id);
+            }
+        }
+
+        return ran;
+    }
+
+    public async Task<int> RunAsync(RolloutRecord rollout, CancellationToken cancellationToken)
+    {
+        var plan = plans.Get(rollout);
+        var wallNow = time.GetUtcNow();
+        _lastRun[rollout.Id] = wallNow;
+        if (plan.Probes.Count == 0)
+        {
+            return 0;
+        }
+
+        var at = RolloutClock.Now(rollout, wallNow);
+        var simulated = RolloutSourceSettings.FromJson(rollout.SourceSettings).SimulatedProbes;
+        var failed = false;
+        foreach (var probe in plan.Probes)
+        {
+            var result = simulated
+                ? new HttpProbeRunner.Result(new ProbeRun(probe.Name, at, true, "simulated"), null, probe.ExpectStatus)
+                : await runner.RunAsync(probe, cancellationToken);
+            await probeRuns.InsertAsync(rollout.Id, result.Run with { RanAt = at }, result.LatencyMs, result.StatusCode, cancellationToken);
+            failed |= !result.Run.Passed;
+        }
+
+        if (failed)
+        {
+            // A failure may complete a streak: judge now rather than at the next poll.
+            await poller.JudgeAndActAsync(rollout.Id, cancellationToken);
+        }
+
+        return plan.Probes.Count;
+    }
+}

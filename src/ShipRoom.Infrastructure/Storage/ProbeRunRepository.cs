@@ -1,0 +1,41 @@
+using Dapper;
+using ShipRoom.Core.Evaluation;
+
+namespace ShipRoom.Infrastructure.Storage;
+
+public interface IProbeRunRepository
+{
+    Task InsertAsync(long rolloutId, ProbeRun run, double? latencyMs, int? statusCode, CancellationToken cancellationToken);
+
+    /// <summary>Runs with From ≤ ran_at &lt; To, oldest first.</summary>
+    Task<IReadOnlyList<ProbeRun>> ListAsync(long rolloutId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+}
+
+public sealed class ProbeRunRepository(IDbConnectionFactory connections) : IProbeRunRepository
+{
+    public async Task InsertAsync(long rolloutId, ProbeRun run, double? latencyMs, int? statusCode, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO probe_runs (rollout_id, probe_name, ran_at_ms, passed, latency_ms, status_code, reason) VALUES (@rolloutId, @name, @at, @passed, @latencyMs, @statusCode, @reason)",
+            new { rolloutId, name = run.ProbeName, at = UnixTime.ToMs(run.RanAt), passed = run.Passed ? 1 : 0, latencyMs, statusCode, reason = run.Reason },
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<ProbeRun>> ListAsync(long rolloutId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ProbeRow>(new CommandDefinition(
+            "SELECT probe_name AS ProbeName, ran_at_ms AS RanAtMs, passed AS Passed, reason AS Reason FROM probe_runs WHERE rollout_id = @rolloutId AND ran_at_ms >= @from AND ran_at_ms < @to ORDER BY ran_at_ms",
+            new { rolloutId, from = UnixTime.ToMs(from), to = UnixTime.ToMs(to) }, cancellationToken: cancellationToken));
+        return rows.Select(r => new ProbeRun(r.ProbeName, UnixTime.FromMs(r.RanAtMs), r.Passed != 0, r.Reason)).ToList();
+    }
+
+    private sealed class ProbeRow
+    {
+        public string ProbeName { get; set; } = "";
+        public long RanAtMs { get; set; }
+        public long Passed { get; set; }
+        public string? Reason { get; set; }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ShipRoom.Infrastructure.Tests.Probes;
+
+/// <summary>A small HTTP server on 127.0.0.1 whose answer (status, body, delay) the test sets: the canary slice a probe calls.</summary>
+public sealed class LocalEndpoint : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public LocalEndpoint()
+    {
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _loop = ServeAsync();
+    }
+
+    public int Port { get; }
+
+    public string Url(string path = "health") => $"http://127.0.0.1:{Port}/{path}";
+
+    public volatile int Status = 200;
+    public volatile string Body = """{"status":"ok"}""";
+    public int DelayMilliseconds;
+    public int Requests;
+
+    private async Task ServeAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref Requests);
+            _ = Task.Run(async () =>
+            {
+                if (DelayMilliseconds > 0)
+                {
+                    await Task.Delay(DelayMilliseconds);
+                }
+
+                var bytes = Encoding.UTF8.GetBytes(Body);
+                context.Response.StatusCode = Status;
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength64 = bytes.Length;
+                await context.Response.OutputStream.WriteAsync(bytes);
+                context.Response.Close();
+            });
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
+        _listener.Close();
+    }
+}
