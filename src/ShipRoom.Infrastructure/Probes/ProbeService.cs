@@ -59,7 +59,7 @@ public sealed class ProbeService(
         }
 
         var at = RolloutClock.Now(rollout, wallNow);
-        var simulated = RolloutSourceSettings.FromJson(rollout.SourceSettings).SimulatedProbes;
+        var simulated = RolloutSourceSettings.FromJson(rollout.SourceSettings).SimulatedProbes ?? rollout.MetricSource == MetricSourceNames.Simulator;
         var failed = false;
         foreach (var probe in plan.Probes)
         {

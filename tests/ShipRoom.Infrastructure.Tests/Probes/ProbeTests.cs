@@ -63,7 +63,7 @@ public sealed class ProbeTests
             .Replace("https://canary.checkout.example.com/ready", endpoint.Url("ready"), StringComparison.Ordinal)
             .Replace("https://canary.checkout.example.com/api/checkout/smoke?e2e=1", endpoint.Url("smoke"), StringComparison.Ordinal);
         var created = await host.Rollouts.CreateAsync(plan, "plan.yaml", RolloutTestHost.Person("releng", Core.Security.Roles.ReleaseEngineer),
-            new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(), 1, TimeSpan.Zero), Ct);
+            new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(SimulatedProbes: false), 1, TimeSpan.Zero), Ct);
         var id = created.RolloutId!.Value;
         var probes = host.Get<ProbeService>();
 

@@ -44,6 +44,22 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IAsyncLifeti
         return instance;
     }
 
+    private static async Task WaitUntilReadyAsync(ShipRoomAppFactory instance)
+    {
+        var client = instance.CreateClient();
+        var status = HttpStatusCode.ServiceUnavailable;
+        for (var attempt = 0; attempt < 60 && status != HttpStatusCode.OK; attempt++)
+        {
+            status = (await client.GetAsync("/ready", Ct)).StatusCode;
+            if (status != HttpStatusCode.OK)
+            {
+                await Task.Delay(250, Ct);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
     [Fact]
     public async Task Two_instances_share_one_database_and_each_range_is_polled_once()
     {
@@ -51,8 +67,7 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IAsyncLifeti
         var first = Instance(connectionString);
         var second = Instance(connectionString);
 
-        var ready = await Task.WhenAll(first.CreateClient().GetAsync("/ready", Ct), second.CreateClient().GetAsync("/ready", Ct));
-        Assert.All(ready, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await Task.WhenAll(WaitUntilReadyAsync(first), WaitUntilReadyAsync(second));
 
         // A rollout on a clock 60 times faster: a poll is due every wall-clock second on both schedulers.
         var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "one-10-25-50-100.yaml"), Ct);
