@@ -70,7 +70,8 @@ public static class ShipRoomWebApplication
         services.AddAntiforgery();
         services.AddHttpContextAccessor();
 
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // A pasted plan (up to 256 KB, escaped) must fit in one circuit message.
+        services.AddRazorComponents().AddInteractiveServerComponents().AddHubOptions(options => options.MaximumReceiveMessageSize = 1024 * 1024);
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
     }

@@ -1,0 +1,47 @@
+using Microsoft.Playwright;
+using ShipRoom.Web.Tests.Hosting;
+
+namespace ShipRoom.E2E;
+
+/// <summary>A release engineer pastes a plan: problems show inline with their line, a clean plan becomes a rollout.</summary>
+public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly ShipRoomAppFactory _app = new(useKestrel: true);
+    private IBrowserContext _context = null!;
+
+    public async ValueTask InitializeAsync() =>
+        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.ServerAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_pasted_plan_is_linted_inline_and_a_clean_one_becomes_a_running_rollout()
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.GetByLabel("User name").FillAsync(ShipRoomAppFactory.AdminUserName);
+        await page.GetByLabel("Password").FillAsync(ShipRoomAppFactory.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        await page.GetByRole(AriaRole.Link, new() { Name = "New rollout" }).ClickAsync();
+        await page.Locator("[data-interactive=true] textarea").WaitForAsync(new() { Timeout = 30_000 });
+
+        var editor = page.GetByRole(AriaRole.Textbox, new() { Name = "Plan (YAML)" });
+        await editor.FillAsync("release:\n  version: v2026-11-25\n");
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Problems in the plan" })).ToContainTextAsync("line 2, column 12 — release.version");
+        Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).IsDisabledAsync());
+
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "five-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
+        await editor.FillAsync(plan);
+        await Assertions.Expect(page.GetByText("v20261125.1: 5% → 25% → 50% → 100%, 29 metrics, 9 gates, 7 triggers")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).ClickAsync();
+
+        await page.WaitForURLAsync("**/rollouts/*", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Scheduled");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Scholarship search v2" })).ToBeVisibleAsync();
+    }
+}
