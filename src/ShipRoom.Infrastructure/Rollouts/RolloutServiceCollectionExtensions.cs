@@ -28,7 +28,22 @@ public static class RolloutServiceCollectionExtensions
         services.AddHttpClient(Probes.HttpProbeRunner.HttpClientName);
         services.AddSingleton<Probes.HttpProbeRunner>();
         services.AddSingleton<Probes.ProbeService>();
-        services.TryAddSingleton<IDeployExecutor, RecordOnlyExecutor>();
+        services.AddOptions<Deploy.DeployOptions>().Bind(configuration.GetSection(Deploy.DeployOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Deploy.DeployOptions>, Deploy.DeployOptionsValidator>();
+        services.AddHttpClient(Deploy.WebhookDeployExecutor.HttpClientName);
+        var deploy = configuration.GetSection(Deploy.DeployOptions.SectionName).Get<Deploy.DeployOptions>() ?? new Deploy.DeployOptions();
+        if (!string.IsNullOrWhiteSpace(deploy.WebhookUrl))
+        {
+            services.TryAddSingleton<IDeployExecutor, Deploy.WebhookDeployExecutor>();
+        }
+        else if (!string.IsNullOrWhiteSpace(deploy.CommandProgram))
+        {
+            services.TryAddSingleton<IDeployExecutor, Deploy.CommandDeployExecutor>();
+        }
+        else
+        {
+            services.TryAddSingleton<IDeployExecutor, RecordOnlyExecutor>();
+        }
         return services;
     }
 }

@@ -28,6 +28,12 @@ public sealed class LocalEndpoint : IAsyncDisposable
 
     public string Url(string path = "health") => $"http://127.0.0.1:{Port}/{path}";
 
+    /// <summary>Every request received: headers and body, for asserting what a sender sent.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Path, System.Collections.Specialized.NameValueCollection Headers, string Body)> Received { get; } = new();
+
+    /// <summary>Answers to give first, in order (e.g. 500 then 200); after them, <see cref="Status"/>.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<int> NextStatuses { get; } = new();
+
     public volatile int Status = 200;
     public volatile string Body = """{"status":"ok"}""";
     public int DelayMilliseconds;
@@ -48,6 +54,12 @@ public sealed class LocalEndpoint : IAsyncDisposable
             }
 
             Interlocked.Increment(ref Requests);
+            using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
+            {
+                Received.Enqueue((context.Request.Url!.AbsolutePath, context.Request.Headers, await reader.ReadToEndAsync()));
+            }
+
+            var status = NextStatuses.TryDequeue(out var next) ? next : Status;
             _ = Task.Run(async () =>
             {
                 if (DelayMilliseconds > 0)
@@ -56,7 +68,7 @@ public sealed class LocalEndpoint : IAsyncDisposable
                 }
 
                 var bytes = Encoding.UTF8.GetBytes(Body);
-                context.Response.StatusCode = Status;
+                context.Response.StatusCode = status;
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength64 = bytes.Length;
                 await context.Response.OutputStream.WriteAsync(bytes);
