@@ -79,12 +79,26 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_checklist_tick_in_one_browser_appears_in_the_other()
+    {
+        var ic = await OpenAsSync("ic");
+        var ceo = await OpenAsSync("ceo");
+        var item = "[data-item='t10-pitr']";
+
+        await ic.Locator($"{item} input[type=checkbox]").CheckAsync();
+
+        await Assertions.Expect(ceo.Locator($"{item} input[type=checkbox]")).ToBeCheckedAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(ceo.Locator(item)).ToContainTextAsync("done by ic");
+    }
+
+    [Fact]
     public async Task A_viewer_sees_no_action_buttons_and_a_forged_call_from_the_browser_is_refused()
     {
         var viewer = await OpenAsSync("viewer");
 
         Assert.Equal(0, await viewer.GetByRole(AriaRole.Toolbar, new() { Name = "Rollout actions" }).CountAsync());
         Assert.Equal(0, await viewer.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).CountAsync());
+        Assert.True(await viewer.Locator("[data-item='t10-pitr'] input[type=checkbox]").IsDisabledAsync());
         var forged = await viewer.APIRequest.PostAsync($"/api/rollouts/{_rolloutId}/commands/rollback", new() { DataObject = new { reason = "forged" } });
 
         Assert.Equal(403, forged.Status);

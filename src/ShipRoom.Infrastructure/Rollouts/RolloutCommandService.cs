@@ -17,6 +17,7 @@ public sealed class RolloutCommandService(
     IDecisionRepository decisions,
     IAuditLog audit,
     IDeployExecutor executor,
+    IChecklistRepository checklists,
     SnapshotBuilder snapshots,
     IRolloutPublisher publisher,
     PlanCache plans,
@@ -114,6 +115,18 @@ public sealed class RolloutCommandService(
             {
                 var missing = snapshot.Verdict?.Advance.Missing ?? ["no metrics judged yet"];
                 return new CommandResult(CommandStatus.Invalid, $"cannot {kind} yet: {string.Join("; ", missing)}");
+            }
+        }
+
+        if (kind == CommandKinds.Start && !request.Actor.IsAutomatic)
+        {
+            // The pre-flight (everything due by T-1h) must be complete; only the executive may start with items open.
+            var open = (await checklists.ListAsync(rollout.Id, cancellationToken))
+                .Where(i => i.DueOffsetMinutes <= -60 && i.State is not (TickStates.Done or TickStates.NotApplicable)).ToList();
+            if (open.Count > 0 && !request.Actor.Roles.Contains(Roles.ExecutiveApprover, StringComparer.Ordinal))
+            {
+                return new CommandResult(CommandStatus.Invalid,
+                    $"the T-1h pre-flight is not complete ({open.Count} open: {string.Join("; ", open.Take(3).Select(i => i.Title))}); only the executive approver can start with items open, giving a reason");
             }
         }
 

@@ -22,6 +22,7 @@ public sealed class RolloutService(
     IRolloutRepository rollouts,
     IDecisionRepository decisions,
     IAuditLog audit,
+    IChecklistRepository checklists,
     SnapshotBuilder snapshots,
     IRolloutPublisher publisher,
     TimeProvider time,
@@ -53,6 +54,9 @@ public sealed class RolloutService(
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(planYaml)));
         var id = await rollouts.CreateAsync(new NewRollout(plan.Release.Name, plan.Release.Version, plan.Release.Commit, planYaml, hash, RolloutStatus.Scheduled, plan.Release.T0,
             options.MetricSource, options.Settings.ToJson(), options.TimeFactor, wallNow, actor.Name, wallNow), cancellationToken);
+        var position = 0;
+        await checklists.AddItemsAsync(id, plan.Checklists.SelectMany(list => list.Items.Select(item =>
+            new NewChecklistItem(list.Name, item.Key, item.Title, item.OwnerRole, (int)item.DueOffset.TotalMinutes, position++))).ToList(), cancellationToken);
         await audit.AppendAsync(new AuditEntryDraft(wallNow, actor.Name, "rollout.created", id, $"Created {plan.Release.Name} {plan.Release.Version} from {Path.GetFileName(fileName)}",
             After: $"{plan.Phases.Count} phases, {plan.Gates.Count} gates, {plan.Triggers.Count} triggers, source {options.MetricSource}"), cancellationToken);
 

@@ -22,6 +22,7 @@ public static class RolloutServiceCollectionExtensions
         services.AddSingleton<SnapshotBuilder>();
         services.AddSingleton<RolloutCommandService>();
         services.AddSingleton<RolloutService>();
+        services.AddSingleton<ChecklistService>();
         services.AddSingleton<RolloutPoller>();
         services.AddSingleton<DemoRolloutKeeper>();
         services.AddSingleton<Security.ApiTokenService>();

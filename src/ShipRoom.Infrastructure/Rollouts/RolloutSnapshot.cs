@@ -25,6 +25,7 @@ public sealed record RolloutSnapshot(
     PaymentCapUsage? PaymentCaps,
     IReadOnlyList<TimelineEntry> Timeline,
     RollbackTiming Rollback,
+    IReadOnlyList<ChecklistSnapshot> Checklists,
     string MetricSource,
     string? Scenario,
     DateTimeOffset BuiltAt)
@@ -91,3 +92,23 @@ public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Actor,
 
 /// <summary>Time to rollback: from the click or trigger to the executor's acknowledgement, against the plan's budget.</summary>
 public sealed record RollbackTiming(TimeSpan Budget, DateTimeOffset? RequestedAt, DateTimeOffset? AcknowledgedAt, TimeSpan? Took, bool? WithinBudget, string? Error);
+
+/// <summary>One checklist (T-2h, T-1h, T-10, T-0, post-success) with each item's state, who ticked it and when it is due.</summary>
+public sealed record ChecklistSnapshot(string Name, bool AfterSuccess, IReadOnlyList<ChecklistItemSnapshot> Items)
+{
+    public int Done => Items.Count(i => i.IsClosed);
+}
+
+public sealed record ChecklistItemSnapshot(
+    string Key,
+    string Title,
+    string OwnerRole,
+    DateTimeOffset? Due,
+    string? State,
+    string? By,
+    DateTimeOffset? At,
+    string? Reason,
+    bool Overdue)
+{
+    public bool IsClosed => State is Storage.TickStates.Done or Storage.TickStates.NotApplicable;
+}

@@ -17,6 +17,7 @@ public sealed class SnapshotBuilder(
     IDecisionRepository decisions,
     IPollRunRepository pollRuns,
     IProbeRunRepository probeRuns,
+    IChecklistRepository checklists,
     PlanCache plans,
     PollScheduleOptions schedule,
     TimeProvider time)
@@ -57,6 +58,7 @@ public sealed class SnapshotBuilder(
         var lastMinute = evaluatedUpTo.AddMinutes(-1);
         var panels = BuildPanels(plan, series, verdict, rollout.PhaseIndex, lastMinute);
         var caps = await PaymentCapsAsync(plan, rollout, phaseRecords, now, cancellationToken);
+        var lists = Checklists(plan, rollout, phaseRecords, await checklists.ListAsync(rollout.Id, cancellationToken), wallNow);
         return new RolloutSnapshot(
             rollout.Id,
             rollout.Version,
@@ -75,6 +77,7 @@ public sealed class SnapshotBuilder(
             caps,
             Timeline(recentDecisions, recentPolls),
             RollbackTimingOf(plan, recentDecisions),
+            lists,
             rollout.MetricSource,
             rollout.MetricSource == MetricSourceNames.Simulator ? RolloutSourceSettings.FromJson(rollout.SourceSettings).Scenario : null,
             wallNow);
@@ -169,6 +172,22 @@ public sealed class SnapshotBuilder(
         entries.AddRange(polls.Where(p => p.Status is PollRunStatus.Failed or PollRunStatus.PartiallyFailed)
             .Select(p => new TimelineEntry(p.FinishedAt ?? p.StartedAt, "poll", "ShipRoom", $"Poll {p.Status}: {p.Problems?.Split('\n').FirstOrDefault()}", null, p.Status.ToString())));
         return entries.OrderByDescending(e => e.At).Take(50).ToList();
+    }
+
+    private static IReadOnlyList<ChecklistSnapshot> Checklists(RolloutPlan plan, RolloutRecord rollout, IReadOnlyList<PhaseRecord> phases, IReadOnlyList<ChecklistItemRecord> items, DateTimeOffset wallNow)
+    {
+        // Due times are wall-clock: T-0 from the plan (or the first phase's start), post-success from reaching 100% plus stabilisation.
+        var t0 = plan.Release.T0 ?? phases.FirstOrDefault(p => p.PhaseIndex == 0)?.StartedAt;
+        var finalStart = phases.FirstOrDefault(p => p.PhaseIndex == plan.Phases.Count - 1)?.StartedAt;
+        return plan.Checklists.Select(list => new ChecklistSnapshot(list.Name, list.Items.Any(i => i.AfterSuccess), items.Where(i => i.ListName == list.Name).Select(item =>
+        {
+            var definition = list.Items.FirstOrDefault(d => d.Key == item.ItemKey);
+            DateTimeOffset? due = definition?.AfterSuccess == true
+                ? finalStart is { } reached ? reached + RolloutClock.ToWall(rollout, plan.Stabilisation) + TimeSpan.FromMinutes(item.DueOffsetMinutes) : null
+                : t0?.AddMinutes(item.DueOffsetMinutes);
+            var closed = item.State is TickStates.Done or TickStates.NotApplicable;
+            return new ChecklistItemSnapshot(item.ItemKey, item.Title, item.OwnerRole, due, item.State, item.TickedBy, item.TickedAt, item.Reason, !closed && due < wallNow);
+        }).ToList())).ToList();
     }
 
     private static RollbackTiming RollbackTimingOf(RolloutPlan plan, IReadOnlyList<DecisionRecord> decisions)

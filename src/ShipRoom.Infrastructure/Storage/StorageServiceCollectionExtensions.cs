@@ -28,6 +28,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IDecisionRepository, DecisionRepository>();
         services.AddSingleton<IApiTokenRepository, ApiTokenRepository>();
         services.AddSingleton<IProbeRunRepository, ProbeRunRepository>();
+        services.AddSingleton<IChecklistRepository, ChecklistRepository>();
         return services;
     }
 

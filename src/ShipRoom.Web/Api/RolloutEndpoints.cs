@@ -14,6 +14,8 @@ public static class RolloutEndpoints
 
     public sealed record CommandBody(string Reason, long? ExpectedVersion, string? IdempotencyKey);
 
+    public sealed record TickBody(string State, string? Reason);
+
     public static IEndpointRouteBuilder MapRolloutEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/rollouts").RequireAuthorization();
@@ -22,6 +24,7 @@ public static class RolloutEndpoints
         api.MapPost("/", CreateAsync);
         api.MapPost("/{id:long}/commands/{kind}", CommandAsync);
         api.MapPost("/{id:long}/poll", PollAsync);
+        api.MapPost("/{id:long}/checklist/{itemKey}", TickAsync);
         return endpoints;
     }
 
@@ -85,6 +88,19 @@ public static class RolloutEndpoints
             _ => StatusCodes.Status422UnprocessableEntity,
         };
         return Results.Json(new { status = result.Status.ToString(), result.Message, result.DecisionId, rolloutStatus = result.Snapshot?.Status.ToString(), rolloutVersion = result.Snapshot?.Version }, statusCode: status);
+    }
+
+    private static async Task<IResult> TickAsync(long id, string itemKey, [FromBody] TickBody body, HttpContext context, ChecklistService checklists, CancellationToken cancellationToken)
+    {
+        var result = await checklists.TickAsync(id, itemKey, body.State ?? "", CurrentActor.From(context.User), body.Reason, cancellationToken);
+        var status = result.Status switch
+        {
+            CommandStatus.Executed => StatusCodes.Status200OK,
+            CommandStatus.Forbidden => StatusCodes.Status403Forbidden,
+            CommandStatus.NotFound => StatusCodes.Status404NotFound,
+            _ => StatusCodes.Status422UnprocessableEntity,
+        };
+        return Results.Json(new { status = result.Status.ToString(), result.Message }, statusCode: status);
     }
 
     private static async Task<IResult> PollAsync(long id, HttpContext context, RolloutPoller poller, CancellationToken cancellationToken)
