@@ -22,7 +22,7 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
         var ct = Xunit.TestContext.Current.CancellationToken;
         var users = _app.Services.GetRequiredService<IUserRepository>();
         var hasher = _app.Services.GetRequiredService<IPasswordHasher<UserRecord>>();
-        foreach (var (name, role) in new[] { ("ic", Roles.IncidentCommander), ("ceo", Roles.ExecutiveApprover), ("viewer", Roles.Viewer) })
+        foreach (var (name, role) in new[] { ("ic", Roles.IncidentCommander), ("ceo", Roles.ExecutiveApprover), ("viewer", Roles.Viewer), ("pm", Roles.ProductManager) })
         {
             var placeholder = new UserRecord(0, name, name, "", [role], 0, null, false, DateTimeOffset.UtcNow, null);
             await users.CreateAsync(name, name, hasher.HashPassword(placeholder, Password), [role], DateTimeOffset.UtcNow, ct);
@@ -89,6 +89,22 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
 
         await Assertions.Expect(ceo.Locator($"{item} input[type=checkbox]")).ToBeCheckedAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(ceo.Locator(item)).ToContainTextAsync("done by ic");
+    }
+
+    [Fact]
+    public async Task A_pm_s_summary_appears_for_everyone_and_script_in_it_stays_inert()
+    {
+        var pm = await OpenAsSync("pm");
+        var ceo = await OpenAsSync("ceo");
+
+        await pm.GetByLabel("Summary (Markdown)").FillAsync("SLOs **green** at 1%. <img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>");
+        await pm.GetByRole(AriaRole.Button, new() { Name = "Post summary" }).ClickAsync();
+
+        var summary = ceo.Locator("[data-summary]").First;
+        await Assertions.Expect(summary).ToContainTextAsync("SLOs green at 1%.", new() { Timeout = 15_000 });
+        await Assertions.Expect(summary).ToContainTextAsync("GO");
+        Assert.Equal(0, await summary.Locator("script, img, [onerror]").CountAsync());
+        Assert.Null(await ceo.EvaluateAsync<int?>("() => window.__xss ?? null"));
     }
 
     [Fact]

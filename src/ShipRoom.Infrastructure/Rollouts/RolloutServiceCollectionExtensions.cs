@@ -23,6 +23,7 @@ public static class RolloutServiceCollectionExtensions
         services.AddSingleton<RolloutCommandService>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<ChecklistService>();
+        services.AddSingleton<PhaseSummaryService>();
         services.AddSingleton<RolloutPoller>();
         services.AddSingleton<DemoRolloutKeeper>();
         services.AddSingleton<Security.ApiTokenService>();

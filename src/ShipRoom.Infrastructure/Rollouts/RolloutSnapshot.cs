@@ -26,6 +26,7 @@ public sealed record RolloutSnapshot(
     IReadOnlyList<TimelineEntry> Timeline,
     RollbackTiming Rollback,
     IReadOnlyList<ChecklistSnapshot> Checklists,
+    IReadOnlyList<SummarySnapshot> Summaries,
     string MetricSource,
     string? Scenario,
     DateTimeOffset BuiltAt)
@@ -112,3 +113,6 @@ public sealed record ChecklistItemSnapshot(
 {
     public bool IsClosed => State is Storage.TickStates.Done or Storage.TickStates.NotApplicable;
 }
+
+/// <summary>A phase summary as posted. <see cref="Markdown"/> is the author's text: render it sanitised, never as HTML.</summary>
+public sealed record SummarySnapshot(long Id, string Phase, string Author, string Recommendation, string Markdown, DateTimeOffset PostedAt);

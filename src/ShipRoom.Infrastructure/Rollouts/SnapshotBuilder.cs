@@ -18,6 +18,7 @@ public sealed class SnapshotBuilder(
     IPollRunRepository pollRuns,
     IProbeRunRepository probeRuns,
     IChecklistRepository checklists,
+    IPhaseSummaryRepository summaries,
     PlanCache plans,
     PollScheduleOptions schedule,
     TimeProvider time)
@@ -78,6 +79,8 @@ public sealed class SnapshotBuilder(
             Timeline(recentDecisions, recentPolls),
             RollbackTimingOf(plan, recentDecisions),
             lists,
+            (await summaries.ListAsync(rollout.Id, cancellationToken)).Take(50)
+                .Select(x => new SummarySnapshot(x.Id, plan.Phases[Math.Clamp(x.PhaseIndex, 0, plan.Phases.Count - 1)].Name, x.Author, x.Recommendation, x.Markdown, x.PostedAt)).ToList(),
             rollout.MetricSource,
             rollout.MetricSource == MetricSourceNames.Simulator ? RolloutSourceSettings.FromJson(rollout.SourceSettings).Scenario : null,
             wallNow);

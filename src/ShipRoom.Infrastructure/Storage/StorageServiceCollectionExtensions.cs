@@ -29,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IApiTokenRepository, ApiTokenRepository>();
         services.AddSingleton<IProbeRunRepository, ProbeRunRepository>();
         services.AddSingleton<IChecklistRepository, ChecklistRepository>();
+        services.AddSingleton<IPhaseSummaryRepository, PhaseSummaryRepository>();
         return services;
     }
 

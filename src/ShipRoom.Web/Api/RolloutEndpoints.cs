@@ -16,6 +16,8 @@ public static class RolloutEndpoints
 
     public sealed record TickBody(string State, string? Reason);
 
+    public sealed record SummaryBody(string Markdown, string Recommendation);
+
     public static IEndpointRouteBuilder MapRolloutEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/rollouts").RequireAuthorization();
@@ -25,6 +27,7 @@ public static class RolloutEndpoints
         api.MapPost("/{id:long}/commands/{kind}", CommandAsync);
         api.MapPost("/{id:long}/poll", PollAsync);
         api.MapPost("/{id:long}/checklist/{itemKey}", TickAsync);
+        api.MapPost("/{id:long}/summaries", PostSummaryAsync);
         return endpoints;
     }
 
@@ -96,6 +99,19 @@ public static class RolloutEndpoints
         var status = result.Status switch
         {
             CommandStatus.Executed => StatusCodes.Status200OK,
+            CommandStatus.Forbidden => StatusCodes.Status403Forbidden,
+            CommandStatus.NotFound => StatusCodes.Status404NotFound,
+            _ => StatusCodes.Status422UnprocessableEntity,
+        };
+        return Results.Json(new { status = result.Status.ToString(), result.Message }, statusCode: status);
+    }
+
+    private static async Task<IResult> PostSummaryAsync(long id, [FromBody] SummaryBody body, HttpContext context, PhaseSummaryService summaries, CancellationToken cancellationToken)
+    {
+        var result = await summaries.PostAsync(id, body.Markdown ?? "", body.Recommendation ?? "", CurrentActor.From(context.User), cancellationToken);
+        var status = result.Status switch
+        {
+            CommandStatus.Executed => StatusCodes.Status201Created,
             CommandStatus.Forbidden => StatusCodes.Status403Forbidden,
             CommandStatus.NotFound => StatusCodes.Status404NotFound,
             _ => StatusCodes.Status422UnprocessableEntity,
