@@ -24,6 +24,7 @@ public static class RolloutServiceCollectionExtensions
         services.AddSingleton<RolloutService>();
         services.AddSingleton<ChecklistService>();
         services.AddSingleton<PhaseSummaryService>();
+        services.AddSingleton<RosterService>();
         services.AddSingleton<RolloutPoller>();
         services.AddSingleton<DemoRolloutKeeper>();
         services.AddSingleton<Security.ApiTokenService>();

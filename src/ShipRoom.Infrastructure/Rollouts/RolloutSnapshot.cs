@@ -27,6 +27,7 @@ public sealed record RolloutSnapshot(
     RollbackTiming Rollback,
     IReadOnlyList<ChecklistSnapshot> Checklists,
     IReadOnlyList<SummarySnapshot> Summaries,
+    IReadOnlyList<RosterSnapshot> Roster,
     string MetricSource,
     string? Scenario,
     DateTimeOffset BuiltAt)
@@ -116,3 +117,9 @@ public sealed record ChecklistItemSnapshot(
 
 /// <summary>A phase summary as posted. <see cref="Markdown"/> is the author's text: render it sanitised, never as HTML.</summary>
 public sealed record SummarySnapshot(long Id, string Phase, string Author, string Recommendation, string Markdown, DateTimeOffset PostedAt);
+
+/// <summary>Who to page for one role; <see cref="Missing"/> says what is not filled in yet.</summary>
+public sealed record RosterSnapshot(string Role, string Title, string? ShipRoomRole, Storage.RosterEntry? Entry)
+{
+    public string? Missing => Entry?.PrimaryName is null ? "no primary" : Entry.BackupName is null ? "no backup" : null;
+}

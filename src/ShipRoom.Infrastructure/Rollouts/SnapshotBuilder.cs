@@ -19,6 +19,7 @@ public sealed class SnapshotBuilder(
     IProbeRunRepository probeRuns,
     IChecklistRepository checklists,
     IPhaseSummaryRepository summaries,
+    IRosterRepository roster,
     PlanCache plans,
     PollScheduleOptions schedule,
     TimeProvider time)
@@ -81,6 +82,7 @@ public sealed class SnapshotBuilder(
             lists,
             (await summaries.ListAsync(rollout.Id, cancellationToken)).Take(50)
                 .Select(x => new SummarySnapshot(x.Id, plan.Phases[Math.Clamp(x.PhaseIndex, 0, plan.Phases.Count - 1)].Name, x.Author, x.Recommendation, x.Markdown, x.PostedAt)).ToList(),
+            await RosterAsync(plan, rollout.Id, cancellationToken),
             rollout.MetricSource,
             rollout.MetricSource == MetricSourceNames.Simulator ? RolloutSourceSettings.FromJson(rollout.SourceSettings).Scenario : null,
             wallNow);
@@ -191,6 +193,12 @@ public sealed class SnapshotBuilder(
             var closed = item.State is TickStates.Done or TickStates.NotApplicable;
             return new ChecklistItemSnapshot(item.ItemKey, item.Title, item.OwnerRole, due, item.State, item.TickedBy, item.TickedAt, item.Reason, !closed && due < wallNow);
         }).ToList())).ToList();
+    }
+
+    private async Task<IReadOnlyList<RosterSnapshot>> RosterAsync(RolloutPlan plan, long rolloutId, CancellationToken cancellationToken)
+    {
+        var entries = (await roster.ListAsync(rolloutId, cancellationToken)).ToDictionary(e => e.Role, StringComparer.Ordinal);
+        return plan.Roster.Select(r => new RosterSnapshot(r.Key, r.Title, r.ShipRoomRole, entries.GetValueOrDefault(r.Key))).ToList();
     }
 
     private static RollbackTiming RollbackTimingOf(RolloutPlan plan, IReadOnlyList<DecisionRecord> decisions)

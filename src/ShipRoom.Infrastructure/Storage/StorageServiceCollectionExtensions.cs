@@ -30,6 +30,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IProbeRunRepository, ProbeRunRepository>();
         services.AddSingleton<IChecklistRepository, ChecklistRepository>();
         services.AddSingleton<IPhaseSummaryRepository, PhaseSummaryRepository>();
+        services.AddSingleton<IRosterRepository, RosterRepository>();
         return services;
     }
 
