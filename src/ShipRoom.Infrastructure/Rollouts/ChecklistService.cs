@@ -7,7 +7,7 @@ namespace ShipRoom.Infrastructure.Rollouts;
 /// Ticks, unticks and marks checklist items not applicable (only with a reason). Every change is kept, audited and
 /// published, so two people ticking at once both see both ticks live.
 /// </summary>
-public sealed class ChecklistService(IChecklistRepository checklists, IRolloutRepository rollouts, IAuditLog audit, SnapshotBuilder snapshots, IRolloutPublisher publisher, TimeProvider time)
+public sealed class ChecklistService(IChecklistRepository checklists, IRolloutRepository rollouts, IAuditLog audit, SnapshotRefresher refresher, TimeProvider time)
 {
     public async Task<CommandResult> TickAsync(long rolloutId, string itemKey, string state, CommandActor actor, string? reason, CancellationToken cancellationToken)
     {
@@ -46,11 +46,7 @@ public sealed class ChecklistService(IChecklistRepository checklists, IRolloutRe
         var now = time.GetUtcNow();
         await checklists.TickAsync(rolloutId, item.Id, state, actor.Name, reason, now, cancellationToken);
         await audit.AppendAsync(new AuditEntryDraft(now, actor.Name, "checklist.tick", rolloutId, $"{item.ListName}: {item.Title}", item.State ?? "open", state, reason), cancellationToken);
-        var snapshot = await snapshots.BuildAsync(rolloutId, cancellationToken);
-        if (snapshot is not null)
-        {
-            await publisher.PublishAsync(snapshot, cancellationToken);
-        }
+        var snapshot = await refresher.RefreshAsync(rolloutId, cancellationToken);
 
         return new CommandResult(CommandStatus.Executed, $"{item.Title}: {state}", Snapshot: snapshot);
     }

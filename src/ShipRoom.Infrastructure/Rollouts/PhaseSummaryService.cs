@@ -10,7 +10,7 @@ namespace ShipRoom.Infrastructure.Rollouts;
 /// A PM posts a summary at a gate: Markdown (rendered sanitised, never as raw HTML), a recommendation (GO, NO-GO,
 /// ROLLBACK), and the gate's KPIs as they stand at posting time (SLOs, payment and funnel KPIs), attached automatically.
 /// </summary>
-public sealed class PhaseSummaryService(IPhaseSummaryRepository summaries, IRolloutRepository rollouts, IAuditLog audit, SnapshotBuilder snapshots, IRolloutPublisher publisher, TimeProvider time)
+public sealed class PhaseSummaryService(IPhaseSummaryRepository summaries, IRolloutRepository rollouts, IAuditLog audit, SnapshotBuilder snapshots, SnapshotRefresher refresher, TimeProvider time)
 {
     public const int MaxMarkdownLength = 20_000;
     public static readonly IReadOnlyList<string> Recommendations = ["GO", "NO-GO", "ROLLBACK"];
@@ -52,11 +52,7 @@ public sealed class PhaseSummaryService(IPhaseSummaryRepository summaries, IRoll
         var now = time.GetUtcNow();
         await summaries.InsertAsync(rolloutId, rollout.PhaseIndex, actor.Name, markdown.Trim(), recommendation, JsonSerializer.Serialize(kpis, ShipRoomJson.Options), now, cancellationToken);
         await audit.AppendAsync(new AuditEntryDraft(now, actor.Name, "summary.posted", rolloutId, $"Phase summary at {current.CurrentPhase.Name}: {recommendation}"), cancellationToken);
-        var snapshot = await snapshots.BuildAsync(rolloutId, cancellationToken);
-        if (snapshot is not null)
-        {
-            await publisher.PublishAsync(snapshot, cancellationToken);
-        }
+        var snapshot = await refresher.RefreshAsync(rolloutId, cancellationToken);
 
         return new CommandResult(CommandStatus.Executed, $"summary posted ({recommendation})", Snapshot: snapshot);
     }

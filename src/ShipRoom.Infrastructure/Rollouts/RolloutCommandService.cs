@@ -19,7 +19,7 @@ public sealed class RolloutCommandService(
     IDeployExecutor executor,
     IChecklistRepository checklists,
     SnapshotBuilder snapshots,
-    IRolloutPublisher publisher,
+    SnapshotRefresher refresher,
     PlanCache plans,
     TimeProvider time,
     ILogger<RolloutCommandService> logger)
@@ -227,16 +227,7 @@ public sealed class RolloutCommandService(
     private async Task<bool> LastRollbackFailedAsync(long rolloutId, CancellationToken cancellationToken) =>
         (await decisions.ListAsync(rolloutId, 20, cancellationToken)).FirstOrDefault(d => d.Kind == CommandKinds.RollBack && d.Outcome != DecisionOutcomes.Pending) is { Outcome: DecisionOutcomes.Failed };
 
-    private async Task<RolloutSnapshot?> PublishAsync(long rolloutId, CancellationToken cancellationToken)
-    {
-        var snapshot = await snapshots.BuildAsync(rolloutId, cancellationToken);
-        if (snapshot is not null)
-        {
-            await publisher.PublishAsync(snapshot, cancellationToken);
-        }
-
-        return snapshot;
-    }
+    private Task<RolloutSnapshot?> PublishAsync(long rolloutId, CancellationToken cancellationToken) => refresher.RefreshAsync(rolloutId, cancellationToken);
 
     private static RolloutActor Actor(CommandActor actor) => actor.IsAutomatic ? RolloutActor.Automatic : RolloutActor.Person(actor.Name);
 

@@ -23,8 +23,7 @@ public sealed class RolloutService(
     IDecisionRepository decisions,
     IAuditLog audit,
     IChecklistRepository checklists,
-    SnapshotBuilder snapshots,
-    IRolloutPublisher publisher,
+    SnapshotRefresher refresher,
     TimeProvider time,
     ILogger<RolloutService> logger)
 {
@@ -73,10 +72,7 @@ public sealed class RolloutService(
         }
 
         logger.LogInformation("Rollout {RolloutId} created ({Version}, source {Source})", id, plan.Release.Version, options.MetricSource);
-        if (await snapshots.BuildAsync(id, cancellationToken) is { } snapshot)
-        {
-            await publisher.PublishAsync(snapshot, cancellationToken);
-        }
+        await refresher.RefreshAsync(id, cancellationToken);
 
         return new CreateRolloutResult(id, parsed.Problems, null);
     }

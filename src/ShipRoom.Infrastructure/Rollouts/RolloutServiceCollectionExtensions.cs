@@ -20,6 +20,7 @@ public static class RolloutServiceCollectionExtensions
         services.AddSingleton<MetricSourceResolver>();
         services.AddSingleton<PlanCache>();
         services.AddSingleton<SnapshotBuilder>();
+        services.AddSingleton<SnapshotRefresher>();
         services.AddSingleton<RolloutCommandService>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<ChecklistService>();

@@ -4,7 +4,7 @@ using ShipRoom.Infrastructure.Storage;
 namespace ShipRoom.Infrastructure.Rollouts;
 
 /// <summary>Release engineering keeps the DRI roster: every change is authorised, audited and published.</summary>
-public sealed class RosterService(IRosterRepository roster, IRolloutRepository rollouts, IAuditLog audit, SnapshotBuilder snapshots, IRolloutPublisher publisher, PlanCache plans, TimeProvider time)
+public sealed class RosterService(IRosterRepository roster, IRolloutRepository rollouts, IAuditLog audit, SnapshotRefresher refresher, PlanCache plans, TimeProvider time)
 {
     private const int MaxField = 200;
 
@@ -43,11 +43,7 @@ public sealed class RosterService(IRosterRepository roster, IRolloutRepository r
         await roster.UpsertAsync(rolloutId, Trimmed(entry), cancellationToken);
         // Names only in the audit summary: contacts are personal data and stay in the roster itself.
         await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor.Name, "roster.updated", rolloutId, $"Roster {entry.Role}: primary {entry.PrimaryName ?? "—"}, backup {entry.BackupName ?? "—"}"), cancellationToken);
-        var snapshot = await snapshots.BuildAsync(rolloutId, cancellationToken);
-        if (snapshot is not null)
-        {
-            await publisher.PublishAsync(snapshot, cancellationToken);
-        }
+        var snapshot = await refresher.RefreshAsync(rolloutId, cancellationToken);
 
         return new CommandResult(CommandStatus.Executed, $"roster {entry.Role} updated", Snapshot: snapshot);
     }
