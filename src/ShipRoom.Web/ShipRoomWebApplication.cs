@@ -53,6 +53,7 @@ public static class ShipRoomWebApplication
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
         services.AddScoped<LocalAccountService>();
         services.AddScoped<InitialAdminSeeder>();
+        services.AddSingleton<UserAdminService>();
 
         // Storage must be migrated before anything else starts (including the scheduler's jobs).
         services.AddHostedService<StartupTasks>();
@@ -93,6 +94,7 @@ public static class ShipRoomWebApplication
         app.MapAccountEndpoints();
         app.MapRolloutEndpoints();
         app.MapTokenEndpoints();
+        app.MapAuditEndpoints();
         app.MapHub<RolloutsHub>(RolloutsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Web.Api;
+
+/// <summary>/api/audit: search the audit trail (anyone signed in may read it), export it as CSV, verify its hash chain.</summary>
+public static class AuditEndpoints
+{
+    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var audit = endpoints.MapGroup("/api/audit").RequireAuthorization();
+        audit.MapGet("/", SearchAsync);
+        audit.MapGet("/export.csv", ExportAsync);
+        audit.MapGet("/verify", async (IAuditLog log, CancellationToken ct) => Results.Ok(await log.VerifyChainAsync(ct)));
+        return endpoints;
+    }
+
+    private static AuditQuery Query(long? rollout, string? actor, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? limit) =>
+        new(rollout, string.IsNullOrWhiteSpace(actor) ? null : actor, string.IsNullOrWhiteSpace(kind) ? null : kind, from, to, Math.Clamp(limit ?? 500, 1, 10_000));
+
+    private static async Task<IResult> SearchAsync(long? rollout, string? actor, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? limit, IAuditLog log, CancellationToken ct) =>
+        Results.Ok(await log.QueryAsync(Query(rollout, actor, kind, from, to, limit), ct));
+
+    private static async Task<IResult> ExportAsync(long? rollout, string? actor, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? limit, IAuditLog log, CancellationToken ct)
+    {
+        var entries = await log.QueryAsync(Query(rollout, actor, kind, from, to, limit ?? 10_000), ct);
+        var csv = new StringBuilder("sequence,at,actor,kind,rollout,summary,before,after,reason,previous_hash,hash\n");
+        foreach (var e in entries.OrderBy(e => e.Sequence))
+        {
+            csv.AppendJoin(',', e.Sequence.ToString(CultureInfo.InvariantCulture), e.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), Field(e.Actor), Field(e.Kind),
+                e.RolloutId?.ToString(CultureInfo.InvariantCulture) ?? "", Field(e.Summary), Field(e.Before), Field(e.After), Field(e.Reason), e.PreviousHash, e.Hash).Append('\n');
+        }
+
+        return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", "shiproom-audit.csv");
+    }
+
+    // Quoted, and a leading = + - @ neutralised so a spreadsheet never runs it as a formula.
+    private static string Field(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        var safe = value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
+        return "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+}
