@@ -19,6 +19,7 @@ public sealed class ProbeService(
     PlanCache plans,
     RolloutPoller poller,
     PollScheduleOptions options,
+    Telemetry.RolloutMetrics metrics,
     TimeProvider time,
     ILogger<ProbeService> logger)
 {
@@ -68,6 +69,7 @@ public sealed class ProbeService(
                 : await runner.RunAsync(probe, cancellationToken);
             await probeRuns.InsertAsync(rollout.Id, result.Run with { RanAt = at }, result.LatencyMs, result.StatusCode, cancellationToken);
             failed |= !result.Run.Passed;
+            metrics.ProbeRuns.Add(1, new KeyValuePair<string, object?>("result", result.Run.Passed ? "passed" : "failed"));
         }
 
         if (failed)

@@ -21,6 +21,7 @@ public sealed class RolloutCommandService(
     SnapshotBuilder snapshots,
     SnapshotRefresher refresher,
     PlanCache plans,
+    Telemetry.RolloutMetrics metrics,
     TimeProvider time,
     ILogger<RolloutCommandService> logger)
 {
@@ -29,6 +30,14 @@ public sealed class RolloutCommandService(
     private static readonly string[] AutomaticKinds = [CommandKinds.Hold, CommandKinds.RollBack, CommandKinds.Advance, CommandKinds.Complete];
 
     public async Task<CommandResult> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var result = await ExecuteCoreAsync(request, cancellationToken);
+        metrics.Commands.Add(1, new KeyValuePair<string, object?>("kind", CommandKinds.All.Contains(request.Kind) ? request.Kind : "unknown"),
+            new KeyValuePair<string, object?>("result", result.Status.ToString()));
+        return result;
+    }
+
+    private async Task<CommandResult> ExecuteCoreAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         var kind = request.Kind.Trim().ToLowerInvariant();
         if (!CommandKinds.All.Contains(kind) || kind == CommandKinds.PollNow)

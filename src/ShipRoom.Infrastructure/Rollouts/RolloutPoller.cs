@@ -35,6 +35,7 @@ public sealed class RolloutPoller(
     RolloutCommandService commands,
     IRolloutPublisher publisher,
     PollScheduleOptions options,
+    Telemetry.RolloutMetrics metrics,
     TimeProvider time,
     ILogger<RolloutPoller> logger)
 {
@@ -122,6 +123,7 @@ public sealed class RolloutPoller(
             return new PollOutcome(PollOutcomeKind.AlreadyClaimed, 0, from, to, [], null);
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var (read, problems, failedReads, totalReads) = await ReadAllAsync(rollout, plan, from, to, cancellationToken);
         var written = await samples.UpsertAsync(rollout.Id, read, cancellationToken);
         var allFailed = totalReads > 0 && failedReads == totalReads;
@@ -138,6 +140,9 @@ public sealed class RolloutPoller(
         }
 
         var snapshot = await JudgeAndActAsync(rollout.Id, cancellationToken);
+        metrics.Polls.Add(1, new KeyValuePair<string, object?>("outcome", status.ToString()));
+        metrics.SamplesStored.Add(written);
+        metrics.PollDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         return new PollOutcome(PollOutcomeKind.Polled, written, from, to, problems, snapshot);
     }
 

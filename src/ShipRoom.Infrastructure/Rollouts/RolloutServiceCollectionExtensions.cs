@@ -19,6 +19,7 @@ public static class RolloutServiceCollectionExtensions
         services.AddSingleton<PrometheusMetricSource>();
         services.AddSingleton<MetricSourceResolver>();
         services.AddSingleton<PlanCache>();
+        services.AddSingleton<Telemetry.RolloutMetrics>();
         services.AddSingleton<SnapshotBuilder>();
         services.AddSingleton<SnapshotRefresher>();
         services.AddSingleton<RolloutCommandService>();

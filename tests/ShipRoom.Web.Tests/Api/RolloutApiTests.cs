@@ -46,6 +46,9 @@ public sealed class RolloutApiTests : IAsyncLifetime
         Assert.True(p95.GetProperty("canarySeries").GetArrayLength() >= 60);
         Assert.Equal(10, snapshot.GetProperty("verdict").GetProperty("gates").GetArrayLength());
         Assert.Contains(list.EnumerateArray(), r => r.GetProperty("id").GetInt64() == id);
+        var metrics = await client.GetStringAsync("/metrics", Ct);
+        Assert.Matches(@"shiproom_polls_total\{outcome=""Succeeded""\} [1-9]", metrics);
+        Assert.Matches(@"shiproom_samples_stored_total [1-9]", metrics);
     }
 
     [Fact]

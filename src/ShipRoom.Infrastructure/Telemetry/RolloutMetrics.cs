@@ -1,0 +1,30 @@
+using System.Diagnostics.Metrics;
+
+namespace ShipRoom.Infrastructure.Telemetry;
+
+/// <summary>What the rollout machinery did, on the "ShipRoom" meter that /metrics exposes.</summary>
+public sealed class RolloutMetrics : IDisposable
+{
+    private readonly Meter _meter = new("ShipRoom");
+
+    public RolloutMetrics()
+    {
+        Polls = _meter.CreateCounter<long>("shiproom_polls_total", description: "Metric polls by outcome.");
+        SamplesStored = _meter.CreateCounter<long>("shiproom_samples_stored_total", description: "One-minute samples written.");
+        Commands = _meter.CreateCounter<long>("shiproom_commands_total", description: "Rollout commands by kind and result.");
+        ProbeRuns = _meter.CreateCounter<long>("shiproom_probe_runs_total", description: "Synthetic probe runs by result.");
+        PollDuration = _meter.CreateHistogram<double>("shiproom_poll_duration_seconds", unit: "s", description: "How long a poll took, reading to publishing.");
+    }
+
+    public Counter<long> Polls { get; }
+
+    public Counter<long> SamplesStored { get; }
+
+    public Counter<long> Commands { get; }
+
+    public Counter<long> ProbeRuns { get; }
+
+    public Histogram<double> PollDuration { get; }
+
+    public void Dispose() => _meter.Dispose();
+}
