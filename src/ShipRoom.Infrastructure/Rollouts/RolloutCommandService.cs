@@ -22,6 +22,7 @@ public sealed class RolloutCommandService(
     SnapshotRefresher refresher,
     PlanCache plans,
     Telemetry.RolloutMetrics metrics,
+    DeferredRollbacks deferred,
     TimeProvider time,
     ILogger<RolloutCommandService> logger)
 {
@@ -31,7 +32,16 @@ public sealed class RolloutCommandService(
 
     public async Task<CommandResult> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var result = await ExecuteCoreAsync(request, cancellationToken);
+        CommandResult result;
+        try
+        {
+            result = await ExecuteCoreAsync(request, cancellationToken);
+        }
+        catch (Exception exception) when (DeferredRollbacks.IsStorageFailure(exception) && request.Kind.Trim().Equals(CommandKinds.RollBack, StringComparison.OrdinalIgnoreCase))
+        {
+            result = await RollBackWithoutStorageAsync(request, cancellationToken);
+        }
+
         metrics.Commands.Add(1, new KeyValuePair<string, object?>("kind", CommandKinds.All.Contains(request.Kind) ? request.Kind : "unknown"),
             new KeyValuePair<string, object?>("result", result.Status.ToString()));
         return result;
@@ -88,6 +98,36 @@ public sealed class RolloutCommandService(
         }
 
         return await CarryOutAsync(request, kind, reason, rollout, plan, decision, cancellationToken);
+    }
+
+    /// <summary>
+    /// The database is away: the rollback still runs (roles are checked from the caller, the release from the last
+    /// snapshot this instance built), and the decision and audit entry are written when storage returns.
+    /// </summary>
+    private async Task<CommandResult> RollBackWithoutStorageAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        if (!IsAllowed(request.Actor, CommandKinds.RollBack) || string.IsNullOrWhiteSpace(request.Reason))
+        {
+            return new CommandResult(CommandStatus.Forbidden, "roll back needs one of these roles: ExecutiveApprover, IncidentCommander, ReleaseEngineer, and a reason");
+        }
+
+        var requestedAt = time.GetUtcNow();
+        var last = snapshots.LastBuilt(request.RolloutId);
+        if (last is not null && RolloutStateMachine.IsFinished(last.Status))
+        {
+            return new CommandResult(CommandStatus.Invalid, $"the rollout was already {last.Status} when storage went away");
+        }
+
+        var phase = last?.CurrentPhase;
+        var action = new DeployAction(CommandKinds.RollBack, request.RolloutId, last?.Release.Version ?? "unknown", last?.Release.Commit ?? "", phase?.Index ?? 0, phase?.Name ?? "unknown",
+            phase?.TrafficPercent ?? 0, request.Actor.Name, request.Reason.Trim(), requestedAt);
+        var executed = await RunExecutorAsync(action, cancellationToken);
+        var key = request.IdempotencyKey ?? $"rollback:{request.RolloutId}:v{request.ExpectedVersion ?? last?.Version ?? 0}:offline";
+        deferred.Add(new DeferredRollback(request.RolloutId, request.Actor.Name, request.Reason.Trim(), key, requestedAt, executed.Acknowledged ? time.GetUtcNow() : null, executed, phase?.Name ?? "unknown"));
+        logger.LogWarning("Storage unavailable: rollout {RolloutId} rolled back through {Executor}; the decision is kept until storage returns", request.RolloutId, executor.Name);
+        return executed.Acknowledged
+            ? new CommandResult(CommandStatus.Executed, $"rolled back ({executed.Detail}); the database is unavailable, so the decision and audit entry will be written as soon as it returns")
+            : new CommandResult(CommandStatus.ExecutorFailed, $"the deploy executor failed: {executed.Error}; the database is unavailable too — carry the rollback out with the runbook");
     }
 
     private static bool IsAllowed(CommandActor actor, string kind) =>

@@ -22,6 +22,8 @@ public static class RolloutServiceCollectionExtensions
         services.AddSingleton<Telemetry.RolloutMetrics>();
         services.AddSingleton<SnapshotBuilder>();
         services.AddSingleton<SnapshotRefresher>();
+        services.AddSingleton<DeferredRollbacks>();
+        services.AddHostedService<DeferredRollbackFlusher>();
         services.AddSingleton<RolloutCommandService>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<ChecklistService>();

@@ -24,6 +24,8 @@ public sealed class SnapshotBuilder(
     PollScheduleOptions schedule,
     TimeProvider time)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, RolloutSnapshot> _lastBuilt = new();
+
     /// <summary>Points per chart series: enough for the longest window at one-minute resolution, bounded for the browser.</summary>
     public const int MaxPointsPerSeries = 240;
 
@@ -33,7 +35,17 @@ public sealed class SnapshotBuilder(
         return rollout is null ? null : await BuildAsync(rollout, cancellationToken);
     }
 
+    /// <summary>The last snapshot this instance built of the rollout: what the rollback path knows when the database is gone.</summary>
+    public RolloutSnapshot? LastBuilt(long rolloutId) => _lastBuilt.GetValueOrDefault(rolloutId);
+
     public async Task<RolloutSnapshot> BuildAsync(RolloutRecord rollout, CancellationToken cancellationToken)
+    {
+        var snapshot = await BuildCoreAsync(rollout, cancellationToken);
+        _lastBuilt[rollout.Id] = snapshot;
+        return snapshot;
+    }
+
+    private async Task<RolloutSnapshot> BuildCoreAsync(RolloutRecord rollout, CancellationToken cancellationToken)
     {
         var plan = plans.Get(rollout);
         var wallNow = time.GetUtcNow();

@@ -16,15 +16,43 @@ public sealed class PostgresServer : IAsyncLifetime
 {
     public const string EnvironmentVariable = "SHIPROOM_TEST_POSTGRES";
 
+    private readonly bool _private;
     private string? _clusterDirectory;
     private string? _binDirectory;
+    private int _port;
+
+    public PostgresServer()
+        : this(isPrivate: false)
+    {
+    }
+
+    private PostgresServer(bool isPrivate) => _private = isPrivate;
+
+    /// <summary>A cluster of its own (never SHIPROOM_TEST_POSTGRES), for a test that stops and starts the server.</summary>
+    public static async Task<PostgresServer> StartPrivateAsync()
+    {
+        var server = new PostgresServer(isPrivate: true);
+        await server.InitializeAsync();
+        return server;
+    }
+
+    /// <summary>Stops the server (a private cluster only), as an outage would.</summary>
+    public Task StopAsync() =>
+        RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_binDirectory!, "pg_ctl"), "-D", Path.Combine(_clusterDirectory!, "data"), "-m", "immediate", "-w", "stop");
+
+    /// <summary>Starts a stopped private cluster again on the same port.</summary>
+    public Task StartAgainAsync() => StartClusterAsync();
+
+    private Task StartClusterAsync() =>
+        RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_binDirectory!, "pg_ctl"), "-D", Path.Combine(_clusterDirectory!, "data"), "-l", Path.Combine(_clusterDirectory!, "log"), "-w", "-t", "30",
+            "-o", $"-F -k {_clusterDirectory} -p {_port} -c listen_addresses=127.0.0.1 -c max_connections=200", "start");
 
     public string AdminConnectionString { get; private set; } = "";
 
     public async ValueTask InitializeAsync()
     {
         var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(configured))
+        if (!_private && !string.IsNullOrWhiteSpace(configured))
         {
             AdminConnectionString = configured;
             return;
@@ -40,12 +68,11 @@ public sealed class PostgresServer : IAsyncLifetime
 
         _clusterDirectory = Directory.CreateTempSubdirectory("shiproom-pg-").FullName;
         await RunAsync("chown", "postgres", _clusterDirectory);
-        var port = FreePort();
+        _port = FreePort();
         var data = Path.Combine(_clusterDirectory, "data");
         await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_binDirectory, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8");
-        await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_binDirectory, "pg_ctl"), "-D", data, "-l", Path.Combine(_clusterDirectory, "log"), "-w", "-t", "30",
-            "-o", $"-F -k {_clusterDirectory} -p {port} -c listen_addresses=127.0.0.1 -c max_connections=200", "start");
-        AdminConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
+        await StartClusterAsync();
+        AdminConnectionString = $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres";
     }
 
     /// <summary>A new, empty database on the server; dropped by the returned handle.</summary>
@@ -78,7 +105,11 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         NpgsqlConnection.ClearAllPools();
-        await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_binDirectory, "pg_ctl"), "-D", Path.Combine(_clusterDirectory, "data"), "-m", "immediate", "-w", "stop");
+        if (File.Exists(Path.Combine(_clusterDirectory, "data", "postmaster.pid")))
+        {
+            await StopAsync();
+        }
+
         Directory.Delete(_clusterDirectory, recursive: true);
     }
 

@@ -1,0 +1,97 @@
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Tests.Storage;
+
+namespace ShipRoom.Infrastructure.Tests.Rollouts;
+
+/// <summary>The rollback button works when the metric source is down, and when the database is down too.</summary>
+public sealed class StorageOutageTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private sealed class CountingExecutor : IDeployExecutor
+    {
+        public int Calls;
+
+        public string Name => "counting";
+
+        public Task<ExecutorResult> ExecuteAsync(DeployAction action, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            return Task.FromResult(ExecutorResult.Ok($"{action.Action} of {action.Release} acknowledged"));
+        }
+    }
+
+    [Fact]
+    public async Task With_the_metric_source_down_the_rollout_shows_no_data_and_still_rolls_back()
+    {
+        var executor = new CountingExecutor();
+        await using var host = await RolloutTestHost.CreateAsync(new SqliteEngine(), executor);
+        // Prometheus is not configured at all: every read fails, every minute is NO DATA.
+        var created = await host.Rollouts.CreateAsync(RolloutTestHost.PlanText(), "plan.yaml", RolloutTestHost.Person("releng", Core.Security.Roles.ReleaseEngineer),
+            new NewRolloutOptions(MetricSourceNames.Prometheus, new RolloutSourceSettings(), 1, TimeSpan.FromMinutes(5)), Ct);
+        var id = created.RolloutId!.Value;
+
+        var poll = await host.Poller.PollAsync(id, Ct);
+        var result = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.RollBack, RolloutTestHost.IncidentCommander, "metrics blind: rolling back to be safe"), Ct);
+
+        Assert.Contains(poll.Problems, p => p.Contains("BaseUrl is not set", StringComparison.Ordinal));
+        Assert.Equal(Core.Evaluation.GateStatus.NoData, poll.Snapshot!.Verdict!.Overall);
+        Assert.Equal(CommandStatus.Executed, result.Status);
+        Assert.Equal(1, executor.Calls);
+    }
+
+    [Fact]
+    public async Task With_postgres_stopped_the_rollback_runs_and_is_recorded_when_the_database_returns()
+    {
+        await using var postgres = await PostgresServer.StartPrivateAsync();
+        var executor = new CountingExecutor();
+        await using var host = await RolloutTestHost.CreateAsync(new PostgresEngine(postgres), executor);
+        var id = await host.StartRolloutAsync(startedAgo: TimeSpan.FromMinutes(5));
+        await host.Poller.PollAsync(id, Ct);
+
+        await postgres.StopAsync();
+        var result = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.RollBack, RolloutTestHost.IncidentCommander, "DB outage and a bad canary", 2), Ct);
+        var deferred = host.Get<DeferredRollbacks>();
+        var whileDown = await deferred.FlushAsync(Ct);
+
+        Assert.Equal(CommandStatus.Executed, result.Status);
+        Assert.Contains("the database is unavailable", result.Message);
+        Assert.Equal(1, executor.Calls);
+        Assert.Equal((0, 1), (whileDown, deferred.Count));
+
+        await postgres.StartAgainAsync();
+        var written = 0;
+        for (var attempt = 0; attempt < 20 && written == 0; attempt++)
+        {
+            written = await deferred.FlushAsync(Ct);
+            if (written == 0)
+            {
+                await Task.Delay(250, Ct);
+            }
+        }
+
+        Assert.Equal(1, written);
+        // Connections pooled before the outage are dead: the first read on each may fail once, as the flusher's did.
+        RolloutRecord? rollout = null;
+        for (var attempt = 0; attempt < 5 && rollout is null; attempt++)
+        {
+            try
+            {
+                rollout = await host.Database.Rollouts.GetAsync(id, Ct);
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+            }
+        }
+
+        Assert.Equal(RolloutStatus.RolledBack, rollout!.Status);
+        var decision = Assert.Single(await host.Database.Decisions.ListAsync(id, 10, Ct), d => d.Kind == CommandKinds.RollBack);
+        Assert.Equal(("ic", DecisionOutcomes.Executed, "DB outage and a bad canary"), (decision.Actor, decision.Outcome, decision.Reason));
+        var audit = Assert.Single(await host.Database.Audit.QueryAsync(new AuditQuery(RolloutId: id, Kind: "rollout.rollback"), Ct));
+        Assert.Contains("while the database was unavailable", audit.Summary);
+        Assert.True((await host.Database.Audit.VerifyChainAsync(Ct)).IsIntact);
+        Assert.Equal(0, await deferred.FlushAsync(Ct));
+    }
+}
