@@ -43,3 +43,21 @@ public sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource) : IDb
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }
+
+/// <summary>Creates the real factory the first time a connection (or the provider) is asked for.</summary>
+public sealed class DeferredConnectionFactory(Func<IDbConnectionFactory> create) : IDbConnectionFactory, IAsyncDisposable
+{
+    private readonly Lazy<IDbConnectionFactory> _inner = new(create, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public StorageProvider Provider => _inner.Value.Provider;
+
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => _inner.Value.OpenAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_inner.IsValueCreated && _inner.Value is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+}

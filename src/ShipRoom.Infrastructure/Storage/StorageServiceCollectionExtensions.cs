@@ -18,7 +18,9 @@ public static class StorageServiceCollectionExtensions
             .PostConfigure(options => options.ConnectionString ??= configuration.GetConnectionString(StorageOptions.ConnectionStringName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        services.AddSingleton<IDbConnectionFactory>(provider => CreateConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
+        // Created on first use, so that building services never reads unvalidated options: start-up validation then
+        // reports every problem at once instead of the first one a constructor happened to touch.
+        services.AddSingleton<IDbConnectionFactory>(provider => new DeferredConnectionFactory(() => CreateConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value)));
         services.AddSingleton<IMigrationRunner, MigrationRunner>();
         services.AddSingleton<IUserRepository, UserRepository>();
         services.AddSingleton<IAuditLog, AuditLog>();
