@@ -67,7 +67,7 @@ public static class ShipRoomWebApplication
         services.ConfigureHttpJsonOptions(options => ShipRoomJson.Configure(options.SerializerOptions));
 
         services.AddShipRoomAuthentication(configuration);
-        services.AddShipRoomRateLimiting();
+        services.AddShipRoomRateLimiting(configuration);
         services.AddAntiforgery();
         services.AddHttpContextAccessor();
 
@@ -81,10 +81,18 @@ public static class ShipRoomWebApplication
     {
         app.UseExceptionHandler("/error", createScopeForErrors: true);
 
+        if (app.Configuration.GetValue("ShipRoom:Security:RequireHttps", false))
+        {
+            // Behind TLS: send browsers to https and tell them to stay there.
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
         app.UseSecurityHeaders();
         app.UseRequestCounting();
-        app.UseRateLimiter();
         app.UseAuthentication();
+        // After authentication, so API limits are per caller rather than per address.
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
 

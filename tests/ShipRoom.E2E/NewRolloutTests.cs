@@ -37,7 +37,7 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
 
         var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "five-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
         await editor.FillAsync(plan);
-        await Assertions.Expect(page.GetByText("v20261125.1: 5% → 25% → 50% → 100%, 29 metrics, 9 gates, 7 triggers")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("v20261125.1: 5% → 25% → 50% → 100%, 29 metrics, 9 gates, 7 triggers")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).ClickAsync();
 
         await page.WaitForURLAsync("**/rollouts/*", new() { Timeout = 30_000 });

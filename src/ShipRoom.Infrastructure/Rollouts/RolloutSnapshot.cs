@@ -28,6 +28,7 @@ public sealed record RolloutSnapshot(
     IReadOnlyList<ChecklistSnapshot> Checklists,
     IReadOnlyList<SummarySnapshot> Summaries,
     IReadOnlyList<RosterSnapshot> Roster,
+    IReadOnlyList<ProbeStatus> Probes,
     string MetricSource,
     string? Scenario,
     DateTimeOffset BuiltAt)
@@ -123,3 +124,6 @@ public sealed record RosterSnapshot(string Role, string Title, string? ShipRoomR
 {
     public string? Missing => Entry?.PrimaryName is null ? "no primary" : Entry.BackupName is null ? "no backup" : null;
 }
+
+/// <summary>A synthetic probe's latest run and its current run of failures.</summary>
+public sealed record ProbeStatus(string Name, DateTimeOffset? LastRun, bool? Passed, string? Reason, int ConsecutiveFailures, int Runs);

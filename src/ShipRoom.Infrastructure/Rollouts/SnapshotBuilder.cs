@@ -60,10 +60,11 @@ public sealed class SnapshotBuilder(
         var loaded = rollout.PhaseStartedAt is null ? [] : await samples.ReadAsync(rollout.Id, historyFrom, evaluatedUpTo, cancellationToken);
 
         RolloutVerdict? verdict = null;
+        IReadOnlyList<ProbeRun> probes = [];
         if (rollout.PhaseStartedAt is not null)
         {
             var rolloutStart = phaseRecords.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
-            var probes = plan.Probes.Count == 0 ? [] : await probeRuns.ListAsync(rollout.Id, rolloutStart, now.AddMinutes(1), cancellationToken);
+            probes = plan.Probes.Count == 0 ? [] : await probeRuns.ListAsync(rollout.Id, rolloutStart, now.AddMinutes(1), cancellationToken);
             var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, probes, Approvals(recentDecisions)) { RolloutStartedAt = rolloutStart };
             verdict = Core.Evaluation.RolloutEvaluator.Default.Evaluate(plan, input, LastResume(recentDecisions, phaseStart));
         }
@@ -95,6 +96,7 @@ public sealed class SnapshotBuilder(
             (await summaries.ListAsync(rollout.Id, cancellationToken)).Take(50)
                 .Select(x => new SummarySnapshot(x.Id, plan.Phases[Math.Clamp(x.PhaseIndex, 0, plan.Phases.Count - 1)].Name, x.Author, x.Recommendation, x.Markdown, x.PostedAt)).ToList(),
             await RosterAsync(plan, rollout.Id, cancellationToken),
+            plan.Probes.Select(p => ProbeStatusOf(p.Name, probes)).ToList(),
             rollout.MetricSource,
             rollout.MetricSource == MetricSourceNames.Simulator ? RolloutSourceSettings.FromJson(rollout.SourceSettings).Scenario : null,
             wallNow);
@@ -205,6 +207,14 @@ public sealed class SnapshotBuilder(
             var closed = item.State is TickStates.Done or TickStates.NotApplicable;
             return new ChecklistItemSnapshot(item.ItemKey, item.Title, item.OwnerRole, due, item.State, item.TickedBy, item.TickedAt, item.Reason, !closed && due < wallNow);
         }).ToList())).ToList();
+    }
+
+    private static ProbeStatus ProbeStatusOf(string name, IReadOnlyList<ProbeRun> runs)
+    {
+        var mine = runs.Where(r => r.ProbeName == name).ToList();
+        var last = mine.LastOrDefault();
+        var failures = mine.AsEnumerable().Reverse().TakeWhile(r => !r.Passed).Count();
+        return new ProbeStatus(name, last?.RanAt, last?.Passed, last?.Reason, failures, mine.Count);
     }
 
     private async Task<IReadOnlyList<RosterSnapshot>> RosterAsync(RolloutPlan plan, long rolloutId, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ public static class AuditEndpoints
 {
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var audit = endpoints.MapGroup("/api/audit").RequireAuthorization();
+        var audit = endpoints.MapGroup("/api/audit").RequireAuthorization().RequireRateLimiting(Security.RateLimitingSetup.ApiPolicy);
         audit.MapGet("/", SearchAsync);
         audit.MapGet("/export.csv", ExportAsync);
         audit.MapGet("/verify", async (IAuditLog log, CancellationToken ct) => Results.Ok(await log.VerifyChainAsync(ct)));

@@ -20,7 +20,7 @@ public static class RolloutEndpoints
 
     public static IEndpointRouteBuilder MapRolloutEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/rollouts").RequireAuthorization();
+        var api = endpoints.MapGroup("/api/rollouts").RequireAuthorization().RequireRateLimiting(Security.RateLimitingSetup.ApiPolicy);
         api.MapGet("/", ListAsync);
         api.MapGet("/{id:long}", GetAsync);
         api.MapPost("/", CreateAsync);

@@ -12,7 +12,7 @@ public static class TokenEndpoints
 
     public static IEndpointRouteBuilder MapTokenEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var tokens = endpoints.MapGroup("/api/tokens").RequireAuthorization();
+        var tokens = endpoints.MapGroup("/api/tokens").RequireAuthorization().RequireRateLimiting(Security.RateLimitingSetup.ApiPolicy);
         tokens.MapPost("/", IssueAsync);
         tokens.MapGet("/", ListAsync);
         tokens.MapDelete("/{id:long}", RevokeAsync);

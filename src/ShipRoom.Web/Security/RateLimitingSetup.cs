@@ -6,12 +6,18 @@ namespace ShipRoom.Web.Security;
 public static class RateLimitingSetup
 {
     public const string SignInPolicy = "sign-in";
+    public const string ApiPolicy = "api";
 
     /// <summary>Sign-in is limited per client address so guessing passwords is slow even across accounts.</summary>
-    public static IServiceCollection AddShipRoomRateLimiting(this IServiceCollection services)
+    public static IServiceCollection AddShipRoomRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
+        var apiPerMinute = Math.Clamp(configuration.GetValue("ShipRoom:Security:ApiRequestsPerMinute", 600), 1, 100_000);
         services.AddRateLimiter(options =>
         {
+            // Per caller (token or person), so one runaway script cannot starve the ship room's other automation.
+            options.AddPolicy(ApiPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is { } caller ? $"caller:{caller}" : $"ip:{context.Connection.RemoteIpAddress}",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = apiPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(SignInPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",

@@ -63,6 +63,23 @@ public sealed class RolloutsHubTests : IAsyncLifetime
         Assert.Equal("Executed", held.Status);
     }
 
+    public static TheoryData<string> AllRoles => new(Roles.All);
+
+    [Theory]
+    [MemberData(nameof(AllRoles))]
+    public async Task Every_role_gets_exactly_the_hub_commands_the_matrix_allows(string role)
+    {
+        var id = await ApiTestHost.RunningRolloutAsync(_factory);
+        await using var hub = Connect(await ApiTestHost.TokenAsync(_factory, role));
+        await hub.StartAsync(Ct);
+
+        foreach (var (kind, action) in new (string, RolloutAction)[] { ("approve", RolloutAction.Approve), ("advance", RolloutAction.Advance), ("resume", RolloutAction.Resume), ("hold", RolloutAction.Hold), ("rollback", RolloutAction.RollBack) })
+        {
+            var result = await hub.InvokeAsync<HubResult>("Command", id, kind, "matrix", (long?)null, Ct);
+            Assert.True(PermissionMatrix.IsAllowed([role], action) == (result.Status != "Forbidden"), $"{role} {kind}: {result.Status} {result.Message}");
+        }
+    }
+
     [Fact]
     public async Task Without_a_token_the_hub_refuses_the_connection()
     {
