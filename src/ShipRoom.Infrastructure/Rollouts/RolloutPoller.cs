@@ -34,6 +34,7 @@ public sealed class RolloutPoller(
     SnapshotBuilder snapshots,
     RolloutCommandService commands,
     IRolloutPublisher publisher,
+    IJudgementHistoryRepository history,
     PollScheduleOptions options,
     Telemetry.RolloutMetrics metrics,
     TimeProvider time,
@@ -156,9 +157,31 @@ public sealed class RolloutPoller(
         }
 
         var snapshot = await snapshots.BuildAsync(rollout, cancellationToken);
+        await RecordHistoryAsync(snapshot, cancellationToken);
         snapshot = await ActAsync(rollout, plans.Get(rollout), snapshot, cancellationToken) ?? snapshot;
         await publisher.PublishAsync(snapshot, cancellationToken);
         return snapshot;
+    }
+
+    /// <summary>Keeps every change of a gate's status or a trigger's state for the scorecard and the audit archive.</summary>
+    private async Task RecordHistoryAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (snapshot.Verdict is not { } verdict)
+        {
+            return;
+        }
+
+        try
+        {
+            var gates = verdict.Gates.Select(g => new GateResultRecord(verdict.EvaluatedAt, verdict.PhaseIndex, g.Key, g.StatusText, g.Canary, g.Control, g.Problem ?? $"limit {g.Limit}")).ToList();
+            var triggers = verdict.Triggers.Select(t => new TriggerResultRecord(verdict.EvaluatedAt, verdict.PhaseIndex, t.Key, t.State.ToString(), (int)t.HeldFor.TotalSeconds, t.Detail)).ToList();
+            await history.RecordChangesAsync(snapshot.Id, gates, triggers, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // History is for the record; judging and acting must go on without it.
+            logger.LogError(exception, "Recording gate and trigger history for rollout {RolloutId} failed", snapshot.Id);
+        }
     }
 
     /// <summary>Triggers outrank gates and schedules: a fired rollback trigger rolls back, a fired hold trigger holds.</summary>

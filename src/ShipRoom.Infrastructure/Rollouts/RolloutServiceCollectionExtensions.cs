@@ -35,6 +35,11 @@ public static class RolloutServiceCollectionExtensions
         services.AddHttpClient(Probes.HttpProbeRunner.HttpClientName);
         services.AddSingleton<Probes.HttpProbeRunner>();
         services.AddSingleton<Probes.ProbeService>();
+        services.AddOptions<Notifications.NotificationOptions>().Bind(configuration.GetSection(Notifications.NotificationOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Notifications.NotificationOptions>, Notifications.NotificationOptionsValidator>();
+        services.AddHttpClient(Notifications.NotificationService.HttpClientName);
+        services.AddSingleton<Notifications.PostTemplateService>();
+        services.AddSingleton<Notifications.NotificationService>();
         services.AddOptions<Deploy.DeployOptions>().Bind(configuration.GetSection(Deploy.DeployOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Deploy.DeployOptions>, Deploy.DeployOptionsValidator>();
         services.AddHttpClient(Deploy.WebhookDeployExecutor.HttpClientName);

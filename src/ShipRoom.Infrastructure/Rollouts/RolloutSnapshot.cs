@@ -36,6 +36,9 @@ public sealed record RolloutSnapshot(
     public PhaseSummary CurrentPhase => Phases[Math.Clamp(PhaseIndex, 0, Phases.Count - 1)];
 
     public bool IsLive => RolloutStateMachine.IsLive(Status);
+
+    /// <summary>The latest #ship-room posts and whether each went out (sent, retrying, failed), newest first.</summary>
+    public IReadOnlyList<PostSnapshot> Posts { get; init; } = [];
 }
 
 /// <summary>The release one-pager. The rollback command is a description from the plan, never a secret.</summary>
@@ -127,3 +130,6 @@ public sealed record RosterSnapshot(string Role, string Title, string? ShipRoomR
 
 /// <summary>A synthetic probe's latest run and its current run of failures.</summary>
 public sealed record ProbeStatus(string Name, DateTimeOffset? LastRun, bool? Passed, string? Reason, int ConsecutiveFailures, int Runs);
+
+/// <summary>A #ship-room post on one channel: what it was, and whether it went out. Never the payload or the address.</summary>
+public sealed record PostSnapshot(string Kind, string Channel, string Title, string Status, int Attempts, string? LastError, DateTimeOffset QueuedAt, DateTimeOffset? SentAt, DateTimeOffset? NextAttemptAt);

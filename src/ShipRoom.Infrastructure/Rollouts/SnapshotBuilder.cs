@@ -20,6 +20,7 @@ public sealed class SnapshotBuilder(
     IChecklistRepository checklists,
     IPhaseSummaryRepository summaries,
     IRosterRepository roster,
+    INotificationRepository posts,
     PlanCache plans,
     PollScheduleOptions schedule,
     TimeProvider time)
@@ -28,6 +29,9 @@ public sealed class SnapshotBuilder(
 
     /// <summary>Points per chart series: enough for the longest window at one-minute resolution, bounded for the browser.</summary>
     public const int MaxPointsPerSeries = 240;
+
+    /// <summary>#ship-room posts shown on the dashboard, newest first.</summary>
+    public const int RecentPosts = 12;
 
     public async Task<RolloutSnapshot?> BuildAsync(long rolloutId, CancellationToken cancellationToken)
     {
@@ -99,7 +103,11 @@ public sealed class SnapshotBuilder(
             plan.Probes.Select(p => ProbeStatusOf(p.Name, probes)).ToList(),
             rollout.MetricSource,
             rollout.MetricSource == MetricSourceNames.Simulator ? RolloutSourceSettings.FromJson(rollout.SourceSettings).Scenario : null,
-            wallNow);
+            wallNow)
+        {
+            Posts = (await posts.ListAsync(rollout.Id, RecentPosts, cancellationToken))
+                .Select(n => new PostSnapshot(n.Kind, n.Channel, n.Title, n.Status, n.Attempts, n.LastError, n.CreatedAt, n.SentAt, n.Status == NotificationStates.Pending ? n.NextAttemptAt : null)).ToList(),
+        };
     }
 
     /// <summary>The wall-clock interval between polls of this rollout: the plan's pollEvery (rollout time) or the configured default.</summary>

@@ -37,6 +37,10 @@ public static class SchedulingSetup
             quartz.ScheduleJob<ProbeJob>(
                 trigger => trigger.WithIdentity("run-probes-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(tick).RepeatForever()),
                 job => job.WithIdentity(ProbeJob.Key));
+            var posts = configuration.GetSection(Notifications.NotificationOptions.SectionName).Get<Notifications.NotificationOptions>() ?? new Notifications.NotificationOptions();
+            quartz.ScheduleJob<NotificationJob>(
+                trigger => trigger.WithIdentity("ship-room-posts-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Clamp(posts.DispatchEverySeconds, 1, 300))).RepeatForever()),
+                job => job.WithIdentity(NotificationJob.Key));
             quartz.ScheduleJob<DemoKeeperJob>(
                 trigger => trigger.WithIdentity("demo-keeper-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
                 job => job.WithIdentity(DemoKeeperJob.Key));

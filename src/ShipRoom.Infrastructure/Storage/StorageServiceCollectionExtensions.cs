@@ -33,6 +33,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IChecklistRepository, ChecklistRepository>();
         services.AddSingleton<IPhaseSummaryRepository, PhaseSummaryRepository>();
         services.AddSingleton<IRosterRepository, RosterRepository>();
+        services.AddSingleton<INotificationRepository, NotificationRepository>();
+        services.AddSingleton<IJudgementHistoryRepository, JudgementHistoryRepository>();
         return services;
     }
 

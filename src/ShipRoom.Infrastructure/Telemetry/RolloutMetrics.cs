@@ -13,6 +13,7 @@ public sealed class RolloutMetrics : IDisposable
         SamplesStored = _meter.CreateCounter<long>("shiproom_samples_stored_total", description: "One-minute samples written.");
         Commands = _meter.CreateCounter<long>("shiproom_commands_total", description: "Rollout commands by kind and result.");
         ProbeRuns = _meter.CreateCounter<long>("shiproom_probe_runs_total", description: "Synthetic probe runs by result.");
+        Posts = _meter.CreateCounter<long>("shiproom_posts_total", description: "#ship-room post attempts by channel and result.");
         PollDuration = _meter.CreateHistogram<double>("shiproom_poll_duration_seconds", unit: "s", description: "How long a poll took, reading to publishing.");
     }
 
@@ -23,6 +24,8 @@ public sealed class RolloutMetrics : IDisposable
     public Counter<long> Commands { get; }
 
     public Counter<long> ProbeRuns { get; }
+
+    public Counter<long> Posts { get; }
 
     public Histogram<double> PollDuration { get; }
 

@@ -21,7 +21,7 @@ public sealed class RolloutTestHost : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly bool _ownsDatabase;
 
-    private RolloutTestHost(TestDatabase database, IDeployExecutor? executor, FakeTimeProvider? time, bool ownsDatabase = true)
+    private RolloutTestHost(TestDatabase database, IDeployExecutor? executor, FakeTimeProvider? time, bool ownsDatabase = true, IReadOnlyDictionary<string, string?>? settings = null)
     {
         Database = database;
         _ownsDatabase = ownsDatabase;
@@ -30,7 +30,7 @@ public sealed class RolloutTestHost : IAsyncDisposable
         {
             ["ShipRoom:Storage:Provider"] = database.Options.Provider,
             ["ConnectionStrings:ShipRoom"] = database.Options.ConnectionString,
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(Time);
@@ -61,8 +61,8 @@ public sealed class RolloutTestHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
-    public static async Task<RolloutTestHost> CreateAsync(IStorageEngine engine, IDeployExecutor? executor = null) =>
-        new(await engine.CreateAsync(), executor, null);
+    public static async Task<RolloutTestHost> CreateAsync(IStorageEngine engine, IDeployExecutor? executor = null, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(await engine.CreateAsync(), executor, null, settings: settings);
 
     /// <summary>A second instance (its own services and caches) on the same database and clock.</summary>
     public RolloutTestHost SecondInstance() => new(Database, null, Time, ownsDatabase: false);
@@ -74,9 +74,10 @@ public sealed class RolloutTestHost : IAsyncDisposable
     public static CommandActor IncidentCommander { get; } = Person("ic", Roles.IncidentCommander);
 
     /// <summary>A rollout on the simulator, running from phase one started <paramref name="startedAgo"/> before now.</summary>
-    public async Task<long> StartRolloutAsync(string scenario = "healthy", int scenarioPhase = 0, bool autoAdvance = false, TimeSpan? startedAgo = null, string plan = "one-10-25-50-100.yaml")
+    public async Task<long> StartRolloutAsync(string scenario = "healthy", int scenarioPhase = 0, bool autoAdvance = false, TimeSpan? startedAgo = null, string plan = "one-10-25-50-100.yaml", Func<string, string>? editPlan = null)
     {
-        var result = await Rollouts.CreateAsync(PlanText(plan), plan, Person("releng", Roles.ReleaseEngineer),
+        var text = editPlan is null ? PlanText(plan) : editPlan(PlanText(plan));
+        var result = await Rollouts.CreateAsync(text, plan, Person("releng", Roles.ReleaseEngineer),
             new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(scenario, scenarioPhase, 7, autoAdvance), 1, startedAgo ?? TimeSpan.Zero),
             Xunit.TestContext.Current.CancellationToken);
         Assert.True(result.Created, string.Join("\n", result.Problems));

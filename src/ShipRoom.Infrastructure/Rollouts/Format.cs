@@ -1,8 +1,7 @@
 using System.Globalization;
 using ShipRoom.Core.Evaluation;
-using ShipRoom.Infrastructure.Rollouts;
 
-namespace ShipRoom.Web.Model;
+namespace ShipRoom.Infrastructure.Rollouts;
 
 /// <summary>How numbers, deltas, durations and statuses read on the dashboard.</summary>
 public static class Format
