@@ -103,6 +103,8 @@ public static class ShipRoomWebApplication
         app.MapRolloutEndpoints();
         app.MapTokenEndpoints();
         app.MapAuditEndpoints();
+        app.MapReportEndpoints();
+        app.MapNotificationEndpoints();
         app.MapHub<RolloutsHub>(RolloutsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

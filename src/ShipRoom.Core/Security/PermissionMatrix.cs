@@ -28,6 +28,8 @@ public static class PermissionMatrix
         [RolloutAction.PostSummary] = Set(Roles.ProductManager, Roles.Admin),
         [RolloutAction.EditRoster] = Set(Roles.ReleaseEngineer, Roles.Admin),
         [RolloutAction.CreateRollout] = Set(Roles.ReleaseEngineer, Roles.Admin),
+        [RolloutAction.DownloadArchive] = Set(Roles.IncidentCommander, Roles.ReleaseEngineer, Roles.ExecutiveApprover, Roles.SecurityLead, Roles.Admin),
+        [RolloutAction.EditPostTemplates] = Set(Roles.ReleaseEngineer, Roles.Admin),
         [RolloutAction.ManageUsers] = Set(Roles.Admin),
         [RolloutAction.ManageApiTokens] = Set(Roles.Admin),
     }.ToFrozenDictionary();

@@ -16,6 +16,11 @@ public enum RolloutAction
     EditRoster,
     CreateRollout,
     ExportReports,
+    /// <summary>The audit archive: it holds the roster's contacts and every audit entry of the rollout.</summary>
+    DownloadArchive,
+
+    /// <summary>Rewording the #ship-room post templates.</summary>
+    EditPostTemplates,
     ManageUsers,
     ManageApiTokens,
 }

@@ -16,9 +16,7 @@ public sealed record TemplateChangeResult(bool Saved, IReadOnlyList<string> Prob
 /// </summary>
 public sealed class PostTemplateService(INotificationRepository repository, IAuditLog audit, TimeProvider time)
 {
-    public static readonly IReadOnlyList<string> EditorRoles = [Roles.ReleaseEngineer, Roles.Admin];
-
-    public static bool MayEdit(CommandActor actor) => actor.Roles.Any(r => EditorRoles.Contains(r, StringComparer.Ordinal));
+    public static bool MayEdit(CommandActor actor) => PermissionMatrix.IsAllowed(actor.Roles, RolloutAction.EditPostTemplates);
 
     public async Task<IReadOnlyList<PostTemplateView>> ListAsync(CancellationToken cancellationToken)
     {
@@ -38,7 +36,7 @@ public sealed class PostTemplateService(INotificationRepository repository, IAud
     {
         if (!MayEdit(actor))
         {
-            return new TemplateChangeResult(false, [$"editing post templates needs one of these roles: {string.Join(", ", EditorRoles)}"], Forbidden: true);
+            return new TemplateChangeResult(false, [$"editing post templates needs one of these roles: {string.Join(", ", PermissionMatrix.RolesFor(RolloutAction.EditPostTemplates).Order(StringComparer.Ordinal))}"], Forbidden: true);
         }
 
         if (PostKinds.Find(kind) is not { } postKind)
@@ -63,7 +61,7 @@ public sealed class PostTemplateService(INotificationRepository repository, IAud
     {
         if (!MayEdit(actor))
         {
-            return new TemplateChangeResult(false, [$"editing post templates needs one of these roles: {string.Join(", ", EditorRoles)}"], Forbidden: true);
+            return new TemplateChangeResult(false, [$"editing post templates needs one of these roles: {string.Join(", ", PermissionMatrix.RolesFor(RolloutAction.EditPostTemplates).Order(StringComparer.Ordinal))}"], Forbidden: true);
         }
 
         await repository.DeleteTemplateAsync(kind, cancellationToken);

@@ -40,6 +40,8 @@ public static class RolloutServiceCollectionExtensions
         services.AddHttpClient(Notifications.NotificationService.HttpClientName);
         services.AddSingleton<Notifications.PostTemplateService>();
         services.AddSingleton<Notifications.NotificationService>();
+        services.AddSingleton<Reports.ScorecardService>();
+        services.AddSingleton<Reports.RolloutArchiveService>();
         services.AddOptions<Deploy.DeployOptions>().Bind(configuration.GetSection(Deploy.DeployOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Deploy.DeployOptions>, Deploy.DeployOptionsValidator>();
         services.AddHttpClient(Deploy.WebhookDeployExecutor.HttpClientName);

@@ -25,25 +25,6 @@ public static class AuditEndpoints
     private static async Task<IResult> ExportAsync(long? rollout, string? actor, string? kind, DateTimeOffset? from, DateTimeOffset? to, int? limit, IAuditLog log, CancellationToken ct)
     {
         var entries = await log.QueryAsync(Query(rollout, actor, kind, from, to, limit ?? 10_000), ct);
-        var csv = new StringBuilder("sequence,at,actor,kind,rollout,summary,before,after,reason,previous_hash,hash\n");
-        foreach (var e in entries.OrderBy(e => e.Sequence))
-        {
-            csv.AppendJoin(',', e.Sequence.ToString(CultureInfo.InvariantCulture), e.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), Field(e.Actor), Field(e.Kind),
-                e.RolloutId?.ToString(CultureInfo.InvariantCulture) ?? "", Field(e.Summary), Field(e.Before), Field(e.After), Field(e.Reason), e.PreviousHash, e.Hash).Append('\n');
-        }
-
-        return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", "shiproom-audit.csv");
-    }
-
-    // Quoted, and a leading = + - @ neutralised so a spreadsheet never runs it as a formula.
-    private static string Field(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        var safe = value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
-        return "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        return Results.File(Encoding.UTF8.GetBytes(Infrastructure.Reports.AuditCsv.Write(entries)), "text/csv", "shiproom-audit.csv");
     }
 }

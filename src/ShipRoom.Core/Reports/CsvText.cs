@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text;
+
+namespace ShipRoom.Core.Reports;
+
+/// <summary>
+/// CSV as spreadsheets read it (RFC 4180 quoting), with a leading = + - @ neutralised so that text a person typed is
+/// never run as a formula when the export is opened.
+/// </summary>
+public static class CsvText
+{
+    public static string Field(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        var safe = value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
+        return "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    public static string Number(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    public static string Time(DateTimeOffset? value) => value?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>A header row and one row per item; every cell goes through <see cref="Field"/> unless it is a number or time already formatted.</summary>
+    public static string Table<T>(IEnumerable<string> header, IEnumerable<T> rows, Func<T, IEnumerable<string>> cells)
+    {
+        var csv = new StringBuilder();
+        csv.AppendJoin(',', header).Append('\n');
+        foreach (var row in rows)
+        {
+            csv.AppendJoin(',', cells(row)).Append('\n');
+        }
+
+        return csv.ToString();
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace ShipRoom.Core.Reports;
+
+/// <summary>The scorecard as Markdown (for the change record), CSV (one row per gate and trigger) and JSON (everything).</summary>
+public static class ScorecardExport
+{
+    public static readonly string[] CsvHeader = ["section", "phase", "key", "name", "result", "status", "canary", "control", "limit_or_condition", "evidence"];
+
+    public static string ToJson(Scorecard scorecard) => JsonSerializer.Serialize(scorecard, ShipRoomJson.Options);
+
+    public static Scorecard? FromJson(string json) => JsonSerializer.Deserialize<Scorecard>(json, ShipRoomJson.Options);
+
+    public static string ToCsv(Scorecard scorecard)
+    {
+        var rows = scorecard.Gates.Select(g => new[]
+            {
+                "gate", CsvText.Field(g.Phase), CsvText.Field(g.Key), CsvText.Field(g.Name), g.Result, CsvText.Field(g.Status), CsvText.Number(g.Canary), CsvText.Number(g.Control), CsvText.Field(g.Limit), CsvText.Field(g.Evidence),
+            })
+            .Concat(scorecard.Triggers.Select(t => new[]
+            {
+                "trigger", "", CsvText.Field(t.Key), CsvText.Field(t.Name), t.Result, CsvText.Field(t.Action), "", "", CsvText.Field(t.Condition), CsvText.Field(t.Evidence),
+            }))
+            .Append(["recommendation", CsvText.Field(scorecard.Phase), "", "", CsvText.Field(scorecard.Recommendation), CsvText.Field(scorecard.Status), CsvText.Number(scorecard.CanaryScore), "", "",
+                CsvText.Field(string.Join("; ", scorecard.Reasons))]);
+        return CsvText.Table(CsvHeader, rows, r => r);
+    }
+
+    public static string ToMarkdown(Scorecard s)
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"# Go/No-Go scorecard: {Text(s.Rollout)} {Text(s.Release)}\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"- Commit: `{Text(s.Commit)}`\n- Status: {s.Status} at {Text(s.Phase)}\n- Generated: {s.GeneratedAt:yyyy-MM-dd HH:mm} UTC\n");
+        md.Append(CultureInfo.InvariantCulture, $"- **Recommendation: {s.Recommendation}**{(s.Reasons.Count == 0 ? "" : " — " + Text(string.Join("; ", s.Reasons)))}\n");
+        md.Append(CultureInfo.InvariantCulture, $"- Canary score: {(s.CanaryScore is { } score ? score.ToString("0", CultureInfo.InvariantCulture) + "/100" : "n/a")} ({s.CanaryClassification})\n");
+        md.Append(CultureInfo.InvariantCulture, $"- Gates passed: {s.GatesPassed} of {s.Gates.Count}; triggers fired: {s.TriggersFired} of {s.Triggers.Count}\n\n");
+
+        md.Append("## Gates\n\n| Phase | Gate | Result | Canary | Control | Limit | Evidence |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+        foreach (var g in s.Gates)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {Cell(g.Phase)} | {Cell(g.Name)} | {g.Result} | {Num(g.Canary)} | {Num(g.Control)} | {Cell(g.Limit)} | {Cell(g.Evidence)} |\n");
+        }
+
+        md.Append("\n## Triggers\n\n| Trigger | Action | Result | Condition | Evidence |\n| --- | --- | --- | --- | --- |\n");
+        foreach (var t in s.Triggers)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {Cell(t.Name)} | {t.Action} | {t.Result} | {Cell(t.Condition)} | {Cell(t.Evidence)} |\n");
+        }
+
+        md.Append("\n## Decisions\n\n| When (UTC) | Decision | By | Reason | Outcome |\n| --- | --- | --- | --- | --- |\n");
+        foreach (var d in s.Decisions)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {d.At:yyyy-MM-dd HH:mm:ss} | {Cell(d.Kind)} | {Cell(d.Actor)} | {Cell(d.Reason)} | {Cell(d.Outcome)} |\n");
+        }
+
+        md.Append("\n## Checklists\n\n");
+        foreach (var c in s.Checklists)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"- {Text(c.Name)}: {c.Done} of {c.Total} done{(c.Open.Count == 0 ? "" : "; open: " + Text(string.Join("; ", c.Open)))}\n");
+        }
+
+        md.Append("\n## Phase summaries\n");
+        foreach (var summary in s.Summaries)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"\n### {Text(summary.Phase)}: {Text(summary.Recommendation)} (by {Text(summary.Author)}, {summary.PostedAt:yyyy-MM-dd HH:mm} UTC)\n\n");
+            // Quoted so the author's Markdown cannot restructure the scorecard.
+            foreach (var line in summary.Markdown.Replace("\r\n", "\n").Split('\n'))
+            {
+                md.Append("> ").Append(Text(line)).Append('\n');
+            }
+        }
+
+        return md.ToString();
+    }
+
+    private static string Num(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>Raw HTML in people's text is escaped, so a Markdown viewer shows it rather than running it.</summary>
+    private static string Text(string? value) => (value ?? "").Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    private static string Cell(string? value) => Text(value).Replace("|", "\\|").Replace("\r", " ").Replace("\n", " ");
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using ShipRoom.Core;
+using ShipRoom.Core.Metrics;
+using ShipRoom.Core.Reports;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Reports;
+
+/// <summary>
+/// One zip with everything an auditor needs about a rollout: the plan, every stored sample, gate and trigger history,
+/// decisions, summaries, checklist ticks, the roster, the #ship-room posts, the rollout's audit entries and the
+/// scorecard. Built on request from storage, never from a viewer's screen.
+/// </summary>
+public sealed class RolloutArchiveService(
+    IRolloutRepository rollouts,
+    ISampleRepository samples,
+    IJudgementHistoryRepository history,
+    IDecisionRepository decisions,
+    IPhaseSummaryRepository summaries,
+    IChecklistRepository checklists,
+    IRosterRepository roster,
+    INotificationRepository posts,
+    IAuditLog audit,
+    ScorecardService scorecards)
+{
+    public static readonly string[] Entries =
+    [
+        "README.txt", "plan.yaml", "samples.csv", "gate-history.csv", "trigger-history.csv", "decisions.csv", "summaries.json", "checklists.csv", "roster.csv", "posts.csv", "audit.csv",
+        "scorecard.json", "scorecard.csv", "scorecard.md",
+    ];
+
+    public async Task<(string FileName, byte[] Zip)?> BuildAsync(long rolloutId, CancellationToken cancellationToken)
+    {
+        var rollout = await rollouts.GetAsync(rolloutId, cancellationToken);
+        var scorecard = await scorecards.BuildAsync(rolloutId, cancellationToken);
+        if (rollout is null || scorecard is null)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            Add(zip, "README.txt",
+                $"ShipRoom archive of rollout {rollout.Id}: {rollout.Name} {rollout.VersionTag} ({rollout.CommitSha}), status {rollout.Status}.\n" +
+                $"Built {scorecard.GeneratedAt:yyyy-MM-dd HH:mm:ss} UTC. Times are UTC (ISO 8601). audit.csv carries each entry's hash and the previous one's; " +
+                "ShipRoom's /api/audit/verify checks the whole chain.\n");
+            Add(zip, "plan.yaml", rollout.PlanYaml);
+            var samplesCsv = new StringWriter(CultureInfo.InvariantCulture);
+            SampleCsv.Write(samplesCsv, await samples.ReadAsync(rolloutId, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), cancellationToken));
+            Add(zip, "samples.csv", samplesCsv.ToString());
+            Add(zip, "gate-history.csv", CsvText.Table(["at", "phase_index", "gate", "status", "canary", "control", "detail"], await history.ListGatesAsync(rolloutId, cancellationToken),
+                g => [CsvText.Time(g.At), g.PhaseIndex.ToString(CultureInfo.InvariantCulture), CsvText.Field(g.GateKey), g.Status, CsvText.Number(g.Canary), CsvText.Number(g.Control), CsvText.Field(g.Detail)]));
+            Add(zip, "trigger-history.csv", CsvText.Table(["at", "phase_index", "trigger", "state", "held_for_seconds", "detail"], await history.ListTriggersAsync(rolloutId, cancellationToken),
+                t => [CsvText.Time(t.At), t.PhaseIndex.ToString(CultureInfo.InvariantCulture), CsvText.Field(t.TriggerKey), t.State, t.HeldForSeconds.ToString(CultureInfo.InvariantCulture), CsvText.Field(t.Detail)]));
+            Add(zip, "decisions.csv", CsvText.Table(["id", "requested_at", "kind", "actor", "reason", "outcome", "executed_at", "acknowledged_at", "from", "to", "error", "detail"],
+                (await decisions.ListAsync(rolloutId, 10_000, cancellationToken)).OrderBy(d => d.Id),
+                d => [d.Id.ToString(CultureInfo.InvariantCulture), CsvText.Time(d.RequestedAt), CsvText.Field(d.Kind), CsvText.Field(d.Actor), CsvText.Field(d.Reason), d.Outcome,
+                    CsvText.Time(d.ExecutedAt), CsvText.Time(d.AcknowledgedAt), CsvText.Field(d.FromStatus), CsvText.Field(d.ToStatus), CsvText.Field(d.Error), CsvText.Field(d.Detail)]));
+            Add(zip, "summaries.json", JsonSerializer.Serialize((await summaries.ListAsync(rolloutId, cancellationToken)).OrderBy(s => s.Id), ShipRoomJson.Options));
+            Add(zip, "checklists.csv", CsvText.Table(["list", "item", "title", "owner_role", "due_offset_minutes", "state", "by", "at", "reason"], await checklists.ListAsync(rolloutId, cancellationToken),
+                c => [CsvText.Field(c.ListName), CsvText.Field(c.ItemKey), CsvText.Field(c.Title), CsvText.Field(c.OwnerRole), c.DueOffsetMinutes.ToString(CultureInfo.InvariantCulture),
+                    CsvText.Field(c.State ?? "open"), CsvText.Field(c.TickedBy), CsvText.Time(c.TickedAt), CsvText.Field(c.Reason)]));
+            Add(zip, "roster.csv", CsvText.Table(["role", "primary", "primary_contact", "primary_chat", "primary_time_zone", "backup", "backup_contact", "backup_chat", "backup_time_zone", "escalation_order"],
+                await roster.ListAsync(rolloutId, cancellationToken),
+                r => [CsvText.Field(r.Role), CsvText.Field(r.PrimaryName), CsvText.Field(r.PrimaryContact), CsvText.Field(r.PrimaryChat), CsvText.Field(r.PrimaryTimeZone),
+                    CsvText.Field(r.BackupName), CsvText.Field(r.BackupContact), CsvText.Field(r.BackupChat), CsvText.Field(r.BackupTimeZone), r.EscalationOrder.ToString(CultureInfo.InvariantCulture)]));
+            Add(zip, "posts.csv", CsvText.Table(["queued_at", "kind", "event", "channel", "title", "status", "attempts", "sent_at", "last_error"],
+                (await posts.ListAsync(rolloutId, 100_000, cancellationToken)).OrderBy(p => p.Id),
+                p => [CsvText.Time(p.CreatedAt), p.Kind, CsvText.Field(p.EventKey), p.Channel, CsvText.Field(p.Title), p.Status, p.Attempts.ToString(CultureInfo.InvariantCulture), CsvText.Time(p.SentAt), CsvText.Field(p.LastError)]));
+            Add(zip, "audit.csv", AuditCsv.Write(await audit.QueryAsync(new AuditQuery(RolloutId: rolloutId, Limit: 100_000), cancellationToken)));
+            Add(zip, "scorecard.json", ScorecardExport.ToJson(scorecard));
+            Add(zip, "scorecard.csv", ScorecardExport.ToCsv(scorecard));
+            Add(zip, "scorecard.md", ScorecardExport.ToMarkdown(scorecard));
+        }
+
+        return ($"shiproom-rollout-{rollout.Id}-{Safe(rollout.VersionTag)}.zip", buffer.ToArray());
+    }
+
+    private static string Safe(string text) => new(text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_').ToArray());
+
+    private static void Add(ZipArchive zip, string name, string content)
+    {
+        var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+        using var stream = entry.Open();
+        var bytes = Encoding.UTF8.GetBytes(content);
+        stream.Write(bytes);
+    }
+}

@@ -1,0 +1,107 @@
+using ShipRoom.Core.Evaluation;
+using ShipRoom.Core.Plans;
+using ShipRoom.Core.Reports;
+using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Reports;
+
+/// <summary>
+/// Builds a rollout's Go/No-Go scorecard: the current phase's gates from the live verdict, earlier phases' gates from
+/// the recorded history (their last status in that phase), every trigger with whether it ever fired, and the
+/// decisions, summaries and checklists as they stand.
+/// </summary>
+public sealed class ScorecardService(
+    IRolloutRepository rollouts,
+    SnapshotBuilder snapshots,
+    PlanCache plans,
+    IDecisionRepository decisions,
+    IJudgementHistoryRepository history,
+    TimeProvider time)
+{
+    public async Task<Scorecard?> BuildAsync(long rolloutId, CancellationToken cancellationToken)
+    {
+        var rollout = await rollouts.GetAsync(rolloutId, cancellationToken);
+        if (rollout is null)
+        {
+            return null;
+        }
+
+        var snapshot = await snapshots.BuildAsync(rollout, cancellationToken);
+        var plan = plans.Get(rollout);
+        var gateHistory = await history.ListGatesAsync(rolloutId, cancellationToken);
+        var triggerHistory = await history.ListTriggersAsync(rolloutId, cancellationToken);
+        var decided = await decisions.ListAsync(rolloutId, 1000, cancellationToken);
+        var verdict = snapshot.Verdict;
+        return new Scorecard(
+            snapshot.Id,
+            snapshot.Name,
+            snapshot.Release.Version,
+            snapshot.Release.Commit,
+            snapshot.Status.ToString(),
+            snapshot.CurrentPhase.Name,
+            time.GetUtcNow(),
+            verdict?.Recommendation.Text ?? "NO DATA",
+            verdict?.Recommendation.Reasons ?? ["no metrics judged yet"],
+            verdict?.Judgement.Score,
+            verdict?.Judgement.Classification.ToString() ?? "NoData",
+            Gates(plan, snapshot, gateHistory),
+            Triggers(plan, verdict, triggerHistory),
+            decided.Where(d => d.Outcome != DecisionOutcomes.Pending).OrderBy(d => d.RequestedAt)
+                .Select(d => new ScorecardDecision(d.RequestedAt, d.Kind, d.Actor, d.Reason, d.Outcome, d.Outcome == DecisionOutcomes.Failed ? d.Error : d.ToStatus)).ToList(),
+            snapshot.Summaries.OrderBy(s => s.PostedAt).Select(s => new ScorecardSummary(s.Phase, s.Author, s.Recommendation, s.Markdown, s.PostedAt)).ToList(),
+            snapshot.Checklists.Select(c => new ScorecardChecklist(c.Name, c.Done, c.Items.Count, c.Items.Where(i => !i.IsClosed).Select(i => i.Title).ToList())).ToList());
+    }
+
+    private static List<ScorecardGate> Gates(RolloutPlan plan, RolloutSnapshot snapshot, IReadOnlyList<GateResultRecord> history)
+    {
+        var gates = new List<ScorecardGate>();
+        var reached = snapshot.Phases.Where(p => p.StartedAt is not null).Select(p => p.Index).ToHashSet();
+        for (var phase = 0; phase < plan.Phases.Count; phase++)
+        {
+            if (phase == snapshot.PhaseIndex && snapshot.Verdict is { } verdict)
+            {
+                gates.AddRange(verdict.Gates.Select(g => new ScorecardGate(plan.Phases[phase].Name, g.Key, g.Name, ResultOf(g.Status), g.StatusText, g.Canary, g.Control, g.Limit,
+                    $"GREEN {g.MinutesGreen}, YELLOW {g.MinutesYellow}, RED {g.MinutesRed}, NO DATA {g.MinutesNoData} of {g.WindowMinutes} min" + (g.Since is { } since ? $"; {g.StatusText} since {since:HH:mm} UTC" : ""))));
+                continue;
+            }
+
+            if (!reached.Contains(phase) || phase > snapshot.PhaseIndex)
+            {
+                continue;
+            }
+
+            foreach (var gate in plan.GatesFor(phase))
+            {
+                var last = history.LastOrDefault(h => h.PhaseIndex == phase && h.GateKey == gate.Key);
+                var status = last?.Status ?? "NO DATA";
+                gates.Add(new ScorecardGate(plan.Phases[phase].Name, gate.Key, gate.Name, ResultOf(status), status, last?.Canary, last?.Control, last?.Detail ?? "",
+                    last is null ? "no judgement recorded in this phase" : $"{status} from {last.At:yyyy-MM-dd HH:mm} UTC until the phase ended"));
+            }
+        }
+
+        return gates;
+    }
+
+    private static List<ScorecardTrigger> Triggers(RolloutPlan plan, RolloutVerdict? verdict, IReadOnlyList<TriggerResultRecord> history) =>
+        plan.Triggers.Select(t =>
+        {
+            var live = verdict?.Triggers.FirstOrDefault(v => v.Key == t.Key);
+            var fired = history.Where(h => h.TriggerKey == t.Key && h.State == nameof(TriggerState.Fired)).ToList();
+            var everFired = fired.Count > 0 || live?.State == TriggerState.Fired;
+            var evidence = everFired
+                ? $"fired {(fired.Count > 0 ? $"at {fired[0].At:yyyy-MM-dd HH:mm} UTC in phase {plan.Phases[Math.Clamp(fired[0].PhaseIndex, 0, plan.Phases.Count - 1)].Name}" : $"at {live!.FiredAt:HH:mm} UTC")}"
+                : live is null ? "not judged" : $"did not fire; now {live.State}, held {(int)live.HeldFor.TotalMinutes} min";
+            return new ScorecardTrigger(t.Key, t.Name, t.Action.ToString().ToUpperInvariant(), everFired ? ScorecardResults.Fired : ScorecardResults.Pass, live?.Condition ?? t.Name, evidence);
+        }).ToList();
+
+    private static string ResultOf(GateStatus status) => ResultOf(status.ToText());
+
+    private static string ResultOf(string status) => status switch
+    {
+        "GREEN" => ScorecardResults.Pass,
+        "YELLOW" => ScorecardResults.Warn,
+        "RED" => ScorecardResults.Fail,
+        _ => ScorecardResults.NoData,
+    };
+}
