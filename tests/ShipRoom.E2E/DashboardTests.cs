@@ -56,29 +56,18 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(canary).Not.ToHaveTextAsync(before!, new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("[data-chart='p95_latency_ms'] .main-svg").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("time").First).ToContainTextAsync("local");
-        await SaveAsync(page, "dashboard-light.png");
+        await Screenshots.SaveAsync(page, "dashboard-light.png");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark theme" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-theme=dark]")).ToBeVisibleAsync();
         await page.WaitForTimeoutAsync(1500);
-        await SaveAsync(page, "dashboard-dark.png");
+        await Screenshots.SaveAsync(page, "dashboard-dark.png");
 
         var id = await page.Locator(".dashboard").GetAttributeAsync("data-rollout-version");
         Assert.NotNull(id);
         await page.GotoAsync(page.Url + "/tv");
         await page.Locator(".tv [data-gate]").First.WaitForAsync(new() { Timeout = 30_000 });
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).CountAsync());
-        await SaveAsync(page, "wall-screen.png", fullPage: false);
-    }
-
-    private static async Task SaveAsync(IPage page, string name, bool fullPage = true)
-    {
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, name), FullPage = fullPage });
-        if (Environment.GetEnvironmentVariable("SHIPROOM_UPDATE_SCREENSHOTS") == "1")
-        {
-            var docs = Path.Combine(RepositoryRoot.Path, "docs", "screenshots");
-            Directory.CreateDirectory(docs);
-            File.Copy(Path.Combine(BrowserFixture.ArtifactsDirectory, name), Path.Combine(docs, name), overwrite: true);
-        }
+        await Screenshots.SaveAsync(page, "wall-screen.png", fullPage: false);
     }
 }

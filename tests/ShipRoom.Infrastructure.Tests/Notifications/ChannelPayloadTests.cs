@@ -1,0 +1,46 @@
+using System.Text.Json;
+using ShipRoom.Infrastructure.Notifications;
+
+namespace ShipRoom.Infrastructure.Tests.Notifications;
+
+public sealed class ChannelPayloadTests
+{
+    private static ShipRoomPost Post(string body, string? mention = null) =>
+        new("hold", "decision:1", 1, PostSeverity.Warning, "HOLD: <v1> & co", body, "https://shiproom.example.com/rollouts/1", mention, mention is null ? null : "YELLOW: P95", DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void Slack_text_from_people_cannot_mention_or_link()
+    {
+        var payload = JsonDocument.Parse(ChannelPayloads.Slack(Post("reason: <!channel> see <https://evil|here>"))).RootElement;
+
+        var section = payload.GetProperty("blocks")[1].GetProperty("text").GetProperty("text").GetString();
+        Assert.Equal("reason: &lt;!channel&gt; see &lt;https://evil|here&gt;", section);
+        Assert.Equal("HOLD: &lt;v1&gt; &amp; co", payload.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public void Slack_links_a_member_id_and_writes_any_other_handle_as_text()
+    {
+        Assert.Equal("<@U024BE7LH>", ChannelPayloads.SlackMention("@U024BE7LH"));
+        Assert.Equal("@casey.ceo", ChannelPayloads.SlackMention("casey.ceo"));
+    }
+
+    [Fact]
+    public void Teams_text_from_people_is_not_markdown()
+    {
+        Assert.Equal(@"\[click\]\(https://evil\) \*now\* &lt;at&gt;x&lt;/at&gt;", ChannelPayloads.TeamsEscape("[click](https://evil) *now* <at>x</at>"));
+    }
+
+    [Fact]
+    public void A_long_report_is_split_over_slack_sections_within_the_limit()
+    {
+        var body = string.Join('\n', Enumerable.Range(0, 200).Select(i => $"• metric {i}: 123.4 ms vs 120.1 ms (+2.75%) GREEN"));
+
+        var sections = JsonDocument.Parse(ChannelPayloads.Slack(Post(body))).RootElement.GetProperty("blocks").EnumerateArray()
+            .Where(b => b.GetProperty("type").GetString() == "section").Select(b => b.GetProperty("text").GetProperty("text").GetString()!).ToList();
+
+        Assert.True(sections.Count > 1);
+        Assert.All(sections, s => Assert.True(s.Length <= 3000));
+        Assert.Equal(body, string.Join('\n', sections));
+    }
+}
