@@ -67,5 +67,16 @@ public sealed class ReportsTests(BrowserFixture browser) : IAsyncLifetime
         Assert.StartsWith("section,phase,key,name,result", csvText);
         var archive = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Audit archive (zip)" }).ClickAsync());
         Assert.EndsWith(".zip", archive.SuggestedFilename);
+
+        // Release engineering rewords a post: a wrong placeholder is shown with its line, a right one is saved.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Posts" }).ClickAsync();
+        var hold = page.Locator("[data-template=hold]");
+        var text = hold.GetByRole(AriaRole.Textbox, new() { Name = "Template for hold posts" });
+        await text.FillAsync("Paused {release}\nby {who}");
+        await hold.GetByRole(AriaRole.Button, new() { Name = "Save the hold template" }).ClickAsync();
+        await Assertions.Expect(hold.GetByRole(AriaRole.List, new() { Name = "Problems in the hold template" })).ToContainTextAsync("line 2: {who} is not a placeholder");
+        await text.FillAsync("Paused {release} at {phase}\nby {actor}: {reason}");
+        await hold.GetByRole(AriaRole.Button, new() { Name = "Save the hold template" }).ClickAsync();
+        await Assertions.Expect(hold.Locator(".template-origin")).ToHaveTextAsync("edited by admin");
     }
 }
