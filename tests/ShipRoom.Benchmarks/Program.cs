@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ShipRoom.Benchmarks.EngineBenchmarks).Assembly).Run(args);
