@@ -4,7 +4,7 @@ using System.Text;
 namespace ShipRoom.Core.Reports;
 
 /// <summary>
-/// CSV as spreadsheets read it (RFC 4180 quoting), with a leading = + - @ neutralised so that text a person typed is
+/// CSV as spreadsheets read it (RFC 4180 quoting), with a leading = + - @ (after spaces), tab or carriage return neutralised so that text a person typed is
 /// never run as a formula when the export is opened.
 /// </summary>
 public static class CsvText
@@ -16,7 +16,8 @@ public static class CsvText
             return "";
         }
 
-        var safe = value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
+        var first = value.TrimStart(' ')[..Math.Min(1, value.TrimStart(' ').Length)];
+        var safe = first is "=" or "+" or "-" or "@" || value[0] is '\t' or '\r' ? "'" + value : value;
         return "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace ShipRoom.Core.Reports;
 
 /// <summary>The scorecard as Markdown (for the change record), CSV (one row per gate and trigger) and JSON (everything).</summary>
-public static class ScorecardExport
+public static partial class ScorecardExport
 {
     public static readonly string[] CsvHeader = ["section", "phase", "key", "name", "result", "status", "canary", "control", "limit_or_condition", "evidence"];
 
@@ -32,7 +32,7 @@ public static class ScorecardExport
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# Go/No-Go scorecard: {Text(s.Rollout)} {Text(s.Release)}\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"- Commit: `{Text(s.Commit)}`\n- Status: {s.Status} at {Text(s.Phase)}\n- Generated: {s.GeneratedAt:yyyy-MM-dd HH:mm} UTC\n");
+        md.Append(CultureInfo.InvariantCulture, $"- Commit: {Text(s.Commit)}\n- Status: {s.Status} at {Text(s.Phase)}\n- Generated: {s.GeneratedAt:yyyy-MM-dd HH:mm} UTC\n");
         md.Append(CultureInfo.InvariantCulture, $"- **Recommendation: {s.Recommendation}**{(s.Reasons.Count == 0 ? "" : " — " + Text(string.Join("; ", s.Reasons)))}\n");
         md.Append(CultureInfo.InvariantCulture, $"- Canary score: {(s.CanaryScore is { } score ? score.ToString("0", CultureInfo.InvariantCulture) + "/100" : "n/a")} ({s.CanaryClassification})\n");
         md.Append(CultureInfo.InvariantCulture, $"- Gates passed: {s.GatesPassed} of {s.Gates.Count}; triggers fired: {s.TriggersFired} of {s.Triggers.Count}\n\n");
@@ -68,7 +68,7 @@ public static class ScorecardExport
             // Quoted so the author's Markdown cannot restructure the scorecard.
             foreach (var line in summary.Markdown.Replace("\r\n", "\n").Split('\n'))
             {
-                md.Append("> ").Append(Text(line)).Append('\n');
+                md.Append("> ").Append(SummaryLine(line)).Append('\n');
             }
         }
 
@@ -77,8 +77,22 @@ public static class ScorecardExport
 
     private static string Num(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "—";
 
-    /// <summary>Raw HTML in people's text is escaped, so a Markdown viewer shows it rather than running it.</summary>
-    private static string Text(string? value) => (value ?? "").Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    /// <summary>
+    /// People's text as literal Markdown: raw HTML escaped, and link, image, emphasis and code markup backslash-escaped,
+    /// so a reason cannot become a live link or a tracking image in the change record.
+    /// </summary>
+    private static string Text(string? value) =>
+        MarkdownMarkup().Replace((value ?? "").Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;"), @"\$0");
+
+    /// <summary>A summary keeps its emphasis and lists, but not raw HTML, links or images.</summary>
+    private static string SummaryLine(string line) =>
+        LinkMarkup().Replace(line.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;"), @"\$0");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\[\]!]")]
+    private static partial System.Text.RegularExpressions.Regex LinkMarkup();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\\`*_\[\]()!#]")]
+    private static partial System.Text.RegularExpressions.Regex MarkdownMarkup();
 
     private static string Cell(string? value) => Text(value).Replace("|", "\\|").Replace("\r", " ").Replace("\n", " ");
 }

@@ -87,14 +87,23 @@ public static partial class ChannelPayloads
         var entities = new JsonArray();
         if (post.Mention is { } handle)
         {
-            var name = handle.TrimStart('@');
-            body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = $"<at>{TeamsEscape(name)}</at> {TeamsEscape(post.MentionReason ?? "needs your attention")}", ["wrap"] = true });
-            entities.Add(new JsonObject
+            var name = handle.Trim().TrimStart('@');
+            if (TeamsUser().IsMatch(name))
             {
-                ["type"] = "mention",
-                ["text"] = $"<at>{TeamsEscape(name)}</at>",
-                ["mentioned"] = new JsonObject { ["id"] = name, ["name"] = name },
-            });
+                // Teams resolves a mention by the person's sign-in name (UPN) or Entra object id.
+                body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = $"<at>{TeamsEscape(name)}</at> {TeamsEscape(post.MentionReason ?? "needs your attention")}", ["wrap"] = true });
+                entities.Add(new JsonObject
+                {
+                    ["type"] = "mention",
+                    ["text"] = $"<at>{TeamsEscape(name)}</at>",
+                    ["mentioned"] = new JsonObject { ["id"] = name, ["name"] = name },
+                });
+            }
+            else
+            {
+                // Any other handle (a Slack member id) would make Teams refuse the card: it is written as text.
+                body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = $"@{TeamsEscape(name)} {TeamsEscape(post.MentionReason ?? "needs your attention")}", ["wrap"] = true, ["weight"] = "Bolder" });
+            }
         }
 
         foreach (var line in post.Body.Split('\n'))
@@ -153,8 +162,14 @@ public static partial class ChannelPayloads
 
     public static string SlackEscape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
-    /// <summary>Adaptive Card text is Markdown: people's text must not become links, mentions or emphasis.</summary>
-    public static string TeamsEscape(string text) => TeamsMarkup().Replace(text.Replace("<", "&lt;").Replace(">", "&gt;"), @"\$0");
+    /// <summary>
+    /// Adaptive Card text is Markdown: people's text must not become links, mentions or emphasis. A comparison such as
+    /// "&lt;= 130 ms" stays readable; only the mention tag is defused.
+    /// </summary>
+    public static string TeamsEscape(string text) => TeamsMarkup().Replace(TeamsMentionTag().Replace(text, m => m.Value.Replace('<', '‹').Replace('>', '›')), @"\$0");
+
+    [GeneratedRegex("</?at>", RegexOptions.IgnoreCase)]
+    private static partial Regex TeamsMentionTag();
 
     private static JsonObject Section(string mrkdwn) => new() { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = mrkdwn } };
 
@@ -190,6 +205,9 @@ public static partial class ChannelPayloads
 
     [GeneratedRegex("^[UW][A-Z0-9]{6,}$")]
     private static partial Regex MemberId();
+
+    [GeneratedRegex(@"^([^@\s]+@[^@\s]+\.[^@\s]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")]
+    private static partial Regex TeamsUser();
 
     [GeneratedRegex(@"[\\`*_\[\]()#]")]
     private static partial Regex TeamsMarkup();

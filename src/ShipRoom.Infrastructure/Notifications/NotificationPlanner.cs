@@ -82,16 +82,19 @@ public static class NotificationPlanner
 
         if (ReportSlot(snapshot, plan) is { } slot)
         {
-            events.Add(new PostEvent(PostKinds.CadenceReport, $"report:{id}:{slot}"));
+            events.Add(new PostEvent(PostKinds.CadenceReport, $"report:{id}:{snapshot.PhaseIndex}:{slot}"));
         }
 
         return events;
     }
 
-    /// <summary>How many report intervals have passed since the rollout started (none before the first has).</summary>
+    /// <summary>
+    /// How many of the current phase's report intervals have passed since it started (none before the first has): each
+    /// phase keeps its own cadence, and its slots never collide with an earlier phase's.
+    /// </summary>
     public static long? ReportSlot(RolloutSnapshot snapshot, RolloutPlan plan)
     {
-        var started = snapshot.Phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(snapshot.PhaseStartedAt ?? snapshot.Now).Min();
+        var started = snapshot.PhaseStartedAt ?? snapshot.Now;
         var every = plan.Phases[Math.Clamp(snapshot.PhaseIndex, 0, plan.Phases.Count - 1)].ReportEvery;
         if (every <= TimeSpan.Zero)
         {

@@ -165,22 +165,14 @@ public sealed class NotificationService(
                 continue;
             }
 
-            var attempt = notification.Attempts + 1;
-            var (ok, permanent, error) = await SendAsync(notification, cancellationToken);
-            metrics.Posts.Add(1, new KeyValuePair<string, object?>("channel", notification.Channel), new KeyValuePair<string, object?>("result", ok ? "sent" : permanent || attempt >= Options.MaxAttempts ? "failed" : "retry"));
-            if (ok)
+            try
             {
-                await outbox.MarkSentAsync(notification.Id, time.GetUtcNow(), cancellationToken);
-                delivered++;
+                delivered += await DeliverAsync(notification, cancellationToken) ? 1 : 0;
             }
-            else if (permanent || attempt >= Options.MaxAttempts)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                await outbox.MarkFailedAsync(notification.Id, $"{error} (gave up after {attempt} attempt(s))", cancellationToken);
-                logger.LogWarning("Post {EventKey} to {Channel} failed for good after {Attempts} attempt(s): {Error}", notification.EventKey, notification.Channel, attempt, error);
-            }
-            else
-            {
-                await outbox.MarkRetryAsync(notification.Id, error!, time.GetUtcNow() + Backoff(attempt), cancellationToken);
+                // Storage failed around one post: the others still go; this one is retried when its lease ends.
+                logger.LogError(exception, "Recording the delivery of post {EventKey} to {Channel} failed", notification.EventKey, notification.Channel);
             }
 
             if (notification.RolloutId is { } rolloutId)
@@ -191,10 +183,51 @@ public sealed class NotificationService(
 
         foreach (var rolloutId in touched)
         {
-            await refresher.RefreshAsync(rolloutId, cancellationToken);
+            try
+            {
+                await refresher.RefreshAsync(rolloutId, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Showing post delivery on rollout {RolloutId}'s dashboard failed; the next change shows it", rolloutId);
+            }
         }
 
         return delivered;
+    }
+
+    private async Task<bool> DeliverAsync(NotificationRecord notification, CancellationToken cancellationToken)
+    {
+        var attempt = notification.Attempts + 1;
+        var (ok, permanent, error) = await SendAsync(notification, cancellationToken);
+        metrics.Posts.Add(1, new KeyValuePair<string, object?>("channel", notification.Channel), new KeyValuePair<string, object?>("result", ok ? "sent" : permanent || attempt >= Options.MaxAttempts ? "failed" : "retry"));
+        if (ok)
+        {
+            // The channel has it: a lost "sent" mark would post it again when the lease ends, so try a little harder.
+            for (var tries = 1; ; tries++)
+            {
+                try
+                {
+                    await outbox.MarkSentAsync(notification.Id, time.GetUtcNow(), cancellationToken);
+                    break;
+                }
+                catch (Exception) when (tries < 3 && !cancellationToken.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250 * tries), cancellationToken);
+                }
+            }
+        }
+        else if (permanent || attempt >= Options.MaxAttempts)
+        {
+            await outbox.MarkFailedAsync(notification.Id, $"{error} (gave up after {attempt} attempt(s))", cancellationToken);
+            logger.LogWarning("Post {EventKey} to {Channel} failed for good after {Attempts} attempt(s): {Error}", notification.EventKey, notification.Channel, attempt, error);
+        }
+        else
+        {
+            await outbox.MarkRetryAsync(notification.Id, error!, time.GetUtcNow() + Backoff(attempt), cancellationToken);
+        }
+
+        return ok;
     }
 
     /// <summary>5 s, 10 s, 20 s … capped at 10 minutes.</summary>
@@ -241,7 +274,7 @@ public sealed class NotificationService(
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // The address is a secret: the message is scrubbed and never includes it.
-            var message = PiiScrubber.Scrub(exception.Message).Replace(url, "[channel address]", StringComparison.Ordinal);
+            var message = PiiScrubber.Scrub(exception.Message.Replace(url, "[channel address]", StringComparison.Ordinal));
             return (false, false, exception is HttpRequestException ? $"{notification.Channel} unreachable: {message}" : $"{notification.Channel} did not answer within {Options.TimeoutSeconds}s");
         }
     }

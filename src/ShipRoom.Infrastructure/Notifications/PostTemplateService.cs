@@ -64,6 +64,11 @@ public sealed class PostTemplateService(INotificationRepository repository, IAud
             return new TemplateChangeResult(false, [$"editing post templates needs one of these roles: {string.Join(", ", PermissionMatrix.RolesFor(RolloutAction.EditPostTemplates).Order(StringComparer.Ordinal))}"], Forbidden: true);
         }
 
+        if (PostKinds.Find(kind) is null)
+        {
+            return new TemplateChangeResult(false, [$"'{kind}' is not a post kind (kinds: {string.Join(", ", PostKinds.All.Select(k => k.Key))})"]);
+        }
+
         await repository.DeleteTemplateAsync(kind, cancellationToken);
         await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor.Name, "notifications.template.reset", null, $"Post template '{kind}' reset to the default"), cancellationToken);
         return new TemplateChangeResult(true, []);

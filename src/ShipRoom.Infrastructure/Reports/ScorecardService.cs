@@ -76,7 +76,7 @@ public sealed class ScorecardService(
                 var last = history.LastOrDefault(h => h.PhaseIndex == phase && h.GateKey == gate.Key);
                 var status = last?.Status ?? "NO DATA";
                 gates.Add(new ScorecardGate(plan.Phases[phase].Name, gate.Key, gate.Name, ResultOf(status), status, last?.Canary, last?.Control, last?.Detail ?? "",
-                    last is null ? "no judgement recorded in this phase" : $"{status} from {last.At:yyyy-MM-dd HH:mm} UTC until the phase ended"));
+                    last is null ? "no judgement recorded in this phase" : $"{status} from {last.At:yyyy-MM-dd HH:mm} UTC until the phase ended; values as of that change"));
             }
         }
 

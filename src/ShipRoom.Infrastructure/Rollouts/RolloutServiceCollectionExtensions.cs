@@ -37,14 +37,16 @@ public static class RolloutServiceCollectionExtensions
         services.AddSingleton<Probes.ProbeService>();
         services.AddOptions<Notifications.NotificationOptions>().Bind(configuration.GetSection(Notifications.NotificationOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Notifications.NotificationOptions>, Notifications.NotificationOptionsValidator>();
-        services.AddHttpClient(Notifications.NotificationService.HttpClientName);
+        // The chat webhooks' and the deploy webhook's addresses carry their secrets in the path, which HttpClient's own
+        // request logging would write out: those clients log nothing themselves.
+        services.AddHttpClient(Notifications.NotificationService.HttpClientName).RemoveAllLoggers();
         services.AddSingleton<Notifications.PostTemplateService>();
         services.AddSingleton<Notifications.NotificationService>();
         services.AddSingleton<Reports.ScorecardService>();
         services.AddSingleton<Reports.RolloutArchiveService>();
         services.AddOptions<Deploy.DeployOptions>().Bind(configuration.GetSection(Deploy.DeployOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Deploy.DeployOptions>, Deploy.DeployOptionsValidator>();
-        services.AddHttpClient(Deploy.WebhookDeployExecutor.HttpClientName);
+        services.AddHttpClient(Deploy.WebhookDeployExecutor.HttpClientName).RemoveAllLoggers();
         var deploy = configuration.GetSection(Deploy.DeployOptions.SectionName).Get<Deploy.DeployOptions>() ?? new Deploy.DeployOptions();
         if (!string.IsNullOrWhiteSpace(deploy.WebhookUrl))
         {

@@ -26,9 +26,20 @@ public sealed class ChannelPayloadTests
     }
 
     [Fact]
+    public void Teams_mentions_a_sign_in_name_with_an_entity()
+    {
+        var card = JsonDocument.Parse(ChannelPayloads.Teams(Post("body", "@casey@example.com"))).RootElement.GetProperty("attachments")[0].GetProperty("content");
+
+        var mention = card.GetProperty("msteams").GetProperty("entities")[0];
+        Assert.Equal("<at>casey@example.com</at>", mention.GetProperty("text").GetString());
+        Assert.Equal("casey@example.com", mention.GetProperty("mentioned").GetProperty("id").GetString());
+        Assert.StartsWith("<at>casey@example.com</at> YELLOW: P95", card.GetProperty("body")[1].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public void Teams_text_from_people_is_not_markdown()
     {
-        Assert.Equal(@"\[click\]\(https://evil\) \*now\* &lt;at&gt;x&lt;/at&gt;", ChannelPayloads.TeamsEscape("[click](https://evil) *now* <at>x</at>"));
+        Assert.Equal(@"\[click\]\(https://evil\) \*now\* ‹at›x‹/at› <= 130 ms", ChannelPayloads.TeamsEscape("[click](https://evil) *now* <at>x</at> <= 130 ms"));
     }
 
     [Fact]
