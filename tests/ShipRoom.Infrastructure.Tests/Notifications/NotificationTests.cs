@@ -254,6 +254,78 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
     }
 
     [Fact]
+    public async Task A_scheduled_rollout_posts_t_minus_2h_with_region_and_roster_then_t_minus_1h_with_the_preflight()
+    {
+        await using var host = await HostAsync();
+        var created = await host.Rollouts.CreateAsync(RolloutTestHost.PlanText(), "plan.yaml", RolloutTestHost.Person("releng", Roles.ReleaseEngineer),
+            new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings("healthy")), Ct);
+        var id = created.RolloutId!.Value;
+        await host.Get<RosterService>().UpdateAsync(id, new RosterEntry("incident-commander", "Ines IC", "+1 415 555 0199", "U0IC0001", "UTC", "Bo Backup", null, "U0BK0002", "UTC", 1),
+            RolloutTestHost.Person("releng", Roles.ReleaseEngineer), Ct);
+        var service = host.Get<NotificationService>();
+        var t0 = new DateTimeOffset(2026, 11, 27, 16, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(0, await service.QueueDueAsync(Ct)); // two days before T-0: nothing yet
+        host.Time.Advance(t0.AddMinutes(-110) - host.Time.GetUtcNow());
+        await service.QueueDueAsync(Ct);
+        host.Time.Advance(TimeSpan.FromMinutes(60));
+        await service.QueueDueAsync(Ct);
+        await service.SendDueAsync(Ct);
+
+        var t2h = WebhookPost(Received("hook"), PostKinds.TMinus2h);
+        Assert.Equal("T-2h: v20261126.2 canary in us-west-1 at 2026-11-27 16:00 UTC", t2h.GetProperty("title").GetString());
+        var t2hText = t2h.GetProperty("text").GetString()!;
+        Assert.Contains("DRI roster:", t2hText);
+        Assert.Contains(": U0IC0001 (backup U0BK0002)", t2hText);
+        Assert.Contains("MISSING", t2hText); // roles nobody has filled in yet
+        Assert.DoesNotContain("555 0199", t2hText);
+        Assert.DoesNotContain("Ines IC", t2hText);
+        var t1h = WebhookPost(Received("hook"), PostKinds.TMinus1h);
+        Assert.Matches(@"^T-1h: v20261126\.2 pre-flight 0 of \d+ done$", t1h.GetProperty("title").GetString()!);
+        Assert.Contains("Security sign-off: NOT YET signed off", t1h.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Every_post_kind_composes_a_title_and_body_and_each_channel_payload_has_its_shape()
+    {
+        await using var host = await HostAsync();
+        var id = await host.StartRolloutAsync();
+        host.Time.Advance(TimeSpan.FromMinutes(20));
+        await host.Poller.PollAsync(id, Ct);
+        var snapshot = (await host.Snapshots.BuildAsync(id, Ct))!;
+        var plan = Core.Plans.PlanParser.Parse(RolloutTestHost.PlanText(), "plan.yaml").Plan!;
+        var decision = new DecisionRecord(9, id, CommandKinds.Approve, "ceo", "numbers are fine", "k", host.Time.GetUtcNow(), host.Time.GetUtcNow(), host.Time.GetUtcNow().AddSeconds(3), DecisionOutcomes.Executed, null, "Running", "Running at 1%", null);
+        var summary = new PhaseSummaryRecord(4, id, 0, "pm", "All **green** at 1%.", "GO", "{}", host.Time.GetUtcNow());
+        var trigger = new Core.Evaluation.TriggerVerdict("p95", "P95 > 120 ms", Core.Plans.TriggerAction.Hold, Core.Evaluation.TriggerState.Fired, TimeSpan.FromMinutes(10), TimeSpan.Zero, 10, 10,
+            host.Time.GetUtcNow().AddMinutes(-10), host.Time.GetUtcNow(), "> 120 ms", "checkout 131 ms");
+
+        foreach (var kind in PostKinds.All)
+        {
+            var isSummary = kind.Key == PostKinds.PhaseSummary;
+            var post = PostComposer.Compose(new PostEvent(kind.Key, $"test:{kind.Key}", isSummary ? null : decision, isSummary ? summary : null, trigger), snapshot, plan, kind.DefaultTemplate, "https://shiproom.example.com");
+
+            Assert.False(string.IsNullOrWhiteSpace(post.Title), kind.Key);
+            Assert.DoesNotContain("{", post.Title);
+            Assert.False(string.IsNullOrWhiteSpace(post.Body), kind.Key);
+            var expected = kind.Key switch
+            {
+                PostKinds.TriggerFired => "Trigger fired: P95 > 120 ms → HOLD",
+                PostKinds.PhaseSummary => "Phase summary for 1% by pm: GO",
+                PostKinds.ApprovalGiven => "Approved: v20261126.2 1% → 10% by ceo",
+                PostKinds.GateResults => "Gate results at 1%: GREEN",
+                _ => "v20261126.2",
+            };
+            Assert.True(post.Title.Contains(expected, StringComparison.Ordinal), $"{kind.Key}: {post.Title}");
+            var slack = JsonDocument.Parse(ChannelPayloads.Slack(post)).RootElement;
+            Assert.Equal("header", slack.GetProperty("blocks")[0].GetProperty("type").GetString());
+            var teams = JsonDocument.Parse(ChannelPayloads.Teams(post)).RootElement;
+            Assert.Equal("AdaptiveCard", teams.GetProperty("attachments")[0].GetProperty("content").GetProperty("type").GetString());
+            var hook = JsonDocument.Parse(ChannelPayloads.Webhook(post)).RootElement;
+            Assert.Equal((kind.Key, post.Title), (hook.GetProperty("kind").GetString(), hook.GetProperty("title").GetString()));
+        }
+    }
+
+    [Fact]
     public async Task Without_a_channel_nothing_is_queued()
     {
         await using var host = await RolloutTestHost.CreateAsync(engine);
