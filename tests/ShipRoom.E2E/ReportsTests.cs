@@ -25,6 +25,8 @@ public sealed class ReportsTests(BrowserFixture browser) : IAsyncLifetime
         {
             BaseURL = _app.ServerAddress.ToString(), ViewportSize = new ViewportSize { Width = 1600, Height = 1000 }, AcceptDownloads = true,
         });
+        // The whole suite shares two cores with four other test projects: waits allow for it.
+        _context.SetDefaultTimeout(60_000);
     }
 
     public async ValueTask DisposeAsync()
@@ -42,23 +44,23 @@ public sealed class ReportsTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByLabel("User name").FillAsync(ShipRoomAppFactory.AdminUserName);
         await page.GetByLabel("Password").FillAsync(ShipRoomAppFactory.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
-        await page.Locator("[data-rollout] a").First.ClickAsync(new() { Timeout = 30_000 });
-        await page.Locator("[data-chart='p95_latency_ms'] .main-svg").First.WaitForAsync(new() { Timeout = 30_000 });
+        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 60_000 });
+        await page.Locator("[data-rollout] a").First.ClickAsync(new() { Timeout = 60_000 });
+        await page.Locator("[data-chart='p95_latency_ms'] .main-svg").First.WaitForAsync(new() { Timeout = 60_000 });
 
         // The demo's T-0 post reaches the Slack stand-in and the dashboard says it was sent, without a reload.
-        await Assertions.Expect(page.Locator("[data-post-status=sent]").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-post-status=sent]").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "#ship-room posts, newest first" })).ToContainTextAsync("T-0: ");
         Assert.Contains(_slack.Received, r => r.Path == "/services/T000/B000/secret-path" && r.Body.Contains("\"blocks\""));
         Assert.DoesNotContain("secret-path", await page.ContentAsync());
 
-        var png = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Save the P95 latency chart as PNG" }).ClickAsync());
+        var png = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Save the P95 latency chart as PNG" }).ClickAsync(), new() { Timeout = 60_000 });
         Assert.Equal("shiproom-p95_latency_ms.png", png.SuggestedFilename);
         var pngBytes = await File.ReadAllBytesAsync(await png.PathAsync(), Xunit.TestContext.Current.CancellationToken);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, pngBytes[..4]);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Go/No-Go scorecard" }).ClickAsync();
-        await Assertions.Expect(page.Locator("[data-scorecard-recommendation]")).ToContainTextAsync("Recommendation: ", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-scorecard-recommendation]")).ToContainTextAsync("Recommendation: ", new() { Timeout = 60_000 });
         Assert.True(await page.Locator("table[aria-label=Gates] tbody tr").CountAsync() >= 10);
         await Screenshots.SaveAsync(page, "scorecard.png");
 
