@@ -23,6 +23,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (scripts/test.sh does).");
         }
 
+        // Blazor Server answers over a circuit on a machine whose two cores also run four other test projects: an
+        // expectation waits up to 20 s before it fails (Playwright's default is 5 s).
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
