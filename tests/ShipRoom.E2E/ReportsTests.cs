@@ -53,6 +53,7 @@ public sealed class ReportsTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "#ship-room posts, newest first" })).ToContainTextAsync("T-0: ");
         Assert.Contains(_slack.Received, r => r.Path == "/services/T000/B000/secret-path" && r.Body.Contains("\"blocks\""));
         Assert.DoesNotContain("secret-path", await page.ContentAsync());
+        await page.Locator(".posts-panel").ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "posts-panel.png") });
 
         var png = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Save the P95 latency chart as PNG" }).ClickAsync(), new() { Timeout = 60_000 });
         Assert.Equal("shiproom-p95_latency_ms.png", png.SuggestedFilename);
