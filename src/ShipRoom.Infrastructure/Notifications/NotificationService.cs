@@ -152,6 +152,22 @@ public sealed class NotificationService(
         return queued;
     }
 
+    /// <summary>
+    /// The cadence report as it would be posted now, from the rollout's current snapshot: for reading or pasting where no
+    /// channel is configured, and for checking a template's wording.
+    /// </summary>
+    public async Task<ShipRoomPost?> CurrentReportAsync(long rolloutId, CancellationToken cancellationToken)
+    {
+        if (await rollouts.GetAsync(rolloutId, cancellationToken) is not { } rollout)
+        {
+            return null;
+        }
+
+        var snapshot = await snapshots.BuildAsync(rollout, cancellationToken);
+        return PostComposer.Compose(new PostEvent(Core.Notifications.PostKinds.CadenceReport, $"preview:{rolloutId}"), snapshot, plans.Get(rollout),
+            await templates.TemplateForAsync(Core.Notifications.PostKinds.CadenceReport, cancellationToken), Options.DashboardUrl);
+    }
+
     /// <summary>Sends queued posts that are due; returns how many were delivered.</summary>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {

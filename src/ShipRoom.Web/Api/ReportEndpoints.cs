@@ -18,6 +18,7 @@ public static class ReportEndpoints
         reports.MapGet("/scorecard", (long id, HttpContext context, ScorecardService scorecards, CancellationToken ct) => ScorecardAsync(id, null, context, scorecards, ct));
         reports.MapGet("/scorecard.{format}", (long id, string format, HttpContext context, ScorecardService scorecards, CancellationToken ct) => ScorecardAsync(id, format, context, scorecards, ct));
         reports.MapGet("/archive.zip", ArchiveAsync);
+        reports.MapGet("/report", ReportAsync);
         return endpoints;
     }
 
@@ -63,6 +64,18 @@ public static class ReportEndpoints
 
         await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor.Name, "rollout.archive.downloaded", id, $"Audit archive downloaded ({archive.Zip.Length} bytes)"), cancellationToken);
         return Results.File(archive.Zip, "application/zip", archive.FileName);
+    }
+
+    private static async Task<IResult> ReportAsync(long id, HttpContext context, Infrastructure.Notifications.NotificationService notifications, CancellationToken cancellationToken)
+    {
+        if (!CurrentActor.Can(context.User, RolloutAction.ExportReports))
+        {
+            return Forbidden(RolloutAction.ExportReports);
+        }
+
+        return await notifications.CurrentReportAsync(id, cancellationToken) is { } report
+            ? Results.Ok(new { report.Title, text = report.Body, severity = report.Severity.ToString().ToLowerInvariant(), mention = report.Mention, report.MentionReason, at = report.At })
+            : Results.NotFound(new { error = $"rollout {id} does not exist" });
     }
 
     private static IResult Forbidden(RolloutAction action) =>

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using ShipRoom.Core;
 using ShipRoom.Core.Security;
 using ShipRoom.Web.Tests.Hosting;
@@ -46,6 +47,22 @@ public sealed class ReportApiTests : IAsyncLifetime
         var audited = JsonDocument.Parse(await viewer.GetStringAsync($"/api/audit?rollout={id}&kind=rollout.archive.downloaded", Ct)).RootElement;
         Assert.Equal("token:test SecurityLead", Assert.Single(audited.EnumerateArray()).GetProperty("actor").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, (await _factory.CreateClient().GetAsync($"/api/rollouts/{id}/scorecard", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_current_cadence_report_can_be_read_without_a_chat_channel()
+    {
+        var id = await ApiTestHost.RunningRolloutAsync(_factory);
+        await _factory.Services.GetRequiredService<Infrastructure.Rollouts.RolloutPoller>().PollAsync(id, Ct);
+        var viewer = ApiTestHost.Client(_factory, await ApiTestHost.TokenAsync(_factory, Roles.Viewer));
+
+        var report = JsonDocument.Parse(await viewer.GetStringAsync($"/api/rollouts/{id}/report", Ct)).RootElement;
+
+        Assert.StartsWith("v20261126.2 at 1%: 15m report", report.GetProperty("title").GetString());
+        var text = report.GetProperty("text").GetString()!;
+        Assert.Contains("Latency (canary vs control):\n• P50 latency: ", text);
+        Assert.Contains("Top anomalies:", text);
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync("/api/rollouts/999/report", Ct)).StatusCode);
     }
 
     [Fact]
