@@ -17,6 +17,7 @@ public sealed class ScorecardService(
     PlanCache plans,
     IDecisionRepository decisions,
     IJudgementHistoryRepository history,
+    ISampleRepository samples,
     TimeProvider time)
 {
     public async Task<Scorecard?> BuildAsync(long rolloutId, CancellationToken cancellationToken)
@@ -45,7 +46,7 @@ public sealed class ScorecardService(
             verdict?.Recommendation.Reasons ?? ["no metrics judged yet"],
             verdict?.Judgement.Score,
             verdict?.Judgement.Classification.ToString() ?? "NoData",
-            Gates(plan, snapshot, gateHistory),
+            await GatesAsync(rollout, plan, snapshot, gateHistory, cancellationToken),
             Triggers(plan, verdict, triggerHistory),
             decided.Where(d => d.Outcome != DecisionOutcomes.Pending).OrderBy(d => d.RequestedAt)
                 .Select(d => new ScorecardDecision(d.RequestedAt, d.Kind, d.Actor, d.Reason, d.Outcome, d.Outcome == DecisionOutcomes.Failed ? d.Error : d.ToStatus)).ToList(),
@@ -53,20 +54,34 @@ public sealed class ScorecardService(
             snapshot.Checklists.Select(c => new ScorecardChecklist(c.Name, c.Done, c.Items.Count, c.Items.Where(i => !i.IsClosed).Select(i => i.Title).ToList())).ToList());
     }
 
-    private static List<ScorecardGate> Gates(RolloutPlan plan, RolloutSnapshot snapshot, IReadOnlyList<GateResultRecord> history)
+    /// <summary>
+    /// The current phase from the live verdict; each earlier phase judged again, from the stored samples, as it stood
+    /// when the phase ended, so its values and minutes are the ones that let it advance. The recorded history is the
+    /// fallback for a phase whose end is unknown.
+    /// </summary>
+    private async Task<List<ScorecardGate>> GatesAsync(RolloutRecord rollout, RolloutPlan plan, RolloutSnapshot snapshot, IReadOnlyList<GateResultRecord> history, CancellationToken cancellationToken)
     {
         var gates = new List<ScorecardGate>();
-        var reached = snapshot.Phases.Where(p => p.StartedAt is not null).Select(p => p.Index).ToHashSet();
-        for (var phase = 0; phase < plan.Phases.Count; phase++)
+        var phases = await rollouts.ListPhasesAsync(rollout.Id, cancellationToken);
+        for (var phase = 0; phase < plan.Phases.Count && phase <= snapshot.PhaseIndex; phase++)
         {
             if (phase == snapshot.PhaseIndex && snapshot.Verdict is { } verdict)
             {
-                gates.AddRange(verdict.Gates.Select(g => new ScorecardGate(plan.Phases[phase].Name, g.Key, g.Name, ResultOf(g.Status), g.StatusText, g.Canary, g.Control, g.Limit,
-                    $"GREEN {g.MinutesGreen}, YELLOW {g.MinutesYellow}, RED {g.MinutesRed}, NO DATA {g.MinutesNoData} of {g.WindowMinutes} min" + (g.Since is { } since ? $"; {g.StatusText} since {since:HH:mm} UTC" : ""))));
+                gates.AddRange(verdict.Gates.Select(g => Row(plan, phase, g)));
                 continue;
             }
 
-            if (!reached.Contains(phase) || phase > snapshot.PhaseIndex)
+            var record = phases.FirstOrDefault(p => p.PhaseIndex == phase);
+            var ended = record?.EndedAt ?? phases.Where(p => p.PhaseIndex > phase && p.StartedAt is not null).Select(p => p.StartedAt).Min();
+            if (record?.StartedAt is { } started && ended is { } end && end > started)
+            {
+                var read = await samples.ReadAsync(rollout.Id, started.AddHours(-1), end, cancellationToken);
+                var past = Core.Evaluation.RolloutEvaluator.Default.Evaluate(plan, new EvaluationInput(phase, started, end, read) { RolloutStartedAt = phases.Where(p => p.StartedAt is not null).Min(p => p.StartedAt) });
+                gates.AddRange(past.Gates.Select(g => Row(plan, phase, g)));
+                continue;
+            }
+
+            if (record?.StartedAt is null)
             {
                 continue;
             }
@@ -82,6 +97,10 @@ public sealed class ScorecardService(
 
         return gates;
     }
+
+    private static ScorecardGate Row(RolloutPlan plan, int phase, GateVerdict g) =>
+        new(plan.Phases[phase].Name, g.Key, g.Name, ResultOf(g.Status), g.StatusText, g.Canary, g.Control, g.Limit,
+            $"GREEN {g.MinutesGreen}, YELLOW {g.MinutesYellow}, RED {g.MinutesRed}, NO DATA {g.MinutesNoData} of {g.WindowMinutes} min" + (g.Since is { } since ? $"; {g.StatusText} since {since:HH:mm} UTC" : ""));
 
     private static List<ScorecardTrigger> Triggers(RolloutPlan plan, RolloutVerdict? verdict, IReadOnlyList<TriggerResultRecord> history) =>
         plan.Triggers.Select(t =>
