@@ -135,54 +135,5 @@ public sealed class ScorecardAndArchiveTests : IAsyncLifetime
         Assert.Contains("version: v20261126.2", Read("plan.yaml"));
     }
 
-    /// <summary>RFC 4180 reading, as a spreadsheet would: quoted fields, doubled quotes, commas and newlines inside quotes.</summary>
-    private static List<string[]> ReadCsv(string text)
-    {
-        var rows = new List<string[]>();
-        var row = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                row.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\n')
-            {
-                row.Add(field.ToString());
-                field.Clear();
-                rows.Add([.. row]);
-                row.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        return rows;
-    }
+    private static List<string[]> ReadCsv(string text) => [.. CsvText.ReadRows(text)];
 }
