@@ -33,6 +33,7 @@ public sealed class NotificationService(
     public const string HttpClientName = "notifications";
     private const int SendBatch = 25;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan ReuseSnapshotFor = TimeSpan.FromSeconds(20);
 
     private NotificationOptions Options => options.Value;
 
@@ -115,7 +116,11 @@ public sealed class NotificationService(
         }
 
         var wallNow = time.GetUtcNow();
-        var snapshot = await snapshots.BuildAsync(rollout, cancellationToken);
+        // The snapshot the last poll or command built is reused while it is current: looking for due posts every few
+        // seconds must not rebuild (and re-read the samples of) every live rollout each time.
+        var snapshot = snapshots.LastBuilt(rollout.Id) is { } last && last.Version == rollout.Version && wallNow - last.BuiltAt < ReuseSnapshotFor
+            ? last
+            : await snapshots.BuildAsync(rollout, cancellationToken);
         var plan = plans.Get(rollout);
         var events = NotificationPlanner.DueEvents(snapshot, plan, await decisions.ListAsync(rollout.Id, 50, cancellationToken),
             await summaries.ListAsync(rollout.Id, cancellationToken), wallNow, TimeSpan.FromMinutes(Options.LookBackMinutes));
