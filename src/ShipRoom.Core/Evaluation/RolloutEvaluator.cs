@@ -166,5 +166,5 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
     private static string Describe(TriggerVerdict trigger) =>
         $"trigger {trigger.Name} fired at {trigger.FiredAt:HH:mm} UTC ({trigger.Condition}{(trigger.Detail is null ? "" : $"; {trigger.Detail}")})";
 
-    private static string Format(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "—";
+    private static string Format(double? value) => NumberText.Plain(value);
 }

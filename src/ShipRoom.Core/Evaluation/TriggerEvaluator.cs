@@ -124,5 +124,5 @@ public static class TriggerEvaluator
             $"{failuresNeeded} consecutive probe failures", detail);
     }
 
-    private static string Format(double? value) => value is { } v ? v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "—";
+    private static string Format(double? value) => NumberText.Plain(value);
 }

@@ -40,7 +40,7 @@ public static partial class ScorecardExport
         md.Append("## Gates\n\n| Phase | Gate | Result | Canary | Control | Limit | Evidence |\n| --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var g in s.Gates)
         {
-            md.Append(CultureInfo.InvariantCulture, $"| {Cell(g.Phase)} | {Cell(g.Name)} | {g.Result} | {Num(g.Canary)} | {Num(g.Control)} | {Cell(g.Limit)} | {Cell(g.Evidence)} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {Cell(g.Phase)} | {Cell(g.Name)} | {g.Result} | {NumberText.Plain(g.Canary)} | {NumberText.Plain(g.Control)} | {Cell(g.Limit)} | {Cell(g.Evidence)} |\n");
         }
 
         md.Append("\n## Triggers\n\n| Trigger | Action | Result | Condition | Evidence |\n| --- | --- | --- | --- | --- |\n");
@@ -74,8 +74,6 @@ public static partial class ScorecardExport
 
         return md.ToString();
     }
-
-    private static string Num(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "—";
 
     /// <summary>
     /// People's text as literal Markdown: raw HTML escaped, and link, image, emphasis and code markup backslash-escaped,

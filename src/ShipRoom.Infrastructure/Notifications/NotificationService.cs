@@ -98,9 +98,6 @@ public sealed class NotificationService(
         return queued;
     }
 
-    public async Task<int> QueueDueAsync(long rolloutId, CancellationToken cancellationToken) =>
-        await rollouts.GetAsync(rolloutId, cancellationToken) is { } rollout ? await QueueDueAsync(rollout, cancellationToken) : 0;
-
     /// <summary>Live rollouts, scheduled ones within two hours of T-0, and ones that changed within the look-back.</summary>
     private bool Worth(RolloutRecord rollout, DateTimeOffset wallNow) =>
         RolloutStateMachine.IsLive(rollout.Status)

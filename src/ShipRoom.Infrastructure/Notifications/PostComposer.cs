@@ -234,7 +234,7 @@ public static class PostComposer
         var gates = (snapshot.Verdict?.Gates ?? [])
             .Where(g => g.Status != GateStatus.Green)
             .OrderBy(g => g.Status switch { GateStatus.Red => 0, GateStatus.Yellow => 1, _ => 2 })
-            .Select(g => $"{g.Status.ToText()}: {g.Name} (canary {FormatNumber(g.Canary)}, control {FormatNumber(g.Control)}, limit {g.Limit})");
+            .Select(g => $"{g.Status.ToText()}: {g.Name} (canary {Core.NumberText.Plain(g.Canary)}, control {Core.NumberText.Plain(g.Control)}, limit {g.Limit})");
         var metrics = snapshot.Panels.SelectMany(p => p.Metrics)
             .Select(m => (Metric: m, Worse: m.DeltaPercent is { } d ? (m.Better == BetterDirection.Lower ? d : -d) : 0))
             .Where(x => x.Worse > 1)
@@ -260,9 +260,7 @@ public static class PostComposer
 
     private static string? Gates(RolloutVerdict? verdict) =>
         verdict is null ? null : string.Join('\n', verdict.Gates.Select(g =>
-            $"• {g.Status.ToText()} {g.Name}: canary {FormatNumber(g.Canary)}, control {FormatNumber(g.Control)}, limit {g.Limit}; GREEN {g.MinutesGreen} of {g.WindowMinutes} min"));
-
-    private static string FormatNumber(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "—";
+            $"• {g.Status.ToText()} {g.Name}: canary {Core.NumberText.Plain(g.Canary)}, control {Core.NumberText.Plain(g.Control)}, limit {g.Limit}; GREEN {g.MinutesGreen} of {g.WindowMinutes} min"));
 
     private static string? Join(string? first, string? second) => first is null ? second : second is null ? first : first + "\n" + second;
 
