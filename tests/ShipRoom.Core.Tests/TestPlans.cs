@@ -68,5 +68,16 @@ internal static class TestPlans
         values.Select((value, i) => (value, i)).Where(p => p.value is not null)
             .Select(p => new MetricSample(metric, cohort, journey, from.AddMinutes(p.i), p.value!.Value));
 
+    /// <summary>The same values on the overall series and on every journey of <paramref name="journeys"/>.</summary>
+    public static IEnumerable<MetricSample> Everywhere(string metric, Cohort cohort, DateTimeOffset from, IEnumerable<double?> values, params string[] journeys)
+    {
+        var list = values.ToList();
+        return new string?[] { null }.Concat(journeys).SelectMany(journey => Series(metric, cohort, from, list, journey));
+    }
+
+    /// <summary>P95 on the overall series and both journeys of the test catalogue (search, checkout).</summary>
+    public static IEnumerable<MetricSample> P95Everywhere(Cohort cohort, DateTimeOffset from, IEnumerable<double?> values) =>
+        Everywhere("p95_latency_ms", cohort, from, values, "search", "checkout");
+
     public static IEnumerable<double?> Repeat(double? value, int minutes) => Enumerable.Repeat(value, minutes);
 }

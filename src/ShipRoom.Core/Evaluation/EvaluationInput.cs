@@ -23,6 +23,9 @@ public sealed record EvaluationInput(
     /// <summary>When the canary first took traffic: no trigger streak counts minutes before it.</summary>
     public DateTimeOffset? RolloutStartedAt { get; init; }
 
+    /// <summary>The rollout has ended (completed or rolled back): triggers that did not fire no longer watch.</summary>
+    public bool RolloutEnded { get; init; }
+
     /// <summary>How far back a sigma condition reads the control's distribution.</summary>
     public TimeSpan SigmaHistory { get; init; } = TimeSpan.FromHours(1);
 }

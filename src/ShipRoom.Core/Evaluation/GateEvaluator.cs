@@ -30,9 +30,11 @@ public static class GateEvaluator
 
     /// <summary>
     /// The gate over the complete minutes from <paramref name="phaseStart"/> to <paramref name="now"/>; the window is the
-    /// trailing <paramref name="window"/> of them, which must all be GREEN (or YELLOW when allowed) to advance.
+    /// trailing <paramref name="window"/> of them, which must all pass (GREEN or YELLOW) to advance. Before the phase's
+    /// first minute is complete, the status is that of the last complete minute before it, judged by this gate, so a
+    /// phase change never shows NO DATA for a canary that has data.
     /// </summary>
-    public static GateVerdict Evaluate(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset phaseStart, DateTimeOffset now, TimeSpan window, bool yellowCountsAsGreen, TimeSpan sigmaHistory)
+    public static GateVerdict Evaluate(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset phaseStart, DateTimeOffset now, TimeSpan window, TimeSpan sigmaHistory)
     {
         var history = Minutes.Complete(phaseStart, now).Select(m => EvaluateMinute(gate, metric, series, m, sigmaHistory)).ToList();
         var windowMinutes = Math.Max(1, Minutes.WholeMinutes(window));
@@ -47,10 +49,14 @@ public static class GateEvaluator
                 since = history[i].Minute;
             }
         }
+        else if (Minutes.Floor(now).AddMinutes(-1) is var previous && previous < phaseStart)
+        {
+            latest = EvaluateMinute(gate, metric, series, previous, sigmaHistory);
+            since = previous;
+        }
 
-        var greenThroughout = inWindow.Count >= windowMinutes &&
-                              inWindow.All(m => m.Status == GateStatus.Green || (yellowCountsAsGreen && m.Status == GateStatus.Yellow));
-        return new GateVerdict(
+        var passed = inWindow.Count >= windowMinutes && inWindow.All(m => m.Status.Passes());
+        var verdict = new GateVerdict(
             gate.Key,
             gate.Name,
             metric.Key,
@@ -60,13 +66,20 @@ public static class GateEvaluator
             latest?.Canary,
             latest?.Control,
             gate.Pass.Text,
-            greenThroughout,
+            passed,
             windowMinutes,
             inWindow.Count(m => m.Status == GateStatus.Green),
             inWindow.Count(m => m.Status == GateStatus.Yellow),
             inWindow.Count(m => m.Status == GateStatus.Red),
             inWindow.Count(m => m.Status == GateStatus.NoData),
             latest is null ? "no complete minute yet" : latest.Problem,
-            history);
+            history)
+        {
+            MetricName = metric.Name,
+            Unit = metric.Unit,
+            LatestMinute = latest?.Minute,
+            ComparesWithControl = gate.Pass is RelativeCondition,
+        };
+        return verdict with { Reason = VerdictText.Gate(verdict, metric, gate.Pass) };
     }
 }

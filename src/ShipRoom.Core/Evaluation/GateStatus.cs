@@ -20,5 +20,8 @@ public static class GateStatusText
         _ => "NO DATA",
     };
 
+    /// <summary>One notion of passing: GREEN, and YELLOW (met, inside the warning margin), pass every decision; RED and NO DATA never do.</summary>
+    public static bool Passes(this GateStatus status) => status is GateStatus.Green or GateStatus.Yellow;
+
     public static GateStatus Worst(GateStatus a, GateStatus b) => (GateStatus)Math.Max((int)a, (int)b);
 }

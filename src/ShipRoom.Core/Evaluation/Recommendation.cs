@@ -32,4 +32,8 @@ public sealed record AdvanceVerdict(
     bool AutoApproved,
     string? ApprovalRole,
     ApprovalGiven? Approval,
-    IReadOnlyList<string> Missing);
+    IReadOnlyList<string> Missing)
+{
+    /// <summary>Where a sign-off is needed: what the auto-approval asked for and did not get (empty when auto-approved).</summary>
+    public IReadOnlyList<string> AutoApprovalMissing { get; init; } = [];
+}

@@ -7,10 +7,18 @@ namespace ShipRoom.Core.Evaluation;
 /// <summary>Evaluates a condition on the series a selector names, journey by journey, for one minute.</summary>
 internal static class SeriesReader
 {
+    /// <summary>"overall", "overall and each journey (search, checkout)" or "checkout".</summary>
+    public static string Describe(SeriesSelector selector, MetricDefinition metric) => selector.Scope switch
+    {
+        JourneyScope.One => $"{metric.Name}, journey {selector.Journey}",
+        JourneyScope.All when metric.Journeys.Count > 0 => $"{metric.Name}, overall and each journey ({string.Join(", ", metric.Journeys)})",
+        _ => $"{metric.Name}, overall",
+    };
+
     public static IReadOnlyList<string?> Journeys(SeriesSelector selector, MetricDefinition metric) => selector.Scope switch
     {
         JourneyScope.One => [selector.Journey],
-        JourneyScope.Any when metric.Journeys.Count > 0 => metric.Journeys.Cast<string?>().ToList(),
+        JourneyScope.All => [null, .. metric.Journeys],
         _ => [null],
     };
 

@@ -28,21 +28,17 @@ public sealed class CanaryJudge(IMetricComparisonTest test)
         var controlMean = control.Average();
         var canaryMean = canary.Average();
         var scale = Math.Abs(controlMean);
-        double effect;
-        if (scale == 0)
-        {
-            effect = canaryMean == 0 ? 0 : Math.CopySign(double.PositiveInfinity, canaryMean);
-        }
-        else
-        {
-            effect = (canaryMean - controlMean) / scale * 100;
-        }
-
+        var effect = scale == 0
+            ? (canaryMean == controlMean ? 0 : Math.CopySign(double.PositiveInfinity, canaryMean - controlMean))
+            : (canaryMean - controlMean) / scale * 100;
         var lower = scale == 0 ? shift.Lower : shift.Lower / scale * 100;
         var upper = scale == 0 ? shift.Upper : shift.Upper / scale * 100;
-        var tolerance = settings.Tolerance * 100;
-        var higher = shift.Lower > 0 && effect > tolerance;
-        var lowerShift = shift.Upper < 0 && effect < -tolerance;
+
+        // The effect must exceed the metric's tolerance: a share of the control, or an amount in the metric's unit.
+        var tolerance = metric.Tolerance ?? new JudgementTolerance((decimal)settings.Tolerance, Relative: true, $"{(settings.Tolerance * 100).ToString("0.##", CultureInfo.InvariantCulture)}%");
+        var beyond = tolerance.Relative ? Math.Abs(effect) > (double)tolerance.Amount * 100 : Math.Abs(canaryMean - controlMean) > (double)tolerance.Amount;
+        var higher = shift.Lower > 0 && beyond && canaryMean > controlMean;
+        var lowerShift = shift.Upper < 0 && beyond && canaryMean < controlMean;
         var outcome = (higher, lowerShift, metric.Better) switch
         {
             (true, _, BetterDirection.Lower) or (_, true, BetterDirection.Higher) => JudgementOutcome.Worse,
@@ -56,12 +52,25 @@ public sealed class CanaryJudge(IMetricComparisonTest test)
             JudgementOutcome.Better => "better",
             _ => "no meaningful difference",
         };
-        var reason = $"{metric.Name} {Signed(effect)} vs control, {confidence}% CI {Signed(lower)}…{Signed(upper)}, {verdict}";
-        return new MetricJudgement(metric.Key, metric.Name, outcome, metric.Critical, Math.Min(canary.Count, control.Count), effect, lower, upper, reason);
+        var difference = tolerance.Relative
+            ? $"{NumberText.SignedPercent(effect)} vs control ({NumberText.WithUnit(canaryMean, metric.Unit)} vs {NumberText.WithUnit(controlMean, metric.Unit)}), {confidence}% CI {NumberText.SignedPercent(lower)}…{NumberText.SignedPercent(upper)}"
+            : $"{NumberText.SignedDifference(canaryMean - controlMean, metric.Unit)} vs control ({NumberText.WithUnit(canaryMean, metric.Unit)} vs {NumberText.WithUnit(controlMean, metric.Unit)}), {confidence}% CI {NumberText.SignedDifference(shift.Lower, metric.Unit)}…{NumberText.SignedDifference(shift.Upper, metric.Unit)}";
+        var reason = $"{metric.Name} {difference}, {verdict} (tolerance {tolerance.Text})";
+        return new MetricJudgement(metric.Key, metric.Name, outcome, metric.Critical, Math.Min(canary.Count, control.Count), effect, lower, upper, reason)
+        {
+            CanaryMean = canaryMean,
+            ControlMean = controlMean,
+            Tolerance = tolerance.Text,
+        };
     }
 
-    /// <summary>Scores the canary over [from, to) on the overall series of every metric the judgement groups name.</summary>
-    public CanaryScore Score(RolloutPlan plan, SeriesIndex series, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>
+    /// Scores the canary over [from, to) on the overall series of every metric the judgement groups name. A metric whose
+    /// gate saw the canary fail where the control met the same limit (<paramref name="gateEvidence"/>) is worse whatever
+    /// the shift test says: a location test misses a canary that is bad only some of the time (flapping), and the score
+    /// must never read PASS beside a RED it did not see.
+    /// </summary>
+    public CanaryScore Score(RolloutPlan plan, SeriesIndex series, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<GateEvidence>? gateEvidence = null)
     {
         var settings = plan.Judgement;
         var judgements = new Dictionary<string, MetricJudgement>(StringComparer.Ordinal);
@@ -73,7 +82,18 @@ public sealed class CanaryJudge(IMetricComparisonTest test)
             }
 
             var (canary, control) = Paired(series, key, from, to);
-            judgements[key] = JudgeMetric(metric, canary, control, settings);
+            var judgement = JudgeMetric(metric, canary, control, settings);
+            if (gateEvidence?.FirstOrDefault(e => e.MetricKey == key && e.CanaryOnlyFailures > 0) is { } evidence && judgement.Outcome != JudgementOutcome.Worse)
+            {
+                var seen = $"{metric.Name}: the canary failed {evidence.Gate} on {evidence.CanaryOnlyFailures} of {evidence.Minutes} minutes where the control met it";
+                judgement = judgement with
+                {
+                    Outcome = JudgementOutcome.Worse,
+                    Reason = judgement.Outcome == JudgementOutcome.NoData ? $"{seen}, worse" : $"{seen}, worse ({judgement.Reason})",
+                };
+            }
+
+            judgements[key] = judgement;
         }
 
         var groups = settings.Groups.Select(group =>
@@ -98,12 +118,15 @@ public sealed class CanaryJudge(IMetricComparisonTest test)
             var s when s >= settings.MarginalScore => ScoreClassification.Marginal,
             _ => ScoreClassification.Fail,
         };
+        var worse = judgements.Values.Where(j => j.Outcome == JudgementOutcome.Worse).OrderByDescending(j => j.Critical).ToList();
+        var thresholds = $"pass ≥ {settings.PassScore.ToString("0.#", CultureInfo.InvariantCulture)}, marginal ≥ {settings.MarginalScore.ToString("0.#", CultureInfo.InvariantCulture)}";
+        var result = new CanaryScore(score, classification, groups, judgements.Values.ToList(), test.Name, "");
         var summary = score is null
             ? "no metric had enough minutes with both cohorts to judge"
-            : criticalFailure is not null
-                ? $"score 0: critical metric failed ({criticalFailure.Reason})"
-                : $"score {score.Value.ToString("0", CultureInfo.InvariantCulture)} ({classification.ToString().ToUpperInvariant()}; pass ≥ {settings.PassScore}, marginal ≥ {settings.MarginalScore})";
-        return new CanaryScore(score, classification, groups, judgements.Values.ToList(), test.Name, summary);
+            : $"score {score.Value.ToString("0", CultureInfo.InvariantCulture)} {result.ClassificationText} ({thresholds})"
+              + (criticalFailure is not null ? "; a critical metric is worse" : "")
+              + (worse.Count == 0 ? "; no metric worse than control" : ": " + string.Join("; ", worse.Select(j => j.Reason)));
+        return result with { Summary = summary };
     }
 
     private static (List<double> Canary, List<double> Control) Paired(SeriesIndex series, string metric, DateTimeOffset from, DateTimeOffset to)
@@ -122,8 +145,4 @@ public sealed class CanaryJudge(IMetricComparisonTest test)
 
         return (canaryValues, controlValues);
     }
-
-    private static string Signed(double value) => double.IsInfinity(value)
-        ? (value > 0 ? "+∞%" : "−∞%")
-        : (value >= 0 ? "+" : "") + value.ToString("0.#", CultureInfo.InvariantCulture) + "%";
 }

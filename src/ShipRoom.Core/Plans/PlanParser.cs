@@ -16,6 +16,11 @@ public static partial class PlanParser
     /// <summary>Plans are a few kilobytes; anything this large is a mistake or an attack.</summary>
     public const int MaxPlanBytes = 256 * 1024;
 
+    /// <summary>Kayenta's defaults: a canary scoring 75 or more passes, 50 or more is marginal.</summary>
+    public const double DefaultPassScore = 75;
+
+    public const double DefaultMarginalScore = 50;
+
     private static readonly string[] TopLevelKeys = ["release", "settings", "metrics", "phases", "gates", "triggers", "approvals", "paymentCaps", "judgement", "roster", "checklists", "probes"];
 
     public static PlanParseResult Parse(string yaml, string fileName)
@@ -68,6 +73,9 @@ public static partial class PlanParser
     [GeneratedRegex(@"^(?<amount>[0-9]+(\.[0-9]+)?)(?:(?<share>%)|\s*(?<unit>\S*))$", RegexOptions.CultureInvariant)]
     internal static partial Regex YellowPattern();
 
+    [GeneratedRegex(@"^(?<amount>[0-9]+(\.[0-9]+)?)\s*(?<unit>%|pp|points|[A-Za-z$×/]+)?$", RegexOptions.CultureInvariant)]
+    internal static partial Regex TolerancePattern();
+
     private sealed class PlanBuilder(YamlReader r, YamlMappingNode root)
     {
         private readonly Dictionary<string, MetricDefinition> _metrics = new(StringComparer.Ordinal);
@@ -83,7 +91,8 @@ public static partial class PlanParser
             var triggers = ReadTriggers();
             var approvals = ReadApprovals();
             var caps = ReadPaymentCaps();
-            var judgement = ReadJudgement();
+            var judgement = ReadJudgement(gates);
+            WarnAboutRelativeTolerancesNearTheTop(gates);
             var roster = ReadRoster();
             var checklists = ReadChecklists();
             var probes = ReadProbes();
@@ -95,7 +104,6 @@ public static partial class PlanParser
             TimeSpan? pollEvery = null;
             var stabilisation = TimeSpan.FromHours(2);
             var rollbackBudget = TimeSpan.FromMinutes(2);
-            var yellowBlocks = false;
             var noData = new NoDataPolicy(true, TimeSpan.FromMinutes(15));
             if (settings is not null)
             {
@@ -103,7 +111,13 @@ public static partial class PlanParser
                 pollEvery = r.Duration(settings, "pollEvery", "settings");
                 stabilisation = r.Duration(settings, "stabilisation", "settings") ?? stabilisation;
                 rollbackBudget = r.Duration(settings, "rollbackBudget", "settings") ?? rollbackBudget;
-                yellowBlocks = r.Bool(settings, "yellowBlocksAdvance", "settings") ?? false;
+                if (r.Bool(settings, "yellowBlocksAdvance", "settings") == true)
+                {
+                    // One notion of passing: YELLOW is a shade of "the criterion is met"; a warning margin never makes a limit stricter.
+                    r.Error(r.Child(settings, "yellowBlocksAdvance"), "settings.yellowBlocksAdvance",
+                        "YELLOW passes every decision as GREEN does (it only warns): to make a limit stricter, change the gate's pass condition");
+                }
+
                 if (r.Mapping(r.Child(settings, "noData"), "settings.noData", required: false) is { } noDataMap)
                 {
                     r.OnlyKnownKeys(noDataMap, "settings.noData", "blocksAdvance", "holdAfter");
@@ -121,7 +135,7 @@ public static partial class PlanParser
                 return null;
             }
 
-            return new RolloutPlan(release, _metrics.Values.ToList(), _phases, gates, triggers, approvals, caps, noData, yellowBlocks, stabilisation, rollbackBudget, pollEvery,
+            return new RolloutPlan(release, _metrics.Values.ToList(), _phases, gates, triggers, approvals, caps, noData, stabilisation, rollbackBudget, pollEvery,
                 judgement, roster, checklists, probes);
         }
 
@@ -210,7 +224,7 @@ public static partial class PlanParser
                     continue;
                 }
 
-                r.OnlyKnownKeys(map, field, "key", "name", "unit", "panel", "better", "journeys", "critical", "queries");
+                r.OnlyKnownKeys(map, field, "key", "name", "unit", "panel", "better", "journeys", "critical", "tolerance", "queries");
                 var key = r.String(map, "key", field);
                 if (key is null)
                 {
@@ -245,15 +259,22 @@ public static partial class PlanParser
                     }
                 }
 
+                var unit = ConditionParser.NormaliseUnit(r.String(map, "unit", field, required: false) ?? "");
+                var better = r.Enum<BetterDirection>(map, "better", field) ?? BetterDirection.Lower;
+                var tolerance = ReadTolerance(map, field, unit);
+
                 _metrics[key] = new MetricDefinition(
                     key,
                     r.String(map, "name", field, required: false) ?? key,
-                    ConditionParser.NormaliseUnit(r.String(map, "unit", field, required: false) ?? ""),
+                    unit,
                     r.Enum<MetricPanel>(map, "panel", field) ?? MetricPanel.Latency,
-                    r.Enum<BetterDirection>(map, "better", field) ?? BetterDirection.Lower,
+                    better,
                     r.Strings(map, "journeys", field),
                     r.Bool(map, "critical", field) ?? false,
-                    queries);
+                    queries)
+                {
+                    Tolerance = tolerance,
+                };
             }
         }
 
@@ -318,13 +339,14 @@ public static partial class PlanParser
             }
 
             var journey = r.String(map, "journey", field, required: false);
+            // A metric measured per journey is judged on the overall series and on every journey the plan names.
             var selector = journey?.ToLowerInvariant() switch
             {
-                null or "overall" => SeriesSelector.Overall(key),
-                "any" => new SeriesSelector(key, JourneyScope.Any, null),
+                "overall" => SeriesSelector.Overall(key),
+                null or "any" => metric.Journeys.Count > 0 ? new SeriesSelector(key, JourneyScope.All, null) : SeriesSelector.Overall(key),
                 _ => new SeriesSelector(key, JourneyScope.One, journey),
             };
-            if (selector.Scope == JourneyScope.Any && metric.Journeys.Count == 0)
+            if (journey?.ToLowerInvariant() == "any" && metric.Journeys.Count == 0)
             {
                 r.Error(r.Child(map, "journey"), $"{field}.journey", $"'any' needs journeys on metric '{key}'");
             }
@@ -454,6 +476,55 @@ public static partial class PlanParser
             return null;
         }
 
+        /// <summary>
+        /// A success rate gated near 100% (payments >= 99.5%) judged with a relative tolerance hides real drops: 99.75% to
+        /// 97.4% is only -2.4%. Such a metric wants its tolerance in percentage points.
+        /// </summary>
+        private void WarnAboutRelativeTolerancesNearTheTop(IReadOnlyList<GateDefinition> gates)
+        {
+            foreach (var gate in gates)
+            {
+                if (_metrics.GetValueOrDefault(gate.Series.MetricKey) is { Unit: "%", Better: BetterDirection.Higher, Tolerance: null } metric
+                    && gate.Pass is AbsoluteCondition { Threshold: >= 90m } limit)
+                {
+                    r.Warn(r.Child(root, "metrics"), $"metrics.{metric.Key}",
+                        $"gated at {limit.Text}, a relative judgement tolerance hides real drops (99.75% -> 97.4% is only -2.4%): set 'tolerance:' in percentage points, e.g. 'tolerance: 0.2pp'");
+                }
+            }
+        }
+
+        /// <summary>"5%" is a share of the control's value; "0.2pp" percentage points; "10 ms" an amount in the metric's unit.</summary>
+        private JudgementTolerance? ReadTolerance(YamlMappingNode map, string field, string unit)
+        {
+            var text = r.String(map, "tolerance", field, required: false);
+            if (text is null)
+            {
+                return null;
+            }
+
+            var match = TolerancePattern().Match(text.Trim());
+            if (!match.Success || !decimal.TryParse(match.Groups["amount"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+            {
+                r.Error(r.Child(map, "tolerance"), $"{field}.tolerance", $"'{text}' is not a tolerance: write a share of the control (5%), percentage points (0.2pp) or an amount in the metric's unit (10 ms)");
+                return null;
+            }
+
+            var given = match.Groups["unit"].Value.Trim();
+            if (given == "%")
+            {
+                return new JudgementTolerance(amount / 100m, Relative: true, text.Trim());
+            }
+
+            var normalised = given is "pp" or "points" ? "%" : ConditionParser.NormaliseUnit(given);
+            if (given.Length > 0 && normalised != unit)
+            {
+                r.Error(r.Child(map, "tolerance"), $"{field}.tolerance", $"the tolerance is in {(given is "pp" or "points" ? "percentage points" : normalised)} but the metric is in {(unit.Length == 0 ? "no unit" : unit)}");
+                return null;
+            }
+
+            return new JudgementTolerance(amount, Relative: false, text.Trim());
+        }
+
         private List<TriggerDefinition> ReadTriggers()
         {
             var triggers = new List<TriggerDefinition>();
@@ -496,6 +567,12 @@ public static partial class PlanParser
                 var series = ReadSeries(map, field);
                 var duration = r.Duration(map, "for", field);
                 var checks = r.Number(map, "checks", field, min: 1, max: 1000);
+                if (duration is { } span && checks is { } count && count > (int)Math.Ceiling(span.TotalMinutes))
+                {
+                    // Every minute is a check: "10 minutes across two consecutive checks" is one 10-minute streak, which spans ten.
+                    r.Error(r.Child(map, "checks"), $"{field}.checks", $"a {(int)Math.Ceiling(span.TotalMinutes)}-minute streak spans {(int)Math.Ceiling(span.TotalMinutes)} checks (one a minute); {count} cannot fit in it");
+                }
+
                 if (duration is null && checks is null)
                 {
                     r.Error(map, field, "a trigger needs 'for:' (how long the condition must hold) and/or 'checks:' (over how many consecutive checks)");
@@ -555,8 +632,9 @@ public static partial class PlanParser
                 var conditions = new List<AutoApproveCondition>();
                 if (r.Mapping(r.Child(map, "autoApprove"), $"{field}.autoApprove", required: false) is { } auto)
                 {
-                    r.OnlyKnownKeys(auto, $"{field}.autoApprove", "allGatesGreen", "when");
-                    allGreen = r.Bool(auto, "allGatesGreen", $"{field}.autoApprove") ?? false;
+                    // allGatesPass: every gate GREEN or YELLOW over the window; allGatesGreen is the older spelling of the same rule.
+                    r.OnlyKnownKeys(auto, $"{field}.autoApprove", "allGatesPass", "allGatesGreen", "when");
+                    allGreen = (r.Bool(auto, "allGatesPass", $"{field}.autoApprove") ?? false) || (r.Bool(auto, "allGatesGreen", $"{field}.autoApprove") ?? false);
                     foreach (var (conditionNode, ci) in r.Sequence(r.Child(auto, "when"), $"{field}.autoApprove.when", required: false).Select((n, i) => (n, i)))
                     {
                         var conditionField = $"{field}.autoApprove.when[{ci}]";
@@ -605,20 +683,20 @@ public static partial class PlanParser
                 r.String(map, "transactionsMetric", "paymentCaps", required: false), r.String(map, "dollarsMetric", "paymentCaps", required: false));
         }
 
-        private JudgementSettings ReadJudgement()
+        private JudgementSettings ReadJudgement(IReadOnlyList<GateDefinition> gates)
         {
             var defaults = new JudgementSettings(
                 Enum.GetValues<MetricPanel>().Select(panel => new JudgementGroup(panel.ToString(), 1, _metrics.Values.Where(m => m.Panel == panel).Select(m => m.Key).ToList()))
                     .Where(g => g.Metrics.Count > 0).ToList(),
-                80, 60, 0.98, 0.05);
+                DefaultPassScore, DefaultMarginalScore, 0.98, 0.05);
             if (r.Mapping(r.Child(root, "judgement"), "judgement", required: false) is not { } map)
             {
                 return defaults;
             }
 
             r.OnlyKnownKeys(map, "judgement", "confidence", "tolerance", "pass", "marginal", "groups");
-            var pass = (double)(r.Number(map, "pass", "judgement", min: 0, max: 100) ?? 80);
-            var marginal = (double)(r.Number(map, "marginal", "judgement", min: 0, max: 100) ?? 60);
+            var pass = (double)(r.Number(map, "pass", "judgement", min: 0, max: 100) ?? (decimal)DefaultPassScore);
+            var marginal = (double)(r.Number(map, "marginal", "judgement", min: 0, max: 100) ?? (decimal)DefaultMarginalScore);
             if (marginal > pass)
             {
                 r.Error(r.Child(map, "marginal"), "judgement.marginal", "the marginal score must not be above the pass score");
@@ -641,6 +719,13 @@ public static partial class PlanParser
                 }
 
                 groups.Add(new JudgementGroup(r.String(group, "name", field) ?? $"group {index + 1}", (double)(r.Number(group, "weight", field, min: 0) ?? 1), metrics));
+            }
+
+            // The score covers every metric a gate judges: otherwise it could show PASS beside a RED it never looked at.
+            foreach (var metric in gates.Select(g => g.Series.MetricKey).Distinct(StringComparer.Ordinal)
+                         .Where(k => groups.Count > 0 && !groups.Any(g => g.Metrics.Contains(k, StringComparer.Ordinal))))
+            {
+                r.Error(r.Child(map, "groups"), "judgement.groups", $"metric '{metric}' is judged by a gate but by no judgement group: add it to a group");
             }
 
             return new JudgementSettings(groups.Count > 0 ? groups : defaults.Groups, pass, marginal,

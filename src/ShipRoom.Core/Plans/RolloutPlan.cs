@@ -16,7 +16,6 @@ public sealed record RolloutPlan(
     IReadOnlyList<ApprovalRule> Approvals,
     PaymentCaps? PaymentCaps,
     NoDataPolicy NoData,
-    bool YellowBlocksAdvance,
     TimeSpan Stabilisation,
     TimeSpan RollbackBudget,
     TimeSpan? PollEvery,
@@ -79,11 +78,24 @@ public sealed record MetricDefinition(
     BetterDirection Better,
     IReadOnlyList<string> Journeys,
     bool Critical,
-    IReadOnlyDictionary<string, string> Queries);
+    IReadOnlyDictionary<string, string> Queries)
+{
+    /// <summary>How far the canary may sit from the control before the judgement calls it worse; null: the plan's default.</summary>
+    public JudgementTolerance? Tolerance { get; init; }
+
+    /// <summary>"P95 latency" or "P95 latency (checkout)".</summary>
+    public string Describe(string? journey) => journey is null ? Name : $"{Name} ({journey})";
+}
+
+/// <summary>
+/// A judgement tolerance: <see cref="Relative"/> is a share of the control's value (0.05 = 5%); otherwise
+/// <see cref="Amount"/> is in the metric's own unit (percentage points for a percentage).
+/// </summary>
+public sealed record JudgementTolerance(decimal Amount, bool Relative, string Text);
 
 public sealed record PhaseDefinition(string Name, double TrafficPercent, TimeSpan Observe, TimeSpan ReportEvery);
 
-/// <summary>Which series a gate or trigger reads: the overall one, one journey, or every journey (worst counts).</summary>
+/// <summary>Which series a gate or trigger reads: the overall one, one journey, or the overall and every journey (worst counts).</summary>
 public sealed record SeriesSelector(string MetricKey, JourneyScope Scope, string? Journey)
 {
     public static SeriesSelector Overall(string metricKey) => new(metricKey, JourneyScope.Overall, null);
@@ -91,9 +103,14 @@ public sealed record SeriesSelector(string MetricKey, JourneyScope Scope, string
 
 public enum JourneyScope
 {
+    /// <summary>Only the overall series (<c>journey: overall</c>).</summary>
     Overall,
+
+    /// <summary>One named journey (<c>journey: checkout</c>).</summary>
     One,
-    Any,
+
+    /// <summary>The overall series and each journey the metric names: the default, and <c>journey: any</c>.</summary>
+    All,
 }
 
 public sealed record GateDefinition(string Key, string Name, SeriesSelector Series, Condition Pass, YellowBand? Yellow, IReadOnlyList<string> Phases);

@@ -1,10 +1,9 @@
 namespace ShipRoom.Core.Reports;
 
-/// <summary>How a gate or trigger came out, in words a Go/No-Go review reads.</summary>
+/// <summary>How a gate or trigger came out, in words a Go/No-Go review reads. A YELLOW gate passed (its status says YELLOW).</summary>
 public static class ScorecardResults
 {
     public const string Pass = "PASS";
-    public const string Warn = "WARN";
     public const string Fail = "FAIL";
     public const string NoData = "NO DATA";
     public const string Fired = "FIRED";

@@ -18,4 +18,18 @@ public static class Roles
     ];
 
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
+
+    /// <summary>How people read a role: "Executive approver", "Incident Commander".</summary>
+    public static string DisplayName(string role) => role switch
+    {
+        Viewer => "Viewer",
+        IncidentCommander => "Incident Commander",
+        ReleaseEngineer => "Release engineer",
+        ExecutiveApprover => "Executive approver",
+        ProductManager => "Product manager",
+        SecurityLead => "Security lead",
+        DataLead => "Data lead",
+        Admin => "Admin",
+        _ => role,
+    };
 }

@@ -105,7 +105,7 @@ public static class PostComposer
             ["recommendation"] = verdict?.Recommendation.Text ?? "NO DATA",
             ["overall"] = verdict?.OverallText ?? "NO DATA",
             ["reasons"] = Clean(string.Join("; ", verdict?.Recommendation.Reasons.Take(3) ?? [])),
-            ["score"] = verdict?.Judgement.Score is { } score ? $"{score:0}/100 ({verdict.Judgement.Classification})" : "not enough data",
+            ["score"] = verdict?.Judgement.Score is { } score ? $"{score:0}/100 {verdict.Judgement.ClassificationText}" : "not enough data",
             ["observed"] = verdict is null ? null : $"{verdict.Advance.MinutesObserved} of {verdict.Advance.MinutesRequired} min",
             ["cadence"] = DurationText.Format(definition.ReportEvery),
             ["region"] = Clean(snapshot.Release.Region),
@@ -154,7 +154,7 @@ public static class PostComposer
             values["action"] = trigger.Action == TriggerAction.Rollback ? "ROLLBACK" : "HOLD";
             values["condition"] = Clean(trigger.Condition);
             values["held"] = Format.Duration(trigger.HeldFor);
-            values["detail"] = Clean(trigger.Detail);
+            values["detail"] = Clean(trigger.Reason);
         }
 
         return values;
@@ -234,7 +234,7 @@ public static class PostComposer
         var gates = (snapshot.Verdict?.Gates ?? [])
             .Where(g => g.Status != GateStatus.Green)
             .OrderBy(g => g.Status switch { GateStatus.Red => 0, GateStatus.Yellow => 1, _ => 2 })
-            .Select(g => $"{g.Status.ToText()}: {g.Name} (canary {Core.NumberText.Plain(g.Canary)}, control {Core.NumberText.Plain(g.Control)}, limit {g.Limit})");
+            .Select(g => $"{g.Status.ToText()}: {g.Name}: {g.Reason}");
         var metrics = snapshot.Panels.SelectMany(p => p.Metrics)
             .Select(m => (Metric: m, Worse: m.DeltaPercent is { } d ? (m.Better == BetterDirection.Lower ? d : -d) : 0))
             .Where(x => x.Worse > 1)

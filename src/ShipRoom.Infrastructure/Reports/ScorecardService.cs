@@ -45,7 +45,7 @@ public sealed class ScorecardService(
             verdict?.Recommendation.Text ?? "NO DATA",
             verdict?.Recommendation.Reasons ?? ["no metrics judged yet"],
             verdict?.Judgement.Score,
-            verdict?.Judgement.Classification.ToString() ?? "NoData",
+            verdict?.Judgement.ClassificationText ?? "NO DATA",
             await GatesAsync(rollout, plan, snapshot, gateHistory, cancellationToken),
             Triggers(plan, verdict, triggerHistory),
             decided.Where(d => d.Outcome != DecisionOutcomes.Pending).OrderBy(d => d.RequestedAt)
@@ -99,8 +99,7 @@ public sealed class ScorecardService(
     }
 
     private static ScorecardGate Row(RolloutPlan plan, int phase, GateVerdict g) =>
-        new(plan.Phases[phase].Name, g.Key, g.Name, ResultOf(g.Status), g.StatusText, g.Canary, g.Control, g.Limit,
-            $"GREEN {g.MinutesGreen}, YELLOW {g.MinutesYellow}, RED {g.MinutesRed}, NO DATA {g.MinutesNoData} of {g.WindowMinutes} min" + (g.Since is { } since ? $"; {g.StatusText} since {since:HH:mm} UTC" : ""));
+        new(plan.Phases[phase].Name, g.Key, g.Name, ResultOf(g.Status), g.StatusText, g.Canary, g.Control, g.Limit, g.Reason);
 
     private static List<ScorecardTrigger> Triggers(RolloutPlan plan, RolloutVerdict? verdict, IReadOnlyList<TriggerResultRecord> history) =>
         plan.Triggers.Select(t =>
@@ -110,16 +109,16 @@ public sealed class ScorecardService(
             var everFired = fired.Count > 0 || live?.State == TriggerState.Fired;
             var evidence = everFired
                 ? $"fired {(fired.Count > 0 ? $"at {fired[0].At:yyyy-MM-dd HH:mm} UTC in phase {plan.Phases[Math.Clamp(fired[0].PhaseIndex, 0, plan.Phases.Count - 1)].Name}" : $"at {live!.FiredAt:HH:mm} UTC")}"
-                : live is null ? "not judged" : $"did not fire; now {live.State}, held {(int)live.HeldFor.TotalMinutes} min";
+                : live is null ? "not judged" : $"did not fire: {live.Reason}";
             return new ScorecardTrigger(t.Key, t.Name, t.Action.ToString().ToUpperInvariant(), everFired ? ScorecardResults.Fired : ScorecardResults.Pass, live?.Condition ?? t.Name, evidence);
         }).ToList();
 
     private static string ResultOf(GateStatus status) => ResultOf(status.ToText());
 
+    // YELLOW passes exactly as GREEN does; the status column still says YELLOW.
     private static string ResultOf(string status) => status switch
     {
-        "GREEN" => ScorecardResults.Pass,
-        "YELLOW" => ScorecardResults.Warn,
+        "GREEN" or "YELLOW" => ScorecardResults.Pass,
         "RED" => ScorecardResults.Fail,
         _ => ScorecardResults.NoData,
     };

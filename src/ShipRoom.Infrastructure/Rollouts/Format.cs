@@ -6,29 +6,7 @@ namespace ShipRoom.Infrastructure.Rollouts;
 /// <summary>How numbers, deltas, durations and statuses read on the dashboard.</summary>
 public static class Format
 {
-    public static string Value(double? value, string unit)
-    {
-        if (value is not { } v || !double.IsFinite(v))
-        {
-            return "—";
-        }
-
-        var number = Math.Abs(v) switch
-        {
-            >= 1000 => v.ToString("N0", CultureInfo.InvariantCulture),
-            >= 100 => v.ToString("0.0", CultureInfo.InvariantCulture),
-            >= 1 => v.ToString("0.##", CultureInfo.InvariantCulture),
-            _ => v.ToString("0.####", CultureInfo.InvariantCulture),
-        };
-        return unit switch
-        {
-            "" or "count" => number,
-            "%" => number + "%",
-            "x" => number + "×",
-            "usd" => "$" + number,
-            _ => $"{number} {unit}",
-        };
-    }
+    public static string Value(double? value, string unit) => Core.NumberText.WithUnit(value, unit);
 
     public static string Delta(double? percent) => percent switch
     {

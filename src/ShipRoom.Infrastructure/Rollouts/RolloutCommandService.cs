@@ -21,6 +21,7 @@ public sealed class RolloutCommandService(
     SnapshotBuilder snapshots,
     SnapshotRefresher refresher,
     PlanCache plans,
+    MetricSourceResolver sources,
     Telemetry.RolloutMetrics metrics,
     DeferredRollbacks deferred,
     TimeProvider time,
@@ -144,14 +145,16 @@ public sealed class RolloutCommandService(
 
         if (kind == CommandKinds.Approve)
         {
-            if (rollout.Status != RolloutStatus.Running || plan.ApprovalToLeave(rollout.PhaseIndex) is not { } rule)
+            // The plan's approval rule, or a MARGINAL canary judgement, decides whether this step needs a sign-off and whose.
+            var advance = rollout.Status == RolloutStatus.Running ? (await snapshots.BuildAsync(rollout, cancellationToken)).Verdict?.Advance : null;
+            if (advance is not { ApprovalRequired: true, ApprovalRole: { } role })
             {
                 return new CommandResult(CommandStatus.Invalid, $"there is no step waiting for approval (the rollout is {rollout.Status} at {plan.Phases[rollout.PhaseIndex].Name})");
             }
 
-            if (!request.Actor.Roles.Contains(rule.Role, StringComparer.Ordinal))
+            if (!request.Actor.Roles.Contains(role, StringComparer.Ordinal))
             {
-                return new CommandResult(CommandStatus.Forbidden, $"this step needs the {rule.Role}'s sign-off");
+                return new CommandResult(CommandStatus.Forbidden, $"this step needs the {Roles.DisplayName(role).ToLowerInvariant()}'s sign-off");
             }
 
             return null;
@@ -165,6 +168,11 @@ public sealed class RolloutCommandService(
                 var missing = snapshot.Verdict?.Advance.Missing ?? ["no metrics judged yet"];
                 return new CommandResult(CommandStatus.Invalid, $"cannot {kind} yet: {string.Join("; ", missing)}");
             }
+        }
+
+        if (kind == CommandKinds.Start && sources.WhyNotReady(rollout.MetricSource, plan) is { } notReady)
+        {
+            return new CommandResult(CommandStatus.Invalid, $"cannot start: {notReady}");
         }
 
         if (kind == CommandKinds.Start && !request.Actor.IsAutomatic)

@@ -173,8 +173,8 @@ public sealed class RolloutPoller(
 
         try
         {
-            var gates = verdict.Gates.Select(g => new GateResultRecord(verdict.EvaluatedAt, verdict.PhaseIndex, g.Key, g.StatusText, g.Canary, g.Control, g.Problem ?? $"limit {g.Limit}")).ToList();
-            var triggers = verdict.Triggers.Select(t => new TriggerResultRecord(verdict.EvaluatedAt, verdict.PhaseIndex, t.Key, t.State.ToString(), (int)t.HeldFor.TotalSeconds, t.Detail)).ToList();
+            var gates = verdict.Gates.Select(g => new GateResultRecord(verdict.EvaluatedAt, verdict.PhaseIndex, g.Key, g.StatusText, g.Canary, g.Control, g.Reason)).ToList();
+            var triggers = verdict.Triggers.Select(t => new TriggerResultRecord(verdict.EvaluatedAt, verdict.PhaseIndex, t.Key, t.State.ToString(), (int)t.HeldFor.TotalSeconds, t.Reason)).ToList();
             await history.RecordChangesAsync(snapshot.Id, gates, triggers, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -220,7 +220,7 @@ public sealed class RolloutPoller(
 
     private Task<CommandResult> AutomaticAsync(RolloutRecord rollout, string kind, TriggerVerdict trigger, CancellationToken cancellationToken) =>
         commands.ExecuteAsync(new CommandRequest(rollout.Id, kind, CommandActor.Automatic,
-            $"trigger {trigger.Name} fired at {trigger.FiredAt:HH:mm} UTC ({trigger.Condition}{(trigger.Detail is null ? "" : $"; {trigger.Detail}")})",
+            $"trigger {trigger.Reason}",
             IdempotencyKey: $"trigger:{rollout.Id}:{kind}:{trigger.Key}:{trigger.FiredAt:O}"), cancellationToken);
 
     private async Task<(List<MetricSample> Samples, List<string> Problems, int Failed, int Total)> ReadAllAsync(RolloutRecord rollout, RolloutPlan plan, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

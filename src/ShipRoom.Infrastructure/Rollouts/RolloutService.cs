@@ -24,6 +24,7 @@ public sealed class RolloutService(
     IAuditLog audit,
     IChecklistRepository checklists,
     SnapshotRefresher refresher,
+    MetricSourceResolver sources,
     TimeProvider time,
     ILogger<RolloutService> logger)
 {
@@ -47,6 +48,11 @@ public sealed class RolloutService(
         if (parsed.Plan is not { } plan)
         {
             return new CreateRolloutResult(null, parsed.Problems, "the plan has errors");
+        }
+
+        if (options.StartedAgo is not null && sources.WhyNotReady(options.MetricSource, plan) is { } notReady)
+        {
+            return new CreateRolloutResult(null, parsed.Problems, $"cannot start it: {notReady}");
         }
 
         var wallNow = time.GetUtcNow();

@@ -69,7 +69,11 @@ public sealed class SnapshotBuilder(
         {
             var rolloutStart = phaseRecords.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
             probes = plan.Probes.Count == 0 ? [] : await probeRuns.ListAsync(rollout.Id, rolloutStart, now.AddMinutes(1), cancellationToken);
-            var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, probes, Approvals(recentDecisions)) { RolloutStartedAt = rolloutStart };
+            var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, probes, Approvals(recentDecisions))
+            {
+                RolloutStartedAt = rolloutStart,
+                RolloutEnded = Core.Rollouts.RolloutStateMachine.IsFinished(rollout.Status),
+            };
             verdict = Core.Evaluation.RolloutEvaluator.Default.Evaluate(plan, input, LastResume(recentDecisions, phaseStart));
         }
 

@@ -18,7 +18,7 @@ public sealed class GateAndAdvanceTests
     private static RolloutVerdict Judge(string body, IEnumerable<MetricSample> samples, int minutesElapsed, int phase = 0, IReadOnlyList<ApprovalGiven>? approvals = null, string settings = "") =>
         RolloutEvaluator.Default.Evaluate(Parse(body, settings), new EvaluationInput(phase, Start, Start.AddMinutes(minutesElapsed), samples.ToList(), Approvals: approvals));
 
-    private static IEnumerable<MetricSample> P95(params double?[] values) => Series("p95_latency_ms", Cohort.Canary, Start, values);
+    private static IEnumerable<MetricSample> P95(params double?[] values) => P95Everywhere(Cohort.Canary, Start, values);
 
     [Fact]
     public void A_missing_minute_is_no_data_and_blocks_advancing()
@@ -30,7 +30,7 @@ public sealed class GateAndAdvanceTests
 
         var gate = verdict.Gates.Single();
         Assert.Equal(GateStatus.Green, gate.Status);
-        Assert.False(gate.GreenThroughoutWindow);
+        Assert.False(gate.PassedThroughoutWindow);
         Assert.Equal(1, gate.MinutesNoData);
         Assert.False(verdict.Advance.MayAdvance);
         Assert.Contains(verdict.Advance.Missing, m => m.Contains("NO DATA at 10:07", StringComparison.Ordinal));
@@ -72,17 +72,18 @@ public sealed class GateAndAdvanceTests
     }
 
     [Fact]
-    public void Yellow_warns_but_does_not_block_unless_the_plan_says_so()
+    public void Yellow_warns_and_passes_exactly_as_green_does()
     {
-        var samples = P95(Repeat(125, 15).ToArray()).ToList();
+        var verdict = Judge(LatencyGate, P95(Repeat(125, 15).ToArray()), 15);
 
-        var lenient = Judge(LatencyGate, samples, 15);
-        var strict = Judge(LatencyGate, samples, 15, settings: "settings:\n  yellowBlocksAdvance: true");
-
-        Assert.Equal(GateStatus.Yellow, lenient.Gates.Single().Status);
-        Assert.Equal("YELLOW", lenient.Gates.Single().StatusText);
-        Assert.True(lenient.Advance.MayAdvance);
-        Assert.False(strict.Advance.MayAdvance);
+        var gate = verdict.Gates.Single();
+        Assert.Equal(GateStatus.Yellow, gate.Status);
+        Assert.Equal("YELLOW", gate.StatusText);
+        Assert.True(gate.PassedThroughoutWindow);
+        Assert.Equal((0, 15, 15), (gate.MinutesGreen, gate.MinutesYellow, gate.MinutesPassed));
+        Assert.True(verdict.Advance.MayAdvance);
+        Assert.Equal(RecommendationKind.Go, verdict.Recommendation.Kind);
+        Assert.Contains("P95 <= 130 ms YELLOW on 15, inside the warning margin", verdict.Recommendation.Reasons[0]);
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public sealed class GateAndAdvanceTests
         Assert.Equal(GateStatus.Red, verdict.Overall);
         Assert.Equal(Start.AddMinutes(10), verdict.Gates.Single().Since);
         Assert.Equal(RecommendationKind.Hold, verdict.Recommendation.Kind);
-        Assert.Contains("RED: canary 140 against <= 130 ms", verdict.Recommendation.Reasons.Single());
+        Assert.Contains("P95 latency 140 ms at 10:11 UTC fails <= 130 ms: RED", verdict.Recommendation.Reasons.Single());
     }
 
     [Fact]

@@ -100,9 +100,10 @@ public sealed class TriggerTimingTests
     }
 
     [Theory]
-    [InlineData(10, TriggerState.Arming)]
+    [InlineData(9, TriggerState.Arming)]
+    [InlineData(10, TriggerState.Fired)]
     [InlineData(11, TriggerState.Fired)]
-    public void Ten_minutes_across_two_consecutive_checks_fires_on_the_eleventh_bad_minute(int badMinutes, TriggerState expected)
+    public void Ten_minutes_across_two_consecutive_checks_fires_on_the_tenth_bad_minute(int badMinutes, TriggerState expected)
     {
         const string journeyTrigger = """
             triggers:
@@ -116,13 +117,20 @@ public sealed class TriggerTimingTests
             """;
         // Search is slow, checkout is fine: "any critical journey" is enough.
         var samples = Series("p95_latency_ms", Cohort.Canary, Start, Repeat(125, badMinutes), "search")
-            .Concat(Series("p95_latency_ms", Cohort.Canary, Start, Repeat(90, badMinutes), "checkout"));
+            .Concat(Series("p95_latency_ms", Cohort.Canary, Start, Repeat(90, badMinutes), "checkout"))
+            .Concat(Series("p95_latency_ms", Cohort.Canary, Start, Repeat(95, badMinutes)));
 
         var verdict = Judge(journeyTrigger, samples, badMinutes);
 
         Assert.Equal(expected, verdict.State);
-        Assert.Equal(11, verdict.Required);
-        Assert.Contains("search", verdict.Detail);
+        Assert.Equal(10, verdict.Required);
+        Assert.Equal("search", verdict.Journey);
+        Assert.Contains("P95 latency (search) canary 125 ms", verdict.Detail);
+        if (expected == TriggerState.Fired)
+        {
+            // Once fired it keeps the streak that fired it: never "11 of 10".
+            Assert.Equal((10, Start.AddMinutes(9)), (verdict.ConsecutiveBad, verdict.FiredAt!.Value));
+        }
     }
 
     [Theory]

@@ -57,7 +57,7 @@ public sealed class CanaryScoreTests
 
         Assert.Equal(0, score.Score);
         Assert.Equal(ScoreClassification.Fail, score.Classification);
-        Assert.Contains("critical metric failed", score.Summary);
+        Assert.StartsWith("score 0 FAIL (pass ≥ 80, marginal ≥ 50); a critical metric is worse: P95 latency +40% vs control", score.Summary);
     }
 
     [Fact]

@@ -46,8 +46,8 @@ public sealed class MannWhitneyTests
 
         Assert.Equal(JudgementOutcome.Worse, judgement.Outcome);
         Assert.Equal(18.0, judgement.EffectPercent!.Value, 1);
-        Assert.StartsWith("P95 +18% vs control, 98% CI +", judgement.Reason);
-        Assert.EndsWith(", worse", judgement.Reason);
+        Assert.StartsWith("P95 +18% vs control (118.1 ms vs 100.1 ms), 98% CI +", judgement.Reason);
+        Assert.EndsWith(", worse (tolerance 5%)", judgement.Reason);
     }
 
     [Fact]

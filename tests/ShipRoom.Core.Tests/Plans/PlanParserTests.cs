@@ -71,6 +71,9 @@ public sealed class PlanParserTests
     [InlineData("approvals:\n  - from: 50%\n    role: CEO", "role: CEO", "unknown role 'CEO'")]
     [InlineData("gates:\n  - key: g\n    metric: p95_latency_ms\n    pass: '<= 130 ms'\n    treshold: 5", "treshold: 5", "unknown field 'treshold'")]
     [InlineData("gates:\n  - key: g\n    metric: p95_latency_ms\n    journey: mobile\n    pass: '<= 130 ms'", "journey: mobile", "has no journey 'mobile'")]
+    [InlineData("settings:\n  yellowBlocksAdvance: true", "yellowBlocksAdvance: true", "YELLOW passes every decision as GREEN does")]
+    [InlineData("triggers:\n  - key: t\n    metric: error_rate_pct\n    fires: '> 1 %'\n    for: 5m\n    checks: 6\n    action: hold", "checks: 6", "a 5-minute streak spans 5 checks")]
+    [InlineData("gates:\n  - key: g\n    metric: error_rate_pct\n    pass: '<= 1 %'\njudgement:\n  groups:\n    - name: Latency\n      metrics: [p95_latency_ms]", "- name: Latency", "metric 'error_rate_pct' is judged by a gate but by no judgement group")]
     public void Each_broken_plan_names_the_line_and_the_problem(string body, string lineText, string message)
     {
         var result = ParseWith(body);
@@ -154,4 +157,37 @@ public sealed class PlanParserTests
     [InlineData("5 minutes")]
     [InlineData("m5")]
     public void Bad_durations_do_not_parse(string text) => Assert.False(DurationText.TryParse(text, out _));
+
+    [Theory]
+    [InlineData("5%", 0.05, true)]
+    [InlineData("0.25pp", 0.25, false)]
+    [InlineData("10 ms", 10, false)]
+    public void A_metric_states_its_judgement_tolerance_as_a_share_points_or_its_unit(string text, double amount, bool relative)
+    {
+        var metric = text.EndsWith("ms", StringComparison.Ordinal) ? "p95_latency_ms" : "payments_e2e_success_pct";
+        var header = TestPlans.Header.Replace($"  - key: {metric}\n", $"  - key: {metric}\n    tolerance: '{text}'\n", StringComparison.Ordinal);
+
+        var result = PlanParser.Parse(header, "plan.yaml");
+
+        Assert.False(result.HasErrors, string.Join("\n", result.Problems));
+        Assert.Equal(new JudgementTolerance((decimal)amount, relative, text), result.Plan!.FindMetric(metric)!.Tolerance);
+    }
+
+    [Fact]
+    public void A_success_rate_gated_near_100_percent_without_a_points_tolerance_is_warned_about()
+    {
+        var result = ParseWith("gates:\n  - key: pay\n    metric: payments_e2e_success_pct\n    pass: '>= 99.5 %'");
+
+        Assert.False(result.HasErrors);
+        Assert.Contains(result.Problems, p => p.Message.Contains("set 'tolerance:' in percentage points", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_metric_with_journeys_is_judged_overall_and_per_journey_unless_the_plan_narrows_it()
+    {
+        var plan = TestPlans.Parse("gates:\n  - key: all\n    metric: p95_latency_ms\n    pass: '<= 130 ms'\n  - key: overall\n    metric: p95_latency_ms\n    journey: overall\n    pass: '<= 130 ms'");
+
+        Assert.Equal(JourneyScope.All, plan.Gates[0].Series.Scope);
+        Assert.Equal(JourneyScope.Overall, plan.Gates[1].Series.Scope);
+    }
 }

@@ -108,7 +108,7 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
         Assert.Equal(Core.Rollouts.RolloutStatus.RolledBack, rollout!.Status);
         var decision = (await host.Database.Decisions.ListAsync(id, 10, Ct)).First(d => d.Kind == CommandKinds.RollBack);
         Assert.Equal(("ShipRoom (automatic)", DecisionOutcomes.Executed), (decision.Actor, decision.Outcome));
-        Assert.True(decision.Reason!.Contains("trigger Payments E2E < 99.5% for 5 minutes fired at 10:04 UTC", StringComparison.Ordinal), decision.Reason);
+        Assert.True(decision.Reason!.Contains("trigger Payments E2E < 99.5% for 5 minutes: FIRED at 10:04 UTC", StringComparison.Ordinal), decision.Reason);
         Assert.NotNull(decision.AcknowledgedAt);
         var audit = await host.Database.Audit.QueryAsync(new AuditQuery(RolloutId: id, Kind: "rollout.rollback"), Ct);
         Assert.Equal("ShipRoom (automatic)", Assert.Single(audit).Actor);

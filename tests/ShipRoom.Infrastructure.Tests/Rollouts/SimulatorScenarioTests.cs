@@ -31,6 +31,12 @@ public sealed class SimulatorScenarioTests
         return (host, id);
     }
 
+    /// <summary>The canary judgement is never PASS beside a RED gate on any snapshot a viewer saw.</summary>
+    private static void NeverPassBesideRed(RolloutTestHost host) =>
+        Assert.All(host.Published.All.Where(s => s.Verdict is not null), s => Assert.False(
+            s.Verdict!.Judgement.Classification == Core.Judgement.ScoreClassification.Pass && s.Verdict.Gates.Any(g => g.Status == GateStatus.Red),
+            $"PASS beside RED at {s.Now:HH:mm}: {s.Verdict.Judgement.Summary}; {string.Join("; ", s.Verdict.Gates.Where(g => g.Status == GateStatus.Red).Select(g => g.Reason))}"));
+
     private static async Task<List<DecisionRecord>> DecisionsAsync(RolloutTestHost host, long id) =>
         (await host.Database.Decisions.ListAsync(id, 100, Ct)).Where(d => d.Outcome == DecisionOutcomes.Executed).ToList();
 
@@ -47,6 +53,12 @@ public sealed class SimulatorScenarioTests
         Assert.Equal(4, decisions.Count(d => d.Kind == CommandKinds.Advance));
         Assert.Single(decisions, d => d.Kind == CommandKinds.Complete);
         Assert.DoesNotContain(decisions, d => d.Kind is CommandKinds.Hold or CommandKinds.RollBack);
+        // 50% -> 100% is auto-approved on a healthy run: nobody had to sign, and the reason says so.
+        var toFull = Assert.Single(decisions, d => d.Kind == CommandKinds.Advance && d.ToStatus!.EndsWith("at 100%", StringComparison.Ordinal));
+        Assert.Equal(RolloutActor.AutomaticName, toFull.Actor);
+        Assert.Contains("auto-approved", toFull.Reason);
+        Assert.DoesNotContain(decisions, d => d.Kind == CommandKinds.Approve);
+        Assert.All(host.Published.All.Where(s => s.Verdict is not null), s => Assert.NotEqual(Core.Judgement.ScoreClassification.Fail, s.Verdict!.Judgement.Classification));
     }
 
     [Fact]
@@ -63,6 +75,7 @@ public sealed class SimulatorScenarioTests
         Assert.Equal(RolloutActor.AutomaticName, rollback.Actor);
         Assert.Contains("P95 SLO breach", rollback.Reason);
         Assert.Contains(host.Published.All, s => s.Verdict?.Recommendation.Kind == RecommendationKind.Rollback);
+        NeverPassBesideRed(host);
     }
 
     [Theory]
@@ -78,6 +91,7 @@ public sealed class SimulatorScenarioTests
         var rollback = Assert.Single(await DecisionsAsync(host, id), d => d.Kind == CommandKinds.RollBack);
         Assert.Equal((RolloutStatus.RolledBack, 2), (rollout!.Status, rollout.PhaseIndex));
         Assert.True(rollback.Reason!.Contains(trigger, StringComparison.Ordinal), rollback.Reason);
+        NeverPassBesideRed(host);
     }
 
     [Fact]
@@ -90,6 +104,7 @@ public sealed class SimulatorScenarioTests
         Assert.Equal((RolloutStatus.Running, 2), (rollout!.Status, rollout.PhaseIndex));
         Assert.DoesNotContain(await DecisionsAsync(host, id), d => d.Kind is CommandKinds.Hold or CommandKinds.RollBack);
         Assert.All(host.Published.All.Where(s => s.PhaseIndex == 2 && s.Verdict is not null), s => Assert.NotEqual(RecommendationKind.Go, s.Verdict!.Recommendation.Kind));
+        NeverPassBesideRed(host);
     }
 
     [Fact]
@@ -102,5 +117,6 @@ public sealed class SimulatorScenarioTests
         Assert.Equal((RolloutStatus.Running, 2), (rollout!.Status, rollout.PhaseIndex));
         Assert.Contains(host.Published.All, s => s.Verdict is { Overall: GateStatus.NoData, Recommendation.Kind: RecommendationKind.Hold });
         Assert.Contains(host.Published.All, s => s.Verdict?.Recommendation.Reasons.Any(r => r.Contains("NO DATA for", StringComparison.Ordinal)) == true);
+        NeverPassBesideRed(host);
     }
 }

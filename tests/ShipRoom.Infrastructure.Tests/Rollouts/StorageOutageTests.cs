@@ -27,8 +27,13 @@ public sealed class StorageOutageTests
     public async Task With_the_metric_source_down_the_rollout_shows_no_data_and_still_rolls_back()
     {
         var executor = new CountingExecutor();
-        await using var host = await RolloutTestHost.CreateAsync(new SqliteEngine(), executor);
-        // Prometheus is not configured at all: every read fails, every minute is NO DATA.
+        // Prometheus is configured but nothing listens there: every read fails, every minute is NO DATA.
+        await using var host = await RolloutTestHost.CreateAsync(new SqliteEngine(), executor, new Dictionary<string, string?>
+        {
+            ["ShipRoom:Prometheus:BaseUrl"] = $"http://127.0.0.1:{ClosedPort()}",
+            ["ShipRoom:Prometheus:Retries"] = "0",
+            ["ShipRoom:Prometheus:TimeoutSeconds"] = "2",
+        });
         var created = await host.Rollouts.CreateAsync(RolloutTestHost.PlanText(), "plan.yaml", RolloutTestHost.Person("releng", Core.Security.Roles.ReleaseEngineer),
             new NewRolloutOptions(MetricSourceNames.Prometheus, new RolloutSourceSettings(), 1, TimeSpan.FromMinutes(5)), Ct);
         var id = created.RolloutId!.Value;
@@ -36,7 +41,7 @@ public sealed class StorageOutageTests
         var poll = await host.Poller.PollAsync(id, Ct);
         var result = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.RollBack, RolloutTestHost.IncidentCommander, "metrics blind: rolling back to be safe"), Ct);
 
-        Assert.Contains(poll.Problems, p => p.Contains("BaseUrl is not set", StringComparison.Ordinal));
+        Assert.NotEmpty(poll.Problems);
         Assert.Equal(Core.Evaluation.GateStatus.NoData, poll.Snapshot!.Verdict!.Overall);
         Assert.Equal(CommandStatus.Executed, result.Status);
         Assert.Equal(1, executor.Calls);
@@ -93,5 +98,29 @@ public sealed class StorageOutageTests
         Assert.Contains("while the database was unavailable", audit.Summary);
         Assert.True((await host.Database.Audit.VerifyChainAsync(Ct)).IsIntact);
         Assert.Equal(0, await deferred.FlushAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_rollout_on_an_unconfigured_prometheus_is_refused_before_it_starts_with_the_reason()
+    {
+        await using var host = await RolloutTestHost.CreateAsync(new SqliteEngine());
+
+        var started = await host.Rollouts.CreateAsync(RolloutTestHost.PlanText(), "plan.yaml", RolloutTestHost.Person("releng", Core.Security.Roles.ReleaseEngineer),
+            new NewRolloutOptions(MetricSourceNames.Prometheus, new RolloutSourceSettings(), 1, TimeSpan.Zero), Ct);
+        var scheduled = await host.Rollouts.CreateAsync(RolloutTestHost.PlanText(), "plan.yaml", RolloutTestHost.Person("releng", Core.Security.Roles.ReleaseEngineer),
+            new NewRolloutOptions(MetricSourceNames.Prometheus, new RolloutSourceSettings()), Ct);
+        var start = await host.Commands.ExecuteAsync(new CommandRequest(scheduled.RolloutId!.Value, CommandKinds.Start, RolloutTestHost.Person("ceo", Core.Security.Roles.ExecutiveApprover), "go"), Ct);
+
+        Assert.False(started.Created);
+        Assert.Contains("set ShipRoom:Prometheus:BaseUrl", started.Refusal);
+        Assert.Equal(CommandStatus.Invalid, start.Status);
+        Assert.Contains("the Prometheus metric source is not configured", start.Message);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

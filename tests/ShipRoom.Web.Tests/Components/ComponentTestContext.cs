@@ -28,11 +28,21 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     protected static GateVerdict Gate(string key, GateStatus status, double? canary, double? control = null, string limit = "<= 130 ms", int green = 15, int noData = 0) =>
         new(key, $"Gate {key}", "p95_latency_ms", null, status, Now.AddMinutes(-5), canary, control, limit, green == 15, 15, green, 0, status == GateStatus.Red ? 1 : 0, noData,
-            status == GateStatus.NoData ? "no canary value" : null, []);
+            status == GateStatus.NoData ? "no canary value" : null, [])
+        {
+            MetricName = "P95 latency",
+            Unit = "ms",
+        };
 
     protected static RolloutVerdict Verdict(params GateVerdict[] gates) =>
         new(Now, 0, "1%", gates.Select(g => g.Status).DefaultIfEmpty(GateStatus.NoData).Aggregate(GateStatusText.Worst), gates,
-            [new TriggerVerdict("errors", "Error rate > 0.5% for 5 minutes", TriggerAction.Rollback, TriggerState.Arming, TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(2), 3, 5, Now.AddMinutes(-3), null, "> 0.5 %", null)],
+            [new TriggerVerdict("errors", "Error rate > 0.5% for 5 minutes", TriggerAction.Rollback, TriggerState.Arming, TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(2), 3, 5, Now.AddMinutes(-3), null, "> 0.5 %", "Error rate canary 0.9%")
+            {
+                MetricKey = "error_rate_pct",
+                MetricName = "Error rate",
+                Unit = "%",
+                Watches = "Error rate, overall",
+            }],
             new CanaryScore(100, ScoreClassification.Pass, [], [], "mann-whitney", "score 100"),
             new AdvanceVerdict(false, 6, 15, false, false, null, null, ["6 of 15 minutes observed"]),
             new Recommendation(RecommendationKind.Continue, ["6 of 15 minutes observed"]));

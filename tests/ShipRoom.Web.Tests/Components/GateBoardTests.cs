@@ -12,7 +12,7 @@ public sealed class GateBoardTests : ComponentTestContext
     {
         var verdict = Verdict(Gate("p95", GateStatus.Green, 96.5, 95), Gate("errors", GateStatus.Red, 140, 96, green: 14), Gate("cache", GateStatus.NoData, null, 92, green: 10, noData: 5));
 
-        var board = Render<GateBoard>(p => p.Add(x => x.Verdict, verdict).Add(x => x.Units, new Dictionary<string, string> { ["p95_latency_ms"] = "ms" }));
+        var board = Render<GateBoard>(p => p.Add(x => x.Verdict, verdict));
 
         var rows = board.FindAll("tr[data-gate]");
         Assert.Equal(3, rows.Count);
@@ -56,7 +56,8 @@ public sealed class GateBoardTests : ComponentTestContext
 
         var row = board.Find("tr[data-trigger=errors]");
         Assert.Contains("ARMING", row.TextContent);
-        Assert.Contains("3 of 5", row.TextContent);
+        Assert.Contains("3 of 5 min", row.TextContent);
+        Assert.Contains("Error rate, overall — Error rate canary 0.9%", row.TextContent);
         Assert.Contains("2m", row.TextContent);
         Assert.Contains("ROLL BACK", row.TextContent);
     }

@@ -21,8 +21,8 @@ public sealed class MetricPanelTests : ComponentTestContext
         var panel = Render<PanelComponent>(p => p.Add(x => x.Panel, Latency(140)));
 
         var row = panel.Find("tr[data-metric=p95_latency_ms]");
-        Assert.Contains("100.0 ms", row.TextContent);
-        Assert.Equal("140.0 ms", row.QuerySelector("[data-canary-value]")!.TextContent);
+        Assert.Contains("100 ms", row.TextContent);
+        Assert.Equal("140 ms", row.QuerySelector("[data-canary-value]")!.TextContent);
         Assert.Contains("+40%", row.TextContent);
         Assert.Contains("delta-worse", row.InnerHtml);
         Assert.Contains("RED", row.TextContent);
