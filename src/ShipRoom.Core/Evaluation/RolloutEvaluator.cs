@@ -38,7 +38,7 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
 
         var windowStart = Minutes.Complete(input.PhaseStartedAt, input.Now).TakeLast(Math.Max(1, Minutes.WholeMinutes(window))).FirstOrDefault();
         var judgedFrom = windowStart == default ? input.PhaseStartedAt : windowStart;
-        var judgement = judge.Score(plan, series, judgedFrom, input.Now, GateEvidenceOf(plan, gates, judgedFrom));
+        var judgement = judge.Score(plan, CanaryPairs.Of(plan, series, judgedFrom, input.Now), GateEvidenceOf(plan, gates, judgedFrom));
         var advance = JudgeAdvance(plan, input, series, gates, triggers, judgement, window, isFinalPhase);
         var overall = gates.Count == 0 ? GateStatus.NoData : gates.Select(g => g.Status).Aggregate(GateStatus.Green, GateStatusText.Worst);
         var recommendation = Recommend(plan, input, gates, triggers, judgement, advance, isFinalPhase);

@@ -1,3 +1,4 @@
+using ShipRoom.Core.Conditions;
 using System.Globalization;
 using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Metrics;
@@ -65,12 +66,12 @@ public sealed class CanaryJudge(IMetricComparisonTest test)
     }
 
     /// <summary>
-    /// Scores the canary over [from, to) on the overall series of every metric the judgement groups name. A metric whose
+    /// Scores the canary on the paired minutes (both cohorts present) of every metric the judgement groups name. A metric whose
     /// gate saw the canary fail where the control met the same limit (<paramref name="gateEvidence"/>) is worse whatever
     /// the shift test says: a location test misses a canary that is bad only some of the time (flapping), and the score
     /// must never read PASS beside a RED it did not see.
     /// </summary>
-    public CanaryScore Score(RolloutPlan plan, SeriesIndex series, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<GateEvidence>? gateEvidence = null)
+    public CanaryScore Score(RolloutPlan plan, IReadOnlyDictionary<string, PairedSeries> pairs, IReadOnlyList<GateEvidence>? gateEvidence = null)
     {
         var settings = plan.Judgement;
         var judgements = new Dictionary<string, MetricJudgement>(StringComparer.Ordinal);
@@ -81,8 +82,8 @@ public sealed class CanaryJudge(IMetricComparisonTest test)
                 continue;
             }
 
-            var (canary, control) = Paired(series, key, from, to);
-            var judgement = JudgeMetric(metric, canary, control, settings);
+            var paired = pairs.GetValueOrDefault(key) ?? PairedSeries.Empty;
+            var judgement = JudgeMetric(metric, paired.Canary, paired.Control, settings);
             if (gateEvidence?.FirstOrDefault(e => e.MetricKey == key && e.CanaryOnlyFailures > 0) is { } evidence && judgement.Outcome != JudgementOutcome.Worse)
             {
                 var seen = $"{metric.Name}: the canary failed {evidence.Gate} on {evidence.CanaryOnlyFailures} of {evidence.Minutes} minutes where the control met it";
@@ -127,22 +128,5 @@ public sealed class CanaryJudge(IMetricComparisonTest test)
               + (criticalFailure is not null ? "; a critical metric is worse" : "")
               + (worse.Count == 0 ? "; no metric worse than control" : ": " + string.Join("; ", worse.Select(j => j.Reason)));
         return result with { Summary = summary };
-    }
-
-    private static (List<double> Canary, List<double> Control) Paired(SeriesIndex series, string metric, DateTimeOffset from, DateTimeOffset to)
-    {
-        var control = series.Range(metric, Cohort.Control, null, from, to).ToDictionary(p => p.Minute, p => p.Value);
-        var canaryValues = new List<double>();
-        var controlValues = new List<double>();
-        foreach (var (minute, value) in series.Range(metric, Cohort.Canary, null, from, to))
-        {
-            if (control.TryGetValue(minute, out var controlValue))
-            {
-                canaryValues.Add(value);
-                controlValues.Add(controlValue);
-            }
-        }
-
-        return (canaryValues, controlValues);
     }
 }

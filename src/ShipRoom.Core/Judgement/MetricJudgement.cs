@@ -60,3 +60,9 @@ public sealed record CanaryScore(double? Score, ScoreClassification Classificati
 /// the same limit (for a relative gate: the canary was off in the metric's bad direction).
 /// </summary>
 public sealed record GateEvidence(string MetricKey, string Gate, int CanaryOnlyFailures, int Minutes);
+
+/// <summary>One metric's overall series, canary and control, on the minutes where both have a value, in time order.</summary>
+public sealed record PairedSeries(IReadOnlyList<double> Canary, IReadOnlyList<double> Control)
+{
+    public static PairedSeries Empty { get; } = new([], []);
+}

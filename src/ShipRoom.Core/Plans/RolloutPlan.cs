@@ -63,12 +63,6 @@ public enum MetricPanel
     Funnels,
 }
 
-public enum BetterDirection
-{
-    Lower,
-    Higher,
-}
-
 /// <summary>One metric of the catalogue. <see cref="Queries"/> holds each metric source's query text (e.g. "prometheus").</summary>
 public sealed record MetricDefinition(
     string Key,
@@ -114,9 +108,6 @@ public enum JourneyScope
 }
 
 public sealed record GateDefinition(string Key, string Name, SeriesSelector Series, Condition Pass, YellowBand? Yellow, IReadOnlyList<string> Phases);
-
-/// <summary>Near the limit but inside it: within <see cref="Amount"/> units (or percent of the limit) of it.</summary>
-public sealed record YellowBand(decimal Amount, bool PercentOfLimit);
 
 public enum TriggerAction
 {

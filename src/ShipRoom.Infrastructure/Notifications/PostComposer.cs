@@ -1,3 +1,4 @@
+using ShipRoom.Core.Conditions;
 using System.Globalization;
 using System.Text;
 using ShipRoom.Core.Evaluation;

@@ -1,3 +1,4 @@
+using ShipRoom.Core.Conditions;
 using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Plans;
 using ShipRoom.Core.Rollouts;

@@ -28,7 +28,7 @@ public sealed class CanaryScoreTests
             .Concat(Series(metric, Cohort.Canary, Start, Enumerable.Range(0, minutes).Select(i => (double?)(canary + (i % 3 * 0.01 * canary)))));
 
     private static CanaryScore Score(params IEnumerable<MetricSample>[] series) =>
-        CanaryJudge.Default.Score(Parse(Groups), new SeriesIndex(series.SelectMany(s => s)), Start, Start.AddMinutes(20));
+        CanaryJudge.Default.Score(Parse(Groups), CanaryPairs.Of(Parse(Groups), new SeriesIndex(series.SelectMany(s => s)), Start, Start.AddMinutes(20)));
 
     [Fact]
     public void A_healthy_canary_scores_100_and_passes()

@@ -1,3 +1,4 @@
+using ShipRoom.Core.Conditions;
 using ShipRoom.Core.Judgement;
 using ShipRoom.Core.Plans;
 
