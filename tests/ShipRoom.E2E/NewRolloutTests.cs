@@ -44,4 +44,33 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Scheduled");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Scholarship search v2" })).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task Pasting_thirty_thousand_brackets_shows_the_problem_and_the_server_lives_on()
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.GetByLabel("User name").FillAsync(ShipRoomAppFactory.AdminUserName);
+        await page.GetByLabel("Password").FillAsync(ShipRoomAppFactory.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        await page.GotoAsync("/rollouts/new");
+        await page.Locator("[data-interactive=true] textarea").WaitForAsync(new() { Timeout = 30_000 });
+
+        // The page lints as you type: before the bound this one paste overflowed the server's stack.
+        var editor = page.GetByRole(AriaRole.Textbox, new() { Name = "Plan (YAML)" });
+        await editor.FillAsync(new string('[', 30_000));
+
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Problems in the plan" }))
+            .ToContainTextAsync("line 1, column 32 — plan: nesting is deeper than 32 levels (a plan needs about five); nothing was read");
+        Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).IsDisabledAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "new-rollout-deep-plan.png"), FullPage = true });
+
+        // The same circuit and the same server go on working: a clean plan lints clean.
+        using var http = new HttpClient { BaseAddress = _app.ServerAddress };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/health", Xunit.TestContext.Current.CancellationToken)).StatusCode);
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "five-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
+        await editor.FillAsync(plan);
+        await Assertions.Expect(page.GetByText("v20261125.1: 5% → 25% → 50% → 100%, 29 metrics, 9 gates, 7 triggers")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+    }
 }
