@@ -68,6 +68,8 @@ public static class ShipRoomWebApplication
 
         services.AddShipRoomAuthentication(configuration);
         services.AddShipRoomRateLimiting(configuration);
+        services.AddShipRoomProxySupport(configuration);
+        services.AddShipRoomDataProtection(configuration);
         services.AddAntiforgery();
         services.AddHttpContextAccessor();
 
@@ -79,6 +81,8 @@ public static class ShipRoomWebApplication
 
     public static void ConfigurePipeline(WebApplication app)
     {
+        // First: everything after it (https redirect, cookies, rate limits, origin check) sees the client, not the proxy.
+        app.UseForwardedHeaders();
         app.UseExceptionHandler("/error", createScopeForErrors: true);
 
         if (app.Configuration.GetValue("ShipRoom:Security:RequireHttps", false))
@@ -89,6 +93,7 @@ public static class ShipRoomWebApplication
         }
 
         app.UseSecurityHeaders();
+        app.UseBrowserOriginCheck();
         app.UseRequestCounting();
         app.UseAuthentication();
         // After authentication, so API limits are per caller rather than per address.
