@@ -18,8 +18,8 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    [Fact]
-    public async Task A_pasted_plan_is_linted_inline_and_a_clean_one_becomes_a_running_rollout()
+    /// <summary>Signs in as the admin and opens New rollout from the rollouts page, waiting for the circuit.</summary>
+    private async Task<IPage> SignedInNewRolloutPageAsync()
     {
         var page = await _context.NewPageAsync();
         await page.GotoAsync("/login");
@@ -29,6 +29,13 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
         await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
         await page.GetByRole(AriaRole.Link, new() { Name = "New rollout" }).ClickAsync();
         await page.Locator("[data-interactive=true] textarea").WaitForAsync(new() { Timeout = 30_000 });
+        return page;
+    }
+
+    [Fact]
+    public async Task A_pasted_plan_is_linted_inline_and_a_clean_one_becomes_a_running_rollout()
+    {
+        var page = await SignedInNewRolloutPageAsync();
 
         var editor = page.GetByRole(AriaRole.Textbox, new() { Name = "Plan (YAML)" });
         await editor.FillAsync("release:\n  version: v2026-11-25\n");
@@ -48,14 +55,7 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Pasting_thirty_thousand_brackets_shows_the_problem_and_the_server_lives_on()
     {
-        var page = await _context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.GetByLabel("User name").FillAsync(ShipRoomAppFactory.AdminUserName);
-        await page.GetByLabel("Password").FillAsync(ShipRoomAppFactory.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
-        await page.GotoAsync("/rollouts/new");
-        await page.Locator("[data-interactive=true] textarea").WaitForAsync(new() { Timeout = 30_000 });
+        var page = await SignedInNewRolloutPageAsync();
 
         // The page lints as you type: before the bound this one paste overflowed the server's stack.
         var editor = page.GetByRole(AriaRole.Textbox, new() { Name = "Plan (YAML)" });
