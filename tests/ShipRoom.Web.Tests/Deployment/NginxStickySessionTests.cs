@@ -29,6 +29,20 @@ public sealed class NginxStickySessionTests(PostgresServer postgres) : IAsyncLif
 
     public async ValueTask InitializeAsync()
     {
+        // xunit does not dispose a fixture whose start failed: stop what was started before failing.
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         Assert.True(File.Exists(Nginx), $"{Nginx} is missing: scripts/test.sh installs Debian's nginx");
         var connectionString = await postgres.CreateDatabaseAsync(_database);
         var ports = new[] { AppProcess.FreePort(), AppProcess.FreePort() };
