@@ -16,6 +16,7 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)   # runs deploy/nginx/shiproom.conf in front of two instances
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     log "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})"; exit 1
@@ -26,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 fi
-# The Debian package starts a cluster of its own; the tests never use it.
+# The Debian packages may start a cluster or a web server of their own; the tests never use them.
 
 work=$(mktemp -d /tmp/shiproom-test.XXXXXX)
 pg_data=

@@ -68,6 +68,10 @@ public static class ShipRoomWebApplication
 
         services.AddShipRoomAuthentication(configuration);
         services.AddShipRoomRateLimiting(configuration);
+        services.AddShipRoomProxySupport(configuration);
+        // Behind TLS the public port is 443 unless https_port says otherwise (without a port the redirect is skipped).
+        services.AddHttpsRedirection(options => options.HttpsPort = configuration.GetValue<int?>("https_port") ?? 443);
+        services.AddShipRoomDataProtection(configuration);
         services.AddAntiforgery();
         services.AddHttpContextAccessor();
 
@@ -77,18 +81,25 @@ public static class ShipRoomWebApplication
         services.AddMudServices();
     }
 
+    private static bool IsProbeOrScrape(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/ready") || path.StartsWithSegments("/metrics");
+
     public static void ConfigurePipeline(WebApplication app)
     {
+        // First: everything after it (https redirect, cookies, rate limits, origin check) sees the client, not the proxy.
+        app.UseForwardedHeaders();
         app.UseExceptionHandler("/error", createScopeForErrors: true);
 
         if (app.Configuration.GetValue("ShipRoom:Security:RequireHttps", false))
         {
-            // Behind TLS: send browsers to https and tell them to stay there.
+            // Behind TLS: send browsers to https and tell them to stay there. Probes and scrapes reach a pod directly
+            // over http inside the cluster: a redirect would hide the answer (a kubelet counts 307 as healthy).
             app.UseHsts();
-            app.UseHttpsRedirection();
+            app.UseWhen(context => !IsProbeOrScrape(context.Request.Path), branch => branch.UseHttpsRedirection());
         }
 
         app.UseSecurityHeaders();
+        app.UseBrowserOriginCheck();
         app.UseRequestCounting();
         app.UseAuthentication();
         // After authentication, so API limits are per caller rather than per address.

@@ -18,8 +18,8 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    [Fact]
-    public async Task A_pasted_plan_is_linted_inline_and_a_clean_one_becomes_a_running_rollout()
+    /// <summary>Signs in as the admin and opens New rollout from the rollouts page, waiting for the circuit.</summary>
+    private async Task<IPage> SignedInNewRolloutPageAsync()
     {
         var page = await _context.NewPageAsync();
         await page.GotoAsync("/login");
@@ -29,6 +29,13 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
         await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
         await page.GetByRole(AriaRole.Link, new() { Name = "New rollout" }).ClickAsync();
         await page.Locator("[data-interactive=true] textarea").WaitForAsync(new() { Timeout = 30_000 });
+        return page;
+    }
+
+    [Fact]
+    public async Task A_pasted_plan_is_linted_inline_and_a_clean_one_becomes_a_running_rollout()
+    {
+        var page = await SignedInNewRolloutPageAsync();
 
         var editor = page.GetByRole(AriaRole.Textbox, new() { Name = "Plan (YAML)" });
         await editor.FillAsync("release:\n  version: v2026-11-25\n");
@@ -43,5 +50,27 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
         await page.WaitForURLAsync("**/rollouts/*", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Scheduled");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Scholarship search v2" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Pasting_thirty_thousand_brackets_shows_the_problem_and_the_server_lives_on()
+    {
+        var page = await SignedInNewRolloutPageAsync();
+
+        // The page lints as you type: before the bound this one paste overflowed the server's stack.
+        var editor = page.GetByRole(AriaRole.Textbox, new() { Name = "Plan (YAML)" });
+        await editor.FillAsync(new string('[', 30_000));
+
+        await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Problems in the plan" }))
+            .ToContainTextAsync("line 1, column 32 — plan: nesting is deeper than 32 levels (a plan needs about five); nothing was read");
+        Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).IsDisabledAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "new-rollout-deep-plan.png"), FullPage = true });
+
+        // The same circuit and the same server go on working: a clean plan lints clean.
+        using var http = new HttpClient { BaseAddress = _app.ServerAddress };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/health", Xunit.TestContext.Current.CancellationToken)).StatusCode);
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "five-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
+        await editor.FillAsync(plan);
+        await Assertions.Expect(page.GetByText("v20261125.1: 5% → 25% → 50% → 100%, 29 metrics, 9 gates, 7 triggers")).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }
 }

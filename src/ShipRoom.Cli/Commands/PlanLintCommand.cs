@@ -33,7 +33,15 @@ internal sealed class PlanLintCommand : ICliCommand
                 continue;
             }
 
-            var result = PlanParser.Parse(await File.ReadAllTextAsync(path, cancellationToken), path);
+            // Bytes that are not UTF-8 are reported where they are, never read as replacement characters.
+            if (PlanText.Decode(await File.ReadAllBytesAsync(path, cancellationToken), path, out var text) is { } undecodable)
+            {
+                await output.WriteLineAsync(undecodable.ToString());
+                failed = true;
+                continue;
+            }
+
+            var result = PlanParser.Parse(text!, path);
             foreach (var problem in result.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column))
             {
                 await output.WriteLineAsync(problem.ToString());

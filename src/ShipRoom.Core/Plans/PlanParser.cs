@@ -21,6 +21,9 @@ public static partial class PlanParser
 
     public const double DefaultMarginalScore = 50;
 
+    /// <summary>A plan nests about five levels; the YAML library recurses once per level, so depth is bounded before it reads.</summary>
+    public const int MaxNestingDepth = 32;
+
     private static readonly string[] TopLevelKeys = ["release", "settings", "metrics", "phases", "gates", "triggers", "approvals", "paymentCaps", "judgement", "roster", "checklists", "probes"];
 
     public static PlanParseResult Parse(string yaml, string fileName)
@@ -29,6 +32,12 @@ public static partial class PlanParser
         if (System.Text.Encoding.UTF8.GetByteCount(yaml) > MaxPlanBytes)
         {
             reader.Error(null, "plan", $"the file is larger than {MaxPlanBytes / 1024} KB");
+            return new PlanParseResult(null, reader.Problems);
+        }
+
+        if (HostileShape(yaml, fileName) is { } refusal)
+        {
+            reader.Problems.Add(refusal);
             return new PlanParseResult(null, reader.Problems);
         }
 
@@ -52,6 +61,45 @@ public static partial class PlanParser
         reader.OnlyKnownKeys(root, "plan", TopLevelKeys);
         var plan = new PlanBuilder(reader, root).Build();
         return new PlanParseResult(reader.Problems.Any(p => p.Severity == ProblemSeverity.Error) ? null : plan, reader.Problems);
+    }
+
+    /// <summary>
+    /// What must be refused before the node tree is built: damaged text, nesting deep enough to exhaust the stack
+    /// (checked without the YAML library), and aliases. A plan has no use for aliases, and they are how a small file
+    /// becomes a huge tree ("billion laughs") for any code that walks it.
+    /// </summary>
+    private static PlanProblem? HostileShape(string yaml, string fileName)
+    {
+        if (PlanText.FindDamage(yaml, fileName) is { } damage)
+        {
+            return damage;
+        }
+
+        if (YamlNestingGuard.FindTooDeep(yaml, MaxNestingDepth) is { } deep)
+        {
+            return new PlanProblem(fileName, deep.Line, deep.Column, "plan",
+                $"nesting is deeper than {MaxNestingDepth} levels (a plan needs about five); nothing was read");
+        }
+
+        try
+        {
+            // The event parser reads one token at a time without recursion: safe once the depth is bounded.
+            var parser = new Parser(new StringReader(yaml));
+            while (parser.MoveNext())
+            {
+                if (parser.Current is YamlDotNet.Core.Events.AnchorAlias alias)
+                {
+                    return new PlanProblem(fileName, (int)Math.Max(1, alias.Start.Line), (int)Math.Max(1, alias.Start.Column), "plan",
+                        $"aliases (*{alias.Value}) are not allowed in a plan: write the value out where it is used");
+                }
+            }
+        }
+        catch (YamlException)
+        {
+            // Malformed YAML: the full load below reports it with its position.
+        }
+
+        return null;
     }
 
     private static string Clean(YamlException exception)
@@ -165,9 +213,9 @@ public static partial class PlanParser
             }
 
             var runbook = r.String(map, "rollbackRunbook", "release");
-            if (runbook is not null && !Uri.TryCreate(runbook, UriKind.Absolute, out _))
+            if (runbook is not null && !WebLink.IsHttp(runbook))
             {
-                r.Error(r.Child(map, "rollbackRunbook"), "release.rollbackRunbook", "must be an absolute link (https://...)");
+                r.Error(r.Child(map, "rollbackRunbook"), "release.rollbackRunbook", $"'{runbook}' is not an http(s) link: write the runbook's address, e.g. https://wiki.example.com/runbooks/rollback");
             }
 
             DateTimeOffset? t0 = null;
@@ -830,7 +878,7 @@ public static partial class PlanParser
                 r.OnlyKnownKeys(map, field, "name", "url", "expectStatus", "maxLatency", "schema");
                 var name = r.String(map, "name", field);
                 var url = r.String(map, "url", field);
-                if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+                if (url is not null && !WebLink.IsHttp(url))
                 {
                     r.Error(r.Child(map, "url"), $"{field}.url", $"'{url}' is not an http(s) address");
                 }

@@ -32,6 +32,9 @@ public static class PermissionMatrix
         [RolloutAction.EditPostTemplates] = Set(Roles.ReleaseEngineer, Roles.Admin),
         [RolloutAction.ManageUsers] = Set(Roles.Admin),
         [RolloutAction.ManageApiTokens] = Set(Roles.Admin),
+        // Failed sign-ins are what security watches for guessing; they are not the ship room's business, and a name
+        // typed there may be someone's password typed in the wrong field (stored only as a fingerprint).
+        [RolloutAction.ReadSignInAudit] = Set(Roles.SecurityLead, Roles.Admin),
     }.ToFrozenDictionary();
 
     public static bool IsAllowed(IEnumerable<string> roles, RolloutAction action) =>

@@ -23,4 +23,7 @@ public enum RolloutAction
     EditPostTemplates,
     ManageUsers,
     ManageApiTokens,
+
+    /// <summary>Sign-in activity in the audit trail: who signed in, failed or was locked out, and when.</summary>
+    ReadSignInAudit,
 }

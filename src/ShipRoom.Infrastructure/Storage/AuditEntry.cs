@@ -34,7 +34,14 @@ public sealed record AuditQuery(
     string? Kind = null,
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
-    int Limit = 500);
+    int Limit = 500,
+    bool IncludeSignIns = true);
+
+/// <summary>Kinds of audit entry that record sign-in activity ("sign-in", "sign-in.failed", "sign-in.locked", ...).</summary>
+public static class AuditKinds
+{
+    public const string SignInPrefix = "sign-in";
+}
 
 /// <summary>The result of re-computing the chain: the first sequence whose hash does not match, if any.</summary>
 public sealed record AuditChainVerification(bool IsIntact, long EntriesChecked, long? FirstBrokenSequence, string? Problem);

@@ -73,6 +73,11 @@ public sealed class AuditLog(IDbConnectionFactory connections) : IAuditLog
             where.Add("at_ms < @ToMs");
         }
 
+        if (!query.IncludeSignIns)
+        {
+            where.Add("kind NOT LIKE @SignInPattern");
+        }
+
         var sql = $"SELECT {Columns} FROM audit_log{(where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")} ORDER BY sequence DESC LIMIT @Limit";
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(sql, new
@@ -83,6 +88,7 @@ public sealed class AuditLog(IDbConnectionFactory connections) : IAuditLog
             FromMs = UnixTime.ToMs(query.From),
             ToMs = UnixTime.ToMs(query.To),
             Limit = Math.Clamp(query.Limit, 1, 10_000),
+            SignInPattern = AuditKinds.SignInPrefix + "%",
         }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToEntry()).ToList();
     }

@@ -8,7 +8,8 @@ namespace ShipRoom.Web.Api;
 /// <summary>The HTTP API under /api/rollouts: read snapshots, create rollouts, give commands, poll now.</summary>
 public static class RolloutEndpoints
 {
-
+    /// <summary>A plan may be 256 KB; escaped as a JSON string it can grow (\n, \uXXXX), hardly past four times.</summary>
+    public const long MaxCreateBodyBytes = 4L * Core.Plans.PlanParser.MaxPlanBytes;
 
     public sealed record CreateRolloutRequest(string PlanYaml, string? FileName, string? MetricSource, string? Scenario, int? ScenarioStartsAtPhase, bool? Start);
 
@@ -54,12 +55,19 @@ public static class RolloutEndpoints
     private static async Task<IResult> GetAsync(long id, RolloutSnapshotReader reader, CancellationToken cancellationToken) =>
         await reader.GetAsync(id, cancellationToken) is { } snapshot ? Results.Ok(snapshot) : Results.NotFound(new { error = $"rollout {id} does not exist" });
 
-    private static async Task<IResult> CreateAsync([FromBody] CreateRolloutRequest request, HttpContext context, RolloutService rollouts, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext context, RolloutService rollouts, CancellationToken cancellationToken)
     {
         var actor = CurrentActor.From(context.User);
         if (!PermissionMatrix.IsAllowed(actor.Roles, RolloutAction.CreateRollout))
         {
             return Results.Json(new { error = "creating a rollout needs the ReleaseEngineer or Admin role" }, statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        // Read by hand, after the role check: a caller who may not create never makes the server read a large body.
+        var (request, refusal) = await JsonBody.ReadAsync<CreateRolloutRequest>(context, MaxCreateBodyBytes, cancellationToken);
+        if (request is null)
+        {
+            return refusal!;
         }
 
         if (string.IsNullOrWhiteSpace(request.PlanYaml))

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -55,9 +56,16 @@ public static class AccountEndpoints
             ? Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturnUrl(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme])
             : Results.Redirect("/login");
 
-    private static async Task<IResult> SignOutAsync(HttpContext context, CancellationToken cancellationToken)
+    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        // The form has no field of its own, so no antiforgery check is implied by binding: without this one any site
+        // could post here and sign people out of the ship room in the middle of a rollout.
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.BadRequest("Sign-out refused: the form's antiforgery token is missing or invalid. Reload the page and sign out again.");
+        }
+
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return Results.Redirect("/login");
     }

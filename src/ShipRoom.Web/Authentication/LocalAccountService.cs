@@ -23,7 +23,10 @@ public sealed class LocalAccountService(
         {
             // Hash anyway so a missing account costs the same time as a wrong password.
             hasher.HashPassword(new UserRecord(0, "", "", "", [], 0, null, false, now, null), password);
-            return await FailAsync(userName, "unknown or disabled account", cancellationToken);
+            // A real account's name is recorded as it is; typed text that names no account only as a fingerprint.
+            return user is null
+                ? await FailAsync(SignInNameFingerprint.Actor(userName), "unknown account", cancellationToken)
+                : await FailAsync(user.UserName, "account disabled", cancellationToken);
         }
 
         if (user.LockedUntil is { } lockedUntil && lockedUntil > now)
@@ -63,9 +66,7 @@ public sealed class LocalAccountService(
     private async Task<LocalSignInResult> FailAsync(string actor, string why, CancellationToken cancellationToken)
     {
         metrics.SignIns.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
-        await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), Truncate(actor), "sign-in.failed", null, $"Sign-in failed: {why}"), cancellationToken);
+        await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor, "sign-in.failed", null, $"Sign-in failed: {why}"), cancellationToken);
         return LocalSignInResult.Failed;
     }
-
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64];
 }

@@ -12,6 +12,11 @@ public static class SecurityHeaders
             headers["Referrer-Policy"] = "no-referrer";
             headers["X-Frame-Options"] = "DENY";
             headers["Content-Security-Policy"] = ContentSecurityPolicy;
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                // Rollout state, audit entries and tokens must not linger in a browser or proxy cache.
+                headers.CacheControl = "no-store";
+            }
             return Task.CompletedTask;
         });
         await next();

@@ -15,6 +15,9 @@ public sealed class StartupFailureTests
             ["ShipRoom__Storage__Provider"] = "Oracle",
             ["ShipRoom__Auth__Mode"] = "Magic",
             ["ShipRoom__Auth__MaxFailedSignIns"] = "0",
+            ["ShipRoom__Proxy__KnownProxies__0"] = "ingress.local",
+            ["ShipRoom__Proxy__KnownNetworks__0"] = "10.42.0.0/99",
+            ["ShipRoom__Security__AllowedOrigins__0"] = "https://wall.example.com/board",
             ["Urls"] = $"http://127.0.0.1:{AppProcess.FreePort()}",
         });
 
@@ -25,6 +28,9 @@ public sealed class StartupFailureTests
         Assert.Contains("ShipRoom:Storage:Provider must be Sqlite or Postgres, was 'Oracle'", app.Output);
         Assert.Contains("ShipRoom:Auth:Mode must be Local or OpenIdConnect, was 'Magic'", app.Output);
         Assert.Contains("ShipRoom:Auth:MaxFailedSignIns", app.Output);
+        Assert.Contains("ShipRoom:Proxy:KnownProxies:0 must be an IP address (e.g. 10.0.0.12), was 'ingress.local'", app.Output);
+        Assert.Contains("ShipRoom:Proxy:KnownNetworks:0 must be a network in CIDR form (e.g. 10.42.0.0/16), was '10.42.0.0/99'", app.Output);
+        Assert.Contains("ShipRoom:Security:AllowedOrigins:0 must be an origin: scheme, host and port only (e.g. https://wall.example.com), was 'https://wall.example.com/board'", app.Output);
         Assert.False(File.Exists(Path.Combine(workDir, "data", "shiproom.db")), "nothing is created when the configuration is wrong");
     }
 

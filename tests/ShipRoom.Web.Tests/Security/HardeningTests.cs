@@ -38,6 +38,27 @@ public sealed class HardeningTests
         Assert.StartsWith("https://", response.Headers.Location?.ToString());
     }
 
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/ready")]
+    [InlineData("/metrics")]
+    public async Task With_https_required_probes_and_scrapes_over_plain_http_still_get_their_answer(string path)
+    {
+        // A kubelet or Prometheus reaches the pod directly over http; a redirect would pass a probe without checking.
+        await using var factory = new ShipRoomAppFactory(new Dictionary<string, string?> { ["ShipRoom:Security:RequireHttps"] = "true", ["https_port"] = "443" });
+        var client = factory.CreateClient(new() { AllowAutoRedirect = false });
+
+        HttpResponseMessage response;
+        var attempts = 0;
+        do
+        {
+            response = await client.GetAsync(path, Ct);
+        }
+        while (response.StatusCode == HttpStatusCode.ServiceUnavailable && ++attempts < 40 && await Task.Delay(250, Ct).ContinueWith(_ => true, Ct));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public void Identity_provider_roles_are_mapped_and_unknown_ones_dropped()
     {
