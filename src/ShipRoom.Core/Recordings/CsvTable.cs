@@ -13,10 +13,26 @@ public sealed class CsvRow(int line, IReadOnlyDictionary<string, int> columns, s
 {
     public int Line => line;
 
-    /// <summary>The field of <paramref name="column"/>, trimmed; empty when the column is absent or the row is short.</summary>
-    public string this[string column] => columns.TryGetValue(column, out var index) && index < fields.Length ? fields[index].Trim() : "";
+    /// <summary>
+    /// The field of <paramref name="column"/>, trimmed; empty when the column is absent or the row is short. A field
+    /// <see cref="CsvText.Field"/> neutralised for spreadsheets (a ' before a leading = + - @, tab or carriage return)
+    /// reads as it was written.
+    /// </summary>
+    public string this[string column] => columns.TryGetValue(column, out var index) && index < fields.Length ? Unneutralised(fields[index]).Trim() : "";
 
     public int FieldCount => fields.Length;
+
+    private static string Unneutralised(string field)
+    {
+        if (field.Length < 2 || field[0] != '\'')
+        {
+            return field;
+        }
+
+        var rest = field[1..];
+        var first = rest.TrimStart(' ');
+        return (first.Length > 0 && first[0] is '=' or '+' or '-' or '@') || rest[0] is '\t' or '\r' ? rest : field;
+    }
 }
 
 /// <summary>
