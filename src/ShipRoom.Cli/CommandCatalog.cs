@@ -13,6 +13,7 @@ internal static class CommandCatalog
         {
             new Command("plan", "rollout plan files") { PlanLintCommand.Create() },
             EvaluateCommand.Create(),
+            ReplayCommand.Create(),
             MigrateCommand.Create(),
             VersionCommand.Create(),
         };

@@ -34,7 +34,7 @@ public sealed class CommandLineTests
         var exit = await CommandLine.RunAsync([], output, TextWriter.Null, Xunit.TestContext.Current.CancellationToken);
 
         Assert.Equal(0, exit);
-        Assert.All(new[] { "plan", "evaluate", "migrate", "version" }, c => Assert.Contains($"  {c} ", output.ToString()));
+        Assert.All(new[] { "plan", "evaluate", "replay", "migrate", "version" }, c => Assert.Contains($"  {c} ", output.ToString()));
     }
 
     [Fact]
@@ -55,10 +55,10 @@ public sealed class CommandLineTests
         var commands = new StringWriter();
         var options = new StringWriter();
 
-        await CommandLine.RunAsync(["[suggest:2]", "ev"], commands, TextWriter.Null, Xunit.TestContext.Current.CancellationToken);
+        await CommandLine.RunAsync(["[suggest:2]", "re"], commands, TextWriter.Null, Xunit.TestContext.Current.CancellationToken);
         await CommandLine.RunAsync(["[suggest:11]", "evaluate --p"], options, TextWriter.Null, Xunit.TestContext.Current.CancellationToken);
 
-        Assert.Equal(["evaluate"], commands.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(["replay"], commands.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Equal(["--phase", "--phase-start", "--plan", "--probes"], options.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }
