@@ -29,7 +29,16 @@ public static class CommandLine
             return UsageError;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A file that exists but cannot be read (a folder, no permission, changed underfoot): say so, no stack trace.
+            await error.WriteLineAsync($"{Words(parsed.CommandResult)}: {exception.Message}");
+            return 1;
+        }
     }
 
     /// <summary>"shiproom plan lint" for the lint command: the words that reach it (the root is always "shiproom", whatever hosts it).</summary>

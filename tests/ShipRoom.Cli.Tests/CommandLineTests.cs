@@ -61,4 +61,18 @@ public sealed class CommandLineTests
         Assert.Equal(["replay"], commands.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Equal(["--phase", "--phase-start", "--plan", "--probes"], options.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_read_is_named_without_a_stack_trace()
+    {
+        // /proc/self/mem exists but every read of it fails with an I/O error.
+        var error = new StringWriter();
+
+        var exit = await CommandLine.RunAsync(["plan", "lint", "/proc/self/mem"], TextWriter.Null, error, Xunit.TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("shiproom plan lint: ", error.ToString());
+        Assert.Contains("/proc/self/mem", error.ToString());
+        Assert.DoesNotContain("   at ", error.ToString());
+    }
 }
