@@ -10,17 +10,21 @@ namespace ShipRoom.Cli.Tests;
 /// trigger streaks count from. The samples are the 50% phase of fixtures/checkout-50pct-2h.csv (healthy until 11:20)
 /// judged with the shipped plan plans/one-10-25-50-100.yaml.
 /// </summary>
-public sealed class EvaluateInputsTests
+public sealed class EvaluateInputsTests : IDisposable
 {
+    private readonly string _directory = Directory.CreateTempSubdirectory("shiproom-whatif-").FullName;
+
     private static readonly string Plan = Path.Combine(AppContext.BaseDirectory, "plans", "one-10-25-50-100.yaml");
     private static readonly string Samples = Path.Combine(AppContext.BaseDirectory, "fixtures", "checkout-50pct-2h.csv");
     private static readonly DateTimeOffset PhaseStart = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
 
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    private static string TempFile(string name, string text)
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string TempFile(string name, string text)
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("shiproom-whatif-").FullName, name);
+        var path = Path.Combine(_directory, name);
         File.WriteAllText(path, text);
         return path;
     }
@@ -29,7 +33,7 @@ public sealed class EvaluateInputsTests
     /// The plan's three probes every minute from 10:00 to 10:44; checkout-happy-path answers 503 at 10:40 and 10:41,
     /// and at 10:42 passes its status check but takes 2.3 s (its maxLatency is 1500ms).
     /// </summary>
-    private static string ProbeRuns()
+    private string ProbeRuns()
     {
         var csv = new StringBuilder("time,probe,ok,latency_ms,reason\n");
         for (var minute = 0; minute < 45; minute++)

@@ -6,8 +6,10 @@ using ShipRoom.Cli;
 namespace ShipRoom.Cli.Tests;
 
 /// <summary>`shiproom replay` on the archive of a rollout that rolled back on payment failures (<see cref="ArchivedRollout"/>).</summary>
-public sealed class ReplayCommandTests(ArchivedRollout archived) : IClassFixture<ArchivedRollout>
+public sealed class ReplayCommandTests(ArchivedRollout archived) : IClassFixture<ArchivedRollout>, IDisposable
 {
+    private readonly string _directory = Directory.CreateTempSubdirectory("shiproom-replay-test-").FullName;
+
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
@@ -18,10 +20,12 @@ public sealed class ReplayCommandTests(ArchivedRollout archived) : IClassFixture
         return (exit, output.ToString(), error.ToString());
     }
 
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
     /// <summary>A copy of the archive with one entry rewritten (or removed, when <paramref name="rewrite"/> returns null).</summary>
     private string Altered(string entry, Func<string, string?> rewrite)
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("shiproom-replay-altered-").FullName, "rollout.zip");
+        var path = Path.Combine(_directory, $"{Path.GetFileNameWithoutExtension(entry)}-altered.zip");
         File.Copy(archived.Path, path);
         using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
         var old = zip.GetEntry(entry)!;
@@ -108,7 +112,7 @@ public sealed class ReplayCommandTests(ArchivedRollout archived) : IClassFixture
     [Fact]
     public async Task A_file_that_is_not_a_zip_is_refused()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("shiproom-replay-bad-").FullName, "rollout.zip");
+        var path = Path.Combine(_directory, "not-a-zip.zip");
         await File.WriteAllTextAsync(path, "time,metric,cohort,journey,value\n", Ct);
 
         var (exit, _, error) = await RunAsync("replay", "--archive", path);
