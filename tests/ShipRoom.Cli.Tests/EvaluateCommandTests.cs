@@ -59,7 +59,7 @@ public sealed class EvaluateCommandTests
         await File.WriteAllTextAsync(path, "time,metric,cohort,journey,value\n2026-11-25T10:00:00Z,p95_latency_ms,canary,,101\n2026-11-25T10:01:00Z,p95_latency_ms,treatment,,99\n", ct);
         var error = new StringWriter();
 
-        var exit = await CommandLine.RunAsync(["evaluate", "--plan", Plan, "--samples", path], TextWriter.Null, error, ct);
+        var exit = await CommandLine.RunAsync(["evaluate", "--plan", Plan, "--samples", path, "--phase", "50%"], TextWriter.Null, error, ct);
 
         Assert.Equal(1, exit);
         Assert.Contains($"{path}:3: error: cohort 'treatment' is not control or canary", error.ToString());

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -10,31 +11,33 @@ namespace ShipRoom.Cli.Commands;
 /// Without options it reads the same settings the app does (appsettings.json, then ShipRoom__Storage__Provider and
 /// ConnectionStrings__ShipRoom from the environment).
 /// </summary>
-internal sealed class MigrateCommand : ICliCommand
+internal static class MigrateCommand
 {
-    public IReadOnlyList<string> Verb { get; } = ["migrate"];
-
-    public string Summary => "apply the database migrations (--provider Sqlite|Postgres, --connection-string CS)";
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var overrides = new Dictionary<string, string?>();
-        for (var i = 0; i < args.Count; i++)
+        var provider = new Option<string>("--provider") { Description = "Sqlite or Postgres (default: ShipRoom:Storage:Provider from appsettings.json and the environment)", HelpName = "Sqlite|Postgres" };
+        var connectionString = new Option<string>("--connection-string") { Description = "the database (default: ConnectionStrings:ShipRoom); a secret, never printed", HelpName = "CS" };
+        var command = new Command("migrate", "apply the database migrations ahead of a deployment") { provider, connectionString };
+        command.SetAction((result, cancellationToken) =>
         {
-            switch (args[i])
+            var overrides = new Dictionary<string, string?>();
+            if (result.GetValue(provider) is { } name)
             {
-                case "--provider" when i + 1 < args.Count:
-                    overrides[$"{StorageOptions.SectionName}:Provider"] = args[++i];
-                    break;
-                case "--connection-string" when i + 1 < args.Count:
-                    overrides[$"ConnectionStrings:{StorageOptions.ConnectionStringName}"] = args[++i];
-                    break;
-                default:
-                    await error.WriteLineAsync($"shiproom migrate: unknown option '{args[i]}'. Use --provider Sqlite|Postgres and --connection-string CS.");
-                    return 2;
+                overrides[$"{StorageOptions.SectionName}:Provider"] = name;
             }
-        }
 
+            if (result.GetValue(connectionString) is { } text)
+            {
+                overrides[$"ConnectionStrings:{StorageOptions.ConnectionStringName}"] = text;
+            }
+
+            return RunAsync(overrides, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Dictionary<string, string?> overrides, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
             .AddEnvironmentVariables()
@@ -50,7 +53,7 @@ internal sealed class MigrateCommand : ICliCommand
                 await error.WriteLineAsync($"shiproom migrate: {failure}");
             }
 
-            return 2;
+            return CommandLine.UsageError;
         }
 
         var connections = StorageServiceCollectionExtensions.CreateConnectionFactory(options);

@@ -1,29 +1,29 @@
+using System.CommandLine;
 using ShipRoom.Core.Plans;
 
 namespace ShipRoom.Cli.Commands;
 
 /// <summary>`shiproom plan lint FILE...`: every problem as FILE:LINE:COL, exit 1 when any is an error.</summary>
-internal sealed class PlanLintCommand : ICliCommand
+internal static class PlanLintCommand
 {
-    public IReadOnlyList<string> Verb { get; } = ["plan", "lint"];
-
-    public string Summary => "check plan files; prints FILE:LINE:COL: error: ... for every problem";
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        if (args.Count == 0)
-        {
-            await error.WriteLineAsync("usage: shiproom plan lint FILE [FILE...]");
-            return 2;
-        }
+        var files = new Argument<string[]>("FILE") { Description = "plan files (YAML) to check", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("lint", "check plan files; prints FILE:LINE:COL: error: ... for every problem, exit code 1 when any is an error") { files };
+        command.SetAction((result, cancellationToken) =>
+            RunAsync(result.GetRequiredValue(files), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         var failed = false;
         foreach (var path in args)
         {
             if (!File.Exists(path))
             {
                 await error.WriteLineAsync($"{path}: no such file");
-                return 2;
+                return CommandLine.UsageError;
             }
 
             if (new FileInfo(path).Length > PlanParser.MaxPlanBytes)

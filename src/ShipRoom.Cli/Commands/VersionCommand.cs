@@ -1,17 +1,19 @@
+using System.CommandLine;
 using System.Reflection;
 
 namespace ShipRoom.Cli.Commands;
 
-internal sealed class VersionCommand : ICliCommand
+internal static class VersionCommand
 {
-    public IReadOnlyList<string> Verb { get; } = ["version"];
-
-    public string Summary => "print the version of shiproom";
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        var version = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        await output.WriteLineAsync($"shiproom {version}");
-        return 0;
+        var command = new Command("version", "print the version of shiproom");
+        command.SetAction(result =>
+        {
+            var version = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+            result.InvocationConfiguration.Output.WriteLine($"shiproom {version}");
+            return 0;
+        });
+        return command;
     }
 }

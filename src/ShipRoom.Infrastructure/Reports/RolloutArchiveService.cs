@@ -4,19 +4,24 @@ using System.Text;
 using System.Text.Json;
 using ShipRoom.Core;
 using ShipRoom.Core.Metrics;
+using ShipRoom.Core.Recordings;
 using ShipRoom.Core.Reports;
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Infrastructure.Reports;
 
 /// <summary>
-/// One zip with everything an auditor needs about a rollout: the plan, every stored sample, gate and trigger history,
-/// decisions, summaries, checklist ticks, the roster, the #ship-room posts, the rollout's audit entries and the
-/// scorecard. Built on request from storage, never from a viewer's screen.
+/// One zip with everything an auditor needs about a rollout: the plan, every stored sample and probe run, gate and
+/// trigger history, decisions, summaries, checklist ticks, the roster, the #ship-room posts, the rollout's audit
+/// entries and the scorecard, and (rollout.json) the phase starts, clock and source a replay needs. Built on request
+/// from storage, never from a viewer's screen. `shiproom replay` reads it back (<see cref="RolloutArchiveReader"/>).
 /// </summary>
 public sealed class RolloutArchiveService(
     IRolloutRepository rollouts,
     ISampleRepository samples,
+    IProbeRunRepository probeRuns,
     IJudgementHistoryRepository history,
     IDecisionRepository decisions,
     IPhaseSummaryRepository summaries,
@@ -24,12 +29,21 @@ public sealed class RolloutArchiveService(
     IRosterRepository roster,
     INotificationRepository posts,
     IAuditLog audit,
-    ScorecardService scorecards)
+    ScorecardService scorecards,
+    PlanCache plans,
+    PollScheduleOptions schedule)
 {
     public static readonly string[] Entries =
     [
-        "README.txt", "plan.yaml", "samples.csv", "gate-history.csv", "trigger-history.csv", "decisions.csv", "summaries.json", "checklists.csv", "roster.csv", "posts.csv", "audit.csv",
+        "README.txt", "rollout.json", "plan.yaml", "samples.csv", "probe-runs.csv", "gate-history.csv", "trigger-history.csv", "decisions.csv", "summaries.json", "checklists.csv", "roster.csv", "posts.csv", "audit.csv",
         "scorecard.json", "scorecard.csv", "scorecard.md",
+    ];
+
+    /// <summary>The columns of decisions.csv; after the stored fields, what the engine read from each decision.</summary>
+    public static readonly string[] DecisionColumns =
+    [
+        "id", "requested_at", "kind", "actor", "reason", "outcome", "executed_at", "acknowledged_at", "from", "to", "error", "detail",
+        "rollout_time", "automatic", "approval_from_phase", "approval_role", "resumed_at",
     ];
 
     public async Task<(string FileName, byte[] Zip)?> BuildAsync(long rolloutId, CancellationToken cancellationToken)
@@ -47,19 +61,35 @@ public sealed class RolloutArchiveService(
             Add(zip, "README.txt",
                 $"ShipRoom archive of rollout {rollout.Id}: {rollout.Name} {rollout.VersionTag} ({rollout.CommitSha}), status {rollout.Status}.\n" +
                 $"Built {scorecard.GeneratedAt:yyyy-MM-dd HH:mm:ss} UTC. Times are UTC (ISO 8601). audit.csv carries each entry's hash and the previous one's; " +
-                "ShipRoom's /api/audit/verify checks the whole chain.\n");
+                "ShipRoom's /api/audit/verify checks the whole chain. Decisions carry their time on the rollout's clock too (rollout_time); " +
+                "`shiproom replay --archive FILE` replays the rollout minute by minute from this archive.\n");
+            var phases = await rollouts.ListPhasesAsync(rolloutId, cancellationToken);
+            var plan = plans.Get(rollout);
+            Add(zip, "rollout.json", JsonSerializer.Serialize(new RolloutArchiveManifest(RolloutArchiveManifest.CurrentFormat, rollout.Id, rollout.Name, rollout.VersionTag,
+                rollout.CommitSha, rollout.Status, plan.Phases[Math.Clamp(rollout.PhaseIndex, 0, plan.Phases.Count - 1)].Name, rollout.MetricSource,
+                RolloutSourceSettings.FromJson(rollout.SourceSettings), rollout.TimeFactor, rollout.ClockOrigin, rollout.CreatedAt, rollout.LastPolledTo,
+                plan.PollEvery ?? schedule.DefaultPollInterval, phases.Select(p => new ArchivedPhase(p.PhaseIndex, p.Name, p.TrafficPercent, p.StartedAt, p.EndedAt)).ToList()),
+                ShipRoomJson.Indented));
             Add(zip, "plan.yaml", rollout.PlanYaml);
             var samplesCsv = new StringWriter(CultureInfo.InvariantCulture);
             SampleCsv.Write(samplesCsv, await samples.ReadAsync(rolloutId, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), cancellationToken));
             Add(zip, "samples.csv", samplesCsv.ToString());
+            Add(zip, "probe-runs.csv", ProbeRunCsv.Write(await probeRuns.ListRecordedAsync(rolloutId, cancellationToken)));
             Add(zip, "gate-history.csv", CsvText.Table(["at", "phase_index", "gate", "status", "canary", "control", "detail"], await history.ListGatesAsync(rolloutId, cancellationToken),
                 g => [CsvText.Time(g.At), g.PhaseIndex.ToString(CultureInfo.InvariantCulture), CsvText.Field(g.GateKey), g.Status, CsvText.Number(g.Canary), CsvText.Number(g.Control), CsvText.Field(g.Detail)]));
             Add(zip, "trigger-history.csv", CsvText.Table(["at", "phase_index", "trigger", "state", "held_for_seconds", "detail"], await history.ListTriggersAsync(rolloutId, cancellationToken),
                 t => [CsvText.Time(t.At), t.PhaseIndex.ToString(CultureInfo.InvariantCulture), CsvText.Field(t.TriggerKey), t.State, t.HeldForSeconds.ToString(CultureInfo.InvariantCulture), CsvText.Field(t.Detail)]));
-            Add(zip, "decisions.csv", CsvText.Table(["id", "requested_at", "kind", "actor", "reason", "outcome", "executed_at", "acknowledged_at", "from", "to", "error", "detail"],
-                (await decisions.ListAsync(rolloutId, 10_000, cancellationToken)).OrderBy(d => d.Id),
-                d => [d.Id.ToString(CultureInfo.InvariantCulture), CsvText.Time(d.RequestedAt), CsvText.Field(d.Kind), CsvText.Field(d.Actor), CsvText.Field(d.Reason), d.Outcome,
-                    CsvText.Time(d.ExecutedAt), CsvText.Time(d.AcknowledgedAt), CsvText.Field(d.FromStatus), CsvText.Field(d.ToStatus), CsvText.Field(d.Error), CsvText.Field(d.Detail)]));
+            Add(zip, "decisions.csv", CsvText.Table(DecisionColumns, (await decisions.ListAsync(rolloutId, 10_000, cancellationToken)).OrderBy(d => d.Id), d =>
+            {
+                var approval = DecisionDetail.ApprovalGiven(d);
+                return
+                [
+                    d.Id.ToString(CultureInfo.InvariantCulture), CsvText.Time(d.RequestedAt), CsvText.Field(d.Kind), CsvText.Field(d.Actor), CsvText.Field(d.Reason), d.Outcome,
+                    CsvText.Time(d.ExecutedAt), CsvText.Time(d.AcknowledgedAt), CsvText.Field(d.FromStatus), CsvText.Field(d.ToStatus), CsvText.Field(d.Error), CsvText.Field(d.Detail),
+                    CsvText.Time(RolloutClock.Now(rollout, d.RequestedAt)), d.Actor == RolloutActor.AutomaticName ? "true" : "false",
+                    approval is null ? "" : approval.FromPhaseIndex.ToString(CultureInfo.InvariantCulture), CsvText.Field(approval?.Role), CsvText.Time(DecisionDetail.ResumedAt(d)),
+                ];
+            }));
             Add(zip, "summaries.json", JsonSerializer.Serialize((await summaries.ListAsync(rolloutId, cancellationToken)).OrderBy(s => s.Id), ShipRoomJson.Options));
             Add(zip, "checklists.csv", CsvText.Table(["list", "item", "title", "owner_role", "due_offset_minutes", "state", "by", "at", "reason"], await checklists.ListAsync(rolloutId, cancellationToken),
                 c => [CsvText.Field(c.ListName), CsvText.Field(c.ItemKey), CsvText.Field(c.Title), CsvText.Field(c.OwnerRole), c.DueOffsetMinutes.ToString(CultureInfo.InvariantCulture),

@@ -40,6 +40,18 @@ public static class CommandKinds
         _ => null,
     };
 
+    /// <summary>The stored kind of a state command (the inverse of <see cref="StateCommandOf"/>).</summary>
+    public static string Of(RolloutCommand command) => command switch
+    {
+        RolloutCommand.Start => Start,
+        RolloutCommand.Hold => Hold,
+        RolloutCommand.Resume => Resume,
+        RolloutCommand.Advance => Advance,
+        RolloutCommand.RollBack => RollBack,
+        RolloutCommand.Complete => Complete,
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command, "not a command a person or ShipRoom gives"),
+    };
+
     /// <summary>Whether the deploy executor carries the command out (the others only change ShipRoom's own state).</summary>
     public static bool NeedsExecutor(string kind) => kind is Start or Hold or Resume or Advance or RollBack;
 

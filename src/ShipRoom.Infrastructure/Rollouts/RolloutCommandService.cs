@@ -254,8 +254,8 @@ public sealed class RolloutCommandService(
 
         var detail = kind switch
         {
-            CommandKinds.Approve => $"phase={rollout.PhaseIndex.ToString(CultureInfo.InvariantCulture)}",
-            CommandKinds.Resume => $"at={rolloutNow.ToString("O", CultureInfo.InvariantCulture)}",
+            CommandKinds.Approve => DecisionDetail.Approval(rollout.PhaseIndex),
+            CommandKinds.Resume => DecisionDetail.Resume(rolloutNow),
             _ => Truncate(executed?.Detail),
         };
         var toStatus = $"{to.Status} at {plan.Phases[to.PhaseIndex].Name}";

@@ -184,44 +184,19 @@ public sealed class RolloutPoller(
         }
     }
 
-    /// <summary>Triggers outrank gates and schedules: a fired rollback trigger rolls back, a fired hold trigger holds.</summary>
+    /// <summary>Carries out the automatic command the judge calls for (the replay of an archive asks the same judge).</summary>
     private async Task<RolloutSnapshot?> ActAsync(RolloutRecord rollout, RolloutPlan plan, RolloutSnapshot snapshot, CancellationToken cancellationToken)
     {
-        if (snapshot.Verdict is not { } verdict)
+        if (snapshot.Verdict is not { } verdict ||
+            RolloutJudge.Decide(plan, verdict, new RolloutState(rollout.Status, rollout.PhaseIndex), RolloutSourceSettings.FromJson(rollout.SourceSettings).AutoAdvance) is not { } decision)
         {
             return null;
         }
 
-        var fired = verdict.FiredTriggers.ToList();
-        var rollback = fired.FirstOrDefault(t => t.Action == TriggerAction.Rollback);
-        var hold = fired.FirstOrDefault(t => t.Action == TriggerAction.Hold);
-        CommandResult? result = null;
-        if (rollback is not null)
-        {
-            result = await AutomaticAsync(rollout, CommandKinds.RollBack, rollback, cancellationToken);
-        }
-        else if (hold is not null && rollout.Status is RolloutStatus.Running or RolloutStatus.Stabilising)
-        {
-            result = await AutomaticAsync(rollout, CommandKinds.Hold, hold, cancellationToken);
-        }
-        else if (verdict.Recommendation.Kind == RecommendationKind.Go && rollout.Status == RolloutStatus.Stabilising)
-        {
-            result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, CommandKinds.Complete, CommandActor.Automatic,
-                $"stable at {plan.Phases[rollout.PhaseIndex].Name} for the stabilisation window", IdempotencyKey: $"auto-complete:{rollout.Id}"), cancellationToken);
-        }
-        else if (verdict.Recommendation.Kind == RecommendationKind.Go && rollout.Status == RolloutStatus.Running && RolloutSourceSettings.FromJson(rollout.SourceSettings).AutoAdvance)
-        {
-            result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, CommandKinds.Advance, CommandActor.Automatic,
-                string.Join("; ", verdict.Recommendation.Reasons), IdempotencyKey: $"auto-advance:{rollout.Id}:{rollout.PhaseIndex}"), cancellationToken);
-        }
-
-        return result?.Snapshot;
+        var result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, CommandKinds.Of(decision.Command), CommandActor.Automatic, decision.Reason,
+            IdempotencyKey: decision.IdempotencyKey(rollout.Id, rollout.PhaseIndex)), cancellationToken);
+        return result.Snapshot;
     }
-
-    private Task<CommandResult> AutomaticAsync(RolloutRecord rollout, string kind, TriggerVerdict trigger, CancellationToken cancellationToken) =>
-        commands.ExecuteAsync(new CommandRequest(rollout.Id, kind, CommandActor.Automatic,
-            $"trigger {trigger.Reason}",
-            IdempotencyKey: $"trigger:{rollout.Id}:{kind}:{trigger.Key}:{trigger.FiredAt:O}"), cancellationToken);
 
     private async Task<(List<MetricSample> Samples, List<string> Problems, int Failed, int Total)> ReadAllAsync(RolloutRecord rollout, RolloutPlan plan, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {

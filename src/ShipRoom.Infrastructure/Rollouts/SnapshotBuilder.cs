@@ -131,22 +131,13 @@ public sealed class SnapshotBuilder(
     }
 
     private static IReadOnlyList<ApprovalGiven> Approvals(IReadOnlyList<DecisionRecord> decisions) =>
-        decisions.Where(d => d.Kind == CommandKinds.Approve && d.Outcome == DecisionOutcomes.Executed)
-            .Select(d => new ApprovalGiven(PhaseFrom(d.Detail), d.Actor, Core.Security.Roles.ExecutiveApprover, d.Reason ?? "", d.RequestedAt))
-            .ToList();
-
-    private static int PhaseFrom(string? detail) =>
-        detail is not null && detail.StartsWith("phase=", StringComparison.Ordinal) && int.TryParse(detail.AsSpan(6), NumberStyles.Integer, CultureInfo.InvariantCulture, out var phase) ? phase : -1;
+        decisions.Select(DecisionDetail.ApprovalGiven).OfType<ApprovalGiven>().ToList();
 
     /// <summary>After a resume, trigger streaks count afresh: what was sustained before the hold was already acted on.</summary>
-    private static DateTimeOffset? LastResume(IReadOnlyList<DecisionRecord> decisions, DateTimeOffset phaseStart)
-    {
-        var resume = decisions.FirstOrDefault(d => d.Kind == CommandKinds.Resume && d.Outcome == DecisionOutcomes.Executed);
-        return resume?.Detail is { } detail && detail.StartsWith("at=", StringComparison.Ordinal) &&
-               DateTimeOffset.TryParse(detail.AsSpan(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) && at > phaseStart
+    private static DateTimeOffset? LastResume(IReadOnlyList<DecisionRecord> decisions, DateTimeOffset phaseStart) =>
+        decisions.FirstOrDefault(d => d.Kind == CommandKinds.Resume && d.Outcome == DecisionOutcomes.Executed) is { } resume && DecisionDetail.ResumedAt(resume) is { } at && at > phaseStart
             ? at
             : null;
-    }
 
     private static IReadOnlyList<PanelSnapshot> BuildPanels(RolloutPlan plan, SeriesIndex series, RolloutVerdict? verdict, int phaseIndex, DateTimeOffset lastMinute)
     {

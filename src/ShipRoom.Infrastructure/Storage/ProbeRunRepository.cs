@@ -1,5 +1,6 @@
 using Dapper;
 using ShipRoom.Core.Evaluation;
+using ShipRoom.Core.Recordings;
 
 namespace ShipRoom.Infrastructure.Storage;
 
@@ -7,8 +8,11 @@ public interface IProbeRunRepository
 {
     Task InsertAsync(long rolloutId, ProbeRun run, double? latencyMs, int? statusCode, CancellationToken cancellationToken);
 
-    /// <summary>Runs with From ≤ ran_at &lt; To, oldest first.</summary>
+    /// <summary>Runs with From ≤ ran_at &lt; To, oldest first (runs at the same instant in the order they were recorded).</summary>
     Task<IReadOnlyList<ProbeRun>> ListAsync(long rolloutId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>Every run of the rollout with its latency, in the order of <see cref="ListAsync"/>: for the audit archive.</summary>
+    Task<IReadOnlyList<RecordedProbeRun>> ListRecordedAsync(long rolloutId, CancellationToken cancellationToken);
 }
 
 public sealed class ProbeRunRepository(IDbConnectionFactory connections) : IProbeRunRepository
@@ -26,13 +30,24 @@ public sealed class ProbeRunRepository(IDbConnectionFactory connections) : IProb
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ProbeRow>(new CommandDefinition(
-            "SELECT probe_name AS ProbeName, ran_at_ms AS RanAtMs, passed AS Passed, reason AS Reason FROM probe_runs WHERE rollout_id = @rolloutId AND ran_at_ms >= @from AND ran_at_ms < @to ORDER BY ran_at_ms",
+            "SELECT probe_name AS ProbeName, ran_at_ms AS RanAtMs, passed AS Passed, reason AS Reason FROM probe_runs WHERE rollout_id = @rolloutId AND ran_at_ms >= @from AND ran_at_ms < @to ORDER BY ran_at_ms, id",
             new { rolloutId, from = UnixTime.ToMs(from), to = UnixTime.ToMs(to) }, cancellationToken: cancellationToken));
         return rows.Select(r => new ProbeRun(r.ProbeName, UnixTime.FromMs(r.RanAtMs), r.Passed != 0, r.Reason)).ToList();
     }
 
+    public async Task<IReadOnlyList<RecordedProbeRun>> ListRecordedAsync(long rolloutId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ProbeRow>(new CommandDefinition(
+            "SELECT probe_name AS ProbeName, ran_at_ms AS RanAtMs, passed AS Passed, latency_ms AS LatencyMs, reason AS Reason FROM probe_runs WHERE rollout_id = @rolloutId ORDER BY ran_at_ms, id",
+            new { rolloutId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new RecordedProbeRun(UnixTime.FromMs(r.RanAtMs), r.ProbeName, r.Passed != 0, r.LatencyMs, r.Reason)).ToList();
+    }
+
     private sealed class ProbeRow
     {
+        public double? LatencyMs { get; set; }
+
         public string ProbeName { get; set; } = "";
         public long RanAtMs { get; set; }
         public long Passed { get; set; }

@@ -287,6 +287,29 @@ public abstract class StorageContractTests(IStorageEngine engine)
         var stored = Assert.Single(await db.Decisions.ListAsync(id, 10, Ct));
         Assert.Equal(("Executed", T.AddSeconds(40), "{\"status\":202}"), (stored.Outcome, stored.AcknowledgedAt!.Value, stored.Detail));
     }
+
+    [Fact]
+    public async Task Probe_runs_read_back_in_time_order_with_latency_and_reason_and_same_instant_runs_in_recorded_order()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var runs = new ProbeRunRepository(db.Connections);
+        await runs.InsertAsync(id, new Core.Evaluation.ProbeRun("ready", T.AddMinutes(1), true), 38.5, 200, Ct);
+        await runs.InsertAsync(id, new Core.Evaluation.ProbeRun("smoke", T, false, "status 503, expected 200"), 212.25, 503, Ct);
+        await runs.InsertAsync(id, new Core.Evaluation.ProbeRun("health", T, false, "unreachable (ConnectionError)"), null, null, Ct);
+
+        var judged = await runs.ListAsync(id, T, T.AddMinutes(2), Ct);
+        var recorded = await runs.ListRecordedAsync(id, Ct);
+
+        Assert.Equal(["smoke", "health", "ready"], judged.Select(r => r.ProbeName));
+        Assert.Equal(
+            [
+                new Core.Recordings.RecordedProbeRun(T, "smoke", false, 212.25, "status 503, expected 200"),
+                new Core.Recordings.RecordedProbeRun(T, "health", false, null, "unreachable (ConnectionError)"),
+                new Core.Recordings.RecordedProbeRun(T.AddMinutes(1), "ready", true, 38.5, null),
+            ],
+            recorded);
+    }
 }
 
 public sealed class SqliteStorageContractTests() : StorageContractTests(new SqliteEngine());
