@@ -30,8 +30,6 @@ public sealed class NotificationOptions
     /// <summary>Decisions and summaries older than this when first seen are not posted (switching posts on does not replay history).</summary>
     public int LookBackMinutes { get; set; } = 60;
 
-    public bool AnyChannel => Slack.Enabled || Teams.Enabled || Webhook.Enabled;
-
     public sealed class ChannelAddress
     {
         public string? WebhookUrl { get; set; }
