@@ -15,16 +15,9 @@ public static partial class ScorecardExport
 
     public static string ToCsv(Scorecard scorecard)
     {
-        var rows = scorecard.Gates.Select(g => new[]
-            {
-                "gate", CsvText.Field(g.Phase), CsvText.Field(g.Key), CsvText.Field(g.Name), g.Result, CsvText.Field(g.Status), CsvText.Number(g.Canary), CsvText.Number(g.Control), CsvText.Field(g.Limit), CsvText.Field(g.Evidence),
-            })
-            .Concat(scorecard.Triggers.Select(t => new[]
-            {
-                "trigger", "", CsvText.Field(t.Key), CsvText.Field(t.Name), t.Result, CsvText.Field(t.Action), "", "", CsvText.Field(t.Condition), CsvText.Field(t.Evidence),
-            }))
-            .Append(["recommendation", CsvText.Field(scorecard.Phase), "", "", CsvText.Field(scorecard.Recommendation), CsvText.Field(scorecard.Status), CsvText.Number(scorecard.CanaryScore), "", "",
-                CsvText.Field(string.Join("; ", scorecard.Reasons))]);
+        var rows = scorecard.Gates.Select(g => new object?[] { "gate", g.Phase, g.Key, g.Name, g.Result, g.Status, g.Canary, g.Control, g.Limit, g.Evidence })
+            .Concat(scorecard.Triggers.Select(t => new object?[] { "trigger", null, t.Key, t.Name, t.Result, t.Action, null, null, t.Condition, t.Evidence }))
+            .Append(["recommendation", scorecard.Phase, null, null, scorecard.Recommendation, scorecard.Status, scorecard.CanaryScore, null, null, string.Join("; ", scorecard.Reasons)]);
         return CsvText.Table(CsvHeader, rows, r => r);
     }
 
