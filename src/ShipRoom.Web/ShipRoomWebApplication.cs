@@ -48,8 +48,7 @@ public static class ShipRoomWebApplication
         services.AddOptions<MetricsEndpointOptions>().Bind(configuration.GetSection(ConfigurationKeys.MetricsSection));
 
         services.AddSingleton<ReadinessState>();
-        services.AddSingleton<ShipRoomMetrics>();
-        services.AddSingleton<PrometheusTextExporter>();
+        services.AddShipRoomTelemetry(configuration);
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
         services.AddScoped<LocalAccountService>();
         services.AddScoped<InitialAdminSeeder>();

@@ -11,4 +11,5 @@ public static class ConfigurationKeys
     public const string InitialAdminPasswordEnvironment = "SHIPROOM_ADMIN_PASSWORD";
     public const string MetricsSection = "ShipRoom:Metrics";
     public const string MetricsRequireAuthentication = "ShipRoom:Metrics:RequireAuthentication";
+    public const string TelemetrySection = "ShipRoom:Telemetry";
 }
