@@ -17,6 +17,7 @@ public static class TelemetrySetup
     public static IServiceCollection AddShipRoomTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ShipRoomMetrics>();
+        services.AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(configuration, ConfigurationKeys.TelemetrySection);
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("ShipRoom"))
             .WithMetrics(metrics => metrics
@@ -33,7 +34,7 @@ public static class TelemetrySetup
         // An invalid endpoint is reported by TelemetryOptionsValidator at start-up; here it just leaves tracing off.
         if (Uri.TryCreate(options.OtlpEndpoint, UriKind.Absolute, out var endpoint))
         {
-            var grpc = string.Equals(options.OtlpProtocol, TelemetryOptions.Grpc, StringComparison.OrdinalIgnoreCase);
+            var grpc = options.UsesGrpc;
             telemetry.WithTracing(tracing => tracing
                 .AddSource(RolloutTracing.SourceName)
                 // A command or poll asked for over HTTP or from a circuit runs inside that request's activity: record
