@@ -42,6 +42,7 @@ public sealed class StartupFailureTests
     [InlineData("ShipRoom__Metrics__RequireAuthentication", "yes-please", "ShipRoom:Metrics:RequireAuthentication cannot be read as true or false.")]
     [InlineData("ShipRoom__Telemetry__OtlpEndpoint", "collector:4318", "ShipRoom:Telemetry:OtlpEndpoint must be an absolute http(s) address (e.g. http://otel-collector:4318).")]
     [InlineData("ShipRoom__Telemetry__OtlpProtocol", "udp", "ShipRoom:Telemetry:OtlpProtocol must be http/protobuf or grpc, was 'udp'.")]
+    [InlineData("ShipRoom__Logging__Format", "xml", "ShipRoom:Logging:Format must be text or json, was 'xml'.")]
     public async Task A_wrong_setting_stops_start_up_naming_its_key_and_the_fix(string variable, string value, string message)
     {
         var ct = Xunit.TestContext.Current.CancellationToken;
