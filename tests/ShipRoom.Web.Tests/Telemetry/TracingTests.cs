@@ -22,10 +22,17 @@ public sealed class TracingTests
         var client = ApiTestHost.Client(factory, await ApiTestHost.TokenAsync(factory, Roles.ReleaseEngineer));
 
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/rollouts/{id}/poll", null, Ct)).StatusCode);
-        Assert.True(factory.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000), "the exporter did not flush within 10 s");
 
-        var exported = string.Concat(collector.Received.Where(r => r.Path == "/v1/traces").Select(r => r.Body));
-        Assert.NotEmpty(exported);
+        // The request's own span ends a moment after the client has the response: flush until it has arrived too.
+        var tracer = factory.Services.GetRequiredService<TracerProvider>();
+        var exported = "";
+        for (var attempt = 0; attempt < 50 && !exported.Contains("POST /api/rollouts/{id:long}/poll", StringComparison.Ordinal); attempt++)
+        {
+            Assert.True(tracer.ForceFlush(10_000), "the exporter did not flush within 10 s");
+            exported = string.Concat(collector.Received.Where(r => r.Path == "/v1/traces").Select(r => r.Body));
+            await Task.Delay(100, Ct);
+        }
+
         foreach (var text in new[] { "POST /api/rollouts/{id:long}/poll", "poll", "judge", "act", "publish", "shiproom.rollout.id", "ShipRoom" })
         {
             Assert.Contains(text, exported);
