@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using ShipRoom.Core;
 using ShipRoom.Infrastructure.Logging;
@@ -43,13 +42,12 @@ public static class ShipRoomWebApplication
         services.AddSingleton(TimeProvider.System);
         services.AddShipRoomStorage(configuration);
 
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(ConfigurationKeys.AuthSection)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
-        services.AddOptions<MetricsEndpointOptions>().Bind(configuration.GetSection(ConfigurationKeys.MetricsSection));
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(configuration, ConfigurationKeys.AuthSection);
+        services.AddValidatedOptions<SecurityOptions, SecurityOptionsValidator>(configuration, ConfigurationKeys.SecuritySection);
+        services.AddOptions<MetricsEndpointOptions>().Bind(configuration.GetSection(ConfigurationKeys.MetricsSection)).ValidateOnStart();
 
         services.AddSingleton<ReadinessState>();
-        services.AddSingleton<ShipRoomMetrics>();
-        services.AddSingleton<PrometheusTextExporter>();
+        services.AddShipRoomTelemetry(configuration);
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
         services.AddScoped<LocalAccountService>();
         services.AddScoped<InitialAdminSeeder>();
@@ -90,7 +88,8 @@ public static class ShipRoomWebApplication
         app.UseForwardedHeaders();
         app.UseExceptionHandler("/error", createScopeForErrors: true);
 
-        if (app.Configuration.GetValue("ShipRoom:Security:RequireHttps", false))
+        // Read, not validated, here: start-up validation reports every section's problems together a moment later.
+        if (app.Configuration.GetSection(ConfigurationKeys.SecuritySection).Get<SecurityOptions>()?.RequireHttps == true)
         {
             // Behind TLS: send browsers to https and tell them to stay there. Probes and scrapes reach a pod directly
             // over http inside the cluster: a redirect would hide the answer (a kubelet counts 307 as healthy).

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using CsvHelper;
 
 namespace ShipRoom.Core.Metrics;
 
@@ -17,20 +17,25 @@ public static class SampleCsv
     {
         var samples = new List<MetricSample>();
         var problems = new List<Problem>();
-        var lineNumber = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        var options = Reports.CsvText.ReadOptions with
         {
-            lineNumber++;
-            if (line.Length == 0 || (lineNumber == 1 && line.Trim().Equals(Header, StringComparison.OrdinalIgnoreCase)))
+            MalformedData = CsvMalformedDataHandling.Skip,
+            OnMalformedRecord = record => problems.Add(new Problem((int)record.LineNumber, Reports.CsvText.Describe(record.Reason))),
+        };
+        using var csv = CsvReader.Create(reader, options, leaveOpen: true);
+        foreach (var row in csv)
+        {
+            // The line the record starts on: a quoted line break inside a field does not shift later numbers.
+            var lineNumber = (int)csv.LineNumber;
+            var fields = row.ToArray().Select(f => Reports.CsvText.Unescape(f.Trim())).ToArray();
+            if (lineNumber == 1 && string.Join(',', fields).Equals(Header, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
-            var fields = SplitFields(line);
-            if (fields is null || fields.Count != 5)
+            if (fields.Length != 5)
             {
-                problems.Add(new Problem(lineNumber, $"expected 5 fields ({Header}), found {fields?.Count.ToString(CultureInfo.InvariantCulture) ?? "an unterminated quote"}"));
+                problems.Add(new Problem(lineNumber, $"expected 5 fields ({Header}), found {fields.Length.ToString(CultureInfo.InvariantCulture)}"));
                 continue;
             }
 
@@ -61,32 +66,25 @@ public static class SampleCsv
             samples.Add(new MetricSample(fields[1], cohort, fields[3].Length == 0 ? null : fields[3], time, value));
         }
 
-        return (samples, problems);
+        return (samples, problems.OrderBy(p => p.Line).ToList());
     }
 
+    /// <summary>
+    /// The archive's samples.csv and the input of `shiproom evaluate`: journey names are plan text, so they are
+    /// escaped like every export, and <see cref="Read"/> takes the escape off again.
+    /// </summary>
     public static void Write(TextWriter writer, IEnumerable<MetricSample> samples)
     {
-        writer.WriteLine(Header);
+        using var csv = CsvWriter.Create(writer, Reports.CsvText.ExportOptions, leaveOpen: true);
+        csv.WriteHeader(Header.Split(','));
         foreach (var sample in samples)
         {
-            writer.Write(sample.Time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-            writer.Write(',');
-            writer.Write(Quote(sample.MetricKey));
-            writer.Write(',');
-            writer.Write(sample.Cohort == Cohort.Canary ? "canary" : "control");
-            writer.Write(',');
-            writer.Write(Quote(sample.Journey ?? ""));
-            writer.Write(',');
-            writer.WriteLine(sample.Value.ToString("R", CultureInfo.InvariantCulture));
+            csv.WriteField(sample.Time.UtcDateTime, "yyyy-MM-ddTHH:mm:ssZ");
+            csv.WriteField(sample.MetricKey);
+            csv.WriteField(sample.Cohort == Cohort.Canary ? "canary" : "control");
+            csv.WriteField(sample.Journey ?? "");
+            csv.WriteField(sample.Value, "R");
+            csv.EndRecord();
         }
-    }
-
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
-
-    private static List<string>? SplitFields(string line)
-    {
-        var rows = Reports.CsvText.ReadRows(line + "\n");
-        return rows.Count == 1 ? rows[0].Select(f => f.Trim()).ToList() : null;
     }
 }

@@ -21,9 +21,6 @@ internal sealed class YamlReader(string file)
     public YamlNode? Child(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
-    public YamlScalarNode? KeyNode(YamlMappingNode map, string key) =>
-        map.Children.Keys.OfType<YamlScalarNode>().FirstOrDefault(k => k.Value == key);
-
     /// <summary>Flags keys the plan format does not know: a typo must not silently drop a gate's setting.</summary>
     public void OnlyKnownKeys(YamlMappingNode map, string field, params string[] known)
     {

@@ -15,7 +15,7 @@ public sealed class CsvRow(int line, IReadOnlyDictionary<string, int> columns, s
 
     /// <summary>
     /// The field of <paramref name="column"/>, trimmed; empty when the column is absent or the row is short. A field
-    /// <see cref="CsvText.Field"/> neutralised for spreadsheets (a ' before a leading = + - @, tab or carriage return)
+    /// <see cref="CsvText.Table"/> neutralised for spreadsheets (a ' before a leading = + - @, tab or carriage return)
     /// reads as it was written.
     /// </summary>
     public string this[string column] => columns.TryGetValue(column, out var index) && index < fields.Length ? Unneutralised(fields[index]).Trim() : "";

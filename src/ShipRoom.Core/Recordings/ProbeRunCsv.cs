@@ -80,7 +80,7 @@ public static class ProbeRunCsv
 
     public static string Write(IEnumerable<RecordedProbeRun> runs) =>
         CsvText.Table([.. Required, .. Optional], runs.OrderBy(r => r.At),
-            r => [CsvText.Time(r.At), CsvText.Field(r.Probe), r.Ok ? "true" : "false", CsvText.Number(r.LatencyMs), CsvText.Field(r.Reason)]);
+            r => [r.At, r.Probe, r.Ok ? "true" : "false", r.LatencyMs, r.Reason]);
 
     /// <summary>Empty is "no answer" (null); anything else must be a non-negative number of milliseconds.</summary>
     private static bool TryLatency(string text, out double? latency)

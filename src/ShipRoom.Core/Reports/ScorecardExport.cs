@@ -15,16 +15,9 @@ public static partial class ScorecardExport
 
     public static string ToCsv(Scorecard scorecard)
     {
-        var rows = scorecard.Gates.Select(g => new[]
-            {
-                "gate", CsvText.Field(g.Phase), CsvText.Field(g.Key), CsvText.Field(g.Name), g.Result, CsvText.Field(g.Status), CsvText.Number(g.Canary), CsvText.Number(g.Control), CsvText.Field(g.Limit), CsvText.Field(g.Evidence),
-            })
-            .Concat(scorecard.Triggers.Select(t => new[]
-            {
-                "trigger", "", CsvText.Field(t.Key), CsvText.Field(t.Name), t.Result, CsvText.Field(t.Action), "", "", CsvText.Field(t.Condition), CsvText.Field(t.Evidence),
-            }))
-            .Append(["recommendation", CsvText.Field(scorecard.Phase), "", "", CsvText.Field(scorecard.Recommendation), CsvText.Field(scorecard.Status), CsvText.Number(scorecard.CanaryScore), "", "",
-                CsvText.Field(string.Join("; ", scorecard.Reasons))]);
+        var rows = scorecard.Gates.Select(g => new object?[] { "gate", g.Phase, g.Key, g.Name, g.Result, g.Status, g.Canary, g.Control, g.Limit, g.Evidence })
+            .Concat(scorecard.Triggers.Select(t => new object?[] { "trigger", null, t.Key, t.Name, t.Result, t.Action, null, null, t.Condition, t.Evidence }))
+            .Append(["recommendation", scorecard.Phase, null, null, scorecard.Recommendation, scorecard.Status, scorecard.CanaryScore, null, null, string.Join("; ", scorecard.Reasons)]);
         return CsvText.Table(CsvHeader, rows, r => r);
     }
 
@@ -37,23 +30,14 @@ public static partial class ScorecardExport
         md.Append(CultureInfo.InvariantCulture, $"- Canary score: {(s.CanaryScore is { } score ? score.ToString("0", CultureInfo.InvariantCulture) + "/100" : "n/a")} ({s.CanaryClassification})\n");
         md.Append(CultureInfo.InvariantCulture, $"- Gates passed: {s.GatesPassed} of {s.Gates.Count}; triggers fired: {s.TriggersFired} of {s.Triggers.Count}\n\n");
 
-        md.Append("## Gates\n\n| Phase | Gate | Result | Canary | Control | Limit | Evidence |\n| --- | --- | --- | --- | --- | --- | --- |\n");
-        foreach (var g in s.Gates)
-        {
-            md.Append(CultureInfo.InvariantCulture, $"| {Cell(g.Phase)} | {Cell(g.Name)} | {g.Result} | {NumberText.Plain(g.Canary)} | {NumberText.Plain(g.Control)} | {Cell(g.Limit)} | {Cell(g.Evidence)} |\n");
-        }
-
-        md.Append("\n## Triggers\n\n| Trigger | Action | Result | Condition | Evidence |\n| --- | --- | --- | --- | --- |\n");
-        foreach (var t in s.Triggers)
-        {
-            md.Append(CultureInfo.InvariantCulture, $"| {Cell(t.Name)} | {t.Action} | {t.Result} | {Cell(t.Condition)} | {Cell(t.Evidence)} |\n");
-        }
-
-        md.Append("\n## Decisions\n\n| When (UTC) | Decision | By | Reason | Outcome |\n| --- | --- | --- | --- | --- |\n");
-        foreach (var d in s.Decisions)
-        {
-            md.Append(CultureInfo.InvariantCulture, $"| {d.At:yyyy-MM-dd HH:mm:ss} | {Cell(d.Kind)} | {Cell(d.Actor)} | {Cell(d.Reason)} | {Cell(d.Outcome)} |\n");
-        }
+        AppendTable(md, "Gates", ["Phase", "Gate", "Result", "Canary", "Control", "Limit", "Evidence"], s.Gates,
+            g => [Cell(g.Phase), Cell(g.Name), g.Result, NumberText.Plain(g.Canary), NumberText.Plain(g.Control), Cell(g.Limit), Cell(g.Evidence)]);
+        md.Append('\n');
+        AppendTable(md, "Triggers", ["Trigger", "Action", "Result", "Condition", "Evidence"], s.Triggers,
+            t => [Cell(t.Name), t.Action, t.Result, Cell(t.Condition), Cell(t.Evidence)]);
+        md.Append('\n');
+        AppendTable(md, "Decisions", ["When (UTC)", "Decision", "By", "Reason", "Outcome"], s.Decisions,
+            d => [d.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Cell(d.Kind), Cell(d.Actor), Cell(d.Reason), Cell(d.Outcome)]);
 
         md.Append("\n## Checklists\n\n");
         foreach (var c in s.Checklists)
@@ -73,6 +57,17 @@ public static partial class ScorecardExport
         }
 
         return md.ToString();
+    }
+
+    /// <summary>A Markdown table under its heading; each cell already escaped by the caller.</summary>
+    private static void AppendTable<T>(StringBuilder md, string title, string[] columns, IEnumerable<T> rows, Func<T, string[]> cells)
+    {
+        md.Append("## ").Append(title).Append("\n\n| ").AppendJoin(" | ", columns).Append(" |\n|");
+        md.Append(string.Concat(columns.Select(_ => " --- |"))).Append('\n');
+        foreach (var row in rows)
+        {
+            md.Append("| ").AppendJoin(" | ", cells(row)).Append(" |\n");
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ShipRoom.Infrastructure.Configuration;
 
 namespace ShipRoom.Infrastructure.Deploy;
 
@@ -8,7 +9,7 @@ namespace ShipRoom.Infrastructure.Deploy;
 /// </summary>
 public sealed class DeployOptions
 {
-    public const string SectionName = "ShipRoom:Deploy";
+    public const string SectionName = ConfigurationKeys.DeploySection;
 
     public string? WebhookUrl { get; set; }
 
@@ -29,30 +30,18 @@ public sealed class DeployOptionsValidator : IValidateOptions<DeployOptions>
 {
     public ValidateOptionsResult Validate(string? name, DeployOptions options)
     {
-        var problems = new List<string>();
-        if (options.WebhookUrl is { Length: > 0 } url)
+        var problems = new OptionsProblems(ConfigurationKeys.DeploySection);
+        if (options.WebhookUrl is { Length: > 0 })
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            {
-                problems.Add($"{DeployOptions.SectionName}:WebhookUrl must be an absolute http(s) address.");
-            }
-
+            problems.HttpAddress(nameof(options.WebhookUrl), options.WebhookUrl, "https://deploy.example.com/shiproom");
             if (string.IsNullOrEmpty(options.WebhookSecret) || options.WebhookSecret.Length < 16)
             {
-                problems.Add($"{DeployOptions.SectionName}:WebhookSecret must be set (16 characters or more) when WebhookUrl is: the receiver checks the signature with it.");
+                problems.Add($"{problems.Key(nameof(options.WebhookSecret))} must be set (16 characters or more) when WebhookUrl is: the receiver checks the signature with it.");
             }
         }
 
-        if (options.TimeoutSeconds is < 1 or > 300)
-        {
-            problems.Add($"{DeployOptions.SectionName}:TimeoutSeconds must be between 1 and 300, was {options.TimeoutSeconds}.");
-        }
-
-        if (options.Retries is < 0 or > 10)
-        {
-            problems.Add($"{DeployOptions.SectionName}:Retries must be between 0 and 10, was {options.Retries}.");
-        }
-
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        problems.Range(nameof(options.TimeoutSeconds), options.TimeoutSeconds, 1, 300);
+        problems.Range(nameof(options.Retries), options.Retries, 0, 10);
+        return problems.Result;
     }
 }

@@ -3,8 +3,12 @@ using System.Text.RegularExpressions;
 namespace ShipRoom.Infrastructure.Logging;
 
 /// <summary>
-/// Masks personal data in text ShipRoom writes to its logs: e-mail addresses, phone numbers and card-like numbers
-/// (13–19 digits that pass the Luhn check), and the values of secret-looking key=value pairs.
+/// The safety net under every log line: masks personal data and secrets in free text (exception messages, reasons,
+/// problems a source reported). Values the code knows are personal are classified and redacted before they get
+/// here (<see cref="PersonalDataAttribute"/>). Masked: e-mail addresses; phone numbers (international, with an area
+/// code in brackets, 3-3-4 North American, or a local number with its leading 0); card numbers (13–19 digits that pass
+/// the Luhn check); bearer and basic credentials; ShipRoom API tokens and JWTs; the values of secret-looking
+/// key=value pairs. Left alone: dates, times, version numbers, addresses of machines and plain figures.
 /// </summary>
 public static partial class PiiScrubber
 {
@@ -12,6 +16,7 @@ public static partial class PiiScrubber
     public const string PhoneMask = "[phone]";
     public const string CardMask = "[card]";
     public const string SecretMask = "[secret]";
+    public const string TokenMask = "[token]";
 
     public static string Scrub(string? text)
     {
@@ -21,9 +26,11 @@ public static partial class PiiScrubber
         }
 
         var scrubbed = SecretPair().Replace(text, m => $"{m.Groups["key"].Value}{m.Groups["sep"].Value}{SecretMask}");
+        scrubbed = Credential().Replace(scrubbed, m => $"{m.Groups["scheme"].Value} {SecretMask}");
+        scrubbed = Token().Replace(scrubbed, TokenMask);
         scrubbed = Email().Replace(scrubbed, EmailMask);
         scrubbed = CardLike().Replace(scrubbed, m => PassesLuhn(m.Value) ? CardMask : m.Value);
-        scrubbed = Phone().Replace(scrubbed, m => CountDigits(m.Value) >= 7 ? PhoneMask : m.Value);
+        scrubbed = Phone().Replace(scrubbed, m => CountDigits(m.Value) is >= 7 and <= 15 ? PhoneMask : m.Value);
         return scrubbed;
     }
 
@@ -63,10 +70,19 @@ public static partial class PiiScrubber
     [GeneratedRegex(@"(?<!\d)\d(?:[ \-]?\d){12,18}(?!\d)", RegexOptions.CultureInvariant)]
     private static partial Regex CardLike();
 
-    // International (+CC ...) or grouped local numbers; at least 7 digits in all (checked in code).
-    [GeneratedRegex(@"(?<![\w.])(?:\+\d{1,3}[ \-.]?)?(?:\(\d{1,4}\)[ \-.]?)?\d{2,4}(?:[ \-.]\d{2,4}){1,4}(?![\w.])", RegexOptions.CultureInvariant)]
+    // Only shapes that are phone numbers, never a date (2026-11-25), a time (12:00), a version (1.20.1) or a grouped
+    // figure (1200 3400 5600): +CC then groups; (area) then groups; 3-3-4 with separators; 0 trunk prefix then groups.
+    [GeneratedRegex(@"(?<![\w.+\-])(?:\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,6}|\(\d{2,5}\)[ .\-]?\d{3,4}[ .\-]?\d{3,4}|\d{3}[ .\-]\d{3}[ .\-]\d{4}|0\d{1,4}(?:[ \-]\d{2,4}){2,4})(?![\w.\-])", RegexOptions.CultureInvariant)]
     private static partial Regex Phone();
 
-    [GeneratedRegex(@"(?<key>\b(?:password|pwd|secret|token|api[_-]?key|authorization)\b)(?<sep>\s*[=:]\s*)[^\s;,""']+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // The value may be a scheme and its credential ("Authorization: Bearer abc"): both go.
+    [GeneratedRegex(@"(?<key>\b(?:password|passwd|pwd|secret|client_secret|(?:access_|refresh_|id_)?token|api[_-]?key|authorization|sig)\b)(?<sep>\s*[=:]\s*)(?:(?:Bearer|Basic)\s+)?[^\s;,&""']+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretPair();
+
+    [GeneratedRegex(@"\b(?<scheme>Bearer|Basic)\s+[A-Za-z0-9\-._~+/]{8,}=*", RegexOptions.CultureInvariant)]
+    private static partial Regex Credential();
+
+    // ShipRoom's API tokens (srt_<prefix>_<secret>) and JSON Web Tokens.
+    [GeneratedRegex(@"\bsrt_[A-Za-z0-9]+_[A-Za-z0-9\-_]+|\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*", RegexOptions.CultureInvariant)]
+    private static partial Regex Token();
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ShipRoom.Infrastructure.Configuration;
 
 namespace ShipRoom.Infrastructure.Notifications;
 
@@ -8,7 +9,7 @@ namespace ShipRoom.Infrastructure.Notifications;
 /// </summary>
 public sealed class NotificationOptions
 {
-    public const string SectionName = "ShipRoom:Notifications";
+    public const string SectionName = ConfigurationKeys.NotificationsSection;
 
     public ChannelAddress Slack { get; set; } = new();
 
@@ -29,8 +30,6 @@ public sealed class NotificationOptions
 
     /// <summary>Decisions and summaries older than this when first seen are not posted (switching posts on does not replay history).</summary>
     public int LookBackMinutes { get; set; } = 60;
-
-    public bool AnyChannel => Slack.Enabled || Teams.Enabled || Webhook.Enabled;
 
     public sealed class ChannelAddress
     {
@@ -54,45 +53,20 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
 {
     public ValidateOptionsResult Validate(string? name, NotificationOptions options)
     {
-        var problems = new List<string>();
-        CheckUrl(problems, "Slack:WebhookUrl", options.Slack.WebhookUrl);
-        CheckUrl(problems, "Teams:WebhookUrl", options.Teams.WebhookUrl);
-        CheckUrl(problems, "Webhook:Url", options.Webhook.Url);
-        CheckUrl(problems, "DashboardUrl", options.DashboardUrl);
+        var problems = new OptionsProblems(ConfigurationKeys.NotificationsSection);
+        problems.HttpAddress("Slack:WebhookUrl", options.Slack.WebhookUrl, "https://hooks.slack.com/services/…");
+        problems.HttpAddress("Teams:WebhookUrl", options.Teams.WebhookUrl, "https://….webhook.office.com/…");
+        problems.HttpAddress("Webhook:Url", options.Webhook.Url, "https://hooks.example.com/ship-room");
+        problems.HttpAddress(nameof(options.DashboardUrl), options.DashboardUrl, "https://shiproom.example.com");
         if (options.Webhook.Secret is { Length: > 0 and < 16 })
         {
-            problems.Add($"{NotificationOptions.SectionName}:Webhook:Secret must be 16 characters or more (or left out for unsigned posts).");
+            problems.Add($"{problems.Key("Webhook:Secret")} must be 16 characters or more (or left out for unsigned posts).");
         }
 
-        if (options.MaxAttempts is < 1 or > 50)
-        {
-            problems.Add($"{NotificationOptions.SectionName}:MaxAttempts must be between 1 and 50, was {options.MaxAttempts}.");
-        }
-
-        if (options.DispatchEverySeconds is < 1 or > 300)
-        {
-            problems.Add($"{NotificationOptions.SectionName}:DispatchEverySeconds must be between 1 and 300, was {options.DispatchEverySeconds}.");
-        }
-
-        if (options.TimeoutSeconds is < 1 or > 120)
-        {
-            problems.Add($"{NotificationOptions.SectionName}:TimeoutSeconds must be between 1 and 120, was {options.TimeoutSeconds}.");
-        }
-
-        if (options.LookBackMinutes is < 1 or > 10_080)
-        {
-            problems.Add($"{NotificationOptions.SectionName}:LookBackMinutes must be between 1 and 10080, was {options.LookBackMinutes}.");
-        }
-
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-    }
-
-    private static void CheckUrl(List<string> problems, string key, string? url)
-    {
-        if (!string.IsNullOrWhiteSpace(url) && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
-        {
-            // The value itself is not repeated: a webhook address is a secret.
-            problems.Add($"{NotificationOptions.SectionName}:{key} must be an absolute http(s) address (e.g. https://hooks.slack.com/services/…).");
-        }
+        problems.Range(nameof(options.MaxAttempts), options.MaxAttempts, 1, 50);
+        problems.Range(nameof(options.DispatchEverySeconds), options.DispatchEverySeconds, 1, 300);
+        problems.Range(nameof(options.TimeoutSeconds), options.TimeoutSeconds, 1, 120);
+        problems.Range(nameof(options.LookBackMinutes), options.LookBackMinutes, 1, 10_080);
+        return problems.Result;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ShipRoom.Core.Reports;
 using ShipRoom.Infrastructure.Storage;
 
@@ -10,6 +9,5 @@ public static class AuditCsv
     public static string Write(IEnumerable<AuditEntry> entries) => CsvText.Table(
         ["sequence", "at", "actor", "kind", "rollout", "summary", "before", "after", "reason", "previous_hash", "hash"],
         entries.OrderBy(e => e.Sequence),
-        e => [e.Sequence.ToString(CultureInfo.InvariantCulture), CsvText.Time(e.At), CsvText.Field(e.Actor), CsvText.Field(e.Kind), e.RolloutId?.ToString(CultureInfo.InvariantCulture) ?? "",
-            CsvText.Field(e.Summary), CsvText.Field(e.Before), CsvText.Field(e.After), CsvText.Field(e.Reason), e.PreviousHash, e.Hash]);
+        e => [e.Sequence, e.At, e.Actor, e.Kind, e.RolloutId, e.Summary, e.Before, e.After, e.Reason, e.PreviousHash, e.Hash]);
 }

@@ -76,31 +76,30 @@ public sealed class RolloutArchiveService(
             Add(zip, "samples.csv", samplesCsv.ToString());
             Add(zip, "probe-runs.csv", ProbeRunCsv.Write(await probeRuns.ListRecordedAsync(rolloutId, cancellationToken)));
             Add(zip, "gate-history.csv", CsvText.Table(["at", "phase_index", "gate", "status", "canary", "control", "detail"], await history.ListGatesAsync(rolloutId, cancellationToken),
-                g => [CsvText.Time(g.At), g.PhaseIndex.ToString(CultureInfo.InvariantCulture), CsvText.Field(g.GateKey), g.Status, CsvText.Number(g.Canary), CsvText.Number(g.Control), CsvText.Field(g.Detail)]));
+                g => [g.At, g.PhaseIndex, g.GateKey, g.Status, g.Canary, g.Control, g.Detail]));
             Add(zip, "trigger-history.csv", CsvText.Table(["at", "phase_index", "trigger", "state", "held_for_seconds", "detail"], await history.ListTriggersAsync(rolloutId, cancellationToken),
-                t => [CsvText.Time(t.At), t.PhaseIndex.ToString(CultureInfo.InvariantCulture), CsvText.Field(t.TriggerKey), t.State, t.HeldForSeconds.ToString(CultureInfo.InvariantCulture), CsvText.Field(t.Detail)]));
+                t => [t.At, t.PhaseIndex, t.TriggerKey, t.State, t.HeldForSeconds, t.Detail]));
             Add(zip, "decisions.csv", CsvText.Table(DecisionColumns, (await decisions.ListAsync(rolloutId, 10_000, cancellationToken)).OrderBy(d => d.Id), d =>
             {
                 var approval = DecisionDetail.ApprovalGiven(d);
                 return
                 [
-                    d.Id.ToString(CultureInfo.InvariantCulture), CsvText.Time(d.RequestedAt), CsvText.Field(d.Kind), CsvText.Field(d.Actor), CsvText.Field(d.Reason), d.Outcome,
-                    CsvText.Time(d.ExecutedAt), CsvText.Time(d.AcknowledgedAt), CsvText.Field(d.FromStatus), CsvText.Field(d.ToStatus), CsvText.Field(d.Error), CsvText.Field(d.Detail),
-                    CsvText.Time(RolloutClock.Now(rollout, d.RequestedAt)), d.Actor == RolloutActor.AutomaticName ? "true" : "false",
-                    approval is null ? "" : approval.FromPhaseIndex.ToString(CultureInfo.InvariantCulture), CsvText.Field(approval?.Role), CsvText.Time(DecisionDetail.ResumedAt(d)),
+                    d.Id, d.RequestedAt, d.Kind, d.Actor, d.Reason, d.Outcome, d.ExecutedAt, d.AcknowledgedAt, d.FromStatus, d.ToStatus, d.Error, d.Detail,
+                    RolloutClock.Now(rollout, d.RequestedAt), d.Actor == RolloutActor.AutomaticName ? "true" : "false",
+                    approval?.FromPhaseIndex, approval?.Role, DecisionDetail.ResumedAt(d),
                 ];
             }));
             Add(zip, "summaries.json", JsonSerializer.Serialize((await summaries.ListAsync(rolloutId, cancellationToken)).OrderBy(s => s.Id), ShipRoomJson.Options));
             Add(zip, "checklists.csv", CsvText.Table(["list", "item", "title", "owner_role", "due_offset_minutes", "state", "by", "at", "reason"], await checklists.ListAsync(rolloutId, cancellationToken),
-                c => [CsvText.Field(c.ListName), CsvText.Field(c.ItemKey), CsvText.Field(c.Title), CsvText.Field(c.OwnerRole), c.DueOffsetMinutes.ToString(CultureInfo.InvariantCulture),
-                    CsvText.Field(c.State ?? "open"), CsvText.Field(c.TickedBy), CsvText.Time(c.TickedAt), CsvText.Field(c.Reason)]));
+                c => [c.ListName, c.ItemKey, c.Title, c.OwnerRole, c.DueOffsetMinutes,
+                    c.State ?? "open", c.TickedBy, c.TickedAt, c.Reason]));
             Add(zip, "roster.csv", CsvText.Table(["role", "primary", "primary_contact", "primary_chat", "primary_time_zone", "backup", "backup_contact", "backup_chat", "backup_time_zone", "escalation_order"],
                 await roster.ListAsync(rolloutId, cancellationToken),
-                r => [CsvText.Field(r.Role), CsvText.Field(r.PrimaryName), CsvText.Field(r.PrimaryContact), CsvText.Field(r.PrimaryChat), CsvText.Field(r.PrimaryTimeZone),
-                    CsvText.Field(r.BackupName), CsvText.Field(r.BackupContact), CsvText.Field(r.BackupChat), CsvText.Field(r.BackupTimeZone), r.EscalationOrder.ToString(CultureInfo.InvariantCulture)]));
+                r => [r.Role, r.PrimaryName, r.PrimaryContact, r.PrimaryChat, r.PrimaryTimeZone,
+                    r.BackupName, r.BackupContact, r.BackupChat, r.BackupTimeZone, r.EscalationOrder]));
             Add(zip, "posts.csv", CsvText.Table(["queued_at", "kind", "event", "channel", "title", "status", "attempts", "sent_at", "last_error"],
                 (await posts.ListAsync(rolloutId, 100_000, cancellationToken)).OrderBy(p => p.Id),
-                p => [CsvText.Time(p.CreatedAt), p.Kind, CsvText.Field(p.EventKey), p.Channel, CsvText.Field(p.Title), p.Status, p.Attempts.ToString(CultureInfo.InvariantCulture), CsvText.Time(p.SentAt), CsvText.Field(p.LastError)]));
+                p => [p.CreatedAt, p.Kind, p.EventKey, p.Channel, p.Title, p.Status, p.Attempts, p.SentAt, p.LastError]));
             Add(zip, "audit.csv", AuditCsv.Write(await audit.QueryAsync(new AuditQuery(RolloutId: rolloutId, Limit: 100_000), cancellationToken)));
             Add(zip, "scorecard.json", ScorecardExport.ToJson(scorecard));
             Add(zip, "scorecard.csv", ScorecardExport.ToCsv(scorecard));

@@ -24,7 +24,7 @@ public sealed class DemoRolloutKeeper(IRolloutRepository rollouts, RolloutServic
             return existing.Id;
         }
 
-        var path = Path.IsPathRooted(demo.PlanFile) ? demo.PlanFile : Path.Combine(AppContext.BaseDirectory, demo.PlanFile);
+        var path = demo.PlanPath;
         if (!File.Exists(path))
         {
             logger.LogWarning("Demo plan {PlanFile} not found; no demo rollout started", demo.PlanFile);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ShipRoom.Core.Evaluation;
 
 namespace ShipRoom.Infrastructure.Rollouts;
 
@@ -31,6 +30,4 @@ public static class Format
 
     public static string Phase(RolloutSnapshot snapshot) =>
         $"{snapshot.CurrentPhase.Name} of traffic — phase {snapshot.PhaseIndex + 1} of {snapshot.Phases.Count}";
-
-    public static string StatusWord(GateStatus? status) => status?.ToText() ?? "NO DATA";
 }

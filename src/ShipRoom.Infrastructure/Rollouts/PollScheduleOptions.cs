@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Options;
+using ShipRoom.Infrastructure.Configuration;
+
 namespace ShipRoom.Infrastructure.Rollouts;
 
 /// <summary>ShipRoom:Polling: how often metrics are read when a plan does not say (pollEvery), and what counts as stale.</summary>
 public sealed class PollScheduleOptions
 {
-    public const string SectionName = "ShipRoom:Polling";
+    public const string SectionName = ConfigurationKeys.PollingSection;
 
     /// <summary>The product card's cadence: every 15 minutes unless the plan's pollEvery says otherwise.</summary>
     public TimeSpan DefaultPollInterval { get; set; } = TimeSpan.FromMinutes(15);
@@ -19,4 +22,19 @@ public sealed class PollScheduleOptions
 
     /// <summary>Synthetic probes run this often while a rollout is live.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+public sealed class PollScheduleOptionsValidator : IValidateOptions<PollScheduleOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PollScheduleOptions options)
+    {
+        var problems = new OptionsProblems(ConfigurationKeys.PollingSection);
+        // Samples are one a minute: polling more often reads nothing new, and 0 would poll without pause.
+        problems.Range(nameof(options.DefaultPollInterval), options.DefaultPollInterval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        problems.Range(nameof(options.SchedulerTick), options.SchedulerTick, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        problems.Range(nameof(options.StaleGrace), options.StaleGrace, TimeSpan.Zero, TimeSpan.FromHours(1));
+        problems.Range(nameof(options.MaxBackfill), options.MaxBackfill, TimeSpan.FromMinutes(1), TimeSpan.FromDays(31));
+        problems.Range(nameof(options.ProbeInterval), options.ProbeInterval, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1));
+        return problems.Result;
+    }
 }

@@ -33,6 +33,7 @@ public sealed class RolloutCommandService(
 
     public async Task<CommandResult> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Command, request.RolloutId)?.SetTag(Telemetry.RolloutTracing.CommandKindTag, request.Kind);
         CommandResult result;
         try
         {
@@ -43,6 +44,7 @@ public sealed class RolloutCommandService(
             result = await RollBackWithoutStorageAsync(request, cancellationToken);
         }
 
+        activity?.SetTag(Telemetry.RolloutTracing.OutcomeTag, result.Status.ToString());
         metrics.Commands.Add(1, new KeyValuePair<string, object?>("kind", CommandKinds.All.Contains(request.Kind) ? request.Kind : "unknown"),
             new KeyValuePair<string, object?>("result", result.Status.ToString()));
         return result;
@@ -270,6 +272,7 @@ public sealed class RolloutCommandService(
 
     private async Task<ExecutorResult> RunExecutorAsync(DeployAction action, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Deploy, action.RolloutId);
         try
         {
             return await executor.ExecuteAsync(action, cancellationToken);
@@ -284,7 +287,11 @@ public sealed class RolloutCommandService(
     private async Task<bool> LastRollbackFailedAsync(long rolloutId, CancellationToken cancellationToken) =>
         (await decisions.ListAsync(rolloutId, 20, cancellationToken)).FirstOrDefault(d => d.Kind == CommandKinds.RollBack && d.Outcome != DecisionOutcomes.Pending) is { Outcome: DecisionOutcomes.Failed };
 
-    private Task<RolloutSnapshot?> PublishAsync(long rolloutId, CancellationToken cancellationToken) => refresher.RefreshAsync(rolloutId, cancellationToken);
+    private async Task<RolloutSnapshot?> PublishAsync(long rolloutId, CancellationToken cancellationToken)
+    {
+        using var activity = Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Publish, rolloutId);
+        return await refresher.RefreshAsync(rolloutId, cancellationToken);
+    }
 
     private static RolloutActor Actor(CommandActor actor) => actor.IsAutomatic ? RolloutActor.Automatic : RolloutActor.Person(actor.Name);
 

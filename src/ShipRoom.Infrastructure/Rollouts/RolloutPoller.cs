@@ -86,6 +86,7 @@ public sealed class RolloutPoller(
 
     public async Task<PollOutcome> PollAsync(long rolloutId, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Poll, rolloutId);
         var rollout = await rollouts.GetAsync(rolloutId, cancellationToken);
         if (rollout is null)
         {
@@ -135,8 +136,10 @@ public sealed class RolloutPoller(
 
         var status = allFailed ? PollRunStatus.Failed : failedReads > 0 ? PollRunStatus.PartiallyFailed : PollRunStatus.Succeeded;
         await pollRuns.FinishAsync(runId, time.GetUtcNow(), status, written, problems.Count == 0 ? null : string.Join('\n', problems.Take(50)), cancellationToken);
+        activity?.SetTag(Telemetry.RolloutTracing.OutcomeTag, status.ToString());
         if (allFailed)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "every metric read failed");
             logger.LogWarning("Rollout {RolloutId}: every metric read failed ({Problem}); the next poll retries from {From}", rollout.Id, problems.FirstOrDefault(), from);
         }
 
@@ -156,10 +159,23 @@ public sealed class RolloutPoller(
             return null;
         }
 
-        var snapshot = await snapshots.BuildAsync(rollout, cancellationToken);
-        await RecordHistoryAsync(snapshot, cancellationToken);
-        snapshot = await ActAsync(rollout, plans.Get(rollout), snapshot, cancellationToken) ?? snapshot;
-        await publisher.PublishAsync(snapshot, cancellationToken);
+        RolloutSnapshot snapshot;
+        using (Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Judge, rolloutId))
+        {
+            snapshot = await snapshots.BuildAsync(rollout, cancellationToken);
+            await RecordHistoryAsync(snapshot, cancellationToken);
+        }
+
+        using (Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Act, rolloutId))
+        {
+            snapshot = await ActAsync(rollout, plans.Get(rollout), snapshot, cancellationToken) ?? snapshot;
+        }
+
+        using (Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Publish, rolloutId))
+        {
+            await publisher.PublishAsync(snapshot, cancellationToken);
+        }
+
         return snapshot;
     }
 

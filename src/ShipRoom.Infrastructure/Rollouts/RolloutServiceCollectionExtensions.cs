@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ShipRoom.Infrastructure.Configuration;
 using ShipRoom.Infrastructure.MetricSources.Prometheus;
 
 namespace ShipRoom.Infrastructure.Rollouts;
@@ -11,10 +12,10 @@ public static class RolloutServiceCollectionExtensions
     /// <summary>The rollout application services: commands, polling, snapshots, metric sources, the demo.</summary>
     public static IServiceCollection AddShipRoomRollouts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PollScheduleOptions>().Bind(configuration.GetSection(PollScheduleOptions.SectionName));
+        services.AddValidatedOptions<PollScheduleOptions, PollScheduleOptionsValidator>(configuration, ConfigurationKeys.PollingSection);
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<PollScheduleOptions>>().Value);
-        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName));
-        services.AddOptions<PrometheusOptions>().Bind(configuration.GetSection(PrometheusOptions.SectionName));
+        services.AddValidatedOptions<DemoOptions, DemoOptionsValidator>(configuration, ConfigurationKeys.DemoSection);
+        services.AddValidatedOptions<PrometheusOptions, PrometheusOptionsValidator>(configuration, ConfigurationKeys.PrometheusSection);
         services.AddHttpClient(PrometheusMetricSource.HttpClientName);
         services.AddSingleton<PrometheusMetricSource>();
         services.AddSingleton<MetricSourceResolver>();
@@ -35,8 +36,7 @@ public static class RolloutServiceCollectionExtensions
         services.AddHttpClient(Probes.HttpProbeRunner.HttpClientName);
         services.AddSingleton<Probes.HttpProbeRunner>();
         services.AddSingleton<Probes.ProbeService>();
-        services.AddOptions<Notifications.NotificationOptions>().Bind(configuration.GetSection(Notifications.NotificationOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Notifications.NotificationOptions>, Notifications.NotificationOptionsValidator>();
+        services.AddValidatedOptions<Notifications.NotificationOptions, Notifications.NotificationOptionsValidator>(configuration, ConfigurationKeys.NotificationsSection);
         // The chat webhooks' and the deploy webhook's addresses carry their secrets in the path, which HttpClient's own
         // request logging would write out: those clients log nothing themselves.
         services.AddHttpClient(Notifications.NotificationService.HttpClientName).RemoveAllLoggers();
@@ -44,10 +44,9 @@ public static class RolloutServiceCollectionExtensions
         services.AddSingleton<Notifications.NotificationService>();
         services.AddSingleton<Reports.ScorecardService>();
         services.AddSingleton<Reports.RolloutArchiveService>();
-        services.AddOptions<Deploy.DeployOptions>().Bind(configuration.GetSection(Deploy.DeployOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<Deploy.DeployOptions>, Deploy.DeployOptionsValidator>();
+        services.AddValidatedOptions<Deploy.DeployOptions, Deploy.DeployOptionsValidator>(configuration, ConfigurationKeys.DeploySection);
         services.AddHttpClient(Deploy.WebhookDeployExecutor.HttpClientName).RemoveAllLoggers();
-        var deploy = configuration.GetSection(Deploy.DeployOptions.SectionName).Get<Deploy.DeployOptions>() ?? new Deploy.DeployOptions();
+        var deploy = configuration.GetSection(ConfigurationKeys.DeploySection).Get<Deploy.DeployOptions>() ?? new Deploy.DeployOptions();
         if (!string.IsNullOrWhiteSpace(deploy.WebhookUrl))
         {
             services.TryAddSingleton<IDeployExecutor, Deploy.WebhookDeployExecutor>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
+using ShipRoom.Infrastructure.Configuration;
 using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 
@@ -15,8 +16,8 @@ public static class SchedulingSetup
     /// </summary>
     public static IServiceCollection AddShipRoomScheduling(this IServiceCollection services, IConfiguration configuration, Action<IQuartzBuilder>? configureJobs = null)
     {
-        var provider = configuration[$"{StorageOptions.SectionName}:Provider"];
-        var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
+        var provider = configuration[ConfigurationKeys.StorageProvider];
+        var connectionString = configuration.GetConnectionString(ConfigurationKeys.ConnectionStringName);
         services.AddQuartz(quartz =>
         {
             if (string.Equals(provider, nameof(StorageProvider.Postgres), StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(connectionString))
@@ -30,14 +31,15 @@ public static class SchedulingSetup
                 });
             }
 
-            var tick = configuration.GetSection(PollScheduleOptions.SectionName).Get<PollScheduleOptions>()?.SchedulerTick ?? TimeSpan.FromSeconds(5);
+            // PollScheduleOptionsValidator stops start-up on a tick under a second; the floor only keeps Quartz from refusing it first.
+            var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, (configuration.GetSection(ConfigurationKeys.PollingSection).Get<PollScheduleOptions>()?.SchedulerTick ?? TimeSpan.FromSeconds(5)).Ticks));
             quartz.ScheduleJob<PollDueRolloutsJob>(
                 trigger => trigger.WithIdentity("poll-due-rollouts-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(tick).RepeatForever()),
                 job => job.WithIdentity(PollDueRolloutsJob.Key));
             quartz.ScheduleJob<ProbeJob>(
                 trigger => trigger.WithIdentity("run-probes-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(tick).RepeatForever()),
                 job => job.WithIdentity(ProbeJob.Key));
-            var posts = configuration.GetSection(Notifications.NotificationOptions.SectionName).Get<Notifications.NotificationOptions>() ?? new Notifications.NotificationOptions();
+            var posts = configuration.GetSection(ConfigurationKeys.NotificationsSection).Get<Notifications.NotificationOptions>() ?? new Notifications.NotificationOptions();
             quartz.ScheduleJob<NotificationJob>(
                 trigger => trigger.WithIdentity("ship-room-posts-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Clamp(posts.DispatchEverySeconds, 1, 300))).RepeatForever()),
                 job => job.WithIdentity(NotificationJob.Key));

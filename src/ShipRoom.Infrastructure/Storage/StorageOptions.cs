@@ -1,3 +1,5 @@
+using ShipRoom.Infrastructure.Configuration;
+
 namespace ShipRoom.Infrastructure.Storage;
 
 /// <summary>
@@ -5,8 +7,8 @@ namespace ShipRoom.Infrastructure.Storage;
 /// </summary>
 public sealed class StorageOptions
 {
-    public const string SectionName = "ShipRoom:Storage";
-    public const string ConnectionStringName = "ShipRoom";
+    public const string SectionName = ConfigurationKeys.StorageSection;
+    public const string ConnectionStringName = ConfigurationKeys.ConnectionStringName;
     public const string DefaultSqliteConnectionString = "Data Source=data/shiproom.db";
 
     /// <summary>Sqlite (default) or Postgres.</summary>

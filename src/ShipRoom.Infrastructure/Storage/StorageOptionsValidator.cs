@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ShipRoom.Infrastructure.Configuration;
 
 namespace ShipRoom.Infrastructure.Storage;
 
@@ -9,39 +10,33 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
-        var problems = new List<string>();
-        var connectionKey = $"ConnectionStrings:{StorageOptions.ConnectionStringName}";
-        if (!Enum.TryParse<StorageProvider>(options.Provider, ignoreCase: true, out var provider) || int.TryParse(options.Provider, out _))
-        {
-            problems.Add($"{StorageOptions.SectionName}:Provider must be Sqlite or Postgres, was '{options.Provider}'.");
-        }
-        else if (provider == StorageProvider.Postgres)
+        var problems = new OptionsProblems(ConfigurationKeys.StorageSection);
+        const string connectionKey = ConfigurationKeys.ConnectionString;
+        problems.OneOf(nameof(options.Provider), options.Provider, Enum.GetNames<StorageProvider>());
+        if (string.Equals(options.Provider, nameof(StorageProvider.Postgres), StringComparison.OrdinalIgnoreCase))
         {
             if (string.IsNullOrWhiteSpace(options.ConnectionString) || options.ConnectionString == StorageOptions.DefaultSqliteConnectionString)
             {
-                problems.Add($"{connectionKey} must be set to a PostgreSQL connection string (Host=...;Database=...;Username=...) when {StorageOptions.SectionName}:Provider is Postgres.");
+                problems.Add($"{connectionKey} must be set to a PostgreSQL connection string (Host=...;Database=...;Username=...) when {ConfigurationKeys.StorageProvider} is Postgres.");
             }
             else if (!IsValid(() => new NpgsqlConnectionStringBuilder(options.ConnectionString)))
             {
                 problems.Add($"{connectionKey} is not a valid PostgreSQL connection string (expected Host=...;Database=...;Username=...).");
             }
         }
-        else if (!IsValid(() => new SqliteConnectionStringBuilder(options.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString)))
+        else if (string.Equals(options.Provider, nameof(StorageProvider.Sqlite), StringComparison.OrdinalIgnoreCase)
+            && !IsValid(() => new SqliteConnectionStringBuilder(options.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString)))
         {
             problems.Add($"{connectionKey} is not a valid SQLite connection string (expected Data Source=data/shiproom.db).");
         }
 
-        if (options.StartupTimeoutSeconds is < 1 or > 600)
-        {
-            problems.Add($"{StorageOptions.SectionName}:StartupTimeoutSeconds must be between 1 and 600, was {options.StartupTimeoutSeconds}.");
-        }
-
+        problems.Range(nameof(options.StartupTimeoutSeconds), options.StartupTimeoutSeconds, 1, 600);
         if (options.MigrationsPath is { Length: > 0 } path && !Directory.Exists(path))
         {
-            problems.Add($"{StorageOptions.SectionName}:MigrationsPath points to a folder that does not exist.");
+            problems.Add($"{problems.Key(nameof(options.MigrationsPath))} points to a folder that does not exist; leave it out to use db/ beside the binaries.");
         }
 
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        return problems.Result;
     }
 
     private static bool IsValid(Func<object> parse)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ShipRoom.Infrastructure.Configuration;
 
 namespace ShipRoom.Infrastructure.Storage;
 
@@ -13,11 +14,8 @@ public static class StorageServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddShipRoomStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StorageOptions>()
-            .Bind(configuration.GetSection(StorageOptions.SectionName))
-            .PostConfigure(options => options.ConnectionString ??= configuration.GetConnectionString(StorageOptions.ConnectionStringName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(configuration, ConfigurationKeys.StorageSection)
+            .PostConfigure(options => options.ConnectionString ??= configuration.GetConnectionString(ConfigurationKeys.ConnectionStringName));
         // Created on first use, so that building services never reads unvalidated options: start-up validation then
         // reports every problem at once instead of the first one a constructor happened to touch.
         services.AddSingleton<IDbConnectionFactory>(provider => new DeferredConnectionFactory(() => CreateConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value)));

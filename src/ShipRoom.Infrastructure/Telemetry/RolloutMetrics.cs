@@ -5,6 +5,9 @@ namespace ShipRoom.Infrastructure.Telemetry;
 /// <summary>What the rollout machinery did, on the "ShipRoom" meter that /metrics exposes.</summary>
 public sealed class RolloutMetrics : IDisposable
 {
+    /// <summary>Seconds: a simulator poll takes milliseconds, a Prometheus poll up to its timeout times its retries.</summary>
+    public static readonly IReadOnlyList<double> PollDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
     private readonly Meter _meter = new("ShipRoom");
 
     public RolloutMetrics()
@@ -14,7 +17,8 @@ public sealed class RolloutMetrics : IDisposable
         Commands = _meter.CreateCounter<long>("shiproom_commands_total", description: "Rollout commands by kind and result.");
         ProbeRuns = _meter.CreateCounter<long>("shiproom_probe_runs_total", description: "Synthetic probe runs by result.");
         Posts = _meter.CreateCounter<long>("shiproom_posts_total", description: "#ship-room post attempts by channel and result.");
-        PollDuration = _meter.CreateHistogram<double>("shiproom_poll_duration_seconds", unit: "s", description: "How long a poll took, reading to publishing.");
+        PollDuration = _meter.CreateHistogram<double>("shiproom_poll_duration_seconds", unit: "s", description: "How long a poll took, reading to publishing.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PollDurationBuckets });
     }
 
     public Counter<long> Polls { get; }

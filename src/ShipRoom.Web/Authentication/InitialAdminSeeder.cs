@@ -59,7 +59,7 @@ public sealed class InitialAdminSeeder(
         }
         else
         {
-            logger.LogInformation("Initial administrator {UserName} created from configuration", userName);
+            Infrastructure.Logging.ShipRoomLog.InitialAdminCreated(logger, userName);
         }
     }
 }

@@ -7,25 +7,14 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
-        var problems = new List<string>();
-        if (!Enum.TryParse<AuthMode>(options.Mode, ignoreCase: true, out var mode))
+        var problems = new OptionsProblems(ConfigurationKeys.AuthSection);
+        problems.OneOf(nameof(options.Mode), options.Mode, Enum.GetNames<AuthMode>());
+        problems.Range(nameof(options.MaxFailedSignIns), options.MaxFailedSignIns, 1, 100);
+        problems.Range(nameof(options.LockoutMinutes), options.LockoutMinutes, 1, 24 * 60);
+        problems.Range(nameof(options.SessionHours), options.SessionHours, 1, 24 * 14);
+        if (string.IsNullOrWhiteSpace(options.InitialAdminUserName))
         {
-            problems.Add($"{ConfigurationKeys.AuthMode} must be Local or OpenIdConnect, was '{options.Mode}'.");
-        }
-
-        if (options.MaxFailedSignIns is < 1 or > 100)
-        {
-            problems.Add($"{ConfigurationKeys.AuthSection}:MaxFailedSignIns must be between 1 and 100, was {options.MaxFailedSignIns}.");
-        }
-
-        if (options.LockoutMinutes is < 1 or > 24 * 60)
-        {
-            problems.Add($"{ConfigurationKeys.AuthSection}:LockoutMinutes must be between 1 and 1440, was {options.LockoutMinutes}.");
-        }
-
-        if (options.SessionHours is < 1 or > 24 * 14)
-        {
-            problems.Add($"{ConfigurationKeys.AuthSection}:SessionHours must be between 1 and 336, was {options.SessionHours}.");
+            problems.Add($"{problems.Key(nameof(options.InitialAdminUserName))} must not be empty; leave it out to use admin.");
         }
 
         if (options.InitialAdminPassword is { Length: > 0 and < 12 })
@@ -33,29 +22,30 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             problems.Add($"{ConfigurationKeys.InitialAdminPassword} (or {ConfigurationKeys.InitialAdminPasswordEnvironment}) must be at least 12 characters; set a longer one or leave it empty to have one generated.");
         }
 
-        if (mode == AuthMode.OpenIdConnect)
+        if (string.Equals(options.Mode, nameof(AuthMode.OpenIdConnect), StringComparison.OrdinalIgnoreCase))
         {
             var oidc = options.OpenIdConnect;
+            var oidcKey = ConfigurationKeys.OpenIdConnectSection;
             if (!Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority))
             {
-                problems.Add($"{ConfigurationKeys.AuthSection}:OpenIdConnect:Authority must be the absolute URL of your identity provider when {ConfigurationKeys.AuthMode} is OpenIdConnect.");
+                problems.Add($"{oidcKey}:Authority must be the absolute URL of your identity provider when {ConfigurationKeys.AuthMode} is OpenIdConnect.");
             }
             else if (oidc.RequireHttpsMetadata && authority.Scheme != Uri.UriSchemeHttps)
             {
-                problems.Add($"{ConfigurationKeys.AuthSection}:OpenIdConnect:Authority must use https (or set RequireHttpsMetadata to false for a local test provider).");
+                problems.Add($"{oidcKey}:Authority must use https (or set {oidcKey}:RequireHttpsMetadata to false for a local test provider).");
             }
 
             if (string.IsNullOrWhiteSpace(oidc.ClientId))
             {
-                problems.Add($"{ConfigurationKeys.AuthSection}:OpenIdConnect:ClientId is required when {ConfigurationKeys.AuthMode} is OpenIdConnect.");
+                problems.Add($"{oidcKey}:ClientId is required when {ConfigurationKeys.AuthMode} is OpenIdConnect.");
             }
 
             if (string.IsNullOrWhiteSpace(oidc.RoleClaim))
             {
-                problems.Add($"{ConfigurationKeys.AuthSection}:OpenIdConnect:RoleClaim must name the claim that carries ShipRoom roles (e.g. roles).");
+                problems.Add($"{oidcKey}:RoleClaim must name the claim that carries ShipRoom roles (e.g. roles).");
             }
         }
 
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        return problems.Result;
     }
 }

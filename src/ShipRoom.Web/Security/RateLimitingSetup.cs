@@ -11,7 +11,8 @@ public static class RateLimitingSetup
     /// <summary>Sign-in is limited per client address so guessing passwords is slow even across accounts.</summary>
     public static IServiceCollection AddShipRoomRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        var apiPerMinute = Math.Clamp(configuration.GetValue("ShipRoom:Security:ApiRequestsPerMinute", 600), 1, 100_000);
+        // SecurityOptionsValidator stops start-up outside this range; the clamp only keeps registration from failing first.
+        var apiPerMinute = Math.Clamp((configuration.GetSection(ConfigurationKeys.SecuritySection).Get<Configuration.SecurityOptions>() ?? new()).ApiRequestsPerMinute, 1, 100_000);
         services.AddRateLimiter(options =>
         {
             // Per caller (token or person), so one runaway script cannot starve the ship room's other automation.

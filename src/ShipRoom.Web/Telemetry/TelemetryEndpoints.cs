@@ -9,11 +9,7 @@ public static class TelemetryEndpoints
     public static IEndpointRouteBuilder MapPrometheusEndpoint(this IEndpointRouteBuilder endpoints)
     {
         var requireAuthentication = endpoints.ServiceProvider.GetRequiredService<IOptions<MetricsEndpointOptions>>().Value.RequireAuthentication;
-
-        // Start listening now: measurements made before the first scrape count too.
-        endpoints.ServiceProvider.GetRequiredService<PrometheusTextExporter>();
-        var endpoint = endpoints.MapGet("/metrics", (PrometheusTextExporter exporter) =>
-            Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        var endpoint = endpoints.MapPrometheusScrapingEndpoint("/metrics");
         if (!requireAuthentication)
         {
             endpoint.AllowAnonymous();

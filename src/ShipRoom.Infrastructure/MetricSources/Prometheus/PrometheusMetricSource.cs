@@ -60,7 +60,7 @@ public sealed class PrometheusMetricSource : IMetricSource
 
         if (!Uri.TryCreate(_options.BaseUrl, UriKind.Absolute, out var baseUrl))
         {
-            return MetricSeriesResult.NoData("ShipRoom:Prometheus:BaseUrl is not set");
+            return MetricSeriesResult.NoData($"{Configuration.ConfigurationKeys.PrometheusBaseUrl} is not set");
         }
 
         string query;

@@ -13,12 +13,6 @@ internal static class DeterministicNoise
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 
-    public static double Uniform(int seed, string salt, long minute)
-    {
-        var state = Hash(seed, salt, "", null, minute);
-        return ToUnit(SplitMix(ref state));
-    }
-
     private static ulong Hash(int seed, string metricKey, string cohort, string? journey, long minute)
     {
         // FNV-1a: string.GetHashCode is randomised per process and would break replay.

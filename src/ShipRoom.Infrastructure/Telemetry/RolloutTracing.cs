@@ -1,0 +1,27 @@
+using System.Diagnostics;
+
+namespace ShipRoom.Infrastructure.Telemetry;
+
+/// <summary>
+/// The spans of one update: poll → judge → act (a command: deploy) → publish. Cheap when nothing listens;
+/// exported over OTLP when ShipRoom:Telemetry:OtlpEndpoint is set.
+/// </summary>
+public static class RolloutTracing
+{
+    public const string SourceName = "ShipRoom";
+    public const string Poll = "poll";
+    public const string Judge = "judge";
+    public const string Act = "act";
+    public const string Command = "command";
+    public const string Deploy = "deploy";
+    public const string Publish = "publish";
+    public const string RolloutIdTag = "shiproom.rollout.id";
+    public const string CommandKindTag = "shiproom.command.kind";
+    public const string OutcomeTag = "shiproom.outcome";
+
+    public static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>Starts a span for one rollout; null when no one listens.</summary>
+    public static Activity? Start(string name, long rolloutId) =>
+        Source.StartActivity(name)?.SetTag(RolloutIdTag, rolloutId);
+}
