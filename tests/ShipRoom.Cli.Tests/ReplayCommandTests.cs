@@ -55,7 +55,7 @@ public sealed class ReplayCommandTests(ArchivedRollout archived) : IClassFixture
         Assert.StartsWith("2026-11-25 10:05:00", rollback);
         Assert.Contains("ShipRoom (automatic)", rollback);
         Assert.Contains("RolledBack at 1%", rollback);
-        Assert.Contains("as recorded: trigger Payments E2E < 99.5% for 5 minutes fired at 10:04 UTC", rollback);
+        Assert.Contains("as recorded: trigger Payments E2E < 99.5% for 5 minutes: FIRED at 10:04 UTC", rollback);
         Assert.Contains("scenario payment-failures from phase 1", output);
         Assert.Contains("Same as recorded: 1 automatic decision(s) at the same minutes; the replay ends RolledBack at 1%.", output);
     }
@@ -77,7 +77,7 @@ public sealed class ReplayCommandTests(ArchivedRollout archived) : IClassFixture
     public async Task A_record_without_the_rollback_differs_and_exits_1()
     {
         // The archive as if the live run had not rolled back: the replay still does, and says the record lacks it.
-        var path = Altered("decisions.csv", text => string.Join('\n', text.Split('\n').Where(line => !line.Contains(",\"rollback\",", StringComparison.Ordinal))));
+        var path = Altered("decisions.csv", text => string.Join('\n', text.Split('\n').Where(line => !line.Contains(",rollback,", StringComparison.Ordinal))));
 
         var (exit, output, _) = await RunAsync("replay", "--archive", path);
 
@@ -101,7 +101,7 @@ public sealed class ReplayCommandTests(ArchivedRollout archived) : IClassFixture
     [Fact]
     public async Task A_broken_decision_row_is_named_with_its_line()
     {
-        var path = Altered("decisions.csv", text => text.Replace(",\"rollback\",", ",\"rollbak\",", StringComparison.Ordinal));
+        var path = Altered("decisions.csv", text => text.Replace(",rollback,", ",rollbak,", StringComparison.Ordinal));
 
         var (exit, _, error) = await RunAsync("replay", "--archive", path);
 

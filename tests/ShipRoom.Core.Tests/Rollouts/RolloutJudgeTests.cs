@@ -65,7 +65,7 @@ public sealed class RolloutJudgeTests
 
         Assert.NotNull(decision);
         Assert.Equal(RolloutCommand.RollBack, decision.Command);
-        Assert.StartsWith("trigger Error rate > 1% for 5 minutes fired at 10:04 UTC (", decision.Reason);
+        Assert.StartsWith("trigger Error rate > 1% for 5 minutes: FIRED at 10:04 UTC", decision.Reason);
         Assert.Equal("trigger:7:rollback:error-rollback:2026-11-25T10:04:00.0000000+00:00", decision.IdempotencyKey(7, 1));
     }
 
@@ -88,7 +88,7 @@ public sealed class RolloutJudgeTests
         Assert.Equal(holds ? RolloutCommand.Hold : null, decision?.Command);
         if (holds)
         {
-            Assert.StartsWith("trigger P95 > 120 ms for 5 minutes fired at 10:04 UTC", decision!.Reason);
+            Assert.StartsWith("trigger P95 > 120 ms for 5 minutes: FIRED at 10:04 UTC", decision!.Reason);
             Assert.Equal("trigger:7:hold:p95-hold:2026-11-25T10:04:00.0000000+00:00", decision.IdempotencyKey(7, 1));
         }
     }

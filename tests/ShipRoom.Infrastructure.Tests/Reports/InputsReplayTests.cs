@@ -55,7 +55,7 @@ public sealed class InputsReplayTests
 
         var live = await AutomaticDecisionsAsync(host, id);
         Assert.Equal(["advance", "advance", "advance", "advance"], live.Select(d => d.Kind));
-        Assert.Contains("approved by ceo (ExecutiveApprover): reviewed the board at 50%", live[3].Reason);
+        Assert.Contains("approved by ceo (Executive approver): reviewed the board at 50%", live[3].Reason);
         await AssertReplayMatchesAsync(host, id);
         var (_, replay) = await ReplayAsync(host, id);
         Assert.Equal(["hold", "resume", "approve"], replay.Timeline.Where(e => e.Match == ReplayMatch.Input).Select(e => e.Action));
