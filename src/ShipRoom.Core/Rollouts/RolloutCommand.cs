@@ -1,6 +1,10 @@
 namespace ShipRoom.Core.Rollouts;
 
-/// <summary>What can move a rollout from one state to another.</summary>
+/// <summary>
+/// Every command a rollout knows: the ones a person, a token or ShipRoom itself gives (<see cref="RolloutCommands.Given"/>,
+/// stored in decisions by <see cref="RolloutCommands.Key"/>), and the state machine's own steps (Schedule,
+/// RollbackCompleted). Approve and PollNow change no state: an approval is an input to the next advance.
+/// </summary>
 public enum RolloutCommand
 {
     Schedule,
@@ -8,9 +12,11 @@ public enum RolloutCommand
     Hold,
     Resume,
     Advance,
+    Approve,
     RollBack,
     RollbackCompleted,
     Complete,
+    PollNow,
 }
 
 /// <summary>Who moved it: a person (by user name) or ShipRoom itself acting on a trigger.</summary>

@@ -40,7 +40,7 @@ public static class NotificationPlanner
 
         foreach (var decision in decisions.OrderBy(d => d.Id))
         {
-            if (decision.Outcome is DecisionOutcomes.Pending or DecisionOutcomes.Refused || decision.RequestedAt < wallNow - lookBack || KindOf(decision) is not { } kind)
+            if (decision.Outcome is DecisionOutcome.Pending or DecisionOutcome.Refused || decision.RequestedAt < wallNow - lookBack || KindOf(decision) is not { } kind)
             {
                 continue;
             }
@@ -107,13 +107,13 @@ public static class NotificationPlanner
 
     private static string? KindOf(DecisionRecord decision) => decision.Kind switch
     {
-        CommandKinds.Start => PostKinds.T0,
-        CommandKinds.Hold => PostKinds.Hold,
-        CommandKinds.Resume => PostKinds.Resume,
-        CommandKinds.RollBack => PostKinds.Rollback,
-        CommandKinds.Advance => PostKinds.Advance,
-        CommandKinds.Complete => PostKinds.Complete,
-        CommandKinds.Approve => PostKinds.ApprovalGiven,
+        RolloutCommand.Start => PostKinds.T0,
+        RolloutCommand.Hold => PostKinds.Hold,
+        RolloutCommand.Resume => PostKinds.Resume,
+        RolloutCommand.RollBack => PostKinds.Rollback,
+        RolloutCommand.Advance => PostKinds.Advance,
+        RolloutCommand.Complete => PostKinds.Complete,
+        RolloutCommand.Approve => PostKinds.ApprovalGiven,
         _ => null,
     };
 }

@@ -1,3 +1,4 @@
+using ShipRoom.Core.Rollouts;
 using ShipRoom.Core.Conditions;
 using System.Globalization;
 using System.Text;
@@ -137,7 +138,7 @@ public static class PostComposer
         {
             values["actor"] = Clean(decision.Actor);
             values["reason"] = Clean(decision.Reason);
-            values["outcome"] = decision.Outcome == DecisionOutcomes.Failed ? Clean($"FAILED: {decision.Error}") : Clean(decision.Detail ?? decision.Outcome);
+            values["outcome"] = decision.Outcome == DecisionOutcome.Failed ? Clean($"FAILED: {decision.Error}") : Clean(decision.Detail ?? decision.Outcome.ToString());
             values["time_to_rollback"] = decision.AcknowledgedAt is { } ack ? Format.Duration(ack - decision.RequestedAt) : "not acknowledged";
         }
 

@@ -130,15 +130,15 @@ public static class RolloutArchiveReader
 
         foreach (var row in table.Rows)
         {
-            var kind = row["kind"];
-            var changedState = row["outcome"] is DecisionOutcomes.Executed or DecisionOutcomes.Failed;
-            if (!CommandKinds.All.Contains(kind, StringComparer.Ordinal))
+            if (!RolloutCommands.TryParse(row["kind"], out var kind))
             {
-                problems.Add(new CsvProblem(row.Line, $"kind '{kind}' is not a rollout command").ToString("decisions.csv"));
+                problems.Add(new CsvProblem(row.Line, $"kind '{row["kind"]}' is not a rollout command").ToString("decisions.csv"));
                 continue;
             }
 
-            if (!changedState || kind is CommandKinds.Start or CommandKinds.PollNow)
+            var changedState = row["outcome"] is nameof(DecisionOutcome.Executed) or nameof(DecisionOutcome.Failed);
+
+            if (!changedState || kind is RolloutCommand.Start or RolloutCommand.PollNow)
             {
                 continue;
             }
@@ -150,9 +150,9 @@ public static class RolloutArchiveReader
             }
 
             var reason = row["reason"];
-            if (kind == CommandKinds.Approve)
+            if (kind == RolloutCommand.Approve)
             {
-                if (row["outcome"] == DecisionOutcomes.Executed)
+                if (row["outcome"] == nameof(DecisionOutcome.Executed))
                 {
                     if (!int.TryParse(row["approval_from_phase"], System.Globalization.CultureInfo.InvariantCulture, out var phase))
                     {
@@ -166,7 +166,7 @@ public static class RolloutArchiveReader
                 continue;
             }
 
-            var command = CommandKinds.StateCommandOf(kind)!.Value;
+            var command = kind;
             var resumedAt = IsoTime.TryParse(row["resumed_at"], out var resumed) ? resumed : (DateTimeOffset?)null;
             var recorded = new RecordedCommand(at, command, row["actor"], reason, resumedAt);
             (row["automatic"] == "true" ? inputs.Automatic : inputs.People).Add(recorded);

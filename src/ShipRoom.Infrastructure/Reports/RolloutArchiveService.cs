@@ -81,12 +81,12 @@ public sealed class RolloutArchiveService(
                 t => [t.At, t.PhaseIndex, t.TriggerKey, t.State, t.HeldForSeconds, t.Detail]));
             Add(zip, "decisions.csv", CsvText.Table(DecisionColumns, (await decisions.ListAsync(rolloutId, 10_000, cancellationToken)).OrderBy(d => d.Id), d =>
             {
-                var approval = DecisionDetail.ApprovalGiven(d);
+                var approval = DecisionInputs.ApprovalGiven(d);
                 return
                 [
-                    d.Id, d.RequestedAt, d.Kind, d.Actor, d.Reason, d.Outcome, d.ExecutedAt, d.AcknowledgedAt, d.FromStatus, d.ToStatus, d.Error, d.Detail,
+                    d.Id, d.RequestedAt, d.Kind.Key(), d.Actor, d.Reason, d.Outcome.ToString(), d.ExecutedAt, d.AcknowledgedAt, d.FromStatus, d.ToStatus, d.Error, d.Detail,
                     RolloutClock.Now(rollout, d.RequestedAt), d.Actor == RolloutActor.AutomaticName ? "true" : "false",
-                    approval?.FromPhaseIndex, approval?.Role, DecisionDetail.ResumedAt(d),
+                    approval?.FromPhaseIndex, approval?.Role, d.Kind == RolloutCommand.Resume && d.Outcome == DecisionOutcome.Executed ? d.ResumedAt : null,
                 ];
             }));
             Add(zip, "summaries.json", JsonSerializer.Serialize((await summaries.ListAsync(rolloutId, cancellationToken)).OrderBy(s => s.Id), ShipRoomJson.Options));

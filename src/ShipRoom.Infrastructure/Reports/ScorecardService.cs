@@ -1,3 +1,4 @@
+using ShipRoom.Core.Rollouts;
 using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Plans;
 using ShipRoom.Core.Reports;
@@ -48,8 +49,8 @@ public sealed class ScorecardService(
             verdict?.Judgement.ClassificationText ?? "NO DATA",
             await GatesAsync(rollout, plan, snapshot, gateHistory, cancellationToken),
             Triggers(plan, verdict, triggerHistory),
-            decided.Where(d => d.Outcome != DecisionOutcomes.Pending).OrderBy(d => d.RequestedAt)
-                .Select(d => new ScorecardDecision(d.RequestedAt, d.Kind, d.Actor, d.Reason, d.Outcome, d.Outcome == DecisionOutcomes.Failed ? d.Error : d.ToStatus)).ToList(),
+            decided.Where(d => d.Outcome != DecisionOutcome.Pending).OrderBy(d => d.RequestedAt)
+                .Select(d => new ScorecardDecision(d.RequestedAt, d.Kind.Key(), d.Actor, d.Reason, d.Outcome.ToString(), d.Outcome == DecisionOutcome.Failed ? d.Error : d.ToStatus)).ToList(),
             snapshot.Summaries.OrderBy(s => s.PostedAt).Select(s => new ScorecardSummary(s.Phase, s.Author, s.Recommendation, s.Markdown, s.PostedAt)).ToList(),
             snapshot.Checklists.Select(c => new ScorecardChecklist(c.Name, c.Done, c.Items.Count, c.Items.Where(i => !i.IsClosed).Select(i => i.Title).ToList())).ToList());
     }

@@ -10,7 +10,7 @@ public sealed record CommandActor(string Name, IReadOnlyList<string> Roles, bool
 /// One command. <see cref="ExpectedVersion"/> is the rollout version the caller saw: when someone changed it first the
 /// command is refused as a conflict. <see cref="IdempotencyKey"/> makes a repeated request land on the first decision.
 /// </summary>
-public sealed record CommandRequest(long RolloutId, string Kind, CommandActor Actor, string Reason, long? ExpectedVersion = null, string? IdempotencyKey = null);
+public sealed record CommandRequest(long RolloutId, Core.Rollouts.RolloutCommand Kind, CommandActor Actor, string Reason, long? ExpectedVersion = null, string? IdempotencyKey = null);
 
 public enum CommandStatus
 {

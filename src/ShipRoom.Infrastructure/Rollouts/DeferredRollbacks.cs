@@ -48,9 +48,9 @@ public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepo
     {
         var rollout = await rollouts.GetAsync(rollback.RolloutId, cancellationToken);
         var from = rollout?.Status.ToString();
-        var outcome = rollback.Result.Acknowledged ? DecisionOutcomes.Executed : DecisionOutcomes.Failed;
-        var (decision, created) = await decisions.RecordAsync(new DecisionDraft(rollback.RolloutId, CommandKinds.RollBack, rollback.Actor, rollback.Reason, rollback.IdempotencyKey,
-            rollback.RequestedAt, DecisionOutcomes.Pending, from, null, "recorded after the database came back"), cancellationToken);
+        var outcome = rollback.Result.Acknowledged ? DecisionOutcome.Executed : DecisionOutcome.Failed;
+        var (decision, created) = await decisions.RecordAsync(new DecisionDraft(rollback.RolloutId, RolloutCommand.RollBack, rollback.Actor, rollback.Reason, rollback.IdempotencyKey,
+            rollback.RequestedAt, DecisionOutcome.Pending, from, null, "recorded after the database came back"), cancellationToken);
         if (!created)
         {
             return;
@@ -62,7 +62,7 @@ public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepo
             await rollouts.TryChangeStateAsync(rollout.Id, rollout.Version, new RolloutStateChange(to, rollout.PhaseIndex, rollout.PhaseStartedAt, rollback.AcknowledgedAt ?? rollback.RequestedAt), cancellationToken);
         }
 
-        await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(outcome, rollback.RequestedAt, rollback.AcknowledgedAt, rollback.Result.Error, rollback.Result.Detail, $"{to} at {rollback.Phase}"), cancellationToken);
+        await decisions.UpdateOutcomeAsync(decision.Id, new DecisionUpdate(outcome, rollback.RequestedAt, rollback.AcknowledgedAt, rollback.Result.Error, rollback.Result.Detail, $"{to} at {rollback.Phase}"), cancellationToken);
         await audit.AppendAsync(new AuditEntryDraft(rollback.AcknowledgedAt ?? rollback.RequestedAt, rollback.Actor, "rollout.rollback", rollback.RolloutId,
             $"Rolled back while the database was unavailable; recorded when it returned. Executor: {rollback.Result.Detail}{rollback.Result.Error}", from, $"{to} at {rollback.Phase}", rollback.Reason), cancellationToken);
         logger.LogInformation("Recorded the rollback of rollout {RolloutId} made while storage was unavailable", rollback.RolloutId);

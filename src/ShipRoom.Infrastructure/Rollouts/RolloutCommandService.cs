@@ -29,33 +29,33 @@ public sealed class RolloutCommandService(
 {
     public const int MaxReasonLength = 1000;
 
-    private static readonly string[] AutomaticKinds = [CommandKinds.Hold, CommandKinds.RollBack, CommandKinds.Advance, CommandKinds.Complete];
+    private static readonly RolloutCommand[] AutomaticKinds = [RolloutCommand.Hold, RolloutCommand.RollBack, RolloutCommand.Advance, RolloutCommand.Complete];
 
     public async Task<CommandResult> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        using var activity = Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Command, request.RolloutId)?.SetTag(Telemetry.RolloutTracing.CommandKindTag, request.Kind);
+        using var activity = Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Command, request.RolloutId)?.SetTag(Telemetry.RolloutTracing.CommandKindTag, request.Kind.Key());
         CommandResult result;
         try
         {
             result = await ExecuteCoreAsync(request, cancellationToken);
         }
-        catch (Exception exception) when (DeferredRollbacks.IsStorageFailure(exception) && request.Kind.Trim().Equals(CommandKinds.RollBack, StringComparison.OrdinalIgnoreCase))
+        catch (Exception exception) when (DeferredRollbacks.IsStorageFailure(exception) && request.Kind == RolloutCommand.RollBack)
         {
             result = await RollBackWithoutStorageAsync(request, cancellationToken);
         }
 
         activity?.SetTag(Telemetry.RolloutTracing.OutcomeTag, result.Status.ToString());
-        metrics.Commands.Add(1, new KeyValuePair<string, object?>("kind", CommandKinds.All.Contains(request.Kind) ? request.Kind : "unknown"),
+        metrics.Commands.Add(1, new KeyValuePair<string, object?>("kind", request.Kind.Key()),
             new KeyValuePair<string, object?>("result", result.Status.ToString()));
         return result;
     }
 
     private async Task<CommandResult> ExecuteCoreAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var kind = request.Kind.Trim().ToLowerInvariant();
-        if (!CommandKinds.All.Contains(kind) || kind == CommandKinds.PollNow)
+        var kind = request.Kind;
+        if (!RolloutCommands.Given.Contains(kind) || kind == RolloutCommand.PollNow)
         {
-            return new CommandResult(CommandStatus.Invalid, $"'{request.Kind}' is not a rollout command (commands: start, hold, resume, advance, approve, rollback, complete)");
+            return new CommandResult(CommandStatus.Invalid, $"'{kind.Key()}' is not a command the rollout carries out (commands: start, hold, resume, advance, approve, rollback, complete)");
         }
 
         var reason = request.Reason.Trim();
@@ -72,9 +72,9 @@ public sealed class RolloutCommandService(
         var requestedAt = time.GetUtcNow();
         if (!IsAllowed(request.Actor, kind))
         {
-            await audit.AppendAsync(new AuditEntryDraft(requestedAt, request.Actor.Name, "command.forbidden", request.RolloutId, $"Refused {kind}: role not allowed", Reason: reason), cancellationToken);
-            var allowed = string.Join(", ", PermissionMatrix.RolesFor(CommandKinds.ActionOf(kind)).Order(StringComparer.Ordinal));
-            return new CommandResult(CommandStatus.Forbidden, $"{kind} needs one of these roles: {allowed}");
+            await audit.AppendAsync(new AuditEntryDraft(requestedAt, request.Actor.Name, "command.forbidden", request.RolloutId, $"Refused {kind.Key()}: role not allowed", Reason: reason), cancellationToken);
+            var allowed = string.Join(", ", PermissionMatrix.RolesFor(kind.Action()).Order(StringComparer.Ordinal));
+            return new CommandResult(CommandStatus.Forbidden, $"{kind.Key()} needs one of these roles: {allowed}");
         }
 
         var rollout = await rollouts.GetAsync(request.RolloutId, cancellationToken);
@@ -83,24 +83,24 @@ public sealed class RolloutCommandService(
             return new CommandResult(CommandStatus.NotFound, $"rollout {request.RolloutId} does not exist");
         }
 
-        var key = request.IdempotencyKey is { Length: > 0 and <= 200 } given ? given : $"{kind}:{rollout.Id}:v{request.ExpectedVersion ?? rollout.Version}";
+        var key = request.IdempotencyKey is { Length: > 0 and <= 200 } given ? given : $"{kind.Key()}:{rollout.Id}:v{request.ExpectedVersion ?? rollout.Version}";
         var (decision, created) = await decisions.RecordAsync(
-            new DecisionDraft(rollout.Id, kind, request.Actor.Name, reason, key, requestedAt, DecisionOutcomes.Pending, rollout.Status.ToString(), null), cancellationToken);
+            new DecisionDraft(rollout.Id, kind, request.Actor.Name, reason, key, requestedAt, DecisionOutcome.Pending, rollout.Status.ToString(), null), cancellationToken);
         if (!created)
         {
             return new CommandResult(CommandStatus.Duplicate, $"already requested by {decision.Actor} at {decision.RequestedAt:HH:mm:ss} UTC ({decision.Outcome}): nothing was done twice", decision.Id);
         }
 
         var plan = plans.Get(rollout);
-        var refusal = await CheckAsync(request, kind, rollout, plan, cancellationToken);
+        var (refusal, approvalRole) = await CheckAsync(request, kind, rollout, plan, cancellationToken);
         if (refusal is not null)
         {
-            await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Refused, null, null, refusal.Message, null), cancellationToken);
+            await decisions.UpdateOutcomeAsync(decision.Id, new DecisionUpdate(DecisionOutcome.Refused, null, null, refusal.Message, null), cancellationToken);
             await decisions.ReleaseIdempotencyKeyAsync(decision.Id, cancellationToken);
             return refusal with { DecisionId = decision.Id };
         }
 
-        return await CarryOutAsync(request, kind, reason, rollout, plan, decision, cancellationToken);
+        return await CarryOutAsync(request, kind, reason, rollout, plan, decision, approvalRole, cancellationToken);
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ public sealed class RolloutCommandService(
     /// </summary>
     private async Task<CommandResult> RollBackWithoutStorageAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        if (!IsAllowed(request.Actor, CommandKinds.RollBack) || string.IsNullOrWhiteSpace(request.Reason))
+        if (!IsAllowed(request.Actor, RolloutCommand.RollBack) || string.IsNullOrWhiteSpace(request.Reason))
         {
             return new CommandResult(CommandStatus.Forbidden, "roll back needs one of these roles: ExecutiveApprover, IncidentCommander, ReleaseEngineer, and a reason");
         }
@@ -122,7 +122,7 @@ public sealed class RolloutCommandService(
         }
 
         var phase = last?.CurrentPhase;
-        var action = new DeployAction(CommandKinds.RollBack, request.RolloutId, last?.Release.Version ?? "unknown", last?.Release.Commit ?? "", phase?.Index ?? 0, phase?.Name ?? "unknown",
+        var action = new DeployAction(RolloutCommand.RollBack.Key(), request.RolloutId, last?.Release.Version ?? "unknown", last?.Release.Commit ?? "", phase?.Index ?? 0, phase?.Name ?? "unknown",
             phase?.TrafficPercent ?? 0, request.Actor.Name, request.Reason.Trim(), requestedAt);
         var executed = await RunExecutorAsync(action, cancellationToken);
         var key = request.IdempotencyKey ?? $"rollback:{request.RolloutId}:v{request.ExpectedVersion ?? last?.Version ?? 0}:offline";
@@ -133,88 +133,88 @@ public sealed class RolloutCommandService(
             : new CommandResult(CommandStatus.ExecutorFailed, $"the deploy executor failed: {executed.Error}; the database is unavailable too — carry the rollback out with the runbook");
     }
 
-    private static bool IsAllowed(CommandActor actor, string kind) =>
-        actor.IsAutomatic ? AutomaticKinds.Contains(kind) : PermissionMatrix.IsAllowed(actor.Roles, CommandKinds.ActionOf(kind));
+    private static bool IsAllowed(CommandActor actor, RolloutCommand kind) =>
+        actor.IsAutomatic ? AutomaticKinds.Contains(kind) : PermissionMatrix.IsAllowed(actor.Roles, kind.Action());
 
-    private async Task<CommandResult?> CheckAsync(CommandRequest request, string kind, RolloutRecord rollout, RolloutPlan plan, CancellationToken cancellationToken)
+    private async Task<(CommandResult? Refusal, string? ApprovalRole)> CheckAsync(CommandRequest request, RolloutCommand kind, RolloutRecord rollout, RolloutPlan plan, CancellationToken cancellationToken)
     {
         if (request.ExpectedVersion is { } expected && expected != rollout.Version)
         {
-            var last = (await decisions.ListAsync(rollout.Id, 5, cancellationToken)).FirstOrDefault(d => d.Outcome == DecisionOutcomes.Executed);
-            var who = last is null ? "" : $" ({CommandKinds.Describe(last)} by {last.Actor} at {last.RequestedAt:HH:mm:ss} UTC)";
-            return new CommandResult(CommandStatus.Conflict, $"the rollout changed while you were deciding: it is now {rollout.Status}{who}. Nothing was done; look again and retry if still needed.");
+            var last = (await decisions.ListAsync(rollout.Id, 5, cancellationToken)).FirstOrDefault(d => d.Outcome == DecisionOutcome.Executed);
+            var who = last is null ? "" : $" ({DecisionText.Describe(last)} by {last.Actor} at {last.RequestedAt:HH:mm:ss} UTC)";
+            return (new CommandResult(CommandStatus.Conflict, $"the rollout changed while you were deciding: it is now {rollout.Status}{who}. Nothing was done; look again and retry if still needed."), null);
         }
 
-        if (kind == CommandKinds.Approve)
+        if (kind == RolloutCommand.Approve)
         {
             // The plan's approval rule, or a MARGINAL canary judgement, decides whether this step needs a sign-off and whose.
             var advance = rollout.Status == RolloutStatus.Running ? (await snapshots.BuildAsync(rollout, cancellationToken)).Verdict?.Advance : null;
             if (advance is not { ApprovalRequired: true, ApprovalRole: { } role })
             {
-                return new CommandResult(CommandStatus.Invalid, $"there is no step waiting for approval (the rollout is {rollout.Status} at {plan.Phases[rollout.PhaseIndex].Name})");
+                return (new CommandResult(CommandStatus.Invalid, $"there is no step waiting for approval (the rollout is {rollout.Status} at {plan.Phases[rollout.PhaseIndex].Name})"), null);
             }
 
             if (!request.Actor.Roles.Contains(role, StringComparer.Ordinal))
             {
-                return new CommandResult(CommandStatus.Forbidden, $"this step needs the {Roles.DisplayName(role).ToLowerInvariant()}'s sign-off");
+                return (new CommandResult(CommandStatus.Forbidden, $"this step needs the {Roles.DisplayName(role).ToLowerInvariant()}'s sign-off"), null);
             }
 
-            return null;
+            return (null, role);
         }
 
-        if (kind is CommandKinds.Advance or CommandKinds.Complete)
+        if (kind is RolloutCommand.Advance or RolloutCommand.Complete)
         {
             var snapshot = await snapshots.BuildAsync(rollout, cancellationToken);
             if (snapshot.Verdict is not { Advance.MayAdvance: true })
             {
                 var missing = snapshot.Verdict?.Advance.Missing ?? ["no metrics judged yet"];
-                return new CommandResult(CommandStatus.Invalid, $"cannot {kind} yet: {string.Join("; ", missing)}");
+                return (new CommandResult(CommandStatus.Invalid, $"cannot {kind.Key()} yet: {string.Join("; ", missing)}"), null);
             }
         }
 
-        if (kind == CommandKinds.Start && sources.WhyNotReady(rollout.MetricSource, plan) is { } notReady)
+        if (kind == RolloutCommand.Start && sources.WhyNotReady(rollout.MetricSource, plan) is { } notReady)
         {
-            return new CommandResult(CommandStatus.Invalid, $"cannot start: {notReady}");
+            return (new CommandResult(CommandStatus.Invalid, $"cannot start: {notReady}"), null);
         }
 
-        if (kind == CommandKinds.Start && !request.Actor.IsAutomatic)
+        if (kind == RolloutCommand.Start && !request.Actor.IsAutomatic)
         {
             // The pre-flight (everything due by T-1h) must be complete; only the executive may start with items open.
             var open = (await checklists.ListAsync(rollout.Id, cancellationToken))
                 .Where(i => i.DueOffsetMinutes <= -60 && i.State is not (TickStates.Done or TickStates.NotApplicable)).ToList();
             if (open.Count > 0 && !request.Actor.Roles.Contains(Roles.ExecutiveApprover, StringComparer.Ordinal))
             {
-                return new CommandResult(CommandStatus.Invalid,
-                    $"the T-1h pre-flight is not complete ({open.Count} open: {string.Join("; ", open.Take(3).Select(i => i.Title))}); only the executive approver can start with items open, giving a reason");
+                return (new CommandResult(CommandStatus.Invalid,
+                    $"the T-1h pre-flight is not complete ({open.Count} open: {string.Join("; ", open.Take(3).Select(i => i.Title))}); only the executive approver can start with items open, giving a reason"), null);
             }
         }
 
-        var command = CommandKinds.StateCommandOf(kind)!.Value;
-        if (kind == CommandKinds.RollBack && rollout.Status == RolloutStatus.RollingBack && await LastRollbackFailedAsync(rollout.Id, cancellationToken))
+        if (kind == RolloutCommand.RollBack && rollout.Status == RolloutStatus.RollingBack && await LastRollbackFailedAsync(rollout.Id, cancellationToken))
         {
-            return null;
+            return (null, null);
         }
 
-        var transition = RolloutStateMachine.Apply(new RolloutState(rollout.Status, rollout.PhaseIndex), command, plan.Phases.Count, Actor(request.Actor), request.Reason);
-        return transition.Allowed ? null : new CommandResult(CommandStatus.Invalid, $"cannot {kind}: {transition.Refusal}");
+        var transition = RolloutStateMachine.Apply(new RolloutState(rollout.Status, rollout.PhaseIndex), kind, plan.Phases.Count, Actor(request.Actor), request.Reason);
+        return (transition.Allowed ? null : new CommandResult(CommandStatus.Invalid, $"cannot {kind.Key()}: {transition.Refusal}"), null);
     }
 
-    private async Task<CommandResult> CarryOutAsync(CommandRequest request, string kind, string reason, RolloutRecord rollout, RolloutPlan plan, DecisionRecord decision, CancellationToken cancellationToken)
+    private async Task<CommandResult> CarryOutAsync(CommandRequest request, RolloutCommand kind, string reason, RolloutRecord rollout, RolloutPlan plan, DecisionRecord decision, string? approvalRole,
+        CancellationToken cancellationToken)
     {
         var wallNow = time.GetUtcNow();
         var rolloutNow = RolloutClock.Now(rollout, wallNow);
         var from = new RolloutState(rollout.Status, rollout.PhaseIndex);
         var to = from;
         var version = rollout.Version;
-        var retryingRollback = kind == CommandKinds.RollBack && rollout.Status == RolloutStatus.RollingBack;
-        if (CommandKinds.StateCommandOf(kind) is { } command && !retryingRollback)
+        var retryingRollback = kind == RolloutCommand.RollBack && rollout.Status == RolloutStatus.RollingBack;
+        if (kind.ChangesState() && !retryingRollback)
         {
-            to = RolloutStateMachine.Apply(from, command, plan.Phases.Count, Actor(request.Actor), reason).To;
-            var phaseChanged = to.PhaseIndex != from.PhaseIndex || kind == CommandKinds.Start;
+            to = RolloutStateMachine.Apply(from, kind, plan.Phases.Count, Actor(request.Actor), reason).To;
+            var phaseChanged = to.PhaseIndex != from.PhaseIndex || kind == RolloutCommand.Start;
             var change = new RolloutStateChange(to.Status, to.PhaseIndex, phaseChanged ? Core.Evaluation.Minutes.Floor(rolloutNow) : rollout.PhaseStartedAt, wallNow);
             if (!await rollouts.TryChangeStateAsync(rollout.Id, version, change, cancellationToken))
             {
-                await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Refused, null, null, "someone else changed the rollout first", null), cancellationToken);
+                await decisions.UpdateOutcomeAsync(decision.Id, new DecisionUpdate(DecisionOutcome.Refused, null, null, "someone else changed the rollout first", null), cancellationToken);
                 await decisions.ReleaseIdempotencyKeyAsync(decision.Id, cancellationToken);
                 return new CommandResult(CommandStatus.Conflict, "someone else changed the rollout at the same moment: nothing was done; look again and retry if still needed", decision.Id);
             }
@@ -228,24 +228,24 @@ public sealed class RolloutCommandService(
         }
 
         ExecutorResult? executed = null;
-        if (CommandKinds.NeedsExecutor(kind))
+        if (kind.NeedsExecutor())
         {
             var phase = plan.Phases[to.PhaseIndex];
-            var action = new DeployAction(kind, rollout.Id, plan.Release.Version, plan.Release.Commit, to.PhaseIndex, phase.Name, phase.TrafficPercent, request.Actor.Name, reason, wallNow);
+            var action = new DeployAction(kind.Key(), rollout.Id, plan.Release.Version, plan.Release.Commit, to.PhaseIndex, phase.Name, phase.TrafficPercent, request.Actor.Name, reason, wallNow);
             executed = await RunExecutorAsync(action, cancellationToken);
         }
 
         var acknowledgedAt = time.GetUtcNow();
         if (executed is { Acknowledged: false })
         {
-            await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Failed, wallNow, null, executed.Error, Truncate(executed.Detail), $"{to.Status} at {plan.Phases[to.PhaseIndex].Name}"), cancellationToken);
-            await audit.AppendAsync(new AuditEntryDraft(acknowledgedAt, request.Actor.Name, $"rollout.{kind}.failed", rollout.Id, $"{kind} recorded, but the deploy executor ({executor.Name}) failed: {executed.Error}",
+            await decisions.UpdateOutcomeAsync(decision.Id, new DecisionUpdate(DecisionOutcome.Failed, wallNow, null, executed.Error, Truncate(executed.Detail), $"{to.Status} at {plan.Phases[to.PhaseIndex].Name}"), cancellationToken);
+            await audit.AppendAsync(new AuditEntryDraft(acknowledgedAt, request.Actor.Name, $"rollout.{kind.Key()}.failed", rollout.Id, $"{kind.Key()} recorded, but the deploy executor ({executor.Name}) failed: {executed.Error}",
                 from.Status.ToString(), to.Status.ToString(), reason), cancellationToken);
             await PublishAsync(rollout.Id, cancellationToken);
-            return new CommandResult(CommandStatus.ExecutorFailed, $"{kind} recorded, but the deploy executor failed: {executed.Error}. The rollout is {to.Status}; retry or carry it out with the runbook.", decision.Id);
+            return new CommandResult(CommandStatus.ExecutorFailed, $"{kind.Key()} recorded, but the deploy executor failed: {executed.Error}. The rollout is {to.Status}; retry or carry it out with the runbook.", decision.Id);
         }
 
-        if (kind == CommandKinds.RollBack)
+        if (kind == RolloutCommand.RollBack)
         {
             var done = RolloutStateMachine.Apply(new RolloutState(RolloutStatus.RollingBack, to.PhaseIndex), RolloutCommand.RollbackCompleted, plan.Phases.Count, Actor(request.Actor), reason);
             if (await rollouts.TryChangeStateAsync(rollout.Id, version, new RolloutStateChange(done.To.Status, done.To.PhaseIndex, rollout.PhaseStartedAt, acknowledgedAt), cancellationToken))
@@ -254,20 +254,19 @@ public sealed class RolloutCommandService(
             }
         }
 
-        var detail = kind switch
-        {
-            CommandKinds.Approve => DecisionDetail.Approval(rollout.PhaseIndex),
-            CommandKinds.Resume => DecisionDetail.Resume(rolloutNow),
-            _ => Truncate(executed?.Detail),
-        };
         var toStatus = $"{to.Status} at {plan.Phases[to.PhaseIndex].Name}";
-        await decisions.UpdateOutcomeAsync(decision.Id, new DecisionOutcome(DecisionOutcomes.Executed, wallNow, executed is null ? null : acknowledgedAt, null, detail, toStatus), cancellationToken);
-        await audit.AppendAsync(new AuditEntryDraft(acknowledgedAt, request.Actor.Name, $"rollout.{kind}", rollout.Id,
-            CommandKinds.Describe(decision with { ToStatus = toStatus, Outcome = DecisionOutcomes.Executed }) + (executed is null ? "" : $"; executor {executor.Name}: {executed.Detail}"),
+        await decisions.UpdateOutcomeAsync(decision.Id, new DecisionUpdate(DecisionOutcome.Executed, wallNow, executed is null ? null : acknowledgedAt, null, Truncate(executed?.Detail), toStatus)
+        {
+            ApprovedPhase = kind == RolloutCommand.Approve ? rollout.PhaseIndex : null,
+            ApprovedRole = approvalRole,
+            ResumedAt = kind == RolloutCommand.Resume ? rolloutNow : null,
+        }, cancellationToken);
+        await audit.AppendAsync(new AuditEntryDraft(acknowledgedAt, request.Actor.Name, $"rollout.{kind.Key()}", rollout.Id,
+            DecisionText.Describe(decision with { ToStatus = toStatus, Outcome = DecisionOutcome.Executed }) + (executed is null ? "" : $"; executor {executor.Name}: {executed.Detail}"),
             $"{from.Status} at {plan.Phases[from.PhaseIndex].Name}", $"{to.Status} at {plan.Phases[to.PhaseIndex].Name}", reason), cancellationToken);
         logger.LogInformation("Rollout {RolloutId}: {Kind} by {Actor} ({From} → {To})", rollout.Id, kind, request.Actor.IsAutomatic ? request.Actor.Name : "a user", from.Status, to.Status);
         var snapshot = await PublishAsync(rollout.Id, cancellationToken);
-        return new CommandResult(CommandStatus.Executed, $"{kind}: the rollout is {to.Status} at {plan.Phases[to.PhaseIndex].Name}", decision.Id, snapshot);
+        return new CommandResult(CommandStatus.Executed, $"{kind.Key()}: the rollout is {to.Status} at {plan.Phases[to.PhaseIndex].Name}", decision.Id, snapshot);
     }
 
     private async Task<ExecutorResult> RunExecutorAsync(DeployAction action, CancellationToken cancellationToken)
@@ -285,7 +284,7 @@ public sealed class RolloutCommandService(
     }
 
     private async Task<bool> LastRollbackFailedAsync(long rolloutId, CancellationToken cancellationToken) =>
-        (await decisions.ListAsync(rolloutId, 20, cancellationToken)).FirstOrDefault(d => d.Kind == CommandKinds.RollBack && d.Outcome != DecisionOutcomes.Pending) is { Outcome: DecisionOutcomes.Failed };
+        (await decisions.ListAsync(rolloutId, 20, cancellationToken)).FirstOrDefault(d => d.Kind == RolloutCommand.RollBack && d.Outcome != DecisionOutcome.Pending) is { Outcome: DecisionOutcome.Failed };
 
     private async Task<RolloutSnapshot?> PublishAsync(long rolloutId, CancellationToken cancellationToken)
     {

@@ -209,7 +209,7 @@ public sealed class RolloutPoller(
             return null;
         }
 
-        var result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, CommandKinds.Of(decision.Command), CommandActor.Automatic, decision.Reason,
+        var result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, decision.Command, CommandActor.Automatic, decision.Reason,
             IdempotencyKey: decision.IdempotencyKey(rollout.Id, rollout.PhaseIndex)), cancellationToken);
         return result.Snapshot;
     }

@@ -1,3 +1,4 @@
+using ShipRoom.Core.Rollouts;
 using System.Globalization;
 using ShipRoom.Core.Conditions;
 using ShipRoom.Core.Evaluation;
@@ -69,12 +70,12 @@ public sealed class SnapshotBuilder(
         {
             var rolloutStart = phaseRecords.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
             probes = plan.Probes.Count == 0 ? [] : await probeRuns.ListAsync(rollout.Id, rolloutStart, now.AddMinutes(1), cancellationToken);
-            var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, probes, Approvals(recentDecisions))
+            var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, probes, DecisionInputs.Approvals(recentDecisions))
             {
                 RolloutStartedAt = rolloutStart,
                 RolloutEnded = Core.Rollouts.RolloutStateMachine.IsFinished(rollout.Status),
             };
-            verdict = Core.Evaluation.RolloutEvaluator.Default.Evaluate(plan, input, LastResume(recentDecisions, phaseStart));
+            verdict = Core.Evaluation.RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recentDecisions, phaseStart));
         }
 
         var series = new SeriesIndex(loaded);
@@ -130,15 +131,6 @@ public sealed class SnapshotBuilder(
         return new PollStatus(rollout.MetricSource, last?.FinishedAt, rollout.LastPolledTo, live ? (last?.FinishedAt ?? wallNow) + interval : null, interval, stale, problems);
     }
 
-    private static IReadOnlyList<ApprovalGiven> Approvals(IReadOnlyList<DecisionRecord> decisions) =>
-        decisions.Select(DecisionDetail.ApprovalGiven).OfType<ApprovalGiven>().ToList();
-
-    /// <summary>After a resume, trigger streaks count afresh: what was sustained before the hold was already acted on.</summary>
-    private static DateTimeOffset? LastResume(IReadOnlyList<DecisionRecord> decisions, DateTimeOffset phaseStart) =>
-        decisions.FirstOrDefault(d => d.Kind == CommandKinds.Resume && d.Outcome == DecisionOutcomes.Executed) is { } resume && DecisionDetail.ResumedAt(resume) is { } at && at > phaseStart
-            ? at
-            : null;
-
     private static IReadOnlyList<PanelSnapshot> BuildPanels(RolloutPlan plan, SeriesIndex series, RolloutVerdict? verdict, int phaseIndex, DateTimeOffset lastMinute)
     {
         var gates = plan.GatesFor(phaseIndex);
@@ -190,7 +182,7 @@ public sealed class SnapshotBuilder(
 
     private static IReadOnlyList<TimelineEntry> Timeline(IReadOnlyList<DecisionRecord> decisions, IReadOnlyList<PollRunRecord> polls)
     {
-        var entries = decisions.Select(d => new TimelineEntry(d.RequestedAt, d.Kind, d.Actor, CommandKinds.Describe(d), d.Reason, d.Outcome)).ToList();
+        var entries = decisions.Select(d => new TimelineEntry(d.RequestedAt, d.Kind.Key(), d.Actor, DecisionText.Describe(d), d.Reason, d.Outcome.ToString())).ToList();
         entries.AddRange(polls.Where(p => p.Status is PollRunStatus.Failed or PollRunStatus.PartiallyFailed)
             .Select(p => new TimelineEntry(p.FinishedAt ?? p.StartedAt, "poll", "ShipRoom", $"Poll {p.Status}: {p.Problems?.Split('\n').FirstOrDefault()}", null, p.Status.ToString())));
         return entries.OrderByDescending(e => e.At).Take(50).ToList();
@@ -228,7 +220,7 @@ public sealed class SnapshotBuilder(
 
     private static RollbackTiming RollbackTimingOf(RolloutPlan plan, IReadOnlyList<DecisionRecord> decisions)
     {
-        var rollback = decisions.FirstOrDefault(d => d.Kind == CommandKinds.RollBack && d.Outcome != DecisionOutcomes.Refused);
+        var rollback = decisions.FirstOrDefault(d => d.Kind == RolloutCommand.RollBack && d.Outcome != DecisionOutcome.Refused);
         if (rollback is null)
         {
             return new RollbackTiming(plan.RollbackBudget, null, null, null, null, null);

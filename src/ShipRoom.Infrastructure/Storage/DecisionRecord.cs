@@ -1,3 +1,5 @@
+using ShipRoom.Core.Rollouts;
+
 namespace ShipRoom.Infrastructure.Storage;
 
 /// <summary>
@@ -7,29 +9,46 @@ namespace ShipRoom.Infrastructure.Storage;
 public sealed record DecisionRecord(
     long Id,
     long RolloutId,
-    string Kind,
+    RolloutCommand Kind,
     string Actor,
     string? Reason,
     string IdempotencyKey,
     DateTimeOffset RequestedAt,
     DateTimeOffset? ExecutedAt,
     DateTimeOffset? AcknowledgedAt,
-    string Outcome,
+    DecisionOutcome Outcome,
     string? Error,
     string? FromStatus,
     string? ToStatus,
-    string? Detail);
+    string? Detail)
+{
+    /// <summary>For an approval: the phase the sign-off lets the rollout leave, and the role it was given in.</summary>
+    public int? ApprovedPhase { get; init; }
 
-public sealed record DecisionDraft(long RolloutId, string Kind, string Actor, string? Reason, string IdempotencyKey, DateTimeOffset RequestedAt, string Outcome, string? FromStatus, string? ToStatus, string? Detail = null);
+    public string? ApprovedRole { get; init; }
 
-public sealed record DecisionOutcome(string Outcome, DateTimeOffset? ExecutedAt, DateTimeOffset? AcknowledgedAt, string? Error, string? Detail, string? ToStatus = null);
+    /// <summary>For a resume: the time on the rollout's clock it took effect (trigger streaks count afresh from it).</summary>
+    public DateTimeOffset? ResumedAt { get; init; }
+}
+
+public sealed record DecisionDraft(long RolloutId, RolloutCommand Kind, string Actor, string? Reason, string IdempotencyKey, DateTimeOffset RequestedAt, DecisionOutcome Outcome, string? FromStatus, string? ToStatus, string? Detail = null);
+
+/// <summary>How a decision ended; null fields keep what is stored.</summary>
+public sealed record DecisionUpdate(DecisionOutcome Outcome, DateTimeOffset? ExecutedAt, DateTimeOffset? AcknowledgedAt, string? Error, string? Detail, string? ToStatus = null)
+{
+    public int? ApprovedPhase { get; init; }
+
+    public string? ApprovedRole { get; init; }
+
+    public DateTimeOffset? ResumedAt { get; init; }
+}
 
 public interface IDecisionRepository
 {
     /// <summary>Records the decision, or returns the one already recorded under the same idempotency key (Created = false).</summary>
     Task<(DecisionRecord Decision, bool Created)> RecordAsync(DecisionDraft draft, CancellationToken cancellationToken);
 
-    Task UpdateOutcomeAsync(long id, DecisionOutcome outcome, CancellationToken cancellationToken);
+    Task UpdateOutcomeAsync(long id, DecisionUpdate update, CancellationToken cancellationToken);
 
     /// <summary>Frees a refused decision's idempotency key so the same command can be given again once it makes sense.</summary>
     Task ReleaseIdempotencyKeyAsync(long id, CancellationToken cancellationToken);

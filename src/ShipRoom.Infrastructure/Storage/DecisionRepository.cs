@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using ShipRoom.Core.Rollouts;
 
 namespace ShipRoom.Infrastructure.Storage;
 
@@ -7,7 +8,8 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
 {
     private const string Columns =
         "id AS Id, rollout_id AS RolloutId, kind AS Kind, actor AS Actor, reason AS Reason, idempotency_key AS IdempotencyKey, requested_at_ms AS RequestedAtMs, " +
-        "executed_at_ms AS ExecutedAtMs, acknowledged_at_ms AS AcknowledgedAtMs, outcome AS Outcome, error AS Error, from_status AS FromStatus, to_status AS ToStatus, detail AS Detail";
+        "executed_at_ms AS ExecutedAtMs, acknowledged_at_ms AS AcknowledgedAtMs, outcome AS Outcome, error AS Error, from_status AS FromStatus, to_status AS ToStatus, detail AS Detail, " +
+        "approved_phase_index AS ApprovedPhase, approved_role AS ApprovedRole, resumed_at_ms AS ResumedAtMs";
 
     public async Task<(DecisionRecord Decision, bool Created)> RecordAsync(DecisionDraft draft, CancellationToken cancellationToken)
     {
@@ -17,7 +19,7 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "INSERT INTO decisions (rollout_id, kind, actor, reason, idempotency_key, requested_at_ms, outcome, from_status, to_status, detail) " +
                 "VALUES (@RolloutId, @Kind, @Actor, @Reason, @IdempotencyKey, @RequestedAtMs, @Outcome, @FromStatus, @ToStatus, @Detail) RETURNING id",
-                new { draft.RolloutId, draft.Kind, draft.Actor, draft.Reason, draft.IdempotencyKey, RequestedAtMs = UnixTime.ToMs(draft.RequestedAt), draft.Outcome, draft.FromStatus, draft.ToStatus, draft.Detail },
+                new { draft.RolloutId, Kind = draft.Kind.Key(), draft.Actor, draft.Reason, draft.IdempotencyKey, RequestedAtMs = UnixTime.ToMs(draft.RequestedAt), Outcome = draft.Outcome.ToString(), draft.FromStatus, draft.ToStatus, draft.Detail },
                 cancellationToken: cancellationToken));
             return ((await GetAsync(id, cancellationToken))!, true);
         }
@@ -29,12 +31,17 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
         }
     }
 
-    public async Task UpdateOutcomeAsync(long id, DecisionOutcome outcome, CancellationToken cancellationToken)
+    public async Task UpdateOutcomeAsync(long id, DecisionUpdate update, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE decisions SET outcome = @Outcome, executed_at_ms = @ExecutedAtMs, acknowledged_at_ms = @AcknowledgedAtMs, error = @Error, detail = COALESCE(@Detail, detail), to_status = COALESCE(@ToStatus, to_status) WHERE id = @id",
-            new { id, outcome.Outcome, ExecutedAtMs = UnixTime.ToMs(outcome.ExecutedAt), AcknowledgedAtMs = UnixTime.ToMs(outcome.AcknowledgedAt), outcome.Error, outcome.Detail, outcome.ToStatus },
+            "UPDATE decisions SET outcome = @Outcome, executed_at_ms = @ExecutedAtMs, acknowledged_at_ms = @AcknowledgedAtMs, error = @Error, detail = COALESCE(@Detail, detail), " +
+            "to_status = COALESCE(@ToStatus, to_status), approved_phase_index = COALESCE(@ApprovedPhase, approved_phase_index), approved_role = COALESCE(@ApprovedRole, approved_role), resumed_at_ms = COALESCE(@ResumedAtMs, resumed_at_ms) WHERE id = @id",
+            new
+            {
+                id, Outcome = update.Outcome.ToString(), ExecutedAtMs = UnixTime.ToMs(update.ExecutedAt), AcknowledgedAtMs = UnixTime.ToMs(update.AcknowledgedAt), update.Error, update.Detail,
+                update.ToStatus, update.ApprovedPhase, update.ApprovedRole, ResumedAtMs = UnixTime.ToMs(update.ResumedAt),
+            },
             cancellationToken: cancellationToken));
     }
 
@@ -76,8 +83,19 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
         public string? FromStatus { get; set; }
         public string? ToStatus { get; set; }
         public string? Detail { get; set; }
+        public long? ApprovedPhase { get; set; }
+        public string? ApprovedRole { get; set; }
+        public long? ResumedAtMs { get; set; }
 
-        public DecisionRecord ToRecord() => new(Id, RolloutId, Kind, Actor, Reason, IdempotencyKey, UnixTime.FromMs(RequestedAtMs), UnixTime.FromMs(ExecutedAtMs),
-            UnixTime.FromMs(AcknowledgedAtMs), Outcome, Error, FromStatus, ToStatus, Detail);
+        public DecisionRecord ToRecord() => new(Id, RolloutId,
+            RolloutCommands.TryParse(Kind, out var kind) ? kind : throw new InvalidDataException($"decision {Id} has an unknown kind '{Kind}'"), Actor, Reason, IdempotencyKey,
+            UnixTime.FromMs(RequestedAtMs), UnixTime.FromMs(ExecutedAtMs), UnixTime.FromMs(AcknowledgedAtMs),
+            Enum.TryParse<DecisionOutcome>(Outcome, out var outcome) ? outcome : throw new InvalidDataException($"decision {Id} has an unknown outcome '{Outcome}'"),
+            Error, FromStatus, ToStatus, Detail)
+        {
+            ApprovedPhase = ApprovedPhase is { } phase ? (int)phase : null,
+            ApprovedRole = ApprovedRole,
+            ResumedAt = UnixTime.FromMs(ResumedAtMs),
+        };
     }
 }

@@ -1,3 +1,4 @@
+using ShipRoom.Core.Rollouts;
 using Microsoft.AspNetCore.Mvc;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Rollouts;
@@ -88,7 +89,13 @@ public static class RolloutEndpoints
 
     private static async Task<IResult> CommandAsync(long id, string kind, [FromBody] CommandBody body, HttpContext context, RolloutCommandService commands, CancellationToken cancellationToken)
     {
-        var result = await commands.ExecuteAsync(new CommandRequest(id, kind, CurrentActor.From(context.User), body.Reason ?? "", body.ExpectedVersion, body.IdempotencyKey), cancellationToken);
+        if (!RolloutCommands.TryParse(kind, out var command))
+        {
+            return Results.Json(new { status = nameof(CommandStatus.Invalid), message = $"'{kind}' is not a rollout command (commands: {RolloutCommands.KeysText})" },
+                statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var result = await commands.ExecuteAsync(new CommandRequest(id, command, CurrentActor.From(context.User), body.Reason ?? "", body.ExpectedVersion, body.IdempotencyKey), cancellationToken);
         var status = result.Status switch
         {
             CommandStatus.Executed or CommandStatus.Duplicate => StatusCodes.Status200OK,

@@ -31,7 +31,12 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
     /// <summary>Gives a command through the same service as the buttons and the API (authorised there, not here).</summary>
     public async Task<HubCommandResult> Command(long rolloutId, string kind, string reason, long? expectedVersion)
     {
-        var result = await commands.ExecuteAsync(new CommandRequest(rolloutId, kind, Api.CurrentActor.From(Context.User!), reason ?? "", expectedVersion), Context.ConnectionAborted);
+        if (!Core.Rollouts.RolloutCommands.TryParse(kind, out var command))
+        {
+            return new HubCommandResult(nameof(CommandStatus.Invalid), $"'{kind}' is not a rollout command (commands: {Core.Rollouts.RolloutCommands.KeysText})", null);
+        }
+
+        var result = await commands.ExecuteAsync(new CommandRequest(rolloutId, command, Api.CurrentActor.From(Context.User!), reason ?? "", expectedVersion), Context.ConnectionAborted);
         return new HubCommandResult(result.Status.ToString(), result.Message, result.Snapshot?.Version);
     }
 

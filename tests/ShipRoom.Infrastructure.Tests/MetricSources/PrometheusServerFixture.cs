@@ -60,7 +60,7 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
         BaseUrl = new Uri($"http://127.0.0.1:{serverPort}/");
 
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             if (_server.HasExited)
@@ -90,7 +90,7 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
     public async Task WaitForValueAsync(string query, string expected, CancellationToken cancellationToken)
     {
         using var client = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             var body = await client.GetStringAsync(new Uri(BaseUrl, $"api/v1/query?query={Uri.EscapeDataString(query)}"), cancellationToken);

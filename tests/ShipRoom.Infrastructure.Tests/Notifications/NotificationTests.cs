@@ -1,3 +1,4 @@
+using ShipRoom.Core.Rollouts;
 using System.Text.Json;
 using ShipRoom.Core.Notifications;
 using ShipRoom.Core.Security;
@@ -122,8 +123,8 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
         await using var host = await HostAsync();
         var id = await host.StartRolloutAsync();
         var service = host.Get<NotificationService>();
-        await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Hold, RolloutTestHost.IncidentCommander, "checkout P95 creeping; paging jane.doe@example.com on +1 415 555 0134"), Ct);
-        await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.RollBack, RolloutTestHost.IncidentCommander, "regression confirmed"), Ct);
+        await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Hold, RolloutTestHost.IncidentCommander, "checkout P95 creeping; paging jane.doe@example.com on +1 415 555 0134"), Ct);
+        await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.RollBack, RolloutTestHost.IncidentCommander, "regression confirmed"), Ct);
 
         await service.QueueDueAsync(Ct);
         await service.SendDueAsync(Ct);
@@ -294,7 +295,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
         await host.Poller.PollAsync(id, Ct);
         var snapshot = (await host.Snapshots.BuildAsync(id, Ct))!;
         var plan = Core.Plans.PlanParser.Parse(RolloutTestHost.PlanText(), "plan.yaml").Plan!;
-        var decision = new DecisionRecord(9, id, CommandKinds.Approve, "ceo", "numbers are fine", "k", host.Time.GetUtcNow(), host.Time.GetUtcNow(), host.Time.GetUtcNow().AddSeconds(3), DecisionOutcomes.Executed, null, "Running", "Running at 1%", null);
+        var decision = new DecisionRecord(9, id, RolloutCommand.Approve, "ceo", "numbers are fine", "k", host.Time.GetUtcNow(), host.Time.GetUtcNow(), host.Time.GetUtcNow().AddSeconds(3), DecisionOutcome.Executed, null, "Running", "Running at 1%", null);
         var summary = new PhaseSummaryRecord(4, id, 0, "pm", "All **green** at 1%.", "GO", "{}", host.Time.GetUtcNow());
         var trigger = new Core.Evaluation.TriggerVerdict("p95", "P95 > 120 ms", Core.Plans.TriggerAction.Hold, Core.Evaluation.TriggerState.Fired, TimeSpan.FromMinutes(10), TimeSpan.Zero, 10, 10,
             host.Time.GetUtcNow().AddMinutes(-10), host.Time.GetUtcNow(), "> 120 ms", "checkout 131 ms");

@@ -78,7 +78,7 @@ public sealed class ProbeTests
         var health = host.Published.Latest!.Probes.Single(p => p.Name == "health");
         Assert.Equal((false, 3, "status 503, expected 200"), (health.Passed, health.ConsecutiveFailures, health.Reason));
         Assert.Equal(RolloutStatus.RolledBack, (await host.Database.Rollouts.GetAsync(id, Ct))!.Status);
-        var rollback = Assert.Single(await host.Database.Decisions.ListAsync(id, 10, Ct), d => d.Kind == CommandKinds.RollBack);
+        var rollback = Assert.Single(await host.Database.Decisions.ListAsync(id, 10, Ct), d => d.Kind == RolloutCommand.RollBack);
         Assert.Contains("3 consecutive synthetic probe failures", rollback.Reason);
         Assert.Contains("status 503", rollback.Reason);
     }

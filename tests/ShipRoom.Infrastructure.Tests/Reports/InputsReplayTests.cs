@@ -33,8 +33,8 @@ public sealed class InputsReplayTests
         {
             var command = (minute, rollout.PhaseIndex, rollout.Status) switch
             {
-                (20, 1, RolloutStatus.Running) => new CommandRequest(id, CommandKinds.Hold, ic, "checking a support ticket"),
-                (33, 1, RolloutStatus.Held) => new CommandRequest(id, CommandKinds.Resume, ic, "ticket unrelated"),
+                (20, 1, RolloutStatus.Running) => new CommandRequest(id, RolloutCommand.Hold, ic, "checking a support ticket"),
+                (33, 1, RolloutStatus.Held) => new CommandRequest(id, RolloutCommand.Resume, ic, "ticket unrelated"),
                 _ => null,
             };
             if (rollout.PhaseIndex == 3)
@@ -42,7 +42,7 @@ public sealed class InputsReplayTests
                 fiftyPercentSince ??= rollout.PhaseStartedAt;
                 if (host.Time.GetUtcNow() - fiftyPercentSince == TimeSpan.FromMinutes(35.5))
                 {
-                    command = new CommandRequest(id, CommandKinds.Approve, ceo, "reviewed the board at 50%");
+                    command = new CommandRequest(id, RolloutCommand.Approve, ceo, "reviewed the board at 50%");
                 }
             }
 

@@ -55,9 +55,9 @@ internal static class LiveAndReplay
     {
         var rollout = (await host.Database.Rollouts.GetAsync(id, Ct))!;
         return (await host.Database.Decisions.ListAsync(id, 1000, Ct))
-            .Where(d => d.Actor == RolloutActor.AutomaticName && d.Outcome is DecisionOutcomes.Executed or DecisionOutcomes.Failed)
+            .Where(d => d.Actor == RolloutActor.AutomaticName && d.Outcome is DecisionOutcome.Executed or DecisionOutcome.Failed)
             .OrderBy(d => d.Id)
-            .Select(d => new LiveDecision(d.Kind, Minutes.Floor(RolloutClock.Now(rollout, d.RequestedAt)), d.Reason ?? ""))
+            .Select(d => new LiveDecision(d.Kind.Key(), Minutes.Floor(RolloutClock.Now(rollout, d.RequestedAt)), d.Reason ?? ""))
             .ToList();
     }
 

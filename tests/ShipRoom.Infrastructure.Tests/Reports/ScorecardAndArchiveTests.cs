@@ -66,8 +66,8 @@ public sealed class ScorecardAndArchiveTests : IAsyncLifetime
         });
         Assert.All(scorecard.Gates, g => Assert.NotNull(g.Canary));
         Assert.All(scorecard.Triggers, t => Assert.Equal(ScorecardResults.Pass, t.Result));
-        Assert.Equal(4, scorecard.Decisions.Count(d => d.Kind == CommandKinds.Advance));
-        Assert.Contains(scorecard.Decisions, d => d.Kind == CommandKinds.Complete);
+        Assert.Equal(4, scorecard.Decisions.Count(d => d.Kind == RolloutCommand.Advance.Key()));
+        Assert.Contains(scorecard.Decisions, d => d.Kind == RolloutCommand.Complete.Key());
         Assert.Equal("GO", Assert.Single(scorecard.Summaries).Recommendation);
         Assert.Equal("Completed", scorecard.Status);
     }
@@ -126,7 +126,7 @@ public sealed class ScorecardAndArchiveTests : IAsyncLifetime
         Assert.Equal((await _host.Database.Samples.ReadAsync(_id, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), Ct)).Count, samples.Count);
         var gateHistory = ReadCsv(Read("gate-history.csv"));
         Assert.Equal(PlanGates().Select(g => g.Gate).Distinct().Order(), gateHistory.Skip(1).Select(r => r[2]).Distinct().Order());
-        Assert.Equal(5, ReadCsv(Read("decisions.csv")).Skip(1).Count(r => r[2] is CommandKinds.Advance or CommandKinds.Complete));
+        Assert.Equal(5, ReadCsv(Read("decisions.csv")).Skip(1).Count(r => r[2] is "advance" or "complete"));
         var audit = ReadCsv(Read("audit.csv"));
         Assert.All(audit.Skip(1), r => Assert.Equal(_id.ToString(System.Globalization.CultureInfo.InvariantCulture), r[4]));
         Assert.Contains(audit, r => r[3] == "rollout.advance");

@@ -73,14 +73,14 @@ public abstract class ChecklistServiceTests(IStorageEngine engine)
         await using var host = await RolloutTestHost.CreateAsync(engine);
         var id = await ScheduledAsync(host);
 
-        var releng = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Start, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "T-0"), Ct);
-        var ceo = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Start, RolloutTestHost.Person("ceo", Roles.ExecutiveApprover), "dashboards verified by phone; start"), Ct);
+        var releng = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Start, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "T-0"), Ct);
+        var ceo = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Start, RolloutTestHost.Person("ceo", Roles.ExecutiveApprover), "dashboards verified by phone; start"), Ct);
 
         Assert.Equal(CommandStatus.Invalid, releng.Status);
         Assert.Contains("the T-1h pre-flight is not complete (9 open", releng.Message);
         Assert.Equal(CommandStatus.Executed, ceo.Status);
         Assert.Equal(RolloutStatus.Running, ceo.Snapshot!.Status);
-        var start = (await host.Database.Decisions.ListAsync(id, 5, Ct)).First(d => d.Outcome == DecisionOutcomes.Executed);
+        var start = (await host.Database.Decisions.ListAsync(id, 5, Ct)).First(d => d.Outcome == DecisionOutcome.Executed);
         Assert.Equal(("ceo", "dashboards verified by phone; start"), (start.Actor, start.Reason));
     }
 
@@ -95,7 +95,7 @@ public abstract class ChecklistServiceTests(IStorageEngine engine)
             await service.TickAsync(id, item.Key, TickStates.Done, Security, null, Ct);
         }
 
-        var result = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Start, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "T-0"), Ct);
+        var result = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Start, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "T-0"), Ct);
 
         Assert.Equal(CommandStatus.Executed, result.Status);
     }

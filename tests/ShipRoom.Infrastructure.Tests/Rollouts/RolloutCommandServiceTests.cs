@@ -29,7 +29,7 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
         }
     }
 
-    private static CommandRequest RollBack(long id, CommandActor actor, long? version = null) => new(id, CommandKinds.RollBack, actor, "P95 regression on checkout", version);
+    private static CommandRequest RollBack(long id, CommandActor actor, long? version = null) => new(id, RolloutCommand.RollBack, actor, "P95 regression on checkout", version);
 
     [Theory]
     [InlineData(Roles.Viewer)]
@@ -61,7 +61,7 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
         Assert.Equal(1, executor.Calls);
         Assert.Equal(RolloutStatus.RolledBack, result.Snapshot!.Status);
         var decision = (await host.Database.Decisions.ListAsync(id, 10, Ct)).First();
-        Assert.Equal(("rollback", "ic", DecisionOutcomes.Executed, "RolledBack at 1%"), (decision.Kind, decision.Actor, decision.Outcome, decision.ToStatus));
+        Assert.Equal((RolloutCommand.RollBack, "ic", DecisionOutcome.Executed, "RolledBack at 1%"), (decision.Kind, decision.Actor, decision.Outcome, decision.ToStatus));
         Assert.NotNull(decision.AcknowledgedAt);
         var audit = Assert.Single(await host.Database.Audit.QueryAsync(new AuditQuery(RolloutId: id, Kind: "rollout.rollback"), Ct));
         Assert.Equal(("ic", "Running at 1%", "RolledBack at 1%", "P95 regression on checkout"), (audit.Actor, audit.Before, audit.After, audit.Reason));
@@ -84,7 +84,7 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
         Assert.Equal([CommandStatus.Executed, CommandStatus.Duplicate], results.Select(r => r.Status).Order());
         Assert.Contains("nothing was done twice", results.Single(r => r.Status == CommandStatus.Duplicate).Message);
         Assert.Equal(1, executor.Calls);
-        Assert.Single(await host.Database.Decisions.ListAsync(id, 10, Ct), d => d.Kind == CommandKinds.RollBack);
+        Assert.Single(await host.Database.Decisions.ListAsync(id, 10, Ct), d => d.Kind == RolloutCommand.RollBack);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
         var id = await host.StartRolloutAsync();
 
         var results = await Task.WhenAll(
-            Task.Run(() => host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Hold, RolloutTestHost.IncidentCommander, "checking", 2), Ct), Ct),
+            Task.Run(() => host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Hold, RolloutTestHost.IncidentCommander, "checking", 2), Ct), Ct),
             Task.Run(() => host.Commands.ExecuteAsync(RollBack(id, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), 2), Ct), Ct));
 
         Assert.Single(results, r => r.Status == CommandStatus.Executed);
@@ -107,9 +107,9 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
     {
         await using var host = await RolloutTestHost.CreateAsync(engine);
         var id = await host.StartRolloutAsync();
-        await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Hold, RolloutTestHost.IncidentCommander, "checking", 2), Ct);
+        await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Hold, RolloutTestHost.IncidentCommander, "checking", 2), Ct);
 
-        var result = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Advance, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "go", 2), Ct);
+        var result = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Advance, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "go", 2), Ct);
 
         Assert.Equal(CommandStatus.Conflict, result.Status);
         Assert.Contains("it is now Held (Held the rollout (Held at 1%) by ic", result.Message);
@@ -129,7 +129,7 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
         var snapshot = host.Published.Latest!;
         Assert.Equal(RolloutStatus.RollingBack, snapshot.Status);
         Assert.Equal("deploy API answered 503", snapshot.Rollback.Error);
-        Assert.Contains(snapshot.Timeline, e => e.Outcome == DecisionOutcomes.Failed && e.Summary.Contains("executor failed", StringComparison.Ordinal));
+        Assert.Contains(snapshot.Timeline, e => e.Outcome == nameof(DecisionOutcome.Failed) && e.Summary.Contains("executor failed", StringComparison.Ordinal));
 
         executor.Fail = false;
         var retried = await host.Commands.ExecuteAsync(RollBack(id, RolloutTestHost.IncidentCommander, snapshot.Version), Ct);
@@ -146,10 +146,10 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
         var id = await host.StartRolloutAsync();
         await host.Poller.PollAsync(id, Ct);
 
-        var early = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Advance, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "ready"), Ct);
+        var early = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Advance, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "ready"), Ct);
         host.Time.Advance(TimeSpan.FromMinutes(16));
         await host.Poller.PollAsync(id, Ct);
-        var onTime = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Advance, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "gates green"), Ct);
+        var onTime = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Advance, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "gates green"), Ct);
 
         Assert.Equal(CommandStatus.Invalid, early.Status);
         Assert.Contains("0 of 15 minutes observed", early.Message);
@@ -163,9 +163,9 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
         await using var host = await RolloutTestHost.CreateAsync(engine);
         var id = await host.StartRolloutAsync();
 
-        var ic = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Approve, RolloutTestHost.IncidentCommander, "fine"), Ct);
-        var noReason = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Approve, RolloutTestHost.Person("ceo", Roles.ExecutiveApprover), "  "), Ct);
-        var notWaiting = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.Approve, RolloutTestHost.Person("ceo", Roles.ExecutiveApprover), "ok"), Ct);
+        var ic = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Approve, RolloutTestHost.IncidentCommander, "fine"), Ct);
+        var noReason = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Approve, RolloutTestHost.Person("ceo", Roles.ExecutiveApprover), "  "), Ct);
+        var notWaiting = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Approve, RolloutTestHost.Person("ceo", Roles.ExecutiveApprover), "ok"), Ct);
 
         Assert.Equal(CommandStatus.Forbidden, ic.Status);
         Assert.Equal((CommandStatus.Invalid, "a reason is required"), (noReason.Status, noReason.Message));

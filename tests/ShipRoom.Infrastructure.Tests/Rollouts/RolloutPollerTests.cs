@@ -1,3 +1,4 @@
+using ShipRoom.Core.Rollouts;
 using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Metrics;
 using ShipRoom.Infrastructure.Rollouts;
@@ -73,7 +74,7 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
         host.Time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(1, await host.Poller.PollDueAsync(Ct));
 
-        await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.RollBack, RolloutTestHost.IncidentCommander, "drill"), Ct);
+        await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.RollBack, RolloutTestHost.IncidentCommander, "drill"), Ct);
         host.Time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(0, await host.Poller.PollDueAsync(Ct));
         Assert.Equal(PollOutcomeKind.NotLive, (await host.Poller.PollAsync(id, Ct)).Kind);
@@ -106,8 +107,8 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
 
         var rollout = await host.Database.Rollouts.GetAsync(id, Ct);
         Assert.Equal(Core.Rollouts.RolloutStatus.RolledBack, rollout!.Status);
-        var decision = (await host.Database.Decisions.ListAsync(id, 10, Ct)).First(d => d.Kind == CommandKinds.RollBack);
-        Assert.Equal(("ShipRoom (automatic)", DecisionOutcomes.Executed), (decision.Actor, decision.Outcome));
+        var decision = (await host.Database.Decisions.ListAsync(id, 10, Ct)).First(d => d.Kind == RolloutCommand.RollBack);
+        Assert.Equal(("ShipRoom (automatic)", DecisionOutcome.Executed), (decision.Actor, decision.Outcome));
         Assert.True(decision.Reason!.Contains("trigger Payments E2E < 99.5% for 5 minutes: FIRED at 10:04 UTC", StringComparison.Ordinal), decision.Reason);
         Assert.NotNull(decision.AcknowledgedAt);
         var audit = await host.Database.Audit.QueryAsync(new AuditQuery(RolloutId: id, Kind: "rollout.rollback"), Ct);
@@ -116,7 +117,7 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
         // The next poll sees the same fired trigger: it never rolls back twice.
         host.Time.Advance(TimeSpan.FromMinutes(1));
         await host.Poller.PollAsync(id, Ct);
-        Assert.Single(await host.Database.Decisions.ListAsync(id, 10, Ct), d => d.Kind == CommandKinds.RollBack);
+        Assert.Single(await host.Database.Decisions.ListAsync(id, 10, Ct), d => d.Kind == RolloutCommand.RollBack);
     }
 }
 

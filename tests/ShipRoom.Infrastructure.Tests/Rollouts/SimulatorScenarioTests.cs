@@ -38,7 +38,7 @@ public sealed class SimulatorScenarioTests
             $"PASS beside RED at {s.Now:HH:mm}: {s.Verdict.Judgement.Summary}; {string.Join("; ", s.Verdict.Gates.Where(g => g.Status == GateStatus.Red).Select(g => g.Reason))}"));
 
     private static async Task<List<DecisionRecord>> DecisionsAsync(RolloutTestHost host, long id) =>
-        (await host.Database.Decisions.ListAsync(id, 100, Ct)).Where(d => d.Outcome == DecisionOutcomes.Executed).ToList();
+        (await host.Database.Decisions.ListAsync(id, 100, Ct)).Where(d => d.Outcome == DecisionOutcome.Executed).ToList();
 
     [Fact]
     public async Task Healthy_walks_every_phase_and_completes_after_stabilising_at_100_percent()
@@ -50,14 +50,14 @@ public sealed class SimulatorScenarioTests
         var decisions = await DecisionsAsync(host, id);
         Assert.True(rollout!.Status == RolloutStatus.Completed, string.Join("\n", host.Published.Latest!.Verdict!.Recommendation.Reasons));
         Assert.Equal(4, rollout.PhaseIndex);
-        Assert.Equal(4, decisions.Count(d => d.Kind == CommandKinds.Advance));
-        Assert.Single(decisions, d => d.Kind == CommandKinds.Complete);
-        Assert.DoesNotContain(decisions, d => d.Kind is CommandKinds.Hold or CommandKinds.RollBack);
+        Assert.Equal(4, decisions.Count(d => d.Kind == RolloutCommand.Advance));
+        Assert.Single(decisions, d => d.Kind == RolloutCommand.Complete);
+        Assert.DoesNotContain(decisions, d => d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack);
         // 50% -> 100% is auto-approved on a healthy run: nobody had to sign, and the reason says so.
-        var toFull = Assert.Single(decisions, d => d.Kind == CommandKinds.Advance && d.ToStatus!.EndsWith("at 100%", StringComparison.Ordinal));
+        var toFull = Assert.Single(decisions, d => d.Kind == RolloutCommand.Advance && d.ToStatus!.EndsWith("at 100%", StringComparison.Ordinal));
         Assert.Equal(RolloutActor.AutomaticName, toFull.Actor);
         Assert.Contains("auto-approved", toFull.Reason);
-        Assert.DoesNotContain(decisions, d => d.Kind == CommandKinds.Approve);
+        Assert.DoesNotContain(decisions, d => d.Kind == RolloutCommand.Approve);
         Assert.All(host.Published.All.Where(s => s.Verdict is not null), s => Assert.NotEqual(Core.Judgement.ScoreClassification.Fail, s.Verdict!.Judgement.Classification));
     }
 
@@ -70,8 +70,8 @@ public sealed class SimulatorScenarioTests
         var decisions = await DecisionsAsync(host, id);
         var rollout = await host.Database.Rollouts.GetAsync(id, Ct);
         Assert.Equal((RolloutStatus.RolledBack, "50%"), (rollout!.Status, (await host.Snapshots.BuildAsync(id, Ct))!.CurrentPhase.Name));
-        Assert.Contains(decisions, d => d.Kind == CommandKinds.Hold && d.Reason!.Contains("P95 > 120 ms on a critical journey", StringComparison.Ordinal));
-        var rollback = Assert.Single(decisions, d => d.Kind == CommandKinds.RollBack);
+        Assert.Contains(decisions, d => d.Kind == RolloutCommand.Hold && d.Reason!.Contains("P95 > 120 ms on a critical journey", StringComparison.Ordinal));
+        var rollback = Assert.Single(decisions, d => d.Kind == RolloutCommand.RollBack);
         Assert.Equal(RolloutActor.AutomaticName, rollback.Actor);
         Assert.Contains("P95 SLO breach", rollback.Reason);
         Assert.Contains(host.Published.All, s => s.Verdict?.Recommendation.Kind == RecommendationKind.Rollback);
@@ -88,7 +88,7 @@ public sealed class SimulatorScenarioTests
         await using var _ = host;
 
         var rollout = await host.Database.Rollouts.GetAsync(id, Ct);
-        var rollback = Assert.Single(await DecisionsAsync(host, id), d => d.Kind == CommandKinds.RollBack);
+        var rollback = Assert.Single(await DecisionsAsync(host, id), d => d.Kind == RolloutCommand.RollBack);
         Assert.Equal((RolloutStatus.RolledBack, 2), (rollout!.Status, rollout.PhaseIndex));
         Assert.True(rollback.Reason!.Contains(trigger, StringComparison.Ordinal), rollback.Reason);
         NeverPassBesideRed(host);
@@ -102,7 +102,7 @@ public sealed class SimulatorScenarioTests
 
         var rollout = await host.Database.Rollouts.GetAsync(id, Ct);
         Assert.Equal((RolloutStatus.Running, 2), (rollout!.Status, rollout.PhaseIndex));
-        Assert.DoesNotContain(await DecisionsAsync(host, id), d => d.Kind is CommandKinds.Hold or CommandKinds.RollBack);
+        Assert.DoesNotContain(await DecisionsAsync(host, id), d => d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack);
         Assert.All(host.Published.All.Where(s => s.PhaseIndex == 2 && s.Verdict is not null), s => Assert.NotEqual(RecommendationKind.Go, s.Verdict!.Recommendation.Kind));
         NeverPassBesideRed(host);
     }

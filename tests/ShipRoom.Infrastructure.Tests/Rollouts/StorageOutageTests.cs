@@ -39,7 +39,7 @@ public sealed class StorageOutageTests
         var id = created.RolloutId!.Value;
 
         var poll = await host.Poller.PollAsync(id, Ct);
-        var result = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.RollBack, RolloutTestHost.IncidentCommander, "metrics blind: rolling back to be safe"), Ct);
+        var result = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.RollBack, RolloutTestHost.IncidentCommander, "metrics blind: rolling back to be safe"), Ct);
 
         Assert.NotEmpty(poll.Problems);
         Assert.Equal(Core.Evaluation.GateStatus.NoData, poll.Snapshot!.Verdict!.Overall);
@@ -57,7 +57,7 @@ public sealed class StorageOutageTests
         await host.Poller.PollAsync(id, Ct);
 
         await postgres.StopAsync();
-        var result = await host.Commands.ExecuteAsync(new CommandRequest(id, CommandKinds.RollBack, RolloutTestHost.IncidentCommander, "DB outage and a bad canary", 2), Ct);
+        var result = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.RollBack, RolloutTestHost.IncidentCommander, "DB outage and a bad canary", 2), Ct);
         var deferred = host.Get<DeferredRollbacks>();
         var whileDown = await deferred.FlushAsync(Ct);
 
@@ -92,8 +92,8 @@ public sealed class StorageOutageTests
         }
 
         Assert.Equal(RolloutStatus.RolledBack, rollout!.Status);
-        var decision = Assert.Single(await host.Database.Decisions.ListAsync(id, 10, Ct), d => d.Kind == CommandKinds.RollBack);
-        Assert.Equal(("ic", DecisionOutcomes.Executed, "DB outage and a bad canary"), (decision.Actor, decision.Outcome, decision.Reason));
+        var decision = Assert.Single(await host.Database.Decisions.ListAsync(id, 10, Ct), d => d.Kind == RolloutCommand.RollBack);
+        Assert.Equal(("ic", DecisionOutcome.Executed, "DB outage and a bad canary"), (decision.Actor, decision.Outcome, decision.Reason));
         var audit = Assert.Single(await host.Database.Audit.QueryAsync(new AuditQuery(RolloutId: id, Kind: "rollout.rollback"), Ct));
         Assert.Contains("while the database was unavailable", audit.Summary);
         Assert.True((await host.Database.Audit.VerifyChainAsync(Ct)).IsIntact);
@@ -109,7 +109,7 @@ public sealed class StorageOutageTests
             new NewRolloutOptions(MetricSourceNames.Prometheus, new RolloutSourceSettings(), 1, TimeSpan.Zero), Ct);
         var scheduled = await host.Rollouts.CreateAsync(RolloutTestHost.PlanText(), "plan.yaml", RolloutTestHost.Person("releng", Core.Security.Roles.ReleaseEngineer),
             new NewRolloutOptions(MetricSourceNames.Prometheus, new RolloutSourceSettings()), Ct);
-        var start = await host.Commands.ExecuteAsync(new CommandRequest(scheduled.RolloutId!.Value, CommandKinds.Start, RolloutTestHost.Person("ceo", Core.Security.Roles.ExecutiveApprover), "go"), Ct);
+        var start = await host.Commands.ExecuteAsync(new CommandRequest(scheduled.RolloutId!.Value, RolloutCommand.Start, RolloutTestHost.Person("ceo", Core.Security.Roles.ExecutiveApprover), "go"), Ct);
 
         Assert.False(started.Created);
         Assert.Contains("set ShipRoom:Prometheus:BaseUrl", started.Refusal);

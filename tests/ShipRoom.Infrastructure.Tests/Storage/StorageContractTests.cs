@@ -274,18 +274,35 @@ public abstract class StorageContractTests(IStorageEngine engine)
     {
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
-        var draft = new DecisionDraft(id, "rollback", "alice", "P95 trigger", "rollback:1:v3", T, "Pending", "Running", "RollingBack");
+        var draft = new DecisionDraft(id, RolloutCommand.RollBack, "alice", "P95 trigger", "rollback:1:v3", T, DecisionOutcome.Pending, "Running", "RollingBack");
 
         var (first, created) = await db.Decisions.RecordAsync(draft, Ct);
         var (again, createdAgain) = await db.Decisions.RecordAsync(draft with { Actor = "bob" }, Ct);
-        await db.Decisions.UpdateOutcomeAsync(first.Id, new DecisionOutcome("Executed", T.AddSeconds(1), T.AddSeconds(40), null, "{\"status\":202}"), Ct);
+        await db.Decisions.UpdateOutcomeAsync(first.Id, new DecisionUpdate(DecisionOutcome.Executed, T.AddSeconds(1), T.AddSeconds(40), null, "{\"status\":202}"), Ct);
 
         Assert.True(created);
         Assert.False(createdAgain);
         Assert.Equal(first.Id, again.Id);
         Assert.Equal("alice", again.Actor);
         var stored = Assert.Single(await db.Decisions.ListAsync(id, 10, Ct));
-        Assert.Equal(("Executed", T.AddSeconds(40), "{\"status\":202}"), (stored.Outcome, stored.AcknowledgedAt!.Value, stored.Detail));
+        Assert.Equal((DecisionOutcome.Executed, T.AddSeconds(40), "{\"status\":202}"), (stored.Outcome, stored.AcknowledgedAt!.Value, stored.Detail));
+    }
+
+    [Fact]
+    public async Task A_sign_off_and_a_resume_keep_what_the_engine_needs_in_their_own_columns()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var (approval, _) = await db.Decisions.RecordAsync(new DecisionDraft(id, RolloutCommand.Approve, "ceo", "ok at 50%", "approve:1", T, DecisionOutcome.Pending, "Running", null), Ct);
+        var (resume, _) = await db.Decisions.RecordAsync(new DecisionDraft(id, RolloutCommand.Resume, "ic", "cleared", "resume:1", T, DecisionOutcome.Pending, "Held", null), Ct);
+
+        await db.Decisions.UpdateOutcomeAsync(approval.Id, new DecisionUpdate(DecisionOutcome.Executed, T, null, null, null) { ApprovedPhase = 3, ApprovedRole = "ExecutiveApprover" }, Ct);
+        await db.Decisions.UpdateOutcomeAsync(resume.Id, new DecisionUpdate(DecisionOutcome.Executed, T, null, null, null) { ResumedAt = T.AddMinutes(7) }, Ct);
+
+        var stored = (await db.Decisions.ListAsync(id, 10, Ct)).ToDictionary(d => d.Kind);
+        Assert.Equal((3, "ExecutiveApprover"), (stored[RolloutCommand.Approve].ApprovedPhase, stored[RolloutCommand.Approve].ApprovedRole));
+        Assert.Equal(T.AddMinutes(7), stored[RolloutCommand.Resume].ResumedAt);
+        Assert.Null(stored[RolloutCommand.Resume].ApprovedPhase);
     }
 
     [Fact]
