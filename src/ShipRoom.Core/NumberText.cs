@@ -71,4 +71,25 @@ public static class NumberText
     public static string SignedPercent(double value) => double.IsInfinity(value)
         ? (value > 0 ? "+∞%" : "−∞%")
         : (value > 0 ? "+" : value < 0 ? "−" : "±") + Math.Abs(value).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A change against control in percent: "+12.5%", "−3%", "±0%"; "—" when missing.</summary>
+    public static string Delta(double? percent) => percent switch
+    {
+        null => "—",
+        var p when Math.Abs(p.Value) < 0.005 => "±0%",
+        var p => (p > 0 ? "+" : "−") + Math.Abs(p.Value).ToString("0.##", CultureInfo.InvariantCulture) + "%",
+    };
+
+    /// <summary>A span as people read it on a dashboard: "45s", "12m", "2h 05m".</summary>
+    public static string Duration(TimeSpan span)
+    {
+        if (span < TimeSpan.Zero)
+        {
+            span = TimeSpan.Zero;
+        }
+
+        return span.TotalMinutes < 1 ? $"{span.TotalSeconds:0}s"
+            : span.TotalHours < 1 ? $"{(int)span.TotalMinutes}m"
+            : $"{(int)span.TotalHours}h {span.Minutes:00}m";
+    }
 }

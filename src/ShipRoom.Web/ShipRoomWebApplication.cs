@@ -1,9 +1,9 @@
+using ShipRoom.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using ShipRoom.Core;
 using ShipRoom.Infrastructure.Logging;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Scheduling;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Web.Api;
@@ -14,6 +14,7 @@ using ShipRoom.Web.Health;
 using ShipRoom.Web.Live;
 using ShipRoom.Web.Security;
 using ShipRoom.Web.Telemetry;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Web;
 

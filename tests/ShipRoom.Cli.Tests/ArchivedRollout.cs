@@ -1,3 +1,5 @@
+using ShipRoom.Infrastructure.MetricSources.Selection;
+using ShipRoom.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,8 +7,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ShipRoom.Core.Rollouts;
 using ShipRoom.Infrastructure.Reports;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Rollouts.Commands;
+using ShipRoom.Infrastructure.Rollouts.Polling;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Cli.Tests;
 

@@ -1,10 +1,12 @@
+using ShipRoom.Infrastructure.MetricSources.Selection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ShipRoom.Core.Security;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Web.Tests.Hosting;
+using ShipRoom.Infrastructure.Rollouts.Commands;
+using ShipRoom.Infrastructure.Rollouts.Polling;
 
 namespace ShipRoom.E2E;
 

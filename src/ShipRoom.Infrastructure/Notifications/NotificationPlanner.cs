@@ -2,8 +2,8 @@ using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Notifications;
 using ShipRoom.Core.Plans;
 using ShipRoom.Core.Rollouts;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Infrastructure.Notifications;
 

@@ -7,6 +7,7 @@ using ShipRoom.Infrastructure.Deploy;
 using ShipRoom.Infrastructure.Logging;
 using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Infrastructure.Notifications;
 

@@ -7,7 +7,7 @@ using ShipRoom.Core.Notifications;
 using ShipRoom.Core.Plans;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Logging;
-using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Infrastructure.Notifications;
 
@@ -56,7 +56,7 @@ public static class PostComposer
 
         foreach (var margin in MarginMetrics(snapshot).Where(m => m.DeltaPercent is { } d && Math.Abs(d) > MarginDeviationPercent))
         {
-            reasons.Add($"{margin.Name} deviates {Format.Delta(margin.DeltaPercent)} from control (more than {MarginDeviationPercent}%)");
+            reasons.Add($"{margin.Name} deviates {Core.NumberText.Delta(margin.DeltaPercent)} from control (more than {MarginDeviationPercent}%)");
         }
 
         if (reasons.Count == 0)
@@ -139,7 +139,7 @@ public static class PostComposer
             values["actor"] = Clean(decision.Actor);
             values["reason"] = Clean(decision.Reason);
             values["outcome"] = decision.Outcome == DecisionOutcome.Failed ? Clean($"FAILED: {decision.Error}") : Clean(decision.Detail ?? decision.Outcome.ToString());
-            values["time_to_rollback"] = decision.AcknowledgedAt is { } ack ? Format.Duration(ack - decision.RequestedAt) : "not acknowledged";
+            values["time_to_rollback"] = decision.AcknowledgedAt is { } ack ? Core.NumberText.Duration(ack - decision.RequestedAt) : "not acknowledged";
         }
 
         if (e.Summary is { } summary)
@@ -155,7 +155,7 @@ public static class PostComposer
             values["trigger"] = Clean(trigger.Name);
             values["action"] = trigger.Action == TriggerAction.Rollback ? "ROLLBACK" : "HOLD";
             values["condition"] = Clean(trigger.Condition);
-            values["held"] = Format.Duration(trigger.HeldFor);
+            values["held"] = Core.NumberText.Duration(trigger.HeldFor);
             values["detail"] = Clean(trigger.Reason);
         }
 
@@ -205,7 +205,7 @@ public static class PostComposer
             var journeys = metric.Journeys.Where(j => j.Canary is not null || j.Control is not null).ToList();
             if (journeys.Count > 0)
             {
-                text.Append("   by journey: ").Append(string.Join("; ", journeys.Select(j => $"{j.Journey} {Format.Value(j.Canary, metric.Unit)} vs {Format.Value(j.Control, metric.Unit)}"))).Append('\n');
+                text.Append("   by journey: ").Append(string.Join("; ", journeys.Select(j => $"{j.Journey} {Core.NumberText.WithUnit(j.Canary, metric.Unit)} vs {Core.NumberText.WithUnit(j.Control, metric.Unit)}"))).Append('\n');
             }
         }
 
@@ -214,7 +214,7 @@ public static class PostComposer
     }
 
     public static string MetricLine(MetricSnapshot metric) =>
-        $"{metric.Name}: {Format.Value(metric.Canary, metric.Unit)} vs {Format.Value(metric.Control, metric.Unit)} ({Format.Delta(metric.DeltaPercent)})" +
+        $"{metric.Name}: {Core.NumberText.WithUnit(metric.Canary, metric.Unit)} vs {Core.NumberText.WithUnit(metric.Control, metric.Unit)} ({Core.NumberText.Delta(metric.DeltaPercent)})" +
         (metric.GateStatus is { } status ? $" {status.ToText()}" : "");
 
     private static string? Payments(RolloutSnapshot snapshot)
@@ -241,7 +241,7 @@ public static class PostComposer
             .Select(m => (Metric: m, Worse: m.DeltaPercent is { } d ? (m.Better == BetterDirection.Lower ? d : -d) : 0))
             .Where(x => x.Worse > 1)
             .OrderByDescending(x => x.Worse)
-            .Select(x => $"{x.Metric.Name} {Format.Delta(x.Metric.DeltaPercent)} vs control ({Format.Value(x.Metric.Canary, x.Metric.Unit)} vs {Format.Value(x.Metric.Control, x.Metric.Unit)})");
+            .Select(x => $"{x.Metric.Name} {Core.NumberText.Delta(x.Metric.DeltaPercent)} vs control ({Core.NumberText.WithUnit(x.Metric.Canary, x.Metric.Unit)} vs {Core.NumberText.WithUnit(x.Metric.Control, x.Metric.Unit)})");
         return gates.Concat(metrics).Take(3).ToList();
     }
 

@@ -1,7 +1,7 @@
 using ShipRoom.Core.Notifications;
 using ShipRoom.Core.Security;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 
 namespace ShipRoom.Infrastructure.Notifications;
 

@@ -1,9 +1,11 @@
+using ShipRoom.Infrastructure.MetricSources.Selection;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Rollouts;
 using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Rollouts.Polling;
 
 namespace ShipRoom.Infrastructure.Probes;
 

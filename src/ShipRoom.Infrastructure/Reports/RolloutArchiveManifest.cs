@@ -1,5 +1,5 @@
 using ShipRoom.Core.Rollouts;
-using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Infrastructure.Reports;
 

@@ -4,6 +4,7 @@ using ShipRoom.Core.Plans;
 using ShipRoom.Core.Reports;
 using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Infrastructure.Reports;
 

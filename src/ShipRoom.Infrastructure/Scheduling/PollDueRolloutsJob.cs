@@ -1,5 +1,6 @@
 using Quartz;
-using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Demo;
+using ShipRoom.Infrastructure.Rollouts.Polling;
 
 namespace ShipRoom.Infrastructure.Scheduling;
 

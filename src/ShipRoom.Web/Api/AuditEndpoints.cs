@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Web.Authentication;
 
 namespace ShipRoom.Web.Api;
 

@@ -1,4 +1,5 @@
 using ShipRoom.Infrastructure.Notifications;
+using ShipRoom.Web.Authentication;
 
 namespace ShipRoom.Web.Api;
 

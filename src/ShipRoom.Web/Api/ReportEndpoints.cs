@@ -3,6 +3,7 @@ using ShipRoom.Core.Reports;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Reports;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Web.Authentication;
 
 namespace ShipRoom.Web.Api;
 

@@ -1,8 +1,12 @@
+using ShipRoom.Infrastructure.MetricSources.Selection;
 using ShipRoom.Core.Rollouts;
 using Microsoft.AspNetCore.Mvc;
 using ShipRoom.Core.Security;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Web.Live;
+using ShipRoom.Infrastructure.Rollouts.Commands;
+using ShipRoom.Infrastructure.Rollouts.Polling;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Web.Authentication;
 
 namespace ShipRoom.Web.Api;
 

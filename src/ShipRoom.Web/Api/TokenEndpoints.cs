@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Security;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Web.Authentication;
 
 namespace ShipRoom.Web.Api;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using ShipRoom.Core.Security;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 
 namespace ShipRoom.Web.Authentication;
 

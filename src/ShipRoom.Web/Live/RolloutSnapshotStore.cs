@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
-using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Web.Live;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Rollouts.Commands;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Web.Live;
 
@@ -36,7 +37,7 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
             return new HubCommandResult(nameof(CommandStatus.Invalid), $"'{kind}' is not a rollout command (commands: {Core.Rollouts.RolloutCommands.KeysText})", null);
         }
 
-        var result = await commands.ExecuteAsync(new CommandRequest(rolloutId, command, Api.CurrentActor.From(Context.User!), reason ?? "", expectedVersion), Context.ConnectionAborted);
+        var result = await commands.ExecuteAsync(new CommandRequest(rolloutId, command, ShipRoom.Web.Authentication.CurrentActor.From(Context.User!), reason ?? "", expectedVersion), Context.ConnectionAborted);
         return new HubCommandResult(result.Status.ToString(), result.Message, result.Snapshot?.Version);
     }
 

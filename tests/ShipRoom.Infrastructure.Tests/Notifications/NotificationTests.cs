@@ -1,14 +1,15 @@
+using ShipRoom.Infrastructure.MetricSources.Selection;
 using ShipRoom.Core.Rollouts;
 using System.Text.Json;
 using ShipRoom.Core.Notifications;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Deploy;
 using ShipRoom.Infrastructure.Notifications;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Infrastructure.Tests.Probes;
 using ShipRoom.Infrastructure.Tests.Rollouts;
 using ShipRoom.Infrastructure.Tests.Storage;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 
 namespace ShipRoom.Infrastructure.Tests.Notifications;
 

@@ -1,10 +1,10 @@
+using ShipRoom.Infrastructure;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ShipRoom.Infrastructure.Deploy;
 using ShipRoom.Infrastructure.Notifications;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Tests.Probes;
 
 namespace ShipRoom.Infrastructure.Tests.Notifications;

@@ -1,11 +1,12 @@
+using ShipRoom.Infrastructure.MetricSources.Selection;
 using Microsoft.Extensions.DependencyInjection;
 using ShipRoom.Core.Plans;
 using ShipRoom.Core.Rollouts;
 using ShipRoom.Infrastructure.Probes;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Infrastructure.Tests.Rollouts;
 using ShipRoom.Infrastructure.Tests.Storage;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 
 namespace ShipRoom.Infrastructure.Tests.Probes;
 

@@ -1,10 +1,12 @@
+using ShipRoom.Infrastructure.MetricSources.Selection;
 using ShipRoom.Core.Rollouts;
 using ShipRoom.Core.Rollouts.Replay;
 using ShipRoom.Core.Security;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Tests.Probes;
 using ShipRoom.Infrastructure.Tests.Rollouts;
 using ShipRoom.Infrastructure.Tests.Storage;
+using ShipRoom.Infrastructure.Rollouts.Commands;
+using ShipRoom.Infrastructure.Storage;
 using static ShipRoom.Infrastructure.Tests.Reports.LiveAndReplay;
 
 namespace ShipRoom.Infrastructure.Tests.Reports;

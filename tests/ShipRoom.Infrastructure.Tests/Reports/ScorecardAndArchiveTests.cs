@@ -5,9 +5,9 @@ using ShipRoom.Core.Reports;
 using ShipRoom.Core.Rollouts;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Reports;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Tests.Rollouts;
 using ShipRoom.Infrastructure.Tests.Storage;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 
 namespace ShipRoom.Infrastructure.Tests.Reports;
 

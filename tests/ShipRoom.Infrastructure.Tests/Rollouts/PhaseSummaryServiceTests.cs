@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ShipRoom.Core.Security;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Infrastructure.Tests.Storage;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 
 namespace ShipRoom.Infrastructure.Tests.Rollouts;
 

@@ -1,8 +1,9 @@
 using ShipRoom.Core.Rollouts;
 using ShipRoom.Core.Security;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Infrastructure.Tests.Storage;
+using ShipRoom.Infrastructure.Deploy;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 
 namespace ShipRoom.Infrastructure.Tests.Rollouts;
 

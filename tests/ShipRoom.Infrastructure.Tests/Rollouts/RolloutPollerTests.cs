@@ -1,9 +1,10 @@
 using ShipRoom.Core.Rollouts;
 using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Metrics;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Infrastructure.Tests.Storage;
+using ShipRoom.Infrastructure.Rollouts.Commands;
+using ShipRoom.Infrastructure.Rollouts.Polling;
 
 namespace ShipRoom.Infrastructure.Tests.Rollouts;
 

@@ -1,7 +1,9 @@
+using ShipRoom.Infrastructure.MetricSources.Selection;
 using ShipRoom.Core.Rollouts;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Infrastructure.Tests.Storage;
+using ShipRoom.Infrastructure.Deploy;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 
 namespace ShipRoom.Infrastructure.Tests.Rollouts;
 

@@ -1,10 +1,12 @@
+using ShipRoom.Infrastructure.MetricSources.Selection;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ShipRoom.Core;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Security;
 using ShipRoom.Web.Tests.Hosting;
+using ShipRoom.Infrastructure.Rollouts.Commands;
+using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Web.Tests.Api;
 

@@ -53,7 +53,7 @@ public sealed class ReportApiTests : IAsyncLifetime
     public async Task The_current_cadence_report_can_be_read_without_a_chat_channel()
     {
         var id = await ApiTestHost.RunningRolloutAsync(_factory);
-        await _factory.Services.GetRequiredService<Infrastructure.Rollouts.RolloutPoller>().PollAsync(id, Ct);
+        await _factory.Services.GetRequiredService<ShipRoom.Infrastructure.Rollouts.Polling.RolloutPoller>().PollAsync(id, Ct);
         var viewer = ApiTestHost.Client(_factory, await ApiTestHost.TokenAsync(_factory, Roles.Viewer));
 
         var report = JsonDocument.Parse(await viewer.GetStringAsync($"/api/rollouts/{id}/report", Ct)).RootElement;

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using ShipRoom.Core;
 using ShipRoom.Core.Security;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Web.Tests.Hosting;
+using ShipRoom.Infrastructure.Rollouts.Polling;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Web.Tests.Api;
 

@@ -5,8 +5,8 @@ using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Judgement;
 using ShipRoom.Core.Plans;
 using ShipRoom.Core.Rollouts;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Web.Live;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Web.Tests.Components;
 

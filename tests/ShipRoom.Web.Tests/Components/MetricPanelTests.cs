@@ -2,7 +2,7 @@ using ShipRoom.Core.Conditions;
 using Bunit;
 using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Plans;
-using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using PanelComponent = ShipRoom.Web.Components.Rollout.MetricPanel;
 using PanelKind = ShipRoom.Core.Plans.MetricPanel;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ShipRoom.Web.Model;
 
 namespace ShipRoom.Web.Tests.Hosting;
 

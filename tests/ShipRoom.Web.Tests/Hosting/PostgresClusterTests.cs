@@ -1,11 +1,12 @@
+using ShipRoom.Infrastructure.MetricSources.Selection;
 using System.Net;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Infrastructure.Tests.Storage;
 using ShipRoom.Web.Tests.Api;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 
 namespace ShipRoom.Web.Tests.Hosting;
 

@@ -1,3 +1,5 @@
+using ShipRoom.Web.Model;
+
 namespace ShipRoom.Web.Tests.Hosting;
 
 /// <summary>A wrong setting stops ShipRoom with every problem named and a non-zero exit code.</summary>

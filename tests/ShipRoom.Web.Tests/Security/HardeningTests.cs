@@ -4,6 +4,7 @@ using ShipRoom.Core.Security;
 using ShipRoom.Web.Security;
 using ShipRoom.Web.Tests.Api;
 using ShipRoom.Web.Tests.Hosting;
+using ShipRoom.Web.Authentication;
 
 namespace ShipRoom.Web.Tests.Security;
 

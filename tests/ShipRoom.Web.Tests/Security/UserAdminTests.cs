@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using ShipRoom.Core.Security;
-using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Web.Authentication;
 using ShipRoom.Web.Tests.Hosting;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 
 namespace ShipRoom.Web.Tests.Security;
 

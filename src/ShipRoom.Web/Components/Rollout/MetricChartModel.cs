@@ -2,7 +2,7 @@ using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
 using Plotly.Blazor.Traces.ScatterLib;
-using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Web.Components.Rollout;
 

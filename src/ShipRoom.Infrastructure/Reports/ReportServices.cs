@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ShipRoom.Infrastructure.Reports;
+
+public static class ReportServices
+{
+    public static IServiceCollection AddReports(this IServiceCollection services)
+    {
+        services.AddSingleton<ScorecardService>();
+        services.AddSingleton<RolloutArchiveService>();
+        return services;
+    }
+}

@@ -1,0 +1,31 @@
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
+
+namespace ShipRoom.Infrastructure.Rollouts.Commands;
+
+/// <summary>Who gives a command: a signed-in person, an API token, or ShipRoom acting on a trigger.</summary>
+public sealed record CommandActor(string Name, IReadOnlyList<string> Roles, bool IsAutomatic = false)
+{
+    public static CommandActor Automatic { get; } = new(Core.Rollouts.RolloutActor.AutomaticName, [], true);
+}
+
+/// <summary>
+/// One command. <see cref="ExpectedVersion"/> is the rollout version the caller saw: when someone changed it first the
+/// command is refused as a conflict. <see cref="IdempotencyKey"/> makes a repeated request land on the first decision.
+/// </summary>
+public sealed record CommandRequest(long RolloutId, Core.Rollouts.RolloutCommand Kind, CommandActor Actor, string Reason, long? ExpectedVersion = null, string? IdempotencyKey = null);
+
+public enum CommandStatus
+{
+    Executed,
+    Duplicate,
+    Forbidden,
+    Conflict,
+    Invalid,
+    NotFound,
+    ExecutorFailed,
+}
+
+public sealed record CommandResult(CommandStatus Status, string Message, long? DecisionId = null, RolloutSnapshot? Snapshot = null)
+{
+    public bool Succeeded => Status is CommandStatus.Executed or CommandStatus.Duplicate;
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ShipRoom.Infrastructure.Rollouts.Commands;
+
+public static class CommandServices
+{
+    /// <summary>Everything that changes a rollout: its commands, its creation, checklists, summaries and roster.</summary>
+    public static IServiceCollection AddRolloutCommands(this IServiceCollection services)
+    {
+        services.AddSingleton<DeferredRollbacks>();
+        services.AddHostedService<DeferredRollbackFlusher>();
+        services.AddSingleton<RolloutCommandService>();
+        services.AddSingleton<RolloutService>();
+        services.AddSingleton<ChecklistService>();
+        services.AddSingleton<PhaseSummaryService>();
+        services.AddSingleton<RosterService>();
+        return services;
+    }
+}

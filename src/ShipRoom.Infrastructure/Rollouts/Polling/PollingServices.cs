@@ -1,0 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ShipRoom.Infrastructure.Rollouts.Polling;
+
+public static class PollingServices
+{
+    public static IServiceCollection AddPolling(this IServiceCollection services)
+    {
+        services.AddSingleton<RolloutPoller>();
+        return services;
+    }
+}

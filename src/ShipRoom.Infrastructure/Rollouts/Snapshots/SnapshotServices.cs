@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ShipRoom.Infrastructure.Rollouts.Snapshots;
+
+public static class SnapshotServices
+{
+    public static IServiceCollection AddSnapshots(this IServiceCollection services)
+    {
+        services.AddSingleton<SnapshotBuilder>();
+        services.AddSingleton<SnapshotRefresher>();
+        return services;
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Components;
+using ShipRoom.Web.Live;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
+
+namespace ShipRoom.Web.Live;
+
+/// <summary>
+/// A page that shows one rollout: it reads the shared snapshot, subscribes for changes (coalesced), re-renders through
+/// InvokeAsync, re-subscribes when the rollout id changes, and unsubscribes when it goes away. It never queries per render.
+/// </summary>
+public abstract class RolloutComponentBase : ComponentBase, IDisposable
+{
+    private IDisposable? _subscription;
+    private long _subscribedTo;
+
+    [Parameter]
+    public long Id { get; set; }
+
+    [Inject]
+    protected RolloutSnapshotStore Store { get; set; } = default!;
+
+    [Inject]
+    protected RolloutSnapshotReader Reader { get; set; } = default!;
+
+    [Inject]
+    protected ViewerClock Clock { get; set; } = default!;
+
+    protected RolloutSnapshot? Snapshot { get; private set; }
+
+    protected bool NotFound { get; private set; }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_subscribedTo != Id)
+        {
+            _subscription?.Dispose();
+            _subscribedTo = Id;
+            _subscription = Store.Subscribe(Id, OnSnapshotChangedAsync, exception => _ = DispatchExceptionAsync(exception));
+        }
+
+        Snapshot = await Reader.GetAsync(Id, CancellationToken.None);
+        NotFound = Snapshot is null;
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive && !Clock.Known)
+        {
+            await Clock.LoadAsync();
+            StateHasChanged();
+        }
+    }
+
+    private Task OnSnapshotChangedAsync() => InvokeAsync(() =>
+    {
+        Snapshot = Store.Get(Id) ?? Snapshot;
+        OnSnapshotChanged();
+        StateHasChanged();
+    });
+
+    /// <summary>Called on the renderer's thread before re-rendering with a new snapshot.</summary>
+    protected virtual void OnSnapshotChanged()
+    {
+    }
+
+    public virtual void Dispose()
+    {
+        _subscription?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
