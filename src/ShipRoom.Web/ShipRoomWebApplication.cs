@@ -60,6 +60,8 @@ public static class ShipRoomWebApplication
         services.AddSingleton<RolloutSnapshotStore>();
         services.AddSingleton<IRolloutPublisher>(provider => provider.GetRequiredService<RolloutSnapshotStore>());
         services.AddSingleton<RolloutSnapshotReader>();
+        services.AddSingleton<RolloutDirectory>();
+        services.AddValidatedOptions<LiveOptions, LiveOptionsValidator>(configuration, ConfigurationKeys.LiveSection);
         services.AddScoped<ViewerClock>();
         services.AddShipRoomScheduling(configuration);
         services.AddSignalR().AddJsonProtocol(options => ShipRoomJson.Configure(options.PayloadSerializerOptions));

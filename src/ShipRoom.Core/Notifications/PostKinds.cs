@@ -88,9 +88,9 @@ public static class PostKinds
             {detail}
             Dashboard: {dashboard}
             """),
-        new(Hold, "Hold", ["actor", "reason"],
+        new(Hold, "Hold", ["actor", "reason", "result"],
             """
-            HOLD: {release} held at {phase}
+            HOLD: {release} held at {phase} — {result}
             By {actor}: {reason}
             Dashboard: {dashboard}
             """),
@@ -100,9 +100,9 @@ public static class PostKinds
             By {actor}: {reason}
             Dashboard: {dashboard}
             """),
-        new(Rollback, "Rollback executed, with its time to rollback", ["actor", "reason", "time_to_rollback", "rollback_budget", "outcome"],
+        new(Rollback, "Rollback executed (or recorded), with its time to rollback", ["actor", "reason", "time_to_rollback", "rollback_budget", "outcome", "result"],
             """
-            ROLLBACK: {release} rolled back at {phase}
+            ROLLBACK: {release} at {phase} — {result}
             By {actor}: {reason}
             Time to rollback: {time_to_rollback} (budget {rollback_budget})
             Executor: {outcome}

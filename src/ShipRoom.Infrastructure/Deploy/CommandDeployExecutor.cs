@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
-using ShipRoom.Infrastructure.Rollouts;
 
 namespace ShipRoom.Infrastructure.Deploy;
 
@@ -68,7 +67,8 @@ public sealed class CommandDeployExecutor(IOptions<DeployOptions> options) : IDe
         .Replace("{release}", action.Release, StringComparison.Ordinal)
         .Replace("{commit}", action.Commit, StringComparison.Ordinal)
         .Replace("{phase}", action.PhaseName, StringComparison.Ordinal)
-        .Replace("{traffic}", action.TrafficPercent.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        .Replace("{traffic}", action.TrafficPercent.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{decision}", action.DecisionId?.ToString(CultureInfo.InvariantCulture) ?? "", StringComparison.Ordinal);
 
     private static void Append(StringBuilder output, string? line)
     {

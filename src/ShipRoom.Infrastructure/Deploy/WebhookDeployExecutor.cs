@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,7 +8,6 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 using ShipRoom.Core;
-using ShipRoom.Infrastructure.Rollouts;
 
 namespace ShipRoom.Infrastructure.Deploy;
 
@@ -62,6 +62,7 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
             actor = action.Actor,
             reason = action.Reason,
             time = action.At,
+            decision = action.DecisionId,
         }, ShipRoomJson.Options);
         var signature = "sha256=" + Sign(body, _options.WebhookSecret ?? "");
         var attempts = 0;
@@ -73,6 +74,11 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
                 using var request = new HttpRequestMessage(HttpMethod.Post, _options.WebhookUrl) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                 request.Headers.Add(SignatureHeader, signature);
                 request.Headers.Add("X-ShipRoom-Action", action.Action);
+                if (action.DecisionId is { } decision)
+                {
+                    // The same decision on a retry or after a restart: a receiver can tell a repeat from a new command.
+                    request.Headers.Add("Idempotency-Key", $"shiproom-decision-{decision.ToString(CultureInfo.InvariantCulture)}");
+                }
                 return await _httpClients.CreateClient(HttpClientName).SendAsync(request, token);
             }, cancellationToken);
             var status = (int)response.StatusCode;

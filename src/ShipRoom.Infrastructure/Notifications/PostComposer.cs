@@ -138,8 +138,16 @@ public static class PostComposer
         {
             values["actor"] = Clean(decision.Actor);
             values["reason"] = Clean(decision.Reason);
-            values["outcome"] = decision.Outcome == DecisionOutcome.Failed ? Clean($"FAILED: {decision.Error}") : Clean(decision.Detail ?? decision.Outcome.ToString());
-            values["time_to_rollback"] = decision.AcknowledgedAt is { } ack ? Core.NumberText.Duration(ack - decision.RequestedAt) : "not acknowledged";
+            values["outcome"] = decision.Outcome == DecisionOutcome.Failed ? Clean($"FAILED: {decision.Error}")
+                : decision.RecordedOnly ? "recorded only — carry it out by runbook: no deploy system is configured"
+                : Clean(decision.Detail ?? decision.Outcome.ToString());
+            values["result"] = decision.Outcome == DecisionOutcome.Failed ? "the deploy system FAILED to carry it out"
+                : decision.RecordedOnly ? "recorded only, not sent anywhere: carry it out by runbook"
+                : decision.AcknowledgedAt is not null ? "acknowledged by the deploy system"
+                : "done";
+            values["time_to_rollback"] = decision.AcknowledgedAt is { } ack ? Core.NumberText.Duration(ack - decision.RequestedAt)
+                : decision.RecordedOnly ? "not measured (nothing was sent to a deploy system)"
+                : "not acknowledged";
         }
 
         if (e.Summary is { } summary)

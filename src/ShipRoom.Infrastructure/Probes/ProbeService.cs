@@ -16,12 +16,11 @@ namespace ShipRoom.Infrastructure.Probes;
 /// </summary>
 public sealed class ProbeService(
     IRolloutRepository rollouts,
-    IProbeRunRepository probeRuns,
+    ProbeRecorder recorder,
     HttpProbeRunner runner,
     PlanCache plans,
     RolloutPoller poller,
     PollScheduleOptions options,
-    Telemetry.RolloutMetrics metrics,
     TimeProvider time,
     ILogger<ProbeService> logger)
 {
@@ -69,9 +68,8 @@ public sealed class ProbeService(
             var result = simulated
                 ? new HttpProbeRunner.Result(new ProbeRun(probe.Name, at, true, "simulated"), null, probe.ExpectStatus)
                 : await runner.RunAsync(probe, cancellationToken);
-            await probeRuns.InsertAsync(rollout.Id, result.Run with { RanAt = at }, result.LatencyMs, result.StatusCode, cancellationToken);
+            await recorder.RecordAsync(rollout.Id, result with { Run = result.Run with { RanAt = at } }, cancellationToken);
             failed |= !result.Run.Passed;
-            metrics.ProbeRuns.Add(1, new KeyValuePair<string, object?>("result", result.Run.Passed ? "passed" : "failed"));
         }
 
         if (failed)

@@ -8,6 +8,7 @@ public static class ProbeServices
     {
         services.AddHttpClient(HttpProbeRunner.HttpClientName);
         services.AddSingleton<HttpProbeRunner>();
+        services.AddSingleton<ProbeRecorder>();
         services.AddSingleton<ProbeService>();
         return services;
     }

@@ -7,6 +7,7 @@ public static class ReportServices
     public static IServiceCollection AddReports(this IServiceCollection services)
     {
         services.AddSingleton<ScorecardService>();
+        services.AddSingleton<RolloutRecordTables>();
         services.AddSingleton<RolloutArchiveService>();
         return services;
     }

@@ -121,7 +121,7 @@ public static class RolloutArchiveReader
     private static DecisionInputs Decisions(string text, List<string> problems)
     {
         var inputs = new DecisionInputs([], [], []);
-        var (table, headerProblem) = CsvTable.Parse(text, RolloutArchiveService.DecisionColumns, []);
+        var (table, headerProblem) = CsvTable.Parse(text, RolloutRecordTables.DecisionColumns, []);
         if (table is null)
         {
             problems.Add(headerProblem!.ToString("decisions.csv"));

@@ -1,34 +1,29 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 using ShipRoom.Core.Plans;
 using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Infrastructure.Rollouts;
 
-/// <summary>Parsed plans by content hash: a rollout's plan never changes, so it is parsed once per process.</summary>
-public sealed class PlanCache
+/// <summary>
+/// Parsed plans by content hash: a rollout's plan never changes, so it is parsed once, and the plans least used lately
+/// make room when more than <see cref="Capacity"/> are held (the demo starts a rollout after another, forever).
+/// </summary>
+public sealed class PlanCache : IDisposable
 {
-    private const int Capacity = 256;
-    private readonly ConcurrentDictionary<string, RolloutPlan> _plans = new(StringComparer.Ordinal);
+    public const int Capacity = 256;
 
-    public RolloutPlan Get(RolloutRecord rollout)
-    {
-        if (_plans.TryGetValue(rollout.PlanHash, out var plan))
+    private readonly MemoryCache _plans = new(new MemoryCacheOptions { SizeLimit = Capacity, CompactionPercentage = 0.25 });
+
+    public int Count => _plans.Count;
+
+    public RolloutPlan Get(RolloutRecord rollout) =>
+        _plans.GetOrCreate(rollout.PlanHash, entry =>
         {
-            return plan;
-        }
+            entry.Size = 1;
+            entry.SlidingExpiration = TimeSpan.FromHours(6);
+            var result = PlanParser.Parse(rollout.PlanYaml, $"rollout {rollout.Id} plan");
+            return result.Plan ?? throw new InvalidOperationException($"The stored plan of rollout {rollout.Id} no longer parses: {string.Join("; ", result.Problems.Take(3))}");
+        })!;
 
-        var result = PlanParser.Parse(rollout.PlanYaml, $"rollout {rollout.Id} plan");
-        if (result.Plan is null)
-        {
-            throw new InvalidOperationException($"The stored plan of rollout {rollout.Id} no longer parses: {string.Join("; ", result.Problems.Take(3))}");
-        }
-
-        if (_plans.Count >= Capacity)
-        {
-            _plans.Clear();
-        }
-
-        _plans[rollout.PlanHash] = result.Plan;
-        return result.Plan;
-    }
+    public void Dispose() => _plans.Dispose();
 }

@@ -22,6 +22,18 @@ public sealed class PollScheduleOptions
 
     /// <summary>Synthetic probes run this often while a rollout is live.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many rollouts are polled at the same time: a slow metric source holds one slot, not the others.</summary>
+    public int ParallelPolls { get; set; } = 4;
+
+    /// <summary>A poll's deadline is half its interval, but never less than this (a slow source still gets a fair chance)…</summary>
+    public TimeSpan MinPollDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>…nor more than this: what has not arrived by then is NO DATA, with the reason.</summary>
+    public TimeSpan MaxPollDeadline { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The wall-clock interval between polls of a rollout: its plan's pollEvery (rollout time) or <see cref="DefaultPollInterval"/>.</summary>
+    public TimeSpan WallInterval(Storage.RolloutRecord rollout, Core.Plans.RolloutPlan plan) => RolloutClock.ToWall(rollout, plan.PollEvery ?? DefaultPollInterval);
 }
 
 public sealed class PollScheduleOptionsValidator : IValidateOptions<PollScheduleOptions>
@@ -35,6 +47,9 @@ public sealed class PollScheduleOptionsValidator : IValidateOptions<PollSchedule
         problems.Range(nameof(options.StaleGrace), options.StaleGrace, TimeSpan.Zero, TimeSpan.FromHours(1));
         problems.Range(nameof(options.MaxBackfill), options.MaxBackfill, TimeSpan.FromMinutes(1), TimeSpan.FromDays(31));
         problems.Range(nameof(options.ProbeInterval), options.ProbeInterval, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1));
+        problems.Range(nameof(options.ParallelPolls), options.ParallelPolls, 1, 64);
+        problems.Range(nameof(options.MinPollDeadline), options.MinPollDeadline, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        problems.Range(nameof(options.MaxPollDeadline), options.MaxPollDeadline, options.MinPollDeadline, TimeSpan.FromMinutes(30));
         return problems.Result;
     }
 }

@@ -43,6 +43,9 @@ public static class SchedulingSetup
             quartz.ScheduleJob<NotificationJob>(
                 trigger => trigger.WithIdentity("ship-room-posts-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Clamp(posts.DispatchEverySeconds, 1, 300))).RepeatForever()),
                 job => job.WithIdentity(NotificationJob.Key));
+            quartz.ScheduleJob<ExecutionRecoveryJob>(
+                trigger => trigger.WithIdentity("execution-recovery-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
+                job => job.WithIdentity(ExecutionRecoveryJob.Key));
             quartz.ScheduleJob<DemoKeeperJob>(
                 trigger => trigger.WithIdentity("demo-keeper-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
                 job => job.WithIdentity(DemoKeeperJob.Key));

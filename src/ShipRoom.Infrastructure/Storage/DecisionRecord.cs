@@ -29,6 +29,12 @@ public sealed record DecisionRecord(
 
     /// <summary>For a resume: the time on the rollout's clock it took effect (trigger streaks count afresh from it).</summary>
     public DateTimeOffset? ResumedAt { get; init; }
+
+    /// <summary>When the deploy system reported the action complete (traffic restored, for a rollback).</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>Done in ShipRoom but sent nowhere: no deploy system is configured (a real one acknowledges what it does).</summary>
+    public bool RecordedOnly => Outcome == DecisionOutcome.Executed && Kind.NeedsExecutor() && AcknowledgedAt is null;
 }
 
 public sealed record DecisionDraft(long RolloutId, RolloutCommand Kind, string Actor, string? Reason, string IdempotencyKey, DateTimeOffset RequestedAt, DecisionOutcome Outcome, string? FromStatus, string? ToStatus, string? Detail = null);
@@ -47,6 +53,18 @@ public interface IDecisionRepository
 {
     /// <summary>Records the decision, or returns the one already recorded under the same idempotency key (Created = false).</summary>
     Task<(DecisionRecord Decision, bool Created)> RecordAsync(DecisionDraft draft, CancellationToken cancellationToken);
+
+    /// <summary>Decisions of every rollout still Pending that were requested before <paramref name="requestedBefore"/>, oldest first.</summary>
+    Task<IReadOnlyList<DecisionRecord>> ListPendingAsync(DateTimeOffset requestedBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims a Pending decision for recovery on this instance: true for exactly one caller, unless an earlier claim is
+    /// older than <paramref name="staleBefore"/> (the instance that claimed it stopped too).
+    /// </summary>
+    Task<bool> TryClaimRecoveryAsync(long id, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken);
+
+    /// <summary>The deploy system reports the action done; the first report counts.</summary>
+    Task<bool> SetCompletedAsync(long id, DateTimeOffset completedAt, string? detail, CancellationToken cancellationToken);
 
     Task UpdateOutcomeAsync(long id, DecisionUpdate update, CancellationToken cancellationToken);
 

@@ -9,26 +9,63 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
     private const string Columns =
         "id AS Id, rollout_id AS RolloutId, kind AS Kind, actor AS Actor, reason AS Reason, idempotency_key AS IdempotencyKey, requested_at_ms AS RequestedAtMs, " +
         "executed_at_ms AS ExecutedAtMs, acknowledged_at_ms AS AcknowledgedAtMs, outcome AS Outcome, error AS Error, from_status AS FromStatus, to_status AS ToStatus, detail AS Detail, " +
-        "approved_phase_index AS ApprovedPhase, approved_role AS ApprovedRole, resumed_at_ms AS ResumedAtMs";
+        "approved_phase_index AS ApprovedPhase, approved_role AS ApprovedRole, resumed_at_ms AS ResumedAtMs, completed_at_ms AS CompletedAtMs";
 
     public async Task<(DecisionRecord Decision, bool Created)> RecordAsync(DecisionDraft draft, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        try
+        // A key can be released between our failed insert and our read (a concurrent command was refused): then it is free, try again.
+        for (var attempt = 0; ; attempt++)
         {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "INSERT INTO decisions (rollout_id, kind, actor, reason, idempotency_key, requested_at_ms, outcome, from_status, to_status, detail) " +
-                "VALUES (@RolloutId, @Kind, @Actor, @Reason, @IdempotencyKey, @RequestedAtMs, @Outcome, @FromStatus, @ToStatus, @Detail) RETURNING id",
-                new { draft.RolloutId, Kind = draft.Kind.Key(), draft.Actor, draft.Reason, draft.IdempotencyKey, RequestedAtMs = UnixTime.ToMs(draft.RequestedAt), Outcome = draft.Outcome.ToString(), draft.FromStatus, draft.ToStatus, draft.Detail },
-                cancellationToken: cancellationToken));
-            return ((await GetAsync(id, cancellationToken))!, true);
+            try
+            {
+                var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "INSERT INTO decisions (rollout_id, kind, actor, reason, idempotency_key, requested_at_ms, outcome, from_status, to_status, detail) " +
+                    "VALUES (@RolloutId, @Kind, @Actor, @Reason, @IdempotencyKey, @RequestedAtMs, @Outcome, @FromStatus, @ToStatus, @Detail) RETURNING id",
+                    new { draft.RolloutId, Kind = draft.Kind.Key(), draft.Actor, draft.Reason, draft.IdempotencyKey, RequestedAtMs = UnixTime.ToMs(draft.RequestedAt), Outcome = draft.Outcome.ToString(), draft.FromStatus, draft.ToStatus, draft.Detail },
+                    cancellationToken: cancellationToken));
+                return ((await GetAsync(id, cancellationToken))!, true);
+            }
+            catch (DbException exception) when (DatabaseErrors.IsUniqueViolation(exception))
+            {
+                var existing = await connection.QuerySingleOrDefaultAsync<DecisionRow>(new CommandDefinition(
+                    $"SELECT {Columns} FROM decisions WHERE idempotency_key = @key", new { key = draft.IdempotencyKey }, cancellationToken: cancellationToken));
+                if (existing is not null)
+                {
+                    return (existing.ToRecord(), false);
+                }
+
+                if (attempt >= 3)
+                {
+                    throw;
+                }
+            }
         }
-        catch (DbException exception) when (DatabaseErrors.IsUniqueViolation(exception))
-        {
-            var existing = await connection.QuerySingleAsync<DecisionRow>(new CommandDefinition(
-                $"SELECT {Columns} FROM decisions WHERE idempotency_key = @key", new { key = draft.IdempotencyKey }, cancellationToken: cancellationToken));
-            return (existing.ToRecord(), false);
-        }
+    }
+
+    public async Task<IReadOnlyList<DecisionRecord>> ListPendingAsync(DateTimeOffset requestedBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DecisionRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM decisions WHERE outcome = @pending AND requested_at_ms < @before ORDER BY requested_at_ms LIMIT @limit",
+            new { pending = nameof(DecisionOutcome.Pending), before = UnixTime.ToMs(requestedBefore), limit = Math.Clamp(limit, 1, 1000) }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    public async Task<bool> TryClaimRecoveryAsync(long id, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE decisions SET recovery_at_ms = @now WHERE id = @id AND outcome = @pending AND (recovery_at_ms IS NULL OR recovery_at_ms < @stale)",
+            new { id, now = UnixTime.ToMs(now), stale = UnixTime.ToMs(staleBefore), pending = nameof(DecisionOutcome.Pending) }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task<bool> SetCompletedAsync(long id, DateTimeOffset completedAt, string? detail, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE decisions SET completed_at_ms = @completed, detail = COALESCE(@detail, detail) WHERE id = @id AND completed_at_ms IS NULL",
+            new { id, completed = UnixTime.ToMs(completedAt), detail }, cancellationToken: cancellationToken)) == 1;
     }
 
     public async Task UpdateOutcomeAsync(long id, DecisionUpdate update, CancellationToken cancellationToken)
@@ -86,6 +123,7 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
         public long? ApprovedPhase { get; set; }
         public string? ApprovedRole { get; set; }
         public long? ResumedAtMs { get; set; }
+        public long? CompletedAtMs { get; set; }
 
         public DecisionRecord ToRecord() => new(Id, RolloutId,
             RolloutCommands.TryParse(Kind, out var kind) ? kind : throw new InvalidDataException($"decision {Id} has an unknown kind '{Kind}'"), Actor, Reason, IdempotencyKey,
@@ -96,6 +134,7 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
             ApprovedPhase = ApprovedPhase is { } phase ? (int)phase : null,
             ApprovedRole = ApprovedRole,
             ResumedAt = UnixTime.FromMs(ResumedAtMs),
+            CompletedAt = UnixTime.FromMs(CompletedAtMs),
         };
     }
 }

@@ -19,4 +19,7 @@ public interface IPollRunRepository
     Task FinishAsync(long id, DateTimeOffset finishedAt, PollRunStatus status, int samples, string? problems, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<PollRunRecord>> ListRecentAsync(long rolloutId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Closes runs still Running that started before <paramref name="startedBefore"/> as Failed (abandoned); returns how many.</summary>
+    Task<int> CloseAbandonedAsync(DateTimeOffset startedBefore, DateTimeOffset now, CancellationToken cancellationToken);
 }

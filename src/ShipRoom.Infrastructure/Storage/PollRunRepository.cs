@@ -41,6 +41,19 @@ public sealed class PollRunRepository(IDbConnectionFactory connections) : IPollR
             UnixTime.FromMs(r.RangeToMs), Enum.Parse<PollRunStatus>(r.Status), (int)r.Samples, r.Problems)).ToList();
     }
 
+    public async Task<int> CloseAbandonedAsync(DateTimeOffset startedBefore, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE poll_runs SET status = @failed, finished_at_ms = @now, problems = @why WHERE status = @running AND started_at_ms < @before",
+            new
+            {
+                failed = nameof(PollRunStatus.Failed), running = nameof(PollRunStatus.Running), now = UnixTime.ToMs(now), before = UnixTime.ToMs(startedBefore),
+                why = "abandoned: the instance stopped before this poll finished; the next poll read the range again",
+            },
+            cancellationToken: cancellationToken));
+    }
+
     private sealed class PollRunRow
     {
         public long Id { get; set; }

@@ -17,6 +17,7 @@ public sealed class RolloutMetrics : IDisposable
         Commands = _meter.CreateCounter<long>("shiproom_commands_total", description: "Rollout commands by kind and result.");
         ProbeRuns = _meter.CreateCounter<long>("shiproom_probe_runs_total", description: "Synthetic probe runs by result.");
         Posts = _meter.CreateCounter<long>("shiproom_posts_total", description: "#ship-room post attempts by channel and result.");
+        SnapshotBuilds = _meter.CreateCounter<long>("shiproom_snapshot_builds_total", description: "Rollout snapshots built: one per change, whatever the number of viewers.");
         PollDuration = _meter.CreateHistogram<double>("shiproom_poll_duration_seconds", unit: "s", description: "How long a poll took, reading to publishing.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PollDurationBuckets });
     }
@@ -30,6 +31,8 @@ public sealed class RolloutMetrics : IDisposable
     public Counter<long> ProbeRuns { get; }
 
     public Counter<long> Posts { get; }
+
+    public Counter<long> SnapshotBuilds { get; }
 
     public Histogram<double> PollDuration { get; }
 

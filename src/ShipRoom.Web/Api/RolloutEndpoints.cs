@@ -37,23 +37,23 @@ public static class RolloutEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(RolloutSnapshotReader reader, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(RolloutDirectory directory, CancellationToken cancellationToken)
     {
-        var snapshots = await reader.ListAsync(cancellationToken);
-        return Results.Ok(snapshots.Select(s => new
+        var rows = await directory.ListAsync(cancellationToken);
+        return Results.Ok(rows.Select(r => new
         {
-            s.Id,
-            s.Name,
-            version = s.Release.Version,
-            status = s.Status.ToString(),
-            s.PhaseIndex,
-            phase = s.CurrentPhase.Name,
-            trafficPercent = s.CurrentPhase.TrafficPercent,
-            overall = s.Verdict?.OverallText ?? "NO DATA",
-            recommendation = s.Verdict?.Recommendation.Text,
-            startedAt = s.Phases.FirstOrDefault()?.StartedAt,
-            stale = s.Poll.Stale,
-            rolloutVersion = s.Version,
+            r.Id,
+            r.Name,
+            version = r.Version,
+            status = r.Status.ToString(),
+            r.PhaseIndex,
+            phase = r.Phase,
+            trafficPercent = r.Snapshot?.CurrentPhase.TrafficPercent,
+            overall = r.Snapshot?.Verdict?.OverallText,
+            recommendation = r.Snapshot?.Verdict?.Recommendation.Text,
+            startedAt = r.StartedAt,
+            stale = r.Snapshot?.Poll.Stale,
+            rolloutVersion = r.Snapshot?.Version,
         }));
     }
 

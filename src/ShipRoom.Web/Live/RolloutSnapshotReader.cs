@@ -4,7 +4,7 @@ using ShipRoom.Infrastructure.Rollouts.Snapshots;
 namespace ShipRoom.Web.Live;
 
 /// <summary>Reads snapshots from the store, building (and publishing) one only when this instance has none yet.</summary>
-public sealed class RolloutSnapshotReader(RolloutSnapshotStore store, SnapshotBuilder builder, IRolloutRepository rollouts)
+public sealed class RolloutSnapshotReader(RolloutSnapshotStore store, SnapshotBuilder builder)
 {
     private readonly SemaphoreSlim _building = new(1, 1);
 
@@ -35,20 +35,5 @@ public sealed class RolloutSnapshotReader(RolloutSnapshotStore store, SnapshotBu
         {
             _building.Release();
         }
-    }
-
-    /// <summary>Every rollout, newest first, each as its current snapshot.</summary>
-    public async Task<IReadOnlyList<RolloutSnapshot>> ListAsync(CancellationToken cancellationToken)
-    {
-        var list = new List<RolloutSnapshot>();
-        foreach (var rollout in await rollouts.ListAsync(cancellationToken))
-        {
-            if (await GetAsync(rollout.Id, cancellationToken) is { } snapshot)
-            {
-                list.Add(snapshot);
-            }
-        }
-
-        return list;
     }
 }

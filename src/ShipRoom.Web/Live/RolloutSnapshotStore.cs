@@ -1,15 +1,17 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Web.Live;
 
 /// <summary>
-/// One store, many subscribers: the latest snapshot of every rollout this instance has seen. Components subscribe
+/// One store, many subscribers: the latest snapshot of every live rollout, and of the most recently finished ones
+/// (<see cref="LiveOptions.FinishedRolloutsKept"/>). Components subscribe
 /// and are called back at most once per <see cref="NotifyInterval"/> (a burst of changes is one render); hub
 /// clients in the rollout's group get <c>RolloutUpdated</c> with the snapshot.
 /// </summary>
-public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, TimeProvider time, ILogger<RolloutSnapshotStore> logger) : IRolloutPublisher
+public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<LiveOptions> options, TimeProvider time, ILogger<RolloutSnapshotStore> logger) : IRolloutPublisher
 {
     public static readonly TimeSpan NotifyInterval = TimeSpan.FromMilliseconds(100);
 
@@ -18,7 +20,10 @@ public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, TimeProvi
 
     public RolloutSnapshot? Get(long rolloutId) => _snapshots.GetValueOrDefault(rolloutId);
 
+    /// <summary>The snapshots held now: every live rollout and the most recently finished ones; the rollout list adds the rest from storage.</summary>
     public IReadOnlyList<RolloutSnapshot> All => _snapshots.Values.OrderByDescending(s => s.Id).ToList();
+
+    public int Count => _snapshots.Count;
 
     public async Task PublishAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -27,6 +32,11 @@ public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, TimeProvi
         if (!ReferenceEquals(stored, snapshot))
         {
             return;
+        }
+
+        if (!snapshot.IsLive)
+        {
+            ForgetOldFinished();
         }
 
         foreach (var subscription in _subscriptions.Values.Where(s => s.RolloutId is null || s.RolloutId == snapshot.Id))
@@ -61,8 +71,18 @@ public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, TimeProvi
 
     public int SubscriberCount => _subscriptions.Count;
 
+    /// <summary>Strictly newer: the same snapshot published twice reaches viewers once.</summary>
     private static bool IsNewer(RolloutSnapshot candidate, RolloutSnapshot current) =>
-        candidate.Version > current.Version || (candidate.Version == current.Version && candidate.BuiltAt >= current.BuiltAt);
+        candidate.Version > current.Version || (candidate.Version == current.Version && candidate.BuiltAt > current.BuiltAt);
+
+    private void ForgetOldFinished()
+    {
+        var finished = _snapshots.Values.Where(s => Core.Rollouts.RolloutStateMachine.IsFinished(s.Status)).OrderByDescending(s => s.BuiltAt).ToList();
+        foreach (var old in finished.Skip(options.Value.FinishedRolloutsKept))
+        {
+            _snapshots.TryRemove(new KeyValuePair<long, RolloutSnapshot>(old.Id, old));
+        }
+    }
 
     private sealed record Subscription(long? RolloutId, CoalescingCallback Callback);
 

@@ -141,7 +141,9 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
         Assert.Contains("[email]", holdText);
         var rollback = WebhookPost(posts, PostKinds.Rollback);
         Assert.Equal("critical", rollback.GetProperty("severity").GetString());
-        Assert.Contains("Time to rollback: 0s (budget", rollback.GetProperty("text").GetString());
+        // No deploy system is configured in this test: nothing was sent, so nothing was measured, and the post says so.
+        Assert.Contains("Time to rollback: not measured (nothing was sent to a deploy system)", rollback.GetProperty("text").GetString());
+        Assert.Contains("recorded only — carry it out by runbook", rollback.GetProperty("text").GetString());
         Assert.All(_chat.Received, r => Assert.DoesNotContain("jane.doe", r.Body));
     }
 

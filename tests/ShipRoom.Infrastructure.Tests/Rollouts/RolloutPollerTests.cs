@@ -111,7 +111,9 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
         var decision = (await host.Database.Decisions.ListAsync(id, 10, Ct)).First(d => d.Kind == RolloutCommand.RollBack);
         Assert.Equal(("ShipRoom (automatic)", DecisionOutcome.Executed), (decision.Actor, decision.Outcome));
         Assert.True(decision.Reason!.Contains("trigger Payments E2E < 99.5% for 5 minutes: FIRED at 10:04 UTC", StringComparison.Ordinal), decision.Reason);
-        Assert.NotNull(decision.AcknowledgedAt);
+        // No deploy system is configured here: the rollback is recorded, and nothing was acknowledged or measured.
+        Assert.NotNull(decision.ExecutedAt);
+        Assert.Null(decision.AcknowledgedAt);
         var audit = await host.Database.Audit.QueryAsync(new AuditQuery(RolloutId: id, Kind: "rollout.rollback"), Ct);
         Assert.Equal("ShipRoom (automatic)", Assert.Single(audit).Actor);
 

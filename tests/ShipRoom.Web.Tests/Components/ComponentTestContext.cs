@@ -47,10 +47,23 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
             new AdvanceVerdict(false, 6, 15, false, false, null, null, ["6 of 15 minutes observed"]),
             new Recommendation(RecommendationKind.Continue, ["6 of 15 minutes observed"]));
 
-    protected static RolloutSnapshot Snapshot(RolloutVerdict? verdict, bool stale = false, IReadOnlyList<PanelSnapshot>? panels = null) =>
-        new(7, 3, "Checkout v2", RolloutStatus.Running,
-            new ReleaseSummary("v20261125.1", "3f6c2a9e8b7d4c1a0f9e", false, "https://runbooks.example.com/rb", "kubectl argo rollouts abort app", "header x-canary", ["one region"], null, "us-west-1", null, "checkout"),
-            0, [new PhaseSummary(0, "1%", 1, 15, Now.AddMinutes(-6)), new PhaseSummary(1, "100%", 100, 120, null)], Now.AddMinutes(-6), Now, 1,
-            new PollStatus("prometheus", Now.AddMinutes(stale ? -40 : -1), Now.AddMinutes(-1), Now.AddMinutes(1), TimeSpan.FromMinutes(1), stale, stale ? ["p95_latency_ms (canary): Prometheus unreachable (ConnectionError)"] : []),
-            verdict, panels ?? [], null, [], new RollbackTiming(TimeSpan.FromMinutes(2), null, null, null, null, null), [], [], [], [], "prometheus", null, Now);
+    protected static RolloutSnapshot Snapshot(RolloutVerdict? verdict, bool stale = false, IReadOnlyList<PanelSnapshot>? panels = null) => new()
+    {
+        Id = 7,
+        Version = 3,
+        Name = "Checkout v2",
+        Status = RolloutStatus.Running,
+        Release = new ReleaseSummary("v20261125.1", "3f6c2a9e8b7d4c1a0f9e", false, "https://runbooks.example.com/rb", "kubectl argo rollouts abort app", "header x-canary", ["one region"], null, "us-west-1", null, "checkout"),
+        PhaseIndex = 0,
+        Phases = [new PhaseSnapshot(0, "1%", 1, 15, Now.AddMinutes(-6)), new PhaseSnapshot(1, "100%", 100, 120, null)],
+        PhaseStartedAt = Now.AddMinutes(-6),
+        Now = Now,
+        Poll = new PollStatus("prometheus", Now.AddMinutes(stale ? -40 : -1), Now.AddMinutes(-1), Now.AddMinutes(1), TimeSpan.FromMinutes(1), stale,
+            stale ? ["p95_latency_ms (canary): Prometheus unreachable (ConnectionError)"] : []),
+        Verdict = verdict,
+        Panels = panels ?? [],
+        Rollback = new RollbackTiming(TimeSpan.FromMinutes(2), null, null, null, null, null),
+        MetricSource = "prometheus",
+        BuiltAt = Now,
+    };
 }

@@ -1,5 +1,3 @@
-using ShipRoom.Infrastructure.Rollouts.Snapshots;
-
 namespace ShipRoom.Infrastructure.Rollouts.Commands;
 
 /// <summary>Who gives a command: a signed-in person, an API token, or ShipRoom acting on a trigger.</summary>
@@ -12,7 +10,11 @@ public sealed record CommandActor(string Name, IReadOnlyList<string> Roles, bool
 /// One command. <see cref="ExpectedVersion"/> is the rollout version the caller saw: when someone changed it first the
 /// command is refused as a conflict. <see cref="IdempotencyKey"/> makes a repeated request land on the first decision.
 /// </summary>
-public sealed record CommandRequest(long RolloutId, Core.Rollouts.RolloutCommand Kind, CommandActor Actor, string Reason, long? ExpectedVersion = null, string? IdempotencyKey = null);
+public sealed record CommandRequest(long RolloutId, Core.Rollouts.RolloutCommand Kind, CommandActor Actor, string Reason, long? ExpectedVersion = null, string? IdempotencyKey = null)
+{
+    /// <summary>The poll's assessment behind an automatic command: its checks read this verdict instead of judging again.</summary>
+    public RolloutAssessment? Assessment { get; init; }
+}
 
 public enum CommandStatus
 {
@@ -25,7 +27,13 @@ public enum CommandStatus
     ExecutorFailed,
 }
 
-public sealed record CommandResult(CommandStatus Status, string Message, long? DecisionId = null, RolloutSnapshot? Snapshot = null)
+/// <summary>
+/// What became of a command. <see cref="RecordedOnly"/>: ShipRoom changed its own state but no deploy system is
+/// configured, so nothing was sent anywhere: the action is carried out by runbook.
+/// </summary>
+public sealed record CommandResult(CommandStatus Status, string Message, long? DecisionId = null, Snapshots.RolloutSnapshot? Snapshot = null)
 {
     public bool Succeeded => Status is CommandStatus.Executed or CommandStatus.Duplicate;
+
+    public bool RecordedOnly { get; init; }
 }

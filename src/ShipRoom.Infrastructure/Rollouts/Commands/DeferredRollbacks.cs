@@ -24,6 +24,9 @@ public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepo
 
     public void Add(DeferredRollback rollback) => _pending.Enqueue(rollback);
 
+    /// <summary>A rollback of this rollout already carried out while storage was away and not yet written.</summary>
+    public DeferredRollback? Find(long rolloutId) => _pending.FirstOrDefault(r => r.RolloutId == rolloutId);
+
     /// <summary>Writes what is pending; stops at the first storage failure and keeps the rest for the next attempt.</summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken)
     {

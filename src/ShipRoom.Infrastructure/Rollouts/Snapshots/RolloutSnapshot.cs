@@ -9,34 +9,65 @@ namespace ShipRoom.Infrastructure.Rollouts.Snapshots;
 /// The read model of one rollout, built once per change and shared by every viewer, the hub and the API: panels read
 /// it, they never query. Times are UTC; <see cref="Now"/> is the rollout's clock.
 /// </summary>
-public sealed record RolloutSnapshot(
-    long Id,
-    long Version,
-    string Name,
-    RolloutStatus Status,
-    ReleaseSummary Release,
-    int PhaseIndex,
-    IReadOnlyList<PhaseSummary> Phases,
-    DateTimeOffset? PhaseStartedAt,
-    DateTimeOffset Now,
-    double TimeFactor,
-    PollStatus Poll,
-    RolloutVerdict? Verdict,
-    IReadOnlyList<PanelSnapshot> Panels,
-    PaymentCapUsage? PaymentCaps,
-    IReadOnlyList<TimelineEntry> Timeline,
-    RollbackTiming Rollback,
-    IReadOnlyList<ChecklistSnapshot> Checklists,
-    IReadOnlyList<SummarySnapshot> Summaries,
-    IReadOnlyList<RosterSnapshot> Roster,
-    IReadOnlyList<ProbeStatus> Probes,
-    string MetricSource,
-    string? Scenario,
-    DateTimeOffset BuiltAt)
+public sealed record RolloutSnapshot
 {
-    public PhaseSummary CurrentPhase => Phases[Math.Clamp(PhaseIndex, 0, Phases.Count - 1)];
+    public required long Id { get; init; }
+
+    /// <summary>The rollout's version: it changes with every command, so a command given on an older one is a conflict.</summary>
+    public required long Version { get; init; }
+
+    public required string Name { get; init; }
+
+    public required RolloutStatus Status { get; init; }
+
+    public required ReleaseSummary Release { get; init; }
+
+    public required int PhaseIndex { get; init; }
+
+    public required IReadOnlyList<PhaseSnapshot> Phases { get; init; }
+
+    public DateTimeOffset? PhaseStartedAt { get; init; }
+
+    /// <summary>The rollout's clock (faster than the wall clock in the demo).</summary>
+    public required DateTimeOffset Now { get; init; }
+
+    public double TimeFactor { get; init; } = 1;
+
+    public required PollStatus Poll { get; init; }
+
+    /// <summary>The engine's verdict; null before the rollout has started.</summary>
+    public RolloutVerdict? Verdict { get; init; }
+
+    public IReadOnlyList<PanelSnapshot> Panels { get; init; } = [];
+
+    public PaymentCapUsage? PaymentCaps { get; init; }
+
+    public IReadOnlyList<TimelineEntry> Timeline { get; init; } = [];
+
+    public required RollbackTiming Rollback { get; init; }
+
+    public IReadOnlyList<ChecklistSnapshot> Checklists { get; init; } = [];
+
+    public IReadOnlyList<SummarySnapshot> Summaries { get; init; } = [];
+
+    public IReadOnlyList<RosterSnapshot> Roster { get; init; } = [];
+
+    public IReadOnlyList<ProbeStatus> Probes { get; init; } = [];
+
+    public required string MetricSource { get; init; }
+
+    /// <summary>The simulator's scenario; null on a real metric source.</summary>
+    public string? Scenario { get; init; }
+
+    /// <summary>Wall-clock time the snapshot was built: of two snapshots of one version, the later one is current.</summary>
+    public required DateTimeOffset BuiltAt { get; init; }
+
+    public PhaseSnapshot CurrentPhase => Phases[Math.Clamp(PhaseIndex, 0, Phases.Count - 1)];
 
     public bool IsLive => RolloutStateMachine.IsLive(Status);
+
+    /// <summary>No deploy system is configured on this instance: Hold and Roll back are recorded, and carried out by runbook.</summary>
+    public bool ActionsRecordedOnly { get; init; }
 
     /// <summary>The latest #ship-room posts and whether each went out (sent, retrying, failed), newest first.</summary>
     public IReadOnlyList<PostSnapshot> Posts { get; init; } = [];
@@ -56,7 +87,8 @@ public sealed record ReleaseSummary(
     string? RegionRationale,
     string? Scope);
 
-public sealed record PhaseSummary(int Index, string Name, double TrafficPercent, int ObserveMinutes, DateTimeOffset? StartedAt);
+/// <summary>One phase of the plan as the dashboard shows it (not the PMs' phase summaries: <see cref="SummarySnapshot"/>).</summary>
+public sealed record PhaseSnapshot(int Index, string Name, double TrafficPercent, int ObserveMinutes, DateTimeOffset? StartedAt);
 
 /// <summary>
 /// When metrics were last read and when they will be next. <see cref="Stale"/> means no successful poll for longer than
@@ -98,7 +130,16 @@ public sealed record PaymentCapUsage(int Transactions, int MaxTransactions, deci
 public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Actor, string Summary, string? Reason, string? Outcome);
 
 /// <summary>Time to rollback: from the click or trigger to the executor's acknowledgement, against the plan's budget.</summary>
-public sealed record RollbackTiming(TimeSpan Budget, DateTimeOffset? RequestedAt, DateTimeOffset? AcknowledgedAt, TimeSpan? Took, bool? WithinBudget, string? Error);
+public sealed record RollbackTiming(TimeSpan Budget, DateTimeOffset? RequestedAt, DateTimeOffset? AcknowledgedAt, TimeSpan? Took, bool? WithinBudget, string? Error)
+{
+    /// <summary>When the deploy system reported traffic restored, and how long that took from the first request.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    public TimeSpan? ToCompletion => CompletedAt - RequestedAt;
+
+    /// <summary>Rolled back in ShipRoom only: no deploy system is configured, so nothing was sent and nothing measured.</summary>
+    public bool RecordedOnly { get; init; }
+}
 
 /// <summary>One checklist (T-2h, T-1h, T-10, T-0, post-success) with each item's state, who ticked it and when it is due.</summary>
 public sealed record ChecklistSnapshot(string Name, bool AfterSuccess, IReadOnlyList<ChecklistItemSnapshot> Items)

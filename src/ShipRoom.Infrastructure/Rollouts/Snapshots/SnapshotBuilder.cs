@@ -10,30 +10,29 @@ using ShipRoom.Infrastructure.Storage;
 namespace ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 /// <summary>
-/// Builds a rollout's snapshot: reads its samples, decisions and polls once, runs the engine, and shapes panels,
-/// charts (bounded points per series) and the timeline. Called once per change, never per viewer.
+/// Shapes a rollout's snapshot from its assessment (the verdict and what it was judged from) and the facts the dashboard
+/// shows beside it: panels, charts (bounded points per series), timeline, checklists, roster, posts. Built once per change,
+/// never per viewer; <see cref="Builds"/> counts them.
 /// </summary>
 public sealed class SnapshotBuilder(
     IRolloutRepository rollouts,
-    ISampleRepository samples,
-    IDecisionRepository decisions,
-    IPollRunRepository pollRuns,
-    IProbeRunRepository probeRuns,
-    IChecklistRepository checklists,
-    IPhaseSummaryRepository summaries,
-    IRosterRepository roster,
-    INotificationRepository posts,
-    PlanCache plans,
+    RolloutAssessor assessor,
+    RolloutViewReader views,
+    LastKnownSnapshots lastKnown,
     PollScheduleOptions schedule,
-    TimeProvider time)
+    Telemetry.RolloutMetrics metrics,
+    Deploy.IDeployExecutor executor)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, RolloutSnapshot> _lastBuilt = new();
+    private long _builds;
 
     /// <summary>Points per chart series: enough for the longest window at one-minute resolution, bounded for the browser.</summary>
     public const int MaxPointsPerSeries = 240;
 
     /// <summary>#ship-room posts shown on the dashboard, newest first.</summary>
-    public const int RecentPosts = 12;
+    public const int RecentPosts = RolloutViewReader.RecentPosts;
+
+    /// <summary>How many snapshots this instance has built: one per change, whatever the number of viewers.</summary>
+    public long Builds => Interlocked.Read(ref _builds);
 
     public async Task<RolloutSnapshot?> BuildAsync(long rolloutId, CancellationToken cancellationToken)
     {
@@ -41,84 +40,63 @@ public sealed class SnapshotBuilder(
         return rollout is null ? null : await BuildAsync(rollout, cancellationToken);
     }
 
-    /// <summary>The last snapshot this instance built of the rollout: what the rollback path knows when the database is gone.</summary>
-    public RolloutSnapshot? LastBuilt(long rolloutId) => _lastBuilt.GetValueOrDefault(rolloutId);
+    /// <summary>The last snapshot this instance built of a live rollout: what the rollback path knows when the database is gone.</summary>
+    public RolloutSnapshot? LastBuilt(long rolloutId) => lastKnown.Get(rolloutId);
 
-    public async Task<RolloutSnapshot> BuildAsync(RolloutRecord rollout, CancellationToken cancellationToken)
+    /// <summary>Judges the rollout as it stands and shapes its snapshot.</summary>
+    public async Task<RolloutSnapshot> BuildAsync(RolloutRecord rollout, CancellationToken cancellationToken) =>
+        await BuildAsync(await assessor.AssessAsync(rollout, cancellationToken), cancellationToken);
+
+    /// <summary>Shapes the snapshot of a rollout already judged (the poll's assessment): nothing is judged twice.</summary>
+    public async Task<RolloutSnapshot> BuildAsync(RolloutAssessment assessment, CancellationToken cancellationToken)
     {
-        var snapshot = await BuildCoreAsync(rollout, cancellationToken);
-        _lastBuilt[rollout.Id] = snapshot;
+        var snapshot = Shape(assessment, await views.ReadAsync(assessment, cancellationToken));
+        Interlocked.Increment(ref _builds);
+        metrics.SnapshotBuilds.Add(1);
+        lastKnown.Remember(snapshot);
         return snapshot;
     }
 
-    private async Task<RolloutSnapshot> BuildCoreAsync(RolloutRecord rollout, CancellationToken cancellationToken)
+    private RolloutSnapshot Shape(RolloutAssessment assessment, RolloutViewFacts view)
     {
-        var plan = plans.Get(rollout);
-        var wallNow = time.GetUtcNow();
-        var now = RolloutClock.Now(rollout, wallNow);
-        var phaseRecords = await rollouts.ListPhasesAsync(rollout.Id, cancellationToken);
-        var recentDecisions = await decisions.ListAsync(rollout.Id, 100, cancellationToken);
-        var recentPolls = await pollRuns.ListRecentAsync(rollout.Id, 20, cancellationToken);
-
-        var phaseStart = rollout.PhaseStartedAt ?? now;
-        var evaluatedUpTo = Minutes.Floor(rollout.LastPolledTo is { } polled && polled < now ? polled : now);
-        var historyFrom = Minutes.Floor(phaseStart - TimeSpan.FromMinutes(Math.Max(60, MaxPointsPerSeries)));
-        var loaded = rollout.PhaseStartedAt is null ? [] : await samples.ReadAsync(rollout.Id, historyFrom, evaluatedUpTo, cancellationToken);
-
-        RolloutVerdict? verdict = null;
-        IReadOnlyList<ProbeRun> probes = [];
-        if (rollout.PhaseStartedAt is not null)
+        var (rollout, plan, wallNow, now) = (assessment.Rollout, assessment.Plan, assessment.WallNow, assessment.Now);
+        var verdict = assessment.Verdict;
+        var lastMinute = assessment.EvaluatedUpTo.AddMinutes(-1);
+        return new RolloutSnapshot
         {
-            var rolloutStart = phaseRecords.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
-            probes = plan.Probes.Count == 0 ? [] : await probeRuns.ListAsync(rollout.Id, rolloutStart, now.AddMinutes(1), cancellationToken);
-            var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, probes, DecisionInputs.Approvals(recentDecisions))
-            {
-                RolloutStartedAt = rolloutStart,
-                RolloutEnded = Core.Rollouts.RolloutStateMachine.IsFinished(rollout.Status),
-            };
-            verdict = Core.Evaluation.RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recentDecisions, phaseStart));
-        }
-
-        var series = new SeriesIndex(loaded);
-        var lastMinute = evaluatedUpTo.AddMinutes(-1);
-        var panels = BuildPanels(plan, series, verdict, rollout.PhaseIndex, lastMinute);
-        var caps = await PaymentCapsAsync(plan, rollout, phaseRecords, now, cancellationToken);
-        var lists = Checklists(plan, rollout, phaseRecords, await checklists.ListAsync(rollout.Id, cancellationToken), wallNow);
-        return new RolloutSnapshot(
-            rollout.Id,
-            rollout.Version,
-            rollout.Name,
-            rollout.Status,
-            new ReleaseSummary(plan.Release.Version, plan.Release.Commit, plan.Release.DataMigrations, plan.Release.RollbackRunbook, plan.Release.RollbackCommand,
+            Id = rollout.Id,
+            Version = rollout.Version,
+            Name = rollout.Name,
+            Status = rollout.Status,
+            Release = new ReleaseSummary(plan.Release.Version, plan.Release.Commit, plan.Release.DataMigrations, plan.Release.RollbackRunbook, plan.Release.RollbackCommand,
                 plan.Release.CanaryRoutingKey, plan.Release.BlastRadius, plan.Release.T0, plan.Release.Region, plan.Release.RegionRationale, plan.Release.Scope),
-            rollout.PhaseIndex,
-            plan.Phases.Select((p, i) => new PhaseSummary(i, p.Name, p.TrafficPercent, Minutes.WholeMinutes(p.Observe), phaseRecords.FirstOrDefault(r => r.PhaseIndex == i)?.StartedAt)).ToList(),
-            rollout.PhaseStartedAt,
-            now,
-            rollout.TimeFactor,
-            PollStatusOf(rollout, plan, recentPolls, wallNow),
-            verdict,
-            panels,
-            caps,
-            Timeline(recentDecisions, recentPolls),
-            RollbackTimingOf(plan, recentDecisions),
-            lists,
-            (await summaries.ListAsync(rollout.Id, cancellationToken)).Take(50)
+            PhaseIndex = rollout.PhaseIndex,
+            Phases = plan.Phases.Select((p, i) => new PhaseSnapshot(i, p.Name, p.TrafficPercent, Minutes.WholeMinutes(p.Observe), assessment.Phases.FirstOrDefault(r => r.PhaseIndex == i)?.StartedAt)).ToList(),
+            PhaseStartedAt = rollout.PhaseStartedAt,
+            Now = now,
+            TimeFactor = rollout.TimeFactor,
+            Poll = PollStatusOf(rollout, plan, view.Polls, wallNow),
+            Verdict = verdict,
+            Panels = BuildPanels(plan, new SeriesIndex(assessment.Samples), verdict, rollout.PhaseIndex, lastMinute),
+            PaymentCaps = PaymentCapsOf(plan, view),
+            Timeline = Timeline(assessment.Decisions, view.Polls),
+            Rollback = RollbackTimingOf(plan, assessment.Decisions),
+            Checklists = Checklists(plan, rollout, assessment.Phases, view.ChecklistItems, wallNow),
+            Summaries = view.Summaries.Take(50)
                 .Select(x => new SummarySnapshot(x.Id, plan.Phases[Math.Clamp(x.PhaseIndex, 0, plan.Phases.Count - 1)].Name, x.Author, x.Recommendation, x.Markdown, x.PostedAt)).ToList(),
-            await RosterAsync(plan, rollout.Id, cancellationToken),
-            plan.Probes.Select(p => ProbeStatusOf(p.Name, probes)).ToList(),
-            rollout.MetricSource,
-            rollout.MetricSource == MetricSourceNames.Simulator ? RolloutSourceSettings.FromJson(rollout.SourceSettings).Scenario : null,
-            wallNow)
-        {
-            Posts = (await posts.ListAsync(rollout.Id, RecentPosts, cancellationToken))
+            Roster = RosterOf(plan, view.Roster),
+            Probes = plan.Probes.Select(p => ProbeStatusOf(p.Name, assessment.ProbeRuns)).ToList(),
+            MetricSource = rollout.MetricSource,
+            Scenario = rollout.MetricSource == MetricSourceNames.Simulator ? RolloutSourceSettings.FromJson(rollout.SourceSettings).Scenario : null,
+            BuiltAt = wallNow,
+            ActionsRecordedOnly = executor.RecordsOnly,
+            Posts = view.Posts
                 .Select(n => new PostSnapshot(n.Kind, n.Channel, n.Title, n.Status, n.Attempts, n.LastError, n.CreatedAt, n.SentAt, n.Status == NotificationStates.Pending ? n.NextAttemptAt : null)).ToList(),
         };
     }
 
     /// <summary>The wall-clock interval between polls of this rollout: the plan's pollEvery (rollout time) or the configured default.</summary>
-    public TimeSpan PollInterval(RolloutRecord rollout, RolloutPlan plan) =>
-        RolloutClock.ToWall(rollout, plan.PollEvery ?? schedule.DefaultPollInterval);
+    public TimeSpan PollInterval(RolloutRecord rollout, RolloutPlan plan) => schedule.WallInterval(rollout, plan);
 
     private PollStatus PollStatusOf(RolloutRecord rollout, RolloutPlan plan, IReadOnlyList<PollRunRecord> polls, DateTimeOffset wallNow)
     {
@@ -168,16 +146,15 @@ public sealed class SnapshotBuilder(
         _ => panel.ToString(),
     };
 
-    private async Task<PaymentCapUsage?> PaymentCapsAsync(RolloutPlan plan, RolloutRecord rollout, IReadOnlyList<PhaseRecord> phases, DateTimeOffset now, CancellationToken cancellationToken)
+    private static PaymentCapUsage? PaymentCapsOf(RolloutPlan plan, RolloutViewFacts view)
     {
         if (plan.PaymentCaps is not { } caps)
         {
             return null;
         }
 
-        var from = phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(now).Min();
-        var transactions = caps.TransactionsMetric is null ? 0 : (int)Math.Round(await samples.SumAsync(rollout.Id, caps.TransactionsMetric, Cohort.Canary, from, now, cancellationToken));
-        var dollars = caps.DollarsMetric is null ? 0m : Math.Round((decimal)await samples.SumAsync(rollout.Id, caps.DollarsMetric, Cohort.Canary, from, now, cancellationToken), 2);
+        var transactions = (int)Math.Round(view.CapTransactions ?? 0);
+        var dollars = Math.Round((decimal)(view.CapDollars ?? 0), 2);
         return new PaymentCapUsage(transactions, caps.MaxTransactions, dollars, caps.MaxTotal, caps.MaxPerTransaction, caps.Currency, transactions > caps.MaxTransactions || dollars > caps.MaxTotal);
     }
 
@@ -213,21 +190,33 @@ public sealed class SnapshotBuilder(
         return new ProbeStatus(name, last?.RanAt, last?.Passed, last?.Reason, failures, mine.Count);
     }
 
-    private async Task<IReadOnlyList<RosterSnapshot>> RosterAsync(RolloutPlan plan, long rolloutId, CancellationToken cancellationToken)
+    private static IReadOnlyList<RosterSnapshot> RosterOf(RolloutPlan plan, IReadOnlyList<RosterEntry> roster)
     {
-        var entries = (await roster.ListAsync(rolloutId, cancellationToken)).ToDictionary(e => e.Role, StringComparer.Ordinal);
+        var entries = roster.ToDictionary(e => e.Role, StringComparer.Ordinal);
         return plan.Roster.Select(r => new RosterSnapshot(r.Key, r.Title, r.ShipRoomRole, entries.GetValueOrDefault(r.Key))).ToList();
     }
 
-    private static RollbackTiming RollbackTimingOf(RolloutPlan plan, IReadOnlyList<DecisionRecord> decisions)
+    /// <summary>
+    /// Time to rollback, from the first rollback asked for (a retry after a failure does not restart the clock) to the
+    /// deploy system's acknowledgement, and to its report that traffic is restored where it sends one.
+    /// </summary>
+    private static RollbackTiming RollbackTimingOf(RolloutPlan plan, IReadOnlyList<DecisionRecord> newestFirst)
     {
-        var rollback = decisions.FirstOrDefault(d => d.Kind == RolloutCommand.RollBack && d.Outcome != DecisionOutcome.Refused);
-        if (rollback is null)
+        var rollbacks = newestFirst.Where(d => d.Kind == RolloutCommand.RollBack && d.Outcome is not DecisionOutcome.Refused).ToList();
+        if (rollbacks.Count == 0)
         {
             return new RollbackTiming(plan.RollbackBudget, null, null, null, null, null);
         }
 
-        var took = rollback.AcknowledgedAt - rollback.RequestedAt;
-        return new RollbackTiming(plan.RollbackBudget, rollback.RequestedAt, rollback.AcknowledgedAt, took, took is { } t ? t <= plan.RollbackBudget : null, rollback.Error);
+        var first = rollbacks[^1];
+        var latest = rollbacks[0];
+        var done = rollbacks.FirstOrDefault(d => d.Outcome == DecisionOutcome.Executed);
+        var took = done?.AcknowledgedAt - first.RequestedAt;
+        return new RollbackTiming(plan.RollbackBudget, first.RequestedAt, done?.AcknowledgedAt, took, took is { } t ? t <= plan.RollbackBudget : null,
+            latest.Outcome == DecisionOutcome.Failed ? latest.Error : null)
+        {
+            CompletedAt = done?.CompletedAt,
+            RecordedOnly = done?.RecordedOnly == true,
+        };
     }
 }

@@ -5,6 +5,7 @@ public sealed class SnapshotRefresher(SnapshotBuilder snapshots, IRolloutPublish
 {
     public async Task<RolloutSnapshot?> RefreshAsync(long rolloutId, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Publish, rolloutId);
         var snapshot = await snapshots.BuildAsync(rolloutId, cancellationToken);
         if (snapshot is not null)
         {

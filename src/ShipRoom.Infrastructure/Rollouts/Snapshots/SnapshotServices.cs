@@ -6,6 +6,9 @@ public static class SnapshotServices
 {
     public static IServiceCollection AddSnapshots(this IServiceCollection services)
     {
+        services.AddSingleton<RolloutAssessor>();
+        services.AddSingleton<RolloutViewReader>();
+        services.AddSingleton<LastKnownSnapshots>();
         services.AddSingleton<SnapshotBuilder>();
         services.AddSingleton<SnapshotRefresher>();
         return services;

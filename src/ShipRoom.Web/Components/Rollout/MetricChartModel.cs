@@ -40,7 +40,7 @@ public static class MetricChartModel
         return traces;
     }
 
-    public static Plotly.Blazor.Layout Layout(MetricSnapshot metric, IReadOnlyList<PhaseSummary> phases, DateTimeOffset? windowStart, bool dark, int height)
+    public static Plotly.Blazor.Layout Layout(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, int height)
     {
         var text = dark ? "#e6e9ef" : "#1f2933";
         var grid = dark ? "#3a4150" : "#e3e8ef";

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Logging;
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.Deploy;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Rollouts.Commands;
+
+/// <summary>
+/// The record of every command: its decision (claimed under an idempotency key, then refused, failed or executed) and
+/// an audit entry for every outcome — forbidden, refused, conflicting, duplicate, failed and executed alike.
+/// </summary>
+public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit, Telemetry.RolloutMetrics metrics, TimeProvider time, ILogger<CommandLedger> logger)
+{
+    /// <summary>How long a duplicate waits for the first request to settle, so it can say what really became of it.</summary>
+    public static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(3);
+
+    public Task<(DecisionRecord Decision, bool Created)> ClaimAsync(RolloutRecord rollout, CommandRequest request, string key, string reason, DateTimeOffset requestedAt, CancellationToken cancellationToken) =>
+        decisions.RecordAsync(new DecisionDraft(rollout.Id, request.Kind, request.Actor.Name, reason, key, requestedAt, DecisionOutcome.Pending, rollout.Status.ToString(), null), cancellationToken);
+
+    public Task<DecisionRecord?> GetAsync(long decisionId, CancellationToken cancellationToken) => decisions.GetAsync(decisionId, cancellationToken);
+
+    public Task<IReadOnlyList<DecisionRecord>> RecentAsync(long rolloutId, int limit, CancellationToken cancellationToken) => decisions.ListAsync(rolloutId, limit, cancellationToken);
+
+    public async Task ForbiddenAsync(CommandRequest request, string reason, CancellationToken cancellationToken) =>
+        await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), request.Actor.Name, "command.forbidden", request.RolloutId, $"Refused {request.Kind.Key()}: role not allowed", Reason: reason), cancellationToken);
+
+    /// <summary>Not done: the decision says why, its key is free again (the same command may be given once it makes sense), and the audit keeps it.</summary>
+    public async Task<CommandResult> RefuseAsync(DecisionRecord decision, CommandRequest request, CommandResult refusal, CancellationToken cancellationToken)
+    {
+        await decisions.UpdateOutcomeAsync(decision.Id, new DecisionUpdate(DecisionOutcome.Refused, null, null, refusal.Message, null), cancellationToken);
+        await decisions.ReleaseIdempotencyKeyAsync(decision.Id, cancellationToken);
+        var kind = refusal.Status == CommandStatus.Conflict ? "conflict" : "refused";
+        await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), request.Actor.Name, $"rollout.{request.Kind.Key()}.{kind}", decision.RolloutId, $"Refused {request.Kind.Key()}: {refusal.Message}",
+            decision.FromStatus, decision.FromStatus, decision.Reason), cancellationToken);
+        return refusal with { DecisionId = decision.Id };
+    }
+
+    /// <summary>
+    /// The same command was already given (same idempotency key). Waits briefly for it to settle and answers with what
+    /// really became of it; a first request that was refused in the meantime released the key, so this one is given afresh.
+    /// </summary>
+    public async Task<(CommandResult? Answer, bool TryAgain)> DuplicateAsync(DecisionRecord first, CommandRequest request, bool mayTryAgain, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + SettleWait;
+        var current = first;
+        while (current.Outcome == DecisionOutcome.Pending && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+            current = await decisions.GetAsync(first.Id, cancellationToken) ?? current;
+        }
+
+        if (current.Outcome == DecisionOutcome.Refused && mayTryAgain)
+        {
+            return (null, true);
+        }
+
+        var (status, message) = current.Outcome switch
+        {
+            DecisionOutcome.Refused => (CommandStatus.Conflict, $"the same request by {current.Actor} was refused a moment ago ({current.Error}); look again and retry if still needed"),
+            DecisionOutcome.Executed => (CommandStatus.Duplicate, $"already done: {DecisionText.Describe(current)} by {current.Actor} at {current.RequestedAt:HH:mm:ss} UTC; nothing was done twice"),
+            DecisionOutcome.Failed => (CommandStatus.ExecutorFailed, $"the same request by {current.Actor} at {current.RequestedAt:HH:mm:ss} UTC failed in the deploy system ({current.Error}); give the command again to retry it"),
+            _ => (CommandStatus.Duplicate, $"the same request by {current.Actor} at {current.RequestedAt:HH:mm:ss} UTC is still being carried out; nothing was done twice — its outcome shows on the timeline"),
+        };
+        await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), request.Actor.Name, $"rollout.{request.Kind.Key()}.{(status == CommandStatus.Conflict ? "conflict" : "duplicate")}", first.RolloutId,
+            $"Repeated {request.Kind.Key()} landed on decision {first.Id} ({current.Outcome})", Reason: request.Reason), cancellationToken);
+        return (new CommandResult(status, message, first.Id), false);
+    }
+
+    /// <summary>ShipRoom's state moved; the deploy call follows. A decision left like this by a crash is finished by recovery.</summary>
+    public Task StateChangedAsync(DecisionRecord decision, string toStatus, CancellationToken cancellationToken) =>
+        decisions.UpdateOutcomeAsync(decision.Id, new DecisionUpdate(DecisionOutcome.Pending, null, null, null, null, toStatus), cancellationToken);
+
+    public async Task FailedAsync(DecisionRecord decision, CommandRequest request, string from, string to, string executorName, ExecutorResult executed, DateTimeOffset executedAt, CancellationToken cancellationToken)
+    {
+        await decisions.UpdateOutcomeAsync(decision.Id, new DecisionUpdate(DecisionOutcome.Failed, executedAt, null, executed.Error, Truncate(executed.Detail), to), cancellationToken);
+        await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), request.Actor.Name, $"rollout.{request.Kind.Key()}.failed", decision.RolloutId,
+            $"{request.Kind.Key()} recorded, but the deploy executor ({executorName}) failed: {executed.Error}", from, to, request.Reason), cancellationToken);
+    }
+
+    /// <summary>Done. <paramref name="acknowledgedAt"/> is when a deploy system acknowledged it; null when none was asked or none is configured.</summary>
+    public async Task ExecutedAsync(DecisionRecord decision, CommandRequest request, string from, string to, string executorName, ExecutorResult? executed, DateTimeOffset executedAt,
+        DateTimeOffset? acknowledgedAt, DecisionUpdate inputs, CancellationToken cancellationToken)
+    {
+        await decisions.UpdateOutcomeAsync(decision.Id, inputs with
+        {
+            Outcome = DecisionOutcome.Executed, ExecutedAt = executedAt, AcknowledgedAt = acknowledgedAt, Error = null, Detail = Truncate(executed?.Detail), ToStatus = to,
+        }, cancellationToken);
+        var done = decision with { ToStatus = to, Outcome = DecisionOutcome.Executed };
+        await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), request.Actor.Name, $"rollout.{request.Kind.Key()}", decision.RolloutId,
+            DecisionText.Describe(done) + (executed is null ? "" : executed.RecordedOnly ? "; recorded only: no deploy system is configured" : $"; executor {executorName}: {executed.Detail}"),
+            from, to, request.Reason), cancellationToken);
+        logger.LogInformation("Rollout {RolloutId}: {Kind} by {Actor} ({From} → {To})", decision.RolloutId, request.Kind.Key(), request.Actor.IsAutomatic ? request.Actor.Name : "a user", from, to);
+    }
+
+    public void Count(RolloutCommand kind, CommandStatus status) =>
+        metrics.Commands.Add(1, new KeyValuePair<string, object?>("kind", kind.Key()), new KeyValuePair<string, object?>("result", status.ToString()));
+
+    private static string? Truncate(string? text) => text is { Length: > 2000 } ? text[..2000] : text;
+}

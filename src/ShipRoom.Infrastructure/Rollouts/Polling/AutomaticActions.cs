@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.Rollouts.Commands;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Rollouts.Polling;
+
+/// <summary>
+/// After a rollout is judged: keeps the gate and trigger history, carries out the automatic command the judge calls
+/// for (the replay of an archive asks the same judge) through the command service, and publishes. One snapshot is
+/// built and published per change: by the command when there is one, here when there is not.
+/// </summary>
+public sealed class AutomaticActions(
+    IJudgementHistoryRepository history,
+    RolloutCommandService commands,
+    SnapshotBuilder snapshots,
+    IRolloutPublisher publisher,
+    ILogger<AutomaticActions> logger)
+{
+    public async Task<RolloutSnapshot> ActAsync(RolloutAssessment assessment, CancellationToken cancellationToken)
+    {
+        var rollout = assessment.Rollout;
+        using (Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Judge, rollout.Id))
+        {
+            await RecordHistoryAsync(assessment, cancellationToken);
+        }
+
+        using (Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Act, rollout.Id))
+        {
+            if (assessment.Verdict is { } verdict &&
+                RolloutJudge.Decide(assessment.Plan, verdict, new RolloutState(rollout.Status, rollout.PhaseIndex), RolloutSourceSettings.FromJson(rollout.SourceSettings).AutoAdvance) is { } decision)
+            {
+                var result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, decision.Command, CommandActor.Automatic, decision.Reason,
+                    IdempotencyKey: decision.IdempotencyKey(rollout.Id, rollout.PhaseIndex)) { Assessment = assessment }, cancellationToken);
+                if (result.Snapshot is { } published)
+                {
+                    return published;
+                }
+            }
+        }
+
+        using (Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Publish, rollout.Id))
+        {
+            var snapshot = await snapshots.BuildAsync(assessment, cancellationToken);
+            await publisher.PublishAsync(snapshot, cancellationToken);
+            return snapshot;
+        }
+    }
+
+    /// <summary>Keeps every change of a gate's status or a trigger's state for the scorecard and the audit archive.</summary>
+    private async Task RecordHistoryAsync(RolloutAssessment assessment, CancellationToken cancellationToken)
+    {
+        if (assessment.Verdict is not { } verdict)
+        {
+            return;
+        }
+
+        try
+        {
+            var gates = verdict.Gates.Select(g => new GateResultRecord(verdict.EvaluatedAt, verdict.PhaseIndex, g.Key, g.StatusText, g.Canary, g.Control, g.Reason)).ToList();
+            var triggers = verdict.Triggers.Select(t => new TriggerResultRecord(verdict.EvaluatedAt, verdict.PhaseIndex, t.Key, t.State.ToString(), (int)t.HeldFor.TotalSeconds, t.Reason)).ToList();
+            await history.RecordChangesAsync(assessment.Rollout.Id, gates, triggers, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // History is for the record; judging and acting must go on without it.
+            logger.LogError(exception, "Recording gate and trigger history for rollout {RolloutId} failed", assessment.Rollout.Id);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Rollouts.Polling;
+
+/// <summary>
+/// What a poll reads and writes: the rollouts to poll, the claim on a range (one instance polls it), the samples, and
+/// the poll run's outcome. A run an instance left Running when it stopped is closed as abandoned, not shown as running.
+/// </summary>
+public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository pollRuns, ISampleRepository samples, Telemetry.RolloutMetrics metrics, TimeProvider time)
+{
+    /// <summary>A poll still Running after this was cut off (the process stopped or was killed mid-poll).</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
+
+    private DateTimeOffset _lastRepair = DateTimeOffset.MinValue;
+
+    public Task<IReadOnlyList<RolloutRecord>> ListAsync(CancellationToken cancellationToken) => rollouts.ListAsync(cancellationToken);
+
+    public Task<RolloutRecord?> GetAsync(long rolloutId, CancellationToken cancellationToken) => rollouts.GetAsync(rolloutId, cancellationToken);
+
+    public Task<IReadOnlyList<PhaseRecord>> ListPhasesAsync(long rolloutId, CancellationToken cancellationToken) => rollouts.ListPhasesAsync(rolloutId, cancellationToken);
+
+    /// <summary>Claims [from, to) for this instance; null when another instance claimed it first.</summary>
+    public async Task<long?> ClaimAsync(long rolloutId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pollRuns.StartAsync(rolloutId, time.GetUtcNow(), from, to, cancellationToken);
+        }
+        catch (DuplicateKeyException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Stores what was read and closes the run; the next poll starts where this one stopped unless every read failed.</summary>
+    public async Task<int> RecordAsync(long runId, RolloutRecord rollout, MetricReadResult read, DateTimeOffset to, TimeSpan took, CancellationToken cancellationToken)
+    {
+        var written = await samples.UpsertAsync(rollout.Id, read.Samples, cancellationToken);
+        if (!read.AllFailed)
+        {
+            await rollouts.SetLastPolledToAsync(rollout.Id, to, cancellationToken);
+        }
+
+        await pollRuns.FinishAsync(runId, time.GetUtcNow(), read.Status, written, read.Problems.Count == 0 ? null : string.Join('\n', read.Problems.Take(50)), cancellationToken);
+        metrics.Polls.Add(1, new KeyValuePair<string, object?>("outcome", read.Status.ToString()));
+        metrics.SamplesStored.Add(written);
+        metrics.PollDuration.Record(took.TotalSeconds);
+        return written;
+    }
+
+    /// <summary>Closes runs left Running by an instance that stopped mid-poll; at most once a minute.</summary>
+    public async Task<int> CloseAbandonedAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - _lastRepair < TimeSpan.FromMinutes(1))
+        {
+            return 0;
+        }
+
+        _lastRepair = now;
+        return await pollRuns.CloseAbandonedAsync(now - AbandonedAfter, now, cancellationToken);
+    }
+}

@@ -1,0 +1,69 @@
+using ShipRoom.Core.Evaluation;
+using ShipRoom.Core.Metrics;
+using ShipRoom.Core.Plans;
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Rollouts;
+
+/// <summary>
+/// A rollout judged as it stands: what the engine read (phases, decisions, samples, probe runs) and its verdict.
+/// The poll acts on it, a command checks with it, and the snapshot is shaped from it, so one change is read and judged once.
+/// </summary>
+public sealed record RolloutAssessment(
+    RolloutRecord Rollout,
+    RolloutPlan Plan,
+    DateTimeOffset WallNow,
+    DateTimeOffset Now,
+    DateTimeOffset EvaluatedUpTo,
+    IReadOnlyList<PhaseRecord> Phases,
+    IReadOnlyList<DecisionRecord> Decisions,
+    IReadOnlyList<MetricSample> Samples,
+    IReadOnlyList<ProbeRun> ProbeRuns,
+    RolloutVerdict? Verdict)
+{
+    /// <summary>When the canary first took traffic (the first phase's start), or null before the rollout started.</summary>
+    public DateTimeOffset? StartedAt => Phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt).Min();
+}
+
+/// <summary>Reads what the engine judges a rollout from, and judges it. Never reads the clock of the engine itself: the rollout's clock is passed in.</summary>
+public sealed class RolloutAssessor(
+    IRolloutRepository rollouts,
+    ISampleRepository samples,
+    IDecisionRepository decisions,
+    IProbeRunRepository probeRuns,
+    PlanCache plans,
+    TimeProvider time)
+{
+    /// <summary>Minutes of history read before the phase began: for sigma conditions, streaks carried over a phase change and the charts.</summary>
+    public static readonly TimeSpan History = TimeSpan.FromMinutes(240);
+
+    /// <summary>Decisions read for approvals, the last resume and the timeline.</summary>
+    public const int RecentDecisions = 100;
+
+    public async Task<RolloutAssessment> AssessAsync(RolloutRecord rollout, CancellationToken cancellationToken)
+    {
+        var plan = plans.Get(rollout);
+        var wallNow = time.GetUtcNow();
+        var now = RolloutClock.Now(rollout, wallNow);
+        var phases = await rollouts.ListPhasesAsync(rollout.Id, cancellationToken);
+        var recent = await decisions.ListAsync(rollout.Id, RecentDecisions, cancellationToken);
+        var phaseStart = rollout.PhaseStartedAt ?? now;
+        var evaluatedUpTo = Minutes.Floor(rollout.LastPolledTo is { } polled && polled < now ? polled : now);
+        if (rollout.PhaseStartedAt is null)
+        {
+            return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, [], [], null);
+        }
+
+        var loaded = await samples.ReadAsync(rollout.Id, Minutes.Floor(phaseStart - History), evaluatedUpTo, cancellationToken);
+        var rolloutStart = phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
+        var probes = plan.Probes.Count == 0 ? [] : await probeRuns.ListAsync(rollout.Id, rolloutStart, now.AddMinutes(1), cancellationToken);
+        var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, probes, DecisionInputs.Approvals(recent))
+        {
+            RolloutStartedAt = rolloutStart,
+            RolloutEnded = RolloutStateMachine.IsFinished(rollout.Status),
+        };
+        var verdict = RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recent, phaseStart));
+        return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, loaded, probes, verdict);
+    }
+}
