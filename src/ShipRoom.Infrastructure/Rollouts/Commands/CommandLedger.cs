@@ -14,6 +14,8 @@ public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit
     /// <summary>How long a duplicate waits for the first request to settle, so it can say what really became of it.</summary>
     public static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(3);
 
+    private static readonly TimeSpan SettleStep = TimeSpan.FromMilliseconds(50);
+
     public Task<(DecisionRecord Decision, bool Created)> ClaimAsync(RolloutRecord rollout, CommandRequest request, string key, string reason, DateTimeOffset requestedAt, CancellationToken cancellationToken) =>
         decisions.RecordAsync(new DecisionDraft(rollout.Id, request.Kind, request.Actor.Name, reason, key, requestedAt, DecisionOutcome.Pending, rollout.Status.ToString(), null), cancellationToken);
 
@@ -41,11 +43,11 @@ public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit
     /// </summary>
     public async Task<(CommandResult? Answer, bool TryAgain)> DuplicateAsync(DecisionRecord first, CommandRequest request, bool mayTryAgain, CancellationToken cancellationToken)
     {
-        var deadline = time.GetUtcNow() + SettleWait;
+        // Real waiting, counted in steps: the first request settles in wall time whatever clock the rollout runs on.
         var current = first;
-        while (current.Outcome == DecisionOutcome.Pending && time.GetUtcNow() < deadline)
+        for (var step = 0; current.Outcome == DecisionOutcome.Pending && step < SettleWait / SettleStep; step++)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+            await Task.Delay(SettleStep, cancellationToken);
             current = await decisions.GetAsync(first.Id, cancellationToken) ?? current;
         }
 
