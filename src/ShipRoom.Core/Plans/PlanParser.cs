@@ -272,7 +272,7 @@ public static partial class PlanParser
                     continue;
                 }
 
-                r.OnlyKnownKeys(map, field, "key", "name", "unit", "panel", "better", "journeys", "critical", "tolerance", "queries");
+                r.OnlyKnownKeys(map, field, "key", "name", "unit", "panel", "better", "journeys", "critical", "tolerance", "queries", "overallQueries");
                 var key = r.String(map, "key", field);
                 if (key is null)
                 {
@@ -291,21 +291,10 @@ public static partial class PlanParser
                     continue;
                 }
 
-                var queries = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                if (r.Mapping(r.Child(map, "queries"), $"{field}.queries", required: false) is { } queryMap)
-                {
-                    foreach (var (source, query) in queryMap.Children)
-                    {
-                        if (query is YamlScalarNode { Value: { Length: > 0 } text })
-                        {
-                            queries[((YamlScalarNode)source).Value ?? ""] = text;
-                        }
-                        else
-                        {
-                            r.Error(query, $"{field}.queries", "each query must be a single text value");
-                        }
-                    }
-                }
+                var queries = ReadQueries(map, "queries", field);
+                var overallQueries = ReadQueries(map, "overallQueries", field);
+                var journeys = r.Strings(map, "journeys", field);
+                CheckQueryTemplates(map, field, queries, overallQueries, journeys);
 
                 var unit = ConditionParser.NormaliseUnit(r.String(map, "unit", field, required: false) ?? "");
                 var better = r.Enum<BetterDirection>(map, "better", field) ?? BetterDirection.Lower;
@@ -317,12 +306,59 @@ public static partial class PlanParser
                     unit,
                     r.Enum<MetricPanel>(map, "panel", field) ?? MetricPanel.Latency,
                     better,
-                    r.Strings(map, "journeys", field),
+                    journeys,
                     r.Bool(map, "critical", field) ?? false,
                     queries)
                 {
                     Tolerance = tolerance,
+                    OverallQueries = overallQueries,
                 };
+            }
+        }
+
+        private Dictionary<string, string> ReadQueries(YamlMappingNode map, string key, string field)
+        {
+            var queries = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (r.Mapping(r.Child(map, key), $"{field}.{key}", required: false) is { } queryMap)
+            {
+                foreach (var (source, query) in queryMap.Children)
+                {
+                    if (query is YamlScalarNode { Value: { Length: > 0 } text })
+                    {
+                        queries[((YamlScalarNode)source).Value ?? ""] = text;
+                    }
+                    else
+                    {
+                        r.Error(query, $"{field}.{key}", "each query must be a single text value");
+                    }
+                }
+            }
+
+            return queries;
+        }
+
+        /// <summary>A query that cannot read the overall series, or reads the overall series for every journey, is refused at lint time.</summary>
+        private void CheckQueryTemplates(YamlMappingNode map, string field, Dictionary<string, string> queries, Dictionary<string, string> overallQueries, IReadOnlyList<string> journeys)
+        {
+            foreach (var (source, template) in queries)
+            {
+                if (QueryTemplates.Problem(template, journeys, overallQueries.ContainsKey(source)) is { } problem)
+                {
+                    r.Error(r.Child(map, "queries"), $"{field}.queries.{source}", problem);
+                }
+            }
+
+            foreach (var (source, template) in overallQueries)
+            {
+                if (template.Contains(QueryTemplates.Journey, StringComparison.Ordinal))
+                {
+                    r.Error(r.Child(map, "overallQueries"), $"{field}.overallQueries.{source}", $"the overall query reads every journey together: it cannot name {QueryTemplates.Journey}");
+                }
+
+                if (!queries.ContainsKey(source))
+                {
+                    r.Error(r.Child(map, "overallQueries"), $"{field}.overallQueries.{source}", $"an overall query needs the per-journey query beside it under queries: {source}:");
+                }
             }
         }
 

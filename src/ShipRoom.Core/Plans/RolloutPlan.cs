@@ -77,6 +77,13 @@ public sealed record MetricDefinition(
     /// <summary>How far the canary may sit from the control before the judgement calls it worse; null: the plan's default.</summary>
     public JudgementTolerance? Tolerance { get; init; }
 
+    /// <summary>Per metric source, an explicit query for the overall series (<c>overallQueries:</c>); without one the overall series reads <see cref="Queries"/> with the journey matcher dropped.</summary>
+    public IReadOnlyDictionary<string, string> OverallQueries { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The query template a source reads the series with: the overall query for the overall series when the plan gives one.</summary>
+    public string? QueryFor(string source, string? journey) =>
+        journey is null && OverallQueries.TryGetValue(source, out var overall) ? overall : Queries.GetValueOrDefault(source);
+
     /// <summary>"P95 latency" or "P95 latency (checkout)".</summary>
     public string Describe(string? journey) => journey is null ? Name : $"{Name} ({journey})";
 }
