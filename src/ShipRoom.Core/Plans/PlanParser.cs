@@ -380,17 +380,25 @@ public static partial class PlanParser
                     continue;
                 }
 
-                r.OnlyKnownKeys(map, field, "name", "traffic", "observe", "reportEvery");
+                r.OnlyKnownKeys(map, field, ["name", "traffic", "observe", "reportEvery", .. PhaseKinds.Keys]);
                 var name = r.String(map, "name", field);
-                var traffic = r.Number(map, "traffic", field, required: true, min: 0.01m, max: 100m);
-                var observe = r.Duration(map, "observe", field, required: true);
+                var observe = r.Duration(map, "observe", field, required: r.Child(map, "soak") is null);
+                var (kind, soak) = PhaseKinds.Read(r, map, field, ref observe);
+                var noRealTraffic = PhaseKinds.TakesNoRealTraffic(kind);
+                var traffic = noRealTraffic
+                    ? r.Number(map, "traffic", field, required: false, min: 0m, max: 0m) ?? 0m
+                    : r.Number(map, "traffic", field, required: true, min: 0.01m, max: 100m);
                 var report = r.Duration(map, "reportEvery", field) ?? TimeSpan.FromMinutes(15);
                 if (name is not null && _phases.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
                 {
                     r.Error(r.Child(map, "name"), field, $"phase '{name}' is defined twice");
                 }
 
-                if (traffic is { } share && (double)share <= previous)
+                if (noRealTraffic && previous > 0)
+                {
+                    r.Error(item, field, $"a {kind.ToString().ToLowerInvariant()} phase takes no real traffic: it comes before the first phase that does (it follows {previous.ToString(CultureInfo.InvariantCulture)}%)");
+                }
+                else if (!noRealTraffic && traffic is { } share && (double)share <= previous)
                 {
                     r.Error(r.Child(map, "traffic"), $"{field}.traffic", $"traffic must increase from phase to phase ({share.ToString(CultureInfo.InvariantCulture)}% after {previous.ToString(CultureInfo.InvariantCulture)}%)");
                 }
@@ -398,7 +406,7 @@ public static partial class PlanParser
                 previous = (double)(traffic ?? (decimal)previous);
                 if (name is not null && traffic is not null && observe is not null)
                 {
-                    _phases.Add(new PhaseDefinition(name, (double)traffic, observe.Value, report));
+                    _phases.Add(new PhaseDefinition(name, (double)traffic, observe.Value, report) { Kind = kind, Soak = soak });
                 }
             }
 

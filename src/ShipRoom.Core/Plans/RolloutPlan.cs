@@ -94,7 +94,14 @@ public sealed record MetricDefinition(
 /// </summary>
 public sealed record JudgementTolerance(decimal Amount, bool Relative, string Text);
 
-public sealed record PhaseDefinition(string Name, double TrafficPercent, TimeSpan Observe, TimeSpan ReportEvery);
+public sealed record PhaseDefinition(string Name, double TrafficPercent, TimeSpan Observe, TimeSpan ReportEvery)
+{
+    /// <summary>Real traffic, synthetic probes only, or a soak under generated load (see <see cref="PhaseKinds"/>).</summary>
+    public PhaseKind Kind { get; init; } = PhaseKind.Traffic;
+
+    /// <summary>The generated load of a soak phase; null for any other.</summary>
+    public SoakLoad? Soak { get; init; }
+}
 
 /// <summary>Which series a gate or trigger reads: the overall one, one journey, or the overall and every journey (worst counts).</summary>
 public sealed record SeriesSelector(string MetricKey, JourneyScope Scope, string? Journey)
