@@ -57,8 +57,8 @@ public sealed partial class PrometheusRolloutTests
     private static partial Regex SelectorName();
 
     [Theory]
-    [InlineData("one-10-25-50-100.yaml")]
-    [InlineData("five-25-50-100.yaml")]
+    [InlineData("directive-004-ramp-1-10-25-50-100.yaml")]
+    [InlineData("directive-002-phased-canary-5-25-50-100.yaml")]
     public void The_recorded_service_writes_every_metric_the_shipped_plans_query(string file)
     {
         var plan = PlanParser.Parse(RolloutTestHost.PlanText(file), file).Plan!;
@@ -70,7 +70,7 @@ public sealed partial class PrometheusRolloutTests
     [Fact]
     public async Task A_healthy_service_walks_the_fast_plan_to_completion_with_every_series_read()
     {
-        var run = await RunAsync("one-10-25-50-100.yaml", hours: 4);
+        var run = await RunAsync("directive-004-ramp-1-10-25-50-100.yaml", hours: 4);
         await using var _ = run.Host;
 
         Assert.True(run.Rollout.Status == RolloutStatus.Completed, Explain(run));
@@ -92,7 +92,7 @@ public sealed partial class PrometheusRolloutTests
     [InlineData(Regression.Cost, "for 15 minutes")]
     public async Task A_regression_in_the_canary_rolls_the_fast_plan_back_automatically(Regression regression, string trigger)
     {
-        var run = await RunAsync("one-10-25-50-100.yaml", regression, TimeSpan.FromMinutes(20), hours: 1.5);
+        var run = await RunAsync("directive-004-ramp-1-10-25-50-100.yaml", regression, TimeSpan.FromMinutes(20), hours: 1.5);
         await using var _ = run.Host;
 
         Assert.True(run.Rollout.Status == RolloutStatus.RolledBack, Explain(run));

@@ -86,14 +86,14 @@ public sealed class RolloutTestHost : IAsyncDisposable
     /// <summary>A second instance (its own services and caches) on the same database and clock.</summary>
     public RolloutTestHost SecondInstance() => new(Database, null, Time, ownsDatabase: false);
 
-    public static string PlanText(string name = "one-10-25-50-100.yaml") => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", name));
+    public static string PlanText(string name = "directive-004-ramp-1-10-25-50-100.yaml") => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", name));
 
     public static CommandActor Person(string name, params string[] roles) => new(name, roles);
 
     public static CommandActor IncidentCommander { get; } = Person("ic", Roles.IncidentCommander);
 
     /// <summary>A rollout on the simulator, running from phase one started <paramref name="startedAgo"/> before now.</summary>
-    public async Task<long> StartRolloutAsync(string scenario = "healthy", int scenarioPhase = 0, bool autoAdvance = false, TimeSpan? startedAgo = null, string plan = "one-10-25-50-100.yaml", Func<string, string>? editPlan = null)
+    public async Task<long> StartRolloutAsync(string scenario = "healthy", int scenarioPhase = 0, bool autoAdvance = false, TimeSpan? startedAgo = null, string plan = "directive-004-ramp-1-10-25-50-100.yaml", Func<string, string>? editPlan = null)
     {
         var text = editPlan is null ? PlanText(plan) : editPlan(PlanText(plan));
         var result = await Rollouts.CreateAsync(text, plan, Person("releng", Roles.ReleaseEngineer),
