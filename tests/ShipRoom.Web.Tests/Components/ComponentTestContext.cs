@@ -22,9 +22,16 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    async ValueTask IAsyncDisposable.DisposeAsync() => await base.DisposeAsync();
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await DisposeServicesAsync();
+    }
+
+    /// <summary>Releases what a derived context started (a database) after the renderer is gone.</summary>
+    protected virtual ValueTask DisposeServicesAsync() => ValueTask.CompletedTask;
 
     protected static GateVerdict Gate(string key, GateStatus status, double? canary, double? control = null, string limit = "<= 130 ms", int green = 15, int noData = 0) =>
         new(key, $"Gate {key}", "p95_latency_ms", null, status, Now.AddMinutes(-5), canary, control, limit, green == 15, 15, green, 0, status == GateStatus.Red ? 1 : 0, noData,
