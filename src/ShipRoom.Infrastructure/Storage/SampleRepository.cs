@@ -9,10 +9,10 @@ namespace ShipRoom.Infrastructure.Storage;
 /// </summary>
 public sealed class SampleRepository(IDbConnectionFactory connections) : ISampleRepository
 {
-    private const string Upsert =
-        "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) " +
-        "VALUES (@RolloutId, @MetricKey, @Cohort, @Journey, @TimeMs, @Value) " +
-        "ON CONFLICT (rollout_id, metric_key, cohort, journey, sample_time_ms) DO UPDATE SET value = excluded.value";
+    /// <summary>Rows per INSERT: 6 parameters each stays far below SQLite's and PostgreSQL's parameter limits.</summary>
+    private const int RowsPerStatement = 500;
+
+    private const string UpsertConflict = " ON CONFLICT (rollout_id, metric_key, cohort, journey, sample_time_ms) DO UPDATE SET value = excluded.value";
 
     public async Task<int> UpsertAsync(long rolloutId, IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken)
     {
@@ -21,18 +21,34 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
             return 0;
         }
 
-        var rows = samples.Select(s => new
-        {
-            RolloutId = rolloutId,
-            s.MetricKey,
-            Cohort = s.Cohort.ToString(),
-            Journey = s.Journey ?? "",
-            TimeMs = UnixTime.ToMs(s.Time),
-            Value = double.IsFinite(s.Value) ? s.Value : (double?)null,
-        });
+        // A poll writes a minute of every series at once: a few multi-row statements, not one round trip per sample.
+        // The same key twice in one statement would make ON CONFLICT fail on PostgreSQL, so the last value wins here.
+        var rows = samples
+            .GroupBy(s => (s.MetricKey, s.Cohort, Journey: s.Journey ?? "", TimeMs: UnixTime.ToMs(s.Time)))
+            .Select(g => (g.Key, Value: g.Last().Value))
+            .ToList();
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var written = await connection.ExecuteAsync(new CommandDefinition(Upsert, rows, transaction, cancellationToken: cancellationToken));
+        var written = 0;
+        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        {
+            var sql = new System.Text.StringBuilder("INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) VALUES ");
+            var parameters = new DynamicParameters();
+            parameters.Add("r", rolloutId);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var (key, value) = chunk[i];
+                sql.Append(i == 0 ? "" : ", ").Append($"(@r, @k{i}, @c{i}, @j{i}, @t{i}, @v{i})");
+                parameters.Add($"k{i}", key.MetricKey);
+                parameters.Add($"c{i}", key.Cohort.ToString());
+                parameters.Add($"j{i}", key.Journey);
+                parameters.Add($"t{i}", key.TimeMs);
+                parameters.Add($"v{i}", double.IsFinite(value) ? value : null, System.Data.DbType.Double);
+            }
+
+            written += await connection.ExecuteAsync(new CommandDefinition(sql.Append(UpsertConflict).ToString(), parameters, transaction, cancellationToken: cancellationToken));
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return written;
     }

@@ -15,23 +15,46 @@ public sealed class CountingConnectionFactory : IDbConnectionFactory
     // Held in a field so the native side never calls a collected delegate.
     private readonly SQLitePCL.delegate_trace _onStatement;
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _texts = new();
+
     private long _statements;
+
+    private long _opens;
 
     public CountingConnectionFactory(IDbConnectionFactory inner)
     {
         _inner = inner;
-        _onStatement = (_, _) => Interlocked.Increment(ref _statements);
+        _onStatement = (_, sql) =>
+        {
+            Interlocked.Increment(ref _statements);
+            if (_texts.Count < 10_000)
+            {
+                _texts.Enqueue(sql.utf8_to_string());
+            }
+        };
     }
 
     public long Statements => Interlocked.Read(ref _statements);
 
     public StorageProvider Provider => _inner.Provider;
 
-    public void Reset() => Interlocked.Exchange(ref _statements, 0);
+    /// <summary>Connections opened since the last <see cref="Reset"/>.</summary>
+    public long Opens => Interlocked.Read(ref _opens);
+
+    /// <summary>The statements run since the last <see cref="Reset"/>, as SQLite saw them (parameters not expanded).</summary>
+    public IReadOnlyList<string> Texts => _texts.ToArray();
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _statements, 0);
+        Interlocked.Exchange(ref _opens, 0);
+        _texts.Clear();
+    }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = await _inner.OpenAsync(cancellationToken);
+        Interlocked.Increment(ref _opens);
         var sqlite = connection as SqliteConnection ?? throw new InvalidOperationException("statements are counted on SQLite only");
         SQLitePCL.raw.sqlite3_trace(sqlite.Handle, _onStatement, null);
         return connection;
