@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using ShipRoom.Core.Plans;
 using ShipRoom.Core.Rollouts;
+using ShipRoom.Core.Notifications;
+using ShipRoom.Infrastructure.Reports;
 using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Infrastructure.Storage;
@@ -15,6 +17,7 @@ public sealed class DuePosts(
     PlanCache plans,
     PostTemplateService templates,
     IOptions<NotificationOptions> options,
+    ScorecardService scorecards,
     TimeProvider time)
 {
     private static readonly TimeSpan ReuseSnapshotFor = TimeSpan.FromSeconds(20);
@@ -44,8 +47,32 @@ public sealed class DuePosts(
         return new DueSet(snapshot, plan, events);
     }
 
-    public async Task<ShipRoomPost> ComposeAsync(PostEvent e, DueSet due, CancellationToken cancellationToken) =>
-        PostComposer.Compose(e, due.Snapshot, due.Plan, await templates.TemplateForAsync(e.Kind, cancellationToken), Options.DashboardUrl);
+    public async Task<ShipRoomPost> ComposeAsync(PostEvent e, DueSet due, CancellationToken cancellationToken)
+    {
+        if (e is { Kind: PostKinds.GateResults, PhaseIndex: { } phase } && phase != due.Snapshot.PhaseIndex)
+        {
+            e = await WithPastGatesAsync(e, phase, due, cancellationToken);
+        }
+
+        return PostComposer.Compose(e, due.Snapshot, due.Plan, await templates.TemplateForAsync(e.Kind, cancellationToken), Options.DashboardUrl);
+    }
+
+    /// <summary>A phase the rollout has left: its gates as the scorecard judges them again from the stored samples of its window.</summary>
+    private async Task<PostEvent> WithPastGatesAsync(PostEvent e, int phase, DueSet due, CancellationToken cancellationToken)
+    {
+        var name = due.Plan.Phases[phase].Name;
+        var rows = (await scorecards.BuildAsync(due.Snapshot.Id, cancellationToken))?.Gates.Where(g => g.Phase == name).ToList() ?? [];
+        if (rows.Count == 0)
+        {
+            return e;
+        }
+
+        var lines = string.Join('\n', rows.Select(g => $"• {g.Status} {g.Name}: canary {Core.NumberText.Plain(g.Canary)}, control {Core.NumberText.Plain(g.Control)}, limit {g.Limit}; {g.Evidence}"));
+        var overall = rows.Any(g => g.Status.StartsWith("RED", StringComparison.Ordinal)) ? "RED"
+            : rows.Any(g => g.Status.StartsWith("NO DATA", StringComparison.Ordinal)) ? "NO DATA"
+            : rows.Any(g => g.Status.StartsWith("YELLOW", StringComparison.Ordinal)) ? "YELLOW" : "GREEN";
+        return e with { GateLines = PostComposer.Clean(lines), GateOverall = overall };
+    }
 }
 
 /// <summary>A rollout's snapshot and plan, and the posts they make due.</summary>
