@@ -137,7 +137,8 @@ public static class PostComposer
         if (e.Kind == PostKinds.CadenceReport)
         {
             values["cadence"] = DurationText.Format(NotificationPlanner.ReportInterval(plan));
-            values["slot"] = NotificationPlanner.ReportSlot(snapshot, plan) is { } slot ? $"T+{slot.Minutes}m" : "current";
+            // A preview (GET /report) is not a slot: it is named by the interval, as the cadence it belongs to.
+            values["slot"] = values["cadence"];
             if (e.EventKey.Split(":t+") is [_, var minutes])
             {
                 values["slot"] = $"T+{minutes}m";
