@@ -117,6 +117,7 @@ public static class ShipRoomWebApplication
         app.MapTokenEndpoints();
         app.MapAuditEndpoints();
         app.MapReportEndpoints();
+        app.MapPostmortemEndpoints();
         app.MapNotificationEndpoints();
         app.MapHub<RolloutsHub>(RolloutsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

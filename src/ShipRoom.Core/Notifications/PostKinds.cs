@@ -54,9 +54,9 @@ public static class PostKinds
             Rollback runbook: {rollback_runbook}
             Reports every {cadence} from now. Dashboard: {dashboard}
             """),
-        new(CadenceReport, "15-minute cadence report", ["cadence", "reasons", "score", "latency", "errors", "payments", "cache_db", "economics", "anomalies", "probes", "observed"],
+        new(CadenceReport, "15-minute cadence report", ["slot", "cadence", "reasons", "score", "latency", "errors", "payments", "cache_db", "economics", "anomalies", "probes", "observed"],
             """
-            {release} at {phase}: {cadence} report — {recommendation}
+            {release} at {phase}: {slot} report — {recommendation}
             Recommendation: {recommendation}. {reasons}
             Gates: {overall}; canary score {score}; observed {observed}
             Latency (canary vs control):

@@ -64,17 +64,18 @@ public static class NotificationPlanner
             events.Add(new PostEvent(PostKinds.TriggerFired, $"trigger:{id}:{trigger.Key}:{trigger.FiredAt?.ToUnixTimeSeconds()}", Trigger: trigger));
         }
 
+        // Gate results at the end of every phase's window, also when the poll that completed it advanced the rollout.
+        foreach (var phase in PhasesWithCompleteWindows(snapshot).Where(p => p.WindowEnd >= now - RolloutSpan(snapshot, lookBack)))
+        {
+            events.Add(new PostEvent(PostKinds.GateResults, $"gates:{id}:{phase.Index}", PhaseIndex: phase.Index));
+        }
+
         if (!snapshot.IsLive)
         {
             return events;
         }
 
         var windowDone = verdict.Advance.MinutesObserved >= verdict.Advance.MinutesRequired;
-        if (windowDone)
-        {
-            events.Add(new PostEvent(PostKinds.GateResults, $"gates:{id}:{snapshot.PhaseIndex}"));
-        }
-
         if (windowDone && verdict.Advance is { ApprovalRequired: true, AutoApproved: false, Approval: null } && snapshot.Status == RolloutStatus.Running)
         {
             events.Add(new PostEvent(PostKinds.ApprovalRequested, $"approval-requested:{id}:{snapshot.PhaseIndex}"));
@@ -82,28 +83,62 @@ public static class NotificationPlanner
 
         if (ReportSlot(snapshot, plan) is { } slot)
         {
-            events.Add(new PostEvent(PostKinds.CadenceReport, $"report:{id}:{snapshot.PhaseIndex}:{slot}"));
+            events.Add(new PostEvent(PostKinds.CadenceReport, $"report:{id}:t+{slot.Minutes}"));
         }
 
         return events;
     }
 
+    /// <summary>T-0 on the rollout's clock: when its first phase started (the plan's T-0 before that is known).</summary>
+    public static DateTimeOffset? StartOf(RolloutSnapshot snapshot) => snapshot.Phases.FirstOrDefault()?.StartedAt ?? snapshot.Release.T0;
+
+    /// <summary>The plan's report interval: its shortest phase interval, so every phase is reported at least as often as it asks.</summary>
+    public static TimeSpan ReportInterval(RolloutPlan plan) =>
+        plan.Phases.Select(p => p.ReportEvery).Where(e => e > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.Zero).Min();
+
     /// <summary>
-    /// How many of the current phase's report intervals have passed since it started (none before the first has): each
-    /// phase keeps its own cadence, and its slots never collide with an earlier phase's.
+    /// The latest report slot reached on the rollout's clock, counted from T-0 whatever the phase boundaries: T+15,
+    /// T+30, … (none before the first interval has passed). Slots are named by their minutes since T-0, so every
+    /// instance and every restart finds the same key for the same slot.
     /// </summary>
-    public static long? ReportSlot(RolloutSnapshot snapshot, RolloutPlan plan)
+    public static ReportSlotTime? ReportSlot(RolloutSnapshot snapshot, RolloutPlan plan)
     {
-        var started = snapshot.PhaseStartedAt ?? snapshot.Now;
-        var every = plan.Phases[Math.Clamp(snapshot.PhaseIndex, 0, plan.Phases.Count - 1)].ReportEvery;
-        if (every <= TimeSpan.Zero)
+        var every = ReportInterval(plan);
+        if (every <= TimeSpan.Zero || StartOf(snapshot) is not { } t0 || snapshot.Now < t0)
         {
             return null;
         }
 
-        var slot = (long)Math.Floor((snapshot.Now - started) / every);
-        return slot >= 1 ? slot : null;
+        var slot = (long)Math.Floor((snapshot.Now - t0) / every);
+        return slot >= 1 ? new ReportSlotTime(slot, (long)Math.Round((every * slot).TotalMinutes), t0 + every * slot) : null;
     }
+
+    /// <summary>
+    /// Phases whose observation window has ended, and ended while the rollout was still in that phase (a phase left
+    /// early by a rollback or an override has no window result).
+    /// </summary>
+    public static IEnumerable<(int Index, DateTimeOffset WindowEnd)> PhasesWithCompleteWindows(RolloutSnapshot snapshot)
+    {
+        for (var i = 0; i < snapshot.Phases.Count && i <= snapshot.PhaseIndex; i++)
+        {
+            var phase = snapshot.Phases[i];
+            if (phase.StartedAt is not { } started || phase.ObserveMinutes <= 0)
+            {
+                continue;
+            }
+
+            var windowEnd = started.AddMinutes(phase.ObserveMinutes);
+            var left = i + 1 < snapshot.Phases.Count ? snapshot.Phases[i + 1].StartedAt : null;
+            var stillIn = i == snapshot.PhaseIndex && snapshot.IsLive;
+            if (windowEnd <= snapshot.Now && (left is { } l ? windowEnd <= l : stillIn))
+            {
+                yield return (i, windowEnd);
+            }
+        }
+    }
+
+    /// <summary>A wall-clock span as rollout time (a demo clock may run faster than the wall).</summary>
+    private static TimeSpan RolloutSpan(RolloutSnapshot snapshot, TimeSpan wall) => wall * Math.Max(1, snapshot.TimeFactor);
 
     private static string? KindOf(DecisionRecord decision) => decision.Kind switch
     {
@@ -117,3 +152,6 @@ public static class NotificationPlanner
         _ => null,
     };
 }
+
+/// <summary>A report slot: its number, its minutes after T-0 (T+15 is 15) and when it fell due on the rollout's clock.</summary>
+public readonly record struct ReportSlotTime(long Number, long Minutes, DateTimeOffset DueAt);

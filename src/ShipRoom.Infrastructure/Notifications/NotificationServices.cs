@@ -10,9 +10,14 @@ public static class NotificationServices
     {
         services.AddValidatedOptions<NotificationOptions, NotificationOptionsValidator>(configuration, ConfigurationKeys.NotificationsSection);
         // The chat webhooks' addresses carry their secrets in the path, which HttpClient's own request logging would write out.
-        services.AddHttpClient(NotificationService.HttpClientName).RemoveAllLoggers();
+        services.AddHttpClient(ChannelSender.HttpClientName).RemoveAllLoggers();
         services.AddSingleton<PostTemplateService>();
-        services.AddSingleton<NotificationService>();
+        services.AddSingleton<NotificationChannels>();
+        services.AddSingleton<DuePosts>();
+        services.AddSingleton<PostQueue>();
+        services.AddSingleton<ChannelSender>();
+        services.AddSingleton<PostDelivery>();
+        services.AddSingleton<CadenceReportPreview>();
         return services;
     }
 }

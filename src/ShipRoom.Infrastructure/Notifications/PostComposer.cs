@@ -134,6 +134,28 @@ public static class PostComposer
             ["missing"] = verdict is null ? null : Clean(string.Join("; ", verdict.Advance.Missing.Take(3))),
         };
         Checklists(snapshot, values);
+        if (e.Kind == PostKinds.CadenceReport)
+        {
+            values["cadence"] = DurationText.Format(NotificationPlanner.ReportInterval(plan));
+            // A preview (GET /report) is not a slot: it is named by the interval, as the cadence it belongs to.
+            values["slot"] = values["cadence"];
+            if (e.EventKey.Split(":t+") is [_, var minutes])
+            {
+                values["slot"] = $"T+{minutes}m";
+            }
+        }
+
+        if (e.PhaseIndex is { } phaseIndex && phaseIndex != snapshot.PhaseIndex && snapshot.Phases.ElementAtOrDefault(phaseIndex) is { } past)
+        {
+            // Gate results of a phase the rollout has already left: that phase's own gates, judged over its window.
+            values["phase"] = Clean(past.Name);
+            values["traffic"] = $"{past.TrafficPercent.ToString("0.##", CultureInfo.InvariantCulture)}% of traffic";
+            values["gates"] = e.GateLines ?? "not judged (no samples stored for that phase)";
+            values["overall"] = e.GateOverall ?? "NO DATA";
+            values["observed"] = $"{past.ObserveMinutes} of {past.ObserveMinutes} min";
+            values["advance"] = snapshot.PhaseIndex > phaseIndex ? $"moved on to {snapshot.CurrentPhase.Name}" : null;
+        }
+
         if (e.Decision is { } decision)
         {
             values["actor"] = Clean(decision.Actor);

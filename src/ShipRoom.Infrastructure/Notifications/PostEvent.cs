@@ -5,11 +5,14 @@ namespace ShipRoom.Infrastructure.Notifications;
 
 /// <summary>
 /// Something the ship room should hear about. <see cref="EventKey"/> names it stably (the decision's id, the trigger and
-/// when it fired, the report's slot), so however often it is noticed it is posted once per channel.
+/// when it fired, the report's slot, the phase), so however often it is noticed it is posted once per channel.
 /// </summary>
 public sealed record PostEvent(
     string Kind,
     string EventKey,
     DecisionRecord? Decision = null,
     PhaseSummaryRecord? Summary = null,
-    TriggerVerdict? Trigger = null);
+    TriggerVerdict? Trigger = null,
+    int? PhaseIndex = null,
+    string? GateLines = null,
+    string? GateOverall = null);

@@ -9,6 +9,7 @@ public static class ReportServices
         services.AddSingleton<ScorecardService>();
         services.AddSingleton<RolloutRecordTables>();
         services.AddSingleton<RolloutArchiveService>();
+        services.AddSingleton<PostmortemService>();
         return services;
     }
 }

@@ -8,9 +8,18 @@ namespace ShipRoom.Infrastructure.Scheduling;
 /// and sends what is queued, retrying failures. With the clustered store it runs on one instance at a time.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class NotificationJob(NotificationService notifications) : IJob
+public sealed class NotificationJob(NotificationChannels channels, PostQueue queue, PostDelivery delivery) : IJob
 {
     public static readonly JobKey Key = new("ship-room-posts", "shiproom");
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await notifications.RunAsync(cancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        if (channels.Configured.Count == 0)
+        {
+            return;
+        }
+
+        await queue.QueueDueAsync(cancellationToken);
+        await delivery.SendDueAsync(cancellationToken);
+    }
 }

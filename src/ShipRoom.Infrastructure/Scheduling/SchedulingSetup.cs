@@ -46,6 +46,9 @@ public static class SchedulingSetup
             quartz.ScheduleJob<ExecutionRecoveryJob>(
                 trigger => trigger.WithIdentity("execution-recovery-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
                 job => job.WithIdentity(ExecutionRecoveryJob.Key));
+            quartz.ScheduleJob<PostmortemJob>(
+                trigger => trigger.WithIdentity("postmortem-drafts-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
+                job => job.WithIdentity(PostmortemJob.Key));
             quartz.ScheduleJob<DemoKeeperJob>(
                 trigger => trigger.WithIdentity("demo-keeper-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
                 job => job.WithIdentity(DemoKeeperJob.Key));

@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IChecklistRepository, ChecklistRepository>();
         services.AddSingleton<IPhaseSummaryRepository, PhaseSummaryRepository>();
         services.AddSingleton<IRosterRepository, RosterRepository>();
+        services.AddSingleton<IPostmortemRepository, PostmortemRepository>();
         services.AddSingleton<INotificationRepository, NotificationRepository>();
         services.AddSingleton<IJudgementHistoryRepository, JudgementHistoryRepository>();
         return services;

@@ -67,7 +67,7 @@ public static class ReportEndpoints
         return Results.File(archive.Zip, "application/zip", archive.FileName);
     }
 
-    private static async Task<IResult> ReportAsync(long id, HttpContext context, Infrastructure.Notifications.NotificationService notifications, CancellationToken cancellationToken)
+    private static async Task<IResult> ReportAsync(long id, HttpContext context, Infrastructure.Notifications.CadenceReportPreview notifications, CancellationToken cancellationToken)
     {
         if (!CurrentActor.Can(context.User, RolloutAction.ExportReports))
         {

@@ -38,6 +38,20 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
     private List<(string Path, JsonElement Body, System.Collections.Specialized.NameValueCollection Headers, string Raw)> Received(string path) =>
         _chat.Received.Where(r => r.Path == "/" + path).Select(r => (r.Path, JsonDocument.Parse(r.Body).RootElement, r.Headers, r.Body)).ToList();
 
+    /// <summary>The outbox's two halves, as the background job runs them.</summary>
+    private sealed class Outbox(RolloutTestHost host)
+    {
+        public Task<int> QueueDueAsync(CancellationToken cancellationToken) => host.Get<PostQueue>().QueueDueAsync(cancellationToken);
+
+        public Task<int> SendDueAsync(CancellationToken cancellationToken) => host.Get<PostDelivery>().SendDueAsync(cancellationToken);
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            await QueueDueAsync(cancellationToken);
+            await SendDueAsync(cancellationToken);
+        }
+    }
+
     private static JsonElement WebhookPost(IEnumerable<(string Path, JsonElement Body, System.Collections.Specialized.NameValueCollection Headers, string Raw)> posts, string kind) =>
         posts.Single(p => p.Body.GetProperty("kind").GetString() == kind).Body;
 
@@ -46,7 +60,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
     {
         await using var host = await HostAsync();
         var id = await host.StartRolloutAsync();
-        var service = host.Get<NotificationService>();
+        var service = new Outbox(host);
 
         Assert.Equal(3, await service.QueueDueAsync(Ct));
         Assert.Equal(3, await service.SendDueAsync(Ct));
@@ -80,7 +94,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
     {
         await using var host = await HostAsync();
         await host.StartRolloutAsync();
-        var service = host.Get<NotificationService>();
+        var service = new Outbox(host);
         await service.QueueDueAsync(Ct);
         _chat.NextStatuses.Enqueue(500);
 
@@ -91,7 +105,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
         Assert.Equal((1, "slack answered HTTP 500"), (waiting.Attempts, waiting.LastError));
         Assert.Equal(0, await service.SendDueAsync(Ct)); // not before its backoff
 
-        host.Time.Advance(NotificationService.Backoff(1));
+        host.Time.Advance(PostDelivery.Backoff(1));
         Assert.Equal(1, await service.SendDueAsync(Ct));
         Assert.Equal(0, await service.QueueDueAsync(Ct)); // the same event is not queued again
         Assert.Equal(0, await service.SendDueAsync(Ct));
@@ -105,7 +119,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
     {
         await using var host = await HostAsync();
         var id = await host.StartRolloutAsync();
-        var service = host.Get<NotificationService>();
+        var service = new Outbox(host);
         await service.QueueDueAsync(Ct);
         _chat.NextStatuses.Enqueue(404);
 
@@ -123,7 +137,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
     {
         await using var host = await HostAsync();
         var id = await host.StartRolloutAsync();
-        var service = host.Get<NotificationService>();
+        var service = new Outbox(host);
         await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Hold, RolloutTestHost.IncidentCommander, "checkout P95 creeping; paging jane.doe@example.com on +1 415 555 0134"), Ct);
         await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.RollBack, RolloutTestHost.IncidentCommander, "regression confirmed"), Ct);
 
@@ -155,7 +169,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
         var id = await host.StartRolloutAsync("latency-regression", editPlan: plan => plan.Replace("    traffic: 1\n    observe: 15m\n", "    traffic: 1\n    observe: 15m\n    reportEvery: 5m\n"));
         await host.Get<RosterService>().UpdateAsync(id, new RosterEntry("executive", "Casey CEO", "+1 415 555 0100", "U0EXEC42", "UTC", null, null, null, null, 7),
             RolloutTestHost.Person("releng", Roles.ReleaseEngineer), Ct);
-        var service = host.Get<NotificationService>();
+        var service = new Outbox(host);
         host.Time.Advance(TimeSpan.FromMinutes(6));
         await host.Poller.PollAsync(id, Ct);
 
@@ -193,7 +207,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
         var id = await host.StartRolloutAsync();
         await host.Get<RosterService>().UpdateAsync(id, new RosterEntry("executive", "Casey CEO", null, "U0EXEC42", "UTC", null, null, null, null, 7),
             RolloutTestHost.Person("releng", Roles.ReleaseEngineer), Ct);
-        var service = host.Get<NotificationService>();
+        var service = new Outbox(host);
         host.Time.Advance(TimeSpan.FromMinutes(14));
         await host.Poller.PollAsync(id, Ct);
         await service.QueueDueAsync(Ct);
@@ -214,7 +228,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
     {
         await using var host = await HostAsync();
         var id = await host.StartRolloutAsync("latency-regression");
-        var service = host.Get<NotificationService>();
+        var service = new Outbox(host);
         for (var i = 0; i < 6; i++)
         {
             host.Time.Advance(TimeSpan.FromMinutes(5));
@@ -242,7 +256,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
         var unknown = await templates.SaveAsync(releng, PostKinds.T0, "T-0 {release}\nowner: {owner}", Ct);
         var saved = await templates.SaveAsync(releng, PostKinds.T0, "Go time for {release} ({commit})\nTraffic: {traffic}", Ct);
         var id = await host.StartRolloutAsync();
-        var service = host.Get<NotificationService>();
+        var service = new Outbox(host);
         await service.QueueDueAsync(Ct);
         await service.SendDueAsync(Ct);
 
@@ -266,7 +280,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
         var id = created.RolloutId!.Value;
         await host.Get<RosterService>().UpdateAsync(id, new RosterEntry("incident-commander", "Ines IC", "+1 415 555 0199", "U0IC0001", "UTC", "Bo Backup", null, "U0BK0002", "UTC", 1),
             RolloutTestHost.Person("releng", Roles.ReleaseEngineer), Ct);
-        var service = host.Get<NotificationService>();
+        var service = new Outbox(host);
         var t0 = new DateTimeOffset(2026, 11, 27, 16, 0, 0, TimeSpan.Zero);
 
         Assert.Equal(0, await service.QueueDueAsync(Ct)); // two days before T-0: nothing yet
@@ -335,7 +349,7 @@ public abstract class NotificationTests(IStorageEngine engine) : IAsyncDisposabl
         await using var host = await RolloutTestHost.CreateAsync(engine);
         await host.StartRolloutAsync();
 
-        await host.Get<NotificationService>().RunAsync(Ct);
+        await new Outbox(host).RunAsync(Ct);
 
         Assert.Empty(await host.Get<INotificationRepository>().ListDueAsync(host.Time.GetUtcNow().AddDays(1), 10, Ct));
         Assert.Empty(_chat.Received);

@@ -34,7 +34,7 @@ public sealed class WebhookSecretLoggingTests
     }
 
     [Theory]
-    [InlineData(NotificationService.HttpClientName)]
+    [InlineData(ChannelSender.HttpClientName)]
     [InlineData(WebhookDeployExecutor.HttpClientName)]
     public async Task Sending_to_a_webhook_logs_nothing_of_its_address(string client)
     {

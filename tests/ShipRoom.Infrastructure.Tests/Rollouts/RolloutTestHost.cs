@@ -84,7 +84,7 @@ public sealed class RolloutTestHost : IAsyncDisposable
     }
 
     /// <summary>A second instance (its own services and caches) on the same database and clock.</summary>
-    public RolloutTestHost SecondInstance() => new(Database, null, Time, ownsDatabase: false);
+    public RolloutTestHost SecondInstance(IReadOnlyDictionary<string, string?>? settings = null) => new(Database, null, Time, ownsDatabase: false, settings: settings);
 
     public static string PlanText(string name = "directive-004-ramp-1-10-25-50-100.yaml") => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", name));
 

@@ -65,14 +65,10 @@ public sealed class ArchitectureTests
         Assert.True(loops.Count == 0, "folder-level loops:\n" + string.Join("\n", loops.Select(l => "  " + l)) + "\n" + Explain(graph, loops));
     }
 
-    /// <summary>Being split now: the #ship-room outbox's planning, composing and delivery (issue 17's work in progress).</summary>
-    private static readonly string[] BeingSplit = ["ShipRoom.Infrastructure.Notifications.NotificationService"];
-
     [Fact]
     public void No_class_takes_more_than_eight_services()
     {
         var heavy = OurTypes
-            .Where(t => !BeingSplit.Contains(t.FullName))
             .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetMethod("<Clone>$") is null && !typeof(Microsoft.AspNetCore.Components.IComponent).IsAssignableFrom(t) && !typeof(Exception).IsAssignableFrom(t))
             .Select(t => (Type: t, Parameters: t.GetConstructors().Select(c => c.GetParameters().Length).DefaultIfEmpty(0).Max()))
             .Where(x => x.Parameters > 8)

@@ -71,6 +71,9 @@ public sealed record RolloutSnapshot
 
     /// <summary>The latest #ship-room posts and whether each went out (sent, retrying, failed), newest first.</summary>
     public IReadOnlyList<PostSnapshot> Posts { get; init; } = [];
+
+    /// <summary>The postmortem a rollback or failed gate called for, once drafted; its due time shows until it is published.</summary>
+    public PostmortemSnapshot? Postmortem { get; init; }
 }
 
 /// <summary>The release one-pager. The rollback command is a description from the plan, never a secret.</summary>
@@ -175,3 +178,9 @@ public sealed record ProbeStatus(string Name, DateTimeOffset? LastRun, bool? Pas
 
 /// <summary>A #ship-room post on one channel: what it was, and whether it went out. Never the payload or the address.</summary>
 public sealed record PostSnapshot(string Kind, string Channel, string Title, string Status, int Attempts, string? LastError, DateTimeOffset QueuedAt, DateTimeOffset? SentAt, DateTimeOffset? NextAttemptAt);
+
+/// <summary>A rollout's postmortem as the dashboard shows it: why, when it is due, who last edited it, whether published.</summary>
+public sealed record PostmortemSnapshot(string Cause, DateTimeOffset DraftedAt, DateTimeOffset DueAt, string UpdatedBy, DateTimeOffset UpdatedAt, string? PublishedBy, DateTimeOffset? PublishedAt)
+{
+    public bool IsPublished => PublishedAt is not null;
+}

@@ -3,7 +3,7 @@ using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Infrastructure.Rollouts.Snapshots;
 
-/// <summary>What the dashboard shows beside the verdict: polls, checklists, summaries, roster, posts and payment cap usage.</summary>
+/// <summary>What the dashboard shows beside the verdict: polls, checklists, summaries, roster, posts, payment cap usage and the postmortem.</summary>
 public sealed record RolloutViewFacts(
     IReadOnlyList<PollRunRecord> Polls,
     IReadOnlyList<ChecklistItemRecord> ChecklistItems,
@@ -11,7 +11,8 @@ public sealed record RolloutViewFacts(
     IReadOnlyList<RosterEntry> Roster,
     IReadOnlyList<NotificationRecord> Posts,
     double? CapTransactions,
-    double? CapDollars);
+    double? CapDollars,
+    PostmortemRecord? Postmortem = null);
 
 /// <summary>Reads <see cref="RolloutViewFacts"/> for one rollout.</summary>
 public sealed class RolloutViewReader(
@@ -20,7 +21,8 @@ public sealed class RolloutViewReader(
     IPhaseSummaryRepository summaries,
     IRosterRepository roster,
     INotificationRepository posts,
-    ISampleRepository samples)
+    ISampleRepository samples,
+    IPostmortemRepository postmortems)
 {
     public const int RecentPolls = 20;
 
@@ -46,6 +48,7 @@ public sealed class RolloutViewReader(
             await roster.ListAsync(id, cancellationToken),
             await posts.ListAsync(id, RecentPosts, cancellationToken),
             transactions,
-            dollars);
+            dollars,
+            await postmortems.GetAsync(id, cancellationToken));
     }
 }

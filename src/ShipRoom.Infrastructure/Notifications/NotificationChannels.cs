@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace ShipRoom.Infrastructure.Notifications;
+
+/// <summary>The chat channels an administrator configured, and the (secret) address each one posts to.</summary>
+public sealed class NotificationChannels(IOptions<NotificationOptions> options)
+{
+    private NotificationOptions Options => options.Value;
+
+    /// <summary>The channels posts go to, as configured.</summary>
+    public IReadOnlyList<string> Configured
+    {
+        get
+        {
+            var channels = new List<string>();
+            if (Options.Slack.Enabled)
+            {
+                channels.Add(ChannelNames.Slack);
+            }
+
+            if (Options.Teams.Enabled)
+            {
+                channels.Add(ChannelNames.Teams);
+            }
+
+            if (Options.Webhook.Enabled)
+            {
+                channels.Add(ChannelNames.Webhook);
+            }
+
+            return channels;
+        }
+    }
+
+    /// <summary>The address a channel posts to; null when it is no longer configured. A secret: never shown or logged.</summary>
+    public string? AddressOf(string channel) => channel switch
+    {
+        ChannelNames.Slack => Options.Slack.WebhookUrl,
+        ChannelNames.Teams => Options.Teams.WebhookUrl,
+        _ => Options.Webhook.Url,
+    };
+}
