@@ -25,7 +25,7 @@ public sealed partial class PrometheusRolloutTests
     /// control's sigma history), ending at least 90 minutes ago so promtool's blocks lie behind the server's head, and
     /// polls the rollout every 5 minutes of its clock until it finishes or the recording ends.
     /// </summary>
-    private static async Task<Run> RunAsync(string plan, Regression regression = Regression.None, TimeSpan? regressionAfter = null, double hours = 4)
+    private static async Task<Run> RunAsync(string plan, Regression regression = Regression.None, TimeSpan? regressionAfter = null, double hours = 4, int pollEveryMinutes = 5)
     {
         var end = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60).AddMinutes(-90);
         var start = end.AddHours(-hours);
@@ -36,7 +36,7 @@ public sealed partial class PrometheusRolloutTests
         var polls = new List<PollOutcome>();
         while (host.Time.GetUtcNow() < end)
         {
-            host.Time.Advance(TimeSpan.FromMinutes(5));
+            host.Time.Advance(TimeSpan.FromMinutes(pollEveryMinutes));
             polls.Add(await host.Poller.PollAsync(id, Ct));
             if (RolloutStateMachine.IsFinished((await host.Database.Rollouts.GetAsync(id, Ct))!.Status))
             {
@@ -57,8 +57,11 @@ public sealed partial class PrometheusRolloutTests
     private static partial Regex SelectorName();
 
     [Theory]
-    [InlineData("directive-004-ramp-1-10-25-50-100.yaml")]
-    [InlineData("directive-002-phased-canary-5-25-50-100.yaml")]
+    [InlineData(DirectivePlanSimulatorTests.Directive000)]
+    [InlineData(DirectivePlanSimulatorTests.Directive001)]
+    [InlineData(DirectivePlanSimulatorTests.Directive002)]
+    [InlineData(DirectivePlanSimulatorTests.Directive003)]
+    [InlineData(DirectivePlanSimulatorTests.Directive004)]
     public void The_recorded_service_writes_every_metric_the_shipped_plans_query(string file)
     {
         var plan = PlanParser.Parse(RolloutTestHost.PlanText(file), file).Plan!;
@@ -98,6 +101,42 @@ public sealed partial class PrometheusRolloutTests
         Assert.True(run.Rollout.Status == RolloutStatus.RolledBack, Explain(run));
         var rollback = Assert.Single(run.Decisions, d => d.Kind == RolloutCommand.RollBack);
         Assert.Equal(RolloutActor.AutomaticName, rollback.Actor);
+        Assert.True(rollback.Reason!.Contains(trigger, StringComparison.Ordinal), rollback.Reason);
+    }
+
+    [Theory]
+    [InlineData(DirectivePlanSimulatorTests.Directive001, 6.5)]
+    [InlineData(DirectivePlanSimulatorTests.Directive002, 10.5)]
+    [InlineData(DirectivePlanSimulatorTests.Directive003, 7)]
+    public async Task A_healthy_service_walks_the_directive_plan_to_completion_on_prometheus(string plan, double hours)
+    {
+        var run = await RunAsync(plan, hours: hours, pollEveryMinutes: 15);
+        await using var _ = run.Host;
+
+        Assert.True(run.Rollout.Status == RolloutStatus.Completed, Explain(run));
+        Assert.Equal(RolloutTestHost.PlanPhases(plan) - 1, run.Decisions.Count(d => d.Kind == RolloutCommand.Advance));
+        Assert.DoesNotContain(run.Decisions, d => d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack);
+        Assert.All(run.Polls, p => Assert.Empty(p.Problems));
+    }
+
+    [Theory]
+    [InlineData(DirectivePlanSimulatorTests.Directive000, Regression.Latency, "P95 SLO breach (> 120 ms) for 30 minutes")]
+    [InlineData(DirectivePlanSimulatorTests.Directive000, Regression.Errors, "5xx rate > 0.5% for 30 minutes")]
+    [InlineData(DirectivePlanSimulatorTests.Directive001, Regression.Latency, "ms for 10 minutes")]
+    [InlineData(DirectivePlanSimulatorTests.Directive001, Regression.Errors, "5xx >= 0.5% for 10 minutes")]
+    [InlineData(DirectivePlanSimulatorTests.Directive002, Regression.Latency, "ms for 5 minutes")]
+    [InlineData(DirectivePlanSimulatorTests.Directive002, Regression.Errors, "5xx > 1.0% for 5 minutes")]
+    [InlineData(DirectivePlanSimulatorTests.Directive003, Regression.Latency, "P95 > 120 ms on a critical journey")]
+    [InlineData(DirectivePlanSimulatorTests.Directive003, Regression.Errors, "5xx error rate > 0.5% for 5 minutes")]
+    [InlineData(DirectivePlanSimulatorTests.Directive003, Regression.Payments, "Payments E2E < 99.5% for 5 minutes")]
+    [InlineData(DirectivePlanSimulatorTests.Directive003, Regression.Cache, "Cache hit < 85% for 10 minutes")]
+    public async Task A_regression_in_the_first_phase_rolls_the_directive_plan_back_on_prometheus(string plan, Regression regression, string trigger)
+    {
+        var run = await RunAsync(plan, regression, TimeSpan.FromMinutes(20), hours: 1.5);
+        await using var _ = run.Host;
+
+        Assert.True((run.Rollout.Status, run.Rollout.PhaseIndex) == (RolloutStatus.RolledBack, 0), Explain(run));
+        var rollback = Assert.Single(run.Decisions, d => d.Kind == RolloutCommand.RollBack);
         Assert.True(rollback.Reason!.Contains(trigger, StringComparison.Ordinal), rollback.Reason);
     }
 }

@@ -88,6 +88,8 @@ public sealed class RolloutTestHost : IAsyncDisposable
 
     public static string PlanText(string name = "directive-004-ramp-1-10-25-50-100.yaml") => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", name));
 
+    public static int PlanPhases(string name) => Core.Plans.PlanParser.Parse(PlanText(name), name).Plan!.Phases.Count;
+
     public static CommandActor Person(string name, params string[] roles) => new(name, roles);
 
     public static CommandActor IncidentCommander { get; } = Person("ic", Roles.IncidentCommander);

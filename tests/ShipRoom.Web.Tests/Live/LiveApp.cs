@@ -56,7 +56,7 @@ public sealed class LiveApp : IAsyncDisposable
     /// <summary>A rollout of the shipped 1% → 100% plan on the simulator, running since <paramref name="startedAgo"/>.</summary>
     public async Task<long> StartRolloutAsync(TimeSpan? startedAgo = null)
     {
-        var result = await Get<RolloutService>().CreateAsync(RolloutTestHost.PlanText(), "one-10-25-50-100.yaml", new CommandActor("releng", [Roles.ReleaseEngineer]),
+        var result = await Get<RolloutService>().CreateAsync(RolloutTestHost.PlanText(), "directive-004-ramp-1-10-25-50-100.yaml", new CommandActor("releng", [Roles.ReleaseEngineer]),
             new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings("healthy", 0, 7, false), 1, startedAgo ?? TimeSpan.FromMinutes(5)),
             Xunit.TestContext.Current.CancellationToken);
         Assert.True(result.Created, string.Join("\n", result.Problems));
