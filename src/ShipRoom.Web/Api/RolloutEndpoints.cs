@@ -100,43 +100,32 @@ public static class RolloutEndpoints
         }
 
         var result = await commands.ExecuteAsync(new CommandRequest(id, command, CurrentActor.From(context.User), body.Reason ?? "", body.ExpectedVersion, body.IdempotencyKey), cancellationToken);
-        var status = result.Status switch
-        {
-            CommandStatus.Executed or CommandStatus.Duplicate => StatusCodes.Status200OK,
-            CommandStatus.Forbidden => StatusCodes.Status403Forbidden,
-            CommandStatus.NotFound => StatusCodes.Status404NotFound,
-            CommandStatus.Conflict => StatusCodes.Status409Conflict,
-            CommandStatus.ExecutorFailed => StatusCodes.Status502BadGateway,
-            _ => StatusCodes.Status422UnprocessableEntity,
-        };
-        return Results.Json(new { status = result.Status.ToString(), result.Message, result.DecisionId, rolloutStatus = result.Snapshot?.Status.ToString(), rolloutVersion = result.Snapshot?.Version }, statusCode: status);
+        return Results.Json(new { status = result.Status.ToString(), result.Message, result.DecisionId, rolloutStatus = result.Snapshot?.Status.ToString(), rolloutVersion = result.Snapshot?.Version },
+            statusCode: StatusCodeOf(result.Status, StatusCodes.Status200OK));
     }
 
     private static async Task<IResult> TickAsync(long id, string itemKey, [FromBody] TickBody body, HttpContext context, ChecklistService checklists, CancellationToken cancellationToken)
     {
         var result = await checklists.TickAsync(id, itemKey, body.State ?? "", CurrentActor.From(context.User), body.Reason, cancellationToken);
-        var status = result.Status switch
-        {
-            CommandStatus.Executed => StatusCodes.Status200OK,
-            CommandStatus.Forbidden => StatusCodes.Status403Forbidden,
-            CommandStatus.NotFound => StatusCodes.Status404NotFound,
-            _ => StatusCodes.Status422UnprocessableEntity,
-        };
-        return Results.Json(new { status = result.Status.ToString(), result.Message }, statusCode: status);
+        return Results.Json(new { status = result.Status.ToString(), result.Message }, statusCode: StatusCodeOf(result.Status, StatusCodes.Status200OK));
     }
 
     private static async Task<IResult> PostSummaryAsync(long id, [FromBody] SummaryBody body, HttpContext context, PhaseSummaryService summaries, CancellationToken cancellationToken)
     {
         var result = await summaries.PostAsync(id, body.Markdown ?? "", body.Recommendation ?? "", CurrentActor.From(context.User), cancellationToken);
-        var status = result.Status switch
-        {
-            CommandStatus.Executed => StatusCodes.Status201Created,
-            CommandStatus.Forbidden => StatusCodes.Status403Forbidden,
-            CommandStatus.NotFound => StatusCodes.Status404NotFound,
-            _ => StatusCodes.Status422UnprocessableEntity,
-        };
-        return Results.Json(new { status = result.Status.ToString(), result.Message }, statusCode: status);
+        return Results.Json(new { status = result.Status.ToString(), result.Message }, statusCode: StatusCodeOf(result.Status, StatusCodes.Status201Created));
     }
+
+    /// <summary>One mapping from a command's outcome to HTTP for every endpoint that changes a rollout.</summary>
+    private static int StatusCodeOf(CommandStatus status, int succeeded) => status switch
+    {
+        CommandStatus.Executed or CommandStatus.Duplicate => succeeded,
+        CommandStatus.Forbidden => StatusCodes.Status403Forbidden,
+        CommandStatus.NotFound => StatusCodes.Status404NotFound,
+        CommandStatus.Conflict => StatusCodes.Status409Conflict,
+        CommandStatus.ExecutorFailed => StatusCodes.Status502BadGateway,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
 
     private static async Task<IResult> PollAsync(long id, HttpContext context, RolloutPoller poller, CancellationToken cancellationToken)
     {

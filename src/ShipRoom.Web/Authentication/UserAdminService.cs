@@ -40,15 +40,10 @@ public sealed class UserAdminService(IUserRepository users, IAuditLog audit, IPa
 
     public async Task<CommandResult> SetRolesAsync(CommandActor actor, long userId, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
-        if (Refuse(actor, roles, null) is { } refusal)
+        var (user, refusal) = await ExistingUserAsync(actor, roles, null, userId, cancellationToken);
+        if (refusal is not null)
         {
             return refusal;
-        }
-
-        var user = await users.FindByIdAsync(userId, cancellationToken);
-        if (user is null)
-        {
-            return new CommandResult(CommandStatus.NotFound, "no such user");
         }
 
         await users.SetRolesAsync(userId, roles, cancellationToken);
@@ -58,15 +53,10 @@ public sealed class UserAdminService(IUserRepository users, IAuditLog audit, IPa
 
     public async Task<CommandResult> ResetPasswordAsync(CommandActor actor, long userId, string password, CancellationToken cancellationToken)
     {
-        if (Refuse(actor, [Roles.Viewer], password) is { } refusal)
+        var (user, refusal) = await ExistingUserAsync(actor, [Roles.Viewer], password, userId, cancellationToken);
+        if (refusal is not null)
         {
             return refusal;
-        }
-
-        var user = await users.FindByIdAsync(userId, cancellationToken);
-        if (user is null)
-        {
-            return new CommandResult(CommandStatus.NotFound, "no such user");
         }
 
         await users.SetPasswordHashAsync(userId, hasher.HashPassword(user, password), cancellationToken);
@@ -76,20 +66,26 @@ public sealed class UserAdminService(IUserRepository users, IAuditLog audit, IPa
 
     public async Task<CommandResult> SetDisabledAsync(CommandActor actor, long userId, bool disabled, CancellationToken cancellationToken)
     {
-        if (Refuse(actor, [Roles.Viewer], null) is { } refusal)
+        var (user, refusal) = await ExistingUserAsync(actor, [Roles.Viewer], null, userId, cancellationToken);
+        if (refusal is not null)
         {
             return refusal;
-        }
-
-        var user = await users.FindByIdAsync(userId, cancellationToken);
-        if (user is null)
-        {
-            return new CommandResult(CommandStatus.NotFound, "no such user");
         }
 
         await users.SetDisabledAsync(userId, disabled, cancellationToken);
         await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor.Name, disabled ? "user.disabled" : "user.enabled", null, $"User '{user.UserName}' {(disabled ? "disabled" : "enabled")}"), cancellationToken);
         return new CommandResult(CommandStatus.Executed, $"{user.UserName} {(disabled ? "disabled" : "enabled")}");
+    }
+
+    /// <summary>The user a change is about, or why nothing may be changed (not allowed, invalid, no such user).</summary>
+    private async Task<(UserRecord User, CommandResult? Refusal)> ExistingUserAsync(CommandActor actor, IReadOnlyList<string> roles, string? password, long userId, CancellationToken cancellationToken)
+    {
+        if (Refuse(actor, roles, password) is { } refusal)
+        {
+            return (null!, refusal);
+        }
+
+        return await users.FindByIdAsync(userId, cancellationToken) is { } user ? (user, null) : (null!, new CommandResult(CommandStatus.NotFound, "no such user"));
     }
 
     private static CommandResult? Refuse(CommandActor actor, IReadOnlyList<string> roles, string? password)
