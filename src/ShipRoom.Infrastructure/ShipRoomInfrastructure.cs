@@ -37,5 +37,5 @@ public static class ShipRoomInfrastructure
             .AddNotifications(configuration)
             .AddReports()
             .AddDemo(configuration)
-            .AddApiTokens();
+            .AddApiTokens(configuration);
 }

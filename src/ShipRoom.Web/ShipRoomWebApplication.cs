@@ -115,6 +115,7 @@ public static class ShipRoomWebApplication
         app.MapPrometheusEndpoint();
         app.MapAccountEndpoints();
         app.MapRolloutEndpoints();
+        app.MapExecutionCallbackEndpoints();
         app.MapTokenEndpoints();
         app.MapAuditEndpoints();
         app.MapReportEndpoints();

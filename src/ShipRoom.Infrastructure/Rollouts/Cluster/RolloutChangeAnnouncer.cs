@@ -31,7 +31,7 @@ public sealed class RolloutChangeAnnouncer(IDbConnectionFactory connections, Ins
                 new { channel = RolloutChange.Channel, payload = new RolloutChange(snapshot.Id, snapshot.Version, instance.Id).ToPayload() }, cancellationToken: cancellationToken));
             Interlocked.Increment(ref _sent);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException && Commands.DeferredRollbacks.IsStorageFailure(exception))
+        catch (Exception exception) when (exception is not OperationCanceledException && StorageFailures.IsStorageFailure(exception))
         {
             logger.LogWarning("Could not tell the other instances about rollout {RolloutId} v{Version}: {Error}", snapshot.Id, snapshot.Version, exception.Message);
         }
