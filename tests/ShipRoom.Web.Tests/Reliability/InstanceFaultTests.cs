@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Dapper;
 using Microsoft.AspNetCore.SignalR.Client;
+using Npgsql;
 using ShipRoom.Infrastructure.Tests.Probes;
 using static ShipRoom.Web.Tests.Reliability.ShipRoomCluster;
 
@@ -147,5 +149,43 @@ public sealed class InstanceFaultTests
         }, TimeSpan.FromSeconds(60), "the offline rollback being recorded after PostgreSQL returned", everyMilliseconds: 500);
         var audit = await a.Http.GetStringAsync("/api/audit", Ct);
         Assert.Contains("recorded when it returned", audit);
+    }
+
+    [Fact]
+    public async Task A_Prometheus_that_never_answers_costs_one_poll_its_deadline_and_other_rollouts_keep_being_polled()
+    {
+        // A stand-in Prometheus that accepts every query and answers after a minute.
+        await using var prometheus = new LocalEndpoint { Status = 200, DelayMilliseconds = 60_000 };
+        await using var cluster = await ShipRoomCluster.StartAsync();
+        var a = await cluster.StartInstanceAsync(new Dictionary<string, string>
+        {
+            ["ShipRoom__Prometheus__BaseUrl"] = prometheus.Url(""),
+            ["ShipRoom__Polling__MinPollDeadline"] = "00:00:02",
+            ["ShipRoom__Polling__MaxPollDeadline"] = "00:00:03",
+        });
+        var slow = await CreateRunningRolloutAsync(a, "prometheus");
+        var healthy = await CreateRunningRolloutAsync(a, "simulator");
+
+        // A rollout's first poll comes once a whole minute of samples exists; both are due at about the same moment.
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync(Ct);
+        async Task<(long Started, long Finished, string? Problems)?> FinishedPollAsync(long id) =>
+            await connection.QueryFirstOrDefaultAsync<(long, long, string?)?>(
+                "SELECT started_at_ms, finished_at_ms, problems FROM poll_runs WHERE rollout_id = @id AND finished_at_ms IS NOT NULL ORDER BY id LIMIT 1", new { id });
+        await WaitUntilAsync(async () => await FinishedPollAsync(slow) is not null && await FinishedPollAsync(healthy) is not null, TimeSpan.FromSeconds(120),
+            "both rollouts' first polls ending", everyMilliseconds: 500);
+
+        var slowPoll = (await FinishedPollAsync(slow))!.Value;
+        var healthyPoll = (await FinishedPollAsync(healthy))!.Value;
+        var slowTook = TimeSpan.FromMilliseconds(slowPoll.Finished - slowPoll.Started);
+        Assert.True(slowTook < TimeSpan.FromSeconds(6), $"the slow poll took {slowTook.TotalSeconds:0.0} s against a deadline of 3 s");
+        Assert.Contains("time limit", slowPoll.Problems ?? "");
+        // The simulator rollout was not queued behind the slow one: its poll ended before the slow one's deadline did.
+        Assert.True(healthyPoll.Finished <= slowPoll.Finished, $"simulator poll ended {healthyPoll.Finished - slowPoll.Finished} ms after the slow one");
+        Assert.True(prometheus.Requests > 0, "the stand-in Prometheus was never asked");
+        var snapshot = await SnapshotAsync(a, slow);
+        Assert.Contains(snapshot.GetProperty("poll").GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("time limit", StringComparison.Ordinal));
+        var polledIn = slowTook;
+        Record($"Prometheus that sleeps 60 s, poll deadline 3 s: the slow rollout's poll ended as NO DATA after {polledIn.TotalSeconds:0.0} s; the simulator rollout beside it finished its poll {(slowPoll.Finished - healthyPoll.Finished) / 1000.0:0.0} s earlier");
     }
 }
