@@ -102,7 +102,7 @@ public sealed class ShipRoomCluster : IAsyncDisposable
     /// <summary>A running rollout of the shipped 1% → 100% plan on the given metric source.</summary>
     public static async Task<long> CreateRunningRolloutAsync(Instance instance, string metricSource = "simulator")
     {
-        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "one-10-25-50-100.yaml"), Ct);
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), Ct);
         using var response = await instance.Http.PostAsJsonAsync("/api/rollouts", new { planYaml = plan, fileName = "plan.yaml", metricSource, scenario = "healthy", start = true }, ShipRoomJson.Options, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.IsSuccessStatusCode, $"creating a rollout answered {(int)response.StatusCode}: {text}");
