@@ -8,6 +8,7 @@ using ShipRoom.Infrastructure.Notifications;
 using ShipRoom.Infrastructure.Probes;
 using ShipRoom.Infrastructure.Reports;
 using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Rollouts.Cluster;
 using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Rollouts.Polling;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
@@ -29,11 +30,12 @@ public static class ShipRoomInfrastructure
             .AddMetricSources(configuration)
             .AddDeploy(configuration)
             .AddSnapshots()
+            .AddCluster()
             .AddRolloutCommands()
             .AddPolling()
             .AddProbes()
             .AddNotifications(configuration)
             .AddReports()
             .AddDemo(configuration)
-            .AddApiTokens();
+            .AddApiTokens(configuration);
 }

@@ -58,7 +58,8 @@ public static class ShipRoomWebApplication
         services.AddHostedService<StartupTasks>();
         services.AddShipRoomRollouts(configuration);
         services.AddSingleton<RolloutSnapshotStore>();
-        services.AddSingleton<IRolloutPublisher>(provider => provider.GetRequiredService<RolloutSnapshotStore>());
+        services.AddSingleton<ILocalRolloutPublisher>(provider => provider.GetRequiredService<RolloutSnapshotStore>());
+        services.AddSingleton<IRolloutPublisher, ShipRoom.Infrastructure.Rollouts.Cluster.ClusterPublisher>();
         services.AddSingleton<RolloutSnapshotReader>();
         services.AddSingleton<RolloutDirectory>();
         services.AddValidatedOptions<LiveOptions, LiveOptionsValidator>(configuration, ConfigurationKeys.LiveSection);
@@ -114,6 +115,7 @@ public static class ShipRoomWebApplication
         app.MapPrometheusEndpoint();
         app.MapAccountEndpoints();
         app.MapRolloutEndpoints();
+        app.MapExecutionCallbackEndpoints();
         app.MapTokenEndpoints();
         app.MapAuditEndpoints();
         app.MapReportEndpoints();

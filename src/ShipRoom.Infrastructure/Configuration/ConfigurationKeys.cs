@@ -32,6 +32,7 @@ public static class ConfigurationKeys
     public const string NotificationsSection = "ShipRoom:Notifications";
     public const string DeploySection = "ShipRoom:Deploy";
     public const string LiveSection = "ShipRoom:Live";
+    public const string ApiTokensSection = "ShipRoom:ApiTokens";
 
     /// <summary>The full key of a setting in a section: Key(PollingSection, nameof(PollScheduleOptions.SchedulerTick)).</summary>
     public static string Key(string section, string setting) => $"{section}:{setting}";

@@ -12,7 +12,7 @@ public sealed record IssuedApiToken(long Id, string Token, string Prefix, DateTi
 /// API tokens for automation: <c>srt_&lt;prefix&gt;_&lt;secret&gt;</c>. Only the prefix (to find it) and the SHA-256 of the
 /// 256-bit secret are stored; a high-entropy secret needs no slow hash. Scoped to roles, with an expiry, revocable.
 /// </summary>
-public sealed class ApiTokenService(IApiTokenRepository tokens, IAuditLog audit, TimeProvider time)
+public sealed class ApiTokenService(IApiTokenRepository tokens, IAuditLog audit, ValidatedTokens validated, StorageReachability reachability, TimeProvider time)
 {
     public const string TokenPrefix = "srt_";
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(365);
@@ -57,7 +57,24 @@ public sealed class ApiTokenService(IApiTokenRepository tokens, IAuditLog audit,
             return null;
         }
 
-        var record = await tokens.FindByPrefixAsync(parts[0], cancellationToken);
+        var presentedHash = Hash(presented);
+        ApiTokenRecord? record;
+        try
+        {
+            record = await tokens.FindByPrefixAsync(parts[0], cancellationToken);
+        }
+        catch (Exception exception) when (StorageFailures.IsStorageFailure(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            // The database is away: a token this instance validated a moment ago still counts, so automation can roll back.
+            reachability.Lost("the database does not answer");
+            if (validated.Find(presentedHash) is { } known)
+            {
+                return known;
+            }
+
+            throw;
+        }
+
         var now = time.GetUtcNow();
         if (record is null || record.RevokedAt is not null || record.ExpiresAt <= now ||
             !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(parts[1])), Encoding.ASCII.GetBytes(record.TokenHash)))
@@ -65,6 +82,7 @@ public sealed class ApiTokenService(IApiTokenRepository tokens, IAuditLog audit,
             return null;
         }
 
+        validated.Remember(presentedHash, record);
         if (record.LastUsedAt is null || now - record.LastUsedAt > TimeSpan.FromMinutes(1))
         {
             await tokens.TouchAsync(record.Id, now, cancellationToken);
@@ -77,6 +95,7 @@ public sealed class ApiTokenService(IApiTokenRepository tokens, IAuditLog audit,
     {
         var now = time.GetUtcNow();
         var revoked = await tokens.RevokeAsync(id, now, cancellationToken);
+        validated.Forget(id);
         if (revoked)
         {
             await audit.AppendAsync(new AuditEntryDraft(now, revokedBy, "api-token.revoked", null, $"Revoked API token {id}"), cancellationToken);

@@ -20,6 +20,7 @@ public static class StorageServiceCollectionExtensions
         // reports every problem at once instead of the first one a constructor happened to touch.
         services.AddSingleton<IDbConnectionFactory>(provider => new DeferredConnectionFactory(() => CreateConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value)));
         services.AddSingleton<IMigrationRunner, MigrationRunner>();
+        services.AddSingleton<StorageReachability>();
         services.AddSingleton<IUserRepository, UserRepository>();
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IRolloutRepository, RolloutRepository>();

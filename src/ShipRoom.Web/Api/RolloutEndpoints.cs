@@ -37,7 +37,7 @@ public static class RolloutEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ListAsync(RolloutDirectory directory, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(RolloutDirectory directory, TimeProvider time, CancellationToken cancellationToken)
     {
         var rows = await directory.ListAsync(cancellationToken);
         return Results.Ok(rows.Select(r => new
@@ -52,7 +52,7 @@ public static class RolloutEndpoints
             overall = r.Snapshot?.Verdict?.OverallText,
             recommendation = r.Snapshot?.Verdict?.Recommendation.Text,
             startedAt = r.StartedAt,
-            stale = r.Snapshot?.Poll.Stale,
+            stale = r.Snapshot?.Poll.IsStale(time.GetUtcNow()),
             rolloutVersion = r.Snapshot?.Version,
         }));
     }

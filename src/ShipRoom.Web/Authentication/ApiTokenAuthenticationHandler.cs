@@ -17,6 +17,7 @@ public sealed class ApiTokenAuthenticationHandler(
     ApiTokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
+    private const string StorageUnavailableKey = "shiproom.token-storage-unavailable";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -36,7 +37,18 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var token = await tokens.ValidateAsync(presented, Context.RequestAborted);
+        ShipRoom.Infrastructure.Storage.ApiTokenRecord? token;
+        try
+        {
+            token = await tokens.ValidateAsync(presented, Context.RequestAborted);
+        }
+        catch (Exception exception) when (ShipRoom.Infrastructure.Storage.StorageFailures.IsStorageFailure(exception))
+        {
+            // Not "invalid": the token could not be checked. Answered 503 with Retry-After by the challenge below.
+            Context.Items[StorageUnavailableKey] = true;
+            return AuthenticateResult.Fail("the database is unavailable and this token was not validated here in the last few minutes");
+        }
+
         if (token is null)
         {
             return AuthenticateResult.Fail("invalid, expired or revoked API token");
@@ -54,6 +66,13 @@ public sealed class ApiTokenAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.ContainsKey(StorageUnavailableKey))
+        {
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "5";
+            return Task.CompletedTask;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         return Task.CompletedTask;

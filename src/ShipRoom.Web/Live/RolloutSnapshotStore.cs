@@ -11,7 +11,7 @@ namespace ShipRoom.Web.Live;
 /// and are called back at most once per <see cref="NotifyInterval"/> (a burst of changes is one render); hub
 /// clients in the rollout's group get <c>RolloutUpdated</c> with the snapshot.
 /// </summary>
-public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<LiveOptions> options, TimeProvider time, ILogger<RolloutSnapshotStore> logger) : IRolloutPublisher
+public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<LiveOptions> options, TimeProvider time, ILogger<RolloutSnapshotStore> logger) : ILocalRolloutPublisher
 {
     public static readonly TimeSpan NotifyInterval = TimeSpan.FromMilliseconds(100);
 

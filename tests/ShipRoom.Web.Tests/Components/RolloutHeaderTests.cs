@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using ShipRoom.Core.Evaluation;
 using ShipRoom.Web.Components.Rollout;
 
@@ -35,5 +37,39 @@ public sealed class RolloutHeaderTests : ComponentTestContext
         var header = Render<RolloutHeader>(p => p.Add(x => x.Snapshot, Snapshot(null)));
 
         Assert.Equal("NO DATA", header.Find("[data-status]").GetAttribute("data-status"));
+    }
+
+    [Fact]
+    public void A_snapshot_that_is_never_rebuilt_turns_stale_on_the_viewers_clock()
+    {
+        // The instance's polls stopped: no new snapshot arrives, only time passes.
+        var clock = new FakeTimeProvider(Now);
+        Services.AddSingleton<TimeProvider>(clock);
+        var fresh = Snapshot(Verdict(Gate("p95", GateStatus.Green, 96)));
+        var snapshot = fresh with { Poll = fresh.Poll with { StaleAt = Now.AddMinutes(2).AddSeconds(30) } };
+        var header = Render<RolloutHeader>(p => p.Add(x => x.Snapshot, snapshot));
+        Assert.Empty(header.FindAll("[data-stale]"));
+        Assert.Contains("polled", header.Markup);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Empty(header.FindAll("[data-stale]"));
+
+        clock.Advance(TimeSpan.FromSeconds(31));
+        header.WaitForAssertion(() => Assert.Contains("STALE — no successful poll since", header.Find("[data-stale]").TextContent), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void A_fresh_poll_after_stale_data_clears_the_notice()
+    {
+        var clock = new FakeTimeProvider(Now);
+        Services.AddSingleton<TimeProvider>(clock);
+        var snapshot = Snapshot(Verdict(Gate("p95", GateStatus.Green, 96)));
+        var old = snapshot with { Poll = snapshot.Poll with { StaleAt = Now.AddSeconds(-1) } };
+        var header = Render<RolloutHeader>(p => p.Add(x => x.Snapshot, old));
+        Assert.NotEmpty(header.FindAll("[data-stale]"));
+
+        header.Render(p => p.Add(x => x.Snapshot, snapshot with { Poll = snapshot.Poll with { StaleAt = Now.AddMinutes(2) } }));
+
+        Assert.Empty(header.FindAll("[data-stale]"));
     }
 }

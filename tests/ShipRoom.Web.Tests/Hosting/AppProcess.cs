@@ -97,6 +97,13 @@ public sealed class AppProcess : IAsyncDisposable
         Assert.Fail($"{url} did not answer 200 within {timeout.TotalSeconds} s. Output:\n{Output}");
     }
 
+    /// <summary>SIGKILL (Process.Kill on Linux): no shutdown code runs, as in a crash or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -19,6 +19,8 @@ public static class CommandServices
         services.AddSingleton<ChecklistService>();
         services.AddSingleton<PhaseSummaryService>();
         services.AddSingleton<RosterService>();
+        services.AddSingleton<ExecutionCompletions>();
+        services.AddSingleton<Deploy.CallbackSignature>();
         return services;
     }
 }

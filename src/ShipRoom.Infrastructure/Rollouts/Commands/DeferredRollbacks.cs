@@ -16,7 +16,7 @@ public sealed record DeferredRollback(long RolloutId, string Actor, string Reaso
 /// Rollbacks that ran while storage was unavailable. Kept in memory and written — decision, state and audit entry —
 /// as soon as the database answers again; nothing is dropped, and writing twice is prevented by the idempotency key.
 /// </summary>
-public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepository decisions, IAuditLog audit, SnapshotRefresher refresher, ILogger<DeferredRollbacks> logger)
+public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepository decisions, IAuditLog audit, SnapshotRefresher refresher, StorageReachability reachability, ILogger<DeferredRollbacks> logger)
 {
     private readonly ConcurrentQueue<DeferredRollback> _pending = new();
 
@@ -44,6 +44,7 @@ public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepo
 
             _pending.TryDequeue(out _);
             written++;
+            reachability.Reached();
         }
 
         return written;
@@ -74,9 +75,7 @@ public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepo
         await refresher.RefreshAsync(rollback.RolloutId, cancellationToken);
     }
 
-    public static bool IsStorageFailure(Exception exception) =>
-        exception is DbException or TimeoutException or System.Net.Sockets.SocketException ||
-        (exception.InnerException is { } inner && IsStorageFailure(inner));
+    public static bool IsStorageFailure(Exception exception) => StorageFailures.IsStorageFailure(exception);
 }
 
 /// <summary>Tries every few seconds to write rollbacks made while the database was away (not a Quartz job: Quartz's own store may be down too).</summary>

@@ -10,10 +10,11 @@ namespace ShipRoom.Infrastructure.Rollouts.Commands;
 /// this instance built), and its decision and audit entry are written when storage returns. A second rollback of the
 /// same rollout while storage is still away does not call the deploy system again: it says the first one stands.
 /// </summary>
-public sealed class OfflineRollback(DeployRunner deploy, DeferredRollbacks deferred, LastKnownSnapshots lastKnown, TimeProvider time, ILogger<OfflineRollback> logger)
+public sealed class OfflineRollback(DeployRunner deploy, DeferredRollbacks deferred, LastKnownSnapshots lastKnown, Storage.StorageReachability reachability, TimeProvider time, ILogger<OfflineRollback> logger)
 {
     public async Task<CommandResult> RollBackAsync(CommandRequest request, CancellationToken cancellationToken)
     {
+        reachability.Lost("the database does not answer");
         if (!PermissionAllows(request) || string.IsNullOrWhiteSpace(request.Reason))
         {
             return new CommandResult(CommandStatus.Forbidden, "roll back needs one of these roles: ExecutiveApprover, IncidentCommander, ReleaseEngineer, and a reason");

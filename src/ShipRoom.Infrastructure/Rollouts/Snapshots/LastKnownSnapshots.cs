@@ -15,6 +15,9 @@ public sealed class LastKnownSnapshots
 
     public int Count => _live.Count;
 
+    /// <summary>The rollouts this instance last saw live.</summary>
+    public IReadOnlyList<long> Ids => _live.Keys.ToList();
+
     public void Remember(RolloutSnapshot snapshot)
     {
         if (RolloutStateMachine.IsFinished(snapshot.Status))

@@ -95,7 +95,8 @@ public sealed record PhaseSnapshot(int Index, string Name, double TrafficPercent
 
 /// <summary>
 /// When metrics were last read and when they will be next. <see cref="Stale"/> means no successful poll for longer than
-/// expected: the dashboard then says stale instead of showing old values as current.
+/// expected when the snapshot was built; where it is shown, staleness is computed from the viewer's clock with
+/// <see cref="IsStale"/>, so an instance whose polls stopped (and whose snapshot is therefore never rebuilt) says so.
 /// </summary>
 public sealed record PollStatus(
     string Source,
@@ -104,7 +105,17 @@ public sealed record PollStatus(
     DateTimeOffset? NextPollAt,
     TimeSpan Interval,
     bool Stale,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>
+    /// Wall-clock time from which the data is stale unless a poll succeeds first: the last successful poll plus twice
+    /// the interval and a grace. Null for a rollout that is not live (nothing is polled, nothing goes stale).
+    /// </summary>
+    public DateTimeOffset? StaleAt { get; init; }
+
+    /// <summary>Stale at <paramref name="wallNow"/>; a snapshot without <see cref="StaleAt"/> keeps what it was built with.</summary>
+    public bool IsStale(DateTimeOffset wallNow) => StaleAt is { } at ? wallNow > at : Stale;
+}
 
 public sealed record PanelSnapshot(MetricPanel Panel, string Title, IReadOnlyList<MetricSnapshot> Metrics);
 

@@ -106,9 +106,14 @@ public sealed class SnapshotBuilder(
         var lastSuccess = polls.FirstOrDefault(p => p.Status is PollRunStatus.Succeeded or PollRunStatus.PartiallyFailed);
         var live = Core.Rollouts.RolloutStateMachine.IsLive(rollout.Status);
         var staleAfter = (interval * 2) + schedule.StaleGrace;
-        var stale = live && (lastSuccess?.FinishedAt is not { } finished || wallNow - finished > staleAfter);
+        // Never polled successfully: stale from the start, as there is nothing current to show.
+        DateTimeOffset? staleAt = live ? lastSuccess?.FinishedAt is { } finished ? finished + staleAfter : rollout.CreatedAt : null;
+        var stale = staleAt is { } at && wallNow > at;
         var problems = last?.Problems is { Length: > 0 } text ? text.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [];
-        return new PollStatus(rollout.MetricSource, last?.FinishedAt, rollout.LastPolledTo, live ? (last?.FinishedAt ?? wallNow) + interval : null, interval, stale, problems);
+        return new PollStatus(rollout.MetricSource, last?.FinishedAt, rollout.LastPolledTo, live ? (last?.FinishedAt ?? wallNow) + interval : null, interval, stale, problems)
+        {
+            StaleAt = staleAt,
+        };
     }
 
     private static IReadOnlyList<PanelSnapshot> BuildPanels(RolloutPlan plan, SeriesIndex series, RolloutVerdict? verdict, int phaseIndex, DateTimeOffset lastMinute)

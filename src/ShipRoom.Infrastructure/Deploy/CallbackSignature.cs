@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ShipRoom.Infrastructure.Deploy;
+
+/// <summary>
+/// How the deploy system signs its completion callback: HMAC-SHA256 with the deploy webhook's secret over
+/// <c>&lt;timestamp&gt;.&lt;body&gt;</c>, sent as <c>X-ShipRoom-Signature: sha256=&lt;hex&gt;</c> beside
+/// <c>X-ShipRoom-Timestamp: &lt;unix seconds&gt;</c>. A timestamp further than <see cref="Window"/> from now, or a
+/// signature already accepted, is refused: a captured callback cannot be played again.
+/// </summary>
+public sealed class CallbackSignature(TimeProvider time)
+{
+    public const string TimestampHeader = "X-ShipRoom-Timestamp";
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _accepted = new(StringComparer.Ordinal);
+
+    public static string Sign(string timestamp, string body, string secret) => WebhookDeployExecutor.Sign($"{timestamp}.{body}", secret);
+
+    /// <summary>Null when the callback is genuine and new; otherwise why it is refused (safe to answer).</summary>
+    public string? Check(string? timestamp, string? signature, string body, string secret)
+    {
+        if (string.IsNullOrEmpty(timestamp) || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return $"{TimestampHeader} (unix seconds) is missing";
+        }
+
+        if (signature is not { Length: > 7 } || !signature.StartsWith("sha256=", StringComparison.Ordinal))
+        {
+            return $"{WebhookDeployExecutor.SignatureHeader} (sha256=<hex>) is missing";
+        }
+
+        var expected = Encoding.ASCII.GetBytes("sha256=" + Sign(timestamp, body, secret));
+        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature)))
+        {
+            return "the signature does not match";
+        }
+
+        var now = time.GetUtcNow();
+        var sent = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253_402_300_799));
+        if ((now - sent).Duration() > Window)
+        {
+            return $"the timestamp is more than {Window.TotalMinutes:0} minutes from now";
+        }
+
+        foreach (var (old, at) in _accepted)
+        {
+            if (now - at > Window * 2)
+            {
+                _accepted.TryRemove(old, out _);
+            }
+        }
+
+        return _accepted.TryAdd(signature, now) ? null : "this callback was already received (replay)";
+    }
+}

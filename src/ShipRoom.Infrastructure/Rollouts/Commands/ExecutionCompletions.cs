@@ -1,0 +1,53 @@
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
+using ShipRoom.Infrastructure.Storage;
+
+namespace ShipRoom.Infrastructure.Rollouts.Commands;
+
+public enum CompletionStatus
+{
+    Recorded,
+    NotFound,
+    NotExecuted,
+    AlreadyRecorded,
+}
+
+public sealed record CompletionResult(CompletionStatus Status, string Message, DateTimeOffset? CompletedAt = null);
+
+/// <summary>
+/// The deploy system's report that it finished what a decision asked (for a rollback: traffic restored). Recorded once,
+/// audited, and shown as the time to rollback's completion. The time is when ShipRoom received the report, unless
+/// the deploy system says when it finished and that time lies between the request and now.
+/// </summary>
+public sealed class ExecutionCompletions(IDecisionRepository decisions, IAuditLog audit, SnapshotRefresher refresher, TimeProvider time)
+{
+    public const int MaxDetailLength = 500;
+
+    public async Task<CompletionResult> RecordAsync(long rolloutId, long decisionId, DateTimeOffset? reportedAt, string? detail, CancellationToken cancellationToken)
+    {
+        var decision = await decisions.GetAsync(decisionId, cancellationToken);
+        if (decision is null || decision.RolloutId != rolloutId)
+        {
+            return new CompletionResult(CompletionStatus.NotFound, $"rollout {rolloutId} has no decision {decisionId}");
+        }
+
+        if (!decision.Kind.NeedsExecutor() || decision.Outcome != DecisionOutcome.Executed || decision.AcknowledgedAt is null)
+        {
+            return new CompletionResult(CompletionStatus.NotExecuted, $"decision {decisionId} ({decision.Kind.Key()}, {decision.Outcome}) was not sent to and acknowledged by the deploy system");
+        }
+
+        var now = time.GetUtcNow();
+        var completedAt = reportedAt is { } at && at >= decision.RequestedAt && at <= now ? at : now;
+        var text = detail is null ? null : new string(detail.Trim().Where(c => !char.IsControl(c)).Take(MaxDetailLength).ToArray());
+        if (!await decisions.SetCompletedAsync(decisionId, completedAt, text is { Length: > 0 } ? $"completed: {text}" : null, cancellationToken))
+        {
+            return new CompletionResult(CompletionStatus.AlreadyRecorded, $"the completion of decision {decisionId} is already recorded");
+        }
+
+        var took = completedAt - decision.RequestedAt;
+        await audit.AppendAsync(new AuditEntryDraft(now, "deploy system", "rollout.execution-completed", rolloutId,
+            $"The deploy system reported {decision.Kind.Key()} (decision {decisionId}) complete at {completedAt:HH:mm:ss} UTC, {took.TotalSeconds:0.0} s after it was asked for", Reason: text), cancellationToken);
+        await refresher.RefreshAsync(rolloutId, cancellationToken);
+        return new CompletionResult(CompletionStatus.Recorded, $"recorded: {decision.Kind.Key()} complete {took.TotalSeconds:0.0} s after the request", completedAt);
+    }
+}
