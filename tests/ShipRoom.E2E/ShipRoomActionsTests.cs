@@ -73,9 +73,12 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
         await ic.GetByLabel("Reason").FillAsync("checkout P95 regression seen in the war room");
         await ic.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
 
-        await Assertions.Expect(ceo.Locator("[data-rollout-status]")).ToHaveTextAsync("RolledBack", new() { Timeout = 15_000 });
-        await Assertions.Expect(ceo.Locator("[data-time-to-rollback]")).ToContainTextAsync("of 2m budget");
-        await Assertions.Expect(ceo.GetByRole(AriaRole.Status, new() { Name = "Rollout: ROLLED BACK" })).ToBeVisibleAsync();
+        // No deploy system is configured here: the rollback is recorded, not done, and nothing is timed or ticked.
+        await Assertions.Expect(ceo.Locator("[data-rollout-status]")).ToHaveTextAsync("Rolled back", new() { Timeout = 15_000 });
+        await Assertions.Expect(ceo.Locator("[data-recorded-only]")).ToContainTextAsync("Actions are recorded only — no deploy system is configured");
+        await Assertions.Expect(ceo.Locator("[data-time-to-rollback]")).ToContainTextAsync("not measured");
+        await Assertions.Expect(ceo.GetByRole(AriaRole.Status, new() { Name = "Rollout: ROLLBACK RECORDED" })).ToContainTextAsync("recorded — carry out by runbook");
+        Assert.DoesNotContain("✓", await ceo.Locator(".rollout-header").InnerTextAsync());
         await Assertions.Expect(ceo.Locator(".timeline")).ToContainTextAsync("checkout P95 regression seen in the war room");
         await ceo.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rolled-back.png") });
     }
