@@ -103,11 +103,15 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
         var ceo = await OpenAsSync("ceo");
 
         await pm.GetByLabel("Summary (Markdown)").FillAsync("SLOs **green** at 1%. <img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>");
+        // Nothing is chosen for the PM: Post stays disabled until a recommendation is picked.
+        await Assertions.Expect(pm.GetByRole(AriaRole.Button, new() { Name = "Post summary" })).ToBeDisabledAsync();
+        await pm.GetByRole(AriaRole.Radio, new() { Name = "GO", Exact = true }).CheckAsync();
         await pm.GetByRole(AriaRole.Button, new() { Name = "Post summary" }).ClickAsync();
 
         var summary = ceo.Locator("[data-summary]").First;
         await Assertions.Expect(summary).ToContainTextAsync("SLOs green at 1%.", new() { Timeout = 15_000 });
-        await Assertions.Expect(summary).ToContainTextAsync("GO");
+        await Assertions.Expect(summary.Locator("[data-summary-recommendation]")).ToHaveTextAsync("GO");
+        await Assertions.Expect(summary.Locator("[data-summary-kpis]")).ToContainTextAsync("KPIs when posted");
         Assert.Equal(0, await summary.Locator("script, img, [onerror]").CountAsync());
         Assert.Null(await ceo.EvaluateAsync<int?>("() => window.__xss ?? null"));
     }
