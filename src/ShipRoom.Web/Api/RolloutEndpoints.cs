@@ -34,7 +34,37 @@ public static class RolloutEndpoints
         api.MapPost("/{id:long}/poll", PollAsync);
         api.MapPost("/{id:long}/checklist/{itemKey}", TickAsync);
         api.MapPost("/{id:long}/summaries", PostSummaryAsync);
+        // The deploy system's report that an action is done: no account, the body's HMAC signature is the credential.
+        endpoints.MapPost("/api/rollouts/{id:long}/executions/{decision:long}", ReportExecutionAsync)
+            .AllowAnonymous().RequireRateLimiting(Security.RateLimitingSetup.ApiPolicy);
         return endpoints;
+    }
+
+    private static async Task<IResult> ReportExecutionAsync(long id, long decision, HttpContext context, ExecutionReports reports, CancellationToken cancellationToken)
+    {
+        if (context.Request.ContentLength > ExecutionReports.MaxBodyBytes)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var buffer = new char[ExecutionReports.MaxBodyBytes + 1];
+        using var reader = new StreamReader(context.Request.Body, System.Text.Encoding.UTF8);
+        var read = await reader.ReadBlockAsync(buffer, cancellationToken);
+        if (read > ExecutionReports.MaxBodyBytes)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var outcome = await reports.ReportAsync(id, decision, new string(buffer, 0, read), context.Request.Headers[Infrastructure.Deploy.WebhookDeployExecutor.SignatureHeader].FirstOrDefault(), cancellationToken);
+        return outcome switch
+        {
+            ExecutionReportOutcome.Recorded => Results.Json(new { status = "recorded" }),
+            ExecutionReportOutcome.AlreadyRecorded => Results.Json(new { status = "already recorded" }),
+            ExecutionReportOutcome.BadSignature => Results.Json(new { error = "the X-ShipRoom-Signature header does not match the body" }, statusCode: StatusCodes.Status401Unauthorized),
+            ExecutionReportOutcome.Invalid => Results.Json(new { error = "send {\"status\":\"completed\",\"detail\":\"...\"}" }, statusCode: StatusCodes.Status400BadRequest),
+            ExecutionReportOutcome.NotExecuted => Results.Json(new { error = "that decision was not carried out by the deploy system" }, statusCode: StatusCodes.Status409Conflict),
+            _ => Results.NotFound(),
+        };
     }
 
     private static async Task<IResult> ListAsync(RolloutDirectory directory, CancellationToken cancellationToken)

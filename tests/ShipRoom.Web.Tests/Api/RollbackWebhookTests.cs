@@ -48,4 +48,34 @@ public sealed class RollbackWebhookTests : IAsyncLifetime
         Assert.True(snapshot.GetProperty("rollback").GetProperty("withinBudget").GetBoolean());
         Assert.DoesNotContain(Secret, snapshot.GetRawText());
     }
+
+    [Fact]
+    public async Task The_deploy_system_reports_traffic_restored_signed_and_the_snapshot_times_the_rollback_to_it()
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var id = await ApiTestHost.RunningRolloutAsync(_factory);
+        var ic = ApiTestHost.Client(_factory, await ApiTestHost.TokenAsync(_factory, Roles.IncidentCommander));
+        var rollback = await ApiTestHost.CommandAsync(ic, id, "rollback", "payments E2E dropped", 2);
+        var decision = JsonDocument.Parse(await rollback.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("decisionId").GetInt64();
+        var deploySystem = _factory.CreateClient();
+        const string body = "{\"status\":\"completed\",\"detail\":\"stable back on 100% of traffic\"}";
+
+        async Task<HttpResponseMessage> ReportAsync(string signature)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/rollouts/{id}/executions/{decision}") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add(WebhookDeployExecutor.SignatureHeader, signature);
+            return await deploySystem.SendAsync(request, ct);
+        }
+
+        var forged = await ReportAsync("sha256=" + WebhookDeployExecutor.Sign(body, "not-the-secret-at-all"));
+        var first = await ReportAsync("sha256=" + WebhookDeployExecutor.Sign(body, Secret));
+        var again = await ReportAsync("sha256=" + WebhookDeployExecutor.Sign(body, Secret));
+        var timing = JsonDocument.Parse(await ic.GetStringAsync($"/api/rollouts/{id}", ct)).RootElement.GetProperty("rollback");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains("already recorded", await again.Content.ReadAsStringAsync(ct));
+        Assert.Equal(JsonValueKind.String, timing.GetProperty("completedAt").ValueKind);
+        Assert.False(timing.GetProperty("recordedOnly").GetBoolean());
+    }
 }

@@ -15,6 +15,7 @@ public static class CommandServices
         services.AddSingleton<DeferredRollbacks>();
         services.AddHostedService<DeferredRollbackFlusher>();
         services.AddSingleton<RolloutCommandService>();
+        services.AddSingleton<ExecutionReports>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<ChecklistService>();
         services.AddSingleton<PhaseSummaryService>();
