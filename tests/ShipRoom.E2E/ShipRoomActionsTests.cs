@@ -77,7 +77,7 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
         await Assertions.Expect(ceo.Locator("[data-rollout-status]")).ToHaveTextAsync("Rolled back", new() { Timeout = 15_000 });
         await Assertions.Expect(ceo.Locator("[data-recorded-only]")).ToContainTextAsync("Actions are recorded only — no deploy system is configured");
         await Assertions.Expect(ceo.Locator("[data-time-to-rollback]")).ToContainTextAsync("not measured");
-        await Assertions.Expect(ceo.GetByRole(AriaRole.Status, new() { Name = "Rollout: ROLLBACK RECORDED" })).ToContainTextAsync("recorded — carry out by runbook");
+        await Assertions.Expect(ceo.GetByRole(AriaRole.Status, new() { Name = "Rollout: ROLLBACK RECORDED" })).ToContainTextAsync("carry out by runbook");
         Assert.DoesNotContain("✓", await ceo.Locator(".rollout-header").InnerTextAsync());
         await Assertions.Expect(ceo.Locator(".timeline")).ToContainTextAsync("checkout P95 regression seen in the war room");
         await ceo.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rolled-back.png") });

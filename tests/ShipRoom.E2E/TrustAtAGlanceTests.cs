@@ -156,8 +156,8 @@ public sealed class TrustAtAGlanceTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
 
         await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Rolled back", new() { Timeout = 20_000 });
-        await Assertions.Expect(page.Locator("[data-time-to-rollback]")).ToHaveTextAsync("not measured — rollback recorded — carry out by runbook");
-        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("recorded — carry out by runbook");
+        await Assertions.Expect(page.Locator("[data-time-to-rollback]")).ToHaveTextAsync("not measured — recorded only, nothing was sent");
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "recorded — carry out by runbook" })).ToBeVisibleAsync();
         Assert.DoesNotContain("✓", await page.Locator(".rollout-header").InnerTextAsync());
         await Screenshots.SaveAsync(page, "rollback-recorded.png", fullPage: false);
     }
@@ -232,7 +232,7 @@ public sealed class TrustAtAGlanceTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Disable admin" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Disable admin?");
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("last active administrator");
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "last active administrator" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-user='admin']")).Not.ToContainTextAsync("(disabled)");
         await Screenshots.SaveAsync(page, "admin.png");
 

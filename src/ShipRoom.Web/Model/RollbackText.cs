@@ -17,7 +17,7 @@ public static class RollbackText
         var budget = $"budget {Format.Duration(rollback.Budget)}";
         if (rollback.RecordedOnly)
         {
-            return $"not measured — rollback {RecordedResult}";
+            return "not measured — recorded only, nothing was sent";
         }
 
         if (rollback.Error is { } error)

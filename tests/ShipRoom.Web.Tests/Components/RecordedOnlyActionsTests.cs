@@ -23,7 +23,7 @@ public sealed class RecordedOnlyActionsTests : ComponentTestContext
         Assert.Contains("Actions are recorded only — no deploy system is configured", header.Find("[data-recorded-only]").TextContent);
         Assert.Equal("Rolled back", header.Find("[data-rollout-status]").TextContent);
         Assert.Equal("ROLLBACK RECORDED", header.Find("[data-recommendation]").GetAttribute("data-recommendation"));
-        Assert.Contains("recorded — carry out by runbook", header.Find("[data-recommendation]").TextContent);
+        Assert.Contains("carry out by runbook", header.Find("[data-recommendation]").TextContent);
         Assert.StartsWith("not measured", header.Find("[data-time-to-rollback]").TextContent);
         Assert.DoesNotContain("✓", header.Markup);
     }

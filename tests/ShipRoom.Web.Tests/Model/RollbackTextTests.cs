@@ -16,7 +16,7 @@ public sealed class RollbackTextTests
 
         var text = RollbackText.Describe(recorded, actionsRecordedOnly: true);
 
-        Assert.Equal("not measured — rollback recorded — carry out by runbook", text);
+        Assert.Equal("not measured — recorded only, nothing was sent", text);
         Assert.DoesNotContain("✓", text);
         Assert.DoesNotContain("0.0s", text);
     }
