@@ -71,14 +71,14 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IAsyncLifeti
         await Task.WhenAll(WaitUntilReadyAsync(first), WaitUntilReadyAsync(second));
 
         // A rollout on a clock 60 times faster: a poll is due every wall-clock second on both schedulers.
-        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "one-10-25-50-100.yaml"), Ct);
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), Ct);
         var created = await first.Services.GetRequiredService<RolloutService>().CreateAsync(plan, "plan.yaml", new CommandActor("test", [], IsAutomatic: true),
             new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(), 60, TimeSpan.FromMinutes(1)), Ct);
         var id = created.RolloutId!.Value;
 
         await using var connection = new NpgsqlConnection(connectionString);
         var runs = 0L;
-        for (var attempt = 0; attempt < 40 && runs < 4; attempt++)
+        for (var attempt = 0; attempt < 120 && runs < 4; attempt++)
         {
             await Task.Delay(500, Ct);
             runs = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM poll_runs WHERE rollout_id = @id AND status <> 'Running'", new { id });
