@@ -9,12 +9,13 @@ internal static class CommandCatalog
 {
     public static RootCommand Root()
     {
-        var root = new RootCommand("shiproom: lint rollout plans, judge recorded samples with a plan (what-if), replay a rollout archive, migrate the database.")
+        var root = new RootCommand("shiproom: lint rollout plans, judge recorded samples with a plan (what-if), replay a rollout archive, migrate the database, recover administrator access.")
         {
             new Command("plan", "rollout plan files") { PlanLintCommand.Create() },
             EvaluateCommand.Create(),
             ReplayCommand.Create(),
             MigrateCommand.Create(),
+            AdminCommand.Create(),
             VersionCommand.Create(),
         };
 

@@ -91,6 +91,13 @@ public static class ShipRoomWebApplication
         // First: everything after it (https redirect, cookies, rate limits, origin check) sees the client, not the proxy.
         app.UseForwardedHeaders();
         app.UseExceptionHandler("/error", createScopeForErrors: true);
+        // An unknown address gets a real page with status 404 instead of a blank one. The API and the hub keep their
+        // own answers: a 404 there is for programs, not people.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments(RolloutsHub.Path),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Routing after the status code pages, so the re-executed request for /not-found finds its endpoint (the
+        // implicit UseRouting would run first and keep the original, missing one).
+        app.UseRouting();
 
         // Read, not validated, here: start-up validation reports every section's problems together a moment later.
         if (app.Configuration.GetSection(ConfigurationKeys.SecuritySection).Get<SecurityOptions>()?.RequireHttps == true)

@@ -73,9 +73,12 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
         await ic.GetByLabel("Reason").FillAsync("checkout P95 regression seen in the war room");
         await ic.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
 
-        await Assertions.Expect(ceo.Locator("[data-rollout-status]")).ToHaveTextAsync("RolledBack", new() { Timeout = 15_000 });
-        await Assertions.Expect(ceo.Locator("[data-time-to-rollback]")).ToContainTextAsync("not measured — recorded only");
-        await Assertions.Expect(ceo.GetByRole(AriaRole.Status, new() { Name = "Rollout: ROLLED BACK" })).ToBeVisibleAsync();
+        // No deploy system is configured here: the rollback is recorded, not done, and nothing is timed or ticked.
+        await Assertions.Expect(ceo.Locator("[data-rollout-status]")).ToHaveTextAsync("Rolled back", new() { Timeout = 15_000 });
+        await Assertions.Expect(ceo.Locator("[data-recorded-only]")).ToContainTextAsync("Actions are recorded only — no deploy system is configured");
+        await Assertions.Expect(ceo.Locator("[data-time-to-rollback]")).ToContainTextAsync("not measured");
+        await Assertions.Expect(ceo.GetByRole(AriaRole.Status, new() { Name = "Rollout: ROLLBACK RECORDED" })).ToContainTextAsync("carry out by runbook");
+        Assert.DoesNotContain("✓", await ceo.Locator(".rollout-header").InnerTextAsync());
         await Assertions.Expect(ceo.Locator(".timeline")).ToContainTextAsync("checkout P95 regression seen in the war room");
         await ceo.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rolled-back.png") });
     }
@@ -100,11 +103,15 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
         var ceo = await OpenAsSync("ceo");
 
         await pm.GetByLabel("Summary (Markdown)").FillAsync("SLOs **green** at 1%. <img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>");
+        // Nothing is chosen for the PM: Post stays disabled until a recommendation is picked.
+        await Assertions.Expect(pm.GetByRole(AriaRole.Button, new() { Name = "Post summary" })).ToBeDisabledAsync();
+        await pm.GetByRole(AriaRole.Radio, new() { Name = "GO", Exact = true }).CheckAsync();
         await pm.GetByRole(AriaRole.Button, new() { Name = "Post summary" }).ClickAsync();
 
         var summary = ceo.Locator("[data-summary]").First;
         await Assertions.Expect(summary).ToContainTextAsync("SLOs green at 1%.", new() { Timeout = 15_000 });
-        await Assertions.Expect(summary).ToContainTextAsync("GO");
+        await Assertions.Expect(summary.Locator("[data-summary-recommendation]")).ToHaveTextAsync("GO");
+        await Assertions.Expect(summary.Locator("[data-summary-kpis]")).ToContainTextAsync("KPIs when posted");
         Assert.Equal(0, await summary.Locator("script, img, [onerror]").CountAsync());
         Assert.Null(await ceo.EvaluateAsync<int?>("() => window.__xss ?? null"));
     }

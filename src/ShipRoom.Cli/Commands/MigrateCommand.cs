@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ShipRoom.Infrastructure.Storage;
@@ -15,44 +14,19 @@ internal static class MigrateCommand
 {
     public static Command Create()
     {
-        var provider = new Option<string>("--provider") { Description = "Sqlite or Postgres (default: ShipRoom:Storage:Provider from appsettings.json and the environment)", HelpName = "Sqlite|Postgres" };
-        var connectionString = new Option<string>("--connection-string") { Description = "the database (default: ConnectionStrings:ShipRoom); a secret, never printed", HelpName = "CS" };
-        var command = new Command("migrate", "apply the database migrations ahead of a deployment") { provider, connectionString };
-        command.SetAction((result, cancellationToken) =>
-        {
-            var overrides = new Dictionary<string, string?>();
-            if (result.GetValue(provider) is { } name)
-            {
-                overrides[$"{StorageOptions.SectionName}:Provider"] = name;
-            }
-
-            if (result.GetValue(connectionString) is { } text)
-            {
-                overrides[$"ConnectionStrings:{StorageOptions.ConnectionStringName}"] = text;
-            }
-
-            return RunAsync(overrides, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
-        });
+        var storage = new CliStorage();
+        var command = new Command("migrate", "apply the database migrations ahead of a deployment");
+        storage.AddTo(command);
+        command.SetAction((result, cancellationToken) => RunAsync(storage, result, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(Dictionary<string, string?> overrides, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliStorage storage, ParseResult result, CancellationToken cancellationToken)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(overrides)
-            .Build();
-        var options = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-        options.ConnectionString ??= configuration.GetConnectionString(StorageOptions.ConnectionStringName);
-        var validation = new StorageOptionsValidator().Validate(null, options);
-        if (validation.Failed)
+        var output = result.InvocationConfiguration.Output;
+        var error = result.InvocationConfiguration.Error;
+        if (await storage.ReadAsync(result, "migrate", error) is not { } options)
         {
-            foreach (var failure in validation.Failures)
-            {
-                await error.WriteLineAsync($"shiproom migrate: {failure}");
-            }
-
             return CommandLine.UsageError;
         }
 

@@ -47,7 +47,7 @@ public static class RolloutStateMachine
         (RolloutCommand.Advance, RolloutStatus.Running) when current.PhaseIndex >= last => "the rollout is already in its last phase",
         (RolloutCommand.Advance, RolloutStatus.Held) => "the rollout is held: resume it before advancing",
         (RolloutCommand.RollBack, RolloutStatus.RollingBack) => "a rollback is already under way",
-        (_, RolloutStatus.RolledBack or RolloutStatus.Completed) => $"the rollout is {current.Status} and cannot change any more",
-        _ => $"{command} is not possible while the rollout is {current.Status}",
+        (_, RolloutStatus.RolledBack or RolloutStatus.Completed) => $"the rollout is {current.Status.ToText().ToLowerInvariant()} and cannot change any more",
+        _ => $"{command} is not possible while the rollout is {current.Status.ToText().ToLowerInvariant()}",
     };
 }

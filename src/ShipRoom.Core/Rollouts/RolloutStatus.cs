@@ -12,3 +12,20 @@ public enum RolloutStatus
     Stabilising,
     Completed,
 }
+
+public static class RolloutStatusText
+{
+    /// <summary>How people read a status in the UI, the audit and the posts: "Rolled back", never "RolledBack".</summary>
+    public static string ToText(this RolloutStatus status) => status switch
+    {
+        RolloutStatus.Draft => "Draft",
+        RolloutStatus.Scheduled => "Scheduled",
+        RolloutStatus.Running => "Running",
+        RolloutStatus.Held => "Held",
+        RolloutStatus.RollingBack => "Rolling back",
+        RolloutStatus.RolledBack => "Rolled back",
+        RolloutStatus.Stabilising => "Stabilising",
+        RolloutStatus.Completed => "Completed",
+        _ => status.ToString(),
+    };
+}

@@ -17,6 +17,12 @@ public static class Roles
         Viewer, IncidentCommander, ReleaseEngineer, ExecutiveApprover, ProductManager, SecurityLead, DataLead, Admin,
     ];
 
+    /// <summary>
+    /// The roles of the first account ShipRoom creates: Admin plus everything the demo needs (Hold, Roll back, Resume,
+    /// Advance, Approve, phase summaries), so a newcomer can run it end to end before adding anyone.
+    /// </summary>
+    public static IReadOnlyList<string> FirstAccount { get; } = [Admin, IncidentCommander, ReleaseEngineer, ExecutiveApprover, ProductManager];
+
     public static bool IsKnown(string role) => All.Contains(role, StringComparer.Ordinal);
 
     /// <summary>How people read a role: "Executive approver", "Incident Commander".</summary>

@@ -7,7 +7,11 @@ using ShipRoom.Web.Configuration;
 
 namespace ShipRoom.Web.Authentication;
 
-/// <summary>Creates the first admin when there are no accounts yet.</summary>
+/// <summary>
+/// Creates the first account when there are none yet. It holds <see cref="Roles.FirstAccount"/>: Admin, and the roles
+/// that run a rollout (Hold, Roll back, Advance, Approve, summaries), so one person can try the demo end to end. For
+/// production, separation of duties is an Admin page away: add the people, then take those roles off this account.
+/// </summary>
 public sealed class InitialAdminSeeder(
     IUserRepository users,
     IAuditLog audit,
@@ -38,10 +42,10 @@ public sealed class InitialAdminSeeder(
 
         var userName = options.Value.InitialAdminUserName;
         var now = time.GetUtcNow();
-        var placeholder = new UserRecord(0, userName, "Administrator", "", [Roles.Admin], 0, null, false, now, null);
+        var placeholder = new UserRecord(0, userName, "Administrator", "", Roles.FirstAccount, 0, null, false, now, null);
         try
         {
-            await users.CreateAsync(userName, "Administrator", hasher.HashPassword(placeholder, password!), [Roles.Admin], now, cancellationToken);
+            await users.CreateAsync(userName, "Administrator", hasher.HashPassword(placeholder, password!), Roles.FirstAccount, now, cancellationToken);
         }
         catch (DuplicateKeyException)
         {
@@ -49,7 +53,7 @@ public sealed class InitialAdminSeeder(
             return;
         }
 
-        await audit.AppendAsync(new AuditEntryDraft(now, "ShipRoom", "user.created", null, $"Initial administrator '{userName}' created", After: "roles=Admin"), cancellationToken);
+        await audit.AppendAsync(new AuditEntryDraft(now, "ShipRoom", "user.created", null, $"Initial administrator '{userName}' created", After: $"roles={string.Join(',', Roles.FirstAccount)}"), cancellationToken);
         if (generated)
         {
             // Printed once, to the console only (not through logging, whose sinks may be shipped elsewhere).

@@ -46,6 +46,11 @@ public sealed class UserAdminService(IUserRepository users, IAuditLog audit, IPa
             return refusal;
         }
 
+        if (!roles.Contains(Roles.Admin) && await IsLastActiveAdminAsync(user, cancellationToken))
+        {
+            return new CommandResult(CommandStatus.Invalid, $"{user.UserName} is the last active administrator: give another person the Admin role first, or nobody could manage accounts");
+        }
+
         await users.SetRolesAsync(userId, roles, cancellationToken);
         await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor.Name, "user.roles", null, $"Roles of '{user.UserName}' changed", string.Join(',', user.Roles), string.Join(',', roles)), cancellationToken);
         return new CommandResult(CommandStatus.Executed, $"roles of {user.UserName} set");
@@ -72,6 +77,11 @@ public sealed class UserAdminService(IUserRepository users, IAuditLog audit, IPa
             return refusal;
         }
 
+        if (disabled && await IsLastActiveAdminAsync(user, cancellationToken))
+        {
+            return new CommandResult(CommandStatus.Invalid, $"{user.UserName} is the last active administrator: enable or add another administrator first, or nobody could manage accounts");
+        }
+
         await users.SetDisabledAsync(userId, disabled, cancellationToken);
         await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor.Name, disabled ? "user.disabled" : "user.enabled", null, $"User '{user.UserName}' {(disabled ? "disabled" : "enabled")}"), cancellationToken);
         return new CommandResult(CommandStatus.Executed, $"{user.UserName} {(disabled ? "disabled" : "enabled")}");
@@ -86,6 +96,21 @@ public sealed class UserAdminService(IUserRepository users, IAuditLog audit, IPa
         }
 
         return await users.FindByIdAsync(userId, cancellationToken) is { } user ? (user, null) : (null!, new CommandResult(CommandStatus.NotFound, "no such user"));
+    }
+
+    /// <summary>
+    /// Disabling or demoting this account would leave no enabled administrator: nobody could sign in to undo it (the way
+    /// back is then only `shiproom admin` on the server's shell).
+    /// </summary>
+    private async Task<bool> IsLastActiveAdminAsync(UserRecord user, CancellationToken cancellationToken)
+    {
+        if (user.Disabled || !user.Roles.Contains(Roles.Admin))
+        {
+            return false;
+        }
+
+        var all = await users.ListAsync(cancellationToken);
+        return !all.Any(u => u.Id != user.Id && !u.Disabled && u.Roles.Contains(Roles.Admin));
     }
 
     private static CommandResult? Refuse(CommandActor actor, IReadOnlyList<string> roles, string? password)

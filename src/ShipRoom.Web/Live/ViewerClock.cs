@@ -41,6 +41,20 @@ public sealed class ViewerClock(IJSRuntime js)
         return $"{utc} ({local:HH:mm} local)";
     }
 
+    /// <summary>With the day, for lists read later (audit, checklists): "25 Nov 14:00 UTC (15:00 local)".</summary>
+    public string Dated(DateTimeOffset time)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        var utc = time.UtcDateTime.ToString("d MMM HH:mm", culture) + " UTC";
+        if (_zone is null || _zone == TimeZoneInfo.Utc || _zone.Id is "UTC" or "Etc/UTC")
+        {
+            return utc;
+        }
+
+        var local = TimeZoneInfo.ConvertTime(time, _zone);
+        return local.Date == time.UtcDateTime.Date ? $"{utc} ({local.ToString("HH:mm", culture)} local)" : $"{utc} ({local.ToString("d MMM HH:mm", culture)} local)";
+    }
+
     public string Describe(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC" +
         (_zone is null || _zone == TimeZoneInfo.Utc ? "" : $" — {TimeZoneInfo.ConvertTime(time, _zone):yyyy-MM-dd HH:mm:ss} {_zone.Id}");

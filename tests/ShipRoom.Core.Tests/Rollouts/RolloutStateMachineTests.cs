@@ -36,7 +36,7 @@ public sealed class RolloutStateMachineTests
     [InlineData(RolloutStatus.RollingBack, 1, RolloutCommand.RollBack, "already under way")]
     [InlineData(RolloutStatus.RolledBack, 1, RolloutCommand.Resume, "cannot change any more")]
     [InlineData(RolloutStatus.Completed, 3, RolloutCommand.RollBack, "cannot change any more")]
-    [InlineData(RolloutStatus.Draft, 0, RolloutCommand.Start, "not possible while the rollout is Draft")]
+    [InlineData(RolloutStatus.Draft, 0, RolloutCommand.Start, "not possible while the rollout is draft")]
     [InlineData(RolloutStatus.Stabilising, 3, RolloutCommand.Advance, "not possible")]
     public void Refused_transitions_say_why(RolloutStatus from, int phase, RolloutCommand command, string why)
     {

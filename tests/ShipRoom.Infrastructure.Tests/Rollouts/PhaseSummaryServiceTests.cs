@@ -28,14 +28,19 @@ public sealed class PhaseSummaryServiceTests
         Assert.Equal(10, kpis.GetProperty("slos").GetArrayLength());
         Assert.Contains(kpis.GetProperty("payments").EnumerateArray(), k => k.GetProperty("name").GetString() == "Payments E2E success");
         Assert.Single(await host.Database.Audit.QueryAsync(new AuditQuery(RolloutId: id, Kind: "summary.posted"), Ct));
+        Assert.Equal("GREEN", summary.OverallWhenPosted);
+        Assert.Contains(summary.Kpis, k => k.Group == "Payments" && k.Name == "Payments E2E success" && k.Text.Contains('%'));
+        Assert.Contains(summary.Kpis, k => k.Group == "SLOs" && k.Text.StartsWith("GREEN · ", StringComparison.Ordinal) && k.Text.Contains(" ms", StringComparison.Ordinal));
     }
 
     [Theory]
     [InlineData(Roles.IncidentCommander, "GO", CommandStatus.Forbidden)]
     [InlineData(Roles.Viewer, "GO", CommandStatus.Forbidden)]
     [InlineData(Roles.ProductManager, "MAYBE", CommandStatus.Invalid)]
+    [InlineData(Roles.ProductManager, "", CommandStatus.Invalid)]
+    [InlineData(Roles.ProductManager, "hold", CommandStatus.Executed)]
     [InlineData(Roles.Admin, "rollback", CommandStatus.Executed)]
-    public async Task Only_pms_and_admins_post_and_only_the_three_recommendations(string role, string recommendation, CommandStatus expected)
+    public async Task Only_pms_and_admins_post_and_only_go_hold_no_go_or_rollback(string role, string recommendation, CommandStatus expected)
     {
         await using var host = await RolloutTestHost.CreateAsync(new SqliteEngine());
         var id = await host.StartRolloutAsync();

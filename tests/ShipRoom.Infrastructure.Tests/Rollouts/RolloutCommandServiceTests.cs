@@ -113,7 +113,7 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
         var result = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Advance, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "go", 2), Ct);
 
         Assert.Equal(CommandStatus.Conflict, result.Status);
-        Assert.Contains("it is now Held (Held the rollout (Held at 1%) by ic", result.Message);
+        Assert.Contains("it is now held (Hold recorded — carry out by runbook (held at 1%) by ic", result.Message);
     }
 
     [Fact]

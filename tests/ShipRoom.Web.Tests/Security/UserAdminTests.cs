@@ -62,4 +62,36 @@ public sealed class UserAdminTests : IAsyncLifetime
         Assert.StartsWith("/access-denied", page.Headers.Location?.PathAndQuery);
         Assert.DoesNotContain("API tokens", await page.Content.ReadAsStringAsync(Ct));
     }
+
+    [Fact]
+    public async Task The_first_account_holds_the_roles_to_run_the_demo_end_to_end()
+    {
+        var first = await _factory.Services.GetRequiredService<IUserRepository>().FindByUserNameAsync("admin", Ct);
+
+        Assert.Equal(Roles.FirstAccount.Order(), first!.Roles.Order());
+        foreach (var action in new[] { RolloutAction.Hold, RolloutAction.RollBack, RolloutAction.Advance, RolloutAction.Approve, RolloutAction.PostSummary, RolloutAction.ManageUsers })
+        {
+            Assert.True(PermissionMatrix.IsAllowed(first.Roles, action), action.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task The_last_active_admin_can_be_neither_disabled_nor_demoted_until_there_is_another()
+    {
+        var users = _factory.Services.GetRequiredService<IUserRepository>();
+        var only = (await users.FindByUserNameAsync("admin", Ct))!;
+
+        var disable = await Service.SetDisabledAsync(Admin, only.Id, true, Ct);
+        var demote = await Service.SetRolesAsync(Admin, only.Id, [Roles.Viewer], Ct);
+
+        Assert.Equal(CommandStatus.Invalid, disable.Status);
+        Assert.Contains("last active administrator", disable.Message);
+        Assert.Equal(CommandStatus.Invalid, demote.Status);
+        Assert.False((await users.FindByUserNameAsync("admin", Ct))!.Disabled);
+        Assert.Contains(Roles.Admin, (await users.FindByUserNameAsync("admin", Ct))!.Roles);
+
+        await Service.CreateAsync(Admin, "second", "Second", "Second-Admin-Pass-1", [Roles.Admin], Ct);
+
+        Assert.Equal(CommandStatus.Executed, (await Service.SetDisabledAsync(Admin, only.Id, true, Ct)).Status);
+    }
 }

@@ -22,7 +22,7 @@ public sealed class CommandChecks(IChecklistRepository checklists, MetricSourceR
         {
             var last = recent.FirstOrDefault(d => d.Outcome == DecisionOutcome.Executed);
             var who = last is null ? "" : $" ({DecisionText.Describe(last)} by {last.Actor} at {last.RequestedAt:HH:mm:ss} UTC)";
-            return Refuse(CommandStatus.Conflict, $"the rollout changed while you were deciding: it is now {rollout.Status}{who}. Nothing was done; look again and retry if still needed.");
+            return Refuse(CommandStatus.Conflict, $"the rollout changed while you were deciding: it is now {rollout.Status.ToText().ToLowerInvariant()}{who}. Nothing was done; look again and retry if still needed.");
         }
 
         if (RetryOf(kind, rollout, recent) is { } failed)
@@ -36,7 +36,7 @@ public sealed class CommandChecks(IChecklistRepository checklists, MetricSourceR
             var advance = rollout.Status == RolloutStatus.Running ? (await VerdictAsync(request, rollout, cancellationToken))?.Advance : null;
             if (advance is not { ApprovalRequired: true, ApprovalRole: { } role })
             {
-                return Refuse(CommandStatus.Invalid, $"there is no step waiting for approval (the rollout is {rollout.Status} at {plan.Phases[rollout.PhaseIndex].Name})");
+                return Refuse(CommandStatus.Invalid, $"there is no step waiting for approval (the rollout is {rollout.Status.ToText().ToLowerInvariant()} at {plan.Phases[rollout.PhaseIndex].Name})");
             }
 
             return request.Actor.Roles.Contains(role, StringComparer.Ordinal)

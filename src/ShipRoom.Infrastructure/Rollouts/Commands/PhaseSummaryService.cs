@@ -9,12 +9,12 @@ namespace ShipRoom.Infrastructure.Rollouts.Commands;
 
 /// <summary>
 /// A PM posts a summary at a gate: Markdown (rendered sanitised, never as raw HTML), a recommendation (GO, NO-GO,
-/// ROLLBACK), and the gate's KPIs as they stand at posting time (SLOs, payment and funnel KPIs), attached automatically.
+/// HOLD, ROLLBACK; nothing is chosen for the PM), and the gate's KPIs as they stand at posting time (SLOs, payment and funnel KPIs), attached automatically.
 /// </summary>
 public sealed class PhaseSummaryService(IPhaseSummaryRepository summaries, IRolloutRepository rollouts, IAuditLog audit, SnapshotBuilder snapshots, SnapshotRefresher refresher, TimeProvider time)
 {
     public const int MaxMarkdownLength = 20_000;
-    public static readonly IReadOnlyList<string> Recommendations = ["GO", "NO-GO", "ROLLBACK"];
+    public static readonly IReadOnlyList<string> Recommendations = ["GO", "HOLD", "NO-GO", "ROLLBACK"];
 
     public async Task<CommandResult> PostAsync(long rolloutId, string markdown, string recommendation, CommandActor actor, CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ public sealed class PhaseSummaryService(IPhaseSummaryRepository summaries, IRoll
         recommendation = recommendation.Trim().ToUpperInvariant();
         if (!Recommendations.Contains(recommendation))
         {
-            return new CommandResult(CommandStatus.Invalid, "the recommendation must be GO, NO-GO or ROLLBACK");
+            return new CommandResult(CommandStatus.Invalid, "choose a recommendation: GO, HOLD, NO-GO or ROLLBACK");
         }
 
         if (string.IsNullOrWhiteSpace(markdown) || markdown.Length > MaxMarkdownLength)
@@ -50,12 +50,14 @@ public sealed class PhaseSummaryService(IPhaseSummaryRepository summaries, IRoll
             funnels = KpisOf(current, MetricPanel.Funnels),
             paymentCaps = current.PaymentCaps,
         };
+        // A GO on a RED rollout is the PM's call to make, but nobody should miss that it was made against the board.
+        var againstRed = recommendation == "GO" && current.Verdict?.Overall == Core.Evaluation.GateStatus.Red;
         var now = time.GetUtcNow();
         await summaries.InsertAsync(rolloutId, rollout.PhaseIndex, actor.Name, markdown.Trim(), recommendation, JsonSerializer.Serialize(kpis, ShipRoomJson.Options), now, cancellationToken);
-        await audit.AppendAsync(new AuditEntryDraft(now, actor.Name, "summary.posted", rolloutId, $"Phase summary at {current.CurrentPhase.Name}: {recommendation}"), cancellationToken);
+        await audit.AppendAsync(new AuditEntryDraft(now, actor.Name, "summary.posted", rolloutId, $"Phase summary at {current.CurrentPhase.Name}: {recommendation}" + (againstRed ? " while the rollout is RED" : "")), cancellationToken);
         var snapshot = await refresher.RefreshAsync(rolloutId, cancellationToken);
 
-        return new CommandResult(CommandStatus.Executed, $"summary posted ({recommendation})", Snapshot: snapshot);
+        return new CommandResult(CommandStatus.Executed, $"summary posted ({recommendation})" + (againstRed ? " — note: GO was posted while the rollout is RED" : ""), Snapshot: snapshot);
     }
 
     private static object KpisOf(RolloutSnapshot snapshot, MetricPanel panel) =>

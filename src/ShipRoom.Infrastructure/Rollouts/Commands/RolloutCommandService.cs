@@ -156,7 +156,7 @@ public sealed class RolloutCommandService(
             await ledger.FailedAsync(decision, request, StatusText(plan, from), StatusText(plan, to), deploy.Name, executed, wallNow, cancellationToken);
             await refresher.RefreshAsync(rollout.Id, cancellationToken);
             return new CommandResult(CommandStatus.ExecutorFailed,
-                $"{kind.Key()} recorded, but the deploy executor failed: {executed.Error}. The rollout is {to.Status}; give the command again to retry, or carry it out with the runbook.", decision.Id);
+                $"{kind.Key()} recorded, but the deploy executor failed: {executed.Error}. The rollout is {to.Status.ToText()}; give the command again to retry, or carry it out with the runbook.", decision.Id);
         }
 
         if (kind == RolloutCommand.RollBack)
@@ -177,8 +177,8 @@ public sealed class RolloutCommandService(
         var snapshot = await refresher.RefreshAsync(rollout.Id, cancellationToken);
         var recordedOnly = executed?.RecordedOnly == true;
         var message = recordedOnly
-            ? $"{kind.Key()} recorded — carry it out by runbook: no deploy system is configured. ShipRoom shows the rollout {to.Status} at {plan.Phases[to.PhaseIndex].Name}."
-            : $"{kind.Key()}: the rollout is {to.Status} at {plan.Phases[to.PhaseIndex].Name}" + (check.Retrying is null ? "" : " (carried out again after the deploy system failed)");
+            ? $"{kind.Key()} recorded — carry out by runbook: no deploy system is configured, so nothing was sent. ShipRoom shows the rollout {to.Status.ToText().ToLowerInvariant()} at {plan.Phases[to.PhaseIndex].Name}."
+            : $"{kind.Key()}: the rollout is {to.Status.ToText().ToLowerInvariant()} at {plan.Phases[to.PhaseIndex].Name}" + (check.Retrying is null ? "" : " (carried out again after the deploy system failed)");
         return new CommandResult(CommandStatus.Executed, message, decision.Id, snapshot) { RecordedOnly = recordedOnly };
     }
 

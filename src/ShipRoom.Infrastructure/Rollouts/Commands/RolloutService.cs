@@ -74,7 +74,7 @@ public sealed class RolloutService(
             var running = plan.Phases.Count == 1 ? RolloutStatus.Stabilising : RolloutStatus.Running;
             await rollouts.TryChangeStateAsync(id, created.Version, new RolloutStateChange(running, 0, startedAt, wallNow), cancellationToken);
             await rollouts.RecordPhaseStartAsync(id, 0, plan.Phases[0].Name, plan.Phases[0].TrafficPercent, startedAt, cancellationToken);
-            var (decision, _) = await decisions.RecordAsync(new DecisionDraft(id, RolloutCommand.Start, actor.Name, "demo rollout started", $"start:{id}:v1", wallNow,
+            var (decision, _) = await decisions.RecordAsync(new DecisionDraft(id, RolloutCommand.Start, actor.Name, actor.IsAutomatic ? "demo rollout started" : $"started on creation by {actor.Name}", $"start:{id}:v1", wallNow,
                 DecisionOutcome.Executed, nameof(RolloutStatus.Scheduled), $"{running} at {plan.Phases[0].Name}"), cancellationToken);
             await audit.AppendAsync(new AuditEntryDraft(wallNow, actor.Name, "rollout.start", id, $"Started at {plan.Phases[0].Name}", nameof(RolloutStatus.Scheduled), running.ToString(), decision.Reason), cancellationToken);
         }

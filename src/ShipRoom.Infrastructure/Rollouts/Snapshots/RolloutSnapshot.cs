@@ -176,7 +176,14 @@ public sealed record ChecklistItemSnapshot(
 }
 
 /// <summary>A phase summary as posted. <see cref="Markdown"/> is the author's text: render it sanitised, never as HTML.</summary>
-public sealed record SummarySnapshot(long Id, string Phase, string Author, string Recommendation, string Markdown, DateTimeOffset PostedAt);
+public sealed record SummarySnapshot(long Id, string Phase, string Author, string Recommendation, string Markdown, DateTimeOffset PostedAt)
+{
+    /// <summary>The rollout's overall status when the summary was posted (GREEN, YELLOW, RED, NO DATA).</summary>
+    public string? OverallWhenPosted { get; init; }
+
+    /// <summary>The KPIs attached at posting time, in words.</summary>
+    public IReadOnlyList<SummaryKpi> Kpis { get; init; } = [];
+}
 
 /// <summary>Who to page for one role; <see cref="Missing"/> says what is not filled in yet.</summary>
 public sealed record RosterSnapshot(string Role, string Title, string? ShipRoomRole, Storage.RosterEntry? Entry)

@@ -83,7 +83,7 @@ public sealed class SnapshotBuilder(
             Rollback = RollbackTimingOf(plan, assessment.Decisions),
             Checklists = Checklists(plan, rollout, assessment.Phases, view.ChecklistItems, wallNow),
             Summaries = view.Summaries.Take(50)
-                .Select(x => new SummarySnapshot(x.Id, plan.Phases[Math.Clamp(x.PhaseIndex, 0, plan.Phases.Count - 1)].Name, x.Author, x.Recommendation, x.Markdown, x.PostedAt)).ToList(),
+                .Select(x => SummaryOf(x, plan)).ToList(),
             Roster = RosterOf(plan, view.Roster),
             Probes = plan.Probes.Select(p => ProbeStatusOf(p.Name, assessment.ProbeRuns)).ToList(),
             MetricSource = rollout.MetricSource,
@@ -200,6 +200,16 @@ public sealed class SnapshotBuilder(
     {
         var entries = roster.ToDictionary(e => e.Role, StringComparer.Ordinal);
         return plan.Roster.Select(r => new RosterSnapshot(r.Key, r.Title, r.ShipRoomRole, entries.GetValueOrDefault(r.Key))).ToList();
+    }
+
+    private static SummarySnapshot SummaryOf(PhaseSummaryRecord summary, RolloutPlan plan)
+    {
+        var (overall, kpis) = SummaryKpis.Read(summary.KpiSnapshot, plan);
+        return new SummarySnapshot(summary.Id, plan.Phases[Math.Clamp(summary.PhaseIndex, 0, plan.Phases.Count - 1)].Name, summary.Author, summary.Recommendation, summary.Markdown, summary.PostedAt)
+        {
+            OverallWhenPosted = overall,
+            Kpis = kpis,
+        };
     }
 
     /// <summary>
