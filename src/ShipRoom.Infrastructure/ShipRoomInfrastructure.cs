@@ -10,6 +10,7 @@ using ShipRoom.Infrastructure.Reports;
 using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Rollouts.Polling;
+using ShipRoom.Infrastructure.Rollouts.Signals;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Infrastructure.Security;
 using ShipRoom.Infrastructure.Telemetry;
@@ -31,6 +32,7 @@ public static class ShipRoomInfrastructure
             .AddSnapshots()
             .AddRolloutCommands()
             .AddPolling()
+            .AddSignals()
             .AddProbes()
             .AddNotifications(configuration)
             .AddReports()

@@ -114,6 +114,7 @@ public static class ShipRoomWebApplication
         app.MapPrometheusEndpoint();
         app.MapAccountEndpoints();
         app.MapRolloutEndpoints();
+        app.MapSignalEndpoints();
         app.MapTokenEndpoints();
         app.MapAuditEndpoints();
         app.MapReportEndpoints();
