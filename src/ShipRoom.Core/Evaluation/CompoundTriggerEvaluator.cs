@@ -65,7 +65,8 @@ public static class CompoundTriggerEvaluator
         var verdict = new TriggerVerdict(trigger.Key, trigger.Name, trigger.Action, state, TimeSpan.FromMinutes(bad), TimeSpan.FromMinutes(Math.Max(0, required - bad)),
             bad, required, firstBad, firedAt, when.Text, detail)
         {
-            MetricKey = FirstMetric(when),
+            MetricKey = FirstMetric(when, context.Plan),
+            MetricName = FirstMetric(when, context.Plan) is { Length: > 0 } key ? context.Plan.FindMetric(key)?.Name : null,
             Watches = Watches(when, context.Plan),
             LastBadMinute = bad > 0 ? lastBadMinute : null,
             Counts = cumulative ? "minutes in breach this phase" : null,
@@ -98,16 +99,30 @@ public static class CompoundTriggerEvaluator
             Reason = $"{trigger.Name}: STOPPED, lifted after phase {afterPhase} as the plan says",
         };
 
-    private static string? FirstMetric(TriggerCondition condition) => condition switch
+    private static string? FirstMetric(TriggerCondition condition, RolloutPlan plan) => condition switch
     {
         MetricTriggerCondition m => m.Series.MetricKey,
-        CombinedTriggerCondition c => c.Parts.Select(FirstMetric).FirstOrDefault(k => k is not null),
+        CombinedTriggerCondition c => c.Parts.Select(p => FirstMetric(p, plan)).FirstOrDefault(k => k is not null),
         ConsecutiveEventsCondition r => r.EventsMetric,
         EventsInWindowCondition e => e.CountMetric,
-        SloBreachCondition or BudgetBurnCondition => "",
-        PaymentCapCondition => "",
+        SloBreachCondition s => SloMetric(plan.FindSlo(s.SloKey)!),
+        BudgetBurnCondition b => SloMetric(plan.FindSlo(b.SloKey)!),
+        PaymentCapCondition cap => CapMetric(cap, plan),
         _ => null,
     };
+
+    private static string SloMetric(SloDefinition slo) => slo.GoodMetric ?? slo.Series!.MetricKey;
+
+    private static string CapMetric(PaymentCapCondition cap, RolloutPlan plan) => cap.Kind switch
+    {
+        PaymentCapKind.Transactions => plan.PaymentCaps!.TransactionsMetric!,
+        PaymentCapKind.PerTransaction => plan.PaymentCaps!.LargestTransactionMetric!,
+        _ => plan.PaymentCaps!.DollarsMetric!,
+    };
+
+    private static string SloWatches(SloDefinition slo, RolloutPlan plan) => slo.GoodMetric is { } good
+        ? $"{plan.FindMetric(good)!.Name} of {plan.FindMetric(slo.TotalMetric!)!.Name}"
+        : $"{plan.FindMetric(slo.Series!.MetricKey)!.Name} {slo.GoodWhen!.Text}";
 
     private static string Watches(TriggerCondition condition, RolloutPlan plan) => condition switch
     {
@@ -115,9 +130,9 @@ public static class CompoundTriggerEvaluator
         CombinedTriggerCondition c => string.Join(c.RequiresAll ? " with " : " or ", c.Parts.Select(p => Watches(p, plan))),
         ConsecutiveEventsCondition r => $"{plan.FindMetric(r.EventsMetric)!.Name} runs (reset by {plan.FindMetric(r.OthersMetric)!.Name})",
         EventsInWindowCondition e => $"{plan.FindMetric(e.CountMetric)!.Name} per {DurationText.Format(e.Window)}",
-        SloBreachCondition s => $"SLO {plan.FindSlo(s.SloKey)!.Name}",
-        BudgetBurnCondition b => $"error budget of SLO {plan.FindSlo(b.SloKey)!.Name}",
-        PaymentCapCondition => "live payments on the canary",
+        SloBreachCondition s => $"SLO {plan.FindSlo(s.SloKey)!.Name} ({SloWatches(plan.FindSlo(s.SloKey)!, plan)})",
+        BudgetBurnCondition b => $"error budget of SLO {plan.FindSlo(b.SloKey)!.Name} ({SloWatches(plan.FindSlo(b.SloKey)!, plan)})",
+        PaymentCapCondition cap => $"{plan.FindMetric(CapMetric(cap, plan))!.Name} on the canary since the rollout began",
         _ => condition.Text,
     };
 }
