@@ -24,7 +24,7 @@ public class EngineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _plan = PlanParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", "one-10-25-50-100.yaml")), "plan.yaml").Plan!;
+        _plan = PlanParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", "directive-004-ramp-1-10-25-50-100.yaml")), "plan.yaml").Plan!;
         var samples = new List<MetricSample>();
         var random = new Random(7);
         foreach (var metric in _plan.Metrics)

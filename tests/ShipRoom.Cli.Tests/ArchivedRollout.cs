@@ -42,8 +42,8 @@ public sealed class ArchivedRollout : IAsyncLifetime
             .AddSingleton<IRolloutPublisher, NoViewers>();
         await using var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<IMigrationRunner>().MigrateAsync(ct);
-        var plan = await File.ReadAllTextAsync(System.IO.Path.Combine(AppContext.BaseDirectory, "plans", "one-10-25-50-100.yaml"), ct);
-        var created = await provider.GetRequiredService<RolloutService>().CreateAsync(plan, "one-10-25-50-100.yaml", new CommandActor("releng", [Core.Security.Roles.ReleaseEngineer]),
+        var plan = await File.ReadAllTextAsync(System.IO.Path.Combine(AppContext.BaseDirectory, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), ct);
+        var created = await provider.GetRequiredService<RolloutService>().CreateAsync(plan, "directive-004-ramp-1-10-25-50-100.yaml", new CommandActor("releng", [Core.Security.Roles.ReleaseEngineer]),
             new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings("payment-failures", 0, 7, AutoAdvance: true), 1, TimeSpan.Zero), ct);
         var id = created.RolloutId ?? throw new InvalidOperationException(string.Join("; ", created.Problems));
         var rollouts = provider.GetRequiredService<IRolloutRepository>();

@@ -9,7 +9,7 @@ namespace ShipRoom.Cli.Tests;
 /// </summary>
 public sealed class EvaluateCommandTests
 {
-    private static readonly string Plan = Path.Combine(AppContext.BaseDirectory, "plans", "one-10-25-50-100.yaml");
+    private static readonly string Plan = Path.Combine(AppContext.BaseDirectory, "plans", "directive-004-ramp-1-10-25-50-100.yaml");
     private static readonly string Samples = Path.Combine(AppContext.BaseDirectory, "fixtures", "checkout-50pct-2h.csv");
 
     private static async Task<JsonElement> EvaluateAsync(string at)

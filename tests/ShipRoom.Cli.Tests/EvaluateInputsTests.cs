@@ -8,13 +8,13 @@ namespace ShipRoom.Cli.Tests;
 /// <summary>
 /// Every input the live engine judges from, given to the what-if tool: synthetic probe runs, sign-offs and the time
 /// trigger streaks count from. The samples are the 50% phase of fixtures/checkout-50pct-2h.csv (healthy until 11:20)
-/// judged with the shipped plan plans/one-10-25-50-100.yaml.
+/// judged with the shipped plan plans/directive-004-ramp-1-10-25-50-100.yaml.
 /// </summary>
 public sealed class EvaluateInputsTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("shiproom-whatif-").FullName;
 
-    private static readonly string Plan = Path.Combine(AppContext.BaseDirectory, "plans", "one-10-25-50-100.yaml");
+    private static readonly string Plan = Path.Combine(AppContext.BaseDirectory, "plans", "directive-004-ramp-1-10-25-50-100.yaml");
     private static readonly string Samples = Path.Combine(AppContext.BaseDirectory, "fixtures", "checkout-50pct-2h.csv");
     private static readonly DateTimeOffset PhaseStart = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
 

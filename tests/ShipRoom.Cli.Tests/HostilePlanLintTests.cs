@@ -84,7 +84,7 @@ public sealed class HostilePlanLintTests : IDisposable
     [Fact]
     public async Task Latin1_bytes_exit_1_naming_the_byte_and_where_it_is()
     {
-        var plan = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "plans", "one-10-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
+        var plan = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
         var lines = plan.Split('\n');
         var nameLine = Array.FindIndex(lines, l => l.TrimStart().StartsWith("name:", StringComparison.Ordinal));
         lines[nameLine] += " café";

@@ -7,8 +7,8 @@ public sealed class PlanLintCommandTests
     private static string Plans(string name) => Path.Combine(AppContext.BaseDirectory, "plans", name);
 
     [Theory]
-    [InlineData("five-25-50-100.yaml", "5% → 25% → 50% → 100%")]
-    [InlineData("one-10-25-50-100.yaml", "1% → 10% → 25% → 50% → 100%")]
+    [InlineData("directive-002-phased-canary-5-25-50-100.yaml", "5% → 25% → 50% → 100%")]
+    [InlineData("directive-004-ramp-1-10-25-50-100.yaml", "1% → 10% → 25% → 50% → 100%")]
     public async Task The_shipped_plans_lint_clean(string plan, string phases)
     {
         var output = new StringWriter();
@@ -25,7 +25,7 @@ public sealed class PlanLintCommandTests
     {
         var ct = Xunit.TestContext.Current.CancellationToken;
         var path = Path.Combine(Directory.CreateTempSubdirectory("shiproom-lint-").FullName, "broken.yaml");
-        var text = (await File.ReadAllTextAsync(Plans("one-10-25-50-100.yaml"), ct))
+        var text = (await File.ReadAllTextAsync(Plans("directive-004-ramp-1-10-25-50-100.yaml"), ct))
             .Replace("version: v20261126.2", "version: 2026.11.26", StringComparison.Ordinal)
             .Replace("    pass: '<= 0.5 %'\n    yellow: 20%\n  - key: errors-client-js", "    pass: '<= 0.5'\n    yellow: 20%\n  - key: errors-client-js", StringComparison.Ordinal)
             .Replace("    metric: cache_hit_pct\n    fires:", "    metric: cache_hit_ratio\n    fires:", StringComparison.Ordinal);

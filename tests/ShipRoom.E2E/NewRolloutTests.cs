@@ -42,7 +42,7 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.List, new() { Name = "Problems in the plan" })).ToContainTextAsync("line 2, column 12 — release.version");
         Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).IsDisabledAsync());
 
-        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "five-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-002-phased-canary-5-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
         await editor.FillAsync(plan);
         await Assertions.Expect(page.GetByText("v20261125.1: 5% → 25% → 50% → 100%, 29 metrics, 9 gates, 7 triggers")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).ClickAsync();
@@ -69,7 +69,7 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
         // The same circuit and the same server go on working: a clean plan lints clean.
         using var http = new HttpClient { BaseAddress = _app.ServerAddress };
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/health", Xunit.TestContext.Current.CancellationToken)).StatusCode);
-        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "five-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-002-phased-canary-5-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
         await editor.FillAsync(plan);
         await Assertions.Expect(page.GetByText("v20261125.1: 5% → 25% → 50% → 100%, 29 metrics, 9 gates, 7 triggers")).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }

@@ -30,8 +30,8 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
             await users.CreateAsync(name, name, hasher.HashPassword(placeholder, Password), [role], DateTimeOffset.UtcNow, ct);
         }
 
-        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "one-10-25-50-100.yaml"), ct);
-        var created = await _app.Services.GetRequiredService<RolloutService>().CreateAsync(plan, "one-10-25-50-100.yaml", new CommandActor("test", [], IsAutomatic: true),
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), ct);
+        var created = await _app.Services.GetRequiredService<RolloutService>().CreateAsync(plan, "directive-004-ramp-1-10-25-50-100.yaml", new CommandActor("test", [], IsAutomatic: true),
             new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(), 20, TimeSpan.FromMinutes(3)), ct);
         _rolloutId = created.RolloutId!.Value;
         await _app.Services.GetRequiredService<RolloutPoller>().PollAsync(_rolloutId, ct);

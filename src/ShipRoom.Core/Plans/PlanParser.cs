@@ -279,7 +279,7 @@ public static partial class PlanParser
                     continue;
                 }
 
-                r.OnlyKnownKeys(map, field, "key", "name", "unit", "panel", "better", "journeys", "critical", "tolerance", "queries");
+                r.OnlyKnownKeys(map, field, "key", "name", "unit", "panel", "better", "journeys", "critical", "tolerance", "queries", "overallQueries");
                 var key = r.String(map, "key", field);
                 if (key is null)
                 {
@@ -298,21 +298,10 @@ public static partial class PlanParser
                     continue;
                 }
 
-                var queries = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                if (r.Mapping(r.Child(map, "queries"), $"{field}.queries", required: false) is { } queryMap)
-                {
-                    foreach (var (source, query) in queryMap.Children)
-                    {
-                        if (query is YamlScalarNode { Value: { Length: > 0 } text })
-                        {
-                            queries[((YamlScalarNode)source).Value ?? ""] = text;
-                        }
-                        else
-                        {
-                            r.Error(query, $"{field}.queries", "each query must be a single text value");
-                        }
-                    }
-                }
+                var queries = ReadQueries(map, "queries", field);
+                var overallQueries = ReadQueries(map, "overallQueries", field);
+                var journeys = r.Strings(map, "journeys", field);
+                CheckQueryTemplates(map, field, queries, overallQueries, journeys);
 
                 var unit = ConditionParser.NormaliseUnit(r.String(map, "unit", field, required: false) ?? "");
                 var better = r.Enum<BetterDirection>(map, "better", field) ?? BetterDirection.Lower;
@@ -324,12 +313,59 @@ public static partial class PlanParser
                     unit,
                     r.Enum<MetricPanel>(map, "panel", field) ?? MetricPanel.Latency,
                     better,
-                    r.Strings(map, "journeys", field),
+                    journeys,
                     r.Bool(map, "critical", field) ?? false,
                     queries)
                 {
                     Tolerance = tolerance,
+                    OverallQueries = overallQueries,
                 };
+            }
+        }
+
+        private Dictionary<string, string> ReadQueries(YamlMappingNode map, string key, string field)
+        {
+            var queries = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (r.Mapping(r.Child(map, key), $"{field}.{key}", required: false) is { } queryMap)
+            {
+                foreach (var (source, query) in queryMap.Children)
+                {
+                    if (query is YamlScalarNode { Value: { Length: > 0 } text })
+                    {
+                        queries[((YamlScalarNode)source).Value ?? ""] = text;
+                    }
+                    else
+                    {
+                        r.Error(query, $"{field}.{key}", "each query must be a single text value");
+                    }
+                }
+            }
+
+            return queries;
+        }
+
+        /// <summary>A query that cannot read the overall series, or reads the overall series for every journey, is refused at lint time.</summary>
+        private void CheckQueryTemplates(YamlMappingNode map, string field, Dictionary<string, string> queries, Dictionary<string, string> overallQueries, IReadOnlyList<string> journeys)
+        {
+            foreach (var (source, template) in queries)
+            {
+                if (QueryTemplates.Problem(template, journeys, overallQueries.ContainsKey(source)) is { } problem)
+                {
+                    r.Error(r.Child(map, "queries"), $"{field}.queries.{source}", problem);
+                }
+            }
+
+            foreach (var (source, template) in overallQueries)
+            {
+                if (template.Contains(QueryTemplates.Journey, StringComparison.Ordinal))
+                {
+                    r.Error(r.Child(map, "overallQueries"), $"{field}.overallQueries.{source}", $"the overall query reads every journey together: it cannot name {QueryTemplates.Journey}");
+                }
+
+                if (!queries.ContainsKey(source))
+                {
+                    r.Error(r.Child(map, "overallQueries"), $"{field}.overallQueries.{source}", $"an overall query needs the per-journey query beside it under queries: {source}:");
+                }
             }
         }
 
@@ -351,17 +387,25 @@ public static partial class PlanParser
                     continue;
                 }
 
-                r.OnlyKnownKeys(map, field, "name", "traffic", "observe", "reportEvery");
+                r.OnlyKnownKeys(map, field, ["name", "traffic", "observe", "reportEvery", .. PhaseKinds.Keys]);
                 var name = r.String(map, "name", field);
-                var traffic = r.Number(map, "traffic", field, required: true, min: 0.01m, max: 100m);
-                var observe = r.Duration(map, "observe", field, required: true);
+                var observe = r.Duration(map, "observe", field, required: r.Child(map, "soak") is null);
+                var (kind, soak) = PhaseKinds.Read(r, map, field, ref observe);
+                var noRealTraffic = PhaseKinds.TakesNoRealTraffic(kind);
+                var traffic = noRealTraffic
+                    ? r.Number(map, "traffic", field, required: false, min: 0m, max: 0m) ?? 0m
+                    : r.Number(map, "traffic", field, required: true, min: 0.01m, max: 100m);
                 var report = r.Duration(map, "reportEvery", field) ?? TimeSpan.FromMinutes(15);
                 if (name is not null && _phases.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
                 {
                     r.Error(r.Child(map, "name"), field, $"phase '{name}' is defined twice");
                 }
 
-                if (traffic is { } share && (double)share <= previous)
+                if (noRealTraffic && previous > 0)
+                {
+                    r.Error(item, field, $"a {kind.ToString().ToLowerInvariant()} phase takes no real traffic: it comes before the first phase that does (it follows {previous.ToString(CultureInfo.InvariantCulture)}%)");
+                }
+                else if (!noRealTraffic && traffic is { } share && (double)share <= previous)
                 {
                     r.Error(r.Child(map, "traffic"), $"{field}.traffic", $"traffic must increase from phase to phase ({share.ToString(CultureInfo.InvariantCulture)}% after {previous.ToString(CultureInfo.InvariantCulture)}%)");
                 }
@@ -369,7 +413,7 @@ public static partial class PlanParser
                 previous = (double)(traffic ?? (decimal)previous);
                 if (name is not null && traffic is not null && observe is not null)
                 {
-                    _phases.Add(new PhaseDefinition(name, (double)traffic, observe.Value, report));
+                    _phases.Add(new PhaseDefinition(name, (double)traffic, observe.Value, report) { Kind = kind, Soak = soak });
                 }
             }
 

@@ -85,6 +85,13 @@ public sealed record MetricDefinition(
     /// <summary>How far the canary may sit from the control before the judgement calls it worse; null: the plan's default.</summary>
     public JudgementTolerance? Tolerance { get; init; }
 
+    /// <summary>Per metric source, an explicit query for the overall series (<c>overallQueries:</c>); without one the overall series reads <see cref="Queries"/> with the journey matcher dropped.</summary>
+    public IReadOnlyDictionary<string, string> OverallQueries { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The query template a source reads the series with: the overall query for the overall series when the plan gives one.</summary>
+    public string? QueryFor(string source, string? journey) =>
+        journey is null && OverallQueries.TryGetValue(source, out var overall) ? overall : Queries.GetValueOrDefault(source);
+
     /// <summary>"P95 latency" or "P95 latency (checkout)".</summary>
     public string Describe(string? journey) => journey is null ? Name : $"{Name} ({journey})";
 }
@@ -95,7 +102,14 @@ public sealed record MetricDefinition(
 /// </summary>
 public sealed record JudgementTolerance(decimal Amount, bool Relative, string Text);
 
-public sealed record PhaseDefinition(string Name, double TrafficPercent, TimeSpan Observe, TimeSpan ReportEvery);
+public sealed record PhaseDefinition(string Name, double TrafficPercent, TimeSpan Observe, TimeSpan ReportEvery)
+{
+    /// <summary>Real traffic, synthetic probes only, or a soak under generated load (see <see cref="PhaseKinds"/>).</summary>
+    public PhaseKind Kind { get; init; } = PhaseKind.Traffic;
+
+    /// <summary>The generated load of a soak phase; null for any other.</summary>
+    public SoakLoad? Soak { get; init; }
+}
 
 /// <summary>Which series a gate or trigger reads: the overall one, one journey, or the overall and every journey (worst counts).</summary>
 public sealed record SeriesSelector(string MetricKey, JourneyScope Scope, string? Journey)

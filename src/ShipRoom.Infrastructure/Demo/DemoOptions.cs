@@ -16,7 +16,7 @@ public sealed class DemoOptions
     public bool Enabled { get; set; }
 
     /// <summary>The plan file, relative to the app's folder.</summary>
-    public string PlanFile { get; set; } = "plans/one-10-25-50-100.yaml";
+    public string PlanFile { get; set; } = "plans/directive-004-ramp-1-10-25-50-100.yaml";
 
     public string Scenario { get; set; } = "healthy";
 
@@ -41,7 +41,7 @@ public sealed class DemoOptionsValidator : IValidateOptions<DemoOptions>
 
         if (string.IsNullOrWhiteSpace(options.PlanFile) || !File.Exists(options.PlanPath))
         {
-            problems.Add($"{problems.Key(nameof(options.PlanFile))} '{options.PlanFile}' is not a file (looked in {AppContext.BaseDirectory}); name a plan such as plans/one-10-25-50-100.yaml, or set {ConfigurationKeys.DemoEnabled} to false.");
+            problems.Add($"{problems.Key(nameof(options.PlanFile))} '{options.PlanFile}' is not a file (looked in {AppContext.BaseDirectory}); name a plan such as plans/directive-004-ramp-1-10-25-50-100.yaml, or set {ConfigurationKeys.DemoEnabled} to false.");
         }
 
         if (!SimulatorScenarioNames.TryParse(options.Scenario, out _))

@@ -34,11 +34,11 @@ internal sealed class ShippedPlan
         Plan = result.Plan!;
     }
 
-    /// <summary>plans/one-10-25-50-100.yaml: 1% → 10% → 25% → 50% → 100%.</summary>
-    public static ShippedPlan Fast() => new("one-10-25-50-100.yaml");
+    /// <summary>plans/directive-004-ramp-1-10-25-50-100.yaml: 1% → 10% → 25% → 50% → 100%.</summary>
+    public static ShippedPlan Fast() => new("directive-004-ramp-1-10-25-50-100.yaml");
 
-    /// <summary>plans/five-25-50-100.yaml: 5% → 25% → 50% → 100%.</summary>
-    public static ShippedPlan Slow() => new("five-25-50-100.yaml");
+    /// <summary>plans/directive-002-phased-canary-5-25-50-100.yaml: 5% → 25% → 50% → 100%.</summary>
+    public static ShippedPlan Slow() => new("directive-002-phased-canary-5-25-50-100.yaml");
 
     public RolloutPlan Plan { get; }
 

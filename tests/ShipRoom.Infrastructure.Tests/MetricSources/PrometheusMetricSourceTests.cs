@@ -121,6 +121,17 @@ public sealed class PrometheusMetricSourceTests(PrometheusServerFixture promethe
 
         Assert.Equal("up{track=\"canary-eu\",journey=\"a\\\"b\"}", PromQlTemplate.Render("up{track=\"{{cohort}}\",journey=\"{{journey}}\"}", Cohort.Canary, "a\"b", options));
         Assert.Equal("up{track=\"stable\"}", PromQlTemplate.Render("up{track=\"{{cohort}}\"}", Cohort.Control, null, options));
-        Assert.Throws<ArgumentException>(() => PromQlTemplate.Render("up{journey=\"{{journey}}\"}", Cohort.Control, null, options));
+    }
+
+    [Fact]
+    public void The_overall_series_drops_the_journey_matcher_and_a_journey_outside_a_matcher_is_refused()
+    {
+        var options = new PrometheusOptions();
+        const string histogram = "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{track=\"{{cohort}}\",journey=\"{{journey}}\"}[5m]))) * 1000";
+
+        Assert.Equal("histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{track=\"canary\"}[5m]))) * 1000", PromQlTemplate.Render(histogram, Cohort.Canary, null, options));
+        Assert.Equal("histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{track=\"canary\",journey=\"checkout\"}[5m]))) * 1000", PromQlTemplate.Render(histogram, Cohort.Canary, "checkout", options));
+        Assert.Equal("sum(up{track=\"control\"})", PromQlTemplate.Render("sum(up{journey=~\"{{journey}}\",track=\"{{cohort}}\"})", Cohort.Control, null, options));
+        Assert.Throws<ArgumentException>(() => PromQlTemplate.Render("sum(up_{{journey}}{track=\"{{cohort}}\"})", Cohort.Control, null, options));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -15,8 +14,7 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
     private readonly string _directory = Directory.CreateTempSubdirectory("shiproom-prometheus-").FullName;
     private readonly HttpListener _exporter = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly StringBuilder _serverLog = new();
-    private Process? _server;
+    private PrometheusProcess? _server;
     private Task? _exporterLoop;
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -24,20 +22,15 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
     /// <summary>The exposition the exporter serves on every scrape; tests change it.</summary>
     public volatile string Exposition = "";
 
-    public string ServerLog { get { lock (_serverLog) { return _serverLog.ToString(); } } }
+    public string ServerLog => _server?.Log ?? "";
 
     public async ValueTask InitializeAsync()
     {
-        var prometheus = new[] { "/usr/bin/prometheus", "/usr/local/bin/prometheus" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("prometheus is not installed: scripts/test.sh installs Debian's prometheus package.");
         var exporterPort = FreePort();
         _exporter.Prefixes.Add($"http://127.0.0.1:{exporterPort}/");
         _exporter.Start();
         _exporterLoop = ServeExporterAsync();
-
-        var serverPort = FreePort();
-        var config = Path.Combine(_directory, "prometheus.yml");
-        await File.WriteAllTextAsync(config, $"""
+        _server = await PrometheusProcess.StartAsync(_directory, Path.Combine(_directory, "data"), $"""
             global:
               scrape_interval: 1s
               evaluation_interval: 1s
@@ -45,45 +38,8 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
               - job_name: shiproom-test
                 static_configs:
                   - targets: ['127.0.0.1:{exporterPort}']
-            """);
-        var start = new ProcessStartInfo(prometheus) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(_directory, "data")}", $"--web.listen-address=127.0.0.1:{serverPort}", "--web.enable-lifecycle" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        _server = Process.Start(start)!;
-        _server.ErrorDataReceived += (_, e) => { lock (_serverLog) { _serverLog.AppendLine(e.Data); } };
-        _server.OutputDataReceived += (_, e) => { lock (_serverLog) { _serverLog.AppendLine(e.Data); } };
-        _server.BeginErrorReadLine();
-        _server.BeginOutputReadLine();
-        BaseUrl = new Uri($"http://127.0.0.1:{serverPort}/");
-
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_server.HasExited)
-            {
-                throw new InvalidOperationException($"prometheus exited with {_server.ExitCode}:\n{ServerLog}");
-            }
-
-            try
-            {
-                if ((await client.GetAsync(new Uri(BaseUrl, "-/ready"))).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Still starting.
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new InvalidOperationException($"prometheus was not ready within 30 s:\n{ServerLog}");
+            """, TimeSpan.FromSeconds(60), "--web.enable-lifecycle");
+        BaseUrl = _server.BaseUrl;
     }
 
     /// <summary>Waits until Prometheus has scraped a value for the query, so a test reads what it served.</summary>
@@ -117,13 +73,10 @@ public sealed class PrometheusServerFixture : IAsyncLifetime
         }
 
         _exporter.Close();
-        if (_server is { HasExited: false })
+        if (_server is not null)
         {
-            _server.Kill(entireProcessTree: true);
-            await _server.WaitForExitAsync();
+            await _server.DisposeAsync();
         }
-
-        _server?.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 

@@ -69,17 +69,33 @@ public sealed class RolloutTestHost : IAsyncDisposable
     public static async Task<RolloutTestHost> CreateAsync(IStorageEngine engine, IDeployExecutor? executor = null, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(await engine.CreateAsync(), executor, null, settings: settings);
 
+    /// <summary>A host whose clock starts at <paramref name="start"/>: a rollout on recorded Prometheus history runs on the recorded hours.</summary>
+    public static async Task<RolloutTestHost> CreateAsync(IStorageEngine engine, DateTimeOffset start, IReadOnlyDictionary<string, string?> settings) =>
+        new(await engine.CreateAsync(), null, new FakeTimeProvider(start), settings: settings);
+
+    /// <summary>A rollout of a shipped plan reading Prometheus, advancing by itself when the engine says GO.</summary>
+    public async Task<long> StartPrometheusRolloutAsync(string plan, bool autoAdvance = true)
+    {
+        var result = await Rollouts.CreateAsync(PlanText(plan), plan, Person("releng", Roles.ReleaseEngineer),
+            new NewRolloutOptions(MetricSourceNames.Prometheus, new RolloutSourceSettings(AutoAdvance: autoAdvance, SimulatedProbes: true), 1, TimeSpan.Zero),
+            Xunit.TestContext.Current.CancellationToken);
+        Assert.True(result.Created, string.Join("\n", result.Problems) + result.Refusal);
+        return result.RolloutId!.Value;
+    }
+
     /// <summary>A second instance (its own services and caches) on the same database and clock.</summary>
     public RolloutTestHost SecondInstance() => new(Database, null, Time, ownsDatabase: false);
 
-    public static string PlanText(string name = "one-10-25-50-100.yaml") => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", name));
+    public static string PlanText(string name = "directive-004-ramp-1-10-25-50-100.yaml") => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", name));
+
+    public static int PlanPhases(string name) => Core.Plans.PlanParser.Parse(PlanText(name), name).Plan!.Phases.Count;
 
     public static CommandActor Person(string name, params string[] roles) => new(name, roles);
 
     public static CommandActor IncidentCommander { get; } = Person("ic", Roles.IncidentCommander);
 
     /// <summary>A rollout on the simulator, running from phase one started <paramref name="startedAgo"/> before now.</summary>
-    public async Task<long> StartRolloutAsync(string scenario = "healthy", int scenarioPhase = 0, bool autoAdvance = false, TimeSpan? startedAgo = null, string plan = "one-10-25-50-100.yaml", Func<string, string>? editPlan = null)
+    public async Task<long> StartRolloutAsync(string scenario = "healthy", int scenarioPhase = 0, bool autoAdvance = false, TimeSpan? startedAgo = null, string plan = "directive-004-ramp-1-10-25-50-100.yaml", Func<string, string>? editPlan = null)
     {
         var text = editPlan is null ? PlanText(plan) : editPlan(PlanText(plan));
         var result = await Rollouts.CreateAsync(text, plan, Person("releng", Roles.ReleaseEngineer),

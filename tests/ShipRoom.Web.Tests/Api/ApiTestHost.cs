@@ -29,8 +29,8 @@ internal static class ApiTestHost
     /// <summary>A running rollout of the shipped 1% → 100% plan on the simulator.</summary>
     public static async Task<long> RunningRolloutAsync(ShipRoomAppFactory factory, string scenario = "healthy")
     {
-        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "one-10-25-50-100.yaml"));
-        var result = await factory.Services.GetRequiredService<RolloutService>().CreateAsync(plan, "one-10-25-50-100.yaml", new CommandActor("test", [], IsAutomatic: true),
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-004-ramp-1-10-25-50-100.yaml"));
+        var result = await factory.Services.GetRequiredService<RolloutService>().CreateAsync(plan, "directive-004-ramp-1-10-25-50-100.yaml", new CommandActor("test", [], IsAutomatic: true),
             new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(scenario), 1, TimeSpan.FromMinutes(3)), Xunit.TestContext.Current.CancellationToken);
         return result.RolloutId!.Value;
     }

@@ -54,7 +54,7 @@ public sealed class HostilePlanApiTests : IAsyncLifetime
         await AssertAliveAndNothingStoredAsync();
 
         // And it still does its work: the shipped plan becomes a rollout.
-        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "one-10-25-50-100.yaml"), Ct);
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), Ct);
         Assert.Equal(HttpStatusCode.Created, (await PostAsync(Json(plan))).StatusCode);
     }
 

@@ -71,7 +71,7 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IAsyncLifeti
         await Task.WhenAll(WaitUntilReadyAsync(first), WaitUntilReadyAsync(second));
 
         // A rollout on a clock 60 times faster: a poll is due every wall-clock second on both schedulers.
-        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "one-10-25-50-100.yaml"), Ct);
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), Ct);
         var created = await first.Services.GetRequiredService<RolloutService>().CreateAsync(plan, "plan.yaml", new CommandActor("test", [], IsAutomatic: true),
             new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(), 60, TimeSpan.FromMinutes(1)), Ct);
         var id = created.RolloutId!.Value;

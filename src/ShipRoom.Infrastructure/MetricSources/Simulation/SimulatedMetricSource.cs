@@ -63,6 +63,10 @@ public sealed class SimulatedMetricSource(SimulatorScenario scenario, int scenar
         (SimulatorScenario.CacheRegression, "db_saturation_pct") => value + 30,
         (SimulatorScenario.CacheRegression, "p95_latency_ms") => value * 1.1,
 
+        (SimulatorScenario.ErrorSpike, "error_rate_5xx_pct") => value * 10,
+        (SimulatorScenario.ErrorSpike, "error_rate_4xx_non_auth_pct") => value * 3,
+        (SimulatorScenario.ErrorSpike, "client_js_error_rate_pct") => value * 4,
+
         (SimulatorScenario.CostDrift, "cost_per_user_usd") => value * 1.09,
         (SimulatorScenario.CostDrift, "cost_per_request_usd") => value * 1.09,
         (SimulatorScenario.CostDrift, "ai_cost_per_request_usd") => value * 1.2,

@@ -10,6 +10,7 @@ public enum SimulatorScenario
     CostDrift,
     Flapping,
     DataGap,
+    ErrorSpike,
 }
 
 public static class SimulatorScenarioNames
@@ -24,6 +25,7 @@ public static class SimulatorScenarioNames
         SimulatorScenario.CostDrift => "cost-drift",
         SimulatorScenario.Flapping => "flapping",
         SimulatorScenario.DataGap => "data-gap",
+        SimulatorScenario.ErrorSpike => "error-spike",
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
 

@@ -29,7 +29,7 @@ public sealed class MetricReader(MetricSourceResolver sources)
         var source = sources.For(rollout);
         var requests = plan.Metrics
             .SelectMany(metric => new string?[] { null }.Concat(metric.Journeys).SelectMany(journey => new[] { Cohort.Control, Cohort.Canary }.Select(cohort =>
-                new MetricSeriesRequest(metric.Key, cohort, journey, from, to, metric.Queries.GetValueOrDefault(source.Name), rollout.PhaseIndex))))
+                new MetricSeriesRequest(metric.Key, cohort, journey, from, to, metric.QueryFor(source.Name, journey), rollout.PhaseIndex))))
             .ToList();
         using var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeLimit.CancelAfter(deadline);

@@ -1,0 +1,101 @@
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Tests.Storage;
+
+namespace ShipRoom.Infrastructure.Tests.Rollouts;
+
+/// <summary>
+/// The five directive plans in plans/, each run by the poller on the simulator with automatic advancing: a healthy
+/// service walks every phase (soak, synthetic and traffic phases alike) to completion; a regression rolls it back
+/// automatically on the directive's own trigger.
+/// </summary>
+public sealed class DirectivePlanSimulatorTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public const string Directive000 = "directive-000-staging-soak-then-10-50-100.yaml";
+    public const string Directive001 = "directive-001-synthetic-then-5-25-100.yaml";
+    public const string Directive002 = "directive-002-phased-canary-5-25-50-100.yaml";
+    public const string Directive003 = "directive-003-authorization-5-25-50-100.yaml";
+    public const string Directive004 = "directive-004-ramp-1-10-25-50-100.yaml";
+
+    private static async Task<(RolloutTestHost Host, long Id, RolloutRecord Rollout, List<DecisionRecord> Decisions)> RunAsync(string plan, string scenario, int maxHours, Func<string, string>? editPlan = null)
+    {
+        var host = await RolloutTestHost.CreateAsync(new SqliteEngine());
+        var id = await host.StartRolloutAsync(scenario, 0, autoAdvance: true, plan: plan, editPlan: editPlan);
+        // Polls every 30 minutes of the rollout's clock: each poll still judges every minute it brings.
+        for (var minute = 0; minute < maxHours * 60; minute += 30)
+        {
+            host.Time.Advance(TimeSpan.FromMinutes(30));
+            await host.Poller.PollAsync(id, Ct);
+            if (RolloutStateMachine.IsFinished((await host.Database.Rollouts.GetAsync(id, Ct))!.Status))
+            {
+                break;
+            }
+        }
+
+        var decisions = (await host.Database.Decisions.ListAsync(id, 200, Ct)).Where(d => d.Outcome == DecisionOutcome.Executed).ToList();
+        return (host, id, (await host.Database.Rollouts.GetAsync(id, Ct))!, decisions);
+    }
+
+    [Theory]
+    [InlineData(Directive001, 8)]
+    [InlineData(Directive002, 12)]
+    [InlineData(Directive003, 9)]
+    [InlineData(Directive004, 6)]
+    public async Task A_healthy_service_walks_every_phase_of_the_directive_plan_to_completion(string plan, int maxHours)
+    {
+        var (host, _, rollout, decisions) = await RunAsync(plan, "healthy", maxHours);
+        await using var _ = host;
+
+        var phases = RolloutTestHost.PlanPhases(plan);
+        Assert.True(rollout.Status == RolloutStatus.Completed,
+            $"{rollout.Status} at phase {rollout.PhaseIndex}: {string.Join("\n", host.Published.Latest?.Verdict?.Recommendation.Reasons ?? [])}");
+        Assert.Equal(phases - 1, decisions.Count(d => d.Kind == RolloutCommand.Advance));
+        Assert.DoesNotContain(decisions, d => d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack);
+    }
+
+    /// <summary>
+    /// Directive 000 as written soaks for 72 hours and stabilises for 24: judged minute by minute that is ~100 hours of
+    /// samples, too long for the suite. Its soak windows and stabilisation are shortened here (24h→60m, 2h→30m,
+    /// 46h→60m, 24h→2h); phases, kinds, gates, triggers and the auto-approved Go/No-Go are the shipped ones.
+    /// </summary>
+    [Fact]
+    public async Task A_healthy_service_walks_the_soaks_the_go_no_go_and_the_canary_of_directive_000_with_its_windows_shortened()
+    {
+        static string Shorten(string text) => text
+            .Replace("soak: { load: 1.5x, for: 24h }", "soak: { load: 1.5x, for: 60m }", StringComparison.Ordinal)
+            .Replace("soak: { load: 2x, for: 2h }", "soak: { load: 2x, for: 30m }", StringComparison.Ordinal)
+            .Replace("soak: { load: 1.5x, for: 46h }", "soak: { load: 1.5x, for: 60m }", StringComparison.Ordinal)
+            .Replace("stabilisation: 24h", "stabilisation: 2h", StringComparison.Ordinal)
+            .Replace("    observe: 24h", "    observe: 2h", StringComparison.Ordinal);
+        Assert.NotEqual(RolloutTestHost.PlanText(Directive000), Shorten(RolloutTestHost.PlanText(Directive000)));
+
+        var (host, _, rollout, decisions) = await RunAsync(Directive000, "healthy", 12, Shorten);
+        await using var _ = host;
+
+        Assert.True(rollout.Status == RolloutStatus.Completed,
+            $"{rollout.Status} at phase {rollout.PhaseIndex}: {string.Join("\n", host.Published.Latest?.Verdict?.Recommendation.Reasons ?? [])}");
+        Assert.Equal(5, decisions.Count(d => d.Kind == RolloutCommand.Advance));
+        var goNoGo = Assert.Single(decisions, d => d.Kind == RolloutCommand.Advance && d.ToStatus!.EndsWith("at 10%", StringComparison.Ordinal));
+        Assert.Contains("auto-approved", goNoGo.Reason);
+        Assert.DoesNotContain(decisions, d => d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack);
+    }
+
+    [Theory]
+    [InlineData(Directive000, "latency-regression", "P95 SLO breach (> 120 ms) for 30 minutes")]
+    [InlineData(Directive001, "error-spike", "5xx >= 0.5% for 10 minutes")]
+    [InlineData(Directive002, "error-spike", "5xx > 1.0% for 5 minutes")]
+    [InlineData(Directive003, "latency-regression", "P95 > 120 ms on a critical journey")]
+    [InlineData(Directive004, "error-spike", "5xx error rate > 0.5% for 5 minutes")]
+    public async Task A_regression_in_the_first_phase_rolls_the_directive_plan_back_on_its_own_trigger(string plan, string scenario, string trigger)
+    {
+        var (host, _, rollout, decisions) = await RunAsync(plan, scenario, 3);
+        await using var _ = host;
+
+        Assert.Equal((RolloutStatus.RolledBack, 0), (rollout.Status, rollout.PhaseIndex));
+        var rollback = Assert.Single(decisions, d => d.Kind == RolloutCommand.RollBack);
+        Assert.Equal(RolloutActor.AutomaticName, rollback.Actor);
+        Assert.True(rollback.Reason!.Contains(trigger, StringComparison.Ordinal), rollback.Reason);
+    }
+}
