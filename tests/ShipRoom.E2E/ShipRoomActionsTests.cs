@@ -74,7 +74,7 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
         await ic.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
 
         await Assertions.Expect(ceo.Locator("[data-rollout-status]")).ToHaveTextAsync("RolledBack", new() { Timeout = 15_000 });
-        await Assertions.Expect(ceo.Locator("[data-time-to-rollback]")).ToContainTextAsync("of 2m budget");
+        await Assertions.Expect(ceo.Locator("[data-time-to-rollback]")).ToContainTextAsync("not measured — recorded only");
         await Assertions.Expect(ceo.GetByRole(AriaRole.Status, new() { Name = "Rollout: ROLLED BACK" })).ToBeVisibleAsync();
         await Assertions.Expect(ceo.Locator(".timeline")).ToContainTextAsync("checkout P95 regression seen in the war room");
         await ceo.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rolled-back.png") });

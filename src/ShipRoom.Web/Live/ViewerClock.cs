@@ -19,8 +19,9 @@ public sealed class ViewerClock(IJSRuntime js)
         try
         {
             await using var module = await js.InvokeAsync<IJSObjectReference>("import", "./js/viewer-time.js");
-            var id = await module.InvokeAsync<string>("timeZone");
-            _zone = TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+            var id = await module.InvokeAsync<string?>("timeZone");
+            // A browser that names no zone (Intl without time zone data) is shown UTC rather than ending the circuit.
+            _zone = id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
         }
         catch (Exception exception) when (exception is JSException or JSDisconnectedException or InvalidOperationException or TaskCanceledException)
         {

@@ -13,7 +13,7 @@ namespace ShipRoom.Web.Tests.Components;
 /// <summary>bUnit with MudBlazor's services, loose JS interop, and snapshots made to order.</summary>
 public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 {
-    protected static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 30, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset Now = TestSnapshots.Now;
 
     protected ComponentTestContext()
     {
@@ -22,48 +22,22 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    async ValueTask IAsyncDisposable.DisposeAsync() => await base.DisposeAsync();
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await DisposeServicesAsync();
+    }
+
+    /// <summary>Releases what a derived context started (a database) after the renderer is gone.</summary>
+    protected virtual ValueTask DisposeServicesAsync() => ValueTask.CompletedTask;
 
     protected static GateVerdict Gate(string key, GateStatus status, double? canary, double? control = null, string limit = "<= 130 ms", int green = 15, int noData = 0) =>
-        new(key, $"Gate {key}", "p95_latency_ms", null, status, Now.AddMinutes(-5), canary, control, limit, green == 15, 15, green, 0, status == GateStatus.Red ? 1 : 0, noData,
-            status == GateStatus.NoData ? "no canary value" : null, [])
-        {
-            MetricName = "P95 latency",
-            Unit = "ms",
-        };
+        TestSnapshots.Gate(key, status, canary, control, limit, green, noData);
 
-    protected static RolloutVerdict Verdict(params GateVerdict[] gates) =>
-        new(Now, 0, "1%", gates.Select(g => g.Status).DefaultIfEmpty(GateStatus.NoData).Aggregate(GateStatusText.Worst), gates,
-            [new TriggerVerdict("errors", "Error rate > 0.5% for 5 minutes", TriggerAction.Rollback, TriggerState.Arming, TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(2), 3, 5, Now.AddMinutes(-3), null, "> 0.5 %", "Error rate canary 0.9%")
-            {
-                MetricKey = "error_rate_pct",
-                MetricName = "Error rate",
-                Unit = "%",
-                Watches = "Error rate, overall",
-            }],
-            new CanaryScore(100, ScoreClassification.Pass, [], [], "mann-whitney", "score 100"),
-            new AdvanceVerdict(false, 6, 15, false, false, null, null, ["6 of 15 minutes observed"]),
-            new Recommendation(RecommendationKind.Continue, ["6 of 15 minutes observed"]));
+    protected static RolloutVerdict Verdict(params GateVerdict[] gates) => TestSnapshots.Verdict(gates);
 
-    protected static RolloutSnapshot Snapshot(RolloutVerdict? verdict, bool stale = false, IReadOnlyList<PanelSnapshot>? panels = null) => new()
-    {
-        Id = 7,
-        Version = 3,
-        Name = "Checkout v2",
-        Status = RolloutStatus.Running,
-        Release = new ReleaseSummary("v20261125.1", "3f6c2a9e8b7d4c1a0f9e", false, "https://runbooks.example.com/rb", "kubectl argo rollouts abort app", "header x-canary", ["one region"], null, "us-west-1", null, "checkout"),
-        PhaseIndex = 0,
-        Phases = [new PhaseSnapshot(0, "1%", 1, 15, Now.AddMinutes(-6)), new PhaseSnapshot(1, "100%", 100, 120, null)],
-        PhaseStartedAt = Now.AddMinutes(-6),
-        Now = Now,
-        Poll = new PollStatus("prometheus", Now.AddMinutes(stale ? -40 : -1), Now.AddMinutes(-1), Now.AddMinutes(1), TimeSpan.FromMinutes(1), stale,
-            stale ? ["p95_latency_ms (canary): Prometheus unreachable (ConnectionError)"] : []),
-        Verdict = verdict,
-        Panels = panels ?? [],
-        Rollback = new RollbackTiming(TimeSpan.FromMinutes(2), null, null, null, null, null),
-        MetricSource = "prometheus",
-        BuiltAt = Now,
-    };
+    protected static RolloutSnapshot Snapshot(RolloutVerdict? verdict, bool stale = false, IReadOnlyList<PanelSnapshot>? panels = null) =>
+        TestSnapshots.Snapshot(verdict, stale, panels);
 }

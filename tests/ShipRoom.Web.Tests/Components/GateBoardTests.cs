@@ -48,17 +48,4 @@ public sealed class GateBoardTests : ComponentTestContext
         Assert.Contains(css, element.ClassName);
         Assert.NotNull(element.QuerySelector("svg"));
     }
-
-    [Fact]
-    public void The_trigger_board_shows_how_long_a_condition_has_held_and_how_long_remains()
-    {
-        var board = Render<TriggerBoard>(p => p.Add(x => x.Verdict, Verdict()));
-
-        var row = board.Find("tr[data-trigger=errors]");
-        Assert.Contains("ARMING", row.TextContent);
-        Assert.Contains("3 of 5 min", row.TextContent);
-        Assert.Contains("Error rate, overall — Error rate canary 0.9%", row.TextContent);
-        Assert.Contains("2m", row.TextContent);
-        Assert.Contains("ROLL BACK", row.TextContent);
-    }
 }

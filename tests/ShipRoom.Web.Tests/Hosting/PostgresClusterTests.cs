@@ -78,7 +78,7 @@ public sealed class PostgresClusterTests(PostgresServer postgres) : IAsyncLifeti
 
         await using var connection = new NpgsqlConnection(connectionString);
         var runs = 0L;
-        for (var attempt = 0; attempt < 40 && runs < 4; attempt++)
+        for (var attempt = 0; attempt < 120 && runs < 4; attempt++)
         {
             await Task.Delay(500, Ct);
             runs = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM poll_runs WHERE rollout_id = @id AND status <> 'Running'", new { id });

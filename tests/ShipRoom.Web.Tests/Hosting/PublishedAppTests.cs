@@ -33,6 +33,7 @@ public sealed class PublishedAppTests
             var css = await client.GetAsync("/_content/MudBlazor/MudBlazor.min.css", ct);
 
             Assert.True(css.IsSuccessStatusCode, $"MudBlazor css answered {(int)css.StatusCode}");
+            await AssertPageAssetsAreServedCompressedAsync(client, "/login", ct);
             Assert.True(File.Exists(Path.Combine(publishDir, "data", "shiproom.db")), "the database is created under data/ beside the app");
         }
         finally
@@ -40,6 +41,27 @@ public sealed class PublishedAppTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(publishDir, recursive: true);
         }
+    }
+
+    /// <summary>Every stylesheet and script a page links answers, compressed: a fingerprinted package URL once went out as 627 KB raw.</summary>
+    private static async Task AssertPageAssetsAreServedCompressedAsync(HttpClient client, string page, CancellationToken ct)
+    {
+        var html = await client.GetStringAsync(page, ct);
+        var links = System.Text.RegularExpressions.Regex.Matches(html, "(?:href|src)=\"([^\"]+\\.(?:css|js)(?:\\?[^\"]*)?)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.True(links.Count >= 3, $"the page links its styles and scripts: {string.Join(", ", links)}");
+        long total = 0;
+        foreach (var link in links)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/" + link.TrimStart('/'));
+            request.Headers.AcceptEncoding.ParseAdd("br, gzip");
+            using var response = await client.SendAsync(request, ct);
+            var body = await response.Content.ReadAsByteArrayAsync(ct);
+            Assert.True(response.IsSuccessStatusCode, $"{link} answered {(int)response.StatusCode}");
+            Assert.True(response.Content.Headers.ContentEncoding.Count > 0, $"{link} was sent uncompressed ({body.Length} bytes)");
+            total += body.Length;
+        }
+
+        Assert.True(total < 400_000, $"the sign-in page's styles and scripts take {total} bytes on the wire");
     }
 
     private static async Task PublishAsync(string outputDir, CancellationToken ct)

@@ -1,0 +1,74 @@
+using Bunit;
+using ShipRoom.Core.Evaluation;
+using ShipRoom.Core.Conditions;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
+using ShipRoom.Web.Components.Rollout;
+
+namespace ShipRoom.Web.Tests.Components;
+
+public sealed class MetricChartTests : ComponentTestContext
+{
+    private static MetricSnapshot Latency(int points, double? threshold = 130)
+    {
+        var canary = Enumerable.Range(0, points).Select(i => new SeriesPoint(Now.AddMinutes(i - 10), 100 + i)).ToList();
+        var control = canary.Select(p => p with { Value = 98 }).ToList();
+        return new MetricSnapshot("p95_latency_ms", "P95 latency", "ms", BetterDirection.Lower, 98, 100 + points - 1, 5, GateStatus.Green, "<= 130 ms", threshold, [], control, canary);
+    }
+
+    private int Invocations(string suffix) => JSInterop.Invocations.Count(i => i.Identifier.EndsWith(suffix, StringComparison.OrdinalIgnoreCase));
+
+    [Fact]
+    public void The_chart_is_named_for_its_metric_with_a_png_button_that_says_which_chart()
+    {
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+
+        var root = chart.Find("[data-chart=p95_latency_ms]");
+        Assert.Equal("P95 latency: control and canary over time", root.GetAttribute("aria-label"));
+        Assert.Equal("Save the P95 latency chart as PNG", chart.Find("button").GetAttribute("aria-label"));
+        Assert.NotNull(chart.Find("#chart-p95_latency_ms"));
+    }
+
+    [Fact]
+    public void A_new_point_or_another_theme_redraws_the_chart_and_the_same_points_do_not()
+    {
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+        var before = Invocations("react");
+
+        chart.Render(p => p.Add(x => x.Metric, Latency(5)));
+        Assert.Equal(before, Invocations("react"));
+
+        chart.Render(p => p.Add(x => x.Metric, Latency(6)));
+        Assert.Equal(before + 1, Invocations("react"));
+
+        chart.Render(p => p.Add(x => x.Metric, Latency(6)).Add(x => x.Dark, true));
+        Assert.Equal(before + 2, Invocations("react"));
+    }
+
+    [Fact]
+    public void Png_asks_plotly_for_an_image_of_the_chart_as_shown()
+    {
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+
+        chart.Find("button").Click();
+
+        var call = Assert.Single(JSInterop.Invocations, i => i.Identifier.Contains("downloadImage", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("shiproom-p95_latency_ms", call.Arguments.Select(a => a?.ToString()));
+    }
+
+    [Fact]
+    public void The_model_draws_control_canary_and_the_gate_limit_and_marks_only_phases_inside_the_series()
+    {
+        var metric = Latency(10);
+        var phases = new[] { new PhaseSnapshot(0, "1%", 1, 15, Now.AddHours(-2)), new PhaseSnapshot(1, "10%", 10, 30, Now.AddMinutes(-4)) };
+
+        var traces = MetricChartModel.Traces(metric).Cast<Plotly.Blazor.Traces.Scatter>().ToList();
+        var layout = MetricChartModel.Layout(metric, phases, Now.AddMinutes(-6), dark: false, height: 220);
+
+        Assert.Equal(["Control", "Canary", "Limit <= 130 ms"], traces.Select(t => t.Name));
+        Assert.Equal([130.0, 130.0], traces[2].Y.Cast<double>());
+        Assert.Equal(10, traces[1].Y.Count);
+        Assert.Equal(2, layout.Shapes.Count); // the 10% phase start and the observation window; the 1% start lies before the series
+        Assert.Equal("P95 latency (ms)", layout.Title.Text);
+        Assert.Equal(2, MetricChartModel.Traces(Latency(10, threshold: null)).Count);
+    }
+}

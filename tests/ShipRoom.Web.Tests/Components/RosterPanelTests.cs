@@ -1,0 +1,82 @@
+using Bunit;
+using MudBlazor;
+using ShipRoom.Core.Security;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Web.Components.Rollout;
+
+namespace ShipRoom.Web.Tests.Components;
+
+public sealed class RosterPanelTests : CommandComponentTestContext
+{
+    private static RolloutSnapshot WithRoster(params RosterSnapshot[] roster) => Snapshot(null) with { Roster = roster };
+
+    [Fact]
+    public void Each_role_shows_primary_and_backup_with_the_contact_details_given()
+    {
+        SignIn("vera", Roles.Viewer);
+        var snapshot = WithRoster(new RosterSnapshot("ic", "Incident Commander", Roles.IncidentCommander,
+            new RosterEntry("ic", "Iris", "+1 555 0100", "@iris", "America/Los_Angeles", "Bo", null, "@bo", null, 1)));
+
+        var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, snapshot));
+
+        var cells = panel.Find("tr[data-roster=ic]").QuerySelectorAll("td");
+        Assert.Equal("Iris · +1 555 0100 · @iris · America/Los_Angeles", cells[1].TextContent);
+        Assert.Equal("Bo · @bo", cells[2].TextContent);
+        Assert.Empty(panel.FindAll(".mud-alert"));
+    }
+
+    [Fact]
+    public void Roles_without_a_primary_or_a_backup_are_named_and_counted()
+    {
+        SignIn("vera", Roles.Viewer);
+        var snapshot = WithRoster(
+            new RosterSnapshot("ic", "Incident Commander", Roles.IncidentCommander, null),
+            new RosterSnapshot("data", "Data lead", Roles.DataLead, new RosterEntry("data", "Dee", null, null, null, null, null, null, null, 0)),
+            new RosterSnapshot("owner-db", "Domain owner, database", null, new RosterEntry("owner-db", "Ann", null, null, null, "Ben", null, null, null, 0)));
+
+        var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, snapshot));
+
+        Assert.Contains("2 role(s) without a primary or a named backup", panel.Find(".mud-alert").TextContent);
+        Assert.Contains("(no primary)", panel.Find("tr[data-roster=ic]").TextContent);
+        Assert.Equal("—", panel.Find("tr[data-roster=ic]").QuerySelectorAll("td")[1].TextContent);
+        Assert.Contains("(no backup)", panel.Find("tr[data-roster=data]").TextContent);
+        Assert.DoesNotContain("(no", panel.Find("tr[data-roster=owner-db]").TextContent);
+    }
+
+    [Theory]
+    [InlineData(Roles.ReleaseEngineer, true)]
+    [InlineData(Roles.Admin, true)]
+    [InlineData(Roles.IncidentCommander, false)]
+    [InlineData(Roles.Viewer, false)]
+    public void Only_release_engineering_and_admins_see_edit(string role, bool canEdit)
+    {
+        SignIn("someone", role);
+
+        var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, WithRoster(new RosterSnapshot("ic", "Incident Commander", Roles.IncidentCommander, null))));
+
+        Assert.Equal(canEdit, panel.FindAll("button[aria-label='Edit Incident Commander']").Count == 1);
+    }
+
+    [Fact]
+    public async Task Editing_a_role_saves_the_entry_from_the_dialog_for_that_role()
+    {
+        var snapshot = await RunningRolloutAsync();
+        var role = snapshot.Roster[0];
+        SignIn("rel", Roles.ReleaseEngineer);
+        var dialogs = RenderProviders();
+        var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, snapshot));
+
+        _ = panel.Find($"button[aria-label='Edit {role.Title}']").ClickAsync(new());
+        var inputs = dialogs.WaitForElement(".mud-dialog").QuerySelectorAll("input");
+        inputs[0].Change("Iris");
+        inputs[1].Change("+1 555 0100");
+        inputs[4].Change("Bo");
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Save").Click();
+
+        panel.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Severity == Severity.Success), TimeSpan.FromSeconds(10));
+        var saved = (await LatestAsync(snapshot.Id)).Roster.Single(r => r.Role == role.Role);
+        Assert.Equal(("Iris", "+1 555 0100", "Bo"), (saved.Entry!.PrimaryName, saved.Entry.PrimaryContact, saved.Entry.BackupName));
+        Assert.Null(saved.Missing);
+    }
+}
