@@ -11,6 +11,7 @@ using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Rollouts.Cluster;
 using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Rollouts.Polling;
+using ShipRoom.Infrastructure.Rollouts.Signals;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Infrastructure.Security;
 using ShipRoom.Infrastructure.Telemetry;
@@ -33,6 +34,7 @@ public static class ShipRoomInfrastructure
             .AddCluster()
             .AddRolloutCommands()
             .AddPolling()
+            .AddSignals()
             .AddProbes()
             .AddNotifications(configuration)
             .AddReports()

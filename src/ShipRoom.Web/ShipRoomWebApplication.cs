@@ -123,6 +123,7 @@ public static class ShipRoomWebApplication
         app.MapAccountEndpoints();
         app.MapRolloutEndpoints();
         app.MapExecutionCallbackEndpoints();
+        app.MapSignalEndpoints();
         app.MapTokenEndpoints();
         app.MapAuditEndpoints();
         app.MapReportEndpoints();

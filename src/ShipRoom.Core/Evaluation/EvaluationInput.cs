@@ -26,6 +26,9 @@ public sealed record EvaluationInput(
     /// <summary>The rollout has ended (completed or rolled back): triggers that did not fire no longer watch.</summary>
     public bool RolloutEnded { get; init; }
 
+    /// <summary>External signals raised against the rollout (P0/P1 opened, PII risk …), oldest first.</summary>
+    public IReadOnlyList<ExternalSignal> Signals { get; init; } = [];
+
     /// <summary>How far back a sigma condition reads the control's distribution.</summary>
     public TimeSpan SigmaHistory { get; init; } = TimeSpan.FromHours(1);
 }

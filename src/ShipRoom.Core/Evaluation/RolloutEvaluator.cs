@@ -27,12 +27,13 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
             .Select(g => GateEvaluator.Evaluate(g, plan.FindMetric(g.Series.MetricKey)!, series, input.PhaseStartedAt, input.Now, window, input.SigmaHistory))
             .ToList();
 
-        var longestTrigger = TimeSpan.FromMinutes(plan.Triggers.Where(t => t.ProbeFailures is null).Select(TriggerEvaluator.RequiredMinutes).DefaultIfEmpty(0).Max());
+        var longestTrigger = TimeSpan.FromMinutes(plan.Triggers.Where(t => t.ProbeFailures is null && t.CumulativeMoreThan is null).Select(TriggerEvaluator.RequiredMinutes).DefaultIfEmpty(0).Max());
         var rolloutStart = input.RolloutStartedAt ?? (input.PhaseIndex == 0 ? input.PhaseStartedAt : DateTimeOffset.MinValue);
         var carriedOver = input.PhaseStartedAt - longestTrigger;
         var triggerStart = triggersFrom ?? (carriedOver > rolloutStart ? carriedOver : rolloutStart);
+        var context = new TriggerContext(plan, series, input.SigmaHistory, triggerStart, rolloutStart == DateTimeOffset.MinValue ? input.PhaseStartedAt : rolloutStart, input.Signals);
         var triggers = plan.Triggers
-            .Select(t => TriggerEvaluator.Evaluate(t, plan, series, input.ProbeRuns ?? [], triggerStart, input.Now, input.SigmaHistory))
+            .Select(t => Judge(t, plan, input, series, context, triggerStart))
             .Select(t => input.RolloutEnded ? TriggerEvaluator.Stop(t) : t)
             .ToList();
 
@@ -42,7 +43,23 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
         var advance = JudgeAdvance(plan, input, series, gates, triggers, judgement, window, isFinalPhase);
         var overall = gates.Count == 0 ? GateStatus.NoData : gates.Select(g => g.Status).Aggregate(GateStatus.Green, GateStatusText.Worst);
         var recommendation = Recommend(plan, input, gates, triggers, judgement, advance, isFinalPhase);
-        return new RolloutVerdict(input.Now, input.PhaseIndex, phase.Name, overall, gates, triggers, judgement, advance, recommendation);
+        return new RolloutVerdict(input.Now, input.PhaseIndex, phase.Name, overall, gates, triggers, judgement, advance, recommendation)
+        {
+            Budgets = ErrorBudget.Statuses(plan, series, context.RolloutStart, input.Now, input.SigmaHistory),
+        };
+    }
+
+    /// <summary>One trigger: a plain metric or probe trigger, or one with a combined/counted condition; a phase-scoped one stops after its last phase.</summary>
+    private static TriggerVerdict Judge(TriggerDefinition trigger, RolloutPlan plan, EvaluationInput input, SeriesIndex series, TriggerContext context, DateTimeOffset triggerStart)
+    {
+        if (trigger.ActiveThrough is { } through && plan.PhaseIndexOf(through) is var last and >= 0 && input.PhaseIndex > last)
+        {
+            return CompoundTriggerEvaluator.Lifted(trigger, plan.Phases[last].Name);
+        }
+
+        return trigger.When is not null
+            ? CompoundTriggerEvaluator.Evaluate(trigger, context, input.PhaseStartedAt, input.Now)
+            : TriggerEvaluator.Evaluate(trigger, plan, series, input.ProbeRuns ?? [], triggerStart, input.Now, input.SigmaHistory);
     }
 
     /// <summary>Per gated metric: the minutes since <paramref name="from"/> where the canary failed its gate and the control did not.</summary>

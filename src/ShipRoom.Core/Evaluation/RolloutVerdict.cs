@@ -17,6 +17,9 @@ public sealed record RolloutVerdict(
     AdvanceVerdict Advance,
     Recommendation Recommendation)
 {
+    /// <summary>Each declared SLO's error budget: spent during the rollout, remaining, burn rates.</summary>
+    public IReadOnlyList<BudgetStatus> Budgets { get; init; } = [];
+
     public string OverallText => Overall.ToText();
 
     public IEnumerable<TriggerVerdict> FiredTriggers => Triggers.Where(t => t.State == TriggerState.Fired);

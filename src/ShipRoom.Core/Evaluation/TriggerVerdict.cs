@@ -71,5 +71,11 @@ public sealed record TriggerVerdict(
 
     public DateTimeOffset? LastBadMinute { get; init; }
 
+    /// <summary>What <see cref="ConsecutiveBad"/> counts when it is not minutes or probe runs: "signals", "min in breach".</summary>
+    public string? Counts { get; init; }
+
+    /// <summary>External signals that fired it: who raised each, from where (signal triggers only).</summary>
+    public IReadOnlyList<ExternalSignal> Signals { get; init; } = [];
+
     public string Reason { get; init; } = "";
 }

@@ -49,14 +49,18 @@ public static class VerdictText
 
     public static string Trigger(TriggerVerdict trigger)
     {
-        var probe = trigger.MetricKey is null;
-        var unit = probe ? "failed runs" : "bad minutes";
+        var probe = trigger.MetricKey is null && trigger.Counts is null;
+        var unit = trigger.Counts ?? (probe ? "failed runs" : "bad minutes");
         return trigger.State switch
         {
+            TriggerState.Fired when trigger.Counts is not null => $"{trigger.Name}: FIRED at {Time(trigger.FiredAt)} after {trigger.ConsecutiveBad} {unit}"
+                                  + (trigger.Detail is null ? "" : $" ({trigger.Detail})") + $"; fires on {trigger.Condition}",
             TriggerState.Fired => $"{trigger.Name}: FIRED at {Time(trigger.FiredAt)} after {trigger.Required} consecutive {unit} from {Time(trigger.FirstBadMinute)}"
                                   + (trigger.Detail is null ? "" : $" ({trigger.Detail})") + $"; fires on {trigger.Condition}",
+            TriggerState.Arming when trigger.Counts is not null => $"{trigger.Name}: ARMING, {trigger.ConsecutiveBad} {unit} (fires above {trigger.Required - 1})"
+                                   + (trigger.Detail is null ? "" : $" ({trigger.Detail})"),
             TriggerState.Arming => $"{trigger.Name}: ARMING, {trigger.ConsecutiveBad} of {trigger.Required} consecutive {unit} since {Time(trigger.FirstBadMinute)}"
-                                   + (trigger.Detail is null ? "" : $" ({trigger.Detail})") + (probe ? "" : $"; fires after {trigger.Remaining.TotalMinutes:0} more"),
+                                   + (trigger.Detail is null ? "" : $" ({trigger.Detail})") + (probe || trigger.Counts is not null ? "" : $"; fires after {trigger.Remaining.TotalMinutes:0} more"),
             TriggerState.NoData => $"{trigger.Name}: NO DATA at the latest minute for {trigger.Watches}; no streak counted or reset",
             TriggerState.Stopped => $"{trigger.Name}: STOPPED, the rollout has ended (it did not fire)",
             _ => $"{trigger.Name}: IDLE, {trigger.Watches} not {trigger.Condition} at the latest {(probe ? "run" : "minute")}",

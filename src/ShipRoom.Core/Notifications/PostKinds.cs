@@ -54,7 +54,7 @@ public static class PostKinds
             Rollback runbook: {rollback_runbook}
             Reports every {cadence} from now. Dashboard: {dashboard}
             """),
-        new(CadenceReport, "15-minute cadence report", ["slot", "cadence", "reasons", "score", "latency", "errors", "payments", "cache_db", "economics", "anomalies", "probes", "observed"],
+        new(CadenceReport, "15-minute cadence report", ["slot", "cadence", "reasons", "score", "latency", "errors", "budget", "signals", "payments", "cache_db", "economics", "anomalies", "probes", "observed"],
             """
             {release} at {phase}: {slot} report — {recommendation}
             Recommendation: {recommendation}. {reasons}
@@ -63,6 +63,8 @@ public static class PostKinds
             {latency}
             Errors:
             {errors}
+            Error budget: {budget}
+            External signals: {signals}
             Payments:
             {payments}
             Cache and database:

@@ -24,7 +24,7 @@ public static partial class PlanParser
     /// <summary>A plan nests about five levels; the YAML library recurses once per level, so depth is bounded before it reads.</summary>
     public const int MaxNestingDepth = 32;
 
-    private static readonly string[] TopLevelKeys = ["release", "settings", "metrics", "phases", "gates", "triggers", "approvals", "paymentCaps", "judgement", "roster", "checklists", "probes"];
+    private static readonly string[] TopLevelKeys = ["release", "settings", "metrics", "phases", "gates", "triggers", "approvals", "paymentCaps", "judgement", "roster", "checklists", "probes", "slos", "signals"];
 
     public static PlanParseResult Parse(string yaml, string fileName)
     {
@@ -124,7 +124,7 @@ public static partial class PlanParser
     [GeneratedRegex(@"^(?<amount>[0-9]+(\.[0-9]+)?)\s*(?<unit>%|pp|points|[A-Za-z$×/]+)?$", RegexOptions.CultureInvariant)]
     internal static partial Regex TolerancePattern();
 
-    private sealed class PlanBuilder(YamlReader r, YamlMappingNode root)
+    private sealed partial class PlanBuilder(YamlReader r, YamlMappingNode root)
     {
         private readonly Dictionary<string, MetricDefinition> _metrics = new(StringComparer.Ordinal);
         private readonly List<PhaseDefinition> _phases = [];
@@ -136,9 +136,12 @@ public static partial class PlanParser
             ReadMetrics();
             ReadPhases();
             var gates = ReadGates();
+            var slos = ReadSlos();
             var triggers = ReadTriggers();
             var approvals = ReadApprovals();
             var caps = ReadPaymentCaps();
+            triggers.AddRange(CapTriggers(caps, triggers));
+            var signals = ReadSignals(triggers);
             var judgement = ReadJudgement(gates);
             WarnAboutRelativeTolerancesNearTheTop(gates);
             var roster = ReadRoster();
@@ -184,7 +187,11 @@ public static partial class PlanParser
             }
 
             return new RolloutPlan(release, _metrics.Values.ToList(), _phases, gates, triggers, approvals, caps, noData, stabilisation, rollbackBudget, pollEvery,
-                judgement, roster, checklists, probes);
+                judgement, roster, checklists, probes)
+            {
+                Slos = slos,
+                Signals = signals,
+            };
         }
 
         private ReleaseInfo? ReadRelease()
@@ -628,6 +635,13 @@ public static partial class PlanParser
                     continue;
                 }
 
+                if (IsExtendedTrigger(map))
+                {
+                    // all:/any:, counted events, SLO breach and budget burn, cumulative minutes: TriggerConditionParser.cs.
+                    ReadExtendedTrigger(map, field, triggers);
+                    continue;
+                }
+
                 r.OnlyKnownKeys(map, field, "key", "name", "metric", "journey", "fires", "for", "checks", "probeFailures", "action");
                 var key = r.String(map, "key", field);
                 if (key is not null)
@@ -759,11 +773,11 @@ public static partial class PlanParser
                 return null;
             }
 
-            r.OnlyKnownKeys(map, "paymentCaps", "transactions", "maxPerTransaction", "total", "currency", "transactionsMetric", "dollarsMetric");
+            r.OnlyKnownKeys(map, "paymentCaps", "transactions", "maxPerTransaction", "total", "currency", "transactionsMetric", "dollarsMetric", "largestTransactionMetric", "through", "onBreach");
             var transactions = r.Number(map, "transactions", "paymentCaps", required: true, min: 0);
             var perTransaction = r.Number(map, "maxPerTransaction", "paymentCaps", required: true, min: 0);
             var total = r.Number(map, "total", "paymentCaps", required: true, min: 0);
-            foreach (var metricKey in new[] { "transactionsMetric", "dollarsMetric" })
+            foreach (var metricKey in new[] { "transactionsMetric", "dollarsMetric", "largestTransactionMetric" })
             {
                 if (r.String(map, metricKey, "paymentCaps", required: false) is { } key && !_metrics.ContainsKey(key))
                 {
@@ -772,7 +786,13 @@ public static partial class PlanParser
             }
 
             return new PaymentCaps((int)(transactions ?? 0), perTransaction ?? 0, total ?? 0, r.String(map, "currency", "paymentCaps", required: false) ?? "USD",
-                r.String(map, "transactionsMetric", "paymentCaps", required: false), r.String(map, "dollarsMetric", "paymentCaps", required: false));
+                r.String(map, "transactionsMetric", "paymentCaps", required: false), r.String(map, "dollarsMetric", "paymentCaps", required: false))
+            {
+                // Enforcement, phase scope and the largest-transaction metric: PaymentCapParser.cs.
+                LargestTransactionMetric = r.String(map, "largestTransactionMetric", "paymentCaps", required: false),
+                Through = ReadCapScope(map),
+                OnBreach = r.Enum<TriggerAction>(map, "onBreach", "paymentCaps", required: false),
+            };
         }
 
         private JudgementSettings ReadJudgement(IReadOnlyList<GateDefinition> gates)

@@ -24,7 +24,15 @@ public sealed record RolloutPlan(
     IReadOnlyList<ChecklistDefinition> Checklists,
     IReadOnlyList<ProbeDefinition> Probes)
 {
+    /// <summary>The service level objectives the plan declares (<c>slos:</c>); burn-rate and breach triggers refer to them.</summary>
+    public IReadOnlyList<SloDefinition> Slos { get; init; } = [];
+
+    /// <summary>Which external signals hold or roll back (<c>signals:</c>); each is also one of <see cref="Triggers"/>.</summary>
+    public IReadOnlyList<SignalRule> Signals { get; init; } = [];
+
     public MetricDefinition? FindMetric(string key) => Metrics.FirstOrDefault(m => m.Key == key);
+
+    public SloDefinition? FindSlo(string key) => Slos.FirstOrDefault(s => s.Key == key);
 
     public int PhaseIndexOf(string name) => Phases.ToList().FindIndex(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
 
@@ -141,14 +149,34 @@ public sealed record TriggerDefinition(
     TimeSpan? For,
     int? Checks,
     int? ProbeFailures,
-    TriggerAction Action);
+    TriggerAction Action)
+{
+    /// <summary>A combined, counted, SLO, signal or cap condition (<see cref="Series"/> and <see cref="Fires"/> are then null).</summary>
+    public TriggerCondition? When { get; init; }
+
+    /// <summary>Cumulative rather than consecutive: fires once the minutes in breach since the phase began add up to more than this many.</summary>
+    public int? CumulativeMoreThan { get; init; }
+
+    /// <summary>The last phase the trigger watches (payment caps "through 25%"); null: every phase.</summary>
+    public string? ActiveThrough { get; init; }
+}
 
 /// <summary>Leaving <see cref="FromPhase"/> needs <see cref="Role"/>'s sign-off unless every auto-approve condition held over the window.</summary>
 public sealed record ApprovalRule(string FromPhase, string Role, bool AutoApproveRequiresAllGatesGreen, IReadOnlyList<AutoApproveCondition> AutoApproveWhen);
 
 public sealed record AutoApproveCondition(SeriesSelector Series, Condition Condition);
 
-public sealed record PaymentCaps(int MaxTransactions, decimal MaxPerTransaction, decimal MaxTotal, string Currency, string? TransactionsMetric, string? DollarsMetric);
+public sealed record PaymentCaps(int MaxTransactions, decimal MaxPerTransaction, decimal MaxTotal, string Currency, string? TransactionsMetric, string? DollarsMetric)
+{
+    /// <summary>The per-minute largest single transaction on the canary, in the cap's currency.</summary>
+    public string? LargestTransactionMetric { get; init; }
+
+    /// <summary>The last phase the caps hold in ("keep caps through 25%"); null: the whole rollout.</summary>
+    public string? Through { get; init; }
+
+    /// <summary>What a breach does; null: the caps are shown, not enforced.</summary>
+    public TriggerAction? OnBreach { get; init; }
+}
 
 /// <summary>What NO DATA does: it always blocks advancing; after <see cref="HoldAfter"/> of it, the recommendation is to hold.</summary>
 public sealed record NoDataPolicy(bool BlocksAdvance, TimeSpan? HoldAfter);

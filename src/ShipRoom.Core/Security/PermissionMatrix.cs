@@ -31,6 +31,9 @@ public static class PermissionMatrix
         [RolloutAction.DownloadArchive] = Set(Roles.IncidentCommander, Roles.ReleaseEngineer, Roles.ExecutiveApprover, Roles.SecurityLead, Roles.Admin),
         [RolloutAction.EditPostTemplates] = Set(Roles.ReleaseEngineer, Roles.Admin),
         [RolloutAction.ManageUsers] = Set(Roles.Admin),
+        // Whoever may stop production, and the leads who see an incident or a privacy risk first (an incident tool's
+        // token holds one of these roles). A signal only stops the rollout where the plan's signals: say so.
+        [RolloutAction.RaiseSignal] = Set(Roles.IncidentCommander, Roles.ReleaseEngineer, Roles.ExecutiveApprover, Roles.SecurityLead, Roles.DataLead, Roles.Admin),
         [RolloutAction.ManageApiTokens] = Set(Roles.Admin),
         // Failed sign-ins are what security watches for guessing; they are not the ship room's business, and a name
         // typed there may be someone's password typed in the wrong field (stored only as a fingerprint).

@@ -22,6 +22,9 @@ public enum RolloutAction
     /// <summary>Rewording the #ship-room post templates.</summary>
     EditPostTemplates,
     ManageUsers,
+
+    /// <summary>Raising an external signal against a rollout (P0/P1 opened, PII risk): the plan says which hold or roll back.</summary>
+    RaiseSignal,
     ManageApiTokens,
 
     /// <summary>Sign-in activity in the audit trail: who signed in, failed or was locked out, and when.</summary>

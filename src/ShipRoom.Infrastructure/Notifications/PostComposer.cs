@@ -124,6 +124,8 @@ public static class PostComposer
             ["latency"] = PanelLines(snapshot, MetricPanel.Latency),
             ["errors"] = PanelLines(snapshot, MetricPanel.Errors),
             ["payments"] = Payments(snapshot),
+            ["budget"] = verdict is null || verdict.Budgets.Count == 0 ? null : string.Join("; ", verdict.Budgets.Select(b => b.Text)),
+            ["signals"] = Signals(verdict),
             ["cache_db"] = Join(PanelLines(snapshot, MetricPanel.Cache), PanelLines(snapshot, MetricPanel.Database)),
             ["economics"] = PanelLines(snapshot, MetricPanel.UnitEconomics),
             ["anomalies"] = Anomalies(snapshot),
@@ -247,13 +249,22 @@ public static class PostComposer
         $"{metric.Name}: {Core.NumberText.WithUnit(metric.Canary, metric.Unit)} vs {Core.NumberText.WithUnit(metric.Control, metric.Unit)} ({Core.NumberText.Delta(metric.DeltaPercent)})" +
         (metric.GateStatus is { } status ? $" {status.ToText()}" : "");
 
+    /// <summary>Signals that fired a trigger: kind, who raised it, from where. Their summaries come from outside and are scrubbed.</summary>
+    private static string? Signals(RolloutVerdict? verdict)
+    {
+        var raised = (verdict?.Triggers ?? []).SelectMany(t => t.Signals).DistinctBy(s => s.Id).ToList();
+        return raised.Count == 0 ? null : Clean(string.Join("; ", raised.Select(s => $"{s.Kind} raised by {s.RaisedBy} via {s.Source} at {s.RaisedAt:HH:mm} UTC: {s.Summary}")));
+    }
+
     private static string? Payments(RolloutSnapshot snapshot)
     {
         var lines = PanelLines(snapshot, MetricPanel.Payments);
         if (snapshot.PaymentCaps is { } caps)
         {
-            var capLine = $"• Caps: {caps.Transactions} of {caps.MaxTransactions} transactions, {caps.Dollars.ToString("N0", CultureInfo.InvariantCulture)} of {caps.MaxDollars.ToString("N0", CultureInfo.InvariantCulture)} {caps.Currency} (max {caps.MaxPerTransaction.ToString("0.##", CultureInfo.InvariantCulture)} each)"
-                + (caps.Exceeded ? " EXCEEDED" : "");
+            var capLine = $"• Caps: {caps.Transactions} of {caps.MaxTransactions} transactions, {caps.Dollars.ToString("N0", CultureInfo.InvariantCulture)} of {caps.MaxDollars.ToString("N0", CultureInfo.InvariantCulture)} {caps.Currency} (max {caps.MaxPerTransaction.ToString("0.##", CultureInfo.InvariantCulture)} each"
+                + (caps.LargestTransaction is { } largest ? $", largest {largest.ToString("0.##", CultureInfo.InvariantCulture)})" : ")")
+                + (caps.Lifted ? $"; lifted after {caps.Through}" : caps.OnBreach is { } action ? $"; {action} on breach" : "")
+                + (caps.Exceeded && !caps.Lifted ? " EXCEEDED" : "");
             lines = Join(lines, capLine);
         }
 

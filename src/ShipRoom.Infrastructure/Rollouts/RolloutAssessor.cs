@@ -22,6 +22,9 @@ public sealed record RolloutAssessment(
     IReadOnlyList<ProbeRun> ProbeRuns,
     RolloutVerdict? Verdict)
 {
+    /// <summary>External signals raised against the rollout, oldest first.</summary>
+    public IReadOnlyList<ExternalSignal> Signals { get; init; } = [];
+
     /// <summary>When the canary first took traffic (the first phase's start), or null before the rollout started.</summary>
     public DateTimeOffset? StartedAt => Phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt).Min();
 }
@@ -32,6 +35,7 @@ public sealed class RolloutAssessor(
     ISampleRepository samples,
     IDecisionRepository decisions,
     IProbeRunRepository probeRuns,
+    ISignalRepository signals,
     PlanCache plans,
     TimeProvider time)
 {
@@ -55,15 +59,35 @@ public sealed class RolloutAssessor(
             return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, [], [], null);
         }
 
-        var loaded = await samples.ReadAsync(rollout.Id, Minutes.Floor(phaseStart - History), evaluatedUpTo, cancellationToken);
         var rolloutStart = phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
+        var loaded = await samples.ReadAsync(rollout.Id, Minutes.Floor(ReadFrom(plan, phaseStart, rolloutStart, evaluatedUpTo)), evaluatedUpTo, cancellationToken);
+        var raised = plan.Signals.Count == 0 && !plan.Triggers.Any(t => t.When is not null) ? [] : await signals.ListAsync(rollout.Id, cancellationToken);
         var probes = plan.Probes.Count == 0 ? [] : await probeRuns.ListAsync(rollout.Id, rolloutStart, now.AddMinutes(1), cancellationToken);
         var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, probes, DecisionInputs.Approvals(recent))
         {
             RolloutStartedAt = rolloutStart,
             RolloutEnded = RolloutStateMachine.IsFinished(rollout.Status),
+            Signals = raised,
         };
         var verdict = RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recent, phaseStart));
-        return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, loaded, probes, verdict);
+        return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, loaded, probes, verdict) { Signals = raised };
+    }
+
+    /// <summary>
+    /// The history the plan needs: the hours before the phase, and where the plan declares SLOs or enforces payment caps,
+    /// everything since the rollout began (budget spent and caps used are counted from there) and the longest burn window.
+    /// </summary>
+    private static DateTimeOffset ReadFrom(RolloutPlan plan, DateTimeOffset phaseStart, DateTimeOffset rolloutStart, DateTimeOffset upTo)
+    {
+        var from = phaseStart - History;
+        if (plan.Slos.Count > 0 || plan.PaymentCaps is not null)
+        {
+            from = rolloutStart < from ? rolloutStart : from;
+        }
+
+        var longestBurn = plan.Triggers.Select(t => t.When).OfType<BudgetBurnCondition>().Select(b => b.Window ?? TimeSpan.Zero)
+            .Concat(plan.Triggers.Select(t => t.When).OfType<CombinedTriggerCondition>().SelectMany(c => c.Parts).OfType<BudgetBurnCondition>().Select(b => b.Window ?? TimeSpan.Zero))
+            .DefaultIfEmpty(TimeSpan.Zero).Max();
+        return upTo - longestBurn < from ? upTo - longestBurn : from;
     }
 }

@@ -29,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IDecisionRepository, DecisionRepository>();
         services.AddSingleton<IApiTokenRepository, ApiTokenRepository>();
         services.AddSingleton<IProbeRunRepository, ProbeRunRepository>();
+        services.AddSingleton<ISignalRepository, SignalRepository>();
         services.AddSingleton<IChecklistRepository, ChecklistRepository>();
         services.AddSingleton<IPhaseSummaryRepository, PhaseSummaryRepository>();
         services.AddSingleton<IRosterRepository, RosterRepository>();

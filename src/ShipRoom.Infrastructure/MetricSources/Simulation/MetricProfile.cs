@@ -25,8 +25,10 @@ internal static class MetricProfiles
         ["payments_capture_success_pct"] = new(99.90, 0.0004, 0, 100),
         ["payment_declines_pct"] = new(2.1, 0.05, 0, 100),
         ["payment_refunds_pct"] = new(0.30, 0.06, 0, 100),
-        ["payment_transactions_count"] = new(0.6, 0.5, 0),
-        ["payment_dollars_total"] = new(7.5, 0.5, 0),
+        // Live payments under the directives' caps: about 60 transactions and $700 over a whole 1% → 100% rollout.
+        ["payment_transactions_count"] = new(0.3, 0.5, 0),
+        ["payment_dollars_total"] = new(3.6, 0.5, 0),
+        ["payment_largest_usd"] = new(14, 0.15, 0, 19.5),
         ["cache_hit_pct"] = new(92, 0.006, 0, 100),
         ["origin_rps"] = new(120, 0.04),
         ["db_saturation_pct"] = new(55, 0.03, 0, 100),

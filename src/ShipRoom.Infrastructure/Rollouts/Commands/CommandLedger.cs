@@ -94,6 +94,17 @@ public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit
         logger.LogInformation("Rollout {RolloutId}: {Kind} by {Actor} ({From} → {To})", decision.RolloutId, request.Kind.Key(), request.Actor.IsAutomatic ? request.Actor.Name : "a user", from, to);
     }
 
+    /// <summary>Audits the caps being lifted and says in words what the deploy system did with it.</summary>
+    public async Task<string> PaymentCapsLiftedAsync(long rolloutId, string actor, string reason, string executorName, ExecutorResult executed, CancellationToken cancellationToken)
+    {
+        var outcome = executed.RecordedOnly ? "payment caps lift recorded only: no deploy system is configured, lift them by runbook"
+            : executed.Acknowledged ? $"payment caps lifted: executor {executorName} acknowledged ({executed.Detail})"
+            : $"payment caps NOT lifted: executor {executorName} failed ({executed.Error}); lift them by runbook";
+        await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor, executed.Acknowledged ? PaymentCapsLift.AuditKind : PaymentCapsLift.AuditKind + ".failed", rolloutId,
+            Truncate(outcome) ?? outcome, Reason: reason), cancellationToken);
+        return outcome;
+    }
+
     public void Count(RolloutCommand kind, CommandStatus status) =>
         metrics.Commands.Add(1, new KeyValuePair<string, object?>("kind", kind.Key()), new KeyValuePair<string, object?>("result", status.ToString()));
 

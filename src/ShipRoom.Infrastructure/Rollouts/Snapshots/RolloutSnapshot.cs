@@ -139,7 +139,20 @@ public sealed record JourneyValue(string Journey, double? Control, double? Canar
 
 public sealed record SeriesPoint(DateTimeOffset Time, double Value);
 
-public sealed record PaymentCapUsage(int Transactions, int MaxTransactions, decimal Dollars, decimal MaxDollars, decimal MaxPerTransaction, string Currency, bool Exceeded);
+public sealed record PaymentCapUsage(int Transactions, int MaxTransactions, decimal Dollars, decimal MaxDollars, decimal MaxPerTransaction, string Currency, bool Exceeded)
+{
+    /// <summary>The largest single canary transaction since the rollout began; null when the plan does not measure it.</summary>
+    public decimal? LargestTransaction { get; init; }
+
+    /// <summary>What a breach does (HOLD / ROLL BACK); null: shown, not enforced.</summary>
+    public string? OnBreach { get; init; }
+
+    /// <summary>The last phase the caps hold in; null: the whole rollout.</summary>
+    public string? Through { get; init; }
+
+    /// <summary>The rollout is past <see cref="Through"/>: the caps are lifted.</summary>
+    public bool Lifted { get; init; }
+}
 
 public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Actor, string Summary, string? Reason, string? Outcome);
 

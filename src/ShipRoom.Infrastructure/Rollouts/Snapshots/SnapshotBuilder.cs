@@ -78,7 +78,7 @@ public sealed class SnapshotBuilder(
             Poll = PollStatusOf(rollout, plan, view.Polls, wallNow),
             Verdict = verdict,
             Panels = BuildPanels(plan, new SeriesIndex(assessment.Samples), verdict, rollout.PhaseIndex, lastMinute),
-            PaymentCaps = PaymentCapsOf(plan, view),
+            PaymentCaps = PaymentCapsOf(plan, view, assessment),
             Timeline = Timeline(assessment.Decisions, view.Polls),
             Rollback = RollbackTimingOf(plan, assessment.Decisions),
             Checklists = Checklists(plan, rollout, assessment.Phases, view.ChecklistItems, wallNow),
@@ -152,7 +152,7 @@ public sealed class SnapshotBuilder(
         _ => panel.ToString(),
     };
 
-    private static PaymentCapUsage? PaymentCapsOf(RolloutPlan plan, RolloutViewFacts view)
+    private static PaymentCapUsage? PaymentCapsOf(RolloutPlan plan, RolloutViewFacts view, RolloutAssessment assessment)
     {
         if (plan.PaymentCaps is not { } caps)
         {
@@ -161,7 +161,22 @@ public sealed class SnapshotBuilder(
 
         var transactions = (int)Math.Round(view.CapTransactions ?? 0);
         var dollars = Math.Round((decimal)(view.CapDollars ?? 0), 2);
-        return new PaymentCapUsage(transactions, caps.MaxTransactions, dollars, caps.MaxTotal, caps.MaxPerTransaction, caps.Currency, transactions > caps.MaxTransactions || dollars > caps.MaxTotal);
+        decimal? largest = null;
+        if (caps.LargestTransactionMetric is { } metric && assessment.StartedAt is { } started)
+        {
+            var values = assessment.Samples.Where(s => s.MetricKey == metric && s.Cohort == Cohort.Canary && s.Journey is null && s.Time >= started && double.IsFinite(s.Value)).Select(s => s.Value).ToList();
+            largest = values.Count == 0 ? null : Math.Round((decimal)values.Max(), 2);
+        }
+
+        var lastPhase = caps.Through is null ? -1 : plan.PhaseIndexOf(caps.Through);
+        return new PaymentCapUsage(transactions, caps.MaxTransactions, dollars, caps.MaxTotal, caps.MaxPerTransaction, caps.Currency,
+            transactions > caps.MaxTransactions || dollars > caps.MaxTotal || largest > caps.MaxPerTransaction)
+        {
+            LargestTransaction = largest,
+            OnBreach = caps.OnBreach switch { TriggerAction.Rollback => "ROLL BACK", TriggerAction.Hold => "HOLD", _ => null },
+            Through = caps.Through,
+            Lifted = lastPhase >= 0 && assessment.Rollout.PhaseIndex > lastPhase,
+        };
     }
 
     private static IReadOnlyList<TimelineEntry> Timeline(IReadOnlyList<DecisionRecord> decisions, IReadOnlyList<PollRunRecord> polls)
