@@ -93,7 +93,10 @@ public static class ShipRoomWebApplication
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         // An unknown address gets a real page with status 404 instead of a blank one. The API and the hub keep their
         // own answers: a 404 there is for programs, not people.
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments(RolloutsHub.Path),
+        // Page views only: a refused form post (400 antiforgery, 429 sign-in limit) keeps its own answer, and running the
+        // pipeline again for it would read the refused form a second time.
+        app.UseWhen(context => (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+                && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments(RolloutsHub.Path),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         // Routing after the status code pages, so the re-executed request for /not-found finds its endpoint (the
         // implicit UseRouting would run first and keep the original, missing one).

@@ -7,9 +7,10 @@ namespace ShipRoom.Infrastructure.Deploy;
 
 /// <summary>
 /// How the deploy system signs its completion callback: HMAC-SHA256 with the deploy webhook's secret over
-/// <c>&lt;timestamp&gt;.&lt;body&gt;</c>, sent as <c>X-ShipRoom-Signature: sha256=&lt;hex&gt;</c> beside
-/// <c>X-ShipRoom-Timestamp: &lt;unix seconds&gt;</c>. A timestamp further than <see cref="Window"/> from now, or a
-/// signature already accepted, is refused: a captured callback cannot be played again.
+/// <c>&lt;timestamp&gt;.&lt;rollout&gt;.&lt;decision&gt;.&lt;body&gt;</c> (the ids from the URL, so a signed callback
+/// cannot be sent to another decision), as <c>X-ShipRoom-Signature: sha256=&lt;hex&gt;</c> beside
+/// <c>X-ShipRoom-Timestamp: &lt;unix seconds&gt;</c>. A timestamp further than <see cref="Window"/> from now is refused,
+/// and so is a signature this instance already recorded; storage records a completion once, whichever instance hears it.
 /// </summary>
 public sealed class CallbackSignature(TimeProvider time)
 {
@@ -18,23 +19,24 @@ public sealed class CallbackSignature(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _accepted = new(StringComparer.Ordinal);
 
-    public static string Sign(string timestamp, string body, string secret) => WebhookDeployExecutor.Sign($"{timestamp}.{body}", secret);
+    public static string Sign(string timestamp, long rolloutId, long decisionId, string body, string secret) =>
+        WebhookDeployExecutor.Sign(string.Create(CultureInfo.InvariantCulture, $"{timestamp}.{rolloutId}.{decisionId}.{body}"), secret);
 
     /// <summary>Null when the callback is genuine and new; otherwise why it is refused (safe to answer).</summary>
-    public string? Check(string? timestamp, string? signature, string body, string secret)
+    public string? Check(string? timestamp, string? signature, long rolloutId, long decisionId, string body, string secret)
     {
         if (string.IsNullOrEmpty(timestamp) || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
             return $"{TimestampHeader} (unix seconds) is missing";
         }
 
-        if (signature is not { Length: > 7 } || !signature.StartsWith("sha256=", StringComparison.Ordinal))
+        if (signature is not { Length: > 7 } || !signature.StartsWith("sha256=", StringComparison.OrdinalIgnoreCase))
         {
             return $"{WebhookDeployExecutor.SignatureHeader} (sha256=<hex>) is missing";
         }
 
-        var expected = Encoding.ASCII.GetBytes("sha256=" + Sign(timestamp, body, secret));
-        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature)))
+        var expected = Encoding.ASCII.GetBytes("sha256=" + Sign(timestamp, rolloutId, decisionId, body, secret));
+        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature.ToLowerInvariant())))
         {
             return "the signature does not match";
         }
@@ -54,6 +56,12 @@ public sealed class CallbackSignature(TimeProvider time)
             }
         }
 
-        return _accepted.TryAdd(signature, now) ? null : "this callback was already received (replay)";
+        return _accepted.ContainsKey(signature.ToLowerInvariant()) ? "this callback was already received (replay)" : null;
     }
+
+    /// <summary>
+    /// Called once the completion is recorded: only then is the same callback a replay, so a deploy system that retries
+    /// after a failed answer (storage down, a 500) is heard.
+    /// </summary>
+    public void Recorded(string signature) => _accepted.TryAdd(signature.ToLowerInvariant(), time.GetUtcNow());
 }

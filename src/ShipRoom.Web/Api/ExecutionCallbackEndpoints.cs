@@ -45,7 +45,8 @@ public static class ExecutionCallbackEndpoints
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        var refusal = signatures.Check(context.Request.Headers[CallbackSignature.TimestampHeader], context.Request.Headers[WebhookDeployExecutor.SignatureHeader], body, deploy.Value.WebhookSecret);
+        string? signature = context.Request.Headers[WebhookDeployExecutor.SignatureHeader];
+        var refusal = signatures.Check(context.Request.Headers[CallbackSignature.TimestampHeader], signature, id, decisionId, body, deploy.Value.WebhookSecret);
         if (refusal is not null)
         {
             return Results.Json(new { error = refusal }, statusCode: StatusCodes.Status401Unauthorized);
@@ -62,6 +63,11 @@ public static class ExecutionCallbackEndpoints
         }
 
         var result = await completions.RecordAsync(id, decisionId, parsed?.CompletedAt, parsed?.Detail, cancellationToken);
+        if (result.Status is CompletionStatus.Recorded or CompletionStatus.AlreadyRecorded)
+        {
+            signatures.Recorded(signature!);
+        }
+
         return result.Status switch
         {
             CompletionStatus.Recorded => Results.Ok(new { status = "recorded", message = result.Message, completedAt = result.CompletedAt }),

@@ -37,12 +37,12 @@ public sealed class ExecutionCallbackTests : IAsyncLifetime
         await _deploySystem.DisposeAsync();
     }
 
-    private static HttpRequestMessage Callback(long id, long decision, string body, string secret, DateTimeOffset at)
+    private static HttpRequestMessage Callback(long id, long decision, string body, string secret, DateTimeOffset at, long? sentToDecision = null)
     {
         var timestamp = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/rollouts/{id}/executions/{decision}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/rollouts/{id}/executions/{sentToDecision ?? decision}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add(CallbackSignature.TimestampHeader, timestamp);
-        request.Headers.Add(WebhookDeployExecutor.SignatureHeader, "sha256=" + CallbackSignature.Sign(timestamp, body, secret));
+        request.Headers.Add(WebhookDeployExecutor.SignatureHeader, "sha256=" + CallbackSignature.Sign(timestamp, id, decision, body, secret));
         return request;
     }
 
@@ -66,6 +66,8 @@ public sealed class ExecutionCallbackTests : IAsyncLifetime
         using var forged = await deploySystem.SendAsync(Callback(id, decision, body, "not-the-secret-at-all", now), Ct);
         using var stale = await deploySystem.SendAsync(Callback(id, decision, body, Secret, now.AddMinutes(-10)), Ct);
         using var wrongRollout = await deploySystem.SendAsync(Callback(id + 100, decision, body, Secret, now), Ct);
+        using var movedToAnotherDecision = await deploySystem.SendAsync(Callback(id, decision, body, Secret, now, sentToDecision: decision + 1), Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, movedToAnotherDecision.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, wrongRollout.StatusCode);

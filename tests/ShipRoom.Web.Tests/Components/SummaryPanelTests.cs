@@ -49,6 +49,8 @@ public sealed class SummaryPanelTests : CommandComponentTestContext
         Assert.True(post().HasAttribute("disabled"));
 
         panel.Find("textarea").Input("SLOs green; payment KPIs flat");
+        Assert.True(post().HasAttribute("disabled"), "nothing is recommended until the PM chooses");
+        Choose(panel, "GO");
         Assert.False(post().HasAttribute("disabled"));
         await post().ClickAsync(new());
 
@@ -68,9 +70,25 @@ public sealed class SummaryPanelTests : CommandComponentTestContext
         var panel = Render<SummaryPanel>(p => p.Add(x => x.Snapshot, snapshot with { Id = snapshot.Id + 1000 }));
 
         panel.Find("textarea").Input("draft");
+        Choose(panel, "HOLD");
         await panel.FindAll("button").Single(b => b.TextContent.Trim() == "Post summary").ClickAsync(new());
 
         panel.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Severity == Severity.Error));
         Assert.False(panel.FindAll("button").Single(b => b.TextContent.Trim() == "Post summary").HasAttribute("disabled"));
+    }
+
+    /// <summary>Picks a recommendation as a person does: a click on the radio named <paramref name="option"/>.</summary>
+    private static void Choose(IRenderedComponent<SummaryPanel> panel, string option)
+    {
+        var radio = panel.FindAll(".mud-radio").First(r => r.TextContent.Trim() == option);
+        var input = radio.QuerySelector("input") ?? throw new InvalidOperationException($"the {option} radio has no input");
+        try
+        {
+            input.Click();
+        }
+        catch (Bunit.MissingEventHandlerException)
+        {
+            input.Change(true);
+        }
     }
 }

@@ -70,6 +70,9 @@ public sealed class QueriesPerViewerTests
         Xunit.TestContext.Current.TestOutputHelper?.WriteLine($"statements per update: 1 viewer {one.Statements}, 100 viewers {hundred.Statements}");
         Assert.True(one.Statements > 0, "the poll itself reads and writes storage; a count of 0 means nothing was counted");
         Assert.Equal(1, one.Builds);
-        Assert.Equal(one, hundred);
+        Assert.Equal(1, hundred.Builds);
+        // A query per viewer would add a hundred statements; one statement either way is the poll's own timing (seen
+        // 124/123 and 47/46 on a loaded machine), not the viewers.
+        Assert.InRange(hundred.Statements, one.Statements - 1, one.Statements + 1);
     }
 }

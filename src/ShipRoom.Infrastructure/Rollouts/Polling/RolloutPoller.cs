@@ -37,7 +37,7 @@ public sealed class RolloutPoller(
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<long, DateTimeOffset> _lastAttempt = new();
-    private readonly ConcurrentDictionary<long, byte> _inFlight = new();
+    private readonly ConcurrentDictionary<long, Task<PollOutcome>> _inFlight = new();
 
     /// <summary>Polls every live rollout whose poll is due, a few at a time; returns how many were polled.</summary>
     public async Task<int> PollDueAsync(CancellationToken cancellationToken)
@@ -84,18 +84,29 @@ public sealed class RolloutPoller(
 
     public async Task<PollOutcome> PollAsync(long rolloutId, CancellationToken cancellationToken)
     {
-        if (!_inFlight.TryAdd(rolloutId, 0))
+        // A poll of this rollout already running here is the answer: whoever asks now (the scheduler, "Poll now") waits
+        // for it rather than reading the rollout twice or returning before its samples are in.
+        var mine = new TaskCompletionSource<PollOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = _inFlight.GetOrAdd(rolloutId, mine.Task);
+        if (!ReferenceEquals(running, mine.Task))
         {
-            return new PollOutcome(PollOutcomeKind.AlreadyClaimed, 0, null, null, [], null);
+            return await running.WaitAsync(cancellationToken);
         }
 
         try
         {
-            return await PollOnceAsync(rolloutId, cancellationToken);
+            var outcome = await PollOnceAsync(rolloutId, cancellationToken);
+            mine.SetResult(outcome);
+            return outcome;
+        }
+        catch (Exception exception)
+        {
+            mine.SetException(exception);
+            throw;
         }
         finally
         {
-            _inFlight.TryRemove(rolloutId, out _);
+            _inFlight.TryRemove(new KeyValuePair<long, Task<PollOutcome>>(rolloutId, mine.Task));
         }
     }
 

@@ -38,7 +38,9 @@ public sealed class SignalService(ISignalRepository signals, IRolloutRepository 
         }
 
         await audit.AppendAsync(new AuditEntryDraft(wall, actor.Name, "signal.raised", rolloutId, $"Signal {signal.Kind} raised via {signal.Source}: {signal.Summary}", After: request.Url), cancellationToken);
-        var snapshot = await poller.JudgeAndActAsync(rolloutId, cancellationToken);
+        // The signal is stored: acting on it must not stop because the caller (an incident tool) stopped waiting.
+        using var actLimit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var snapshot = await poller.JudgeAndActAsync(rolloutId, actLimit.Token);
         var acted = snapshot?.Verdict?.Triggers.FirstOrDefault(t => t.State == TriggerState.Fired && t.Signals.Any(s => s.Id == signal.Id));
         var message = acted is not null
             ? $"signal {signal.Kind} stored; trigger {acted.Name} fired ({(acted.Action == Core.Plans.TriggerAction.Rollback ? "ROLL BACK" : "HOLD")}); rollout is {snapshot!.Status}"
