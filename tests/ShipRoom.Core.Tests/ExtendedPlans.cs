@@ -9,14 +9,7 @@ internal static class ExtendedPlans
 {
     public static readonly DateTimeOffset Start = TestPlans.Start;
 
-    public const string Header = """
-        release:
-          version: v20261125.1
-          commit: abcdef1234567
-          dataMigrations: false
-          rollbackRunbook: https://runbooks.example.com/rollback
-          rollbackCommand: kubectl argo rollouts abort app
-          canaryRoutingKey: header x-canary
+    public const string Header = TestPlans.Release + "\n" + """
         metrics:
           - key: p95_latency_ms
             name: P95 latency

@@ -8,7 +8,8 @@ internal static class TestPlans
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
 
-    public const string Header = """
+    /// <summary>The release block every test plan starts with.</summary>
+    public const string Release = """
         release:
           version: v20261125.1
           commit: abcdef1234567
@@ -16,6 +17,9 @@ internal static class TestPlans
           rollbackRunbook: https://runbooks.example.com/rollback
           rollbackCommand: kubectl argo rollouts abort app
           canaryRoutingKey: header x-canary
+        """;
+
+    public const string Header = Release + "\n" + """
         metrics:
           - key: p95_latency_ms
             name: P95 latency

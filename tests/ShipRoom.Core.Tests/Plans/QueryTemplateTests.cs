@@ -4,14 +4,7 @@ namespace ShipRoom.Core.Tests.Plans;
 
 public sealed class QueryTemplateTests
 {
-    private const string PerJourneyMetric = """
-        release:
-          version: v20261125.1
-          commit: abcdef1234567
-          dataMigrations: false
-          rollbackRunbook: https://runbooks.example.com/rollback
-          rollbackCommand: kubectl argo rollouts abort app
-          canaryRoutingKey: header x-canary
+    private const string PerJourneyMetric = ShipRoom.Core.Tests.TestPlans.Release + "\n" + """
         metrics:
           - key: p95_latency_ms
             unit: ms
