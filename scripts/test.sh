@@ -77,5 +77,10 @@ if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # A crash or a project that ran no test fails the run even though no single test failed.
   failed=1
 fi
+if [ "$failed" -gt 0 ]; then
+  # Name what failed next to the closing line, where a reader of a long CI log looks first.
+  log "failed tests:"
+  grep -E '^\s*failed [^:]' "$work/test.log" | sed -E 's/^\s*/  /' | head -20 || true
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"

@@ -26,6 +26,7 @@ public static class ShipRoomWebApplication
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        ThreadPoolFloor.Raise();
         var builder = WebApplication.CreateBuilder(args);
         // Serve package assets (MudBlazor, Plotly) from the build output in every environment, as `dotnet run` does not
         // set Development; published output carries them in wwwroot and ignores this.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Infrastructure.Storage;
 
@@ -17,28 +18,8 @@ public sealed class PostQueue(
     TimeProvider time,
     ILogger<PostQueue> logger)
 {
-    public async Task<int> QueueDueAsync(CancellationToken cancellationToken)
-    {
-        var queued = 0;
-        foreach (var rollout in await rollouts.ListAsync(cancellationToken))
-        {
-            if (!due.WorthLooking(rollout))
-            {
-                continue;
-            }
-
-            try
-            {
-                queued += await QueueDueAsync(rollout, cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogError(exception, "Finding the posts due for rollout {RolloutId} failed", rollout.Id);
-            }
-        }
-
-        return queued;
-    }
+    public Task<int> QueueDueAsync(CancellationToken cancellationToken) =>
+        RolloutSweep.SumAsync(rollouts, due.WorthLooking, QueueDueAsync, logger, "Finding the posts due", cancellationToken);
 
     private async Task<int> QueueDueAsync(RolloutRecord rollout, CancellationToken cancellationToken)
     {

@@ -26,29 +26,12 @@ public sealed class ProbeService(
 {
     private readonly ConcurrentDictionary<long, DateTimeOffset> _lastRun = new();
 
-    public async Task<int> RunDueAsync(CancellationToken cancellationToken)
-    {
-        var ran = 0;
-        foreach (var rollout in await rollouts.ListAsync(cancellationToken))
-        {
-            var wallNow = time.GetUtcNow();
-            if (!RolloutStateMachine.IsLive(rollout.Status) || (_lastRun.TryGetValue(rollout.Id, out var last) && wallNow - last < RolloutClock.ToWall(rollout, options.ProbeInterval)))
-            {
-                continue;
-            }
+    public Task<int> RunDueAsync(CancellationToken cancellationToken) =>
+        RolloutSweep.SumAsync(rollouts, IsDue, RunAsync, logger, "Probing", cancellationToken);
 
-            try
-            {
-                ran += await RunAsync(rollout, cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogError(exception, "Probing rollout {RolloutId} failed", rollout.Id);
-            }
-        }
-
-        return ran;
-    }
+    private bool IsDue(RolloutRecord rollout) =>
+        RolloutStateMachine.IsLive(rollout.Status)
+        && !(_lastRun.TryGetValue(rollout.Id, out var last) && time.GetUtcNow() - last < RolloutClock.ToWall(rollout, options.ProbeInterval));
 
     public async Task<int> RunAsync(RolloutRecord rollout, CancellationToken cancellationToken)
     {

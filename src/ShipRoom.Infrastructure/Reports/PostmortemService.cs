@@ -5,6 +5,7 @@ using ShipRoom.Core.Reports;
 using ShipRoom.Core.Rollouts;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Logging;
+using ShipRoom.Infrastructure.Rollouts;
 using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Infrastructure.Storage;
@@ -32,28 +33,16 @@ public sealed class PostmortemService(
     public static IReadOnlyList<string> EditorRoles { get; } = [Roles.IncidentCommander, Roles.ProductManager, Roles.Admin];
 
     /// <summary>Drafts a postmortem for every recent rollout whose record calls for one and has none yet; returns how many.</summary>
-    public async Task<int> DraftDueAsync(CancellationToken cancellationToken)
+    public Task<int> DraftDueAsync(CancellationToken cancellationToken)
     {
-        var drafted = 0;
         var now = time.GetUtcNow();
-        foreach (var rollout in await rollouts.ListAsync(cancellationToken))
-        {
-            if (now - rollout.UpdatedAt > DueAfter || rollout.Status is RolloutStatus.Draft or RolloutStatus.Scheduled or RolloutStatus.Completed)
-            {
-                continue;
-            }
-
-            try
-            {
-                drafted += await DraftAsync(rollout, cancellationToken) ? 1 : 0;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogError(exception, "Drafting the postmortem of rollout {RolloutId} failed", rollout.Id);
-            }
-        }
-
-        return drafted;
+        return RolloutSweep.SumAsync(
+            rollouts,
+            rollout => now - rollout.UpdatedAt <= DueAfter && rollout.Status is not (RolloutStatus.Draft or RolloutStatus.Scheduled or RolloutStatus.Completed),
+            async (rollout, token) => await DraftAsync(rollout, token) ? 1 : 0,
+            logger,
+            "Drafting the postmortem",
+            cancellationToken);
     }
 
     public async Task<bool> DraftAsync(RolloutRecord rollout, CancellationToken cancellationToken)

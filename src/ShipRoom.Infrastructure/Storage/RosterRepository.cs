@@ -20,6 +20,9 @@ public interface IRosterRepository
     Task UpsertAsync(long rolloutId, RosterEntry entry, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<RosterEntry>> ListAsync(long rolloutId, CancellationToken cancellationToken);
+
+    /// <summary>The newest rollout other than <paramref name="exceptRolloutId"/> that has a roster, if any.</summary>
+    Task<long?> LatestWithRosterAsync(long exceptRolloutId, CancellationToken cancellationToken);
 }
 
 public sealed class RosterRepository(IDbConnectionFactory connections) : IRosterRepository
@@ -46,6 +49,13 @@ public sealed class RosterRepository(IDbConnectionFactory connections) : IRoster
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition($"SELECT {Columns} FROM roster_entries WHERE rollout_id = @rolloutId ORDER BY escalation_order, role", new { rolloutId }, cancellationToken: cancellationToken));
         return rows.Select(r => new RosterEntry(r.Role, r.PrimaryName, r.PrimaryContact, r.PrimaryChat, r.PrimaryTimeZone, r.BackupName, r.BackupContact, r.BackupChat, r.BackupTimeZone, (int)r.EscalationOrder)).ToList();
+    }
+
+    public async Task<long?> LatestWithRosterAsync(long exceptRolloutId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MAX(rollout_id) FROM roster_entries WHERE rollout_id <> @exceptRolloutId", new { exceptRolloutId }, cancellationToken: cancellationToken));
     }
 
     private sealed class Row

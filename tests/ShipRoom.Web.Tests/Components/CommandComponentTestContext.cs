@@ -49,10 +49,13 @@ public abstract class CommandComponentTestContext : ComponentTestContext
         authorization.SetRoles(roles);
     }
 
+    /// <summary>Where menus and autocomplete lists open, once <see cref="RenderProviders"/> has run.</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
+
     /// <summary>The dialog and snackbar providers, rendered once before the component as MainLayout does.</summary>
     protected IRenderedComponent<MudDialogProvider> RenderProviders()
     {
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
         Render<MudSnackbarProvider>();
         return Render<MudDialogProvider>();
     }

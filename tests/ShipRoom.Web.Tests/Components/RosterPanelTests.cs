@@ -3,6 +3,7 @@ using MudBlazor;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Tests.Rollouts;
 using ShipRoom.Web.Components.Rollout;
 
 namespace ShipRoom.Web.Tests.Components;
@@ -56,6 +57,7 @@ public sealed class RosterPanelTests : CommandComponentTestContext
         var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, WithRoster(new RosterSnapshot("ic", "Incident Commander", Roles.IncidentCommander, null))));
 
         Assert.Equal(canEdit, panel.FindAll("button[aria-label='Edit Incident Commander']").Count == 1);
+        Assert.Equal(canEdit, panel.FindAll("button[data-copy-roster]").Count == 1);
     }
 
     [Fact]
@@ -78,5 +80,45 @@ public sealed class RosterPanelTests : CommandComponentTestContext
         var saved = (await LatestAsync(snapshot.Id)).Roster.Single(r => r.Role == role.Role);
         Assert.Equal(("Iris", "+1 555 0100", "Bo"), (saved.Entry!.PrimaryName, saved.Entry.PrimaryContact, saved.Entry.BackupName));
         Assert.Null(saved.Missing);
+    }
+
+    [Fact]
+    public async Task Fill_from_the_last_rollout_copies_its_roster_into_the_empty_roles()
+    {
+        var earlier = await RunningRolloutAsync();
+        var role = earlier.Roster[0];
+        await Host.Get<ShipRoom.Infrastructure.Rollouts.Commands.RosterService>().UpdateAsync(earlier.Id,
+            new RosterEntry(role.Role, "Iris", null, "@iris", null, "Bo", null, null, null, 1), RolloutTestHost.Person("rel", Roles.ReleaseEngineer), Ct);
+        var snapshot = await RunningRolloutAsync();
+        SignIn("rel", Roles.ReleaseEngineer);
+        var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, snapshot));
+
+        panel.Find("button[data-copy-roster]").Click();
+
+        panel.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Message == $"1 role(s) copied from rollout {earlier.Id}"), TimeSpan.FromSeconds(10));
+        var copied = (await LatestAsync(snapshot.Id)).Roster.Single(r => r.Role == role.Role);
+        Assert.Equal(("Iris", "Bo"), (copied.Entry!.PrimaryName, copied.Entry.BackupName));
+    }
+
+    [Fact]
+    public async Task The_time_zone_is_offered_as_it_is_typed_and_a_wrong_one_is_named_without_losing_what_was_typed()
+    {
+        var snapshot = await RunningRolloutAsync();
+        var role = snapshot.Roster[0];
+        SignIn("rel", Roles.ReleaseEngineer);
+        var dialogs = RenderProviders();
+        var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, snapshot));
+
+        _ = panel.Find($"button[aria-label='Edit {role.Title}']").ClickAsync(new());
+        var inputs = dialogs.WaitForElement(".mud-dialog").QuerySelectorAll("input");
+        inputs[0].Change("Iris");
+        dialogs.FindAll(".mud-dialog input")[3].Input("Berl");
+        Popovers.WaitForAssertion(() => Assert.Contains(Popovers.FindAll(".mud-popover .mud-list-item"), item => item.TextContent.Trim() == "Europe/Berlin"), TimeSpan.FromSeconds(10));
+
+        dialogs.FindAll(".mud-dialog input")[3].Input("Mars/Olympus");
+
+        dialogs.WaitForAssertion(() => Assert.Contains("'Mars/Olympus' is not a time zone ShipRoom knows", dialogs.Find(".mud-dialog").TextContent), TimeSpan.FromSeconds(10));
+        Assert.True(dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Save").HasAttribute("disabled"));
+        Assert.Equal("Iris", dialogs.FindAll(".mud-dialog input")[0].GetAttribute("value"));
     }
 }

@@ -38,7 +38,7 @@ public static class TestSnapshots
         Version = 3,
         Name = "Checkout v2",
         Status = RolloutStatus.Running,
-        Release = new ReleaseSummary("v20261125.1", "3f6c2a9e8b7d4c1a0f9e", false, "https://runbooks.example.com/rb", "kubectl argo rollouts abort app", "header x-canary", ["one region"], null, "us-west-1", null, "checkout"),
+        Release = new ReleaseInfo("checkout", "v20261125.1", "3f6c2a9e8b7d4c1a0f9e", false, "https://runbooks.example.com/rb", "kubectl argo rollouts abort app", "header x-canary", ["one region"], null, "us-west-1", null, "checkout"),
         PhaseIndex = 0,
         Phases = [new PhaseSnapshot(0, "1%", 1, 15, Now.AddMinutes(-6)), new PhaseSnapshot(1, "100%", 100, 120, null)],
         PhaseStartedAt = Now.AddMinutes(-6),

@@ -49,6 +49,41 @@ public sealed class RosterService(IRosterRepository roster, IRolloutRepository r
         return new CommandResult(CommandStatus.Executed, $"roster {entry.Role} updated", Snapshot: snapshot);
     }
 
+    /// <summary>
+    /// Fills the roles of <paramref name="rolloutId"/> that nobody has filled yet from the newest other rollout's roster,
+    /// so a new rollout starts with the team that ran the last one; roles the new plan does not have are left out.
+    /// </summary>
+    public async Task<CommandResult> CopyLatestAsync(long rolloutId, CommandActor actor, CancellationToken cancellationToken)
+    {
+        if (!PermissionMatrix.IsAllowed(actor.Roles, RolloutAction.EditRoster))
+        {
+            return new CommandResult(CommandStatus.Forbidden, "the roster is edited by release engineering (ReleaseEngineer or Admin)");
+        }
+
+        var rollout = await rollouts.GetAsync(rolloutId, cancellationToken);
+        if (rollout is null)
+        {
+            return new CommandResult(CommandStatus.NotFound, $"rollout {rolloutId} does not exist");
+        }
+
+        if (await roster.LatestWithRosterAsync(rolloutId, cancellationToken) is not { } sourceId)
+        {
+            return new CommandResult(CommandStatus.Invalid, "no earlier rollout has a roster to copy");
+        }
+
+        var roles = plans.Get(rollout).Roster.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        var filled = (await roster.ListAsync(rolloutId, cancellationToken)).Select(e => e.Role).ToHashSet(StringComparer.Ordinal);
+        var copied = (await roster.ListAsync(sourceId, cancellationToken)).Where(e => roles.Contains(e.Role) && !filled.Contains(e.Role)).ToList();
+        foreach (var entry in copied)
+        {
+            await roster.UpsertAsync(rolloutId, entry, cancellationToken);
+        }
+
+        await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor.Name, "roster.copied", rolloutId, $"Roster: {copied.Count} role(s) copied from rollout {sourceId}"), cancellationToken);
+        var snapshot = await refresher.RefreshAsync(rolloutId, cancellationToken);
+        return new CommandResult(CommandStatus.Executed, $"{copied.Count} role(s) copied from rollout {sourceId}", Snapshot: snapshot);
+    }
+
     private static RosterEntry Trimmed(RosterEntry e) => new(e.Role, Clean(e.PrimaryName), Clean(e.PrimaryContact), Clean(e.PrimaryChat), Clean(e.PrimaryTimeZone),
         Clean(e.BackupName), Clean(e.BackupContact), Clean(e.BackupChat), Clean(e.BackupTimeZone), e.EscalationOrder);
 

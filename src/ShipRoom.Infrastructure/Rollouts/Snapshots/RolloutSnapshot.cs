@@ -20,7 +20,8 @@ public sealed record RolloutSnapshot
 
     public required RolloutStatus Status { get; init; }
 
-    public required ReleaseSummary Release { get; init; }
+    /// <summary>The release one-pager, as the plan states it. The rollback command is a description, never a secret.</summary>
+    public required ReleaseInfo Release { get; init; }
 
     public required int PhaseIndex { get; init; }
 
@@ -75,20 +76,6 @@ public sealed record RolloutSnapshot
     /// <summary>The postmortem a rollback or failed gate called for, once drafted; its due time shows until it is published.</summary>
     public PostmortemSnapshot? Postmortem { get; init; }
 }
-
-/// <summary>The release one-pager. The rollback command is a description from the plan, never a secret.</summary>
-public sealed record ReleaseSummary(
-    string Version,
-    string Commit,
-    bool DataMigrations,
-    string RollbackRunbook,
-    string RollbackCommand,
-    string CanaryRoutingKey,
-    IReadOnlyList<string> BlastRadius,
-    DateTimeOffset? T0,
-    string? Region,
-    string? RegionRationale,
-    string? Scope);
 
 /// <summary>One phase of the plan as the dashboard shows it (not the PMs' phase summaries: <see cref="SummarySnapshot"/>).</summary>
 public sealed record PhaseSnapshot(int Index, string Name, double TrafficPercent, int ObserveMinutes, DateTimeOffset? StartedAt);
