@@ -88,6 +88,9 @@ public sealed class StorageOutageRollbackTests(BrowserFixture browser) : IAsyncL
         var answered = Stopwatch.GetElapsedTime(clicked);
         Assert.Single(_deploySystem.Received);
         await Assertions.Expect(page.Locator("[data-storage-degraded]")).ToContainTextAsync("Degraded");
+        // The header still shows the last stored state; the banner says this rollout was rolled back and waits to be written.
+        await Assertions.Expect(page.Locator("[data-deferred-rollbacks]")).ToContainTextAsync($"Rollout {_rolloutId} rolled back here by ic");
+        await Assertions.Expect(page.Locator("[data-deferred-rollbacks]")).ToContainTextAsync("the deploy system acknowledged it");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rollback-with-database-down.png") });
         Record($"Rollback from the dashboard (Chromium) with PostgreSQL stopped: the IC saw the answer {answered.TotalMilliseconds:0} ms after clicking (webhook acknowledged)");
 
