@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,20 +8,20 @@ namespace ShipRoom.Infrastructure.Deploy;
 /// How the deploy system signs its completion callback: HMAC-SHA256 with the deploy webhook's secret over
 /// <c>&lt;timestamp&gt;.&lt;rollout&gt;.&lt;decision&gt;.&lt;body&gt;</c> (the ids from the URL, so a signed callback
 /// cannot be sent to another decision), as <c>X-ShipRoom-Signature: sha256=&lt;hex&gt;</c> beside
-/// <c>X-ShipRoom-Timestamp: &lt;unix seconds&gt;</c>. A timestamp further than <see cref="Window"/> from now is refused,
-/// and so is a signature this instance already recorded; storage records a completion once, whichever instance hears it.
+/// <c>X-ShipRoom-Timestamp: &lt;unix seconds&gt;</c>. A timestamp further than <see cref="Window"/> from now is refused.
+/// Replays are refused by storage, on every instance: the signature that recorded a completion is kept with it
+/// (<see cref="Rollouts.Commands.ExecutionCompletions"/>), and only once it is recorded, so a deploy system that
+/// retries after a failed answer (storage down, a 500) is heard.
 /// </summary>
 public sealed class CallbackSignature(TimeProvider time)
 {
     public const string TimestampHeader = "X-ShipRoom-Timestamp";
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
 
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _accepted = new(StringComparer.Ordinal);
-
     public static string Sign(string timestamp, long rolloutId, long decisionId, string body, string secret) =>
         WebhookDeployExecutor.Sign(string.Create(CultureInfo.InvariantCulture, $"{timestamp}.{rolloutId}.{decisionId}.{body}"), secret);
 
-    /// <summary>Null when the callback is genuine and new; otherwise why it is refused (safe to answer).</summary>
+    /// <summary>Null when the callback is genuine and recent; otherwise why it is refused (safe to answer).</summary>
     public string? Check(string? timestamp, string? signature, long rolloutId, long decisionId, string body, string secret)
     {
         if (string.IsNullOrEmpty(timestamp) || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
@@ -48,20 +47,6 @@ public sealed class CallbackSignature(TimeProvider time)
             return $"the timestamp is more than {Window.TotalMinutes:0} minutes from now";
         }
 
-        foreach (var (old, at) in _accepted)
-        {
-            if (now - at > Window * 2)
-            {
-                _accepted.TryRemove(old, out _);
-            }
-        }
-
-        return _accepted.ContainsKey(signature.ToLowerInvariant()) ? "this callback was already received (replay)" : null;
+        return null;
     }
-
-    /// <summary>
-    /// Called once the completion is recorded: only then is the same callback a replay, so a deploy system that retries
-    /// after a failed answer (storage down, a 500) is heard.
-    /// </summary>
-    public void Recorded(string signature) => _accepted.TryAdd(signature.ToLowerInvariant(), time.GetUtcNow());
 }

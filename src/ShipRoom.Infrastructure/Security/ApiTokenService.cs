@@ -12,7 +12,7 @@ public sealed record IssuedApiToken(long Id, string Token, string Prefix, DateTi
 /// API tokens for automation: <c>srt_&lt;prefix&gt;_&lt;secret&gt;</c>. Only the prefix (to find it) and the SHA-256 of the
 /// 256-bit secret are stored; a high-entropy secret needs no slow hash. Scoped to roles, with an expiry, revocable.
 /// </summary>
-public sealed class ApiTokenService(IApiTokenRepository tokens, IAuditLog audit, ValidatedTokens validated, StorageReachability reachability, TimeProvider time)
+public sealed class ApiTokenService(IApiTokenRepository tokens, IAuditLog audit, ValidatedTokens validated, TokenRevocationBroadcast revocations, StorageReachability reachability, TimeProvider time)
 {
     public const string TokenPrefix = "srt_";
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(365);
@@ -98,6 +98,7 @@ public sealed class ApiTokenService(IApiTokenRepository tokens, IAuditLog audit,
         validated.Forget(id);
         if (revoked)
         {
+            await revocations.AnnounceAsync(id, cancellationToken);
             await audit.AppendAsync(new AuditEntryDraft(now, revokedBy, "api-token.revoked", null, $"Revoked API token {id}"), cancellationToken);
         }
 

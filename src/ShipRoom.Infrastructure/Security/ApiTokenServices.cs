@@ -10,6 +10,7 @@ public static class ApiTokenServices
     {
         services.AddValidatedOptions<ApiTokenOptions, ApiTokenOptionsValidator>(configuration, ConfigurationKeys.ApiTokensSection);
         services.AddSingleton<ValidatedTokens>();
+        services.AddSingleton<TokenRevocationBroadcast>();
         services.AddSingleton<ApiTokenService>();
         return services;
     }

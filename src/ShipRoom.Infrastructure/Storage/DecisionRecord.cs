@@ -33,6 +33,9 @@ public sealed record DecisionRecord(
     /// <summary>When the deploy system reported the action complete (traffic restored, for a rollback).</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>The signature of the completion callback that recorded <see cref="CompletedAt"/>: the same one again is a replay.</summary>
+    public string? CompletionSignature { get; init; }
+
     /// <summary>Done in ShipRoom but sent nowhere: no deploy system is configured (a real one acknowledges what it does).</summary>
     public bool RecordedOnly => Outcome == DecisionOutcome.Executed && Kind.NeedsExecutor() && AcknowledgedAt is null;
 }
@@ -63,8 +66,8 @@ public interface IDecisionRepository
     /// </summary>
     Task<bool> TryClaimRecoveryAsync(long id, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken);
 
-    /// <summary>The deploy system reports the action done; the first report counts.</summary>
-    Task<bool> SetCompletedAsync(long id, DateTimeOffset completedAt, string? detail, CancellationToken cancellationToken);
+    /// <summary>The deploy system reports the action done; the first report counts, and its signature is kept with it.</summary>
+    Task<bool> SetCompletedAsync(long id, DateTimeOffset completedAt, string? detail, string? signature, CancellationToken cancellationToken);
 
     Task UpdateOutcomeAsync(long id, DecisionUpdate update, CancellationToken cancellationToken);
 

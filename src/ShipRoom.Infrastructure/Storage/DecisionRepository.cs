@@ -9,7 +9,7 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
     private const string Columns =
         "id AS Id, rollout_id AS RolloutId, kind AS Kind, actor AS Actor, reason AS Reason, idempotency_key AS IdempotencyKey, requested_at_ms AS RequestedAtMs, " +
         "executed_at_ms AS ExecutedAtMs, acknowledged_at_ms AS AcknowledgedAtMs, outcome AS Outcome, error AS Error, from_status AS FromStatus, to_status AS ToStatus, detail AS Detail, " +
-        "approved_phase_index AS ApprovedPhase, approved_role AS ApprovedRole, resumed_at_ms AS ResumedAtMs, completed_at_ms AS CompletedAtMs";
+        "approved_phase_index AS ApprovedPhase, approved_role AS ApprovedRole, resumed_at_ms AS ResumedAtMs, completed_at_ms AS CompletedAtMs, completion_signature AS CompletionSignature";
 
     public async Task<(DecisionRecord Decision, bool Created)> RecordAsync(DecisionDraft draft, CancellationToken cancellationToken)
     {
@@ -60,12 +60,20 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
             new { id, now = UnixTime.ToMs(now), stale = UnixTime.ToMs(staleBefore), pending = nameof(DecisionOutcome.Pending) }, cancellationToken: cancellationToken)) == 1;
     }
 
-    public async Task<bool> SetCompletedAsync(long id, DateTimeOffset completedAt, string? detail, CancellationToken cancellationToken)
+    public async Task<bool> SetCompletedAsync(long id, DateTimeOffset completedAt, string? detail, string? signature, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE decisions SET completed_at_ms = @completed, detail = COALESCE(@detail, detail) WHERE id = @id AND completed_at_ms IS NULL",
-            new { id, completed = UnixTime.ToMs(completedAt), detail }, cancellationToken: cancellationToken)) == 1;
+        try
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE decisions SET completed_at_ms = @completed, detail = COALESCE(@detail, detail), completion_signature = @signature WHERE id = @id AND completed_at_ms IS NULL",
+                new { id, completed = UnixTime.ToMs(completedAt), detail, signature }, cancellationToken: cancellationToken)) == 1;
+        }
+        catch (DbException exception) when (DatabaseErrors.IsUniqueViolation(exception))
+        {
+            // The same signature recorded a completion already (it can only be this decision's): not a second completion.
+            return false;
+        }
     }
 
     public async Task UpdateOutcomeAsync(long id, DecisionUpdate update, CancellationToken cancellationToken)
@@ -124,6 +132,7 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
         public string? ApprovedRole { get; set; }
         public long? ResumedAtMs { get; set; }
         public long? CompletedAtMs { get; set; }
+        public string? CompletionSignature { get; set; }
 
         public DecisionRecord ToRecord() => new(Id, RolloutId,
             RolloutCommands.TryParse(Kind, out var kind) ? kind : throw new InvalidDataException($"decision {Id} has an unknown kind '{Kind}'"), Actor, Reason, IdempotencyKey,
@@ -135,6 +144,7 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
             ApprovedRole = ApprovedRole,
             ResumedAt = UnixTime.FromMs(ResumedAtMs),
             CompletedAt = UnixTime.FromMs(CompletedAtMs),
+            CompletionSignature = CompletionSignature,
         };
     }
 }

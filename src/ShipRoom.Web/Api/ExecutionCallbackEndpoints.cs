@@ -62,14 +62,10 @@ public static class ExecutionCallbackEndpoints
             return Results.BadRequest(new { error = "the body is not JSON of the form {\"completedAt\": \"…\", \"detail\": \"…\"}" });
         }
 
-        var result = await completions.RecordAsync(id, decisionId, parsed?.CompletedAt, parsed?.Detail, cancellationToken);
-        if (result.Status is CompletionStatus.Recorded or CompletionStatus.AlreadyRecorded)
-        {
-            signatures.Recorded(signature!);
-        }
-
+        var result = await completions.RecordAsync(id, decisionId, parsed?.CompletedAt, parsed?.Detail, signature!, cancellationToken);
         return result.Status switch
         {
+            CompletionStatus.Replay => Results.Json(new { error = result.Message }, statusCode: StatusCodes.Status401Unauthorized),
             CompletionStatus.Recorded => Results.Ok(new { status = "recorded", message = result.Message, completedAt = result.CompletedAt }),
             CompletionStatus.NotFound => Results.NotFound(new { error = result.Message }),
             CompletionStatus.AlreadyRecorded => Results.Conflict(new { error = result.Message }),

@@ -114,6 +114,23 @@ public sealed class PrometheusMetricSourceTests(PrometheusServerFixture promethe
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1764064860), result.Samples[1].Time);
     }
 
+    [Theory]
+    [InlineData(200, "<html><body>502 Bad Gateway</body></html>", "Prometheus answered 200 with a body that is not JSON")]
+    [InlineData(500, "{\"status\":", "Prometheus answered 500 with a body that is not JSON")]
+    [InlineData(200, "[1,2,3]", "Prometheus answered 200 with JSON that is not a query_range result")]
+    [InlineData(200, "{\"status\":42}", "Prometheus answered 200 with JSON that is not a query_range result")]
+    [InlineData(200, """{"status":"success","data":{"result":[{"metric":{}}]}}""", "Prometheus answered 200 with JSON that is not a query_range result")]
+    [InlineData(200, """{"status":"success","data":{"result":[{"values":[[1764064800,12.5]]}]}}""", "Prometheus answered 200 with JSON that is not a query_range result")]
+    [InlineData(200, """{"status":"success","data":{"result":[{"values":["oops"]}]}}""", "Prometheus answered 200 with JSON that is not a query_range result")]
+    [InlineData(200, """{"status":"success","data":{"result":[{"values":[[1e300,"1"]]}]}}""", "Prometheus answered 200 with JSON that is not a query_range result")]
+    public void An_answer_that_is_not_Prometheus_s_is_no_data_with_the_source_named_never_an_exception(int status, string body, string problem)
+    {
+        var result = PrometheusMetricSource.Parse(Request("x", Cohort.Canary), (HttpStatusCode)status, body);
+
+        Assert.Equal(problem, result.Problem);
+        Assert.Empty(result.Samples);
+    }
+
     [Fact]
     public void Template_substitutes_configured_cohort_labels_and_escapes_quotes()
     {

@@ -39,6 +39,9 @@ public sealed class LocalEndpoint : IAsyncDisposable
     public int DelayMilliseconds;
     public int Requests;
 
+    /// <summary>When set, the answer to the n-th request (1-based) and its path, instead of <see cref="Status"/> and <see cref="Body"/>.</summary>
+    public volatile Func<int, string, (int Status, string Body)>? Answer;
+
     private async Task ServeAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -53,13 +56,19 @@ public sealed class LocalEndpoint : IAsyncDisposable
                 return;
             }
 
-            Interlocked.Increment(ref Requests);
+            var number = Interlocked.Increment(ref Requests);
             using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
             {
                 Received.Enqueue((context.Request.Url!.AbsolutePath, context.Request.Headers, await reader.ReadToEndAsync()));
             }
 
             var status = NextStatuses.TryDequeue(out var next) ? next : Status;
+            var body = Body;
+            if (Answer is { } answer)
+            {
+                (status, body) = answer(number, context.Request.Url!.AbsolutePath);
+            }
+
             _ = Task.Run(async () =>
             {
                 if (DelayMilliseconds > 0)
@@ -67,7 +76,7 @@ public sealed class LocalEndpoint : IAsyncDisposable
                     await Task.Delay(DelayMilliseconds);
                 }
 
-                var bytes = Encoding.UTF8.GetBytes(Body);
+                var bytes = Encoding.UTF8.GetBytes(body);
                 context.Response.StatusCode = status;
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength64 = bytes.Length;

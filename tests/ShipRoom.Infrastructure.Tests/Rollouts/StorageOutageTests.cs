@@ -103,6 +103,46 @@ public sealed class StorageOutageTests
     }
 
     [Fact]
+    public async Task An_unauthorised_rollback_in_an_outage_leaves_the_degraded_state_alone_and_the_heartbeat_clears_it_when_the_database_answers()
+    {
+        await using var postgres = await PostgresServer.StartPrivateAsync();
+        var executor = new CountingExecutor();
+        await using var host = await RolloutTestHost.CreateAsync(new PostgresEngine(postgres), executor);
+        var id = await host.StartRolloutAsync(startedAgo: TimeSpan.FromMinutes(5));
+        await host.Poller.PollAsync(id, Ct);
+        var reachability = host.Get<StorageReachability>();
+        var heartbeat = host.Get<StorageHeartbeat>();
+
+        await postgres.StopAsync();
+        var viewer = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.RollBack, RolloutTestHost.Person("viewer", Core.Security.Roles.Viewer), "not mine to do"), Ct);
+        Assert.Equal(CommandStatus.Forbidden, viewer.Status);
+        Assert.True(reachability.IsReachable, "a caller who may not roll back raised the degraded banner");
+        Assert.Equal(0, executor.Calls);
+
+        var ic = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.RollBack, RolloutTestHost.IncidentCommander, "DB outage and a bad canary", 2), Ct);
+        Assert.Equal(CommandStatus.Executed, ic.Status);
+        Assert.False(reachability.IsReachable);
+        Assert.False(await heartbeat.CheckAsync(Ct));
+        Assert.False(reachability.IsReachable);
+
+        await postgres.StartAgainAsync();
+        var reached = false;
+        for (var attempt = 0; attempt < 40 && !reached; attempt++)
+        {
+            reached = await heartbeat.CheckAsync(Ct);
+            if (!reached)
+            {
+                await Task.Delay(250, Ct);
+            }
+        }
+
+        // Cleared by the heartbeat alone: the deferred rollback has not been written yet.
+        Assert.True(reached);
+        Assert.True(reachability.IsReachable);
+        Assert.Equal(1, host.Get<DeferredRollbacks>().Count);
+    }
+
+    [Fact]
     public async Task A_rollout_on_an_unconfigured_prometheus_is_refused_before_it_starts_with_the_reason()
     {
         await using var host = await RolloutTestHost.CreateAsync(new SqliteEngine());

@@ -78,15 +78,15 @@ public sealed class ShipRoomCluster : IAsyncDisposable
         await process.WaitForOkAsync(http, "/ready", TimeSpan.FromSeconds(90), Ct);
         if (Token.Length == 0)
         {
-            Token = await IssueTokenAsync();
+            Token = (await IssueTokenAsync("reliability", "ReleaseEngineer", "IncidentCommander")).Token;
         }
 
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         return new Instance(process, http, port, environment);
     }
 
-    /// <summary>A ReleaseEngineer + IncidentCommander token, issued straight into the shared database.</summary>
-    private async Task<string> IssueTokenAsync()
+    /// <summary>A token with these roles, issued straight into the shared database (the instances' own token is ReleaseEngineer + IncidentCommander).</summary>
+    public async Task<IssuedApiToken> IssueTokenAsync(string name, params string[] roles)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -95,8 +95,7 @@ public sealed class ShipRoomCluster : IAsyncDisposable
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddShipRoomStorage(configuration).AddApiTokens(configuration);
         await using var provider = services.BuildServiceProvider();
-        var issued = await provider.GetRequiredService<ApiTokenService>().IssueAsync("reliability", ["ReleaseEngineer", "IncidentCommander"], TimeSpan.FromHours(1), "test", Ct);
-        return issued.Token;
+        return await provider.GetRequiredService<ApiTokenService>().IssueAsync(name, roles, TimeSpan.FromHours(1), "test", Ct);
     }
 
     /// <summary>A running rollout of the shipped 1% → 100% plan on the given metric source.</summary>

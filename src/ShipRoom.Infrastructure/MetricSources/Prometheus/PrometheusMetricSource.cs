@@ -128,44 +128,56 @@ public sealed class PrometheusMetricSource : IMetricSource
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.TryGetProperty("status", out var statusElement) && statusElement.GetString() == "error")
+            try
             {
-                var errorType = root.TryGetProperty("errorType", out var type) ? type.GetString() : "error";
-                var error = root.TryGetProperty("error", out var text) ? text.GetString() : "unknown error";
-                return MetricSeriesResult.NoData($"Prometheus {errorType}: {error}");
+                return ParseDocument(request, status, document.RootElement);
             }
-
-            if ((int)status >= 400)
+            catch (Exception exception) when (exception is InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or FormatException or ArgumentException)
             {
-                return MetricSeriesResult.NoData($"Prometheus answered {(int)status}");
+                // JSON, but not Prometheus's shape (a proxy's error object, an array, a number where a pair belongs).
+                return MetricSeriesResult.NoData($"Prometheus answered {(int)status} with JSON that is not a query_range result");
             }
-
-            if (!root.TryGetProperty("data", out var data) || !data.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
-            {
-                return MetricSeriesResult.NoData("Prometheus answer has no data.result");
-            }
-
-            if (result.GetArrayLength() == 0)
-            {
-                return MetricSeriesResult.NoData("the query returned no series (empty vector)");
-            }
-
-            if (result.GetArrayLength() > 1)
-            {
-                return MetricSeriesResult.NoData($"the query returned {result.GetArrayLength()} series; aggregate it to one (e.g. with sum or max)");
-            }
-
-            var samples = new List<MetricSample>();
-            foreach (var point in result[0].GetProperty("values").EnumerateArray())
-            {
-                var time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(point[0].GetDouble() * 1000));
-                var value = ParseValue(point[1].GetString());
-                samples.Add(new MetricSample(request.MetricKey, request.Cohort, request.Journey, time, value));
-            }
-
-            return MetricSeriesResult.Of(samples);
         }
+    }
+
+    private static MetricSeriesResult ParseDocument(MetricSeriesRequest request, HttpStatusCode status, JsonElement root)
+    {
+        if (root.TryGetProperty("status", out var statusElement) && statusElement.GetString() == "error")
+        {
+            var errorType = root.TryGetProperty("errorType", out var type) ? type.GetString() : "error";
+            var error = root.TryGetProperty("error", out var text) ? text.GetString() : "unknown error";
+            return MetricSeriesResult.NoData($"Prometheus {errorType}: {error}");
+        }
+
+        if ((int)status >= 400)
+        {
+            return MetricSeriesResult.NoData($"Prometheus answered {(int)status}");
+        }
+
+        if (!root.TryGetProperty("data", out var data) || !data.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
+        {
+            return MetricSeriesResult.NoData("Prometheus answer has no data.result");
+        }
+
+        if (result.GetArrayLength() == 0)
+        {
+            return MetricSeriesResult.NoData("the query returned no series (empty vector)");
+        }
+
+        if (result.GetArrayLength() > 1)
+        {
+            return MetricSeriesResult.NoData($"the query returned {result.GetArrayLength()} series; aggregate it to one (e.g. with sum or max)");
+        }
+
+        var samples = new List<MetricSample>();
+        foreach (var point in result[0].GetProperty("values").EnumerateArray())
+        {
+            var time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(point[0].GetDouble() * 1000));
+            var value = ParseValue(point[1].GetString());
+            samples.Add(new MetricSample(request.MetricKey, request.Cohort, request.Journey, time, value));
+        }
+
+        return MetricSeriesResult.Of(samples);
     }
 
     private static double ParseValue(string? text) => text switch

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ShipRoom.Infrastructure.Security;
 using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Infrastructure.Rollouts.Cluster;
@@ -11,7 +12,10 @@ namespace ShipRoom.Infrastructure.Rollouts.Cluster;
 /// instance runs. Another instance's announcement queues a rebuild of that rollout; this instance's own are ignored.
 /// A lost connection is opened again with a growing pause (0.5 s doubling to 10 s); after a reconnect every live
 /// rollout is rebuilt, since announcements sent meanwhile are gone. It also tells <see cref="StorageReachability"/>
-/// whether the database answers: a heartbeat runs when nothing was heard for <see cref="Heartbeat"/>.
+/// whether the database answers: a heartbeat runs when nothing was heard for <see cref="Heartbeat"/>, and a heartbeat
+/// that answers clears the degraded state a failed command may have set. It also hears token revocations
+/// (<see cref="TokenRevocationBroadcast"/>) and drops the token from this instance's outage cache; after a reconnect the
+/// whole cache is dropped, since revocations sent meanwhile are gone.
 /// On SQLite there is one instance and it does nothing.
 /// </summary>
 public sealed class RolloutChangeListener(
@@ -20,6 +24,7 @@ public sealed class RolloutChangeListener(
     InstanceIdentity instance,
     RemoteRolloutChanges remote,
     StorageReachability reachability,
+    ValidatedTokens validatedTokens,
     ILogger<RolloutChangeListener> logger) : BackgroundService
 {
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
@@ -84,23 +89,33 @@ public sealed class RolloutChangeListener(
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         connection.Notification += (_, e) =>
         {
-            if (RolloutChange.Parse(e.Payload) is { } change && change.Instance != instance.Id)
+            if (e.Channel == TokenRevocationBroadcast.Channel)
+            {
+                if (TokenRevocationBroadcast.Parse(e.Payload) is { } tokenId)
+                {
+                    validatedTokens.Forget(tokenId);
+                    logger.LogInformation("API token {TokenId} was revoked; it is no longer accepted from this instance's outage cache", tokenId);
+                }
+            }
+            else if (RolloutChange.Parse(e.Payload) is { } change && change.Instance != instance.Id)
             {
                 remote.Enqueue(change.RolloutId);
             }
         };
         await connection.OpenAsync(cancellationToken);
-        await using (var listen = new NpgsqlCommand($"LISTEN {RolloutChange.Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {RolloutChange.Channel}; LISTEN {TokenRevocationBroadcast.Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var reconnected = Interlocked.Increment(ref _connections) > 1;
         reachability.Reached();
+        remote.RetryParked();
         connected();
         logger.LogInformation("Listening for other instances' changes on {Channel}", RolloutChange.Channel);
         if (reconnected)
         {
+            validatedTokens.ForgetAll();
             await remote.EnqueueEveryLiveAsync(cancellationToken);
         }
 
@@ -110,6 +125,10 @@ public sealed class RolloutChangeListener(
             {
                 await using var ping = new NpgsqlCommand("SELECT 1", connection);
                 await ping.ExecuteScalarAsync(cancellationToken);
+                // The database answers: a banner a failed command raised (it may never have reached this connection) goes,
+                // and rebuilds that failed every retry are tried again.
+                reachability.Reached();
+                remote.RetryParked();
             }
         }
     }

@@ -14,6 +14,8 @@ public static class CommandServices
         services.AddSingleton<ExecutionRecovery>();
         services.AddSingleton<DeferredRollbacks>();
         services.AddHostedService<DeferredRollbackFlusher>();
+        services.AddSingleton<Storage.StorageHeartbeat>();
+        services.AddHostedService(provider => provider.GetRequiredService<Storage.StorageHeartbeat>());
         services.AddSingleton<RolloutCommandService>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<ChecklistService>();

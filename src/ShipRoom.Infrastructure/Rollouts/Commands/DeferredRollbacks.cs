@@ -20,9 +20,19 @@ public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepo
 {
     private readonly ConcurrentQueue<DeferredRollback> _pending = new();
 
+    /// <summary>Raised after a rollback is added or written (the dashboard's Degraded banner lists what waits).</summary>
+    public event Action? Changed;
+
     public int Count => _pending.Count;
 
-    public void Add(DeferredRollback rollback) => _pending.Enqueue(rollback);
+    /// <summary>What waits to be written, oldest first.</summary>
+    public IReadOnlyList<DeferredRollback> Pending => _pending.ToArray();
+
+    public void Add(DeferredRollback rollback)
+    {
+        _pending.Enqueue(rollback);
+        Changed?.Invoke();
+    }
 
     /// <summary>A rollback of this rollout already carried out while storage was away and not yet written.</summary>
     public DeferredRollback? Find(long rolloutId) => _pending.FirstOrDefault(r => r.RolloutId == rolloutId);
@@ -45,6 +55,7 @@ public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepo
             _pending.TryDequeue(out _);
             written++;
             reachability.Reached();
+            Changed?.Invoke();
         }
 
         return written;

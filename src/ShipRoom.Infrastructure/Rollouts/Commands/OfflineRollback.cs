@@ -14,12 +14,13 @@ public sealed class OfflineRollback(DeployRunner deploy, DeferredRollbacks defer
 {
     public async Task<CommandResult> RollBackAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        reachability.Lost("the database does not answer");
         if (!PermissionAllows(request) || string.IsNullOrWhiteSpace(request.Reason))
         {
+            // Refused before anything else: a caller who may not roll back does not get to raise the banner either.
             return new CommandResult(CommandStatus.Forbidden, "roll back needs one of these roles: ExecutiveApprover, IncidentCommander, ReleaseEngineer, and a reason");
         }
 
+        reachability.Lost("the database does not answer");
         if (deferred.Find(request.RolloutId) is { } earlier)
         {
             return new CommandResult(CommandStatus.Duplicate,

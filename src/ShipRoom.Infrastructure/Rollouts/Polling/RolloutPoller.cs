@@ -143,6 +143,9 @@ public sealed class RolloutPoller(
 
         if (await store.ClaimAsync(rollout.Id, from, to, cancellationToken) is not { } runId)
         {
+            // Another instance holds this range (or held it and died mid-poll): nothing failed here, so no pause before
+            // the next tick tries again; once the range moves on (the next minute) this instance polls it.
+            _lastAttempt.TryRemove(rollout.Id, out _);
             return new PollOutcome(PollOutcomeKind.AlreadyClaimed, 0, from, to, [], null);
         }
 

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using ShipRoom.Core.Security;
+using ShipRoom.Infrastructure.MetricSources.Selection;
+using ShipRoom.Infrastructure.Rollouts.Commands;
+using ShipRoom.Infrastructure.Rollouts.Polling;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Tests.Probes;
+using ShipRoom.Infrastructure.Tests.Storage;
+using ShipRoom.Web.Tests.Hosting;
+
+namespace ShipRoom.E2E;
+
+/// <summary>
+/// PostgreSQL stops under a running ShipRoom while the IC has the dashboard open in Chromium: Roll back still reaches
+/// the deploy system, the page says the database is away (Degraded banner), and the rollback is recorded when it returns.
+/// </summary>
+public sealed class StorageOutageRollbackTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private const string Password = "E2E-Person-Password-1";
+
+    private readonly LocalEndpoint _deploySystem = new() { Status = 202 };
+    private PostgresServer _postgres = null!;
+    private ShipRoomAppFactory _app = null!;
+    private IBrowserContext? _context;
+    private long _rolloutId;
+
+    public async ValueTask InitializeAsync()
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        _postgres = await PostgresServer.StartPrivateAsync();
+        var connectionString = await _postgres.CreateDatabaseAsync("shiproom");
+        _app = new ShipRoomAppFactory(new Dictionary<string, string?>
+        {
+            ["ShipRoom:Storage:Provider"] = "Postgres",
+            ["ConnectionStrings:ShipRoom"] = connectionString,
+            ["ShipRoom:Deploy:WebhookUrl"] = _deploySystem.Url("deploy"),
+            ["ShipRoom:Deploy:WebhookSecret"] = "e2e-webhook-secret",
+        }, useKestrel: true);
+        var users = _app.Services.GetRequiredService<IUserRepository>();
+        var hasher = _app.Services.GetRequiredService<IPasswordHasher<UserRecord>>();
+        var placeholder = new UserRecord(0, "ic", "ic", "", [Roles.IncidentCommander], 0, null, false, DateTimeOffset.UtcNow, null);
+        await users.CreateAsync("ic", "ic", hasher.HashPassword(placeholder, Password), [Roles.IncidentCommander], DateTimeOffset.UtcNow, ct);
+
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), ct);
+        var created = await _app.Services.GetRequiredService<RolloutService>().CreateAsync(plan, "directive-004-ramp-1-10-25-50-100.yaml", new CommandActor("test", [], IsAutomatic: true),
+            new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(), 20, TimeSpan.FromMinutes(3)), ct);
+        _rolloutId = created.RolloutId!.Value;
+        await _app.Services.GetRequiredService<RolloutPoller>().PollAsync(_rolloutId, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_context is not null)
+        {
+            await _context.DisposeAsync();
+        }
+
+        await _app.DisposeAsync();
+        await _postgres.DisposeAsync();
+        await _deploySystem.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task With_PostgreSQL_stopped_the_ic_rolls_back_from_the_dashboard_and_it_is_recorded_when_the_database_returns()
+    {
+        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.ServerAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.GetByLabel("User name").FillAsync("ic");
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        await page.GotoAsync($"/rollouts/{_rolloutId}");
+        await page.Locator("[data-interactive=true] .dashboard").WaitForAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Running");
+
+        await _postgres.StopAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
+        await page.GetByLabel("Reason").FillAsync("payments failing and the database is down");
+        var clicked = Stopwatch.GetTimestamp();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
+
+        // The deploy system is called, the IC is told what happened and why it is not recorded yet.
+        await Assertions.Expect(page.GetByText("the database is unavailable", new() { Exact = false }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var answered = Stopwatch.GetElapsedTime(clicked);
+        Assert.Single(_deploySystem.Received);
+        await Assertions.Expect(page.Locator("[data-storage-degraded]")).ToContainTextAsync("Degraded");
+        // The header still shows the last stored state; the banner says this rollout was rolled back and waits to be written.
+        await Assertions.Expect(page.Locator("[data-deferred-rollbacks]")).ToContainTextAsync($"Rollout {_rolloutId} rolled back here by ic");
+        await Assertions.Expect(page.Locator("[data-deferred-rollbacks]")).ToContainTextAsync("the deploy system acknowledged it");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rollback-with-database-down.png") });
+        Record($"Rollback from the dashboard (Chromium) with PostgreSQL stopped: the IC saw the answer {answered.TotalMilliseconds:0} ms after clicking (webhook acknowledged)");
+
+        // The database returns: the rollback is written, the page shows it, the banner goes.
+        await _postgres.StartAgainAsync();
+        await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Rolled back", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("[data-storage-degraded]")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        Assert.Single(_deploySystem.Received);
+    }
+
+    private static void Record(string line)
+    {
+        var folder = Environment.GetEnvironmentVariable("SHIPROOM_TEST_ARTIFACTS") ?? Path.GetTempPath();
+        Directory.CreateDirectory(folder);
+        File.AppendAllText(Path.Combine(folder, "reliability-figures.txt"), $"{DateTimeOffset.UtcNow:O} {line}{Environment.NewLine}");
+        Console.WriteLine($"[reliability] {line}");
+    }
+}
