@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ShipRoom.Infrastructure.Demo;
 using ShipRoom.Infrastructure.Deploy;
+using ShipRoom.Infrastructure.Freezes;
 using ShipRoom.Infrastructure.MetricSources;
 using ShipRoom.Infrastructure.Notifications;
 using ShipRoom.Infrastructure.Probes;
@@ -32,6 +33,7 @@ public static class ShipRoomInfrastructure
             .AddDeploy(configuration)
             .AddSnapshots()
             .AddCluster()
+            .AddFreezes()
             .AddRolloutCommands()
             .AddPolling()
             .AddSignals()

@@ -61,6 +61,8 @@ public static class ShipRoomWebApplication
         services.AddSingleton<ILocalRolloutPublisher>(provider => provider.GetRequiredService<RolloutSnapshotStore>());
         services.AddSingleton<IRolloutPublisher, ShipRoom.Infrastructure.Rollouts.Cluster.ClusterPublisher>();
         services.AddSingleton<RolloutSnapshotReader>();
+        services.AddSingleton<FreezeBoard>();
+        services.AddHostedService(provider => provider.GetRequiredService<FreezeBoard>());
         services.AddSingleton<RolloutDirectory>();
         services.AddValidatedOptions<LiveOptions, LiveOptionsValidator>(configuration, ConfigurationKeys.LiveSection);
         services.AddScoped<ViewerClock>();
@@ -131,6 +133,7 @@ public static class ShipRoomWebApplication
         app.MapAuditEndpoints();
         app.MapReportEndpoints();
         app.MapPostmortemEndpoints();
+        app.MapFreezeEndpoints();
         app.MapNotificationEndpoints();
         app.MapHub<RolloutsHub>(RolloutsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
