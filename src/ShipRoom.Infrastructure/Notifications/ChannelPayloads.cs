@@ -10,6 +10,12 @@ public static class ChannelNames
     public const string Slack = "slack";
     public const string Teams = "teams";
     public const string Webhook = "webhook";
+
+    /// <summary>Pages (not posts): PagerDuty Events API v2.</summary>
+    public const string PagerDuty = "pagerduty";
+
+    /// <summary>Pages (not posts): a generic paging webhook (Opsgenie, an on-call bot, …).</summary>
+    public const string PagingWebhook = "paging-webhook";
 }
 
 /// <summary>

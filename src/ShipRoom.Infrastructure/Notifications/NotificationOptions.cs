@@ -17,6 +17,12 @@ public sealed class NotificationOptions
 
     public GenericWebhook Webhook { get; set; } = new();
 
+    /// <summary>Paging through PagerDuty Events API v2: on RED, on every automatic hold or rollback; resolved when it clears.</summary>
+    public PagerDutyOptions PagerDuty { get; set; } = new();
+
+    /// <summary>Paging through any other tool: the same pages as a plain JSON document, signed when a secret is set.</summary>
+    public GenericWebhook PagingWebhook { get; set; } = new();
+
     /// <summary>The address people open the dashboard at, e.g. https://shiproom.example.com; posts link to the rollout under it.</summary>
     public string? DashboardUrl { get; set; }
 
@@ -36,6 +42,19 @@ public sealed class NotificationOptions
         public string? WebhookUrl { get; set; }
 
         public bool Enabled => !string.IsNullOrWhiteSpace(WebhookUrl);
+    }
+
+    public sealed class PagerDutyOptions
+    {
+        public const string DefaultEventsUrl = "https://events.pagerduty.com/v2/enqueue";
+
+        /// <summary>The Events API v2 integration (routing) key of the service to page. A secret: never shown, logged or stored.</summary>
+        public string? RoutingKey { get; set; }
+
+        /// <summary>Where events are sent; PagerDuty's own unless set (a test receiver, an EU account, a proxy).</summary>
+        public string EventsUrl { get; set; } = DefaultEventsUrl;
+
+        public bool Enabled => !string.IsNullOrWhiteSpace(RoutingKey);
     }
 
     public sealed class GenericWebhook
@@ -58,6 +77,30 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
         problems.HttpAddress("Teams:WebhookUrl", options.Teams.WebhookUrl, "https://….webhook.office.com/…");
         problems.HttpAddress("Webhook:Url", options.Webhook.Url, "https://hooks.example.com/ship-room");
         problems.HttpAddress(nameof(options.DashboardUrl), options.DashboardUrl, "https://shiproom.example.com");
+        problems.HttpAddress("PagingWebhook:Url", options.PagingWebhook.Url, "https://oncall.example.com/hooks/shiproom");
+        if (options.PagingWebhook.Secret is { Length: > 0 and < 16 })
+        {
+            problems.Add($"{problems.Key("PagingWebhook:Secret")} must be 16 characters or more (or left out for unsigned pages).");
+        }
+
+        if (options.PagerDuty.Enabled)
+        {
+            // The key itself is never repeated in the message: it is a secret.
+            if (!System.Text.RegularExpressions.Regex.IsMatch(options.PagerDuty.RoutingKey!, "^[A-Za-z0-9]{20,64}$"))
+            {
+                problems.Add($"{problems.Key("PagerDuty:RoutingKey")} is not an Events API v2 routing key (the integration key: 32 letters and digits).");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.PagerDuty.EventsUrl))
+            {
+                problems.Add($"{problems.Key("PagerDuty:EventsUrl")} is empty: leave it out for {NotificationOptions.PagerDutyOptions.DefaultEventsUrl}.");
+            }
+            else
+            {
+                problems.HttpAddress("PagerDuty:EventsUrl", options.PagerDuty.EventsUrl, NotificationOptions.PagerDutyOptions.DefaultEventsUrl);
+            }
+        }
+
         if (options.Webhook.Secret is { Length: > 0 and < 16 })
         {
             problems.Add($"{problems.Key("Webhook:Secret")} must be 16 characters or more (or left out for unsigned posts).");
