@@ -2,6 +2,7 @@ using ShipRoom.Infrastructure.MetricSources.Selection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ShipRoom.Infrastructure.Demo;
+using ShipRoom.Infrastructure.ChatActions;
 using ShipRoom.Infrastructure.Deploy;
 using ShipRoom.Infrastructure.Freezes;
 using ShipRoom.Infrastructure.MetricSources;
@@ -39,6 +40,7 @@ public static class ShipRoomInfrastructure
             .AddSignals()
             .AddProbes()
             .AddNotifications(configuration)
+            .AddChatActions()
             .AddReports()
             .AddDemo(configuration)
             .AddApiTokens(configuration);

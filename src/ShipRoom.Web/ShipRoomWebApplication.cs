@@ -134,6 +134,7 @@ public static class ShipRoomWebApplication
         app.MapReportEndpoints();
         app.MapPostmortemEndpoints();
         app.MapFreezeEndpoints();
+        app.MapSlackInteractionEndpoints();
         app.MapNotificationEndpoints();
         app.MapHub<RolloutsHub>(RolloutsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -11,7 +11,7 @@ public sealed class NotificationOptions
 {
     public const string SectionName = ConfigurationKeys.NotificationsSection;
 
-    public ChannelAddress Slack { get; set; } = new();
+    public SlackChannel Slack { get; set; } = new();
 
     public ChannelAddress Teams { get; set; } = new();
 
@@ -44,6 +44,25 @@ public sealed class NotificationOptions
         public bool Enabled => !string.IsNullOrWhiteSpace(WebhookUrl);
     }
 
+    /// <summary>Slack: the incoming webhook posts go to and, with a signing secret, Hold / Roll back / Approve buttons on them.</summary>
+    public sealed class SlackChannel
+    {
+        public const string DefaultResponseUrlPrefix = "https://hooks.slack.com/";
+
+        public string? WebhookUrl { get; set; }
+
+        /// <summary>The Slack app's signing secret: button clicks are verified with it (v0 HMAC-SHA256). A secret: never shown or logged.</summary>
+        public string? SigningSecret { get; set; }
+
+        /// <summary>Outcomes are posted only to a click's response_url under this address (Slack's own unless set).</summary>
+        public string ResponseUrlPrefix { get; set; } = DefaultResponseUrlPrefix;
+
+        public bool Enabled => !string.IsNullOrWhiteSpace(WebhookUrl);
+
+        /// <summary>Posts carry Hold / Roll back / Approve buttons and clicks are taken.</summary>
+        public bool Interactive => !string.IsNullOrWhiteSpace(SigningSecret);
+    }
+
     public sealed class PagerDutyOptions
     {
         public const string DefaultEventsUrl = "https://events.pagerduty.com/v2/enqueue";
@@ -74,6 +93,12 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
     {
         var problems = new OptionsProblems(ConfigurationKeys.NotificationsSection);
         problems.HttpAddress("Slack:WebhookUrl", options.Slack.WebhookUrl, "https://hooks.slack.com/services/…");
+        if (options.Slack.SigningSecret is { Length: > 0 and < 16 })
+        {
+            problems.Add($"{problems.Key("Slack:SigningSecret")} must be the Slack app's signing secret (16 characters or more).");
+        }
+
+        problems.HttpAddress("Slack:ResponseUrlPrefix", options.Slack.ResponseUrlPrefix, NotificationOptions.SlackChannel.DefaultResponseUrlPrefix);
         problems.HttpAddress("Teams:WebhookUrl", options.Teams.WebhookUrl, "https://….webhook.office.com/…");
         problems.HttpAddress("Webhook:Url", options.Webhook.Url, "https://hooks.example.com/ship-room");
         problems.HttpAddress(nameof(options.DashboardUrl), options.DashboardUrl, "https://shiproom.example.com");
