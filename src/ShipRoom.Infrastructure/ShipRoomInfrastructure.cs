@@ -2,7 +2,9 @@ using ShipRoom.Infrastructure.MetricSources.Selection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ShipRoom.Infrastructure.Demo;
+using ShipRoom.Infrastructure.ChatActions;
 using ShipRoom.Infrastructure.Deploy;
+using ShipRoom.Infrastructure.Freezes;
 using ShipRoom.Infrastructure.MetricSources;
 using ShipRoom.Infrastructure.Notifications;
 using ShipRoom.Infrastructure.Probes;
@@ -32,11 +34,13 @@ public static class ShipRoomInfrastructure
             .AddDeploy(configuration)
             .AddSnapshots()
             .AddCluster()
+            .AddFreezes()
             .AddRolloutCommands()
             .AddPolling()
             .AddSignals()
             .AddProbes()
             .AddNotifications(configuration)
+            .AddChatActions()
             .AddReports()
             .AddDemo(configuration)
             .AddApiTokens(configuration);

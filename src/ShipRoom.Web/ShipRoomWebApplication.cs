@@ -62,6 +62,8 @@ public static class ShipRoomWebApplication
         services.AddSingleton<ILocalRolloutPublisher>(provider => provider.GetRequiredService<RolloutSnapshotStore>());
         services.AddSingleton<IRolloutPublisher, ShipRoom.Infrastructure.Rollouts.Cluster.ClusterPublisher>();
         services.AddSingleton<RolloutSnapshotReader>();
+        services.AddSingleton<FreezeBoard>();
+        services.AddHostedService(provider => provider.GetRequiredService<FreezeBoard>());
         services.AddSingleton<RolloutDirectory>();
         services.AddValidatedOptions<LiveOptions, LiveOptionsValidator>(configuration, ConfigurationKeys.LiveSection);
         services.AddScoped<ViewerClock>();
@@ -132,6 +134,8 @@ public static class ShipRoomWebApplication
         app.MapAuditEndpoints();
         app.MapReportEndpoints();
         app.MapPostmortemEndpoints();
+        app.MapFreezeEndpoints();
+        app.MapSlackInteractionEndpoints();
         app.MapNotificationEndpoints();
         app.MapHub<RolloutsHub>(RolloutsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -156,9 +156,17 @@ public static partial class PlanParser
             var stabilisation = TimeSpan.FromHours(2);
             var rollbackBudget = TimeSpan.FromMinutes(2);
             var noData = new NoDataPolicy(true, TimeSpan.FromMinutes(15));
+            TimeSpan? changeFreeze = null;
             if (settings is not null)
             {
-                r.OnlyKnownKeys(settings, "settings", "pollEvery", "stabilisation", "rollbackBudget", "yellowBlocksAdvance", "noData");
+                r.OnlyKnownKeys(settings, "settings", "pollEvery", "stabilisation", "rollbackBudget", "yellowBlocksAdvance", "noData", "changeFreeze");
+                changeFreeze = r.Duration(settings, "changeFreeze", "settings");
+                if (changeFreeze is { } freeze && (freeze <= TimeSpan.Zero || freeze > TimeSpan.FromDays(14)))
+                {
+                    r.Error(r.Child(settings, "changeFreeze"), "settings.changeFreeze", "the change freeze after completion must be longer than zero and at most 14 days (e.g. 24h)");
+                    changeFreeze = null;
+                }
+
                 pollEvery = r.Duration(settings, "pollEvery", "settings");
                 stabilisation = r.Duration(settings, "stabilisation", "settings") ?? stabilisation;
                 rollbackBudget = r.Duration(settings, "rollbackBudget", "settings") ?? rollbackBudget;
@@ -191,6 +199,7 @@ public static partial class PlanParser
             {
                 Slos = slos,
                 Signals = signals,
+                ChangeFreeze = changeFreeze,
             };
         }
 

@@ -30,6 +30,12 @@ public sealed record RolloutPlan(
     /// <summary>Which external signals hold or roll back (<c>signals:</c>); each is also one of <see cref="Triggers"/>.</summary>
     public IReadOnlyList<SignalRule> Signals { get; init; } = [];
 
+    /// <summary>
+    /// <c>settings.changeFreeze</c>: how long non-critical changes are frozen after the rollout completes at 100%
+    /// ("24-hour non-critical change freeze post-GA"); none when the plan does not say.
+    /// </summary>
+    public TimeSpan? ChangeFreeze { get; init; }
+
     public MetricDefinition? FindMetric(string key) => Metrics.FirstOrDefault(m => m.Key == key);
 
     public SloDefinition? FindSlo(string key) => Slos.FirstOrDefault(s => s.Key == key);

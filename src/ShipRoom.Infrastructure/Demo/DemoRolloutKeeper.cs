@@ -10,7 +10,7 @@ namespace ShipRoom.Infrastructure.Demo;
 /// <summary>Keeps one live demo rollout when the demo is enabled: starts one at start-up and another after one ends.</summary>
 public sealed class DemoRolloutKeeper(IRolloutRepository rollouts, RolloutService service, IOptions<DemoOptions> options, ILogger<DemoRolloutKeeper> logger)
 {
-    public const string DemoActor = "ShipRoom (demo)";
+    public const string DemoActor = Freezes.FreezeService.DemoActor;
 
     public async Task<long?> EnsureAsync(CancellationToken cancellationToken)
     {

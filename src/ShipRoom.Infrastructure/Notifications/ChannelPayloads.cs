@@ -10,6 +10,12 @@ public static class ChannelNames
     public const string Slack = "slack";
     public const string Teams = "teams";
     public const string Webhook = "webhook";
+
+    /// <summary>Pages (not posts): PagerDuty Events API v2.</summary>
+    public const string PagerDuty = "pagerduty";
+
+    /// <summary>Pages (not posts): a generic paging webhook (Opsgenie, an on-call bot, …).</summary>
+    public const string PagingWebhook = "paging-webhook";
 }
 
 /// <summary>
@@ -21,14 +27,22 @@ public static partial class ChannelPayloads
     private const int SlackHeaderMax = 150;
     private const int SlackSectionMax = 3000;
 
-    public static string For(string channel, ShipRoomPost post) => channel switch
+    /// <summary>Block Kit action ids of the buttons on Slack posts; their value is the rollout id.</summary>
+    public static class SlackActions
     {
-        ChannelNames.Slack => Slack(post),
+        public const string Hold = "shiproom_hold";
+        public const string RollBack = "shiproom_rollback";
+        public const string Approve = "shiproom_approve";
+    }
+
+    public static string For(string channel, ShipRoomPost post, bool slackButtons = false) => channel switch
+    {
+        ChannelNames.Slack => Slack(post, slackButtons),
         ChannelNames.Teams => Teams(post),
         _ => Webhook(post),
     };
 
-    public static string Slack(ShipRoomPost post)
+    public static string Slack(ShipRoomPost post, bool buttons = false)
     {
         var blocks = new JsonArray
         {
@@ -57,6 +71,23 @@ public static partial class ChannelPayloads
                 ["elements"] = new JsonArray
                 {
                     new JsonObject { ["type"] = "button", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Open dashboard" }, ["url"] = url },
+                },
+            });
+        }
+
+        if (buttons)
+        {
+            // Clicks come back to /api/chat/slack/interactions, signed by Slack; ShipRoom checks who clicked and their role.
+            var id = post.RolloutId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            blocks.Add(new JsonObject
+            {
+                ["type"] = "actions",
+                ["block_id"] = "shiproom_commands",
+                ["elements"] = new JsonArray
+                {
+                    SlackButton(SlackActions.Hold, "Hold", id, null),
+                    SlackButton(SlackActions.RollBack, "Roll back", id, "danger"),
+                    SlackButton(SlackActions.Approve, "Approve", id, "primary"),
                 },
             });
         }
@@ -152,6 +183,34 @@ public static partial class ChannelPayloads
         dashboardUrl = post.DashboardUrl,
         at = post.At,
     }, Core.ShipRoomJson.Options);
+
+    private static JsonObject SlackButton(string actionId, string text, string value, string? style)
+    {
+        var button = new JsonObject
+        {
+            ["type"] = "button",
+            ["action_id"] = actionId,
+            ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = text },
+            ["value"] = value,
+        };
+        if (style is not null)
+        {
+            button["style"] = style;
+        }
+
+        if (actionId == SlackActions.RollBack)
+        {
+            button["confirm"] = new JsonObject
+            {
+                ["title"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Roll back?" },
+                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Ask the deploy system to take this release out of production now." },
+                ["confirm"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Roll back" },
+                ["deny"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Cancel" },
+            };
+        }
+
+        return button;
+    }
 
     /// <summary>Slack links a mention only by member id (U…/W…); any other handle is written as text.</summary>
     public static string SlackMention(string handle)

@@ -24,11 +24,14 @@ public sealed class ChannelSender(NotificationChannels channels, IHttpClientFact
 
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(notification.Payload, Encoding.UTF8, "application/json") };
-            if (notification.Channel == ChannelNames.Webhook)
+            // PagerDuty's routing key is a secret: stored nowhere, added to the event only as it leaves.
+            var body = notification.Channel == ChannelNames.PagerDuty ? PagePayloads.WithRoutingKey(notification.Payload, Options.PagerDuty.RoutingKey ?? "") : notification.Payload;
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            if (notification.Channel is ChannelNames.Webhook or ChannelNames.PagingWebhook)
             {
                 request.Headers.Add("X-ShipRoom-Event", notification.EventKey);
-                if (Options.Webhook.Secret is { Length: > 0 } secret)
+                var signing = notification.Channel == ChannelNames.Webhook ? Options.Webhook.Secret : Options.PagingWebhook.Secret;
+                if (signing is { Length: > 0 } secret)
                 {
                     request.Headers.Add(WebhookDeployExecutor.SignatureHeader, "sha256=" + WebhookDeployExecutor.Sign(notification.Payload, secret));
                 }

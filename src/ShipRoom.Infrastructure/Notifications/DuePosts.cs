@@ -42,9 +42,9 @@ public sealed class DuePosts(
             ? last
             : await snapshots.BuildAsync(rollout, cancellationToken);
         var plan = plans.Get(rollout);
-        var events = NotificationPlanner.DueEvents(snapshot, plan, await decisions.ListAsync(rollout.Id, 50, cancellationToken),
-            await summaries.ListAsync(rollout.Id, cancellationToken), wallNow, TimeSpan.FromMinutes(Options.LookBackMinutes));
-        return new DueSet(snapshot, plan, events);
+        var recent = await decisions.ListAsync(rollout.Id, 50, cancellationToken);
+        var events = NotificationPlanner.DueEvents(snapshot, plan, recent, await summaries.ListAsync(rollout.Id, cancellationToken), wallNow, TimeSpan.FromMinutes(Options.LookBackMinutes));
+        return new DueSet(snapshot, plan, events) { Decisions = recent };
     }
 
     public async Task<ShipRoomPost> ComposeAsync(PostEvent e, DueSet due, CancellationToken cancellationToken)
@@ -76,4 +76,11 @@ public sealed class DuePosts(
 }
 
 /// <summary>A rollout's snapshot and plan, and the posts they make due.</summary>
-public sealed record DueSet(RolloutSnapshot Snapshot, RolloutPlan Plan, IReadOnlyList<PostEvent> Events);
+public sealed record DueSet(RolloutSnapshot Snapshot, RolloutPlan Plan, IReadOnlyList<PostEvent> Events)
+{
+    /// <summary>The rollout's recent decisions (the automatic holds and rollbacks pages are about).</summary>
+    public IReadOnlyList<DecisionRecord> Decisions { get; init; } = [];
+
+    /// <summary>Pages due, from the page events already queued.</summary>
+    public IReadOnlyList<PageEvent> PagesDue(IReadOnlySet<string> queued, DateTimeOffset wallNow, TimeSpan lookBack) => PagePlanner.Due(Snapshot, Decisions, queued, wallNow, lookBack);
+}

@@ -11,11 +11,17 @@ public sealed class NotificationOptions
 {
     public const string SectionName = ConfigurationKeys.NotificationsSection;
 
-    public ChannelAddress Slack { get; set; } = new();
+    public SlackChannel Slack { get; set; } = new();
 
     public ChannelAddress Teams { get; set; } = new();
 
     public GenericWebhook Webhook { get; set; } = new();
+
+    /// <summary>Paging through PagerDuty Events API v2: on RED, on every automatic hold or rollback; resolved when it clears.</summary>
+    public PagerDutyOptions PagerDuty { get; set; } = new();
+
+    /// <summary>Paging through any other tool: the same pages as a plain JSON document, signed when a secret is set.</summary>
+    public GenericWebhook PagingWebhook { get; set; } = new();
 
     /// <summary>The address people open the dashboard at, e.g. https://shiproom.example.com; posts link to the rollout under it.</summary>
     public string? DashboardUrl { get; set; }
@@ -38,6 +44,38 @@ public sealed class NotificationOptions
         public bool Enabled => !string.IsNullOrWhiteSpace(WebhookUrl);
     }
 
+    /// <summary>Slack: the incoming webhook posts go to and, with a signing secret, Hold / Roll back / Approve buttons on them.</summary>
+    public sealed class SlackChannel
+    {
+        public const string DefaultResponseUrlPrefix = "https://hooks.slack.com/";
+
+        public string? WebhookUrl { get; set; }
+
+        /// <summary>The Slack app's signing secret: button clicks are verified with it (v0 HMAC-SHA256). A secret: never shown or logged.</summary>
+        public string? SigningSecret { get; set; }
+
+        /// <summary>Outcomes are posted only to a click's response_url under this address (Slack's own unless set).</summary>
+        public string ResponseUrlPrefix { get; set; } = DefaultResponseUrlPrefix;
+
+        public bool Enabled => !string.IsNullOrWhiteSpace(WebhookUrl);
+
+        /// <summary>Posts carry Hold / Roll back / Approve buttons and clicks are taken.</summary>
+        public bool Interactive => !string.IsNullOrWhiteSpace(SigningSecret);
+    }
+
+    public sealed class PagerDutyOptions
+    {
+        public const string DefaultEventsUrl = "https://events.pagerduty.com/v2/enqueue";
+
+        /// <summary>The Events API v2 integration (routing) key of the service to page. A secret: never shown, logged or stored.</summary>
+        public string? RoutingKey { get; set; }
+
+        /// <summary>Where events are sent; PagerDuty's own unless set (a test receiver, an EU account, a proxy).</summary>
+        public string EventsUrl { get; set; } = DefaultEventsUrl;
+
+        public bool Enabled => !string.IsNullOrWhiteSpace(RoutingKey);
+    }
+
     public sealed class GenericWebhook
     {
         public string? Url { get; set; }
@@ -55,9 +93,39 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
     {
         var problems = new OptionsProblems(ConfigurationKeys.NotificationsSection);
         problems.HttpAddress("Slack:WebhookUrl", options.Slack.WebhookUrl, "https://hooks.slack.com/services/…");
+        if (options.Slack.SigningSecret is { Length: > 0 and < 16 })
+        {
+            problems.Add($"{problems.Key("Slack:SigningSecret")} must be the Slack app's signing secret (16 characters or more).");
+        }
+
+        problems.HttpAddress("Slack:ResponseUrlPrefix", options.Slack.ResponseUrlPrefix, NotificationOptions.SlackChannel.DefaultResponseUrlPrefix);
         problems.HttpAddress("Teams:WebhookUrl", options.Teams.WebhookUrl, "https://….webhook.office.com/…");
         problems.HttpAddress("Webhook:Url", options.Webhook.Url, "https://hooks.example.com/ship-room");
         problems.HttpAddress(nameof(options.DashboardUrl), options.DashboardUrl, "https://shiproom.example.com");
+        problems.HttpAddress("PagingWebhook:Url", options.PagingWebhook.Url, "https://oncall.example.com/hooks/shiproom");
+        if (options.PagingWebhook.Secret is { Length: > 0 and < 16 })
+        {
+            problems.Add($"{problems.Key("PagingWebhook:Secret")} must be 16 characters or more (or left out for unsigned pages).");
+        }
+
+        if (options.PagerDuty.Enabled)
+        {
+            // The key itself is never repeated in the message: it is a secret.
+            if (!System.Text.RegularExpressions.Regex.IsMatch(options.PagerDuty.RoutingKey!, "^[A-Za-z0-9]{20,64}$"))
+            {
+                problems.Add($"{problems.Key("PagerDuty:RoutingKey")} is not an Events API v2 routing key (the integration key: 32 letters and digits).");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.PagerDuty.EventsUrl))
+            {
+                problems.Add($"{problems.Key("PagerDuty:EventsUrl")} is empty: leave it out for {NotificationOptions.PagerDutyOptions.DefaultEventsUrl}.");
+            }
+            else
+            {
+                problems.HttpAddress("PagerDuty:EventsUrl", options.PagerDuty.EventsUrl, NotificationOptions.PagerDutyOptions.DefaultEventsUrl);
+            }
+        }
+
         if (options.Webhook.Secret is { Length: > 0 and < 16 })
         {
             problems.Add($"{problems.Key("Webhook:Secret")} must be 16 characters or more (or left out for unsigned posts).");

@@ -14,7 +14,7 @@ public sealed class NotificationJob(NotificationChannels channels, PostQueue que
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        if (channels.Configured.Count == 0)
+        if (!channels.Any)
         {
             return;
         }

@@ -10,7 +10,7 @@ public static class NotificationStates
     public const string Failed = "failed";
 }
 
-/// <summary>One post to one channel. <see cref="Payload"/> is exactly the body sent, rendered once when it was queued.</summary>
+/// <summary>One post to one channel. <see cref="Payload"/> is exactly the body sent, rendered once when it was queued (for PagerDuty, without the routing key, which is added as it is sent).</summary>
 public sealed record NotificationRecord(
     long Id,
     long? RolloutId,

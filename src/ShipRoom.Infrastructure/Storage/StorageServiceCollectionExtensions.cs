@@ -34,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IPhaseSummaryRepository, PhaseSummaryRepository>();
         services.AddSingleton<IRosterRepository, RosterRepository>();
         services.AddSingleton<IPostmortemRepository, PostmortemRepository>();
+        services.AddSingleton<IFreezeRepository, FreezeRepository>();
         services.AddSingleton<INotificationRepository, NotificationRepository>();
         services.AddSingleton<IJudgementHistoryRepository, JudgementHistoryRepository>();
         return services;

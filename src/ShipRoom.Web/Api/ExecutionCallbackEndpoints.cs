@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ShipRoom.Infrastructure.Deploy;
@@ -39,7 +38,7 @@ public static class ExecutionCallbackEndpoints
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        var body = await ReadBodyAsync(context.Request, cancellationToken);
+        var body = await RawBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
@@ -71,19 +70,5 @@ public static class ExecutionCallbackEndpoints
             CompletionStatus.AlreadyRecorded => Results.Conflict(new { error = result.Message }),
             _ => Results.UnprocessableEntity(new { error = result.Message }),
         };
-    }
-
-    /// <summary>The body as text, or null when it is longer than <see cref="MaxBodyBytes"/>.</summary>
-    private static async Task<string?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[MaxBodyBytes + 1];
-        var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
-        {
-            read += n;
-        }
-
-        return read > MaxBodyBytes ? null : Encoding.UTF8.GetString(buffer, 0, read);
     }
 }

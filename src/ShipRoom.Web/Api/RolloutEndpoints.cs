@@ -18,7 +18,7 @@ public static class RolloutEndpoints
 
     public sealed record CreateRolloutRequest(string PlanYaml, string? FileName, string? MetricSource, string? Scenario, int? ScenarioStartsAtPhase, bool? Start);
 
-    public sealed record CommandBody(string Reason, long? ExpectedVersion, string? IdempotencyKey);
+    public sealed record CommandBody(string Reason, long? ExpectedVersion, string? IdempotencyKey, string? FreezeOverrideReason = null);
 
     public sealed record TickBody(string State, string? Reason);
 
@@ -99,7 +99,7 @@ public static class RolloutEndpoints
                 statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        var result = await commands.ExecuteAsync(new CommandRequest(id, command, CurrentActor.From(context.User), body.Reason ?? "", body.ExpectedVersion, body.IdempotencyKey), cancellationToken);
+        var result = await commands.ExecuteAsync(new CommandRequest(id, command, CurrentActor.From(context.User), body.Reason ?? "", body.ExpectedVersion, body.IdempotencyKey) { FreezeOverride = body.FreezeOverrideReason }, cancellationToken);
         return Results.Json(new { status = result.Status.ToString(), result.Message, result.DecisionId, rolloutStatus = result.Snapshot?.Status.ToString(), rolloutVersion = result.Snapshot?.Version },
             statusCode: StatusCodeOf(result.Status, StatusCodes.Status200OK));
     }

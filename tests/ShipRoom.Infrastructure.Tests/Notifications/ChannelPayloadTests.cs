@@ -19,6 +19,20 @@ public sealed class ChannelPayloadTests
     }
 
     [Fact]
+    public void Slack_posts_carry_hold_rollback_and_approve_buttons_only_when_clicks_are_taken()
+    {
+        var plain = JsonDocument.Parse(ChannelPayloads.For(ChannelNames.Slack, Post("body"))).RootElement;
+        var buttons = JsonDocument.Parse(ChannelPayloads.For(ChannelNames.Slack, Post("body"), slackButtons: true)).RootElement;
+
+        Assert.DoesNotContain(plain.GetProperty("blocks").EnumerateArray(), b => b.TryGetProperty("block_id", out var id) && id.GetString() == "shiproom_commands");
+        var actions = buttons.GetProperty("blocks").EnumerateArray().Single(b => b.TryGetProperty("block_id", out var id) && id.GetString() == "shiproom_commands").GetProperty("elements");
+        Assert.Equal(["shiproom_hold", "shiproom_rollback", "shiproom_approve"], actions.EnumerateArray().Select(a => a.GetProperty("action_id").GetString()));
+        Assert.Equal(["Hold", "Roll back", "Approve"], actions.EnumerateArray().Select(a => a.GetProperty("text").GetProperty("text").GetString()));
+        Assert.All(actions.EnumerateArray(), a => Assert.Equal("1", a.GetProperty("value").GetString()));
+        Assert.Equal("Roll back?", actions[1].GetProperty("confirm").GetProperty("title").GetProperty("text").GetString());
+    }
+
+    [Fact]
     public void Slack_links_a_member_id_and_writes_any_other_handle_as_text()
     {
         Assert.Equal("<@U024BE7LH>", ChannelPayloads.SlackMention("@U024BE7LH"));

@@ -13,7 +13,7 @@ namespace ShipRoom.Infrastructure.Rollouts.Commands;
 /// </summary>
 public sealed record CommandCheck(CommandResult? Refusal, string? ApprovalRole = null, DecisionRecord? Retrying = null);
 
-public sealed class CommandChecks(IChecklistRepository checklists, MetricSourceResolver sources, RolloutAssessor assessor)
+public sealed class CommandChecks(IChecklistRepository checklists, MetricSourceResolver sources, RolloutAssessor assessor, Freezes.FreezeService freezes)
 {
     public async Task<CommandCheck> CheckAsync(CommandRequest request, RolloutRecord rollout, RolloutPlan plan, IReadOnlyList<DecisionRecord> recent, CancellationToken cancellationToken)
     {
@@ -68,6 +68,13 @@ public sealed class CommandChecks(IChecklistRepository checklists, MetricSourceR
                 return Refuse(CommandStatus.Invalid,
                     $"the T-1h pre-flight is not complete ({open.Count} open: {string.Join("; ", open.Take(3).Select(i => i.Title))}); only the executive approver can start with items open, giving a reason");
             }
+        }
+
+        if (kind == RolloutCommand.Start && !request.Actor.IsAutomatic && rollout.Status == RolloutStatus.Scheduled &&
+            await freezes.RefuseStartAsync(rollout.Id, request.Actor.Name, request.Actor.Roles, request.FreezeOverride, cancellationToken) is { } frozen)
+        {
+            // An infra lock (another canary is live) or a change freeze after GA: only the executive overrides, with a reason.
+            return Refuse(CommandStatus.Invalid, $"cannot start: {frozen}");
         }
 
         var transition = RolloutStateMachine.Apply(new RolloutState(rollout.Status, rollout.PhaseIndex), kind, plan.Phases.Count, RolloutActor.Person(request.Actor.Name), request.Reason);

@@ -14,6 +14,9 @@ public sealed record CommandRequest(long RolloutId, Core.Rollouts.RolloutCommand
 {
     /// <summary>The poll's assessment behind an automatic command: its checks read this verdict instead of judging again.</summary>
     public RolloutAssessment? Assessment { get; init; }
+
+    /// <summary>For a start inside a lock or freeze: the executive approver's reason for overriding it (audited).</summary>
+    public string? FreezeOverride { get; init; }
 }
 
 public enum CommandStatus

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ShipRoom.Core.Security;
+using ShipRoom.Infrastructure.Rollouts.Commands;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Tests.Storage;
+using ShipRoom.Web.Live;
+using ShipRoom.Web.Tests.Hosting;
+
+namespace ShipRoom.Web.Tests.Api;
+
+/// <summary>
+/// GET /api/freezes asked by a real HttpClient over 127.0.0.1, as a CI job would: yes with nothing live, no while a
+/// canary holds its infra lock (who, why, since when), yes again after the rollback; a start over the API inside the
+/// lock is refused, and the executive's override is audited. On SQLite and PostgreSQL.
+/// </summary>
+public abstract class FreezeApiTests : IAsyncLifetime
+{
+    private ShipRoomAppFactory _factory = default!;
+
+    protected static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    protected abstract Task<IReadOnlyDictionary<string, string?>> StorageAsync();
+
+    public async ValueTask InitializeAsync() => _factory = new ShipRoomAppFactory(await StorageAsync(), useKestrel: true);
+
+    public virtual async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+
+    private async Task<HttpClient> ClientAsync(params string[] roles)
+    {
+        var client = new HttpClient { BaseAddress = _factory.ServerAddress };
+        if (roles.Length > 0)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await ApiTestHost.TokenAsync(_factory, roles));
+        }
+
+        return client;
+    }
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+
+    [Fact]
+    public async Task A_deploy_tool_asks_may_i_deploy_and_a_start_inside_the_lock_needs_the_executive()
+    {
+        using var anonymous = await ClientAsync();
+        using var ci = await ClientAsync(Roles.Viewer);
+        using var releng = await ClientAsync(Roles.ReleaseEngineer);
+        using var ceo = await ClientAsync(Roles.ExecutiveApprover);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/freezes", Ct)).StatusCode);
+
+        var calm = await JsonAsync(await ci.GetAsync("/api/freezes", Ct));
+        Assert.True(calm.GetProperty("mayDeploy").GetBoolean());
+        Assert.Equal(0, calm.GetProperty("active").GetArrayLength());
+
+        // A canary goes live: started over the API by a person.
+        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), Ct);
+        using var created = await releng.PostAsJsonAsync("/api/rollouts", new { planYaml = plan, fileName = "plan.yaml", metricSource = "simulator", start = true }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var live = (await JsonAsync(created)).GetProperty("id").GetInt64();
+
+        var locked = await JsonAsync(await ci.GetAsync("/api/freezes", Ct));
+        Assert.False(locked.GetProperty("mayDeploy").GetBoolean());
+        Assert.False(locked.GetProperty("mayDeployCritical").GetBoolean());
+        var window = locked.GetProperty("active").EnumerateArray().Single();
+        Assert.Equal(("infra-lock", live, "token:test ReleaseEngineer"), (window.GetProperty("kind").GetString(), window.GetProperty("rolloutId").GetInt64(), window.GetProperty("owner").GetString()));
+        Assert.Equal(JsonValueKind.Null, window.GetProperty("endsAt").ValueKind);
+        Assert.Contains("no infra or provider changes", window.GetProperty("reason").GetString());
+        Assert.Contains(_factory.Services.GetRequiredService<FreezeBoard>().Active, w => w.RolloutId == live); // the banner's state, read once for every viewer
+
+        // Another rollout, scheduled; its start is refused inside the lock, then overridden by the executive.
+        using var second = await releng.PostAsJsonAsync("/api/rollouts", new { planYaml = plan, fileName = "plan.yaml", metricSource = "simulator" }, Ct);
+        var scheduled = (await JsonAsync(second)).GetProperty("id").GetInt64();
+        using var refused = await ceo.PostAsJsonAsync($"/api/rollouts/{scheduled}/commands/start", new { reason = "T-0" }, Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("deploys are frozen: infra lock of rollout", (await JsonAsync(refused)).GetProperty("message").GetString());
+        using var overridden = await ceo.PostAsJsonAsync($"/api/rollouts/{scheduled}/commands/start", new { reason = "T-0", freezeOverrideReason = "board-approved launch window" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, overridden.StatusCode);
+        var audit = await _factory.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(RolloutId: scheduled, Kind: "freeze.overridden"), Ct);
+        Assert.Equal("board-approved launch window", Assert.Single(audit).Reason);
+
+        // Both roll back: the locks end, and the answer is yes again.
+        foreach (var id in new[] { live, scheduled })
+        {
+            using var rollback = await ceo.PostAsJsonAsync($"/api/rollouts/{id}/commands/rollback", new { reason = "drill over" }, Ct);
+            Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
+        }
+
+        Assert.True((await JsonAsync(await ci.GetAsync("/api/freezes", Ct))).GetProperty("mayDeploy").GetBoolean());
+    }
+}
+
+public sealed class SqliteFreezeApiTests : FreezeApiTests
+{
+    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+}
+
+public sealed class PostgresFreezeApiTests(PostgresServer postgres) : FreezeApiTests
+{
+    private readonly string _database = $"shiproom_freezes_{Guid.NewGuid():N}";
+
+    protected override async Task<IReadOnlyDictionary<string, string?>> StorageAsync() => new Dictionary<string, string?>
+    {
+        ["ShipRoom:Storage:Provider"] = "Postgres",
+        ["ConnectionStrings:ShipRoom"] = await postgres.CreateDatabaseAsync(_database),
+    };
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await postgres.DropDatabaseAsync(_database);
+    }
+}
