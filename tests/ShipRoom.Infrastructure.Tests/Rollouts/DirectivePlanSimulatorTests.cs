@@ -21,7 +21,8 @@ public sealed class DirectivePlanSimulatorTests
 
     private static async Task<(RolloutTestHost Host, long Id, RolloutRecord Rollout, List<DecisionRecord> Decisions)> RunAsync(string plan, string scenario, int maxHours, Func<string, string>? editPlan = null)
     {
-        var host = await RolloutTestHost.CreateAsync(new SqliteEngine());
+        // A deploy system that acknowledges: directive 002's caps are lifted on leaving 25% only once one has.
+        var host = await RolloutTestHost.CreateAsync(new SqliteEngine(), new RecordingDeploySystem());
         var id = await host.StartRolloutAsync(scenario, 0, autoAdvance: true, plan: plan, editPlan: editPlan);
         // Polls every 30 minutes of the rollout's clock: each poll still judges every minute it brings.
         for (var minute = 0; minute < maxHours * 60; minute += 30)
@@ -63,12 +64,7 @@ public sealed class DirectivePlanSimulatorTests
     [Fact]
     public async Task A_healthy_service_walks_the_soaks_the_go_no_go_and_the_canary_of_directive_000_with_its_windows_shortened()
     {
-        static string Shorten(string text) => text
-            .Replace("soak: { load: 1.5x, for: 24h }", "soak: { load: 1.5x, for: 60m }", StringComparison.Ordinal)
-            .Replace("soak: { load: 2x, for: 2h }", "soak: { load: 2x, for: 30m }", StringComparison.Ordinal)
-            .Replace("soak: { load: 1.5x, for: 46h }", "soak: { load: 1.5x, for: 60m }", StringComparison.Ordinal)
-            .Replace("stabilisation: 24h", "stabilisation: 2h", StringComparison.Ordinal)
-            .Replace("    observe: 24h", "    observe: 2h", StringComparison.Ordinal);
+        static string Shorten(string text) => Shorten000(text, "60m", "30m", "60m", "2h");
         Assert.NotEqual(RolloutTestHost.PlanText(Directive000), Shorten(RolloutTestHost.PlanText(Directive000)));
 
         var (host, _, rollout, decisions) = await RunAsync(Directive000, "healthy", 12, Shorten);
@@ -80,6 +76,18 @@ public sealed class DirectivePlanSimulatorTests
         var goNoGo = Assert.Single(decisions, d => d.Kind == RolloutCommand.Advance && d.ToStatus!.EndsWith("at 10%", StringComparison.Ordinal));
         Assert.Contains("auto-approved", goNoGo.Reason);
         Assert.DoesNotContain(decisions, d => d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack);
+    }
+
+    /// <summary>Directive 000's plan with its soak windows and its stabilisation (and the 100% window) shortened; nothing else changes.</summary>
+    internal static string Shorten000(string text, string soak, string soak2x, string drills, string stabilisation, string? canary = null)
+    {
+        var shortened = text
+            .Replace("soak: { load: 1.5x, for: 24h }", $"soak: {{ load: 1.5x, for: {soak} }}", StringComparison.Ordinal)
+            .Replace("soak: { load: 2x, for: 2h }", $"soak: {{ load: 2x, for: {soak2x} }}", StringComparison.Ordinal)
+            .Replace("soak: { load: 1.5x, for: 46h }", $"soak: {{ load: 1.5x, for: {drills} }}", StringComparison.Ordinal)
+            .Replace("stabilisation: 24h", $"stabilisation: {stabilisation}", StringComparison.Ordinal)
+            .Replace("    observe: 24h", $"    observe: {stabilisation}", StringComparison.Ordinal);
+        return canary is null ? shortened : shortened.Replace("    observe: 2h", $"    observe: {canary}", StringComparison.Ordinal);
     }
 
     [Theory]

@@ -29,6 +29,10 @@ internal static class MetricProfiles
         ["payment_transactions_count"] = new(0.3, 0.5, 0),
         ["payment_dollars_total"] = new(3.6, 0.5, 0),
         ["payment_largest_usd"] = new(14, 0.15, 0, 19.5),
+        // Requests per minute for an availability SLO (good = not 5xx, derived from the 5xx rate of the same minute).
+        ["requests_count"] = new(9600, 0.02, 0),
+        // Autoscaler events: none while healthy.
+        ["scale_events_count"] = new(0, 0, 0),
         ["cache_hit_pct"] = new(92, 0.006, 0, 100),
         ["origin_rps"] = new(120, 0.04),
         ["db_saturation_pct"] = new(55, 0.03, 0, 100),
