@@ -216,8 +216,10 @@ public sealed partial class PrometheusRolloutTests
         var run = await RunAsync(DirectivePlanSimulatorTests.Directive000, Regression.ScaleThrash, TimeSpan.FromMinutes(20), hours: 1);
         await using var _ = run.Host;
 
-        Assert.True(run.Rollout.Status == RolloutStatus.Held, Explain(run));
+        Assert.True(run.Rollout.Status == RolloutStatus.Held, Explain(run) + "\n" + run.Trigger("scale-thrash").Reason);
         Assert.Contains("No thrashing (more than 3 scale events in 10 minutes)", Assert.Single(run.Decisions, d => d.Kind == RolloutCommand.Hold).Reason);
+        // One event a minute from T+20: the fourth is more than 3 in 10 minutes.
+        Assert.InRange(run.Trigger("scale-thrash").FiredAt!.Value, run.Start.AddMinutes(22), run.Start.AddMinutes(26));
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public enum Regression
     /// <summary>5xx steady at 0.45%: under every 0.5% limit, a 4.5× burn of a 99.9% SLO's budget.</summary>
     SlowBurn,
 
-    /// <summary>The autoscaler flaps: a scale event every 2 minutes (5 in 10 minutes).</summary>
+    /// <summary>The autoscaler flaps: a scale event a minute (a per-minute count is judged in whole events).</summary>
     ScaleThrash,
 }
 
@@ -142,8 +142,9 @@ public sealed class ServiceSeries
             yield return new Series("probe_success", cohort, false, _ => 1);
 
             // Payments: started → authorised → captured → completed, with amounts and refunds. The canary takes live
-            // payments under the directives' caps (100 transactions, $20 each, $1,500): about 18 an hour at $12.50.
-            double Started(DateTimeOffset t) => (track == "canary" ? 0.005 : 0.05) * s.Wave(t, 0.05);
+            // payments under the directives' caps (100 transactions, $20 each, $1,500): about 12 an hour at $12.50, so
+            // a whole 6.5-hour rollout of directive 003 (whose caps hold through 100%) takes about 80.
+            double Started(DateTimeOffset t) => (track == "canary" ? 0.2 / 60 : 0.05) * s.Wave(t, 0.05);
             double Failing(DateTimeOffset t) => s.Regressed(track, Regression.Payments, t) ? 0.035 : 0;
             yield return new Series("payments_started_total", cohort, true, Started);
             yield return new Series("payments_completed_total", cohort, true, t => Started(t) * (0.998 - Failing(t)));
@@ -174,7 +175,7 @@ public sealed class ServiceSeries
             }
 
             // Autoscaler: scale events (none while healthy).
-            yield return new Series("autoscaler_scale_events_total", cohort, true, t => s.Regressed(track, Regression.ScaleThrash, t) ? 0.5 / 60 : 0);
+            yield return new Series("autoscaler_scale_events_total", cohort, true, t => s.Regressed(track, Regression.ScaleThrash, t) ? 1.0 / 60 : 0);
 
             // Containers: two pods per cohort, 2 CPUs (quota 200000 µs per 100 ms period) and 4 GiB each.
             foreach (var pod in new[] { $"{track}-0", $"{track}-1" })
