@@ -42,6 +42,11 @@ public sealed class SimulatedMetricSource(SimulatorScenario scenario, int scenar
             return Math.Round(all * (1 - errors / 100), 6);
         }
 
+        if (scenarioActive && request.Cohort == Cohort.Canary && scenario == SimulatorScenario.PaymentCapBreach && request.MetricKey == "payment_largest_usd")
+        {
+            return CapBreachPayment;
+        }
+
         var profile = MetricProfiles.For(request.MetricKey, request.Journey);
         var cohort = request.Cohort == Cohort.Canary ? "canary" : "control";
         var noise = DeterministicNoise.Gaussian(seed, request.MetricKey, cohort, request.Journey, minute);
@@ -89,6 +94,9 @@ public sealed class SimulatedMetricSource(SimulatorScenario scenario, int scenar
     };
 
     private const string GoodRequests = "requests_good_count";
+
+    /// <summary>The payment the cap-breach scenario makes: over the directives' $20 per transaction.</summary>
+    private const double CapBreachPayment = 25;
 
     // Twenty minutes of every thirty have no canary samples at all: never ten clean minutes in a row.
     private static bool IsInGap(long minute) => minute % 30 < 20;
