@@ -113,13 +113,14 @@ internal static class ExtendedPlans
     }
 
     /// <summary>The one trigger of <paramref name="triggers"/> judged at <paramref name="minutes"/> after the start of phase <paramref name="phase"/>.</summary>
-    public static TriggerVerdict Judge(string triggers, IEnumerable<MetricSample> samples, int minutes, IReadOnlyList<ExternalSignal>? signals = null, int phase = 0, string? key = null)
+    public static TriggerVerdict Judge(string triggers, IEnumerable<MetricSample> samples, int minutes, IReadOnlyList<ExternalSignal>? signals = null, int phase = 0, string? key = null, bool capsLifted = false)
     {
         var plan = Parse(triggers);
         var input = new EvaluationInput(phase, Start, Start.AddMinutes(minutes), samples.ToList())
         {
             RolloutStartedAt = Start,
             Signals = signals ?? [],
+            PaymentCapsLifted = capsLifted,
         };
         var verdict = RolloutEvaluator.Default.Evaluate(plan, input, triggersFrom: Start);
         return key is null ? verdict.Triggers.Single() : verdict.Triggers.Single(t => t.Key == key);

@@ -29,6 +29,12 @@ public sealed record EvaluationInput(
     /// <summary>External signals raised against the rollout (P0/P1 opened, PII risk …), oldest first.</summary>
     public IReadOnlyList<ExternalSignal> Signals { get; init; } = [];
 
+    /// <summary>
+    /// A deploy system acknowledged lifting the payment caps (on leaving <c>paymentCaps.through</c>). Until it has, the
+    /// caps are still in force after their last phase: the lift is pending and the cap triggers keep watching.
+    /// </summary>
+    public bool PaymentCapsLifted { get; init; }
+
     /// <summary>How far back a sigma condition reads the control's distribution.</summary>
     public TimeSpan SigmaHistory { get; init; } = TimeSpan.FromHours(1);
 }

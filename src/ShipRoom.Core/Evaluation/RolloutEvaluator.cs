@@ -49,10 +49,13 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
         };
     }
 
-    /// <summary>One trigger: a plain metric or probe trigger, or one with a combined/counted condition; a phase-scoped one stops after its last phase.</summary>
+    /// <summary>
+    /// One trigger: a plain metric or probe trigger, or one with a combined/counted condition. A payment cap scoped to
+    /// phases stops after its last phase once the deploy system acknowledged the lift; while the lift is pending it still watches.
+    /// </summary>
     private static TriggerVerdict Judge(TriggerDefinition trigger, RolloutPlan plan, EvaluationInput input, SeriesIndex series, TriggerContext context, DateTimeOffset triggerStart)
     {
-        if (trigger.ActiveThrough is { } through && plan.PhaseIndexOf(through) is var last and >= 0 && input.PhaseIndex > last)
+        if (trigger.ActiveThrough is { } through && plan.PhaseIndexOf(through) is var last and >= 0 && input.PhaseIndex > last && input.PaymentCapsLifted)
         {
             return CompoundTriggerEvaluator.Lifted(trigger, plan.Phases[last].Name);
         }

@@ -263,7 +263,7 @@ public static class PostComposer
         {
             var capLine = $"• Caps: {caps.Transactions} of {caps.MaxTransactions} transactions, {caps.Dollars.ToString("N0", CultureInfo.InvariantCulture)} of {caps.MaxDollars.ToString("N0", CultureInfo.InvariantCulture)} {caps.Currency} (max {caps.MaxPerTransaction.ToString("0.##", CultureInfo.InvariantCulture)} each"
                 + (caps.LargestTransaction is { } largest ? $", largest {largest.ToString("0.##", CultureInfo.InvariantCulture)})" : ")")
-                + (caps.Lifted ? $"; lifted after {caps.Through}" : caps.OnBreach is { } action ? $"; {action} on breach" : "")
+                + (caps.Lifted ? $"; lifted after {caps.Through}" : caps.LiftPending ? $"; lift pending after {caps.Through} (not acknowledged), caps still hold" : caps.OnBreach is { } action ? $"; {action} on breach" : "")
                 + (caps.Exceeded && !caps.Lifted ? " EXCEEDED" : "");
             lines = Join(lines, capLine);
         }

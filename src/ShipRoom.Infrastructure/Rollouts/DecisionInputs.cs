@@ -18,4 +18,8 @@ public static class DecisionInputs
     /// <summary>After a resume, trigger streaks count afresh from it: what was sustained before the hold was already acted on.</summary>
     public static DateTimeOffset? TriggersFrom(IEnumerable<DecisionRecord> newestFirst, DateTimeOffset phaseStart) =>
         newestFirst.FirstOrDefault(d => d is { Kind: RolloutCommand.Resume, Outcome: DecisionOutcome.Executed }) is { ResumedAt: { } at } && at > phaseStart ? at : null;
+
+    /// <summary>"Keep caps through 25%, unlock at 50%": the caps are lifted once a deploy system acknowledged lifting them, not before.</summary>
+    public static bool PaymentCapsLifted(IEnumerable<DecisionRecord> decisions) =>
+        decisions.Any(d => d is { Kind: RolloutCommand.Advance, Outcome: DecisionOutcome.Executed, PaymentCapsLiftedAt: not null });
 }

@@ -68,6 +68,7 @@ public sealed class RolloutAssessor(
             RolloutStartedAt = rolloutStart,
             RolloutEnded = RolloutStateMachine.IsFinished(rollout.Status),
             Signals = raised,
+            PaymentCapsLifted = DecisionInputs.PaymentCapsLifted(recent),
         };
         var verdict = RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recent, phaseStart));
         return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, loaded, probes, verdict) { Signals = raised };

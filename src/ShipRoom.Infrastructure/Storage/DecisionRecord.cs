@@ -35,6 +35,8 @@ public sealed record DecisionRecord(
 
     /// <summary>The signature of the completion callback that recorded <see cref="CompletedAt"/>: the same one again is a replay.</summary>
     public string? CompletionSignature { get; init; }
+    /// <summary>For the advance that left the payment caps' last phase: when the deploy system acknowledged lifting them.</summary>
+    public DateTimeOffset? PaymentCapsLiftedAt { get; init; }
 
     /// <summary>Done in ShipRoom but sent nowhere: no deploy system is configured (a real one acknowledges what it does).</summary>
     public bool RecordedOnly => Outcome == DecisionOutcome.Executed && Kind.NeedsExecutor() && AcknowledgedAt is null;
@@ -68,6 +70,9 @@ public interface IDecisionRepository
 
     /// <summary>The deploy system reports the action done; the first report counts, and its signature is kept with it.</summary>
     Task<bool> SetCompletedAsync(long id, DateTimeOffset completedAt, string? detail, string? signature, CancellationToken cancellationToken);
+
+    /// <summary>Marks the advance <paramref name="id"/> as the one whose payment caps lift the deploy system acknowledged (once).</summary>
+    Task<bool> SetPaymentCapsLiftedAsync(long id, DateTimeOffset liftedAt, CancellationToken cancellationToken);
 
     Task UpdateOutcomeAsync(long id, DecisionUpdate update, CancellationToken cancellationToken);
 

@@ -9,7 +9,7 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
     private const string Columns =
         "id AS Id, rollout_id AS RolloutId, kind AS Kind, actor AS Actor, reason AS Reason, idempotency_key AS IdempotencyKey, requested_at_ms AS RequestedAtMs, " +
         "executed_at_ms AS ExecutedAtMs, acknowledged_at_ms AS AcknowledgedAtMs, outcome AS Outcome, error AS Error, from_status AS FromStatus, to_status AS ToStatus, detail AS Detail, " +
-        "approved_phase_index AS ApprovedPhase, approved_role AS ApprovedRole, resumed_at_ms AS ResumedAtMs, completed_at_ms AS CompletedAtMs, completion_signature AS CompletionSignature";
+        "approved_phase_index AS ApprovedPhase, approved_role AS ApprovedRole, resumed_at_ms AS ResumedAtMs, completed_at_ms AS CompletedAtMs, completion_signature AS CompletionSignature, caps_lifted_at_ms AS CapsLiftedAtMs";
 
     public async Task<(DecisionRecord Decision, bool Created)> RecordAsync(DecisionDraft draft, CancellationToken cancellationToken)
     {
@@ -76,6 +76,14 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
         }
     }
 
+    public async Task<bool> SetPaymentCapsLiftedAsync(long id, DateTimeOffset liftedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE decisions SET caps_lifted_at_ms = @lifted WHERE id = @id AND caps_lifted_at_ms IS NULL",
+            new { id, lifted = UnixTime.ToMs(liftedAt) }, cancellationToken: cancellationToken)) == 1;
+    }
+
     public async Task UpdateOutcomeAsync(long id, DecisionUpdate update, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -133,6 +141,7 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
         public long? ResumedAtMs { get; set; }
         public long? CompletedAtMs { get; set; }
         public string? CompletionSignature { get; set; }
+        public long? CapsLiftedAtMs { get; set; }
 
         public DecisionRecord ToRecord() => new(Id, RolloutId,
             RolloutCommands.TryParse(Kind, out var kind) ? kind : throw new InvalidDataException($"decision {Id} has an unknown kind '{Kind}'"), Actor, Reason, IdempotencyKey,
@@ -145,6 +154,7 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
             ResumedAt = UnixTime.FromMs(ResumedAtMs),
             CompletedAt = UnixTime.FromMs(CompletedAtMs),
             CompletionSignature = CompletionSignature,
+            PaymentCapsLiftedAt = UnixTime.FromMs(CapsLiftedAtMs),
         };
     }
 }

@@ -43,14 +43,25 @@ public sealed class CapAndSignalTriggerTests
     }
 
     [Fact]
-    public void Caps_through_a_phase_are_lifted_after_it()
+    public void Caps_through_a_phase_are_lifted_after_it_once_the_deploy_system_acknowledged_the_lift()
     {
         var samples = Canary("payment_transactions", Repeat(50, 4)).Concat(Canary("payment_dollars", Repeat(100, 4))).Concat(Canary("payment_largest", Repeat(30, 4)));
 
-        var verdict = Judge(Caps, samples, 4, phase: 1, key: "cap-transactions");
+        var verdict = Judge(Caps, samples, 4, phase: 1, key: "cap-transactions", capsLifted: true);
 
         Assert.Equal(TriggerState.Stopped, verdict.State);
         Assert.Contains("lifted after phase 10%", verdict.Reason);
+    }
+
+    [Fact]
+    public void Past_the_caps_last_phase_with_the_lift_not_acknowledged_the_caps_still_hold()
+    {
+        var samples = Canary("payment_transactions", Repeat(50, 4)).Concat(Canary("payment_dollars", Repeat(100, 4))).Concat(Canary("payment_largest", Repeat(30, 4)));
+
+        var verdict = Judge(Caps, samples, 4, phase: 1, key: "cap-per-transaction");
+
+        Assert.Equal(TriggerState.Fired, verdict.State);
+        Assert.Contains("a transaction of $30 (cap $20 each)", verdict.Reason);
     }
 
     [Fact]

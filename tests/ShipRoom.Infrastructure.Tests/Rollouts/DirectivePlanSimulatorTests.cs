@@ -19,10 +19,11 @@ public sealed class DirectivePlanSimulatorTests
     public const string Directive003 = "directive-003-authorization-5-25-50-100.yaml";
     public const string Directive004 = "directive-004-ramp-1-10-25-50-100.yaml";
 
-    private static async Task<(RolloutTestHost Host, long Id, RolloutRecord Rollout, List<DecisionRecord> Decisions)> RunAsync(string plan, string scenario, int maxHours, Func<string, string>? editPlan = null)
+    private static async Task<(RolloutTestHost Host, long Id, RolloutRecord Rollout, List<DecisionRecord> Decisions)> RunAsync(string plan, string scenario, int maxHours, Func<string, string>? editPlan = null, int scenarioPhase = 0)
     {
-        var host = await RolloutTestHost.CreateAsync(new SqliteEngine());
-        var id = await host.StartRolloutAsync(scenario, 0, autoAdvance: true, plan: plan, editPlan: editPlan);
+        // A deploy system that acknowledges: directive 002's caps are lifted on leaving 25% only once one has.
+        var host = await RolloutTestHost.CreateAsync(new SqliteEngine(), new RecordingDeploySystem());
+        var id = await host.StartRolloutAsync(scenario, scenarioPhase, autoAdvance: true, plan: plan, editPlan: editPlan);
         // Polls every 30 minutes of the rollout's clock: each poll still judges every minute it brings.
         for (var minute = 0; minute < maxHours * 60; minute += 30)
         {
@@ -63,12 +64,7 @@ public sealed class DirectivePlanSimulatorTests
     [Fact]
     public async Task A_healthy_service_walks_the_soaks_the_go_no_go_and_the_canary_of_directive_000_with_its_windows_shortened()
     {
-        static string Shorten(string text) => text
-            .Replace("soak: { load: 1.5x, for: 24h }", "soak: { load: 1.5x, for: 60m }", StringComparison.Ordinal)
-            .Replace("soak: { load: 2x, for: 2h }", "soak: { load: 2x, for: 30m }", StringComparison.Ordinal)
-            .Replace("soak: { load: 1.5x, for: 46h }", "soak: { load: 1.5x, for: 60m }", StringComparison.Ordinal)
-            .Replace("stabilisation: 24h", "stabilisation: 2h", StringComparison.Ordinal)
-            .Replace("    observe: 24h", "    observe: 2h", StringComparison.Ordinal);
+        static string Shorten(string text) => Shorten000(text, "60m", "30m", "60m", "2h");
         Assert.NotEqual(RolloutTestHost.PlanText(Directive000), Shorten(RolloutTestHost.PlanText(Directive000)));
 
         var (host, _, rollout, decisions) = await RunAsync(Directive000, "healthy", 12, Shorten);
@@ -80,6 +76,18 @@ public sealed class DirectivePlanSimulatorTests
         var goNoGo = Assert.Single(decisions, d => d.Kind == RolloutCommand.Advance && d.ToStatus!.EndsWith("at 10%", StringComparison.Ordinal));
         Assert.Contains("auto-approved", goNoGo.Reason);
         Assert.DoesNotContain(decisions, d => d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack);
+    }
+
+    /// <summary>Directive 000's plan with its soak windows and its stabilisation (and the 100% window) shortened; nothing else changes.</summary>
+    internal static string Shorten000(string text, string soak, string soak2x, string drills, string stabilisation, string? canary = null)
+    {
+        var shortened = text
+            .Replace("soak: { load: 1.5x, for: 24h }", $"soak: {{ load: 1.5x, for: {soak} }}", StringComparison.Ordinal)
+            .Replace("soak: { load: 2x, for: 2h }", $"soak: {{ load: 2x, for: {soak2x} }}", StringComparison.Ordinal)
+            .Replace("soak: { load: 1.5x, for: 46h }", $"soak: {{ load: 1.5x, for: {drills} }}", StringComparison.Ordinal)
+            .Replace("stabilisation: 24h", $"stabilisation: {stabilisation}", StringComparison.Ordinal)
+            .Replace("    observe: 24h", $"    observe: {stabilisation}", StringComparison.Ordinal);
+        return canary is null ? shortened : shortened.Replace("    observe: 2h", $"    observe: {canary}", StringComparison.Ordinal);
     }
 
     [Theory]
@@ -97,5 +105,32 @@ public sealed class DirectivePlanSimulatorTests
         var rollback = Assert.Single(decisions, d => d.Kind == RolloutCommand.RollBack);
         Assert.Equal(RolloutActor.AutomaticName, rollback.Actor);
         Assert.True(rollback.Reason!.Contains(trigger, StringComparison.Ordinal), rollback.Reason);
+    }
+
+    /// <summary>
+    /// "$20 max/tx": $25 payments from 10% hold directive 004 (its caps hold for the whole rollout); the same payments
+    /// from 50% in directive 002, whose caps were lifted on leaving 25% (the deploy system acknowledged), are normal volume.
+    /// </summary>
+    [Theory]
+    [InlineData(Directive004, 1, true)]
+    [InlineData(Directive002, 2, false)]
+    public async Task Payments_over_20_dollars_hold_the_rollout_only_where_the_caps_still_hold(string plan, int fromPhase, bool holds)
+    {
+        var (host, _, rollout, decisions) = await RunAsync(plan, "payment-cap-breach", 12, scenarioPhase: fromPhase);
+        await using var _ = host;
+
+        var caps = host.Published.Latest!.PaymentCaps!;
+        Assert.Equal(25m, caps.LargestTransaction);
+        if (holds)
+        {
+            Assert.Equal((RolloutStatus.Held, fromPhase), (rollout.Status, rollout.PhaseIndex));
+            Assert.Contains("Payment cap: a transaction over $20", Assert.Single(decisions, d => d.Kind == RolloutCommand.Hold).Reason);
+        }
+        else
+        {
+            Assert.Equal(RolloutStatus.Completed, rollout.Status);
+            Assert.DoesNotContain(decisions, d => d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack);
+            Assert.True(caps.Lifted);
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ShipRoom.Core.Rollouts;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Deploy;
@@ -13,23 +12,10 @@ public abstract class PaymentCapsLiftTests(IStorageEngine engine)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    private sealed class DeploySystem : IDeployExecutor
-    {
-        public ConcurrentQueue<DeployAction> Received { get; } = new();
-
-        public string Name => "deploy-system";
-
-        public Task<ExecutorResult> ExecuteAsync(DeployAction action, CancellationToken cancellationToken)
-        {
-            Received.Enqueue(action);
-            return Task.FromResult(ExecutorResult.Ok($"{action.Action} acknowledged"));
-        }
-    }
-
     [Fact]
     public async Task Leaving_the_caps_last_phase_lifts_them_through_the_deploy_system_and_audits_it()
     {
-        var deploy = new DeploySystem();
+        var deploy = new RecordingDeploySystem();
         await using var host = await RolloutTestHost.CreateAsync(engine, deploy);
         var id = await host.StartRolloutAsync(editPlan: plan => plan.Replace("  dollarsMetric: payment_dollars_total\n", "  dollarsMetric: payment_dollars_total\n  through: 1%\n", StringComparison.Ordinal));
         await host.Poller.PollAsync(id, Ct);
@@ -45,12 +31,40 @@ public abstract class PaymentCapsLiftTests(IStorageEngine engine)
         var audit = await host.Get<IAuditLog>().QueryAsync(new AuditQuery(RolloutId: id, Kind: PaymentCapsLift.AuditKind), Ct);
         Assert.Contains("caps through 1%", Assert.Single(audit).Reason);
         Assert.True(advance.Snapshot!.PaymentCaps!.Lifted);
+        Assert.False(advance.Snapshot.PaymentCaps.LiftPending);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Caps_whose_lift_no_deploy_system_acknowledged_are_shown_lift_pending_and_still_hold(bool deploySystemRefuses)
+    {
+        var deploy = deploySystemRefuses ? new RecordingDeploySystem(PaymentCapsLift.Action) : null;
+        await using var host = await RolloutTestHost.CreateAsync(engine, deploy);
+        var id = await host.StartRolloutAsync(editPlan: plan => plan.Replace("  dollarsMetric: payment_dollars_total\n", "  dollarsMetric: payment_dollars_total\n  through: 1%\n", StringComparison.Ordinal));
+        await host.Poller.PollAsync(id, Ct);
+        host.Time.Advance(TimeSpan.FromMinutes(16));
+        await host.Poller.PollAsync(id, Ct);
+
+        var advance = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Advance, RolloutTestHost.Person("releng", Roles.ReleaseEngineer), "gates green"), Ct);
+        host.Time.Advance(TimeSpan.FromMinutes(3));
+        await host.Poller.PollAsync(id, Ct);
+
+        Assert.Equal(CommandStatus.Executed, advance.Status);
+        Assert.Contains(deploySystemRefuses ? "payment caps NOT lifted: executor deploy-system failed" : "payment caps lift pending: no deploy system is configured", advance.Message);
+        var caps = host.Published.Latest!.PaymentCaps!;
+        Assert.Equal((false, true), (caps.Lifted, caps.LiftPending));
+        // Still enforced: the cap triggers keep watching at 10%, not "lifted after phase 1%".
+        var capTrigger = Assert.Single(host.Published.Latest.Verdict!.Triggers, t => t.Key == "cap-per-transaction");
+        Assert.NotEqual(ShipRoom.Core.Evaluation.TriggerState.Stopped, capTrigger.State);
+        var rollout = (await host.Database.Rollouts.GetAsync(id, Ct))!;
+        Assert.Equal(1, rollout.PhaseIndex);
     }
 
     [Fact]
     public async Task An_advance_inside_the_capped_phases_lifts_nothing()
     {
-        var deploy = new DeploySystem();
+        var deploy = new RecordingDeploySystem();
         await using var host = await RolloutTestHost.CreateAsync(engine, deploy);
         var id = await host.StartRolloutAsync(editPlan: plan => plan.Replace("  dollarsMetric: payment_dollars_total\n", "  dollarsMetric: payment_dollars_total\n  through: 25%\n", StringComparison.Ordinal));
         await host.Poller.PollAsync(id, Ct);

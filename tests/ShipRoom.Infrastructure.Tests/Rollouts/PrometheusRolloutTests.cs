@@ -18,21 +18,38 @@ public sealed partial class PrometheusRolloutTests
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    private sealed record Run(RolloutTestHost Host, long Id, RolloutRecord Rollout, List<DecisionRecord> Decisions, List<PollOutcome> Polls);
+    private sealed record Run(RolloutTestHost Host, long Id, RolloutRecord Rollout, List<DecisionRecord> Decisions, List<PollOutcome> Polls, DateTimeOffset Start)
+    {
+        /// <summary>A trigger as the last published verdict judged it.</summary>
+        public TriggerVerdict Trigger(string key) => Assert.Single(Host.Published.All.Last(s => s.Verdict is not null).Verdict!.Triggers, t => t.Key == key);
+
+        /// <summary>Every trigger that fired in any published verdict.</summary>
+        public IReadOnlySet<string> Fired => Host.Published.All.Where(s => s.Verdict is not null).SelectMany(s => s.Verdict!.Triggers).Where(t => t.State == TriggerState.Fired).Select(t => t.Key).ToHashSet();
+    }
 
     /// <summary>
     /// Records <paramref name="hours"/> of the service (plus an hour of history before T-0, for rate windows and the
     /// control's sigma history), ending at least 90 minutes ago so promtool's blocks lie behind the server's head, and
     /// polls the rollout every 5 minutes of its clock until it finishes or the recording ends.
     /// </summary>
-    private static async Task<Run> RunAsync(string plan, Regression regression = Regression.None, TimeSpan? regressionAfter = null, double hours = 4, int pollEveryMinutes = 5)
+    /// <remarks>
+    /// A deploy system that acknowledges every action stands in for the real one (payment caps count as lifted only
+    /// once one has); <paramref name="deploySystem"/> false runs with none configured (actions recorded only).
+    /// </remarks>
+    private static async Task<Run> RunAsync(string plan, Regression regression = Regression.None, TimeSpan? regressionAfter = null, double hours = 4, int pollEveryMinutes = 5,
+        TimeSpan? largeTransactionAfter = null, bool autoAdvance = true, bool deploySystem = true, Func<string, string>? editPlan = null)
     {
         var end = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60).AddMinutes(-90);
         var start = end.AddHours(-hours);
-        var series = new ServiceSeries { From = start.AddHours(-1), To = end, Regression = regression, RegressionFrom = start + (regressionAfter ?? TimeSpan.Zero) };
+        var series = new ServiceSeries
+        {
+            From = start.AddHours(-1), To = end, Regression = regression, RegressionFrom = start + (regressionAfter ?? TimeSpan.Zero),
+            LargeTransactionAt = largeTransactionAfter is { } after ? start + after : null,
+        };
         await using var prometheus = await RecordedPrometheus.StartAsync(series, Ct);
-        var host = await RolloutTestHost.CreateAsync(new SqliteEngine(), start, new Dictionary<string, string?> { ["ShipRoom:Prometheus:BaseUrl"] = prometheus.BaseUrl.ToString() });
-        var id = await host.StartPrometheusRolloutAsync(plan);
+        var host = await RolloutTestHost.CreateAsync(new SqliteEngine(), start, new Dictionary<string, string?> { ["ShipRoom:Prometheus:BaseUrl"] = prometheus.BaseUrl.ToString() },
+            deploySystem ? new RecordingDeploySystem() : null);
+        var id = await host.StartPrometheusRolloutAsync(plan, autoAdvance, editPlan);
         var polls = new List<PollOutcome>();
         while (host.Time.GetUtcNow() < end)
         {
@@ -45,13 +62,14 @@ public sealed partial class PrometheusRolloutTests
         }
 
         var decisions = (await host.Database.Decisions.ListAsync(id, 200, Ct)).Where(d => d.Outcome == DecisionOutcome.Executed).ToList();
-        return new Run(host, id, (await host.Database.Rollouts.GetAsync(id, Ct))!, decisions, polls);
+        return new Run(host, id, (await host.Database.Rollouts.GetAsync(id, Ct))!, decisions, polls, start);
     }
 
     private static string Explain(Run run) =>
         $"status {run.Rollout.Status} at phase {run.Rollout.PhaseIndex}; decisions: {string.Join(" | ", run.Decisions.Select(d => $"{d.Kind} {d.Reason}"))}\n" +
         $"problems: {string.Join("\n", run.Polls.SelectMany(p => p.Problems).Distinct().Take(10))}\n" +
-        $"reasons: {string.Join("\n", run.Host.Published.Latest?.Verdict?.Recommendation.Reasons ?? [])}";
+        $"reasons: {string.Join("\n", run.Host.Published.Latest?.Verdict?.Recommendation.Reasons ?? [])}\n" +
+        $"fired: {string.Join(", ", run.Fired)}";
 
     [GeneratedRegex(@"([A-Za-z_:][A-Za-z0-9_:]*)\{", RegexOptions.CultureInvariant)]
     private static partial Regex SelectorName();
@@ -117,6 +135,9 @@ public sealed partial class PrometheusRolloutTests
         Assert.Equal(RolloutTestHost.PlanPhases(plan) - 1, run.Decisions.Count(d => d.Kind == RolloutCommand.Advance));
         Assert.DoesNotContain(run.Decisions, d => d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack);
         Assert.All(run.Polls, p => Assert.Empty(p.Problems));
+        // The error-budget and payment-cap triggers watched every minute and stayed quiet on a healthy service.
+        Assert.Empty(run.Fired);
+        Assert.All(run.Host.Published.All.Last(s => s.Verdict is not null).Verdict!.Budgets, budget => Assert.InRange(budget.SpentPercent!.Value, 0.1m, 2m));
     }
 
     [Theory]
@@ -138,5 +159,149 @@ public sealed partial class PrometheusRolloutTests
         Assert.True((run.Rollout.Status, run.Rollout.PhaseIndex) == (RolloutStatus.RolledBack, 0), Explain(run));
         var rollback = Assert.Single(run.Decisions, d => d.Kind == RolloutCommand.RollBack);
         Assert.True(rollback.Reason!.Contains(trigger, StringComparison.Ordinal), rollback.Reason);
+    }
+
+    /// <summary>
+    /// Directive 000 end to end on Prometheus, its windows shortened (soak 30m/15m/30m, canary 30m each, stabilisation
+    /// 30m; the shipped plan runs 72 h of soak and 24 h of stabilisation): the soak exit triggers — cumulative 5xx,
+    /// budget burn 2%/1h, 5%/6h and 10% over the rollout, scale thrash — watch a healthy service and stay quiet.
+    /// </summary>
+    [Fact]
+    public async Task A_healthy_service_walks_directive_000_on_prometheus_with_its_soak_exit_triggers_quiet()
+    {
+        var run = await RunAsync(DirectivePlanSimulatorTests.Directive000, hours: 3.25, pollEveryMinutes: 5,
+            editPlan: text => DirectivePlanSimulatorTests.Shorten000(text, "30m", "15m", "30m", "30m", canary: "30m"));
+        await using var _ = run.Host;
+
+        Assert.True(run.Rollout.Status == RolloutStatus.Completed, Explain(run));
+        Assert.Equal(5, run.Decisions.Count(d => d.Kind == RolloutCommand.Advance));
+        Assert.All(run.Polls, p => Assert.Empty(p.Problems));
+        Assert.Empty(run.Fired);
+        foreach (var key in new[] { "cumulative-5xx", "budget-fast", "budget-slow", "budget-sustained", "scale-thrash" })
+        {
+            Assert.NotEqual(TriggerState.Fired, run.Trigger(key).State);
+        }
+    }
+
+    /// <summary>
+    /// 5xx in bursts (2 minutes at 30% every 12) never stay over 0.5% for 30 minutes, but they are 5xx minutes and they
+    /// burn the budget at ~50×: the sixth 5xx minute of the soak holds it (cumulative 5xx ≤ 5 minutes), and the 2%/1h and
+    /// 5%/6h burn alerts fire on the minute the long window passes its share with the short window confirming.
+    /// </summary>
+    [Fact]
+    public async Task Error_bursts_in_the_soak_fire_directive_000s_cumulative_5xx_and_both_burn_rate_alerts()
+    {
+        var run = await RunAsync(DirectivePlanSimulatorTests.Directive000, Regression.ErrorBursts, TimeSpan.FromMinutes(20), hours: 1.75);
+        await using var _ = run.Host;
+
+        Assert.True((run.Rollout.Status, run.Rollout.PhaseIndex) == (RolloutStatus.Held, 0), Explain(run));
+        var hold = Assert.Single(run.Decisions, d => d.Kind == RolloutCommand.Hold);
+        Assert.Contains("Cumulative 5xx over 5 minutes in the phase", hold.Reason);
+        Assert.DoesNotContain(run.Decisions, d => d.Kind == RolloutCommand.RollBack);
+        var cumulative = run.Trigger("cumulative-5xx");
+        Assert.InRange(cumulative.FiredAt!.Value, run.Start.AddMinutes(24), run.Start.AddMinutes(30));
+        // 2% of a 30-day budget is 864 minutes of burn: three bursts (~600 each) in the hour; 5% (2,160) takes four.
+        var fast = run.Trigger("budget-fast");
+        Assert.True(fast.State == TriggerState.Fired, Explain(run) + "\n" + fast.Reason);
+        Assert.InRange(fast.FiredAt!.Value, run.Start.AddMinutes(32), run.Start.AddMinutes(48));
+        var slow = run.Trigger("budget-slow");
+        Assert.True(slow.State == TriggerState.Fired, Explain(run) + "\n" + slow.Reason);
+        Assert.InRange(slow.FiredAt!.Value, fast.FiredAt!.Value, run.Start.AddMinutes(75));
+        Assert.NotEqual(TriggerState.Fired, run.Trigger("scale-thrash").State);
+    }
+
+    [Fact]
+    public async Task An_autoscaler_that_flaps_fires_directive_000s_thrash_trigger()
+    {
+        var run = await RunAsync(DirectivePlanSimulatorTests.Directive000, Regression.ScaleThrash, TimeSpan.FromMinutes(20), hours: 1);
+        await using var _ = run.Host;
+
+        Assert.True(run.Rollout.Status == RolloutStatus.Held, Explain(run) + "\n" + run.Trigger("scale-thrash").Reason);
+        Assert.Contains("No thrashing (more than 3 scale events in 10 minutes)", Assert.Single(run.Decisions, d => d.Kind == RolloutCommand.Hold).Reason);
+        // One event a minute from T+20: the fourth is more than 3 in 10 minutes.
+        Assert.InRange(run.Trigger("scale-thrash").FiredAt!.Value, run.Start.AddMinutes(22), run.Start.AddMinutes(26));
+    }
+
+    /// <summary>
+    /// Directive 001's "SLO error-budget burn >10% in rollout window": bursts too short for any 10-minute trigger spend
+    /// 10% of the monthly budget (4,320 minutes of burn) in about seven bursts, and the rollout rolls back on it.
+    /// </summary>
+    [Fact]
+    public async Task Error_bursts_roll_directive_001_back_on_its_rollout_window_budget()
+    {
+        var run = await RunAsync(DirectivePlanSimulatorTests.Directive001, Regression.ErrorBursts, TimeSpan.FromMinutes(20), hours: 2.25);
+        await using var _ = run.Host;
+
+        Assert.True((run.Rollout.Status, run.Rollout.PhaseIndex) == (RolloutStatus.RolledBack, 0), Explain(run));
+        var rollback = Assert.Single(run.Decisions, d => d.Kind == RolloutCommand.RollBack);
+        Assert.Contains("Error budget burn > 10% of the monthly budget in the rollout window", rollback.Reason);
+        Assert.InRange(run.Trigger("budget-rollout").FiredAt!.Value, run.Start.AddMinutes(90), run.Start.AddMinutes(125));
+        Assert.DoesNotContain("errors-5xx", run.Fired);
+    }
+
+    /// <summary>
+    /// Directive 003's "error budget burn >5% daily": 5xx steady at 0.45% stays under every 0.5% limit but burns a
+    /// 99.9% budget at 4.5×; 5% of the 30-day budget (2,160 minutes of burn) is spent about 8 hours after T-0 (the
+    /// 24-hour window also holds the hour recorded before T-0, burning at 1.2×: (2,160 − 72 − 24) / 4.5 ≈ 459 minutes
+    /// from T+20).
+    /// The rollout is kept at 5% (no automatic advance) so it is still running when the budget runs out.
+    /// </summary>
+    [Fact]
+    public async Task A_slow_burn_under_every_threshold_rolls_directive_003_back_on_its_daily_budget()
+    {
+        var run = await RunAsync(DirectivePlanSimulatorTests.Directive003, Regression.SlowBurn, TimeSpan.FromMinutes(20), hours: 9, pollEveryMinutes: 15, autoAdvance: false);
+        await using var _ = run.Host;
+
+        Assert.True(run.Rollout.Status == RolloutStatus.RolledBack, Explain(run));
+        var rollback = Assert.Single(run.Decisions, d => d.Kind == RolloutCommand.RollBack);
+        Assert.Contains("Error budget burn > 5% daily", rollback.Reason);
+        Assert.InRange(run.Trigger("budget-daily").FiredAt!.Value, run.Start.AddMinutes(470), run.Start.AddMinutes(500));
+        Assert.DoesNotContain("error-rate", run.Fired);
+    }
+
+    /// <summary>Directive 004: "$20 max/tx" enforced for the whole canary: a $25 payment at 10% holds the rollout.</summary>
+    [Fact]
+    public async Task A_25_dollar_transaction_at_10_percent_holds_directive_004_on_its_payment_cap()
+    {
+        var run = await RunAsync(DirectivePlanSimulatorTests.Directive004, hours: 1, largeTransactionAfter: TimeSpan.FromMinutes(25));
+        await using var _ = run.Host;
+
+        Assert.True((run.Rollout.Status, run.Rollout.PhaseIndex) == (RolloutStatus.Held, 1), Explain(run));
+        var hold = Assert.Single(run.Decisions, d => d.Kind == RolloutCommand.Hold);
+        Assert.Contains("Payment cap: a transaction over $20", hold.Reason);
+        Assert.Contains("a transaction of $25", hold.Reason);
+        var caps = run.Host.Published.Latest!.PaymentCaps!;
+        Assert.Equal((25m, true, false), (caps.LargestTransaction, caps.Exceeded, caps.Lifted));
+    }
+
+    /// <summary>
+    /// Directive 002: "maintain the same caps through 25%; unlock normal volume at 50%". The advance to 50% asks the
+    /// deploy system to lift the caps; once it acknowledged, a $25 payment at 50% is normal volume. With no deploy system
+    /// the lift is pending, the caps still hold and the same payment holds the rollout.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_25_dollar_transaction_at_50_percent_is_allowed_only_once_the_lift_was_acknowledged(bool deploySystem)
+    {
+        var run = await RunAsync(DirectivePlanSimulatorTests.Directive002, hours: 4.75, pollEveryMinutes: 15, largeTransactionAfter: TimeSpan.FromMinutes(250), deploySystem: deploySystem);
+        await using var _ = run.Host;
+
+        Assert.True(run.Rollout.PhaseIndex == 2, Explain(run));
+        var caps = run.Host.Published.Latest!.PaymentCaps!;
+        Assert.Equal(25m, caps.LargestTransaction);
+        if (deploySystem)
+        {
+            Assert.True(run.Rollout.Status == RolloutStatus.Running, Explain(run));
+            Assert.DoesNotContain(run.Decisions, d => d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack);
+            Assert.Equal((true, false), (caps.Lifted, caps.LiftPending));
+            Assert.Equal(TriggerState.Stopped, run.Trigger("cap-per-transaction").State);
+        }
+        else
+        {
+            Assert.True(run.Rollout.Status == RolloutStatus.Held, Explain(run));
+            Assert.Contains("Payment cap: a transaction over $20", Assert.Single(run.Decisions, d => d.Kind == RolloutCommand.Hold).Reason);
+            Assert.Equal((false, true), (caps.Lifted, caps.LiftPending));
+        }
     }
 }

@@ -70,13 +70,13 @@ public sealed class RolloutTestHost : IAsyncDisposable
         new(await engine.CreateAsync(), executor, null, settings: settings);
 
     /// <summary>A host whose clock starts at <paramref name="start"/>: a rollout on recorded Prometheus history runs on the recorded hours.</summary>
-    public static async Task<RolloutTestHost> CreateAsync(IStorageEngine engine, DateTimeOffset start, IReadOnlyDictionary<string, string?> settings) =>
-        new(await engine.CreateAsync(), null, new FakeTimeProvider(start), settings: settings);
+    public static async Task<RolloutTestHost> CreateAsync(IStorageEngine engine, DateTimeOffset start, IReadOnlyDictionary<string, string?> settings, IDeployExecutor? executor = null) =>
+        new(await engine.CreateAsync(), executor, new FakeTimeProvider(start), settings: settings);
 
     /// <summary>A rollout of a shipped plan reading Prometheus, advancing by itself when the engine says GO.</summary>
-    public async Task<long> StartPrometheusRolloutAsync(string plan, bool autoAdvance = true)
+    public async Task<long> StartPrometheusRolloutAsync(string plan, bool autoAdvance = true, Func<string, string>? editPlan = null)
     {
-        var result = await Rollouts.CreateAsync(PlanText(plan), plan, Person("releng", Roles.ReleaseEngineer),
+        var result = await Rollouts.CreateAsync(editPlan is null ? PlanText(plan) : editPlan(PlanText(plan)), plan, Person("releng", Roles.ReleaseEngineer),
             new NewRolloutOptions(MetricSourceNames.Prometheus, new RolloutSourceSettings(AutoAdvance: autoAdvance, SimulatedProbes: true), 1, TimeSpan.Zero),
             Xunit.TestContext.Current.CancellationToken);
         Assert.True(result.Created, string.Join("\n", result.Problems) + result.Refusal);

@@ -40,4 +40,19 @@ public sealed class MetricPanelTests : ComponentTestContext
         Assert.Contains("NO DATA", row.TextContent);
         Assert.DoesNotContain(" 0 ms", row.QuerySelector("[data-canary-value]")!.TextContent);
     }
+
+    [Fact]
+    public void Caps_read_lifted_only_once_the_lift_was_acknowledged_and_lift_pending_before()
+    {
+        var caps = new PaymentCapUsage(72, 100, 900m, 1500m, 20m, "USD", true) { LargestTransaction = 25m, OnBreach = "HOLD", Through = "25%" };
+
+        var pending = PanelComponent.CapsText(caps with { LiftPending = true });
+        var lifted = PanelComponent.CapsText(caps with { Lifted = true });
+
+        Assert.Contains("lift pending after 25%: no deploy system has acknowledged it, the caps still hold (HOLD on breach)", pending);
+        Assert.Contains("EXCEEDED", pending);
+        Assert.Contains("lifted after 25%", lifted);
+        Assert.DoesNotContain("EXCEEDED", lifted);
+        Assert.DoesNotContain("lifted", PanelComponent.CapsText(caps));
+    }
 }

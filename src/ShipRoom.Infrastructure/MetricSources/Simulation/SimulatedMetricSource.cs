@@ -34,6 +34,19 @@ public sealed class SimulatedMetricSource(SimulatorScenario scenario, int scenar
     /// <summary>The value of one minute; public so tests and the demo can reason about a scenario without a poll.</summary>
     public double ValueAt(MetricSeriesRequest request, long minute, bool scenarioActive)
     {
+        if (request.MetricKey == GoodRequests)
+        {
+            // The requests of the minute that were not 5xx: consistent with the 5xx rate the same minute shows.
+            var all = ValueAt(request with { MetricKey = "requests_count" }, minute, scenarioActive);
+            var errors = ValueAt(request with { MetricKey = "error_rate_5xx_pct" }, minute, scenarioActive);
+            return Math.Round(all * (1 - errors / 100), 6);
+        }
+
+        if (scenarioActive && request.Cohort == Cohort.Canary && scenario == SimulatorScenario.PaymentCapBreach && request.MetricKey == "payment_largest_usd")
+        {
+            return CapBreachPayment;
+        }
+
         var profile = MetricProfiles.For(request.MetricKey, request.Journey);
         var cohort = request.Cohort == Cohort.Canary ? "canary" : "control";
         var noise = DeterministicNoise.Gaussian(seed, request.MetricKey, cohort, request.Journey, minute);
@@ -79,6 +92,11 @@ public sealed class SimulatedMetricSource(SimulatorScenario scenario, int scenar
 
         _ => value,
     };
+
+    private const string GoodRequests = "requests_good_count";
+
+    /// <summary>The payment the cap-breach scenario makes: over the directives' $20 per transaction.</summary>
+    private const double CapBreachPayment = 25;
 
     // Twenty minutes of every thirty have no canary samples at all: never ten clean minutes in a row.
     private static bool IsInGap(long minute) => minute % 30 < 20;

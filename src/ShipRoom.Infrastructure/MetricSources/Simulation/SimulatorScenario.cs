@@ -11,6 +11,9 @@ public enum SimulatorScenario
     Flapping,
     DataGap,
     ErrorSpike,
+
+    /// <summary>Payments over the per-transaction cap: the canary's largest payment is $25 every minute (cap $20).</summary>
+    PaymentCapBreach,
 }
 
 public static class SimulatorScenarioNames
@@ -26,6 +29,7 @@ public static class SimulatorScenarioNames
         SimulatorScenario.Flapping => "flapping",
         SimulatorScenario.DataGap => "data-gap",
         SimulatorScenario.ErrorSpike => "error-spike",
+        SimulatorScenario.PaymentCapBreach => "payment-cap-breach",
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
 

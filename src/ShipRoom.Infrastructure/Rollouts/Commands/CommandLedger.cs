@@ -94,10 +94,18 @@ public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit
         logger.LogInformation("Rollout {RolloutId}: {Kind} by {Actor} ({From} → {To})", decision.RolloutId, request.Kind.Key(), request.Actor.IsAutomatic ? request.Actor.Name : "a user", from, to);
     }
 
-    /// <summary>Audits the caps being lifted and says in words what the deploy system did with it.</summary>
-    public async Task<string> PaymentCapsLiftedAsync(long rolloutId, string actor, string reason, string executorName, ExecutorResult executed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Audits the caps being lifted and says in words what the deploy system did with it. Only an acknowledgement from
+    /// a deploy system marks the advance <paramref name="decisionId"/> as having lifted them: until then the lift is pending.
+    /// </summary>
+    public async Task<string> PaymentCapsLiftedAsync(long rolloutId, long decisionId, string actor, string reason, string executorName, ExecutorResult executed, CancellationToken cancellationToken)
     {
-        var outcome = executed.RecordedOnly ? "payment caps lift recorded only: no deploy system is configured, lift them by runbook"
+        if (executed is { Acknowledged: true, RecordedOnly: false })
+        {
+            await decisions.SetPaymentCapsLiftedAsync(decisionId, time.GetUtcNow(), cancellationToken);
+        }
+
+        var outcome = executed.RecordedOnly ? "payment caps lift pending: no deploy system is configured, lift them by runbook"
             : executed.Acknowledged ? $"payment caps lifted: executor {executorName} acknowledged ({executed.Detail})"
             : $"payment caps NOT lifted: executor {executorName} failed ({executed.Error}); lift them by runbook";
         await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor, executed.Acknowledged ? PaymentCapsLift.AuditKind : PaymentCapsLift.AuditKind + ".failed", rolloutId,

@@ -174,7 +174,7 @@ public sealed class RolloutCommandService(
             ApprovedRole = kind == RolloutCommand.Approve ? check.ApprovalRole : null,
             ResumedAt = kind == RolloutCommand.Resume ? rolloutNow : null,
         }, cancellationToken);
-        var lifted = kind == RolloutCommand.Advance && check.Retrying is null ? await LiftPaymentCapsAsync(request, rollout, plan, from, to, cancellationToken) : null;
+        var lifted = kind == RolloutCommand.Advance && check.Retrying is null ? await LiftPaymentCapsAsync(request, rollout, decision.Id, plan, from, to, cancellationToken) : null;
         var snapshot = await refresher.RefreshAsync(rollout.Id, cancellationToken);
         var recordedOnly = executed?.RecordedOnly == true;
         var message = recordedOnly
@@ -185,9 +185,10 @@ public sealed class RolloutCommandService(
 
     /// <summary>
     /// "Keep caps through 25%, unlock at 50%": the advance that leaves the plan's <c>paymentCaps.through</c> phase asks
-    /// the deploy system to lift the caps (action <c>lift-payment-caps</c>) and audits what it answered.
+    /// the deploy system to lift the caps (action <c>lift-payment-caps</c>) and audits what it answered. The caps count
+    /// as lifted (shown so, no longer enforced) only once a deploy system acknowledged it; until then the lift is pending.
     /// </summary>
-    private async Task<string?> LiftPaymentCapsAsync(CommandRequest request, RolloutRecord rollout, RolloutPlan plan, RolloutState from, RolloutState to, CancellationToken cancellationToken)
+    private async Task<string?> LiftPaymentCapsAsync(CommandRequest request, RolloutRecord rollout, long decisionId, RolloutPlan plan, RolloutState from, RolloutState to, CancellationToken cancellationToken)
     {
         if (plan.PaymentCaps?.Through is not { } through || plan.PhaseIndexOf(through) is not (>= 0 and var last) || from.PhaseIndex != last || to.PhaseIndex <= last)
         {
@@ -198,7 +199,7 @@ public sealed class RolloutCommandService(
         var reason = $"payment caps lifted on leaving {plan.Phases[last].Name}, as the plan says (caps through {through})";
         var executed = await deploy.RunAsync(new DeployAction(PaymentCapsLift.Action, rollout.Id, plan.Release.Version, plan.Release.Commit, to.PhaseIndex, phase.Name, phase.TrafficPercent,
             request.Actor.Name, reason, time.GetUtcNow()), cancellationToken);
-        return await ledger.PaymentCapsLiftedAsync(rollout.Id, request.Actor.Name, reason, deploy.Name, executed, cancellationToken);
+        return await ledger.PaymentCapsLiftedAsync(rollout.Id, decisionId, request.Actor.Name, reason, deploy.Name, executed, cancellationToken);
     }
 
     private static string StatusText(RolloutPlan plan, RolloutState state) => $"{state.Status} at {plan.Phases[state.PhaseIndex].Name}";

@@ -137,8 +137,11 @@ public sealed record PaymentCapUsage(int Transactions, int MaxTransactions, deci
     /// <summary>The last phase the caps hold in; null: the whole rollout.</summary>
     public string? Through { get; init; }
 
-    /// <summary>The rollout is past <see cref="Through"/>: the caps are lifted.</summary>
+    /// <summary>The rollout is past <see cref="Through"/> and a deploy system acknowledged lifting the caps.</summary>
     public bool Lifted { get; init; }
+
+    /// <summary>The rollout is past <see cref="Through"/> but no deploy system has acknowledged the lift yet: the caps still hold.</summary>
+    public bool LiftPending { get; init; }
 }
 
 public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Actor, string Summary, string? Reason, string? Outcome);

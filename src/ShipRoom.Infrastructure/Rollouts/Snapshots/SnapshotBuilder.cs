@@ -174,7 +174,9 @@ public sealed class SnapshotBuilder(
             LargestTransaction = largest,
             OnBreach = caps.OnBreach switch { TriggerAction.Rollback => "ROLL BACK", TriggerAction.Hold => "HOLD", _ => null },
             Through = caps.Through,
-            Lifted = lastPhase >= 0 && assessment.Rollout.PhaseIndex > lastPhase,
+            // Lifted only once a deploy system acknowledged the lift; past the last capped phase without it, the lift is pending.
+            Lifted = lastPhase >= 0 && assessment.Rollout.PhaseIndex > lastPhase && DecisionInputs.PaymentCapsLifted(assessment.Decisions),
+            LiftPending = lastPhase >= 0 && assessment.Rollout.PhaseIndex > lastPhase && !DecisionInputs.PaymentCapsLifted(assessment.Decisions),
         };
     }
 

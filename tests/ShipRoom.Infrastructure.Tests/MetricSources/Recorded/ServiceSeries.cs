@@ -13,6 +13,15 @@ public enum Regression
     Cache,
     Database,
     Cost,
+
+    /// <summary>5xx in bursts: 2 minutes at 30% every 12 minutes. Never sustained 10 minutes over 0.5%, but it burns the error budget at ~50×.</summary>
+    ErrorBursts,
+
+    /// <summary>5xx steady at 0.45%: under every 0.5% limit, a 4.5× burn of a 99.9% SLO's budget.</summary>
+    SlowBurn,
+
+    /// <summary>The autoscaler flaps: a scale event a minute (a per-minute count is judged in whole events).</summary>
+    ScaleThrash,
 }
 
 /// <summary>
@@ -47,6 +56,11 @@ public sealed class ServiceSeries
     public Regression Regression { get; init; } = Regression.None;
 
     public DateTimeOffset RegressionFrom { get; init; }
+
+    /// <summary>A single canary transaction of <see cref="LargeTransactionUsd"/> in the minute from this time (the per-transaction cap's test).</summary>
+    public DateTimeOffset? LargeTransactionAt { get; init; }
+
+    public double LargeTransactionUsd { get; init; } = 25;
 
     /// <summary>How often the exporter was scraped: 30 s, so increase(...[1m]) always sees two samples.</summary>
     public TimeSpan Step { get; init; } = TimeSpan.FromSeconds(30);
@@ -112,7 +126,10 @@ public sealed class ServiceSeries
                         t => Rps(t) * (bound is { } le ? Cdf(le * 1000, Latency(t, 45, 1.6), Latency(t, 96, 3.5), Latency(t, 185, 3.5)) : 1));
                 }
 
-                double Share5xx(DateTimeOffset t) => 0.0012 * s.Wave(t, 0.1, 2) * (s.Regressed(track, Regression.Errors, t) ? 12 : 1);
+                double Share5xx(DateTimeOffset t) =>
+                    s.Regressed(track, Regression.SlowBurn, t) ? 0.0045
+                    : s.Regressed(track, Regression.ErrorBursts, t) && (t - s.RegressionFrom).TotalMinutes % 12 < 2 ? 0.30
+                    : 0.0012 * s.Wave(t, 0.1, 2) * (s.Regressed(track, Regression.Errors, t) ? 12 : 1);
                 yield return new Series("http_requests_total", $"{labels},code=\"500\"", true, t => Rps(t) * Share5xx(t));
                 yield return new Series("http_requests_total", $"{labels},code=\"404\"", true, t => Rps(t) * 0.004);
                 yield return new Series("http_requests_total", $"{labels},code=\"401\"", true, t => Rps(t) * 0.01);
@@ -124,13 +141,18 @@ public sealed class ServiceSeries
             yield return new Series("client_js_errors_total", cohort, true, t => Pages(t) * 0.0015 * s.Wave(t, 0.1, 3) * (s.Regressed(track, Regression.Errors, t) ? 6 : 1));
             yield return new Series("probe_success", cohort, false, _ => 1);
 
-            // Payments: started → authorised → captured → completed, with amounts and refunds.
-            double Started(DateTimeOffset t) => 0.05 * s.Wave(t, 0.05);
+            // Payments: started → authorised → captured → completed, with amounts and refunds. The canary takes live
+            // payments under the directives' caps (100 transactions, $20 each, $1,500): about 12 an hour at $12.50, so
+            // a whole 6.5-hour rollout of directive 003 (whose caps hold through 100%) takes about 80.
+            double Started(DateTimeOffset t) => (track == "canary" ? 0.2 / 60 : 0.05) * s.Wave(t, 0.05);
             double Failing(DateTimeOffset t) => s.Regressed(track, Regression.Payments, t) ? 0.035 : 0;
             yield return new Series("payments_started_total", cohort, true, Started);
             yield return new Series("payments_completed_total", cohort, true, t => Started(t) * (0.998 - Failing(t)));
             yield return new Series("payments_amount_usd_total", cohort, true, t => Started(t) * (0.998 - Failing(t)) * 12.5);
             yield return new Series("payment_refunds_total", cohort, true, t => Started(t) * 0.003);
+            // The largest single payment of the last minute, as the payment service exports it (a gauge).
+            yield return new Series("payments_largest_amount_usd", cohort, false, t =>
+                track == "canary" && s.LargeTransactionAt is { } at && t >= at && t < at.AddMinutes(1) ? s.LargeTransactionUsd : Math.Round(14 * s.Wave(t, 0.1, 10), 2));
             yield return new Series("payment_auth_total", $"{cohort},result=\"approved\"", true, t => Started(t) * (0.9985 - Failing(t)));
             yield return new Series("payment_auth_total", $"{cohort},result=\"declined\"", true, t => Started(t) * (0.0015 + Failing(t)));
             yield return new Series("payment_capture_total", $"{cohort},result=\"ok\"", true, t => Started(t) * (0.999 - Failing(t)));
@@ -151,6 +173,9 @@ public sealed class ServiceSeries
                 yield return new Series("db_query_duration_seconds_bucket", $"{cohort},le=\"{(bound is { } b ? b.ToString("R", CultureInfo.InvariantCulture) : "+Inf")}\"", true,
                     t => 80 * (bound is { } le ? Cdf(le * 1000, 8, 18, 30) : 1));
             }
+
+            // Autoscaler: scale events (none while healthy).
+            yield return new Series("autoscaler_scale_events_total", cohort, true, t => s.Regressed(track, Regression.ScaleThrash, t) ? 1.0 / 60 : 0);
 
             // Containers: two pods per cohort, 2 CPUs (quota 200000 µs per 100 ms period) and 4 GiB each.
             foreach (var pod in new[] { $"{track}-0", $"{track}-1" })
