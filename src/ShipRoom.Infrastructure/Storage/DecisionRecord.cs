@@ -35,6 +35,7 @@ public sealed record DecisionRecord(
 
     /// <summary>The signature of the completion callback that recorded <see cref="CompletedAt"/>: the same one again is a replay.</summary>
     public string? CompletionSignature { get; init; }
+
     /// <summary>For the advance that left the payment caps' last phase: when the deploy system acknowledged lifting them.</summary>
     public DateTimeOffset? PaymentCapsLiftedAt { get; init; }
 
