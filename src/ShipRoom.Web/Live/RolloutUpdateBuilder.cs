@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ShipRoom.Core;
+using ShipRoom.Core.Evaluation;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
+
+namespace ShipRoom.Web.Live;
+
+/// <summary>
+/// Shapes the slim <c>RolloutUpdated</c> message from two consecutive snapshots of a rollout. Built once per change,
+/// whatever the number of hub clients; its size does not grow with the phase's age (new points and minutes only).
+/// </summary>
+public static class RolloutUpdateBuilder
+{
+    public const string ControlSeries = "controlSeries";
+    public const string CanarySeries = "canarySeries";
+
+    /// <summary>The snapshot as JSON without its chart series and gate histories: what <see cref="RolloutUpdate.Set"/> compares.</summary>
+    public static JsonObject Slim(RolloutSnapshot snapshot)
+    {
+        var slim = snapshot with
+        {
+            Panels = snapshot.Panels.Select(p => p with { Metrics = p.Metrics.Select(m => m with { ControlSeries = [], CanarySeries = [] }).ToList() }).ToList(),
+            Verdict = snapshot.Verdict is { } verdict ? verdict with { Gates = verdict.Gates.Select(g => g with { History = [] }).ToList() } : null,
+        };
+        return JsonSerializer.SerializeToNode(slim, ShipRoomJson.Options)!.AsObject();
+    }
+
+    public static RolloutUpdate Between(long previousSequence, RolloutSnapshot? previous, JsonObject? previousSlim, long sequence, RolloutSnapshot current, JsonObject currentSlim)
+    {
+        var set = new JsonObject();
+        foreach (var (name, value) in currentSlim)
+        {
+            if (previousSlim is null || !previousSlim.TryGetPropertyValue(name, out var old) || !JsonNode.DeepEquals(old, value))
+            {
+                set[name] = value?.DeepClone();
+            }
+        }
+
+        return new RolloutUpdate(current.Id, sequence, previousSequence, current.Version, current.Status, current.BuiltAt, set, SeriesChanges(previous, current), HistoryChanges(previous, current));
+    }
+
+    private static List<SeriesDelta> SeriesChanges(RolloutSnapshot? previous, RolloutSnapshot current)
+    {
+        var old = (previous?.Panels ?? []).SelectMany(p => p.Metrics).GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.First());
+        var changes = new List<SeriesDelta>();
+        foreach (var metric in current.Panels.SelectMany(p => p.Metrics))
+        {
+            var before = old.GetValueOrDefault(metric.Key);
+            Add(metric.Key, ControlSeries, before?.ControlSeries ?? [], metric.ControlSeries);
+            Add(metric.Key, CanarySeries, before?.CanarySeries ?? [], metric.CanarySeries);
+        }
+
+        return changes;
+
+        void Add(string key, string field, IReadOnlyList<SeriesPoint> before, IReadOnlyList<SeriesPoint> after)
+        {
+            var delta = ListDelta<SeriesPoint>.Between(before, after);
+            if (!delta.IsEmpty)
+            {
+                changes.Add(new SeriesDelta(key, field, delta.Drop, delta.Append));
+            }
+        }
+    }
+
+    private static List<HistoryDelta> HistoryChanges(RolloutSnapshot? previous, RolloutSnapshot current)
+    {
+        var old = (previous?.Verdict?.Gates ?? []).GroupBy(g => g.Key).ToDictionary(g => g.Key, g => g.First().History);
+        var changes = new List<HistoryDelta>();
+        foreach (var gate in current.Verdict?.Gates ?? [])
+        {
+            var delta = ListDelta<GateMinute>.Between(old.GetValueOrDefault(gate.Key) ?? [], gate.History);
+            if (!delta.IsEmpty)
+            {
+                changes.Add(new HistoryDelta(gate.Key, delta.Drop, delta.Append));
+            }
+        }
+
+        return changes;
+    }
+}
