@@ -29,11 +29,30 @@ public sealed record RolloutUpdate(
     IReadOnlyList<SeriesDelta> Series,
     IReadOnlyList<HistoryDelta> History);
 
-/// <summary>One chart series of one metric (<see cref="Field"/>: <c>controlSeries</c> or <c>canarySeries</c>): drop <see cref="Drop"/> points, append <see cref="Append"/>.</summary>
-public sealed record SeriesDelta(string Metric, string Field, int Drop, IReadOnlyList<SeriesPoint> Append);
+/// <summary>
+/// One chart series of one metric (<see cref="Field"/>: <c>controlSeries</c> or <c>canarySeries</c>): drop <see cref="Drop"/>
+/// points, then append one point per non-null <see cref="Values"/>[i] at <see cref="From"/> + i minutes (null: no point
+/// that minute). A series whose new points are not on whole minutes sends them in <see cref="Points"/> instead.
+/// </summary>
+public sealed record SeriesDelta(string Metric, string Field, int Drop, DateTimeOffset? From, IReadOnlyList<double?> Values)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SeriesPoint>? Points { get; init; }
+}
 
-/// <summary>One gate's minute-by-minute history (<c>verdict.gates[key == Gate].history</c>): drop <see cref="Drop"/> minutes, append <see cref="Append"/>.</summary>
-public sealed record HistoryDelta(string Gate, int Drop, IReadOnlyList<GateMinute> Append);
+/// <summary>
+/// One gate's minute-by-minute history (<c>verdict.gates[key == Gate].history</c>): drop <see cref="Drop"/> minutes, then
+/// append one minute per non-null <see cref="Status"/>[i] at <see cref="From"/> + i minutes, its values in the arrays of the
+/// same index (<see cref="Journey"/> and <see cref="Problem"/> are left out when all null).
+/// </summary>
+public sealed record HistoryDelta(string Gate, int Drop, DateTimeOffset? From, IReadOnlyList<GateStatus?> Status, IReadOnlyList<double?> Canary, IReadOnlyList<double?> Control)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string?>? Journey { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string?>? Problem { get; init; }
+}
 
 /// <summary>A list that became <c>old[Drop..] + Append</c>.</summary>
 public readonly record struct ListDelta<T>(int Drop, IReadOnlyList<T> Append)

@@ -56,9 +56,18 @@ public static class RolloutUpdateBuilder
         void Add(string key, string field, IReadOnlyList<SeriesPoint> before, IReadOnlyList<SeriesPoint> after)
         {
             var delta = ListDelta<SeriesPoint>.Between(before, after);
-            if (!delta.IsEmpty)
+            if (delta.IsEmpty)
             {
-                changes.Add(new SeriesDelta(key, field, delta.Drop, delta.Append));
+                return;
+            }
+
+            if (MinuteSlots(delta.Append, p => p.Time) is { } slots)
+            {
+                changes.Add(new SeriesDelta(key, field, delta.Drop, slots.From, Spread(delta.Append, slots, p => (double?)p.Value)));
+            }
+            else
+            {
+                changes.Add(new SeriesDelta(key, field, delta.Drop, null, []) { Points = delta.Append });
             }
         }
     }
@@ -70,12 +79,55 @@ public static class RolloutUpdateBuilder
         foreach (var gate in current.Verdict?.Gates ?? [])
         {
             var delta = ListDelta<GateMinute>.Between(old.GetValueOrDefault(gate.Key) ?? [], gate.History);
-            if (!delta.IsEmpty)
+            if (delta.IsEmpty)
             {
-                changes.Add(new HistoryDelta(gate.Key, delta.Drop, delta.Append));
+                continue;
             }
+
+            // Gate minutes are whole minutes by construction; a history that is not is sent whole as a snapshot property would be.
+            var slots = MinuteSlots(delta.Append, m => m.Minute) ?? throw new InvalidOperationException($"gate {gate.Key}: history minutes are not whole minutes in order");
+            changes.Add(new HistoryDelta(gate.Key, delta.Drop, slots.From, Spread(delta.Append, slots, m => (GateStatus?)m.Status), Spread(delta.Append, slots, m => m.Canary), Spread(delta.Append, slots, m => m.Control))
+            {
+                Journey = delta.Append.Any(m => m.Journey is not null) ? Spread(delta.Append, slots, m => m.Journey) : null,
+                Problem = delta.Append.Any(m => m.Problem is not null) ? Spread(delta.Append, slots, m => m.Problem) : null,
+            });
         }
 
         return changes;
+    }
+
+    /// <summary>Where each item falls, in whole minutes from the first: null when they are not on whole minutes in increasing order, or too sparse to be worth slots.</summary>
+    private static (DateTimeOffset From, int[] Offsets)? MinuteSlots<T>(IReadOnlyList<T> items, Func<T, DateTimeOffset> time)
+    {
+        if (items.Count == 0)
+        {
+            return null;
+        }
+
+        var from = time(items[0]);
+        var offsets = new int[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var minutes = (time(items[i]) - from).TotalMinutes;
+            if (minutes != Math.Floor(minutes) || (i > 0 && minutes <= offsets[i - 1]) || minutes > (4 * items.Count) + 60)
+            {
+                return null;
+            }
+
+            offsets[i] = (int)minutes;
+        }
+
+        return (from, offsets);
+    }
+
+    private static List<TValue?> Spread<T, TValue>(IReadOnlyList<T> items, (DateTimeOffset From, int[] Offsets) slots, Func<T, TValue?> value)
+    {
+        var values = new List<TValue?>(new TValue?[slots.Offsets[^1] + 1]);
+        for (var i = 0; i < items.Count; i++)
+        {
+            values[slots.Offsets[i]] = value(items[i]);
+        }
+
+        return values;
     }
 }

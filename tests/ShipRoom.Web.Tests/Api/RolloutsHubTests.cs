@@ -33,8 +33,6 @@ public sealed class RolloutsHubTests : IAsyncLifetime
         var address = _factory.ServerAddress;
         var id = await ApiTestHost.RunningRolloutAsync(_factory);
         await using var hub = Connect(await ApiTestHost.TokenAsync(_factory, Roles.Viewer));
-        var updated = new TaskCompletionSource<RolloutUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
-        hub.On<RolloutUpdate>("RolloutUpdated", update => updated.TrySetResult(update));
         var mirror = new Live.HubMirror(hub, id);
         await hub.StartAsync(Ct);
 
@@ -47,7 +45,13 @@ public sealed class RolloutsHubTests : IAsyncLifetime
             await poller.JudgeAndActAsync(id, Ct);
         }
 
-        var pushed = await updated.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        for (var i = 0; i < 300 && mirror.Seen.IsEmpty; i++)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.True(mirror.Seen.TryPeek(out var first), "no RolloutUpdated within 30 s");
+        var pushed = System.Text.Json.JsonSerializer.Deserialize<RolloutUpdate>(first, ShipRoomJson.Options)!;
 
         Assert.Equal(id, current.Snapshot.Id);
         Assert.Equal(id, pushed.RolloutId);
@@ -59,6 +63,7 @@ public sealed class RolloutsHubTests : IAsyncLifetime
         Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.JsonSerializer.SerializeToNode(held.Snapshot, ShipRoomJson.Options), mirror.State));
         Assert.NotNull(held.Snapshot.Verdict);
         Assert.NotNull(held.Snapshot.Poll.LastPollAt);
+        Xunit.TestContext.Current.SendDiagnosticMessage($"hub-update (shipped plan, one poll): update {mirror.LargestUpdateBytes} B, whole snapshot {System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(held.Snapshot, ShipRoomJson.Options).Length} B");
         Assert.NotEmpty(mirror.State!["panels"]!.AsArray().SelectMany(p => p!["metrics"]!.AsArray()).Single(m => (string?)m!["key"] == "p95_latency_ms")!["canarySeries"]!.AsArray());
         Assert.NotNull(address);
     }

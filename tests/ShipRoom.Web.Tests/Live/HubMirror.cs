@@ -25,12 +25,17 @@ public sealed class HubMirror
         {
             if (update.GetProperty("rolloutId").GetInt64() == rolloutId)
             {
-                _received.Enqueue(update.Clone());
+                var copy = update.Clone();
+                _received.Enqueue(copy);
+                Seen.Enqueue(copy);
             }
         });
     }
 
     public JsonObject? State { get; private set; }
+
+    /// <summary>Every update of the rollout that arrived, in order (a second <c>On</c> handler of another type would not be called).</summary>
+    public ConcurrentQueue<JsonElement> Seen { get; } = new();
 
     public long Sequence { get; private set; } = -1;
 
@@ -99,7 +104,7 @@ public sealed class HubMirror
             foreach (var field in new[] { "controlSeries", "canarySeries" })
             {
                 var old = oldMetrics.GetValueOrDefault((string)metric["key"]!)?[field]?.AsArray();
-                metric[field] = Changed(old, series.TryGetValue(((string)metric["key"]!, field), out var delta) ? delta : null);
+                metric[field] = Changed(old, series.TryGetValue(((string)metric["key"]!, field), out var delta) ? delta : null, SeriesPoints);
             }
         }
 
@@ -108,22 +113,58 @@ public sealed class HubMirror
         foreach (var gate in Gates(next))
         {
             var key = (string)gate["key"]!;
-            gate["history"] = Changed(oldGates.GetValueOrDefault(key)?["history"]?.AsArray(), history.TryGetValue(key, out var delta) ? delta : null);
+            gate["history"] = Changed(oldGates.GetValueOrDefault(key)?["history"]?.AsArray(), history.TryGetValue(key, out var delta) ? delta : null, GateMinutes);
         }
 
         return next;
     }
 
-    private static JsonArray Changed(JsonArray? old, JsonElement? delta)
+    private static JsonArray Changed(JsonArray? old, JsonElement? delta, Func<JsonElement, IEnumerable<JsonNode>> appended)
     {
         var items = (old ?? []).Select(n => n?.DeepClone()).ToList();
         if (delta is { } d)
         {
-            items = items.Skip(d.GetProperty("drop").GetInt32()).Concat(d.GetProperty("append").EnumerateArray().Select(e => JsonNode.Parse(e.GetRawText()))).ToList();
+            items = items.Skip(d.GetProperty("drop").GetInt32()).Concat(appended(d)).ToList();
         }
 
         return new JsonArray(items.ToArray());
     }
+
+    /// <summary>values[i] is the point at from + i minutes, null: none; or the points themselves when they are not on whole minutes.</summary>
+    private static IEnumerable<JsonNode> SeriesPoints(JsonElement delta)
+    {
+        if (delta.TryGetProperty("points", out var points))
+        {
+            return points.EnumerateArray().Select(p => JsonNode.Parse(p.GetRawText())!).ToList();
+        }
+
+        return Slots(delta, delta.GetProperty("values")).Select(s => (JsonNode)new JsonObject { ["time"] = Time(s.Minute), ["value"] = Node(s.Value) }).ToList();
+    }
+
+    /// <summary>status[i] is the gate's status at from + i minutes (null: no minute there), canary[i], control[i], journey[i] and problem[i] its values.</summary>
+    private static IEnumerable<JsonNode> GateMinutes(JsonElement delta)
+    {
+        JsonNode? Column(string name, int index) => delta.TryGetProperty(name, out var column) ? Node(column[index]) : null;
+        return Slots(delta, delta.GetProperty("status")).Select(s => (JsonNode)new JsonObject
+        {
+            ["minute"] = Time(s.Minute),
+            ["status"] = Node(s.Value),
+            ["canary"] = Column("canary", s.Index),
+            ["control"] = Column("control", s.Index),
+            ["journey"] = Column("journey", s.Index),
+            ["problem"] = Column("problem", s.Index),
+        }).ToList();
+    }
+
+    private static IEnumerable<(int Index, DateTimeOffset Minute, JsonElement Value)> Slots(JsonElement delta, JsonElement column)
+    {
+        var from = delta.GetProperty("from").GetDateTimeOffset();
+        return column.EnumerateArray().Select((value, index) => (index, from.AddMinutes(index), value)).Where(s => s.value.ValueKind != JsonValueKind.Null);
+    }
+
+    private static JsonNode? Time(DateTimeOffset minute) => JsonSerializer.SerializeToNode(minute, ShipRoom.Core.ShipRoomJson.Options);
+
+    private static JsonNode? Node(JsonElement value) => JsonNode.Parse(value.GetRawText());
 
     private static IEnumerable<JsonObject> Metrics(JsonObject state) =>
         (state["panels"]?.AsArray() ?? []).SelectMany(p => p!["metrics"]!.AsArray()).Select(m => m!.AsObject());

@@ -46,9 +46,9 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
         Assert.True(Bytes(after) > 2_000_000, $"the whole snapshot is {Bytes(after)} bytes: not the long phase this test is about");
         Assert.True(Bytes(update) <= MaxUpdateBytes, $"the update is {Bytes(update)} bytes");
         // One new minute: each series drops its oldest point and gains the new one; each gate history gains one minute.
-        Assert.All(update.Series, d => Assert.Equal((1, 1), (d.Drop, d.Append.Count)));
+        Assert.All(update.Series, d => Assert.Equal((1, 1, after.Now.AddMinutes(-1)), (d.Drop, d.Values.Count, d.From)));
         Assert.Equal(LongPhaseSnapshots.Metrics * 2, update.Series.Count);
-        Assert.All(update.History, d => Assert.Equal((0, 1), (d.Drop, d.Append.Count)));
+        Assert.All(update.History, d => Assert.Equal((0, 1), (d.Drop, d.Status.Count)));
         var applied = HubMirror.Apply(Json(before), JsonSerializer.SerializeToElement(update, ShipRoomJson.Options));
         Assert.True(JsonNode.DeepEquals(Json(after), applied), "the update applied to the earlier snapshot is not the later one");
     }
@@ -56,8 +56,8 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
     [Theory]
     [InlineData(60, 1)]
     [InlineData(SeventyTwoHours, 1)]
-    [InlineData(60, 15)]
-    [InlineData(SeventyTwoHours, 15)]
+    [InlineData(60, 10)]
+    [InlineData(SeventyTwoHours, 10)]
     public void Update_size_by_phase_age_and_minutes_per_poll(int phaseMinutes, int minutesPolled)
     {
         var before = LongPhaseSnapshots.At(7, phaseMinutes);
@@ -94,7 +94,7 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
         var update = Update(before, after);
 
         var delta = Assert.Single(update.Series);
-        Assert.Equal((metric.Key, RolloutUpdateBuilder.CanarySeries, metric.CanarySeries.Count, metric.CanarySeries.Count), (delta.Metric, delta.Field, delta.Drop, delta.Append.Count));
+        Assert.Equal((metric.Key, RolloutUpdateBuilder.CanarySeries, metric.CanarySeries.Count, metric.CanarySeries.Count), (delta.Metric, delta.Field, delta.Drop, delta.Values.Count));
         Assert.Equal(["builtAt"], update.Set.Select(p => p.Key));
         var applied = HubMirror.Apply(Json(before), JsonSerializer.SerializeToElement(update, ShipRoomJson.Options));
         Assert.True(JsonNode.DeepEquals(Json(after), applied));
@@ -131,7 +131,7 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
         var late = new HubMirror(lateHub, id);
         await late.SubscribeAsync(Ct);
         minute++;
-        await store.PublishAsync(LongPhaseSnapshots.At(id, minute, version: 4), Ct);
+        await store.PublishAsync(LongPhaseSnapshots.At(id, minute, version: 4) with { Status = Core.Rollouts.RolloutStatus.Held }, Ct);
         var final = store.GetState(id)!;
 
         foreach (var mirror in new[] { follower, lossy, late })
