@@ -48,11 +48,18 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await SignInAsync();
         long received = 0;
+        var frames = new System.Collections.Concurrent.ConcurrentQueue<(int Bytes, string Start)>();
         page.WebSocket += (_, socket) =>
         {
             if (socket.Url.Contains("_blazor", StringComparison.Ordinal))
             {
-                socket.FrameReceived += (_, frame) => Interlocked.Add(ref received, frame.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? ""));
+                socket.FrameReceived += (_, frame) =>
+                {
+                    var bytes = frame.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? "");
+                    Interlocked.Add(ref received, bytes);
+                    var text = frame.Binary is { } binary ? System.Text.Encoding.UTF8.GetString(binary) : frame.Text ?? "";
+                    frames.Enqueue((bytes, new string(text.Where(c => !char.IsControl(c)).Take(160).ToArray())));
+                };
             }
         };
         await page.ReloadAsync();
@@ -66,7 +73,6 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
 
         // Let several updates arrive, then compare what Plotly holds with the server's snapshot once both stand still.
         await Task.Delay(TimeSpan.FromSeconds(8), Xunit.TestContext.Current.CancellationToken);
-        (int Before, long Bytes, long Builds) window = (0, Interlocked.Read(ref received), store.GetState(id)!.Sequence);
         var matched = false;
         for (var attempt = 0; attempt < 120 && !matched; attempt++)
         {
@@ -87,9 +93,12 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         Assert.NotEqual(first[1][1].GetString(), (await page.EvaluateAsync<System.Text.Json.JsonElement>(Drawn))[1][1].GetString());
         // Bytes the Blazor connection received per snapshot over a quiet window (no navigation, only live updates).
         var (bytes0, sequence0) = (Interlocked.Read(ref received), store.GetState(id)!.Sequence);
+        frames.Clear();
         await Task.Delay(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken);
         var updates = store.GetState(id)!.Sequence - sequence0;
-        Console.WriteLine($"blazor-bytes: {Interlocked.Read(ref received) - bytes0} B received over /_blazor for {updates} snapshot sequence steps in 10 s (window start {window.Bytes} B)");
+        var kinds = frames.GroupBy(f => f.Start.Contains("RenderBatch", StringComparison.Ordinal) ? "render batches" : f.Start.Contains("extendTraces", StringComparison.Ordinal) ? "extendTraces" : f.Start.Contains("relayout", StringComparison.Ordinal) ? "relayout" : f.Start.Contains("react", StringComparison.Ordinal) ? "react" : "other")
+            .Select(g => $"{g.Key} {g.Sum(f => f.Bytes)} B in {g.Count()} frames");
+        Console.WriteLine($"blazor-bytes: {Interlocked.Read(ref received) - bytes0} B received over /_blazor for {updates} snapshot sequence steps in 10 s: {string.Join(", ", kinds)}");
         Assert.True(updates > 0);
     }
 
