@@ -47,7 +47,7 @@ public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<
             // One sequence for the whole store: a rollout forgotten and held again never repeats a number a client has seen.
             var sequence = ++_sequence;
             update = RolloutUpdateBuilder.Between(held?.Sequence ?? 0, held?.Snapshot, held?.Slim, sequence, snapshot, slim);
-            _snapshots[snapshot.Id] = new Entry(sequence, snapshot, slim);
+            _snapshots[snapshot.Id] = new Entry(sequence, snapshot, RolloutUpdateBuilder.Fingerprint(slim));
         }
 
         if (!snapshot.IsLive)
@@ -100,8 +100,8 @@ public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<
         }
     }
 
-    /// <summary>A held snapshot, the sequence number it was published under and its slim JSON (what the next update is compared with).</summary>
-    private sealed record Entry(long Sequence, RolloutSnapshot Snapshot, System.Text.Json.Nodes.JsonObject Slim);
+    /// <summary>A held snapshot, the sequence number it was published under and its slim JSON's properties as text (what the next update is compared with).</summary>
+    private sealed record Entry(long Sequence, RolloutSnapshot Snapshot, IReadOnlyDictionary<string, byte[]> Slim);
 
     private sealed record Subscription(long? RolloutId, CoalescingCallback Callback);
 

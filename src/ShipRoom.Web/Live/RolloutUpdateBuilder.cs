@@ -26,14 +26,18 @@ public static class RolloutUpdateBuilder
         return JsonSerializer.SerializeToNode(slim, ShipRoomJson.Options)!.AsObject();
     }
 
-    public static RolloutUpdate Between(long previousSequence, RolloutSnapshot? previous, JsonObject? previousSlim, long sequence, RolloutSnapshot current, JsonObject currentSlim)
+    /// <summary>Each top-level property of the slim JSON as UTF-8 text: what the store keeps to compare the next snapshot with (a few KB, not a node tree).</summary>
+    public static IReadOnlyDictionary<string, byte[]> Fingerprint(JsonObject slim) =>
+        slim.ToDictionary(p => p.Key, p => System.Text.Encoding.UTF8.GetBytes(p.Value?.ToJsonString(ShipRoomJson.Options) ?? "null"));
+
+    public static RolloutUpdate Between(long previousSequence, RolloutSnapshot? previous, IReadOnlyDictionary<string, byte[]>? previousSlim, long sequence, RolloutSnapshot current, JsonObject currentSlim)
     {
         var set = new JsonObject();
-        foreach (var (name, value) in currentSlim)
+        foreach (var (name, bytes) in Fingerprint(currentSlim))
         {
-            if (previousSlim is null || !previousSlim.TryGetPropertyValue(name, out var old) || !JsonNode.DeepEquals(old, value))
+            if (previousSlim is null || !previousSlim.TryGetValue(name, out var old) || !old.AsSpan().SequenceEqual(bytes))
             {
-                set[name] = value?.DeepClone();
+                set[name] = currentSlim[name]?.DeepClone();
             }
         }
 

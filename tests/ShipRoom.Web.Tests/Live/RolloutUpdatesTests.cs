@@ -33,7 +33,7 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
     private static JsonObject Json(RolloutSnapshot snapshot) => JsonSerializer.SerializeToNode(snapshot, ShipRoomJson.Options)!.AsObject();
 
     private static RolloutUpdate Update(RolloutSnapshot before, RolloutSnapshot after) =>
-        RolloutUpdateBuilder.Between(1, before, RolloutUpdateBuilder.Slim(before), 2, after, RolloutUpdateBuilder.Slim(after));
+        RolloutUpdateBuilder.Between(1, before, RolloutUpdateBuilder.Fingerprint(RolloutUpdateBuilder.Slim(before)), 2, after, RolloutUpdateBuilder.Slim(after));
 
     [Fact]
     public void An_update_72_hours_into_a_phase_stays_within_32_KB_and_rebuilds_the_whole_snapshot()
