@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ShipRoom.Web.Tests.Hosting;
 
@@ -35,6 +36,70 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
         return page;
+    }
+
+    /// <summary>
+    /// Charts get the new points only (Plotly's extendTraces), so what Plotly holds in the browser after several live
+    /// updates is checked against the server's snapshot: same number of points, same newest point, in both cohorts.
+    /// The bytes the Blazor connection received per update are printed for docs/benchmarks.md.
+    /// </summary>
+    [Fact]
+    public async Task Charts_extended_point_by_point_show_the_same_points_as_the_snapshot()
+    {
+        var page = await SignInAsync();
+        long received = 0;
+        var frames = new System.Collections.Concurrent.ConcurrentQueue<(int Bytes, string Start)>();
+        page.WebSocket += (_, socket) =>
+        {
+            if (socket.Url.Contains("_blazor", StringComparison.Ordinal))
+            {
+                socket.FrameReceived += (_, frame) =>
+                {
+                    var bytes = frame.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? "");
+                    Interlocked.Add(ref received, bytes);
+                    var text = frame.Binary is { } binary ? System.Text.Encoding.UTF8.GetString(binary) : frame.Text ?? "";
+                    frames.Enqueue((bytes, new string(text.Where(c => !char.IsControl(c)).Take(160).ToArray())));
+                };
+            }
+        };
+        await page.ReloadAsync();
+        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        await page.Locator("[data-rollout] a").First.ClickAsync(new() { Timeout = 30_000 });
+        await page.Locator("[data-chart='p95_latency_ms'] .main-svg").First.WaitForAsync(new() { Timeout = 30_000 });
+        var id = long.Parse(new Uri(page.Url).Segments[^1], System.Globalization.CultureInfo.InvariantCulture);
+        var store = _app.Services.GetRequiredService<ShipRoom.Web.Live.RolloutSnapshotStore>();
+        const string Drawn = "() => { const d = document.getElementById('chart-p95_latency_ms').data; return [0, 1].map(i => [d[i].x.length, String(d[i].x[d[i].x.length - 1]), Number(d[i].y[d[i].y.length - 1])]); }";
+        var first = await page.EvaluateAsync<System.Text.Json.JsonElement>(Drawn);
+
+        // Let several updates arrive, then compare what Plotly holds with the server's snapshot once both stand still.
+        await Task.Delay(TimeSpan.FromSeconds(8), Xunit.TestContext.Current.CancellationToken);
+        var matched = false;
+        for (var attempt = 0; attempt < 120 && !matched; attempt++)
+        {
+            var snapshot = store.Get(id)!;
+            var metric = snapshot.Panels.SelectMany(p => p.Metrics).Single(m => m.Key == "p95_latency_ms");
+            var drawn = await page.EvaluateAsync<System.Text.Json.JsonElement>(Drawn);
+            matched = new[] { metric.ControlSeries, metric.CanarySeries }.Select((series, i) =>
+                drawn[i][0].GetInt32() == series.Count
+                && DateTime.Parse(drawn[i][1].GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal) == series[^1].Time.UtcDateTime
+                && Math.Abs(drawn[i][2].GetDouble() - series[^1].Value) < 1e-9).All(x => x);
+            if (!matched)
+            {
+                await Task.Delay(250, Xunit.TestContext.Current.CancellationToken);
+            }
+        }
+
+        Assert.True(matched, "the chart in the browser does not hold the snapshot's points");
+        Assert.NotEqual(first[1][1].GetString(), (await page.EvaluateAsync<System.Text.Json.JsonElement>(Drawn))[1][1].GetString());
+        // Bytes the Blazor connection received per snapshot over a quiet window (no navigation, only live updates).
+        var (bytes0, sequence0) = (Interlocked.Read(ref received), store.GetState(id)!.Sequence);
+        frames.Clear();
+        await Task.Delay(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken);
+        var updates = store.GetState(id)!.Sequence - sequence0;
+        var kinds = frames.GroupBy(f => f.Start.Contains("RenderBatch", StringComparison.Ordinal) ? "render batches" : f.Start.Contains("extendTraces", StringComparison.Ordinal) ? "extendTraces" : f.Start.Contains("relayout", StringComparison.Ordinal) ? "relayout" : f.Start.Contains("react", StringComparison.Ordinal) ? "react" : "other")
+            .Select(g => $"{g.Key} {g.Sum(f => f.Bytes)} B in {g.Count()} frames");
+        Console.WriteLine($"blazor-bytes: {Interlocked.Read(ref received) - bytes0} B received over /_blazor for {updates} snapshot sequence steps in 10 s: {string.Join(", ", kinds)}");
+        Assert.True(updates > 0);
     }
 
     [Fact]

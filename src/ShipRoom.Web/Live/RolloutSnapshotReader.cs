@@ -8,6 +8,9 @@ public sealed class RolloutSnapshotReader(RolloutSnapshotStore store, SnapshotBu
 {
     private readonly SemaphoreSlim _building = new(1, 1);
 
+    /// <summary>The snapshot held and its update sequence number (see <see cref="RolloutSnapshotStore.GetState"/>).</summary>
+    public RolloutState? State(long rolloutId) => store.GetState(rolloutId);
+
     public async Task<RolloutSnapshot?> GetAsync(long rolloutId, CancellationToken cancellationToken)
     {
         if (store.Get(rolloutId) is { } cached)

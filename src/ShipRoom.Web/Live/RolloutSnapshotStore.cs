@@ -9,29 +9,45 @@ namespace ShipRoom.Web.Live;
 /// One store, many subscribers: the latest snapshot of every live rollout, and of the most recently finished ones
 /// (<see cref="LiveOptions.FinishedRolloutsKept"/>). Components subscribe
 /// and are called back at most once per <see cref="NotifyInterval"/> (a burst of changes is one render); hub
-/// clients in the rollout's group get <c>RolloutUpdated</c> with the snapshot.
+/// clients in the rollout's group get <c>RolloutUpdated</c> with what changed since the previous snapshot
+/// (<see cref="RolloutUpdate"/>, numbered by a sequence this store hands out; docs/live-updates.md).
 /// </summary>
 public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<LiveOptions> options, TimeProvider time, ILogger<RolloutSnapshotStore> logger) : ILocalRolloutPublisher
 {
     public static readonly TimeSpan NotifyInterval = TimeSpan.FromMilliseconds(100);
 
-    private readonly ConcurrentDictionary<long, RolloutSnapshot> _snapshots = new();
+    private readonly ConcurrentDictionary<long, Entry> _snapshots = new();
     private readonly ConcurrentDictionary<Guid, Subscription> _subscriptions = new();
+    private readonly Lock _publishing = new();
+    private long _sequence;
 
-    public RolloutSnapshot? Get(long rolloutId) => _snapshots.GetValueOrDefault(rolloutId);
+    public RolloutSnapshot? Get(long rolloutId) => _snapshots.GetValueOrDefault(rolloutId)?.Snapshot;
+
+    /// <summary>The snapshot held and the sequence number of the update that brought it: what a hub client starts from.</summary>
+    public RolloutState? GetState(long rolloutId) => _snapshots.GetValueOrDefault(rolloutId) is { } entry ? new RolloutState(entry.Sequence, entry.Snapshot) : null;
 
     /// <summary>The snapshots held now: every live rollout and the most recently finished ones; the rollout list adds the rest from storage.</summary>
-    public IReadOnlyList<RolloutSnapshot> All => _snapshots.Values.OrderByDescending(s => s.Id).ToList();
+    public IReadOnlyList<RolloutSnapshot> All => _snapshots.Values.Select(e => e.Snapshot).OrderByDescending(s => s.Id).ToList();
 
     public int Count => _snapshots.Count;
 
     public async Task PublishAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken)
     {
-        // A snapshot older than the one held (built before a concurrent change) must not replace it.
-        var stored = _snapshots.AddOrUpdate(snapshot.Id, snapshot, (_, current) => IsNewer(snapshot, current) ? snapshot : current);
-        if (!ReferenceEquals(stored, snapshot))
+        var slim = RolloutUpdateBuilder.Slim(snapshot);
+        RolloutUpdate update;
+        lock (_publishing)
         {
-            return;
+            // A snapshot older than the one held (built before a concurrent change) must not replace it.
+            var held = _snapshots.GetValueOrDefault(snapshot.Id);
+            if (held is not null && !IsNewer(snapshot, held.Snapshot))
+            {
+                return;
+            }
+
+            // One sequence for the whole store: a rollout forgotten and held again never repeats a number a client has seen.
+            var sequence = ++_sequence;
+            update = RolloutUpdateBuilder.Between(held?.Sequence ?? 0, held?.Snapshot, held?.Slim, sequence, snapshot, slim);
+            _snapshots[snapshot.Id] = new Entry(sequence, snapshot, RolloutUpdateBuilder.Fingerprint(slim));
         }
 
         if (!snapshot.IsLive)
@@ -46,7 +62,7 @@ public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<
 
         try
         {
-            await hub.Clients.Group(RolloutsHub.GroupName(snapshot.Id)).SendAsync(RolloutsHub.UpdatedEvent, snapshot, cancellationToken);
+            await hub.Clients.Group(RolloutsHub.GroupName(snapshot.Id)).SendAsync(RolloutsHub.UpdatedEvent, update, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -77,12 +93,15 @@ public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<
 
     private void ForgetOldFinished()
     {
-        var finished = _snapshots.Values.Where(s => Core.Rollouts.RolloutStateMachine.IsFinished(s.Status)).OrderByDescending(s => s.BuiltAt).ToList();
+        var finished = _snapshots.Values.Where(e => Core.Rollouts.RolloutStateMachine.IsFinished(e.Snapshot.Status)).OrderByDescending(e => e.Snapshot.BuiltAt).ToList();
         foreach (var old in finished.Skip(options.Value.FinishedRolloutsKept))
         {
-            _snapshots.TryRemove(new KeyValuePair<long, RolloutSnapshot>(old.Id, old));
+            _snapshots.TryRemove(new KeyValuePair<long, Entry>(old.Snapshot.Id, old));
         }
     }
+
+    /// <summary>A held snapshot, the sequence number it was published under and its slim JSON's properties as text (what the next update is compared with).</summary>
+    private sealed record Entry(long Sequence, RolloutSnapshot Snapshot, IReadOnlyDictionary<string, byte[]> Slim);
 
     private sealed record Subscription(long? RolloutId, CoalescingCallback Callback);
 

@@ -6,8 +6,10 @@ using ShipRoom.Infrastructure.Rollouts.Snapshots;
 namespace ShipRoom.Web.Live;
 
 /// <summary>
-/// /hubs/rollouts for automation and other displays: <c>Subscribe(rolloutId)</c> answers with the current snapshot
-/// and then pushes <c>RolloutUpdated</c> after every poll or command. Authorised like the API.
+/// /hubs/rollouts for automation and other displays: <c>Subscribe(rolloutId)</c> answers with the current snapshot and
+/// its sequence number (<see cref="RolloutState"/>) and then pushes <c>RolloutUpdated</c> (<see cref="RolloutUpdate"/>:
+/// only what changed) after every poll or command; a client that misses one calls <c>Subscribe</c> again
+/// (docs/live-updates.md). Authorised like the API.
 /// </summary>
 [Authorize]
 public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandService commands) : Hub
@@ -17,7 +19,11 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
 
     public static string GroupName(long rolloutId) => $"rollout:{rolloutId}";
 
-    public async Task<RolloutSnapshot?> Subscribe(long rolloutId)
+    /// <summary>
+    /// Joins the rollout's group, then answers with the state held: an update published in between has a sequence at
+    /// most the answer's and is ignored by the client, so none is lost. Calling it again re-fetches the whole state.
+    /// </summary>
+    public async Task<RolloutState> Subscribe(long rolloutId)
     {
         var snapshot = await reader.GetAsync(rolloutId, Context.ConnectionAborted);
         if (snapshot is null)
@@ -26,7 +32,8 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(rolloutId), Context.ConnectionAborted);
-        return snapshot;
+        // Sequence 0 (a finished rollout just forgotten by the store) matches no update's Previous: the next one re-fetches.
+        return reader.State(rolloutId) ?? new RolloutState(0, snapshot);
     }
 
     /// <summary>Gives a command through the same service as the buttons and the API (authorised there, not here).</summary>

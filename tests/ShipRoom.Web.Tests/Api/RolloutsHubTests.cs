@@ -6,6 +6,7 @@ using ShipRoom.Core.Security;
 using ShipRoom.Web.Tests.Hosting;
 using ShipRoom.Infrastructure.Rollouts.Polling;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
+using ShipRoom.Web.Live;
 
 namespace ShipRoom.Web.Tests.Api;
 
@@ -32,11 +33,11 @@ public sealed class RolloutsHubTests : IAsyncLifetime
         var address = _factory.ServerAddress;
         var id = await ApiTestHost.RunningRolloutAsync(_factory);
         await using var hub = Connect(await ApiTestHost.TokenAsync(_factory, Roles.Viewer));
-        var updated = new TaskCompletionSource<RolloutSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-        hub.On<RolloutSnapshot>("RolloutUpdated", snapshot => updated.TrySetResult(snapshot));
+        var mirror = new Live.HubMirror(hub, id);
         await hub.StartAsync(Ct);
 
-        var current = await hub.InvokeAsync<RolloutSnapshot>("Subscribe", id, Ct);
+        var current = await hub.InvokeAsync<RolloutState>("Subscribe", id, Ct);
+        await mirror.SubscribeAsync(Ct);
         var poller = _factory.Services.GetRequiredService<RolloutPoller>();
         if ((await poller.PollAsync(id, Ct)).Kind != PollOutcomeKind.Polled)
         {
@@ -44,13 +45,26 @@ public sealed class RolloutsHubTests : IAsyncLifetime
             await poller.JudgeAndActAsync(id, Ct);
         }
 
-        var pushed = await updated.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        for (var i = 0; i < 300 && mirror.Seen.IsEmpty; i++)
+        {
+            await Task.Delay(100, Ct);
+        }
 
-        Assert.Equal(id, current.Id);
-        Assert.Equal(id, pushed.Id);
-        Assert.NotNull(pushed.Verdict);
-        Assert.NotNull(pushed.Poll.LastPollAt);
-        Assert.NotEmpty(pushed.Panels.SelectMany(p => p.Metrics).Single(m => m.Key == "p95_latency_ms").CanarySeries);
+        Assert.True(mirror.Seen.TryPeek(out var first), "no RolloutUpdated within 30 s");
+        var pushed = System.Text.Json.JsonSerializer.Deserialize<RolloutUpdate>(first, ShipRoomJson.Options)!;
+
+        Assert.Equal(id, current.Snapshot.Id);
+        Assert.Equal(id, pushed.RolloutId);
+        Assert.True(pushed.Sequence > current.Sequence);
+        Assert.Contains("builtAt", pushed.Set.Select(p => p.Key));
+        // The update is the change only; applied to what Subscribe answered it gives the snapshot the server holds.
+        var held = _factory.Services.GetRequiredService<RolloutSnapshotStore>().GetState(id)!;
+        await mirror.CatchUpAsync(held.Sequence, Ct);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.JsonSerializer.SerializeToNode(held.Snapshot, ShipRoomJson.Options), mirror.State));
+        Assert.NotNull(held.Snapshot.Verdict);
+        Assert.NotNull(held.Snapshot.Poll.LastPollAt);
+        Xunit.TestContext.Current.SendDiagnosticMessage($"hub-update (shipped plan, one poll): update {mirror.LargestUpdateBytes} B, whole snapshot {System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(held.Snapshot, ShipRoomJson.Options).Length} B");
+        Assert.NotEmpty(mirror.State!["panels"]!.AsArray().SelectMany(p => p!["metrics"]!.AsArray()).Single(m => (string?)m!["key"] == "p95_latency_ms")!["canarySeries"]!.AsArray());
         Assert.NotNull(address);
     }
 

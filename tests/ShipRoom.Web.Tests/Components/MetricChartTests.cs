@@ -29,20 +29,59 @@ public sealed class MetricChartTests : ComponentTestContext
     }
 
     [Fact]
-    public void A_new_point_or_another_theme_redraws_the_chart_and_the_same_points_do_not()
+    public void Another_theme_redraws_the_chart_and_the_same_points_send_nothing()
     {
         var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
-        var before = Invocations("react");
+        var before = JSInterop.Invocations.Count;
 
         chart.Render(p => p.Add(x => x.Metric, Latency(5)));
-        Assert.Equal(before, Invocations("react"));
+        Assert.Equal(before, JSInterop.Invocations.Count);
 
-        chart.Render(p => p.Add(x => x.Metric, Latency(6)));
-        Assert.Equal(before + 1, Invocations("react"));
-
-        chart.Render(p => p.Add(x => x.Metric, Latency(6)).Add(x => x.Dark, true));
-        Assert.Equal(before + 2, Invocations("react"));
+        chart.Render(p => p.Add(x => x.Metric, Latency(5)).Add(x => x.Dark, true));
+        Assert.Equal(1, Invocations("react"));
     }
+
+    [Fact]
+    public void A_second_update_with_one_new_point_sends_only_that_point()
+    {
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+        var before = JSInterop.Invocations.Count;
+
+        var next = Latency(6);
+        chart.Render(p => p.Add(x => x.Metric, next));
+
+        var sent = JSInterop.Invocations.Skip(before).ToList();
+        Assert.Equal(0, Invocations("react"));
+        var extend = Assert.Single(sent, i => i.Identifier.EndsWith("extendTraces", StringComparison.OrdinalIgnoreCase) && Indices(i).SequenceEqual([0, 1]));
+        // (id, x per trace, y per trace, indices, max): one point for control and one for canary, keeping the series' 6 points.
+        var x = Values(extend.Arguments[1]);
+        var y = Values(extend.Arguments[2]);
+        Assert.Equal([[next.ControlSeries[^1].Time.UtcDateTime], [next.CanarySeries[^1].Time.UtcDateTime]], x);
+        Assert.Equal([[98.0], [105.0]], y);
+        Assert.Equal(6, extend.Arguments[4]);
+        // The dashed limit moves its two ends to the series' first and last point; the layout (window, phase marks) follows.
+        var limit = Assert.Single(sent, i => i.Identifier.EndsWith("extendTraces", StringComparison.OrdinalIgnoreCase) && Indices(i).SequenceEqual([2]));
+        Assert.Equal([[next.CanarySeries[0].Time.UtcDateTime, next.CanarySeries[^1].Time.UtcDateTime]], Values(limit.Arguments[1]));
+        Assert.Equal(2, limit.Arguments[4]);
+        Assert.Equal(["extendTraces", "extendTraces", "relayout"], sent.Select(i => i.Identifier.Split('.')[^1]));
+    }
+
+    [Fact]
+    public void A_point_changed_inside_the_series_redraws_the_chart()
+    {
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+        var revised = Latency(5);
+        revised = revised with { CanarySeries = revised.CanarySeries.Select((p, i) => i == 2 ? p with { Value = 1 } : p).ToList() };
+
+        chart.Render(p => p.Add(x => x.Metric, revised));
+
+        Assert.Equal(1, Invocations("react"));
+        Assert.Equal(0, Invocations("extendTraces"));
+    }
+
+    private static IEnumerable<int> Indices(JSRuntimeInvocation invocation) => ((IEnumerable<int>)invocation.Arguments[3]!).ToList();
+
+    private static List<List<object>> Values(object? argument) => ((IEnumerable<IEnumerable<object>>)argument!).Select(v => v.ToList()).ToList();
 
     [Fact]
     public void Png_asks_plotly_for_an_image_of_the_chart_as_shown()

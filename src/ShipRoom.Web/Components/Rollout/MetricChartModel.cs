@@ -22,16 +22,14 @@ public static class MetricChartModel
             Line("Control", metric.ControlSeries, ControlColour),
             Line("Canary", metric.CanarySeries, CanaryColour),
         };
-        if (metric.Threshold is { } threshold && metric.CanarySeries.Count > 0)
+        if (LimitLine(metric) is { } limit)
         {
-            var first = metric.CanarySeries[0].Time.UtcDateTime;
-            var last = metric.CanarySeries[^1].Time.UtcDateTime;
             traces.Add(new Scatter
             {
                 Name = $"Limit {metric.GateLimit}",
                 Mode = ModeFlag.Lines,
-                X = [first, last],
-                Y = [threshold, threshold],
+                X = [limit.From, limit.To],
+                Y = [limit.Value, limit.Value],
                 Line = new Plotly.Blazor.Traces.ScatterLib.Line { Color = "#c92a2a", Dash = "dash", Width = 1.5m },
                 HoverInfo = HoverInfoFlag.Name,
             });
@@ -39,6 +37,14 @@ public static class MetricChartModel
 
         return traces;
     }
+
+    /// <summary>The gate's threshold drawn across the canary series, first point to last; null without a threshold or points.</summary>
+    public static (DateTime From, DateTime To, double Value)? LimitLine(MetricSnapshot metric) =>
+        metric.Threshold is { } threshold && metric.CanarySeries.Count > 0 ? (metric.CanarySeries[0].Time.UtcDateTime, metric.CanarySeries[^1].Time.UtcDateTime, threshold) : null;
+
+    /// <summary>What the layout's marks depend on besides theme and size: when it changes, the layout is sent again (without the data).</summary>
+    public static string LayoutKey(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart) =>
+        $"{metric.CanarySeries.FirstOrDefault()?.Time:O}|{metric.CanarySeries.LastOrDefault()?.Time:O}|{windowStart:O}|{string.Join(',', phases.Select(p => p.StartedAt?.ToString("O")))}";
 
     public static Plotly.Blazor.Layout Layout(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, int height)
     {

@@ -1,0 +1,39 @@
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
+using ShipRoom.Web.Live;
+
+namespace ShipRoom.Web.Components.Rollout;
+
+/// <summary>
+/// What a drawn chart needs to show a new snapshot of its metric: nothing, the new points only (Plotly's
+/// <c>extendTraces</c>, keeping as many points as the series now has), or a whole redraw (another metric, theme or
+/// limit, the first points, or a change that is not "drop the oldest, add the newest").
+/// </summary>
+public sealed record MetricChartUpdate(bool Redraw, ListDelta<SeriesPoint> Control, ListDelta<SeriesPoint> Canary)
+{
+    public static readonly MetricChartUpdate None = new(false, default, default);
+
+    public bool IsNone => !Redraw && Control.Append is null or { Count: 0 } && Canary.Append is null or { Count: 0 };
+
+    public static MetricChartUpdate Between(MetricSnapshot drawn, MetricSnapshot current)
+    {
+        if (drawn.Key != current.Key || drawn.Threshold != current.Threshold || drawn.GateLimit != current.GateLimit || drawn.Name != current.Name || drawn.Unit != current.Unit)
+        {
+            return Redrawn;
+        }
+
+        if (ReferenceEquals(drawn.ControlSeries, current.ControlSeries) && ReferenceEquals(drawn.CanarySeries, current.CanarySeries))
+        {
+            return None;
+        }
+
+        var control = ListDelta<SeriesPoint>.Between(drawn.ControlSeries, current.ControlSeries);
+        var canary = ListDelta<SeriesPoint>.Between(drawn.CanarySeries, current.CanarySeries);
+        return Extendable(control, drawn.ControlSeries) && Extendable(canary, drawn.CanarySeries) ? new MetricChartUpdate(false, control, canary) : Redrawn;
+    }
+
+    private static readonly MetricChartUpdate Redrawn = new(true, default, default);
+
+    /// <summary>extendTraces with maxPoints = the new count drops exactly the oldest points, so it can show old[drop..] + append, but not drops alone or a change inside.</summary>
+    private static bool Extendable(ListDelta<SeriesPoint> delta, IReadOnlyList<SeriesPoint> drawn) =>
+        delta.IsEmpty || (drawn.Count > 0 && delta.Drop < drawn.Count && delta.Append.Count > 0);
+}

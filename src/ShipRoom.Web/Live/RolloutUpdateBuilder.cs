@@ -1,0 +1,137 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ShipRoom.Core;
+using ShipRoom.Core.Evaluation;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
+
+namespace ShipRoom.Web.Live;
+
+/// <summary>
+/// Shapes the slim <c>RolloutUpdated</c> message from two consecutive snapshots of a rollout. Built once per change,
+/// whatever the number of hub clients; its size does not grow with the phase's age (new points and minutes only).
+/// </summary>
+public static class RolloutUpdateBuilder
+{
+    public const string ControlSeries = "controlSeries";
+    public const string CanarySeries = "canarySeries";
+
+    /// <summary>The snapshot as JSON without its chart series and gate histories: what <see cref="RolloutUpdate.Set"/> compares.</summary>
+    public static JsonObject Slim(RolloutSnapshot snapshot)
+    {
+        var slim = snapshot with
+        {
+            Panels = snapshot.Panels.Select(p => p with { Metrics = p.Metrics.Select(m => m with { ControlSeries = [], CanarySeries = [] }).ToList() }).ToList(),
+            Verdict = snapshot.Verdict is { } verdict ? verdict with { Gates = verdict.Gates.Select(g => g with { History = [] }).ToList() } : null,
+        };
+        return JsonSerializer.SerializeToNode(slim, ShipRoomJson.Options)!.AsObject();
+    }
+
+    /// <summary>Each top-level property of the slim JSON as UTF-8 text: what the store keeps to compare the next snapshot with (a few KB, not a node tree).</summary>
+    public static IReadOnlyDictionary<string, byte[]> Fingerprint(JsonObject slim) =>
+        slim.ToDictionary(p => p.Key, p => System.Text.Encoding.UTF8.GetBytes(p.Value?.ToJsonString(ShipRoomJson.Options) ?? "null"));
+
+    public static RolloutUpdate Between(long previousSequence, RolloutSnapshot? previous, IReadOnlyDictionary<string, byte[]>? previousSlim, long sequence, RolloutSnapshot current, JsonObject currentSlim)
+    {
+        var set = new JsonObject();
+        foreach (var (name, bytes) in Fingerprint(currentSlim))
+        {
+            if (previousSlim is null || !previousSlim.TryGetValue(name, out var old) || !old.AsSpan().SequenceEqual(bytes))
+            {
+                set[name] = currentSlim[name]?.DeepClone();
+            }
+        }
+
+        return new RolloutUpdate(current.Id, sequence, previousSequence, current.Version, current.Status, current.BuiltAt, set, SeriesChanges(previous, current), HistoryChanges(previous, current));
+    }
+
+    private static List<SeriesDelta> SeriesChanges(RolloutSnapshot? previous, RolloutSnapshot current)
+    {
+        var old = (previous?.Panels ?? []).SelectMany(p => p.Metrics).GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.First());
+        var changes = new List<SeriesDelta>();
+        foreach (var metric in current.Panels.SelectMany(p => p.Metrics))
+        {
+            var before = old.GetValueOrDefault(metric.Key);
+            Add(metric.Key, ControlSeries, before?.ControlSeries ?? [], metric.ControlSeries);
+            Add(metric.Key, CanarySeries, before?.CanarySeries ?? [], metric.CanarySeries);
+        }
+
+        return changes;
+
+        void Add(string key, string field, IReadOnlyList<SeriesPoint> before, IReadOnlyList<SeriesPoint> after)
+        {
+            var delta = ListDelta<SeriesPoint>.Between(before, after);
+            if (delta.IsEmpty)
+            {
+                return;
+            }
+
+            if (MinuteSlots(delta.Append, p => p.Time) is { } slots)
+            {
+                changes.Add(new SeriesDelta(key, field, delta.Drop, slots.From, Spread(delta.Append, slots, p => (double?)p.Value)));
+            }
+            else
+            {
+                changes.Add(new SeriesDelta(key, field, delta.Drop, null, []) { Points = delta.Append });
+            }
+        }
+    }
+
+    private static List<HistoryDelta> HistoryChanges(RolloutSnapshot? previous, RolloutSnapshot current)
+    {
+        var old = (previous?.Verdict?.Gates ?? []).GroupBy(g => g.Key).ToDictionary(g => g.Key, g => g.First().History);
+        var changes = new List<HistoryDelta>();
+        foreach (var gate in current.Verdict?.Gates ?? [])
+        {
+            var delta = ListDelta<GateMinute>.Between(old.GetValueOrDefault(gate.Key) ?? [], gate.History);
+            if (delta.IsEmpty)
+            {
+                continue;
+            }
+
+            // Gate minutes are whole minutes by construction; a history that is not is sent whole as a snapshot property would be.
+            var slots = MinuteSlots(delta.Append, m => m.Minute) ?? throw new InvalidOperationException($"gate {gate.Key}: history minutes are not whole minutes in order");
+            changes.Add(new HistoryDelta(gate.Key, delta.Drop, slots.From, Spread(delta.Append, slots, m => (GateStatus?)m.Status), Spread(delta.Append, slots, m => m.Canary), Spread(delta.Append, slots, m => m.Control))
+            {
+                Journey = delta.Append.Any(m => m.Journey is not null) ? Spread(delta.Append, slots, m => m.Journey) : null,
+                Problem = delta.Append.Any(m => m.Problem is not null) ? Spread(delta.Append, slots, m => m.Problem) : null,
+            });
+        }
+
+        return changes;
+    }
+
+    /// <summary>Where each item falls, in whole minutes from the first: null when they are not on whole minutes in increasing order, or too sparse to be worth slots.</summary>
+    private static (DateTimeOffset From, int[] Offsets)? MinuteSlots<T>(IReadOnlyList<T> items, Func<T, DateTimeOffset> time)
+    {
+        if (items.Count == 0)
+        {
+            return null;
+        }
+
+        var from = time(items[0]);
+        var offsets = new int[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var minutes = (time(items[i]) - from).TotalMinutes;
+            if (minutes != Math.Floor(minutes) || (i > 0 && minutes <= offsets[i - 1]) || minutes > (4 * items.Count) + 60)
+            {
+                return null;
+            }
+
+            offsets[i] = (int)minutes;
+        }
+
+        return (from, offsets);
+    }
+
+    private static List<TValue?> Spread<T, TValue>(IReadOnlyList<T> items, (DateTimeOffset From, int[] Offsets) slots, Func<T, TValue?> value)
+    {
+        var values = new List<TValue?>(new TValue?[slots.Offsets[^1] + 1]);
+        for (var i = 0; i < items.Count; i++)
+        {
+            values[slots.Offsets[i]] = value(items[i]);
+        }
+
+        return values;
+    }
+}
