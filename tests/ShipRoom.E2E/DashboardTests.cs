@@ -30,11 +30,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
     private async Task<IPage> SignInAsync()
     {
         var page = await _context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.GetByLabel("User name").FillAsync(ShipRoomAppFactory.AdminUserName);
-        await page.GetByLabel("Password").FillAsync(ShipRoomAppFactory.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        await E2ESteps.SignInAsAdminAsync(page);
         return page;
     }
 

@@ -22,11 +22,7 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
     private async Task<IPage> SignedInNewRolloutPageAsync()
     {
         var page = await _context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.GetByLabel("User name").FillAsync(ShipRoomAppFactory.AdminUserName);
-        await page.GetByLabel("Password").FillAsync(ShipRoomAppFactory.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        await E2ESteps.SignInAsAdminAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "New rollout" }).ClickAsync();
         await page.Locator("[data-interactive=true] textarea").WaitForAsync(new() { Timeout = 30_000 });
         return page;

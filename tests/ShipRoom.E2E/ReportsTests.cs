@@ -40,11 +40,7 @@ public sealed class ReportsTests(BrowserFixture browser) : IAsyncLifetime
     public async Task Posts_show_as_sent_a_chart_saves_as_png_and_the_scorecard_exports()
     {
         var page = await _context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.GetByLabel("User name").FillAsync(ShipRoomAppFactory.AdminUserName);
-        await page.GetByLabel("Password").FillAsync(ShipRoomAppFactory.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 60_000 });
+        await E2ESteps.SignInAsAdminAsync(page, 60_000);
         await page.Locator("[data-rollout] a").First.ClickAsync(new() { Timeout = 60_000 });
         await page.Locator("[data-chart='p95_latency_ms'] .main-svg").First.WaitForAsync(new() { Timeout = 60_000 });
 

@@ -22,19 +22,8 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
     public async ValueTask InitializeAsync()
     {
         var ct = Xunit.TestContext.Current.CancellationToken;
-        var users = _app.Services.GetRequiredService<IUserRepository>();
-        var hasher = _app.Services.GetRequiredService<IPasswordHasher<UserRecord>>();
-        foreach (var (name, role) in new[] { ("ic", Roles.IncidentCommander), ("ceo", Roles.ExecutiveApprover), ("viewer", Roles.Viewer), ("pm", Roles.ProductManager) })
-        {
-            var placeholder = new UserRecord(0, name, name, "", [role], 0, null, false, DateTimeOffset.UtcNow, null);
-            await users.CreateAsync(name, name, hasher.HashPassword(placeholder, Password), [role], DateTimeOffset.UtcNow, ct);
-        }
-
-        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), ct);
-        var created = await _app.Services.GetRequiredService<RolloutService>().CreateAsync(plan, "directive-004-ramp-1-10-25-50-100.yaml", new CommandActor("test", [], IsAutomatic: true),
-            new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(), 20, TimeSpan.FromMinutes(3)), ct);
-        _rolloutId = created.RolloutId!.Value;
-        await _app.Services.GetRequiredService<RolloutPoller>().PollAsync(_rolloutId, ct);
+        await E2ESteps.CreatePeopleAsync(_app, Password, ct, ("ic", Roles.IncidentCommander), ("ceo", Roles.ExecutiveApprover), ("viewer", Roles.Viewer), ("pm", Roles.ProductManager));
+        _rolloutId = await E2ESteps.StartShippedRolloutAsync(_app, ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -52,11 +41,7 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.ServerAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         _contexts.Add(context);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.GetByLabel("User name").FillAsync(user);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        await E2ESteps.SignInAsync(page, user, Password);
         await page.GotoAsync($"/rollouts/{_rolloutId}");
         await page.Locator("[data-interactive=true] .dashboard").WaitForAsync(new() { Timeout = 30_000 });
         return page;

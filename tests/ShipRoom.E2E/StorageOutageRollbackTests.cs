@@ -39,16 +39,8 @@ public sealed class StorageOutageRollbackTests(BrowserFixture browser) : IAsyncL
             ["ShipRoom:Deploy:WebhookUrl"] = _deploySystem.Url("deploy"),
             ["ShipRoom:Deploy:WebhookSecret"] = "e2e-webhook-secret",
         }, useKestrel: true);
-        var users = _app.Services.GetRequiredService<IUserRepository>();
-        var hasher = _app.Services.GetRequiredService<IPasswordHasher<UserRecord>>();
-        var placeholder = new UserRecord(0, "ic", "ic", "", [Roles.IncidentCommander], 0, null, false, DateTimeOffset.UtcNow, null);
-        await users.CreateAsync("ic", "ic", hasher.HashPassword(placeholder, Password), [Roles.IncidentCommander], DateTimeOffset.UtcNow, ct);
-
-        var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), ct);
-        var created = await _app.Services.GetRequiredService<RolloutService>().CreateAsync(plan, "directive-004-ramp-1-10-25-50-100.yaml", new CommandActor("test", [], IsAutomatic: true),
-            new NewRolloutOptions(MetricSourceNames.Simulator, new RolloutSourceSettings(), 20, TimeSpan.FromMinutes(3)), ct);
-        _rolloutId = created.RolloutId!.Value;
-        await _app.Services.GetRequiredService<RolloutPoller>().PollAsync(_rolloutId, ct);
+        await E2ESteps.CreatePeopleAsync(_app, Password, ct, ("ic", Roles.IncidentCommander));
+        _rolloutId = await E2ESteps.StartShippedRolloutAsync(_app, ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -68,11 +60,7 @@ public sealed class StorageOutageRollbackTests(BrowserFixture browser) : IAsyncL
     {
         _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.ServerAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         var page = await _context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.GetByLabel("User name").FillAsync("ic");
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        await E2ESteps.SignInAsync(page, "ic", Password);
         await page.GotoAsync($"/rollouts/{_rolloutId}");
         await page.Locator("[data-interactive=true] .dashboard").WaitForAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Running");

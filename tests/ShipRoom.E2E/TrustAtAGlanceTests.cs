@@ -54,11 +54,7 @@ public sealed class TrustAtAGlanceTests(BrowserFixture browser) : IAsyncLifetime
     private async Task<IPage> SignedInAsync(int width = 1400, int height = 900)
     {
         var page = await NewPageAsync(width, height);
-        await page.GotoAsync("/login");
-        await page.GetByLabel("User name").FillAsync(ShipRoomAppFactory.AdminUserName);
-        await page.GetByLabel("Password").FillAsync(ShipRoomAppFactory.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        await E2ESteps.SignInAsAdminAsync(page);
         return page;
     }
 

@@ -16,29 +16,8 @@ namespace ShipRoom.Web.Tests.Api;
 /// canary holds its infra lock (who, why, since when), yes again after the rollback; a start over the API inside the
 /// lock is refused, and the executive's override is audited. On SQLite and PostgreSQL.
 /// </summary>
-public abstract class FreezeApiTests : IAsyncLifetime
+public abstract class FreezeApiTests : EngineApiTests
 {
-    private ShipRoomAppFactory _factory = default!;
-
-    protected static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
-    protected abstract Task<IReadOnlyDictionary<string, string?>> StorageAsync();
-
-    public async ValueTask InitializeAsync() => _factory = new ShipRoomAppFactory(await StorageAsync(), useKestrel: true);
-
-    public virtual async ValueTask DisposeAsync() => await _factory.DisposeAsync();
-
-    private async Task<HttpClient> ClientAsync(params string[] roles)
-    {
-        var client = new HttpClient { BaseAddress = _factory.ServerAddress };
-        if (roles.Length > 0)
-        {
-            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await ApiTestHost.TokenAsync(_factory, roles));
-        }
-
-        return client;
-    }
-
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
 
     [Fact]
@@ -67,7 +46,7 @@ public abstract class FreezeApiTests : IAsyncLifetime
         Assert.Equal(("infra-lock", live, "token:test ReleaseEngineer"), (window.GetProperty("kind").GetString(), window.GetProperty("rolloutId").GetInt64(), window.GetProperty("owner").GetString()));
         Assert.Equal(JsonValueKind.Null, window.GetProperty("endsAt").ValueKind);
         Assert.Contains("no infra or provider changes", window.GetProperty("reason").GetString());
-        Assert.Contains(_factory.Services.GetRequiredService<FreezeBoard>().Active, w => w.RolloutId == live); // the banner's state, read once for every viewer
+        Assert.Contains(Factory.Services.GetRequiredService<FreezeBoard>().Active, w => w.RolloutId == live); // the banner's state, read once for every viewer
 
         // Another rollout, scheduled; its start is refused inside the lock, then overridden by the executive.
         using var second = await releng.PostAsJsonAsync("/api/rollouts", new { planYaml = plan, fileName = "plan.yaml", metricSource = "simulator" }, Ct);
@@ -77,7 +56,7 @@ public abstract class FreezeApiTests : IAsyncLifetime
         Assert.Contains("deploys are frozen: infra lock of rollout", (await JsonAsync(refused)).GetProperty("message").GetString());
         using var overridden = await ceo.PostAsJsonAsync($"/api/rollouts/{scheduled}/commands/start", new { reason = "T-0", freezeOverrideReason = "board-approved launch window" }, Ct);
         Assert.Equal(HttpStatusCode.OK, overridden.StatusCode);
-        var audit = await _factory.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(RolloutId: scheduled, Kind: "freeze.overridden"), Ct);
+        var audit = await Factory.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(RolloutId: scheduled, Kind: "freeze.overridden"), Ct);
         Assert.Equal("board-approved launch window", Assert.Single(audit).Reason);
 
         // Both roll back: the locks end, and the answer is yes again.
@@ -98,17 +77,13 @@ public sealed class SqliteFreezeApiTests : FreezeApiTests
 
 public sealed class PostgresFreezeApiTests(PostgresServer postgres) : FreezeApiTests
 {
-    private readonly string _database = $"shiproom_freezes_{Guid.NewGuid():N}";
+    private readonly PostgresStorage _storage = new(postgres, "freezes");
 
-    protected override async Task<IReadOnlyDictionary<string, string?>> StorageAsync() => new Dictionary<string, string?>
-    {
-        ["ShipRoom:Storage:Provider"] = "Postgres",
-        ["ConnectionStrings:ShipRoom"] = await postgres.CreateDatabaseAsync(_database),
-    };
+    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => _storage.SettingsAsync();
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await postgres.DropDatabaseAsync(_database);
+        await _storage.DisposeAsync();
     }
 }

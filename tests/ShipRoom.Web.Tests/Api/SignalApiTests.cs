@@ -11,29 +11,8 @@ namespace ShipRoom.Web.Tests.Api;
 /// POST /api/rollouts/{id}/signals over real HTTP on 127.0.0.1, on each storage engine: the shipped 1% → 100% plan
 /// rolls back on "any PII risk" and a P0, holds on a P1 (also from a PagerDuty webhook body), and says who raised it.
 /// </summary>
-public abstract class SignalApiTests : IAsyncLifetime
+public abstract class SignalApiTests : EngineApiTests
 {
-    private ShipRoomAppFactory _factory = default!;
-
-    protected static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
-
-    protected abstract Task<IReadOnlyDictionary<string, string?>> StorageAsync();
-
-    public async ValueTask InitializeAsync() => _factory = new ShipRoomAppFactory(await StorageAsync(), useKestrel: true);
-
-    public virtual async ValueTask DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-    }
-
-    private async Task<HttpClient> ClientAsync(params string[] roles)
-    {
-        var token = await ApiTestHost.TokenAsync(_factory, roles);
-        var client = new HttpClient { BaseAddress = _factory.ServerAddress };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
     private static Task<HttpResponseMessage> RaiseAsync(HttpClient client, long id, object body) => client.PostAsJsonAsync($"/api/rollouts/{id}/signals", body, Ct);
 
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
@@ -44,7 +23,7 @@ public abstract class SignalApiTests : IAsyncLifetime
     [Fact]
     public async Task A_pii_risk_signal_rolls_back_at_once_and_the_board_says_who_raised_it()
     {
-        var id = await ApiTestHost.RunningRolloutAsync(_factory);
+        var id = await ApiTestHost.RunningRolloutAsync(Factory);
         using var security = await ClientAsync(Roles.SecurityLead);
         Assert.StartsWith("http://127.0.0.1:", security.BaseAddress!.ToString());
 
@@ -67,7 +46,7 @@ public abstract class SignalApiTests : IAsyncLifetime
     [Fact]
     public async Task A_pagerduty_p1_webhook_holds_once_however_often_it_is_delivered_and_a_resolve_is_ignored()
     {
-        var id = await ApiTestHost.RunningRolloutAsync(_factory);
+        var id = await ApiTestHost.RunningRolloutAsync(Factory);
         using var ic = await ClientAsync(Roles.IncidentCommander);
         var triggered = new
         {
@@ -98,7 +77,7 @@ public abstract class SignalApiTests : IAsyncLifetime
     [Fact]
     public async Task A_viewer_may_not_raise_a_signal_and_a_malformed_one_is_refused_with_the_reason()
     {
-        var id = await ApiTestHost.RunningRolloutAsync(_factory);
+        var id = await ApiTestHost.RunningRolloutAsync(Factory);
         using var viewer = await ClientAsync(Roles.Viewer);
         using var ic = await ClientAsync(Roles.IncidentCommander);
 
@@ -125,17 +104,13 @@ public sealed class SqliteSignalApiTests : SignalApiTests
 
 public sealed class PostgresSignalApiTests(PostgresServer postgres) : SignalApiTests
 {
-    private readonly string _database = $"shiproom_signals_{Guid.NewGuid():N}";
+    private readonly PostgresStorage _storage = new(postgres, "signals");
 
-    protected override async Task<IReadOnlyDictionary<string, string?>> StorageAsync() => new Dictionary<string, string?>
-    {
-        ["ShipRoom:Storage:Provider"] = "Postgres",
-        ["ConnectionStrings:ShipRoom"] = await postgres.CreateDatabaseAsync(_database),
-    };
+    protected override Task<IReadOnlyDictionary<string, string?>> StorageAsync() => _storage.SettingsAsync();
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await postgres.DropDatabaseAsync(_database);
+        await _storage.DisposeAsync();
     }
 }

@@ -60,23 +60,28 @@ public sealed class RosterPanelTests : CommandComponentTestContext
         Assert.Equal(canEdit, panel.FindAll("button[data-copy-roster]").Count == 1);
     }
 
-    [Fact]
-    public async Task Editing_a_role_saves_the_entry_from_the_dialog_for_that_role()
+    /// <summary>A release engineer opens the edit dialog of the first role of a running rollout.</summary>
+    private async Task<(RolloutSnapshot Snapshot, RosterSnapshot Role, IRenderedComponent<MudDialogProvider> Dialogs, AngleSharp.Dom.IHtmlCollection<AngleSharp.Dom.IElement> Inputs)> EditFirstRoleAsync()
     {
         var snapshot = await RunningRolloutAsync();
         var role = snapshot.Roster[0];
         SignIn("rel", Roles.ReleaseEngineer);
         var dialogs = RenderProviders();
         var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, snapshot));
-
         _ = panel.Find($"button[aria-label='Edit {role.Title}']").ClickAsync(new());
-        var inputs = dialogs.WaitForElement(".mud-dialog").QuerySelectorAll("input");
+        return (snapshot, role, dialogs, dialogs.WaitForElement(".mud-dialog").QuerySelectorAll("input"));
+    }
+
+    [Fact]
+    public async Task Editing_a_role_saves_the_entry_from_the_dialog_for_that_role()
+    {
+        var (snapshot, role, dialogs, inputs) = await EditFirstRoleAsync();
         inputs[0].Change("Iris");
         inputs[1].Change("+1 555 0100");
         inputs[4].Change("Bo");
         dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Save").Click();
 
-        panel.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Severity == Severity.Success), TimeSpan.FromSeconds(10));
+        dialogs.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Severity == Severity.Success), TimeSpan.FromSeconds(10));
         var saved = (await LatestAsync(snapshot.Id)).Roster.Single(r => r.Role == role.Role);
         Assert.Equal(("Iris", "+1 555 0100", "Bo"), (saved.Entry!.PrimaryName, saved.Entry.PrimaryContact, saved.Entry.BackupName));
         Assert.Null(saved.Missing);
@@ -103,14 +108,7 @@ public sealed class RosterPanelTests : CommandComponentTestContext
     [Fact]
     public async Task The_time_zone_is_offered_as_it_is_typed_and_a_wrong_one_is_named_without_losing_what_was_typed()
     {
-        var snapshot = await RunningRolloutAsync();
-        var role = snapshot.Roster[0];
-        SignIn("rel", Roles.ReleaseEngineer);
-        var dialogs = RenderProviders();
-        var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, snapshot));
-
-        _ = panel.Find($"button[aria-label='Edit {role.Title}']").ClickAsync(new());
-        var inputs = dialogs.WaitForElement(".mud-dialog").QuerySelectorAll("input");
+        var (_, _, dialogs, inputs) = await EditFirstRoleAsync();
         inputs[0].Change("Iris");
         dialogs.FindAll(".mud-dialog input")[3].Input("Berl");
         Popovers.WaitForAssertion(() => Assert.Contains(Popovers.FindAll(".mud-popover .mud-list-item"), item => item.TextContent.Trim() == "Europe/Berlin"), TimeSpan.FromSeconds(10));
