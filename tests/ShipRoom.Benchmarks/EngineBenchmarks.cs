@@ -7,7 +7,7 @@ using ShipRoom.Core.Plans;
 namespace ShipRoom.Benchmarks;
 
 /// <summary>
-/// What each poll costs the engine: judging a rollout of the shipped 1% → 100% plan (29 metrics, 41 series per cohort)
+/// What each poll costs the engine: judging a rollout of the shipped 1% → 100% plan (30 metrics, 42 series per cohort)
 /// over a four-hour window of one-minute samples, and rendering the cadence report's template.
 /// </summary>
 [MemoryDiagnoser]

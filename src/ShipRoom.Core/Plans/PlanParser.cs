@@ -633,6 +633,22 @@ public static partial class PlanParser
             return new JudgementTolerance(amount, Relative: false, text.Trim());
         }
 
+        /// <summary>A trigger's key; once known it names the field of every later problem, and a second use is an error.</summary>
+        private string? ReadTriggerKey(YamlMappingNode map, ref string field, List<TriggerDefinition> triggers)
+        {
+            var key = r.String(map, "key", field);
+            if (key is not null)
+            {
+                field = $"triggers.{key}";
+                if (triggers.Any(t => t.Key == key))
+                {
+                    r.Error(r.Child(map, "key"), field, $"trigger '{key}' is defined twice");
+                }
+            }
+
+            return key;
+        }
+
         private List<TriggerDefinition> ReadTriggers()
         {
             var triggers = new List<TriggerDefinition>();
@@ -652,15 +668,7 @@ public static partial class PlanParser
                 }
 
                 r.OnlyKnownKeys(map, field, "key", "name", "metric", "journey", "fires", "for", "checks", "probeFailures", "action");
-                var key = r.String(map, "key", field);
-                if (key is not null)
-                {
-                    field = $"triggers.{key}";
-                    if (triggers.Any(t => t.Key == key))
-                    {
-                        r.Error(r.Child(map, "key"), field, $"trigger '{key}' is defined twice");
-                    }
-                }
+                var key = ReadTriggerKey(map, ref field, triggers);
 
                 var action = r.Enum<TriggerAction>(map, "action", field);
                 var probeFailures = r.Number(map, "probeFailures", field, min: 1, max: 100);

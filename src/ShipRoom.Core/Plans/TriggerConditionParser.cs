@@ -26,15 +26,7 @@ public static partial class PlanParser
         private void ReadExtendedTrigger(YamlMappingNode map, string field, List<TriggerDefinition> triggers)
         {
             r.OnlyKnownKeys(map, field, [.. LeafKeys, "key", "name", "for", "checks", "cumulative", "action"]);
-            var key = r.String(map, "key", field);
-            if (key is not null)
-            {
-                field = $"triggers.{key}";
-                if (triggers.Any(t => t.Key == key))
-                {
-                    r.Error(r.Child(map, "key"), field, $"trigger '{key}' is defined twice");
-                }
-            }
+            var key = ReadTriggerKey(map, ref field, triggers);
 
             var action = r.Enum<TriggerAction>(map, "action", field);
             var duration = r.Duration(map, "for", field);

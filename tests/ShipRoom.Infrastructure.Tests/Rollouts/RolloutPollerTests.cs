@@ -22,10 +22,10 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
 
         Assert.Equal(PollOutcomeKind.Polled, outcome.Kind);
         Assert.Empty(outcome.Problems);
-        // 29 metrics, 3 of them with 4 journeys: 41 series per cohort, one sample a minute from an hour before the start.
+        // 30 metrics, 3 of them with 4 journeys: 42 series per cohort, one sample a minute from an hour before the start.
         Assert.Equal(RolloutTestHost.Start.AddMinutes(-65), outcome.From);
         Assert.Equal(RolloutTestHost.Start, outcome.To);
-        Assert.Equal(41 * 2 * 65, outcome.Samples);
+        Assert.Equal(42 * 2 * 65, outcome.Samples);
         var snapshot = host.Published.Latest!;
         Assert.Equal(id, snapshot.Id);
         Assert.All(snapshot.Verdict!.Gates, g => Assert.Equal(GateStatus.Green, g.Status));
