@@ -2,16 +2,20 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Infrastructure.ChatActions;
 
 /// <summary>
 /// Slack's request signing: <c>X-Slack-Signature: v0=&lt;hex HMAC-SHA256(signing secret, "v0:{timestamp}:{body}")&gt;</c>
 /// beside <c>X-Slack-Request-Timestamp</c> (unix seconds). A timestamp further than <see cref="Window"/> from now is
-/// refused, and so is a signature this instance already accepted (a replay); the command's idempotency key, made from
-/// the click itself, makes a replay to another instance land on the first decision.
+/// refused, and so is a signature already accepted (a replay) by any instance: each accepted signature is stored once
+/// (<see cref="ISlackRequestSignatureRepository"/>) and kept for twice the window. While the database cannot be reached,
+/// the instance's own memory of the signatures it accepted still refuses replays to it (and the command's idempotency
+/// key, made from the click itself, makes a replay land on the first decision once the database is back).
 /// </summary>
-public sealed class SlackSignature(TimeProvider time)
+public sealed class SlackSignature(TimeProvider time, ISlackRequestSignatureRepository stored, ILogger<SlackSignature> logger)
 {
     public const string SignatureHeader = "X-Slack-Signature";
     public const string TimestampHeader = "X-Slack-Request-Timestamp";
@@ -23,7 +27,7 @@ public sealed class SlackSignature(TimeProvider time)
         "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"v0:{timestamp}:{body}")));
 
     /// <summary>Null when the request is Slack's, recent and new (it is then remembered); otherwise why not (safe to answer).</summary>
-    public string? Accept(string? timestamp, string? signature, string body, string secret)
+    public async Task<string?> AcceptAsync(string? timestamp, string? signature, string body, string secret, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(timestamp) || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
@@ -54,6 +58,22 @@ public sealed class SlackSignature(TimeProvider time)
             }
         }
 
-        return _accepted.TryAdd(signature.ToLowerInvariant(), now) ? null : "this request was already received (replay)";
+        const string Replay = "this request was already received (replay)";
+        var key = signature.ToLowerInvariant();
+        if (!_accepted.TryAdd(key, now))
+        {
+            return Replay;
+        }
+
+        try
+        {
+            return await stored.TryRecordAsync(key, now, now - Window * 2, cancellationToken) ? null : Replay;
+        }
+        catch (Exception exception) when (StorageFailures.IsStorageFailure(exception))
+        {
+            // The database is away: this instance's memory refuses replays to it; the click's idempotency key does the rest.
+            logger.LogWarning("Slack request signatures could not be stored ({Kind}): replays are refused by this instance's memory only", exception.GetType().Name);
+            return null;
+        }
     }
 }

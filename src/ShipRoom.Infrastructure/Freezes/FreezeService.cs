@@ -115,10 +115,11 @@ public sealed class FreezeService(IRolloutRepository rollouts, IFreezeRepository
     }
 
     /// <summary>
-    /// May <paramref name="actorName"/> start rollout <paramref name="rolloutId"/> now? Null when no window is open (other
-    /// than the rollout's own) or when the executive approver overrides with a reason (audited); otherwise why not.
+    /// May <paramref name="actorName"/> start rollout <paramref name="rolloutId"/> now (null: a rollout not created yet,
+    /// as <c>POST /api/rollouts</c> with <c>start: true</c>)? Null when no window is open (other than the rollout's own)
+    /// or when the executive approver overrides with a reason (audited); otherwise why not.
     /// </summary>
-    public async Task<string?> RefuseStartAsync(long rolloutId, string actorName, IReadOnlyList<string> actorRoles, string? overrideReason, CancellationToken cancellationToken)
+    public async Task<string?> RefuseStartAsync(long? rolloutId, string actorName, IReadOnlyList<string> actorRoles, string? overrideReason, CancellationToken cancellationToken)
     {
         var state = await SyncAsync(cancellationToken);
         var open = state.ActiveAt(state.At).Where(w => w.RolloutId != rolloutId).ToList();

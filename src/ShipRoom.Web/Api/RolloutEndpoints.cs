@@ -16,7 +16,7 @@ public static class RolloutEndpoints
     /// <summary>A plan may be 256 KB; escaped as a JSON string it can grow (\n, \uXXXX), hardly past four times.</summary>
     public const long MaxCreateBodyBytes = 4L * Core.Plans.PlanParser.MaxPlanBytes;
 
-    public sealed record CreateRolloutRequest(string PlanYaml, string? FileName, string? MetricSource, string? Scenario, int? ScenarioStartsAtPhase, bool? Start);
+    public sealed record CreateRolloutRequest(string PlanYaml, string? FileName, string? MetricSource, string? Scenario, int? ScenarioStartsAtPhase, bool? Start, string? FreezeOverrideReason = null);
 
     public sealed record CommandBody(string Reason, long? ExpectedVersion, string? IdempotencyKey, string? FreezeOverrideReason = null);
 
@@ -60,7 +60,7 @@ public static class RolloutEndpoints
     private static async Task<IResult> GetAsync(long id, RolloutSnapshotReader reader, CancellationToken cancellationToken) =>
         await reader.GetAsync(id, cancellationToken) is { } snapshot ? Results.Ok(snapshot) : Results.NotFound(new { error = $"rollout {id} does not exist" });
 
-    private static async Task<IResult> CreateAsync(HttpContext context, RolloutService rollouts, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext context, RolloutService rollouts, Infrastructure.Freezes.FreezeService freezes, CancellationToken cancellationToken)
     {
         var actor = CurrentActor.From(context.User);
         if (!PermissionMatrix.IsAllowed(actor.Roles, RolloutAction.CreateRollout))
@@ -78,6 +78,14 @@ public static class RolloutEndpoints
         if (string.IsNullOrWhiteSpace(request.PlanYaml))
         {
             return Results.BadRequest(new { error = "planYaml is required" });
+        }
+
+        if (request.Start == true &&
+            await freezes.RefuseStartAsync(null, actor.Name, actor.Roles, request.FreezeOverrideReason, cancellationToken) is { } frozen)
+        {
+            // Created and started in one call is a start like any other: inside a lock or freeze only the executive
+            // approver starts, with an override reason (audited). Nothing is created when it is refused.
+            return Results.UnprocessableEntity(new { error = $"cannot start: {frozen}", problems = Array.Empty<object>() });
         }
 
         var settings = new RolloutSourceSettings(request.Scenario ?? "healthy", request.ScenarioStartsAtPhase ?? 0);

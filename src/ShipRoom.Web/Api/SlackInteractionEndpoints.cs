@@ -40,7 +40,7 @@ public static class SlackInteractionEndpoints
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        if (signatures.Accept(context.Request.Headers[SlackSignature.TimestampHeader], context.Request.Headers[SlackSignature.SignatureHeader], body, slack.SigningSecret!) is { } refusal)
+        if (await signatures.AcceptAsync(context.Request.Headers[SlackSignature.TimestampHeader], context.Request.Headers[SlackSignature.SignatureHeader], body, slack.SigningSecret!, cancellationToken) is { } refusal)
         {
             return Results.Json(new { error = refusal }, statusCode: StatusCodes.Status401Unauthorized);
         }

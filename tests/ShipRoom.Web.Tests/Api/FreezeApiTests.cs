@@ -14,7 +14,7 @@ namespace ShipRoom.Web.Tests.Api;
 /// <summary>
 /// GET /api/freezes asked by a real HttpClient over 127.0.0.1, as a CI job would: yes with nothing live, no while a
 /// canary holds its infra lock (who, why, since when), yes again after the rollback; a start over the API inside the
-/// lock is refused, and the executive's override is audited. On SQLite and PostgreSQL.
+/// lock is refused (also created and started in one call), and the executive's override is audited. On SQLite and PostgreSQL.
 /// </summary>
 public abstract class FreezeApiTests : EngineApiTests
 {
@@ -59,8 +59,22 @@ public abstract class FreezeApiTests : EngineApiTests
         var audit = await Factory.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(RolloutId: scheduled, Kind: "freeze.overridden"), Ct);
         Assert.Equal("board-approved launch window", Assert.Single(audit).Reason);
 
-        // Both roll back: the locks end, and the answer is yes again.
-        foreach (var id in new[] { live, scheduled })
+        // Created and started in one call inside the lock: refused (nothing created) unless the executive overrides.
+        using var execReleng = await ClientAsync(Roles.ReleaseEngineer, Roles.ExecutiveApprover);
+        var before = (await Factory.Services.GetRequiredService<IRolloutRepository>().ListAsync(Ct)).Count;
+        using var startRefused = await releng.PostAsJsonAsync("/api/rollouts", new { planYaml = plan, fileName = "plan.yaml", metricSource = "simulator", start = true }, Ct);
+        using var noOverride = await execReleng.PostAsJsonAsync("/api/rollouts", new { planYaml = plan, fileName = "plan.yaml", metricSource = "simulator", start = true }, Ct);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity), (startRefused.StatusCode, noOverride.StatusCode));
+        Assert.Contains("cannot start: deploys are frozen: infra lock of rollout", (await JsonAsync(startRefused)).GetProperty("error").GetString());
+        Assert.Equal(before, (await Factory.Services.GetRequiredService<IRolloutRepository>().ListAsync(Ct)).Count);
+        using var startOverridden = await execReleng.PostAsJsonAsync("/api/rollouts",
+            new { planYaml = plan, fileName = "plan.yaml", metricSource = "simulator", start = true, freezeOverrideReason = "hotfix for the live canary's region" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, startOverridden.StatusCode);
+        var third = (await JsonAsync(startOverridden)).GetProperty("id").GetInt64();
+        Assert.Contains(await Factory.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(Kind: "freeze.overridden"), Ct), e => e.Reason == "hotfix for the live canary's region");
+
+        // All roll back: the locks end, and the answer is yes again.
+        foreach (var id in new[] { live, scheduled, third })
         {
             using var rollback = await ceo.PostAsJsonAsync($"/api/rollouts/{id}/commands/rollback", new { reason = "drill over" }, Ct);
             Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);

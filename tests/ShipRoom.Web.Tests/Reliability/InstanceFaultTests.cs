@@ -166,7 +166,11 @@ public sealed class InstanceFaultTests
             ["ShipRoom__Polling__MaxPollDeadline"] = "00:00:03",
         });
         var slow = await CreateRunningRolloutAsync(a, "prometheus");
-        var healthy = await CreateRunningRolloutAsync(a, "simulator");
+        // The first canary holds the infra lock: the second starts on the executive's override, as in production.
+        var executive = await cluster.IssueTokenAsync("executive", "ReleaseEngineer", "ExecutiveApprover");
+        using var executiveClient = new HttpClient { BaseAddress = a.Address };
+        executiveClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", executive.Token);
+        var healthy = await CreateRunningRolloutAsync(a, "simulator", executiveClient, "two sources compared side by side in this drill");
 
         // A rollout's first poll comes once a whole minute of samples exists; both are due at about the same moment.
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);

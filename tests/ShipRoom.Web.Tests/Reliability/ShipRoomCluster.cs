@@ -98,11 +98,16 @@ public sealed class ShipRoomCluster : IAsyncDisposable
         return await provider.GetRequiredService<ApiTokenService>().IssueAsync(name, roles, TimeSpan.FromHours(1), "test", Ct);
     }
 
-    /// <summary>A running rollout of the shipped 1% → 100% plan on the given metric source.</summary>
-    public static async Task<long> CreateRunningRolloutAsync(Instance instance, string metricSource = "simulator")
+    /// <summary>
+    /// A running rollout of the shipped 1% → 100% plan on the given metric source. Another live canary's infra lock
+    /// refuses it unless <paramref name="executive"/> (a client with a ReleaseEngineer + ExecutiveApprover token) gives
+    /// <paramref name="freezeOverride"/>.
+    /// </summary>
+    public static async Task<long> CreateRunningRolloutAsync(Instance instance, string metricSource = "simulator", HttpClient? executive = null, string? freezeOverride = null)
     {
         var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-004-ramp-1-10-25-50-100.yaml"), Ct);
-        using var response = await instance.Http.PostAsJsonAsync("/api/rollouts", new { planYaml = plan, fileName = "plan.yaml", metricSource, scenario = "healthy", start = true }, ShipRoomJson.Options, Ct);
+        using var response = await (executive ?? instance.Http).PostAsJsonAsync("/api/rollouts",
+            new { planYaml = plan, fileName = "plan.yaml", metricSource, scenario = "healthy", start = true, freezeOverrideReason = freezeOverride }, ShipRoomJson.Options, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.IsSuccessStatusCode, $"creating a rollout answered {(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetInt64();
