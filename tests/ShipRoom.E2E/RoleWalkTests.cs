@@ -213,6 +213,8 @@ public sealed class RoleWalkTests(BrowserFixture browser, RoleWalkApp shared) : 
         await Assertions.Expect(page.Locator("[data-recorded-only]")).ToContainTextAsync("Actions are recorded only — no deploy system is configured");
         await Assertions.Expect(Toolbar(page).GetByRole(AriaRole.Button, new() { Name = "Resume", Exact = true })).ToBeEnabledAsync();
         await Assertions.Expect(Toolbar(page).GetByRole(AriaRole.Button, new() { Name = "Hold", Exact = true })).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "hold recorded — carry out by runbook" })).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(700); // the snackbar's fade-in, so the screenshot does not catch it half drawn over the banner
         await Screenshots.SaveAsync(page, "role-ic.png", fullPage: false);
 
         await Toolbar(page).GetByRole(AriaRole.Button, new() { Name = "Resume", Exact = true }).ClickAsync();
@@ -274,6 +276,8 @@ public sealed class RoleWalkTests(BrowserFixture browser, RoleWalkApp shared) : 
 
         var width = await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         Assert.True(width <= 391, $"the executive's phone scrolls sideways: {width} px wide");
+        // The shot starts at the header: status, recommendation, phase and the action bar on one phone screen.
+        await phone.Locator(".rollout-header").EvaluateAsync("e => e.scrollIntoView({ block: 'start' })");
         await Screenshots.SaveAsync(phone, "role-executive-phone.png", fullPage: false);
 
         using var api = await shared.ClientWithTokenAsync(Roles.ExecutiveApprover);
