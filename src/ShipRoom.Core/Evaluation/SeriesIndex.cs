@@ -15,15 +15,38 @@ public sealed class SeriesIndex
     public SeriesIndex(IEnumerable<MetricSample> samples)
     {
         var building = new Dictionary<(string Metric, Cohort Cohort, string Journey), PointsBuilder>();
+        // Samples come minute by minute with the series in the same order each minute (storage orders them so), or
+        // series by series: guessing that a sample belongs to the series after the previous one's saves hashing it.
+        var order = new List<PointsBuilder>();
+        var next = 0;
         foreach (var sample in samples)
         {
-            var key = (sample.MetricKey, sample.Cohort, sample.Journey ?? "");
-            if (!building.TryGetValue(key, out var points))
+            var journey = sample.Journey ?? "";
+            PointsBuilder points;
+            if (next < order.Count && order[next].Is(sample.MetricKey, sample.Cohort, journey))
             {
-                points = new PointsBuilder();
-                building[key] = points;
+                points = order[next];
+            }
+            else if (order.Count > 0 && order[next == 0 ? order.Count - 1 : next - 1].Is(sample.MetricKey, sample.Cohort, journey))
+            {
+                points = order[next == 0 ? order.Count - 1 : next - 1];
+            }
+            else if (order.Count > 0 && order[0].Is(sample.MetricKey, sample.Cohort, journey))
+            {
+                points = order[0];
+            }
+            else
+            {
+                var key = (sample.MetricKey, sample.Cohort, journey);
+                if (!building.TryGetValue(key, out points!))
+                {
+                    points = new PointsBuilder(sample.MetricKey, sample.Cohort, journey, order.Count);
+                    building[key] = points;
+                    order.Add(points);
+                }
             }
 
+            next = points.Position + 1;
             points.Add(Minutes.Floor(sample.Time).UtcTicks, sample.Value);
         }
 
@@ -104,11 +127,17 @@ public sealed class SeriesIndex
     private sealed record Points(long[] Ticks, double[] Values);
 
     /// <summary>Collects a series' points; samples usually come in time order, so sorting is only needed when they do not.</summary>
-    private sealed class PointsBuilder
+    private sealed class PointsBuilder(string metric, Cohort cohort, string journey, int position)
     {
         private readonly List<long> _ticks = [];
         private readonly List<double> _values = [];
         private bool _ordered = true;
+
+        /// <summary>Where the series first came among the samples.</summary>
+        public int Position { get; } = position;
+
+        public bool Is(string metricKey, Cohort sampleCohort, string sampleJourney) =>
+            sampleCohort == cohort && string.Equals(metricKey, metric, StringComparison.Ordinal) && string.Equals(sampleJourney, journey, StringComparison.Ordinal);
 
         public void Add(long ticks, double value)
         {
