@@ -8,7 +8,8 @@ namespace ShipRoom.Benchmarks;
 
 /// <summary>
 /// What each poll costs the engine: judging a rollout of the shipped 1% → 100% plan (30 metrics, 42 series per cohort)
-/// over a four-hour window of one-minute samples, and rendering the cadence report's template.
+/// over one-minute samples from an hour before the phase to <see cref="Minutes"/> into it (1 h, 6 h, 24 h, 72 h), from
+/// scratch and as a poll does (with the rollout's <see cref="MinuteMemo"/>), and rendering the cadence report's template.
 /// </summary>
 [MemoryDiagnoser]
 public class EngineBenchmarks
@@ -16,9 +17,12 @@ public class EngineBenchmarks
     private static readonly DateTimeOffset PhaseStart = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
     private RolloutPlan _plan = null!;
     private EvaluationInput _input = null!;
+    private EvaluationInput _minuteBefore = null!;
+    private MinuteMemo _memo = null!;
+    private int _polls;
     private Dictionary<string, string?> _values = null!;
 
-    [Params(30, 240)]
+    [Params(60, 360, 1440, 4320)]
     public int Minutes { get; set; }
 
     [GlobalSetup]
@@ -43,6 +47,9 @@ public class EngineBenchmarks
 
         // The 50% phase judges the most gates and its approval.
         _input = new EvaluationInput(3, PhaseStart, PhaseStart.AddMinutes(Minutes), samples) { RolloutStartedAt = PhaseStart.AddMinutes(-60) };
+        _minuteBefore = _input with { Now = _input.Now.AddMinutes(-1), Samples = samples.Where(s => s.Time < _input.Now.AddMinutes(-1)).ToList() };
+        _memo = new MinuteMemo();
+        RolloutEvaluator.Default.Evaluate(_plan, _minuteBefore, memo: _memo);
         _values = PostKinds.All.SelectMany(k => k.AllPlaceholders).Distinct().ToDictionary(p => p, p => (string?)$"value of {p}\nsecond line of {p}");
     }
 
@@ -58,6 +65,13 @@ public class EngineBenchmarks
 
     [Benchmark(Description = "Evaluate every gate, trigger and the canary score")]
     public RolloutVerdict Evaluate() => RolloutEvaluator.Default.Evaluate(_plan, _input);
+
+    /// <summary>
+    /// A poll as the assessor runs it: the rollout's memo holds the previous poll's minutes. Calls alternate between the
+    /// last minute and the one before, so each one brings one new minute (or drops one), as a one-minute poll does.
+    /// </summary>
+    [Benchmark(Description = "Evaluate, next poll (memo of the previous one)")]
+    public RolloutVerdict EvaluateNextPoll() => RolloutEvaluator.Default.Evaluate(_plan, _polls++ % 2 == 0 ? _input : _minuteBefore, memo: _memo);
 
     [Benchmark(Description = "Render the cadence report template")]
     public (string, string) RenderReport() => PostTemplate.Render(PostKinds.Find(PostKinds.CadenceReport)!.DefaultTemplate, _values);

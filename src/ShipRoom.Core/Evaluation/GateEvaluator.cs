@@ -6,7 +6,27 @@ namespace ShipRoom.Core.Evaluation;
 /// <summary>Judges a gate minute by minute over the phase so far.</summary>
 public static class GateEvaluator
 {
-    public static GateMinute EvaluateMinute(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset minute, TimeSpan sigmaHistory)
+    /// <param name="memo">Answers kept from the previous evaluation of the same rollout: a minute whose values did not
+    /// change is taken from it rather than judged again (the answer is the same by construction).</param>
+    public static GateMinute EvaluateMinute(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset minute, TimeSpan sigmaHistory, MinuteMemo? memo = null)
+    {
+        if (memo is null || !MinuteMemo.ReadsOneMinute(gate.Pass))
+        {
+            return JudgeMinute(gate, metric, series, minute, sigmaHistory);
+        }
+
+        var inputs = MinuteMemo.Inputs(series, gate.Series, metric, minute);
+        if (memo.TryGet(gate, metric, minute, inputs, out GateMinute kept))
+        {
+            return kept;
+        }
+
+        var judged = JudgeMinute(gate, metric, series, minute, sigmaHistory);
+        memo.Set(gate, metric, minute, inputs, judged);
+        return judged;
+    }
+
+    private static GateMinute JudgeMinute(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset minute, TimeSpan sigmaHistory)
     {
         GateMinute? worst = null;
         foreach (var (journey, result, canary, control) in SeriesReader.Evaluate(series, gate.Series, metric, gate.Pass, minute, sigmaHistory))
@@ -34,9 +54,10 @@ public static class GateEvaluator
     /// first minute is complete, the status is that of the last complete minute before it, judged by this gate, so a
     /// phase change never shows NO DATA for a canary that has data.
     /// </summary>
-    public static GateVerdict Evaluate(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset phaseStart, DateTimeOffset now, TimeSpan window, TimeSpan sigmaHistory)
+    public static GateVerdict Evaluate(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset phaseStart, DateTimeOffset now, TimeSpan window, TimeSpan sigmaHistory,
+        MinuteMemo? memo = null)
     {
-        var history = Minutes.Complete(phaseStart, now).Select(m => EvaluateMinute(gate, metric, series, m, sigmaHistory)).ToList();
+        var history = Minutes.Complete(phaseStart, now).Select(m => EvaluateMinute(gate, metric, series, m, sigmaHistory, memo)).ToList();
         var windowMinutes = Math.Max(1, Minutes.WholeMinutes(window));
         var inWindow = history.Skip(Math.Max(0, history.Count - windowMinutes)).ToList();
         var latest = history.LastOrDefault();

@@ -16,7 +16,25 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
 
     /// <param name="triggersFrom">Where trigger streaks start counting; defaults to the phase start less the longest
     /// trigger duration, so a streak that began just before an advance still counts. After a resume, pass the resume time.</param>
-    public RolloutVerdict Evaluate(RolloutPlan plan, EvaluationInput input, DateTimeOffset? triggersFrom = null)
+    /// <param name="memo">The same rollout's memo from its previous evaluation (see <see cref="MinuteMemo"/>): the
+    /// verdict is the same with or without it; with it, only new or revised minutes of gates and metric triggers are judged.</param>
+    public RolloutVerdict Evaluate(RolloutPlan plan, EvaluationInput input, DateTimeOffset? triggersFrom = null, MinuteMemo? memo = null)
+    {
+        if (memo is null)
+        {
+            return Judge(plan, input, triggersFrom, null);
+        }
+
+        lock (memo)
+        {
+            memo.Begin();
+            var verdict = Judge(plan, input, triggersFrom, memo);
+            memo.End();
+            return verdict;
+        }
+    }
+
+    private RolloutVerdict Judge(RolloutPlan plan, EvaluationInput input, DateTimeOffset? triggersFrom, MinuteMemo? memo)
     {
         var phase = plan.Phases[input.PhaseIndex];
         var series = new SeriesIndex(input.Samples);
@@ -24,7 +42,7 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
         var window = isFinalPhase ? plan.Stabilisation : phase.Observe;
 
         var gates = plan.GatesFor(input.PhaseIndex)
-            .Select(g => GateEvaluator.Evaluate(g, plan.FindMetric(g.Series.MetricKey)!, series, input.PhaseStartedAt, input.Now, window, input.SigmaHistory))
+            .Select(g => GateEvaluator.Evaluate(g, plan.FindMetric(g.Series.MetricKey)!, series, input.PhaseStartedAt, input.Now, window, input.SigmaHistory, memo))
             .ToList();
 
         var longestTrigger = TimeSpan.FromMinutes(plan.Triggers.Where(t => t.ProbeFailures is null && t.CumulativeMoreThan is null).Select(TriggerEvaluator.RequiredMinutes).DefaultIfEmpty(0).Max());
@@ -33,7 +51,7 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
         var triggerStart = triggersFrom ?? (carriedOver > rolloutStart ? carriedOver : rolloutStart);
         var context = new TriggerContext(plan, series, input.SigmaHistory, triggerStart, rolloutStart == DateTimeOffset.MinValue ? input.PhaseStartedAt : rolloutStart, input.Signals);
         var triggers = plan.Triggers
-            .Select(t => Judge(t, plan, input, series, context, triggerStart))
+            .Select(t => Judge(t, plan, input, series, context, triggerStart, memo))
             .Select(t => input.RolloutEnded ? TriggerEvaluator.Stop(t) : t)
             .ToList();
 
@@ -53,7 +71,8 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
     /// One trigger: a plain metric or probe trigger, or one with a combined/counted condition. A payment cap scoped to
     /// phases stops after its last phase once the deploy system acknowledged the lift; while the lift is pending it still watches.
     /// </summary>
-    private static TriggerVerdict Judge(TriggerDefinition trigger, RolloutPlan plan, EvaluationInput input, SeriesIndex series, TriggerContext context, DateTimeOffset triggerStart)
+    private static TriggerVerdict Judge(TriggerDefinition trigger, RolloutPlan plan, EvaluationInput input, SeriesIndex series, TriggerContext context, DateTimeOffset triggerStart,
+        MinuteMemo? memo)
     {
         if (trigger.ActiveThrough is { } through && plan.PhaseIndexOf(through) is var last and >= 0 && input.PhaseIndex > last && input.PaymentCapsLifted)
         {
@@ -62,7 +81,7 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
 
         return trigger.When is not null
             ? CompoundTriggerEvaluator.Evaluate(trigger, context, input.PhaseStartedAt, input.Now)
-            : TriggerEvaluator.Evaluate(trigger, plan, series, input.ProbeRuns ?? [], triggerStart, input.Now, input.SigmaHistory);
+            : TriggerEvaluator.Evaluate(trigger, plan, series, input.ProbeRuns ?? [], triggerStart, input.Now, input.SigmaHistory, memo);
     }
 
     /// <summary>Per gated metric: the minutes since <paramref name="from"/> where the canary failed its gate and the control did not.</summary>

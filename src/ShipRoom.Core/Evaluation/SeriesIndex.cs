@@ -3,31 +3,70 @@ using ShipRoom.Core.Metrics;
 
 namespace ShipRoom.Core.Evaluation;
 
-/// <summary>Samples by (metric, cohort, journey) and minute, for lookups while judging minute by minute.</summary>
+/// <summary>
+/// Samples by (metric, cohort, journey) and minute, for lookups while judging minute by minute. Each series is a pair
+/// of sorted arrays (minute, value), built once: a lookup is a binary search, a range two of them. Two samples of the
+/// same minute keep the later one, as they come.
+/// </summary>
 public sealed class SeriesIndex
 {
-    private readonly Dictionary<(string Metric, Cohort Cohort, string Journey), SortedList<long, double>> _series = new();
+    private readonly Dictionary<(string Metric, Cohort Cohort, string Journey), Points> _series = new();
 
     public SeriesIndex(IEnumerable<MetricSample> samples)
     {
+        var building = new Dictionary<(string Metric, Cohort Cohort, string Journey), PointsBuilder>();
+        // Samples come minute by minute with the series in the same order each minute (storage orders them so), or
+        // series by series: guessing that a sample belongs to the series after the previous one's saves hashing it.
+        var order = new List<PointsBuilder>();
+        var next = 0;
         foreach (var sample in samples)
         {
-            var key = (sample.MetricKey, sample.Cohort, sample.Journey ?? "");
-            if (!_series.TryGetValue(key, out var points))
+            var journey = sample.Journey ?? "";
+            PointsBuilder points;
+            if (next < order.Count && order[next].Is(sample.MetricKey, sample.Cohort, journey))
             {
-                points = new SortedList<long, double>();
-                _series[key] = points;
+                points = order[next];
+            }
+            else if (order.Count > 0 && order[next == 0 ? order.Count - 1 : next - 1].Is(sample.MetricKey, sample.Cohort, journey))
+            {
+                points = order[next == 0 ? order.Count - 1 : next - 1];
+            }
+            else if (order.Count > 0 && order[0].Is(sample.MetricKey, sample.Cohort, journey))
+            {
+                points = order[0];
+            }
+            else
+            {
+                var key = (sample.MetricKey, sample.Cohort, journey);
+                if (!building.TryGetValue(key, out points!))
+                {
+                    points = new PointsBuilder(sample.MetricKey, sample.Cohort, journey, order.Count);
+                    building[key] = points;
+                    order.Add(points);
+                }
             }
 
-            points[Minutes.Floor(sample.Time).UtcTicks] = sample.Value;
+            next = points.Position + 1;
+            points.Add(Minutes.Floor(sample.Time).UtcTicks, sample.Value);
+        }
+
+        foreach (var (key, points) in building)
+        {
+            _series[key] = points.Build();
         }
     }
 
     /// <summary>The finite value of the minute, or null when there is none (missing, NaN or infinite are all NO DATA).</summary>
-    public double? ValueAt(string metric, Cohort cohort, string? journey, DateTimeOffset minute) =>
-        _series.TryGetValue((metric, cohort, journey ?? ""), out var points) && points.TryGetValue(minute.UtcTicks, out var value) && double.IsFinite(value)
-            ? value
-            : null;
+    public double? ValueAt(string metric, Cohort cohort, string? journey, DateTimeOffset minute)
+    {
+        if (!_series.TryGetValue((metric, cohort, journey ?? ""), out var points))
+        {
+            return null;
+        }
+
+        var at = Array.BinarySearch(points.Ticks, minute.UtcTicks);
+        return at >= 0 && double.IsFinite(points.Values[at]) ? points.Values[at] : null;
+    }
 
     /// <summary>The finite values of [from, to) in time order.</summary>
     public IReadOnlyList<(DateTimeOffset Minute, double Value)> Range(string metric, Cohort cohort, string? journey, DateTimeOffset from, DateTimeOffset to)
@@ -38,11 +77,11 @@ public sealed class SeriesIndex
         }
 
         var result = new List<(DateTimeOffset, double)>();
-        foreach (var (ticks, value) in points)
+        for (var i = LowerBound(points.Ticks, from.UtcTicks); i < points.Ticks.Length && points.Ticks[i] < to.UtcTicks; i++)
         {
-            if (ticks >= from.UtcTicks && ticks < to.UtcTicks && double.IsFinite(value))
+            if (double.IsFinite(points.Values[i]))
             {
-                result.Add((new DateTimeOffset(ticks, TimeSpan.Zero), value));
+                result.Add((new DateTimeOffset(points.Ticks[i], TimeSpan.Zero), points.Values[i]));
             }
         }
 
@@ -63,5 +102,77 @@ public sealed class SeriesIndex
         ExactNumber.TryToDecimal(mean, out var exactMean);
         ExactNumber.TryToDecimal(Math.Sqrt(variance), out var exactDeviation);
         return new ControlDistribution(exactMean, exactDeviation, values.Count);
+    }
+
+    /// <summary>The first index whose tick is ≥ <paramref name="ticks"/>.</summary>
+    private static int LowerBound(long[] sorted, long ticks)
+    {
+        int low = 0, high = sorted.Length;
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (sorted[middle] < ticks)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    private sealed record Points(long[] Ticks, double[] Values);
+
+    /// <summary>Collects a series' points; samples usually come in time order, so sorting is only needed when they do not.</summary>
+    private sealed class PointsBuilder(string metric, Cohort cohort, string journey, int position)
+    {
+        private readonly List<long> _ticks = [];
+        private readonly List<double> _values = [];
+        private bool _ordered = true;
+
+        /// <summary>Where the series first came among the samples.</summary>
+        public int Position { get; } = position;
+
+        public bool Is(string metricKey, Cohort sampleCohort, string sampleJourney) =>
+            sampleCohort == cohort && string.Equals(metricKey, metric, StringComparison.Ordinal) && string.Equals(sampleJourney, journey, StringComparison.Ordinal);
+
+        public void Add(long ticks, double value)
+        {
+            if (_ticks.Count > 0 && ticks <= _ticks[^1])
+            {
+                if (ticks == _ticks[^1])
+                {
+                    _values[^1] = value;
+                    return;
+                }
+
+                _ordered = false;
+            }
+
+            _ticks.Add(ticks);
+            _values.Add(value);
+        }
+
+        public Points Build()
+        {
+            if (_ordered)
+            {
+                return new Points([.. _ticks], [.. _values]);
+            }
+
+            // Out of order: the later sample of a minute wins, as it would have by overwriting.
+            var latest = new Dictionary<long, double>(_ticks.Count);
+            for (var i = 0; i < _ticks.Count; i++)
+            {
+                latest[_ticks[i]] = _values[i];
+            }
+
+            var ticks = latest.Keys.ToArray();
+            Array.Sort(ticks);
+            return new Points(ticks, ticks.Select(t => latest[t]).ToArray());
+        }
     }
 }

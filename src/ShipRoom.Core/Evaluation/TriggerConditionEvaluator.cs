@@ -12,7 +12,27 @@ public sealed record TriggerContext(
     TimeSpan SigmaHistory,
     DateTimeOffset CountFrom,
     DateTimeOffset RolloutStart,
-    IReadOnlyList<ExternalSignal> Signals);
+    IReadOnlyList<ExternalSignal> Signals)
+{
+    private readonly Dictionary<string, (DateTimeOffset To, decimal Sum)> _canarySums = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The sum of the canary's finite values of [<see cref="RolloutStart"/>, <paramref name="to"/>), in time order.
+    /// Minutes are judged in time order, so each call adds only the values since the previous one: the same additions
+    /// in the same order as summing the whole range again (decimal addition, so the result is identical).
+    /// </summary>
+    public decimal CanarySumSinceStart(string metric, DateTimeOffset to)
+    {
+        var (from, sum) = _canarySums.TryGetValue(metric, out var kept) && kept.To <= to && kept.To >= RolloutStart ? kept : (RolloutStart, 0m);
+        foreach (var (_, value) in Series.Range(metric, Cohort.Canary, null, from, to))
+        {
+            sum += (decimal)value;
+        }
+
+        _canarySums[metric] = (to, sum);
+        return sum;
+    }
+}
 
 /// <summary>One condition on one minute, and in words every part that held (for the reason).</summary>
 public sealed record ConditionMinute(Truth Truth, IReadOnlyList<string> Held)
@@ -244,8 +264,7 @@ public static class TriggerConditionEvaluator
                     var metric = transactions ? caps.TransactionsMetric! : caps.DollarsMetric!;
                     var limit = transactions ? caps.MaxTransactions : caps.MaxTotal;
                     // Since the rollout began: a gap makes the sum a lower bound, which still proves a breach.
-                    var sum = context.Series.Range(metric, Cohort.Canary, null, context.RolloutStart, minute.AddMinutes(1)).Sum(p => (decimal)p.Value);
-                    sum = ExactNumber.Tidy(sum);
+                    var sum = ExactNumber.Tidy(context.CanarySumSinceStart(metric, minute.AddMinutes(1)));
                     if (sum > limit)
                     {
                         return new ConditionMinute(Truth.True, [transactions

@@ -14,7 +14,8 @@ public static class TriggerEvaluator
     public static int RequiredMinutes(TriggerDefinition trigger) =>
         trigger.For is { } duration ? Math.Max(1, Minutes.WholeMinutes(duration)) : Math.Max(1, trigger.Checks ?? 1);
 
-    public static TriggerVerdict Evaluate(TriggerDefinition trigger, RolloutPlan plan, SeriesIndex series, IReadOnlyList<ProbeRun> probeRuns, DateTimeOffset from, DateTimeOffset now, TimeSpan sigmaHistory)
+    public static TriggerVerdict Evaluate(TriggerDefinition trigger, RolloutPlan plan, SeriesIndex series, IReadOnlyList<ProbeRun> probeRuns, DateTimeOffset from, DateTimeOffset now, TimeSpan sigmaHistory,
+        MinuteMemo? memo = null)
     {
         if (trigger.ProbeFailures is { } failuresNeeded)
         {
@@ -31,7 +32,7 @@ public static class TriggerEvaluator
         BadMinute? lastBadMinute = null;
         foreach (var minute in Minutes.Complete(from, now))
         {
-            var (truth, badMinute) = MinuteTruth(trigger, metric, series, minute, sigmaHistory);
+            var (truth, badMinute) = MemoisedMinuteTruth(trigger, metric, series, minute, sigmaHistory, memo);
             lastTruth = truth;
             if (truth == Truth.NoData)
             {
@@ -91,6 +92,26 @@ public static class TriggerEvaluator
     }
 
     private sealed record BadMinute(DateTimeOffset Minute, string? Journey, double? Canary, double? Control);
+
+    private sealed record MinuteAnswer(Truth Truth, BadMinute? Bad);
+
+    private static (Truth Truth, BadMinute? Bad) MemoisedMinuteTruth(TriggerDefinition trigger, MetricDefinition metric, SeriesIndex series, DateTimeOffset minute, TimeSpan sigmaHistory, MinuteMemo? memo)
+    {
+        if (memo is null || !MinuteMemo.ReadsOneMinute(trigger.Fires!))
+        {
+            return MinuteTruth(trigger, metric, series, minute, sigmaHistory);
+        }
+
+        var inputs = MinuteMemo.Inputs(series, trigger.Series!, metric, minute);
+        if (memo.TryGet(trigger, metric, minute, inputs, out MinuteAnswer kept))
+        {
+            return (kept.Truth, kept.Bad);
+        }
+
+        var (truth, bad) = MinuteTruth(trigger, metric, series, minute, sigmaHistory);
+        memo.Set(trigger, metric, minute, inputs, new MinuteAnswer(truth, bad));
+        return (truth, bad);
+    }
 
     private static (Truth Truth, BadMinute? Bad) MinuteTruth(TriggerDefinition trigger, MetricDefinition metric, SeriesIndex series, DateTimeOffset minute, TimeSpan sigmaHistory)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Metrics;
 using ShipRoom.Core.Plans;
@@ -45,6 +46,15 @@ public sealed class RolloutAssessor(
     /// <summary>Decisions read for approvals, the last resume and the timeline.</summary>
     public const int RecentDecisions = 100;
 
+    /// <summary>
+    /// Each live rollout's gate and trigger minutes from its previous evaluation, so a poll judges only new or revised
+    /// minutes (the verdict is the same without it). Dropped once the rollout has finished.
+    /// </summary>
+    private readonly ConcurrentDictionary<long, MinuteMemo> _memos = new();
+
+    /// <summary>Rollouts holding a memo (for tests and diagnostics).</summary>
+    public int MemoCount => _memos.Count;
+
     public async Task<RolloutAssessment> AssessAsync(RolloutRecord rollout, CancellationToken cancellationToken)
     {
         var plan = plans.Get(rollout);
@@ -70,7 +80,13 @@ public sealed class RolloutAssessor(
             Signals = raised,
             PaymentCapsLifted = DecisionInputs.PaymentCapsLifted(recent),
         };
-        var verdict = RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recent, phaseStart));
+        var memo = input.RolloutEnded ? null : _memos.GetOrAdd(rollout.Id, _ => new MinuteMemo());
+        if (input.RolloutEnded)
+        {
+            _memos.TryRemove(rollout.Id, out _);
+        }
+
+        var verdict = RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recent, phaseStart), memo);
         return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, loaded, probes, verdict) { Signals = raised };
     }
 

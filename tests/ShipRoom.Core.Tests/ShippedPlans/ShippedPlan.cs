@@ -13,7 +13,7 @@ internal sealed class ShippedPlan
     public static readonly DateTimeOffset T0 = new(2026, 11, 27, 16, 0, 0, TimeSpan.Zero);
 
     // Levels of a healthy service, well inside every gate of both shipped plans.
-    private static readonly Dictionary<string, double> Healthy = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, double> Healthy = new(StringComparer.Ordinal)
     {
         ["p50_latency_ms"] = 45, ["p95_latency_ms"] = 96, ["p99_latency_ms"] = 185,
         ["error_rate_5xx_pct"] = 0.12, ["error_rate_4xx_non_auth_pct"] = 0.4, ["client_js_error_rate_pct"] = 0.15, ["availability_pct"] = 99.97,

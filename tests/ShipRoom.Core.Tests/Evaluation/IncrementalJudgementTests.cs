@@ -1,0 +1,152 @@
+using System.Text.Json;
+using ShipRoom.Core.Conditions;
+using ShipRoom.Core.Evaluation;
+using ShipRoom.Core.Metrics;
+using ShipRoom.Core.Plans;
+using ShipRoom.Core.Tests.ShippedPlans;
+
+namespace ShipRoom.Core.Tests.Evaluation;
+
+/// <summary>
+/// Judging with a <see cref="MinuteMemo"/> (only new or revised minutes judged) gives exactly the verdict a judgement
+/// from scratch gives: polled minute by minute and in bursts over a long randomised history of every shipped plan,
+/// with samples revised inside the window (late data) and a duplicate sample of a minute that comes last.
+/// </summary>
+public sealed class IncrementalJudgementTests
+{
+    private const int Before = 240;
+    private const int PhaseMinutes = 480;
+
+    public static TheoryData<string> Plans() => new(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "plans"), "*.yaml").Select(Path.GetFileName).Order()!);
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void A_memo_gives_the_verdict_judging_from_scratch_gives_poll_after_poll_and_after_late_data(string file)
+    {
+        var plan = PlanParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", file)), file).Plan!;
+        var phaseIndex = Math.Max(0, plan.Phases.Count - 2);
+        var phaseStart = ShippedPlan.T0;
+        var random = new Random(file.Length * 7919);
+        var samples = History(plan, random, phaseStart.AddMinutes(-Before), Before + PhaseMinutes);
+        var memo = new MinuteMemo();
+        var revised = 0;
+        var nextRevision = 60;
+        var polls = 0;
+
+        GateVerdict? revisedGate = null;
+        DateTimeOffset revisedMinute = default;
+        GateStatus before = default;
+        for (var minute = 1; minute <= PhaseMinutes; minute += minute % 50 == 0 ? 15 : 1 + (random.Next(8) == 0 ? random.Next(15) : 0))
+        {
+            var now = phaseStart.AddMinutes(minute);
+            if (minute >= nextRevision)
+            {
+                // Late data: a gated canary value of an already judged minute inside the window changes its answer.
+                (revisedGate, revisedMinute, before) = Revise(plan, phaseIndex, samples, Judge(plan, phaseIndex, phaseStart, now, samples, null), now, replaceInPlace: revised % 2 == 0);
+                revised++;
+                nextRevision += 80;
+            }
+
+            var incremental = Judge(plan, phaseIndex, phaseStart, now, samples, memo);
+            polls++;
+            if (revisedGate is null && polls % 5 != 0)
+            {
+                continue;
+            }
+
+            Assert.Equal(Json(Judge(plan, phaseIndex, phaseStart, now, samples, null)), Json(incremental));
+            if (revisedGate is not null)
+            {
+                var after = incremental.Gates.First(g => g.Key == revisedGate.Key).History.First(m => m.Minute == revisedMinute).Status;
+                Assert.NotEqual(before, after);
+                revisedGate = null;
+            }
+        }
+
+        Assert.True(revised >= 5, $"{revised} revisions");
+
+        // Incremental: a poll that brings one minute judges at most one new minute per gate and trigger.
+        var last = phaseStart.AddMinutes(PhaseMinutes);
+        Judge(plan, phaseIndex, phaseStart, last.AddMinutes(-1), samples, memo);
+        var next = Judge(plan, phaseIndex, phaseStart, last, samples, memo);
+        Assert.Equal(Json(Judge(plan, phaseIndex, phaseStart, last, samples, null)), Json(next));
+        Assert.True(memo.LastJudged <= plan.Gates.Count + plan.Triggers.Count, $"{memo.LastJudged} minutes judged, {memo.LastReused} reused");
+        Assert.True(memo.LastReused > 0 || plan.Gates.Count == 0, "nothing was taken from the memo");
+    }
+
+    private static RolloutVerdict Judge(RolloutPlan plan, int phaseIndex, DateTimeOffset phaseStart, DateTimeOffset now, List<MetricSample> samples, MinuteMemo? memo) =>
+        RolloutEvaluator.Default.Evaluate(plan, new EvaluationInput(phaseIndex, phaseStart, now, samples.Where(s => s.Time < now).ToList())
+        {
+            RolloutStartedAt = phaseStart.AddMinutes(-Before),
+        }, memo: memo);
+
+    private static string Json(RolloutVerdict verdict) => JsonSerializer.Serialize(verdict, ShipRoomJson.Options);
+
+    /// <summary>Revises the canary of the first absolute gate at a judged minute of the window, to the other side of its limit.</summary>
+    private static (GateVerdict Gate, DateTimeOffset Minute, GateStatus Before) Revise(RolloutPlan plan, int phaseIndex, List<MetricSample> samples, RolloutVerdict verdict, DateTimeOffset now, bool replaceInPlace)
+    {
+        var definition = plan.GatesFor(phaseIndex).First(g => g.Pass is AbsoluteCondition && g.Series.Scope != JourneyScope.All);
+        var gate = verdict.Gates.First(g => g.Key == definition.Key);
+        var minute = Minutes.Floor(now).AddMinutes(-3);
+        var status = gate.History.First(m => m.Minute == minute).Status;
+        var limit = (AbsoluteCondition)definition.Pass;
+        var lowerIsBetter = limit.Operator is ComparisonOperator.LessOrEqual or ComparisonOperator.Less;
+        var threshold = (double)limit.Threshold;
+        var value = status == GateStatus.Red
+            ? (lowerIsBetter ? threshold / 2 : threshold + Math.Max(1, Math.Abs(threshold)))
+            : (lowerIsBetter ? threshold + Math.Max(1, Math.Abs(threshold)) : threshold / 2);
+        var journey = definition.Series.Scope == JourneyScope.One ? definition.Series.Journey : null;
+        var sample = new MetricSample(definition.Series.MetricKey, Cohort.Canary, journey, minute, value);
+        var at = samples.FindIndex(s => s.MetricKey == sample.MetricKey && s.Cohort == Cohort.Canary && s.Journey == journey && s.Time == minute);
+        if (replaceInPlace && at >= 0)
+        {
+            samples[at] = sample;
+        }
+        else
+        {
+            // As a second row for the minute, after every other: the later sample of a minute wins.
+            samples.Add(sample);
+        }
+
+        return (gate, minute, status);
+    }
+
+    /// <summary>
+    /// Every series of the plan over <paramref name="minutes"/> minutes from <paramref name="from"/>: mostly healthy, a fifth
+    /// near or past a gate's limit, a canary drifting from its control, and some minutes missing or NaN.
+    /// </summary>
+    private static List<MetricSample> History(RolloutPlan plan, Random random, DateTimeOffset from, int minutes)
+    {
+        var samples = new List<MetricSample>();
+        for (var minute = 0; minute < minutes; minute++)
+        {
+            foreach (var metric in plan.Metrics)
+            {
+                var level = ShippedPlan.Healthy.GetValueOrDefault(metric.Key, 1.0);
+                var limit = plan.Gates.Where(g => g.Series.MetricKey == metric.Key).Select(g => g.Pass).OfType<AbsoluteCondition>().FirstOrDefault();
+                foreach (var journey in new string?[] { null }.Concat(metric.Journeys))
+                {
+                    var control = level * (1 + (0.01 * ((2 * random.NextDouble()) - 1)));
+                    var canary = random.NextDouble() switch
+                    {
+                        < 0.12 when limit is not null => (double)limit.Threshold * (1 + (0.01 * ((2 * random.NextDouble()) - 1))),
+                        < 0.2 => control * (1 + (0.08 * ((2 * random.NextDouble()) - 1))),
+                        _ => level * (1 + (0.01 * ((2 * random.NextDouble()) - 1))),
+                    };
+                    foreach (var (cohort, value) in new[] { (Cohort.Control, control), (Cohort.Canary, canary) })
+                    {
+                        var roll = random.NextDouble();
+                        if (roll < 0.02)
+                        {
+                            continue;
+                        }
+
+                        samples.Add(new MetricSample(metric.Key, cohort, journey, from.AddMinutes(minute), roll < 0.027 ? double.NaN : value));
+                    }
+                }
+            }
+        }
+
+        return samples;
+    }
+}
