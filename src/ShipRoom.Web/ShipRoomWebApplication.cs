@@ -136,6 +136,7 @@ public static class ShipRoomWebApplication
         app.MapPostmortemEndpoints();
         app.MapFreezeEndpoints();
         app.MapSlackInteractionEndpoints();
+        app.MapPagingEndpoints();
         app.MapNotificationEndpoints();
         app.MapHub<RolloutsHub>(RolloutsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -73,7 +73,15 @@ public sealed class NotificationOptions
         /// <summary>Where events are sent; PagerDuty's own unless set (a test receiver, an EU account, a proxy).</summary>
         public string EventsUrl { get; set; } = DefaultEventsUrl;
 
+        /// <summary>
+        /// The signing secret of a PagerDuty V3 webhook subscription pointed at <c>/api/paging/pagerduty</c>: with it,
+        /// acknowledgements and resolutions of ShipRoom's pages show on the dashboard. A secret: never shown or logged.
+        /// </summary>
+        public string? WebhookSecret { get; set; }
+
         public bool Enabled => !string.IsNullOrWhiteSpace(RoutingKey);
+
+        public bool TakesWebhooks => !string.IsNullOrWhiteSpace(WebhookSecret);
     }
 
     public sealed class GenericWebhook
@@ -106,6 +114,11 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
         if (options.PagingWebhook.Secret is { Length: > 0 and < 16 })
         {
             problems.Add($"{problems.Key("PagingWebhook:Secret")} must be 16 characters or more (or left out for unsigned pages).");
+        }
+
+        if (options.PagerDuty.WebhookSecret is { Length: > 0 and < 16 })
+        {
+            problems.Add($"{problems.Key("PagerDuty:WebhookSecret")} must be the V3 webhook subscription's signing secret (16 characters or more).");
         }
 
         if (options.PagerDuty.Enabled)

@@ -91,6 +91,7 @@ public sealed class SnapshotBuilder(
             ActionsRecordedOnly = executor.RecordsOnly,
             Posts = view.Posts
                 .Select(n => new PostSnapshot(n.Kind, n.Channel, n.Title, n.Status, n.Attempts, n.LastError, n.CreatedAt, n.SentAt, n.Status == NotificationStates.Pending ? n.NextAttemptAt : null)).ToList(),
+            Paging = (view.Pages ?? []).Select(p => new PageStatusSnapshot(p.Cause, p.DedupKey, p.State, p.Agent, p.OccurredAt, p.IncidentUrl)).ToList(),
             Postmortem = view.Postmortem is { } pm ? new PostmortemSnapshot(pm.Cause, pm.CreatedAt, pm.DueAt, pm.UpdatedBy, pm.UpdatedAt, pm.PublishedBy, pm.PublishedAt) : null,
         };
     }
