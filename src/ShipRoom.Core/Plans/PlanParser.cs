@@ -157,9 +157,11 @@ public static partial class PlanParser
             var rollbackBudget = TimeSpan.FromMinutes(2);
             var noData = new NoDataPolicy(true, TimeSpan.FromMinutes(15));
             TimeSpan? changeFreeze = null;
+            IReadOnlyList<ExecutiveUpdate> executiveUpdates = [];
             if (settings is not null)
             {
-                r.OnlyKnownKeys(settings, "settings", "pollEvery", "stabilisation", "rollbackBudget", "yellowBlocksAdvance", "noData", "changeFreeze");
+                r.OnlyKnownKeys(settings, "settings", "pollEvery", "stabilisation", "rollbackBudget", "yellowBlocksAdvance", "noData", "changeFreeze", "executiveUpdates");
+                executiveUpdates = ReadExecutiveUpdates(settings);
                 changeFreeze = r.Duration(settings, "changeFreeze", "settings");
                 if (changeFreeze is { } freeze && (freeze <= TimeSpan.Zero || freeze > TimeSpan.FromDays(14)))
                 {
@@ -200,6 +202,7 @@ public static partial class PlanParser
                 Slos = slos,
                 Signals = signals,
                 ChangeFreeze = changeFreeze,
+                ExecutiveUpdates = executiveUpdates,
             };
         }
 

@@ -36,6 +36,9 @@ public sealed record RolloutPlan(
     /// </summary>
     public TimeSpan? ChangeFreeze { get; init; }
 
+    /// <summary>The executive's scheduled status posts (settings.executiveUpdates); none when the plan does not ask.</summary>
+    public IReadOnlyList<ExecutiveUpdate> ExecutiveUpdates { get; init; } = [];
+
     public MetricDefinition? FindMetric(string key) => Metrics.FirstOrDefault(m => m.Key == key);
 
     public SloDefinition? FindSlo(string key) => Slos.FirstOrDefault(s => s.Key == key);
@@ -199,3 +202,15 @@ public sealed record ChecklistDefinition(string Name, IReadOnlyList<ChecklistIte
 public sealed record ChecklistItemDefinition(string Key, string Title, string OwnerRole, TimeSpan DueOffset, bool AfterSuccess);
 
 public sealed record ProbeDefinition(string Name, string Url, int ExpectStatus, TimeSpan? MaxLatency, string? Schema);
+
+/// <summary>
+/// A scheduled executive update: posted at each of <see cref="At"/> (local times of day in <see cref="TimeZone"/>, an
+/// IANA zone or <c>executive</c> for the executive approver's zone on the roster), from T-0 while the rollout runs, or
+/// after it completed for <see cref="For"/>.
+/// </summary>
+public sealed record ExecutiveUpdate(string Name, IReadOnlyList<TimeOnly> At, string TimeZone, string From, TimeSpan? For)
+{
+    public const string ExecutiveZone = "executive";
+    public const string FromStart = "t0";
+    public const string FromCompletion = "completion";
+}
