@@ -194,7 +194,14 @@ public sealed record JudgementGroup(string Name, double Weight, IReadOnlyList<st
 
 public sealed record JudgementSettings(IReadOnlyList<JudgementGroup> Groups, double PassScore, double MarginalScore, double ConfidenceLevel, double Tolerance);
 
-public sealed record RosterRole(string Key, string Title, string? ShipRoomRole);
+public sealed record RosterRole(string Key, string Title, string? ShipRoomRole)
+{
+    /// <summary>What a role may ask to be paged for ("page me on any RED or >3% margin deviation").</summary>
+    public static readonly IReadOnlyList<string> PageCauses = ["red", "hold", "rollback", "margin"];
+
+    /// <summary>The page causes this role's person is named on (roster <c>page:</c>); none unless the plan says.</summary>
+    public IReadOnlyList<string> PageOn { get; init; } = [];
+}
 
 public sealed record ChecklistDefinition(string Name, IReadOnlyList<ChecklistItemDefinition> Items);
 

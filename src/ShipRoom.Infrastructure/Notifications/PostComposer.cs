@@ -55,10 +55,7 @@ public static class PostComposer
             reasons.Add($"YELLOW: {string.Join(", ", yellow)}");
         }
 
-        foreach (var margin in MarginMetrics(snapshot).Where(m => m.DeltaPercent is { } d && Math.Abs(d) > MarginDeviationPercent))
-        {
-            reasons.Add($"{margin.Name} deviates {Core.NumberText.Delta(margin.DeltaPercent)} from control (more than {MarginDeviationPercent}%)");
-        }
+        reasons.AddRange(MarginDeviations(snapshot));
 
         if (reasons.Count == 0)
         {
@@ -70,6 +67,11 @@ public static class PostComposer
 
     private static string? ExecutiveHandle(RolloutSnapshot snapshot) =>
         snapshot.Roster.FirstOrDefault(r => r.ShipRoomRole == Roles.ExecutiveApprover && !string.IsNullOrWhiteSpace(r.Entry?.PrimaryChat))?.Entry!.PrimaryChat!.Trim();
+
+    /// <summary>Each margin metric (key or name containing "margin") more than 3% from control, in words.</summary>
+    public static IEnumerable<string> MarginDeviations(RolloutSnapshot snapshot) =>
+        MarginMetrics(snapshot).Where(m => m.DeltaPercent is { } d && Math.Abs(d) > MarginDeviationPercent)
+            .Select(m => $"{m.Name} deviates {Core.NumberText.Delta(m.DeltaPercent)} from control (more than {MarginDeviationPercent}%)");
 
     private static IEnumerable<MetricSnapshot> MarginMetrics(RolloutSnapshot snapshot) =>
         snapshot.Panels.SelectMany(p => p.Metrics).Where(m => m.Key.Contains("margin", StringComparison.OrdinalIgnoreCase) || m.Name.Contains("margin", StringComparison.OrdinalIgnoreCase));

@@ -37,3 +37,29 @@ public sealed class ExecutiveUpdateSettingTests
         Assert.Contains(message, problem.Message);
     }
 }
+
+/// <summary>roster[].page: what a role's person asks to be paged for, as directives 000 and 004 say it.</summary>
+public sealed class RosterPageSettingTests
+{
+    private static string Text(string file) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", file));
+
+    [Fact]
+    public void The_executive_of_directive_004_is_paged_on_any_red_and_a_margin_deviation_and_nobody_else_is_named()
+    {
+        var roster = PlanParser.Parse(Text("directive-004-ramp-1-10-25-50-100.yaml"), "004.yaml").Plan!.Roster;
+
+        Assert.Equal(["red", "margin"], roster.Single(r => r.Key == "executive").PageOn);
+        Assert.All(roster.Where(r => r.Key != "executive"), r => Assert.Empty(r.PageOn));
+    }
+
+    [Fact]
+    public void An_unknown_page_cause_is_refused_naming_the_role()
+    {
+        var text = Text("directive-004-ramp-1-10-25-50-100.yaml").Replace("page: [red, margin]", "page: [red, everything]", StringComparison.Ordinal);
+
+        var problem = Assert.Single(PlanParser.Parse(text, "plan.yaml").Problems, p => p.Severity == ProblemSeverity.Error);
+
+        Assert.EndsWith(".page", problem.Field);
+        Assert.Contains("'everything' is not a page cause (causes: red, hold, rollback, margin)", problem.Message);
+    }
+}

@@ -194,6 +194,9 @@ public sealed record SummarySnapshot(long Id, string Phase, string Author, strin
 /// <summary>Who to page for one role; <see cref="Missing"/> says what is not filled in yet.</summary>
 public sealed record RosterSnapshot(string Role, string Title, string? ShipRoomRole, Storage.RosterEntry? Entry)
 {
+    /// <summary>The page causes the plan names this role's person on (roster <c>page:</c>: red, hold, rollback, margin).</summary>
+    public IReadOnlyList<string> PageOn { get; init; } = [];
+
     public string? Missing => Entry?.PrimaryName is null ? "no primary" : Entry.BackupName is null ? "no backup" : null;
 }
 

@@ -216,7 +216,7 @@ public sealed class SnapshotBuilder(
     private static IReadOnlyList<RosterSnapshot> RosterOf(RolloutPlan plan, IReadOnlyList<RosterEntry> roster)
     {
         var entries = roster.ToDictionary(e => e.Role, StringComparer.Ordinal);
-        return plan.Roster.Select(r => new RosterSnapshot(r.Key, r.Title, r.ShipRoomRole, entries.GetValueOrDefault(r.Key))).ToList();
+        return plan.Roster.Select(r => new RosterSnapshot(r.Key, r.Title, r.ShipRoomRole, entries.GetValueOrDefault(r.Key)) { PageOn = r.PageOn }).ToList();
     }
 
     private static SummarySnapshot SummaryOf(PhaseSummaryRecord summary, RolloutPlan plan)
