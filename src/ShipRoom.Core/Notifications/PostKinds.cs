@@ -21,6 +21,7 @@ public static class PostKinds
     public const string ApprovalGiven = "approval-given";
     public const string PhaseSummary = "summary";
     public const string ExecutiveUpdate = "exec-update";
+    public const string Confirmations = "confirmations";
 
     /// <summary>Placeholders every post may use.</summary>
     public static IReadOnlyList<string> Common { get; } = ["rollout", "release", "commit", "phase", "traffic", "status", "time", "dashboard", "recommendation", "overall"];
@@ -139,6 +140,12 @@ public static class PostKinds
             """
             Phase summary for {phase} by {actor}: {summary_recommendation}
             {summary}
+            Dashboard: {dashboard}
+            """),
+        new(Confirmations, "A checklist's confirmations, due a set time after the rollout is created (confirmWithin)", ["list", "confirmed", "items"],
+            """
+            {list}: {confirmed} for {release}
+            {items}
             Dashboard: {dashboard}
             """),
         new(ExecutiveUpdate, "The executive's scheduled update (settings.executiveUpdates)", ["update_name", "slot", "budget", "latency", "signals", "economics", "blockers", "score"],

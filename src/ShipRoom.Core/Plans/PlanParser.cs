@@ -919,8 +919,15 @@ public static partial class PlanParser
                     continue;
                 }
 
-                r.OnlyKnownKeys(map, field, "name", "afterSuccess", "items");
+                r.OnlyKnownKeys(map, field, "name", "afterSuccess", "items", "confirmWithin");
                 var name = r.String(map, "name", field) ?? $"list {index + 1}";
+                var confirmWithin = r.Duration(map, "confirmWithin", field);
+                if (confirmWithin is { } within && (within <= TimeSpan.Zero || within > TimeSpan.FromDays(2)))
+                {
+                    r.Error(r.Child(map, "confirmWithin"), $"{field}.confirmWithin", "confirmWithin is how long after the rollout is created the list is posted: longer than zero and at most 2 days (e.g. 30m)");
+                    confirmWithin = null;
+                }
+
                 var afterSuccess = r.Bool(map, "afterSuccess", field) ?? false;
                 var items = new List<ChecklistItemDefinition>();
                 foreach (var (itemNode, itemIndex) in r.Sequence(r.Child(map, "items"), $"{field}.items").Select((n, i) => (n, i)))
@@ -951,7 +958,7 @@ public static partial class PlanParser
                     }
                 }
 
-                lists.Add(new ChecklistDefinition(name, items));
+                lists.Add(new ChecklistDefinition(name, items) { ConfirmWithin = confirmWithin });
             }
 
             return lists;

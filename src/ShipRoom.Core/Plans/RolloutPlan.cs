@@ -203,7 +203,14 @@ public sealed record RosterRole(string Key, string Title, string? ShipRoomRole)
     public IReadOnlyList<string> PageOn { get; init; } = [];
 }
 
-public sealed record ChecklistDefinition(string Name, IReadOnlyList<ChecklistItemDefinition> Items);
+public sealed record ChecklistDefinition(string Name, IReadOnlyList<ChecklistItemDefinition> Items)
+{
+    /// <summary>
+    /// When set (<c>confirmWithin: 30m</c>), the list's state is posted to #ship-room this long after the rollout was
+    /// created, or as soon as every item is closed ("SRE deliverables due in #ship-room within 30 minutes").
+    /// </summary>
+    public TimeSpan? ConfirmWithin { get; init; }
+}
 
 /// <summary>An item due at <see cref="DueOffset"/> from T-0 (negative before it); post-success items count from reaching 100%.</summary>
 public sealed record ChecklistItemDefinition(string Key, string Title, string OwnerRole, TimeSpan DueOffset, bool AfterSuccess);

@@ -53,6 +53,16 @@ public static class NotificationPlanner
             events.Add(new PostEvent(PostKinds.PhaseSummary, $"summary:{summary.Id}", Summary: summary));
         }
 
+        // A list the directive wants confirmed in #ship-room "within 30 minutes": once its time is up, or all of it is closed.
+        for (var i = 0; i < plan.Checklists.Count; i++)
+        {
+            if (plan.Checklists[i].ConfirmWithin is { } within && snapshot.Checklists.FirstOrDefault(c => c.Name == plan.Checklists[i].Name) is { Items.Count: > 0 } list
+                && (wallNow >= snapshot.CreatedAt + within || list.Done == list.Items.Count) && wallNow - snapshot.CreatedAt <= within + lookBack)
+            {
+                events.Add(new PostEvent(PostKinds.Confirmations, $"confirmations:{id}:{i}", ChecklistName: list.Name));
+            }
+        }
+
         foreach (var executive in ExecutiveUpdateSchedule.Due(snapshot, plan, decisions, wallNow, lookBack))
         {
             events.Add(new PostEvent(PostKinds.ExecutiveUpdate, ExecutiveUpdateSchedule.KeyOf(id, executive), Executive: executive));

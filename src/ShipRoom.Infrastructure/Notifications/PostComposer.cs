@@ -152,6 +152,18 @@ public static class PostComposer
             }
         }
 
+        if (e.ChecklistName is { } listName && snapshot.Checklists.FirstOrDefault(c => c.Name == listName) is { } list)
+        {
+            values["list"] = Clean(list.Name);
+            values["confirmed"] = list.Done == list.Items.Count ? $"all {list.Items.Count} confirmed" : $"{list.Done} of {list.Items.Count} confirmed, {list.Items.Count - list.Done} NOT yet";
+            values["items"] = Clean(string.Join('\n', list.Items.Select(i => i.State switch
+            {
+                Storage.TickStates.Done => $"• {i.Title}: done by {i.By}{(i.At is { } at ? $" at {at:yyyy-MM-dd HH:mm} UTC" : "")}",
+                Storage.TickStates.NotApplicable => $"• {i.Title}: not applicable ({i.By}: {i.Reason})",
+                _ => $"• {i.Title}: NOT confirmed ({i.OwnerRole})",
+            })));
+        }
+
         if (e.Executive is { } slot)
         {
             values["update_name"] = Clean(slot.Update.Name);

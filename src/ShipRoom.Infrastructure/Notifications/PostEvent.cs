@@ -16,4 +16,5 @@ public sealed record PostEvent(
     int? PhaseIndex = null,
     string? GateLines = null,
     string? GateOverall = null,
-    ExecutiveSlot? Executive = null);
+    ExecutiveSlot? Executive = null,
+    string? ChecklistName = null);

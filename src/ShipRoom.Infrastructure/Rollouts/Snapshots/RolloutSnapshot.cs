@@ -32,6 +32,9 @@ public sealed record RolloutSnapshot
     /// <summary>The rollout's clock (faster than the wall clock in the demo).</summary>
     public required DateTimeOffset Now { get; init; }
 
+    /// <summary>When the rollout was created (wall clock): the directive's "within 30 minutes" counts from it.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
     public double TimeFactor { get; init; } = 1;
 
     public required PollStatus Poll { get; init; }

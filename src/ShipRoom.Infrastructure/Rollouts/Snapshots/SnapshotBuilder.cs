@@ -73,6 +73,7 @@ public sealed class SnapshotBuilder(
             Phases = plan.Phases.Select((p, i) => new PhaseSnapshot(i, p.Name, p.TrafficPercent, Minutes.WholeMinutes(p.Observe), assessment.Phases.FirstOrDefault(r => r.PhaseIndex == i)?.StartedAt)).ToList(),
             PhaseStartedAt = rollout.PhaseStartedAt,
             Now = now,
+            CreatedAt = rollout.CreatedAt,
             TimeFactor = rollout.TimeFactor,
             Poll = PollStatusOf(rollout, plan, view.Polls, wallNow),
             Verdict = verdict,
