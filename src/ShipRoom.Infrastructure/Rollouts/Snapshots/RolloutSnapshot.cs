@@ -81,7 +81,16 @@ public sealed record RolloutSnapshot
 
     /// <summary>The postmortem a rollback or failed gate called for, once drafted; its due time shows until it is published.</summary>
     public PostmortemSnapshot? Postmortem { get; init; }
+
+    /// <summary>
+    /// A rollback made on this instance while the database was away, shown in <see cref="Status"/> already but not
+    /// written yet (its decision and audit entry are written when the database returns); null otherwise.
+    /// </summary>
+    public UnsavedRollback? Unsaved { get; init; }
 }
+
+/// <summary>A rollback carried out while storage was away and waiting to be written: who, when, what the deploy system said.</summary>
+public sealed record UnsavedRollback(string Actor, DateTimeOffset RequestedAt, bool Acknowledged, bool RecordedOnly, string? Error);
 
 /// <summary>One phase of the plan as the dashboard shows it (not the PMs' phase summaries: <see cref="SummarySnapshot"/>).</summary>
 public sealed record PhaseSnapshot(int Index, string Name, double TrafficPercent, int ObserveMinutes, DateTimeOffset? StartedAt);
