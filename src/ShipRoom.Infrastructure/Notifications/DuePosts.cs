@@ -25,8 +25,8 @@ public sealed class DuePosts(
     private NotificationOptions Options => options.Value;
 
     /// <summary>
-    /// Live rollouts, scheduled ones within two hours of T-0, ones that changed within the look-back, and completed ones
-    /// whose plan still has executive updates after completion.
+    /// Live rollouts, scheduled ones within two hours of T-0, ones that changed within the look-back, completed ones
+    /// whose plan still has executive updates after completion, and new ones with a checklist to confirm (confirmWithin).
     /// </summary>
     public bool WorthLooking(RolloutRecord rollout)
     {
@@ -34,6 +34,7 @@ public sealed class DuePosts(
         return RolloutStateMachine.IsLive(rollout.Status)
             || wallNow - rollout.UpdatedAt <= TimeSpan.FromMinutes(Options.LookBackMinutes)
             || ExecutiveUpdateSchedule.MayBeDueAfterEnd(plans.Get(rollout), rollout, wallNow)
+            || plans.Get(rollout).Checklists.Any(c => c.ConfirmWithin is { } within && wallNow - rollout.CreatedAt <= within + TimeSpan.FromMinutes(Options.LookBackMinutes))
             || (rollout.Status == RolloutStatus.Scheduled && rollout.T0 is { } t0 && RolloutClock.Now(rollout, wallNow) >= t0.AddHours(-2) && RolloutClock.Now(rollout, wallNow) <= t0.AddHours(1));
     }
 

@@ -56,10 +56,10 @@ public static class NotificationPlanner
         // A list the directive wants confirmed in #ship-room "within 30 minutes": once its time is up, or all of it is closed.
         for (var i = 0; i < plan.Checklists.Count; i++)
         {
-            if (plan.Checklists[i].ConfirmWithin is { } within && snapshot.Checklists.FirstOrDefault(c => c.Name == plan.Checklists[i].Name) is { Items.Count: > 0 } list
+            if (plan.Checklists[i].ConfirmWithin is { } within && snapshot.Checklists.ElementAtOrDefault(i) is { Items.Count: > 0 } list
                 && (wallNow >= snapshot.CreatedAt + within || list.Done == list.Items.Count) && wallNow - snapshot.CreatedAt <= within + lookBack)
             {
-                events.Add(new PostEvent(PostKinds.Confirmations, $"confirmations:{id}:{i}", ChecklistName: list.Name));
+                events.Add(new PostEvent(PostKinds.Confirmations, $"confirmations:{id}:{i}", ChecklistIndex: i));
             }
         }
 

@@ -56,7 +56,9 @@ public static class PagePlanner
         if (snapshot.Roster.Any(r => r.PageOn.Contains(PageCauses.Margin)))
         {
             var margins = snapshot.IsLive ? PostComposer.MarginDeviations(snapshot).ToList() : [];
-            Episodes(PageCauses.Margin, margins.Count > 0, $"Margin deviation on {release} at {phase}: {string.Join("; ", margins)}", $"Margin back within {PostComposer.MarginDeviationPercent}% of control on {release}", "warning");
+            // NO DATA on a margin metric neither opens nor closes an episode: missing data is not good data.
+            bool? active = margins.Count > 0 ? true : snapshot.IsLive && PostComposer.MarginUnknown(snapshot) ? null : false;
+            Episodes(PageCauses.Margin, active, $"Margin deviation on {release} at {phase}: {string.Join("; ", margins)}", $"Margin back within {PostComposer.MarginDeviationPercent}% of control on {release}", "warning");
         }
 
         foreach (var decision in decisions.Where(d => d.Actor == RolloutActor.AutomaticName && d.Outcome == DecisionOutcome.Executed && d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack).OrderBy(d => d.Id))
@@ -83,7 +85,8 @@ public static class PagePlanner
 
         return pages;
 
-        void Episodes(string cause, bool active, string triggerSummary, string resolveSummary, string severity)
+        // active: true opens an episode (if none is open), false resolves the open one, null (unknown) leaves it as it is.
+        void Episodes(string cause, bool? active, string triggerSummary, string resolveSummary, string severity)
         {
             var episode = 0;
             while (queued.Contains(Key(id, cause, Episode(episode + 1), Trigger)))
@@ -92,11 +95,11 @@ public static class PagePlanner
             }
 
             var open = episode > 0 && !queued.Contains(Key(id, cause, Episode(episode), Resolve));
-            if (active && !open)
+            if (active == true && !open)
             {
                 pages.Add(Page(Trigger, cause, Episode(episode + 1), triggerSummary, severity));
             }
-            else if (!active && open)
+            else if (active == false && open)
             {
                 pages.Add(Page(Resolve, cause, Episode(episode), $"{resolveSummary} ({snapshot.Status.ToText().ToLowerInvariant()} at {phase})", "info"));
             }
@@ -105,7 +108,8 @@ public static class PagePlanner
         PageEvent Page(string action, string cause, string name, string summary, string severity) =>
             new(action, cause, Key(id, cause, name, action), $"shiproom-{id}-{cause}", id, summary, severity, release, phase)
             {
-                Recipients = snapshot.Roster.Where(r => r.PageOn.Contains(cause)).Select(r => new PageRecipient(r.Role, r.Title, r.Entry?.PrimaryChat)).ToList(),
+                // Chat handles pass the same scrubber as posts: a sign-in name that is an e-mail address is masked.
+                Recipients = snapshot.Roster.Where(r => r.PageOn.Contains(cause)).Select(r => new PageRecipient(r.Role, r.Title, PostComposer.Clean(r.Entry?.PrimaryChat))).ToList(),
             };
     }
 

@@ -63,6 +63,7 @@ public static class PageStates
         PageCauses.Red => "a gate RED",
         PageCauses.AutomaticHold => "automatic hold",
         PageCauses.AutomaticRollback => "automatic rollback",
+        PageCauses.Margin => "a margin deviation",
         _ => cause,
     };
 }

@@ -111,6 +111,6 @@ public static partial class PagerDutyWebhook
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    [GeneratedRegex("^shiproom-(?<rollout>[0-9]{1,18})-(?<cause>red|hold|rollback)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^shiproom-(?<rollout>[0-9]{1,18})-(?<cause>red|hold|rollback|margin)$", RegexOptions.CultureInvariant)]
     private static partial Regex PageKeyPattern();
 }

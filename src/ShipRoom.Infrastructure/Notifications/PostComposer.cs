@@ -73,6 +73,9 @@ public static class PostComposer
         MarginMetrics(snapshot).Where(m => m.DeltaPercent is { } d && Math.Abs(d) > MarginDeviationPercent)
             .Select(m => $"{m.Name} deviates {Core.NumberText.Delta(m.DeltaPercent)} from control (more than {MarginDeviationPercent}%)");
 
+    /// <summary>Whether any margin metric has no canary-vs-control delta now (NO DATA): missing data is not good data.</summary>
+    public static bool MarginUnknown(RolloutSnapshot snapshot) => MarginMetrics(snapshot).Any(m => m.DeltaPercent is null);
+
     private static IEnumerable<MetricSnapshot> MarginMetrics(RolloutSnapshot snapshot) =>
         snapshot.Panels.SelectMany(p => p.Metrics).Where(m => m.Key.Contains("margin", StringComparison.OrdinalIgnoreCase) || m.Name.Contains("margin", StringComparison.OrdinalIgnoreCase));
 
@@ -152,10 +155,11 @@ public static class PostComposer
             }
         }
 
-        if (e.ChecklistName is { } listName && snapshot.Checklists.FirstOrDefault(c => c.Name == listName) is { } list)
+        if (e.ChecklistIndex is { } listIndex && snapshot.Checklists.ElementAtOrDefault(listIndex) is { } list)
         {
+            // Closed counts "not applicable" too (with its reason below): the list is settled, not necessarily done.
             values["list"] = Clean(list.Name);
-            values["confirmed"] = list.Done == list.Items.Count ? $"all {list.Items.Count} confirmed" : $"{list.Done} of {list.Items.Count} confirmed, {list.Items.Count - list.Done} NOT yet";
+            values["confirmed"] = list.Done == list.Items.Count ? $"all {list.Items.Count} closed" : $"{list.Done} of {list.Items.Count} closed, {list.Items.Count - list.Done} NOT confirmed yet";
             values["items"] = Clean(string.Join('\n', list.Items.Select(i => i.State switch
             {
                 Storage.TickStates.Done => $"• {i.Title}: done by {i.By}{(i.At is { } at ? $" at {at:yyyy-MM-dd HH:mm} UTC" : "")}",

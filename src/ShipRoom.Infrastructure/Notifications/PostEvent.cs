@@ -17,4 +17,4 @@ public sealed record PostEvent(
     string? GateLines = null,
     string? GateOverall = null,
     ExecutiveSlot? Executive = null,
-    string? ChecklistName = null);
+    int? ChecklistIndex = null);

@@ -71,8 +71,8 @@ public static class TeamsBotEndpoints
             }
 
             var rolloutId = action.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object ? Text(data, "rolloutId") : null;
-            // The Entra object id names the person (a roster chat handle for Teams is the object id or the sign-in name).
-            var user = Text(from, "aadObjectId") ?? Text(from, "id");
+            // The Entra object id names the person: for Teams, the roster chat handle is the object id (the invoke carries no sign-in name).
+            var user = Text(from, "aadObjectId");
             return user is null ? null : new ChatClick(ChannelNames.Teams, user, null, Text(action, "verb") ?? "", rolloutId, Text(activity, "id") ?? Guid.NewGuid().ToString("N"));
         }
         catch (JsonException)

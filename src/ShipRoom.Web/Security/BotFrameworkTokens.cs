@@ -64,10 +64,11 @@ public sealed class BotFrameworkTokens
             ValidateLifetime = true,
             ClockSkew = TimeSpan.FromMinutes(5),
             RequireSignedTokens = true,
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
         });
         if (!result.IsValid)
         {
-            // A key rotated since the keys were cached: read them again once.
+            // A key rotated since the keys were cached: ask for a fresh read (throttled by the manager); this request stays refused.
             if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
             {
                 _metadata.RequestRefresh();

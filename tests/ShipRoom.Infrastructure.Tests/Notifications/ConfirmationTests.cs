@@ -59,10 +59,44 @@ public abstract class ConfirmationTests(IStorageEngine engine) : IAsyncDisposabl
         Assert.Equal(30, seenAt[$"confirmations:{id}:0"]);
         Assert.Equal(60, seenAt[$"confirmations:{id}:1"]);
         var thirty = Posts(PostKinds.Confirmations).Single(p => p.GetProperty("eventKey").GetString() == $"confirmations:{id}:0");
-        Assert.StartsWith("T-2h: 2 of 5 confirmed, 3 NOT yet for ", thirty.GetProperty("title").GetString());
+        Assert.StartsWith("T-2h: 2 of 5 closed, 3 NOT confirmed yet for ", thirty.GetProperty("title").GetString());
         var text = thirty.GetProperty("text").GetString()!;
         Assert.Contains("• Propose the UTC start time at the lowest 7-day RPS trough (West Coast if tied): done by rel at ", text);
         Assert.Contains("• Confirm payment caps enforced (100 tx, $20 max, $1,500 total): NOT confirmed (ReleaseEngineer)", text);
+    }
+
+    [Fact]
+    public async Task A_rollout_not_started_yet_is_confirmed_too_early_when_its_list_is_all_closed_and_on_time_when_it_is_not()
+    {
+        await using var host = await RolloutTestHost.CreateAsync(engine, settings: Settings);
+        var plan = "directive-004-ramp-1-10-25-50-100.yaml";
+        var created = await host.Rollouts.CreateAsync(RolloutTestHost.PlanText(plan), plan, RolloutTestHost.Person("rel", Roles.ReleaseEngineer),
+            new NewRolloutOptions(ShipRoom.Infrastructure.MetricSources.Selection.MetricSourceNames.Simulator, new RolloutSourceSettings("healthy")), Ct);
+        var id = created.RolloutId!.Value;
+        Assert.Equal(Core.Rollouts.RolloutStatus.Scheduled, (await host.Database.Rollouts.GetAsync(id, Ct))!.Status);
+        var checklists = host.Get<ChecklistService>();
+        foreach (var key in new[] { "t2h-start-time", "t2h-roster", "t2h-dashboards", "t2h-one-pager", "t2h-caps" })
+        {
+            Assert.True((await checklists.TickAsync(id, key, TickStates.Done, RolloutTestHost.Person("rel", Roles.ReleaseEngineer), null, Ct)).Succeeded, key);
+        }
+
+        var seenAt = new Dictionary<string, int>();
+        for (var minute = 5; minute <= 65; minute += 5)
+        {
+            host.Time.Advance(TimeSpan.FromMinutes(5));
+            await host.Get<PostQueue>().QueueDueAsync(Ct);
+            await host.Get<PostDelivery>().SendDueAsync(Ct);
+            foreach (var key in Posts(PostKinds.Confirmations).Select(p => p.GetProperty("eventKey").GetString()!))
+            {
+                seenAt.TryAdd(key, minute);
+            }
+        }
+
+        // All five closed: posted at the first look, not at 30 minutes; the T-1h list an hour after creation although
+        // nothing about the rollout changed in that hour.
+        Assert.Equal(5, seenAt[$"confirmations:{id}:0"]);
+        Assert.Equal(60, seenAt[$"confirmations:{id}:1"]);
+        Assert.StartsWith("T-2h: all 5 closed for ", Posts(PostKinds.Confirmations).First().GetProperty("title").GetString());
     }
 }
 

@@ -89,6 +89,12 @@ public abstract class PagerDutyWebhookTests : EngineApiTests
 
         Assert.Equal("recorded", await StatusOfAsync(resolved));
         Assert.Equal("resolved", Assert.Single(await PagingAsync(id)).GetProperty("state").GetString());
+
+        // A margin page ("page me on any RED or >3% margin deviation") is a ShipRoom page too.
+        var margin = await DeliverSignedAsync(pagerDuty, Event("01DEN3M1WYT6H8IBJCQ6KNZT2S", "incident.acknowledged", id, "margin", "Casey Exec", "2026-12-02T10:30:00Z"));
+
+        Assert.Equal("recorded", await StatusOfAsync(margin));
+        Assert.Equal(["rollback", "margin"], (await PagingAsync(id)).Select(p => p.GetProperty("cause").GetString()));
     }
 
     [Fact]

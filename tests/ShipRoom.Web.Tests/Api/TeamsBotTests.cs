@@ -50,11 +50,13 @@ public sealed class TeamsBotTests : IAsyncLifetime
         await _botFramework.DisposeAsync();
     }
 
-    private string Token(SecurityKey? key = null, string audience = AppId) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    private string Token(SecurityKey? key = null, string audience = AppId, string issuer = BotFrameworkTokens.Issuer, DateTime? expires = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
-        Issuer = BotFrameworkTokens.Issuer,
+        Issuer = issuer,
         Audience = audience,
-        Expires = DateTime.UtcNow.AddMinutes(10),
+        NotBefore = (expires ?? DateTime.UtcNow.AddMinutes(10)).AddMinutes(-30),
+        IssuedAt = (expires ?? DateTime.UtcNow.AddMinutes(10)).AddMinutes(-30),
+        Expires = expires ?? DateTime.UtcNow.AddMinutes(10),
         SigningCredentials = new SigningCredentials(key ?? _key, SecurityAlgorithms.RsaSha256),
     });
 
@@ -92,10 +94,16 @@ public sealed class TeamsBotTests : IAsyncLifetime
         var unsigned = await SendAsync(client, hold, null);
         var forged = await SendAsync(client, hold, Token(new RsaSecurityKey(RSA.Create(2048)) { KeyId = "bf-key-1" }));
         var otherBot = await SendAsync(client, hold, Token(audience: "11111111-2222-3333-4444-555555555555"));
+        var otherIssuer = await SendAsync(client, hold, Token(issuer: "https://login.example.com"));
+        var expired = await SendAsync(client, hold, Token(expires: DateTime.UtcNow.AddMinutes(-10)));
+        var unsignedToken = await SendAsync(client, hold, new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor { Issuer = BotFrameworkTokens.Issuer, Audience = AppId, Expires = DateTime.UtcNow.AddMinutes(10) }));
 
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, forged.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, otherBot.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, otherIssuer.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, unsignedToken.Status);
         Assert.Equal(RolloutStatus.Running, (await rollouts.GetAsync(id, Ct))!.Status);
 
         var (status, body) = await SendAsync(client, hold, Token());
