@@ -36,6 +36,12 @@ public sealed record RolloutPlan(
     /// </summary>
     public TimeSpan? ChangeFreeze { get; init; }
 
+    /// <summary>
+    /// <c>postSuccess:</c>: what runs once the rollout completes after <see cref="Stabilisation"/> at 100% (deploy
+    /// actions, the win note, the cohort review); null when the plan names none.
+    /// </summary>
+    public PostSuccessPlan? PostSuccess { get; init; }
+
     public MetricDefinition? FindMetric(string key) => Metrics.FirstOrDefault(m => m.Key == key);
 
     public SloDefinition? FindSlo(string key) => Slos.FirstOrDefault(s => s.Key == key);

@@ -12,7 +12,14 @@ public sealed record RolloutViewFacts(
     IReadOnlyList<NotificationRecord> Posts,
     double? CapTransactions,
     double? CapDollars,
-    PostmortemRecord? Postmortem = null);
+    PostmortemRecord? Postmortem = null)
+{
+    /// <summary>A completed rollout's post-success steps as recorded (empty before completion).</summary>
+    public IReadOnlyList<PostSuccessRecord> PostSuccessSteps { get; init; } = [];
+
+    /// <summary>A completed rollout's win note draft, once drafted.</summary>
+    public PostmortemRecord? WinNote { get; init; }
+}
 
 /// <summary>Reads <see cref="RolloutViewFacts"/> for one rollout.</summary>
 public sealed class RolloutViewReader(
@@ -22,7 +29,8 @@ public sealed class RolloutViewReader(
     IRosterRepository roster,
     INotificationRepository posts,
     ISampleRepository samples,
-    IPostmortemRepository postmortems)
+    IPostmortemRepository postmortems,
+    IPostSuccessRepository postSuccess)
 {
     public const int RecentPolls = 20;
 
@@ -41,6 +49,7 @@ public sealed class RolloutViewReader(
             dollars = caps.DollarsMetric is null ? null : await samples.SumAsync(id, caps.DollarsMetric, Cohort.Canary, from, assessment.Now, cancellationToken);
         }
 
+        var completed = assessment.Rollout.Status == Core.Rollouts.RolloutStatus.Completed && assessment.Plan.PostSuccess is not null;
         return new RolloutViewFacts(
             await pollRuns.ListRecentAsync(id, RecentPolls, cancellationToken),
             await checklists.ListAsync(id, cancellationToken),
@@ -49,6 +58,10 @@ public sealed class RolloutViewReader(
             await posts.ListAsync(id, RecentPosts, cancellationToken),
             transactions,
             dollars,
-            await postmortems.GetAsync(id, cancellationToken));
+            await postmortems.GetAsync(id, cancellationToken))
+        {
+            PostSuccessSteps = completed ? await postSuccess.ListAsync(id, cancellationToken) : [],
+            WinNote = completed ? await postmortems.GetAsync(id, cancellationToken, DraftKinds.WinNote) : null,
+        };
     }
 }
