@@ -10,12 +10,15 @@ namespace ShipRoom.Core.Reports;
 /// </summary>
 public static class CohortReviewReport
 {
-    public static string Title(string rollout, string release, TimeSpan after) => $"{NumberText.Duration(after)} cohort review: {rollout} {release}";
+    public static string Title(string rollout, string release, TimeSpan after) => $"{Span(after)} cohort review: {rollout} {release}";
+
+    /// <summary>"7-day" for whole days, otherwise the span as the dashboard writes it.</summary>
+    public static string Span(TimeSpan after) => after.Ticks % TimeSpan.TicksPerDay == 0 ? $"{(int)after.TotalDays}-day" : NumberText.Duration(after);
 
     public static string Write(string rollout, string release, DateTimeOffset completedAt, DateTimeOffset dueAt, DateTimeOffset? firstSample, DateTimeOffset? lastSample, IReadOnlyList<KpiDelta> deltas)
     {
         var md = new StringBuilder();
-        md.AppendLine($"Due {PostmortemDraft.At(dueAt)} UTC, {NumberText.Duration(dueAt - completedAt)} after GA ({PostmortemDraft.At(completedAt)} UTC).");
+        md.AppendLine($"Due {PostmortemDraft.At(dueAt)} UTC, {(dueAt - completedAt is var after && after.Ticks % TimeSpan.TicksPerDay == 0 ? $"{(int)after.TotalDays} days" : NumberText.Duration(dueAt - completedAt))} after GA ({PostmortemDraft.At(completedAt)} UTC).");
         md.AppendLine(firstSample is { } first && lastSample is { } last
             ? $"From the stored samples {PostmortemDraft.At(first)} – {PostmortemDraft.At(last)} UTC (canary vs control, means per minute over the minutes both cohorts reported)."
             : "No stored samples: nothing measured.");
