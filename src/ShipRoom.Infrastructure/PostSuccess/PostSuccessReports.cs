@@ -1,3 +1,4 @@
+using ShipRoom.Core.PostSuccess;
 using ShipRoom.Core.Plans;
 using Microsoft.Extensions.Options;
 using ShipRoom.Core.Reports;

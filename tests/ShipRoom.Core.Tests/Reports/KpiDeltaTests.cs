@@ -1,3 +1,4 @@
+using ShipRoom.Core.PostSuccess;
 using ShipRoom.Core.Conditions;
 using ShipRoom.Core.Metrics;
 using ShipRoom.Core.Plans;

@@ -111,7 +111,7 @@ public sealed class SnapshotBuilder(
             : new PostSuccessStepSnapshot(name, PostSuccessSteps.Describe(name), "pending", null, 0, null)).ToList();
         var winNote = view.WinNote is { } w ? new PostmortemSnapshot(w.Cause, w.CreatedAt, w.DueAt, w.UpdatedBy, w.UpdatedAt, w.PublishedBy, w.PublishedAt) : null;
         return new PostSuccessSnapshot(steps, winNote, post.CohortReview is { } review ? completedAt + review.After : null,
-            post.CohortReview is { } r2 ? $"{Core.Reports.CohortReviewReport.Span(r2.After)} cohort review" : null);
+            post.CohortReview is { } r2 ? $"{Core.PostSuccess.CohortReviewReport.Span(r2.After)} cohort review" : null);
     }
 
     /// <summary>The wall-clock interval between polls of this rollout: the plan's pollEvery (rollout time) or the configured default.</summary>

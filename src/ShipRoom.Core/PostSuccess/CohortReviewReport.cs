@@ -1,7 +1,8 @@
+using ShipRoom.Core.Reports;
 using System.Text;
 using ShipRoom.Core.Plans;
 
-namespace ShipRoom.Core.Reports;
+namespace ShipRoom.Core.PostSuccess;
 
 /// <summary>
 /// The cohort review the plan schedules after GA (<c>postSuccess.cohortReview</c>, 7 days in the directives): the

@@ -2,7 +2,7 @@ using ShipRoom.Core.Conditions;
 using ShipRoom.Core.Metrics;
 using ShipRoom.Core.Plans;
 
-namespace ShipRoom.Core.Reports;
+namespace ShipRoom.Core.PostSuccess;
 
 /// <summary>
 /// One metric, canary against control over the same minutes: the mean of each cohort's overall series over the

@@ -1,6 +1,7 @@
+using ShipRoom.Core.Reports;
 using System.Text;
 
-namespace ShipRoom.Core.Reports;
+namespace ShipRoom.Core.PostSuccess;
 
 /// <summary>One post-success action as carried out: what it was and what really happened (acknowledged, failed, recorded only).</summary>
 public sealed record PostSuccessOutcome(string Action, string Outcome, string Detail, DateTimeOffset? DoneAt);
