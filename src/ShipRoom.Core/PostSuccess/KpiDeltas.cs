@@ -26,8 +26,30 @@ public sealed record KpiDelta(string MetricKey, string Name, string Unit, Metric
 
     /// <summary>"+0.4pp (+0.5%) better" or "not measured".</summary>
     public string Describe() => Difference is { } d
-        ? $"{NumberText.SignedDifference(d, Unit)} ({NumberText.Delta(RelativePercent)}) {Verdict}"
+        ? $"{Signed(d, Unit)} ({NumberText.Delta(RelativePercent)}) {Verdict}"
         : "not measured (no minute with both cohorts)";
+
+    /// <summary>As <see cref="NumberText.SignedDifference"/>, but a small difference keeps three significant digits ("+$0.0000213", not "+$0").</summary>
+    private static string Signed(double value, string unit)
+    {
+        var magnitude = Math.Abs(value);
+        if (magnitude >= 1 || magnitude == 0)
+        {
+            return NumberText.SignedDifference(value, unit);
+        }
+
+        var decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(magnitude)), 2, 12);
+        var text = Math.Round(magnitude, decimals).ToString("0." + new string('#', decimals), System.Globalization.CultureInfo.InvariantCulture);
+        var sign = value > 0 ? "+" : "−";
+        return unit switch
+        {
+            "%" => $"{sign}{text}pp",
+            "" or "count" => sign + text,
+            "x" => $"{sign}{text}×",
+            "usd" => $"{sign}${text}",
+            _ => $"{sign}{text} {unit}",
+        };
+    }
 }
 
 /// <summary>KPI deltas vs control computed from stored samples, with no I/O: the caller reads the samples.</summary>

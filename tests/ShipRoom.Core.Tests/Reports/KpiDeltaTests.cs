@@ -38,6 +38,9 @@ public sealed class KpiDeltaTests
         Assert.Equal("+2pp (+2.53%) better", s.Describe());
         Assert.Equal("worse", deltas[1].Verdict);
         Assert.Equal(10, deltas[1].RelativePercent!.Value, 6);
+        Assert.StartsWith("+$0.01 (+10%) worse", deltas[1].Describe());
+        var tiny = KpiDeltas.Compute([cost], [new("cost", Cohort.Canary, null, T0, 0.0420213), new("cost", Cohort.Control, null, T0, 0.042)], T0, T0.AddMinutes(1)).Single();
+        Assert.Equal("+$0.0000213 (+0.05%) worse", tiny.Describe());
         Assert.Equal(("not measured", 0), (deltas[2].Verdict, deltas[2].Minutes));
     }
 }
