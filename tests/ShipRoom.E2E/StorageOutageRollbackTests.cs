@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.MetricSources.Selection;
+using ShipRoom.Core.Rollouts;
 using ShipRoom.Infrastructure.Rollouts.Commands;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Infrastructure.Rollouts.Polling;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Infrastructure.Tests.Probes;
@@ -79,6 +81,13 @@ public sealed class StorageOutageRollbackTests(BrowserFixture browser) : IAsyncL
         // The header still shows the last stored state; the banner says this rollout was rolled back and waits to be written.
         await Assertions.Expect(page.Locator("[data-deferred-rollbacks]")).ToContainTextAsync($"Rollout {_rolloutId} rolled back here by ic");
         await Assertions.Expect(page.Locator("[data-deferred-rollbacks]")).ToContainTextAsync("the deploy system acknowledged it");
+        // The rollout's own surfaces say so too: the header's state per the deploy system's answer, not saved yet; the
+        // badge; time to rollback measured to the acknowledgement; and no second Roll back offered.
+        await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Rolled back — recorded offline, saved when storage returns");
+        await Assertions.Expect(page.Locator(".header-verdict [data-recommendation]")).ToHaveAttributeAsync("data-recommendation", "ROLLED BACK");
+        await Assertions.Expect(page.Locator("[data-time-to-rollback]")).ToContainTextAsync("acknowledged in");
+        var shownTiming = await page.Locator("[data-time-to-rollback]").InnerTextAsync();
+        await Assertions.Expect(page.Locator(".action-bar").GetByRole(AriaRole.Button, new() { Name = "Roll back" })).ToBeDisabledAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "rollback-with-database-down.png") });
         Record($"Rollback from the dashboard (Chromium) with PostgreSQL stopped: the IC saw the answer {answered.TotalMilliseconds:0} ms after clicking (webhook acknowledged)");
 
@@ -87,6 +96,20 @@ public sealed class StorageOutageRollbackTests(BrowserFixture browser) : IAsyncL
         await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Rolled back", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-storage-degraded]")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         Assert.Single(_deploySystem.Received);
+
+        // What storage now holds is what the IC was shown in the outage: the same state, the same measured time, one
+        // executed rollback decision by the IC and one audit entry, and still no second Roll back.
+        await Assertions.Expect(page.Locator("[data-time-to-rollback]")).ToHaveTextAsync(shownTiming);
+        await Assertions.Expect(page.Locator(".action-bar").GetByRole(AriaRole.Button, new() { Name = "Roll back" })).ToBeDisabledAsync();
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var stored = await _app.Services.GetRequiredService<SnapshotBuilder>().BuildAsync(_rolloutId, ct);
+        Assert.Equal(RolloutStatus.RolledBack, stored!.Status);
+        Assert.Null(stored.Unsaved);
+        Assert.NotNull(stored.Rollback.Took);
+        var audit = await _app.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(RolloutId: _rolloutId, Kind: "rollout.rollback"), ct);
+        var entry = Assert.Single(audit);
+        Assert.Equal(("ic", "payments failing and the database is down"), (entry.Actor, entry.Reason));
+        Assert.Single(stored.Timeline, t => t.Kind == RolloutCommand.RollBack.Key() && t.Actor == "ic" && t.Outcome == nameof(DecisionOutcome.Executed));
     }
 
     private static void Record(string line)

@@ -158,9 +158,11 @@ public static partial class PlanParser
             var rollbackBudget = TimeSpan.FromMinutes(2);
             var noData = new NoDataPolicy(true, TimeSpan.FromMinutes(15));
             TimeSpan? changeFreeze = null;
+            IReadOnlyList<ExecutiveUpdate> executiveUpdates = [];
             if (settings is not null)
             {
-                r.OnlyKnownKeys(settings, "settings", "pollEvery", "stabilisation", "rollbackBudget", "yellowBlocksAdvance", "noData", "changeFreeze");
+                r.OnlyKnownKeys(settings, "settings", "pollEvery", "stabilisation", "rollbackBudget", "yellowBlocksAdvance", "noData", "changeFreeze", "executiveUpdates");
+                executiveUpdates = ReadExecutiveUpdates(settings);
                 changeFreeze = r.Duration(settings, "changeFreeze", "settings");
                 if (changeFreeze is { } freeze && (freeze <= TimeSpan.Zero || freeze > TimeSpan.FromDays(14)))
                 {
@@ -202,6 +204,7 @@ public static partial class PlanParser
                 Signals = signals,
                 ChangeFreeze = changeFreeze,
                 PostSuccess = postSuccess,
+                ExecutiveUpdates = executiveUpdates,
             };
         }
 
@@ -875,9 +878,15 @@ public static partial class PlanParser
                     continue;
                 }
 
-                r.OnlyKnownKeys(map, field, "key", "title", "role");
+                r.OnlyKnownKeys(map, field, "key", "title", "role", "page");
                 var key = r.String(map, "key", field);
                 var role = r.String(map, "role", field, required: false);
+                var page = r.Strings(map, "page", field);
+                foreach (var cause in page.Where(c => !RosterRole.PageCauses.Contains(c, StringComparer.Ordinal)))
+                {
+                    r.Error(r.Child(map, "page"), $"{field}.page", $"'{cause}' is not a page cause (causes: {string.Join(", ", RosterRole.PageCauses)})");
+                }
+
                 if (role is not null && !Roles.IsKnown(role))
                 {
                     r.Error(r.Child(map, "role"), $"{field}.role", $"unknown role '{role}' (roles: {string.Join(", ", Roles.All)})");
@@ -890,7 +899,10 @@ public static partial class PlanParser
 
                 if (key is not null)
                 {
-                    roster.Add(new RosterRole(key, r.String(map, "title", field, required: false) ?? key, role));
+                    roster.Add(new RosterRole(key, r.String(map, "title", field, required: false) ?? key, role)
+                    {
+                        PageOn = page.Where(c => RosterRole.PageCauses.Contains(c, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList(),
+                    });
                 }
             }
 
@@ -909,8 +921,15 @@ public static partial class PlanParser
                     continue;
                 }
 
-                r.OnlyKnownKeys(map, field, "name", "afterSuccess", "items");
+                r.OnlyKnownKeys(map, field, "name", "afterSuccess", "items", "confirmWithin");
                 var name = r.String(map, "name", field) ?? $"list {index + 1}";
+                var confirmWithin = r.Duration(map, "confirmWithin", field);
+                if (confirmWithin is { } within && (within <= TimeSpan.Zero || within > TimeSpan.FromDays(2)))
+                {
+                    r.Error(r.Child(map, "confirmWithin"), $"{field}.confirmWithin", "confirmWithin is how long after the rollout is created the list is posted: longer than zero and at most 2 days (e.g. 30m)");
+                    confirmWithin = null;
+                }
+
                 var afterSuccess = r.Bool(map, "afterSuccess", field) ?? false;
                 var items = new List<ChecklistItemDefinition>();
                 foreach (var (itemNode, itemIndex) in r.Sequence(r.Child(map, "items"), $"{field}.items").Select((n, i) => (n, i)))
@@ -941,7 +960,7 @@ public static partial class PlanParser
                     }
                 }
 
-                lists.Add(new ChecklistDefinition(name, items));
+                lists.Add(new ChecklistDefinition(name, items) { ConfirmWithin = confirmWithin });
             }
 
             return lists;

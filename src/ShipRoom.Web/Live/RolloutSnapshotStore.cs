@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 
 namespace ShipRoom.Web.Live;
@@ -11,9 +12,28 @@ namespace ShipRoom.Web.Live;
 /// and are called back at most once per <see cref="NotifyInterval"/> (a burst of changes is one render); hub
 /// clients in the rollout's group get <c>RolloutUpdated</c> with what changed since the previous snapshot
 /// (<see cref="RolloutUpdate"/>, numbered by a sequence this store hands out; docs/live-updates.md).
+/// A rollback made here while the database was away and not written yet is laid over the snapshot here, once for every
+/// surface (<see cref="UnsavedRollbackOverlay"/>): each snapshot published gets it, and the held one is shown again
+/// when such a rollback is added or written.
 /// </summary>
-public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<LiveOptions> options, TimeProvider time, ILogger<RolloutSnapshotStore> logger) : ILocalRolloutPublisher
+public sealed class RolloutSnapshotStore : ILocalRolloutPublisher
 {
+    private readonly IHubContext<RolloutsHub> hub;
+    private readonly IOptions<LiveOptions> options;
+    private readonly UnsavedRollbacks unsaved;
+    private readonly TimeProvider time;
+    private readonly ILogger<RolloutSnapshotStore> logger;
+
+    public RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<LiveOptions> options, UnsavedRollbacks unsaved, TimeProvider time, ILogger<RolloutSnapshotStore> logger)
+    {
+        this.hub = hub;
+        this.options = options;
+        this.unsaved = unsaved;
+        this.time = time;
+        this.logger = logger;
+        unsaved.Changed += rolloutId => _ = ShowAgainAsync(rolloutId);
+    }
+
     public static readonly TimeSpan NotifyInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly ConcurrentDictionary<long, Entry> _snapshots = new();
@@ -31,15 +51,42 @@ public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<
 
     public int Count => _snapshots.Count;
 
-    public async Task PublishAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken)
+    public Task PublishAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken) => PublishAsync(snapshot, replaceSameBuild: false, cancellationToken);
+
+    /// <summary>An unsaved rollback of the rollout was added or written: its held snapshot is shown again with or without it.</summary>
+    private async Task ShowAgainAsync(long rolloutId)
     {
-        var slim = RolloutUpdateBuilder.Slim(snapshot);
+        try
+        {
+            if (_snapshots.GetValueOrDefault(rolloutId) is { } held)
+            {
+                await PublishAsync(held.Built, replaceSameBuild: true, CancellationToken.None);
+            }
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Showing rollout {RolloutId} again after an unsaved rollback changed failed", rolloutId);
+        }
+    }
+
+    private async Task PublishAsync(RolloutSnapshot built, bool replaceSameBuild, CancellationToken cancellationToken)
+    {
         RolloutUpdate update;
+        RolloutSnapshot snapshot;
         lock (_publishing)
         {
             // A snapshot older than the one held (built before a concurrent change) must not replace it.
-            var held = _snapshots.GetValueOrDefault(snapshot.Id);
-            if (held is not null && !IsNewer(snapshot, held.Snapshot))
+            var held = _snapshots.GetValueOrDefault(built.Id);
+            // Shown again (an unsaved rollback came or went): the same build may replace itself.
+            if (held is not null && !IsNewer(built, held.Built) && !(replaceSameBuild && ReferenceEquals(built, held.Built)))
+            {
+                return;
+            }
+
+            snapshot = UnsavedRollbackOverlay.Apply(built, unsaved.Find(built.Id));
+            var slim = RolloutUpdateBuilder.Slim(snapshot);
+            var fingerprint = RolloutUpdateBuilder.Fingerprint(slim);
+            if (replaceSameBuild && held is not null && SameFingerprint(fingerprint, held.Slim))
             {
                 return;
             }
@@ -47,10 +94,10 @@ public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<
             // One sequence for the whole store: a rollout forgotten and held again never repeats a number a client has seen.
             var sequence = ++_sequence;
             update = RolloutUpdateBuilder.Between(held?.Sequence ?? 0, held?.Snapshot, held?.Slim, sequence, snapshot, slim);
-            _snapshots[snapshot.Id] = new Entry(sequence, snapshot, RolloutUpdateBuilder.Fingerprint(slim));
+            _snapshots[snapshot.Id] = new Entry(sequence, snapshot, built, fingerprint);
         }
 
-        if (!snapshot.IsLive)
+        if (!built.IsLive)
         {
             ForgetOldFinished();
         }
@@ -93,15 +140,21 @@ public sealed class RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<
 
     private void ForgetOldFinished()
     {
-        var finished = _snapshots.Values.Where(e => Core.Rollouts.RolloutStateMachine.IsFinished(e.Snapshot.Status)).OrderByDescending(e => e.Snapshot.BuiltAt).ToList();
+        var finished = _snapshots.Values.Where(e => Core.Rollouts.RolloutStateMachine.IsFinished(e.Built.Status)).OrderByDescending(e => e.Built.BuiltAt).ToList();
         foreach (var old in finished.Skip(options.Value.FinishedRolloutsKept))
         {
             _snapshots.TryRemove(new KeyValuePair<long, Entry>(old.Snapshot.Id, old));
         }
     }
 
-    /// <summary>A held snapshot, the sequence number it was published under and its slim JSON's properties as text (what the next update is compared with).</summary>
-    private sealed record Entry(long Sequence, RolloutSnapshot Snapshot, IReadOnlyDictionary<string, byte[]> Slim);
+    private static bool SameFingerprint(IReadOnlyDictionary<string, byte[]> a, IReadOnlyDictionary<string, byte[]> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other) && p.Value.AsSpan().SequenceEqual(other));
+
+    /// <summary>
+    /// A held snapshot as shown (with any unsaved rollback laid over it), as built, the sequence number it was published
+    /// under and its slim JSON's properties as text (what the next update is compared with).
+    /// </summary>
+    private sealed record Entry(long Sequence, RolloutSnapshot Snapshot, RolloutSnapshot Built, IReadOnlyDictionary<string, byte[]> Slim);
 
     private sealed record Subscription(long? RolloutId, CoalescingCallback Callback);
 

@@ -17,7 +17,7 @@ public sealed class FreezeBannerTests : CommandComponentTestContext
     public async Task A_live_canarys_lock_and_a_change_freeze_show_with_owner_reason_and_countdown()
     {
         var hub = new ServiceCollection().AddLogging().AddSignalR().Services.BuildServiceProvider().GetRequiredService<IHubContext<RolloutsHub>>();
-        var store = new RolloutSnapshotStore(hub, Options.Create(new LiveOptions()), Host.Time, NullLogger<RolloutSnapshotStore>.Instance);
+        var store = new RolloutSnapshotStore(hub, Options.Create(new LiveOptions()), new ShipRoom.Infrastructure.Rollouts.Commands.UnsavedRollbacks(), Host.Time, NullLogger<RolloutSnapshotStore>.Instance);
         var board = new FreezeBoard(Host.Get<FreezeService>(), store, Host.Time, NullLogger<FreezeBoard>.Instance);
         Services.AddSingleton(board);
         Services.AddSingleton<TimeProvider>(Host.Time);

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.Deploy;
+using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Web.Live;
 using ShipRoom.Web.Tests.Components;
@@ -18,8 +20,10 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
 
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
+    private readonly UnsavedRollbacks _unsaved = new();
+
     private RolloutSnapshotStore Store(int finishedKept = 32) =>
-        new(_signalR.GetRequiredService<IHubContext<RolloutsHub>>(), Options.Create(new LiveOptions { FinishedRolloutsKept = finishedKept }), _time, NullLogger<RolloutSnapshotStore>.Instance);
+        new(_signalR.GetRequiredService<IHubContext<RolloutsHub>>(), Options.Create(new LiveOptions { FinishedRolloutsKept = finishedKept }), _unsaved, _time, NullLogger<RolloutSnapshotStore>.Instance);
 
     private static RolloutSnapshot Snapshot(long id, long version, RolloutStatus status = RolloutStatus.Running, int builtSecondsAfter = 0) =>
         TestSnapshots.Snapshot(null) with { Id = id, Version = version, Status = status, BuiltAt = TestSnapshots.Now.AddSeconds(builtSecondsAfter) };
@@ -69,6 +73,53 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
         var rebuilt = Snapshot(7, 3, builtSecondsAfter: 30);
         await store.PublishAsync(rebuilt, Ct);
         Assert.Same(rebuilt, store.Get(7));
+    }
+
+    [Fact]
+    public async Task A_rollback_made_while_the_database_is_away_is_shown_on_the_held_snapshot_until_storage_has_the_rollout_rolled_back()
+    {
+        var store = Store();
+        var calls = 0;
+        using var subscription = store.Subscribe(7, () => { Interlocked.Increment(ref calls); return Task.CompletedTask; }, e => throw e);
+        var running = Snapshot(7, 3);
+        await store.PublishAsync(running, Ct);
+        await SettleAsync(() => calls >= 1);
+
+        var requested = TestSnapshots.Now.AddSeconds(5);
+        _unsaved.Add(new DeferredRollback(7, "ic", "payments failing", "rollback:7:v3:offline", requested, requested.AddSeconds(2), ExecutorResult.Ok("202"), "5%"));
+        await SettleAsync(() => calls >= 2);
+
+        // Every reader of the store (header, wall screen, list, API, hub) gets the state the rollback will be written with.
+        var shown = store.Get(7)!;
+        Assert.Equal(2, calls);
+        Assert.Equal(RolloutStatus.RolledBack, shown.Status);
+        Assert.Equal(new UnsavedRollback("ic", requested, true, false, null), shown.Unsaved);
+        Assert.Equal((requested, requested.AddSeconds(2), TimeSpan.FromSeconds(2)), (shown.Rollback.RequestedAt, shown.Rollback.AcknowledgedAt, shown.Rollback.Took));
+        Assert.Equal(3, shown.Version);
+
+        // A snapshot built meanwhile (storage still says Running) keeps it.
+        await store.PublishAsync(Snapshot(7, 3, builtSecondsAfter: 10), Ct);
+        Assert.Equal(RolloutStatus.RolledBack, store.Get(7)!.Status);
+
+        // Written: storage's snapshot says rolled back, and the overlay is gone with the pending entry.
+        await store.PublishAsync(Snapshot(7, 4, RolloutStatus.RolledBack), Ct);
+        _unsaved.RemoveWritten();
+        Assert.Equal((RolloutStatus.RolledBack, (UnsavedRollback?)null), (store.Get(7)!.Status, store.Get(7)!.Unsaved));
+    }
+
+    [Fact]
+    public async Task A_failed_deploy_call_in_the_outage_shows_rolling_back_with_the_error_and_goes_when_written()
+    {
+        var store = Store();
+        await store.PublishAsync(Snapshot(7, 3), Ct);
+        _unsaved.Add(new DeferredRollback(7, "ic", "payments failing", "k", TestSnapshots.Now, null, ExecutorResult.Failed("503 from the deploy system"), "5%"));
+
+        var shown = store.Get(7)!;
+        Assert.Equal((RolloutStatus.RollingBack, "503 from the deploy system", (TimeSpan?)null), (shown.Status, shown.Rollback.Error, shown.Rollback.Took));
+        Assert.False(shown.Unsaved!.Acknowledged);
+
+        _unsaved.RemoveWritten();
+        Assert.Equal((RolloutStatus.Running, (UnsavedRollback?)null), (store.Get(7)!.Status, store.Get(7)!.Unsaved));
     }
 
     [Fact]

@@ -137,12 +137,18 @@ public sealed class InstanceFaultTests
         Assert.Single(deploySystem.Received);
         Record($"Rollback through the API with PostgreSQL stopped: answered in {took.TotalMilliseconds:0} ms (token from the outage cache, webhook acknowledged)");
 
+        // The API says what happened, and that it is not written yet (not "running" until the database returns).
+        var during = await SnapshotAsync(a, id);
+        Assert.Equal("rolledBack", Status(during));
+        Assert.True(during.GetProperty("unsaved").GetProperty("acknowledged").GetBoolean());
+
         await cluster.Postgres.StartAgainAsync();
         await WaitUntilAsync(async () =>
         {
             try
             {
-                return Status(await SnapshotAsync(a, id)) == "rolledBack";
+                var snapshot = await SnapshotAsync(a, id);
+                return Status(snapshot) == "rolledBack" && snapshot.GetProperty("unsaved").ValueKind == System.Text.Json.JsonValueKind.Null;
             }
             catch (HttpRequestException)
             {

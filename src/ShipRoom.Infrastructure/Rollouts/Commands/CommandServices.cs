@@ -12,6 +12,7 @@ public static class CommandServices
         services.AddSingleton<DeployRunner>();
         services.AddSingleton<OfflineRollback>();
         services.AddSingleton<ExecutionRecovery>();
+        services.AddSingleton<UnsavedRollbacks>();
         services.AddSingleton<DeferredRollbacks>();
         services.AddHostedService<DeferredRollbackFlusher>();
         services.AddSingleton<Storage.StorageHeartbeat>();

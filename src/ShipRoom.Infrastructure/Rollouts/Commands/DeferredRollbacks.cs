@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,38 +9,43 @@ using ShipRoom.Infrastructure.Rollouts.Snapshots;
 namespace ShipRoom.Infrastructure.Rollouts.Commands;
 
 /// <summary>A rollback carried out while the database was away, waiting to be recorded.</summary>
-public sealed record DeferredRollback(long RolloutId, string Actor, string Reason, string IdempotencyKey, DateTimeOffset RequestedAt, DateTimeOffset? AcknowledgedAt, ExecutorResult Result, string Phase);
+public sealed record DeferredRollback(long RolloutId, string Actor, string Reason, string IdempotencyKey, DateTimeOffset RequestedAt, DateTimeOffset? AcknowledgedAt, ExecutorResult Result, string Phase)
+{
+    /// <summary>
+    /// The state it leaves the rollout in, shown while it waits and written when storage returns: rolled back once the
+    /// deploy system acknowledged it (or, with none configured, once recorded), still rolling back when the call failed.
+    /// </summary>
+    public RolloutStatus Status => Result.Acknowledged ? RolloutStatus.RolledBack : RolloutStatus.RollingBack;
+}
 
 /// <summary>
 /// Rollbacks that ran while storage was unavailable. Kept in memory and written — decision, state and audit entry —
 /// as soon as the database answers again; nothing is dropped, and writing twice is prevented by the idempotency key.
 /// </summary>
-public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepository decisions, IAuditLog audit, SnapshotRefresher refresher, StorageReachability reachability, ILogger<DeferredRollbacks> logger)
+public sealed class DeferredRollbacks(UnsavedRollbacks unsaved, IRolloutRepository rollouts, IDecisionRepository decisions, IAuditLog audit, SnapshotRefresher refresher, StorageReachability reachability, ILogger<DeferredRollbacks> logger)
 {
-    private readonly ConcurrentQueue<DeferredRollback> _pending = new();
-
     /// <summary>Raised after a rollback is added or written (the dashboard's Degraded banner lists what waits).</summary>
-    public event Action? Changed;
-
-    public int Count => _pending.Count;
-
-    /// <summary>What waits to be written, oldest first.</summary>
-    public IReadOnlyList<DeferredRollback> Pending => _pending.ToArray();
-
-    public void Add(DeferredRollback rollback)
+    public event Action<long>? Changed
     {
-        _pending.Enqueue(rollback);
-        Changed?.Invoke();
+        add => unsaved.Changed += value;
+        remove => unsaved.Changed -= value;
     }
 
+    public int Count => unsaved.Count;
+
+    /// <summary>What waits to be written, oldest first.</summary>
+    public IReadOnlyList<DeferredRollback> Pending => unsaved.Pending;
+
+    public void Add(DeferredRollback rollback) => unsaved.Add(rollback);
+
     /// <summary>A rollback of this rollout already carried out while storage was away and not yet written.</summary>
-    public DeferredRollback? Find(long rolloutId) => _pending.FirstOrDefault(r => r.RolloutId == rolloutId);
+    public DeferredRollback? Find(long rolloutId) => unsaved.Find(rolloutId);
 
     /// <summary>Writes what is pending; stops at the first storage failure and keeps the rest for the next attempt.</summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken)
     {
         var written = 0;
-        while (_pending.TryPeek(out var rollback))
+        while (unsaved.TryPeek(out var rollback))
         {
             try
             {
@@ -52,10 +56,9 @@ public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepo
                 return written;
             }
 
-            _pending.TryDequeue(out _);
+            unsaved.RemoveWritten();
             written++;
             reachability.Reached();
-            Changed?.Invoke();
         }
 
         return written;
@@ -70,10 +73,12 @@ public sealed class DeferredRollbacks(IRolloutRepository rollouts, IDecisionRepo
             rollback.RequestedAt, DecisionOutcome.Pending, from, null, "recorded after the database came back"), cancellationToken);
         if (!created)
         {
+            // Written before (by another attempt): viewers get what storage says, not the overlay they had meanwhile.
+            await refresher.RefreshAsync(rollback.RolloutId, cancellationToken);
             return;
         }
 
-        var to = rollback.Result.Acknowledged ? RolloutStatus.RolledBack : RolloutStatus.RollingBack;
+        var to = rollback.Status;
         if (rollout is not null && rollout.Status != to && !RolloutStateMachine.IsFinished(rollout.Status))
         {
             await rollouts.TryChangeStateAsync(rollout.Id, rollout.Version, new RolloutStateChange(to, rollout.PhaseIndex, rollout.PhaseStartedAt, rollback.AcknowledgedAt ?? rollback.RequestedAt), cancellationToken);

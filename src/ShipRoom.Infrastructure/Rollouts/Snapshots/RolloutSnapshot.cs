@@ -32,6 +32,9 @@ public sealed record RolloutSnapshot
     /// <summary>The rollout's clock (faster than the wall clock in the demo).</summary>
     public required DateTimeOffset Now { get; init; }
 
+    /// <summary>When the rollout was created (wall clock): the directive's "within 30 minutes" counts from it.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
     public double TimeFactor { get; init; } = 1;
 
     public required PollStatus Poll { get; init; }
@@ -73,11 +76,20 @@ public sealed record RolloutSnapshot
     /// <summary>The latest #ship-room posts and whether each went out (sent, retrying, failed), newest first.</summary>
     public IReadOnlyList<PostSnapshot> Posts { get; init; } = [];
 
+    /// <summary>What the paging tool last reported of each page ShipRoom sent (acknowledged by whom, resolved …), oldest first.</summary>
+    public IReadOnlyList<PageStatusSnapshot> Paging { get; init; } = [];
+
     /// <summary>The postmortem a rollback or failed gate called for, once drafted; its due time shows until it is published.</summary>
     public PostmortemSnapshot? Postmortem { get; init; }
 
     /// <summary>After the stable time at 100%: the post-success steps the plan pre-approves and what became of each; null before completion or without <c>postSuccess:</c>.</summary>
     public PostSuccessSnapshot? PostSuccess { get; init; }
+
+    /// <summary>
+    /// A rollback made on this instance while the database was away, shown in <see cref="Status"/> already but not
+    /// written yet (its decision and audit entry are written when the database returns); null otherwise.
+    /// </summary>
+    public UnsavedRollback? Unsaved { get; init; }
 }
 
 /// <summary>
@@ -88,6 +100,9 @@ public sealed record PostSuccessSnapshot(IReadOnlyList<PostSuccessStepSnapshot> 
 
 /// <summary>One post-success step: what, its outcome (pending, sending, acknowledged, failed, recorded-only, done), the detail in words and when.</summary>
 public sealed record PostSuccessStepSnapshot(string Step, string Title, string Outcome, string? Detail, int Attempts, DateTimeOffset? DoneAt);
+
+/// <summary>A rollback carried out while storage was away and waiting to be written: who, when, what the deploy system said.</summary>
+public sealed record UnsavedRollback(string Actor, DateTimeOffset RequestedAt, bool Acknowledged, bool RecordedOnly, string? Error);
 
 /// <summary>One phase of the plan as the dashboard shows it (not the PMs' phase summaries: <see cref="SummarySnapshot"/>).</summary>
 public sealed record PhaseSnapshot(int Index, string Name, double TrafficPercent, int ObserveMinutes, DateTimeOffset? StartedAt);
@@ -203,6 +218,9 @@ public sealed record SummarySnapshot(long Id, string Phase, string Author, strin
 /// <summary>Who to page for one role; <see cref="Missing"/> says what is not filled in yet.</summary>
 public sealed record RosterSnapshot(string Role, string Title, string? ShipRoomRole, Storage.RosterEntry? Entry)
 {
+    /// <summary>The page causes the plan names this role's person on (roster <c>page:</c>: red, hold, rollback, margin).</summary>
+    public IReadOnlyList<string> PageOn { get; init; } = [];
+
     public string? Missing => Entry?.PrimaryName is null ? "no primary" : Entry.BackupName is null ? "no backup" : null;
 }
 
@@ -211,6 +229,9 @@ public sealed record ProbeStatus(string Name, DateTimeOffset? LastRun, bool? Pas
 
 /// <summary>A #ship-room post on one channel: what it was, and whether it went out. Never the payload or the address.</summary>
 public sealed record PostSnapshot(string Kind, string Channel, string Title, string Status, int Attempts, string? LastError, DateTimeOffset QueuedAt, DateTimeOffset? SentAt, DateTimeOffset? NextAttemptAt);
+
+/// <summary>A page's latest state as the paging tool reported it: <see cref="State"/> is the event's verb (acknowledged, resolved …).</summary>
+public sealed record PageStatusSnapshot(string Cause, string DedupKey, string State, string? By, DateTimeOffset At, string? IncidentUrl);
 
 /// <summary>A rollout's postmortem as the dashboard shows it: why, when it is due, who last edited it, whether published.</summary>
 public sealed record PostmortemSnapshot(string Cause, DateTimeOffset DraftedAt, DateTimeOffset DueAt, string UpdatedBy, DateTimeOffset UpdatedAt, string? PublishedBy, DateTimeOffset? PublishedAt)

@@ -12,7 +12,8 @@ public sealed record RolloutViewFacts(
     IReadOnlyList<NotificationRecord> Posts,
     double? CapTransactions,
     double? CapDollars,
-    PostmortemRecord? Postmortem = null)
+    PostmortemRecord? Postmortem = null,
+    IReadOnlyList<PageUpdate>? Pages = null)
 {
     /// <summary>A completed rollout's post-success steps as recorded (empty before completion).</summary>
     public IReadOnlyList<PostSuccessRecord> PostSuccessSteps { get; init; } = [];
@@ -29,8 +30,8 @@ public sealed class RolloutViewReader(
     IRosterRepository roster,
     INotificationRepository posts,
     ISampleRepository samples,
-    IPostmortemRepository postmortems,
-    IPostSuccessRepository postSuccess)
+    DraftViewReader drafts,
+    IPageUpdateRepository pages)
 {
     public const int RecentPolls = 20;
 
@@ -58,10 +59,21 @@ public sealed class RolloutViewReader(
             await posts.ListAsync(id, RecentPosts, cancellationToken),
             transactions,
             dollars,
-            await postmortems.GetAsync(id, cancellationToken))
+            await drafts.PostmortemAsync(id, cancellationToken),
+            await pages.LatestAsync(id, cancellationToken))
         {
-            PostSuccessSteps = completed ? await postSuccess.ListAsync(id, cancellationToken) : [],
-            WinNote = completed ? await postmortems.GetAsync(id, cancellationToken, DraftKinds.WinNote) : null,
+            PostSuccessSteps = completed ? await drafts.PostSuccessStepsAsync(id, cancellationToken) : [],
+            WinNote = completed ? await drafts.WinNoteAsync(id, cancellationToken) : null,
         };
     }
+}
+
+/// <summary>The drafts a rollout's dashboard shows (postmortem, win note) and its post-success steps: one reader for what people write after a rollout.</summary>
+public sealed class DraftViewReader(IPostmortemRepository drafts, IPostSuccessRepository postSuccess)
+{
+    public Task<PostmortemRecord?> PostmortemAsync(long rolloutId, CancellationToken cancellationToken) => drafts.GetAsync(rolloutId, cancellationToken);
+
+    public Task<PostmortemRecord?> WinNoteAsync(long rolloutId, CancellationToken cancellationToken) => drafts.GetAsync(rolloutId, cancellationToken, DraftKinds.WinNote);
+
+    public Task<IReadOnlyList<PostSuccessRecord>> PostSuccessStepsAsync(long rolloutId, CancellationToken cancellationToken) => postSuccess.ListAsync(rolloutId, cancellationToken);
 }

@@ -73,6 +73,7 @@ public sealed class SnapshotBuilder(
             Phases = plan.Phases.Select((p, i) => new PhaseSnapshot(i, p.Name, p.TrafficPercent, Minutes.WholeMinutes(p.Observe), assessment.Phases.FirstOrDefault(r => r.PhaseIndex == i)?.StartedAt)).ToList(),
             PhaseStartedAt = rollout.PhaseStartedAt,
             Now = now,
+            CreatedAt = rollout.CreatedAt,
             TimeFactor = rollout.TimeFactor,
             Poll = PollStatusOf(rollout, plan, view.Polls, wallNow),
             Verdict = verdict,
@@ -91,6 +92,7 @@ public sealed class SnapshotBuilder(
             ActionsRecordedOnly = executor.RecordsOnly,
             Posts = view.Posts
                 .Select(n => new PostSnapshot(n.Kind, n.Channel, n.Title, n.Status, n.Attempts, n.LastError, n.CreatedAt, n.SentAt, n.Status == NotificationStates.Pending ? n.NextAttemptAt : null)).ToList(),
+            Paging = (view.Pages ?? []).Select(p => new PageStatusSnapshot(p.Cause, p.DedupKey, p.State, p.Agent, p.OccurredAt, p.IncidentUrl)).ToList(),
             Postmortem = view.Postmortem is { } pm ? new PostmortemSnapshot(pm.Cause, pm.CreatedAt, pm.DueAt, pm.UpdatedBy, pm.UpdatedAt, pm.PublishedBy, pm.PublishedAt) : null,
             PostSuccess = PostSuccessOf(plan, rollout, assessment.Decisions, view),
         };
@@ -234,7 +236,7 @@ public sealed class SnapshotBuilder(
     private static IReadOnlyList<RosterSnapshot> RosterOf(RolloutPlan plan, IReadOnlyList<RosterEntry> roster)
     {
         var entries = roster.ToDictionary(e => e.Role, StringComparer.Ordinal);
-        return plan.Roster.Select(r => new RosterSnapshot(r.Key, r.Title, r.ShipRoomRole, entries.GetValueOrDefault(r.Key))).ToList();
+        return plan.Roster.Select(r => new RosterSnapshot(r.Key, r.Title, r.ShipRoomRole, entries.GetValueOrDefault(r.Key)) { PageOn = r.PageOn }).ToList();
     }
 
     private static SummarySnapshot SummaryOf(PhaseSummaryRecord summary, RolloutPlan plan)
