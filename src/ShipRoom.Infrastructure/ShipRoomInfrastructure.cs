@@ -7,6 +7,7 @@ using ShipRoom.Infrastructure.Deploy;
 using ShipRoom.Infrastructure.Freezes;
 using ShipRoom.Infrastructure.MetricSources;
 using ShipRoom.Infrastructure.Notifications;
+using ShipRoom.Infrastructure.PostSuccess;
 using ShipRoom.Infrastructure.Probes;
 using ShipRoom.Infrastructure.Reports;
 using ShipRoom.Infrastructure.Rollouts;
@@ -42,6 +43,7 @@ public static class ShipRoomInfrastructure
             .AddNotifications(configuration)
             .AddChatActions()
             .AddReports()
+            .AddPostSuccess()
             .AddDemo(configuration)
             .AddApiTokens(configuration);
 }

@@ -24,7 +24,7 @@ public static partial class PlanParser
     /// <summary>A plan nests about five levels; the YAML library recurses once per level, so depth is bounded before it reads.</summary>
     public const int MaxNestingDepth = 32;
 
-    private static readonly string[] TopLevelKeys = ["release", "settings", "metrics", "phases", "gates", "triggers", "approvals", "paymentCaps", "judgement", "roster", "checklists", "probes", "slos", "signals"];
+    private static readonly string[] TopLevelKeys = ["release", "settings", "metrics", "phases", "gates", "triggers", "approvals", "paymentCaps", "judgement", "roster", "checklists", "probes", "slos", "signals", "postSuccess"];
 
     public static PlanParseResult Parse(string yaml, string fileName)
     {
@@ -147,6 +147,7 @@ public static partial class PlanParser
             var roster = ReadRoster();
             var checklists = ReadChecklists();
             var probes = ReadProbes();
+            var postSuccess = ReadPostSuccess(caps);
             if (triggers.Any(t => t.ProbeFailures is not null) && probes.Count == 0)
             {
                 r.Warn(r.Child(root, "triggers"), "triggers", "a probe trigger is set but no probes are configured: it can never fire");
@@ -202,6 +203,7 @@ public static partial class PlanParser
                 Slos = slos,
                 Signals = signals,
                 ChangeFreeze = changeFreeze,
+                PostSuccess = postSuccess,
                 ExecutiveUpdates = executiveUpdates,
             };
         }

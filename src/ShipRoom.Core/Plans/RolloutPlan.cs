@@ -36,6 +36,12 @@ public sealed record RolloutPlan(
     /// </summary>
     public TimeSpan? ChangeFreeze { get; init; }
 
+    /// <summary>
+    /// <c>postSuccess:</c>: what runs once the rollout completes after <see cref="Stabilisation"/> at 100% (deploy
+    /// actions, the win note, the cohort review); null when the plan names none.
+    /// </summary>
+    public PostSuccessPlan? PostSuccess { get; init; }
+
     /// <summary>The executive's scheduled status posts (settings.executiveUpdates); none when the plan does not ask.</summary>
     public IReadOnlyList<ExecutiveUpdate> ExecutiveUpdates { get; init; } = [];
 

@@ -124,7 +124,7 @@ public static class PostmortemDraft
         return md.ToString();
     }
 
-    private static string At(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+    internal static string At(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string AtOrNot(DateTimeOffset? at) => at is { } a ? At(a) : NotMeasured;
 
@@ -132,7 +132,7 @@ public static class PostmortemDraft
         from is { } f && to is { } t && t >= f ? NumberText.Duration(t - f) : NotMeasured;
 
     /// <summary>Recorded text on one line, with Markdown's structural characters escaped.</summary>
-    private static string? Inline(string? text)
+    internal static string? Inline(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {

@@ -18,6 +18,12 @@ public sealed record DeployAction(
     DateTimeOffset At)
 {
     public long? DecisionId { get; init; }
+
+    /// <summary>
+    /// For an action that is not a decision (a post-success action): a key stable across retries and instances
+    /// (<c>post-success:{rollout}:{action}</c>), sent as the Idempotency-Key so a receiver can tell a repeat.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 /// <summary>

@@ -63,6 +63,7 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
             reason = action.Reason,
             time = action.At,
             decision = action.DecisionId,
+            idempotencyKey = action.IdempotencyKey,
         }, ShipRoomJson.Options);
         var signature = "sha256=" + Sign(body, _options.WebhookSecret ?? "");
         var attempts = 0;
@@ -79,6 +80,12 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
                     // The same decision on a retry or after a restart: a receiver can tell a repeat from a new command.
                     request.Headers.Add("Idempotency-Key", $"shiproom-decision-{decision.ToString(CultureInfo.InvariantCulture)}");
                 }
+                else if (action.IdempotencyKey is { Length: > 0 } key)
+                {
+                    // A post-success action: the same key on a retry, from any instance.
+                    request.Headers.Add("Idempotency-Key", $"shiproom-{key}");
+                }
+
                 return await _httpClients.CreateClient(HttpClientName).SendAsync(request, token);
             }, cancellationToken);
             var status = (int)response.StatusCode;

@@ -32,6 +32,19 @@ public sealed class PostmortemService(
     /// <summary>Roles that may edit and publish: the IC and the PMs (and admins).</summary>
     public static IReadOnlyList<string> EditorRoles { get; } = [Roles.IncidentCommander, Roles.ProductManager, Roles.Admin];
 
+    /// <summary>Roles that may edit and publish the win note: the PMs (and admins).</summary>
+    public static IReadOnlyList<string> WinNoteEditorRoles { get; } = [Roles.ProductManager, Roles.Admin];
+
+    /// <summary>Who may edit and publish a draft of <paramref name="kind"/>.</summary>
+    public static IReadOnlyList<string> EditorsOf(string kind) => kind == DraftKinds.WinNote ? WinNoteEditorRoles : EditorRoles;
+
+    /// <summary>The draft kinds people edit and publish here (the cohort review is published by ShipRoom itself).</summary>
+    public static bool IsEditableKind(string kind) => kind is DraftKinds.Postmortem or DraftKinds.WinNote;
+
+    private static string Noun(string kind) => kind == DraftKinds.WinNote ? "win note" : kind == DraftKinds.CohortReview ? "cohort review" : "postmortem";
+
+    private static string AuditPrefix(string kind) => kind == DraftKinds.WinNote ? "winnote" : "postmortem";
+
     /// <summary>Drafts a postmortem for every recent rollout whose record calls for one and has none yet; returns how many.</summary>
     public Task<int> DraftDueAsync(CancellationToken cancellationToken)
     {
@@ -84,14 +97,14 @@ public sealed class PostmortemService(
         return true;
     }
 
-    public Task<PostmortemRecord?> GetAsync(long rolloutId, CancellationToken cancellationToken) => postmortems.GetAsync(rolloutId, cancellationToken);
+    public Task<PostmortemRecord?> GetAsync(long rolloutId, CancellationToken cancellationToken, string kind = DraftKinds.Postmortem) => postmortems.GetAsync(rolloutId, cancellationToken, kind);
 
     public Task<IReadOnlyList<PostmortemRecord>> OpenAsync(CancellationToken cancellationToken) => postmortems.ListOpenAsync(cancellationToken);
 
     /// <summary>Saves an edit: only the IC and PMs (and admins), only while a draft, only over the version the editor saw.</summary>
-    public async Task<PostmortemResult> EditAsync(long rolloutId, CommandActor actor, string markdown, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<PostmortemResult> EditAsync(long rolloutId, CommandActor actor, string markdown, long expectedVersion, CancellationToken cancellationToken, string kind = DraftKinds.Postmortem)
     {
-        if (await RefusalAsync(rolloutId, actor, "edit", cancellationToken) is { } refused)
+        if (await RefusalAsync(rolloutId, actor, "edit", kind, cancellationToken) is { } refused)
         {
             return refused;
         }
@@ -102,46 +115,49 @@ public sealed class PostmortemService(
         }
 
         var now = time.GetUtcNow();
-        if (!await postmortems.UpdateAsync(rolloutId, markdown, actor.Name, now, expectedVersion, cancellationToken))
+        if (!await postmortems.UpdateAsync(rolloutId, markdown, actor.Name, now, expectedVersion, cancellationToken, kind))
         {
             return PostmortemResult.Refuse("someone saved a newer version or published it: reload and edit again", conflict: true);
         }
 
-        await audit.AppendAsync(new AuditEntryDraft(now, actor.Name, "postmortem.edited", rolloutId, $"Postmortem edited ({markdown.Length} characters)"), cancellationToken);
-        return PostmortemResult.Ok(await postmortems.GetAsync(rolloutId, cancellationToken));
+        await audit.AppendAsync(new AuditEntryDraft(now, actor.Name, $"{AuditPrefix(kind)}.edited", rolloutId, $"{Capital(Noun(kind))} edited ({markdown.Length} characters)"), cancellationToken);
+        return PostmortemResult.Ok(await postmortems.GetAsync(rolloutId, cancellationToken, kind));
     }
 
-    public async Task<PostmortemResult> PublishAsync(long rolloutId, CommandActor actor, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<PostmortemResult> PublishAsync(long rolloutId, CommandActor actor, long expectedVersion, CancellationToken cancellationToken, string kind = DraftKinds.Postmortem)
     {
-        if (await RefusalAsync(rolloutId, actor, "publish", cancellationToken) is { } refused)
+        if (await RefusalAsync(rolloutId, actor, "publish", kind, cancellationToken) is { } refused)
         {
             return refused;
         }
 
         var now = time.GetUtcNow();
-        if (!await postmortems.PublishAsync(rolloutId, actor.Name, now, expectedVersion, cancellationToken))
+        if (!await postmortems.PublishAsync(rolloutId, actor.Name, now, expectedVersion, cancellationToken, kind))
         {
             return PostmortemResult.Refuse("someone saved a newer version or published it: reload first", conflict: true);
         }
 
-        await audit.AppendAsync(new AuditEntryDraft(now, actor.Name, "postmortem.published", rolloutId, "Postmortem published"), cancellationToken);
+        await audit.AppendAsync(new AuditEntryDraft(now, actor.Name, $"{AuditPrefix(kind)}.published", rolloutId, $"{Capital(Noun(kind))} published"), cancellationToken);
         await refresher.RefreshAsync(rolloutId, cancellationToken);
-        return PostmortemResult.Ok(await postmortems.GetAsync(rolloutId, cancellationToken));
+        return PostmortemResult.Ok(await postmortems.GetAsync(rolloutId, cancellationToken, kind));
     }
 
-    private async Task<PostmortemResult?> RefusalAsync(long rolloutId, CommandActor actor, string what, CancellationToken cancellationToken)
+    private async Task<PostmortemResult?> RefusalAsync(long rolloutId, CommandActor actor, string what, string kind, CancellationToken cancellationToken)
     {
-        if (!actor.Roles.Any(EditorRoles.Contains))
+        var who = kind == DraftKinds.WinNote ? "product managers" : "the Incident Commander and product managers";
+        if (!IsEditableKind(kind) || !actor.Roles.Any(EditorsOf(kind).Contains))
         {
-            await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor.Name, "postmortem.refused", rolloutId, $"Refused to {what} the postmortem: only the IC and PMs may"), cancellationToken);
-            return PostmortemResult.Refuse($"only the Incident Commander and product managers may {what} the postmortem", forbidden: true);
+            await audit.AppendAsync(new AuditEntryDraft(time.GetUtcNow(), actor.Name, $"{AuditPrefix(kind)}.refused", rolloutId, $"Refused to {what} the {Noun(kind)}: only {who} may"), cancellationToken);
+            return PostmortemResult.Refuse($"only {who} may {what} the {Noun(kind)}", forbidden: true);
         }
 
-        var current = await postmortems.GetAsync(rolloutId, cancellationToken);
-        return current is null ? PostmortemResult.Refuse("this rollout has no postmortem draft", notFound: true)
+        var current = await postmortems.GetAsync(rolloutId, cancellationToken, kind);
+        return current is null ? PostmortemResult.Refuse($"this rollout has no {Noun(kind)} draft", notFound: true)
             : current.IsPublished ? PostmortemResult.Refuse($"published by {current.PublishedBy} at {current.PublishedAt:yyyy-MM-dd HH:mm} UTC: it is no longer edited", conflict: true)
             : null;
     }
+
+    private static string Capital(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>Recorded text as it may appear in a document others read: personal data and secrets masked.</summary>
     private static string? Scrubbed(string? text) => string.IsNullOrWhiteSpace(text) ? null : PiiScrubber.Scrub(text.Trim());

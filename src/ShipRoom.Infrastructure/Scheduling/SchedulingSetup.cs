@@ -49,6 +49,9 @@ public static class SchedulingSetup
             quartz.ScheduleJob<PostmortemJob>(
                 trigger => trigger.WithIdentity("postmortem-drafts-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
                 job => job.WithIdentity(PostmortemJob.Key));
+            quartz.ScheduleJob<PostSuccessJob>(
+                trigger => trigger.WithIdentity("post-success-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
+                job => job.WithIdentity(PostSuccessJob.Key));
             quartz.ScheduleJob<DemoKeeperJob>(
                 trigger => trigger.WithIdentity("demo-keeper-tick", "shiproom").StartNow().WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
                 job => job.WithIdentity(DemoKeeperJob.Key));

@@ -36,6 +36,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRosterRepository, RosterRepository>();
         services.AddSingleton<IPostmortemRepository, PostmortemRepository>();
         services.AddSingleton<IFreezeRepository, FreezeRepository>();
+        services.AddSingleton<IPostSuccessRepository, PostSuccessRepository>();
         services.AddSingleton<ISlackRequestSignatureRepository, SlackRequestSignatureRepository>();
         services.AddSingleton<INotificationRepository, NotificationRepository>();
         services.AddSingleton<IJudgementHistoryRepository, JudgementHistoryRepository>();

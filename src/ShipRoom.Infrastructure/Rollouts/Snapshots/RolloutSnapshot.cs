@@ -82,12 +82,24 @@ public sealed record RolloutSnapshot
     /// <summary>The postmortem a rollback or failed gate called for, once drafted; its due time shows until it is published.</summary>
     public PostmortemSnapshot? Postmortem { get; init; }
 
+    /// <summary>After the stable time at 100%: the post-success steps the plan pre-approves and what became of each; null before completion or without <c>postSuccess:</c>.</summary>
+    public PostSuccessSnapshot? PostSuccess { get; init; }
+
     /// <summary>
     /// A rollback made on this instance while the database was away, shown in <see cref="Status"/> already but not
     /// written yet (its decision and audit entry are written when the database returns); null otherwise.
     /// </summary>
     public UnsavedRollback? Unsaved { get; init; }
 }
+
+/// <summary>
+/// Post-success as the dashboard shows it: each step (deploy action, freeze, win note, cohort review) with its outcome
+/// as recorded (pending until an instance ran it), the win note draft, and when the cohort review falls due.
+/// </summary>
+public sealed record PostSuccessSnapshot(IReadOnlyList<PostSuccessStepSnapshot> Steps, PostmortemSnapshot? WinNote, DateTimeOffset? CohortReviewDueAt, string? CohortReviewTitle);
+
+/// <summary>One post-success step: what, its outcome (pending, sending, acknowledged, failed, recorded-only, done), the detail in words and when.</summary>
+public sealed record PostSuccessStepSnapshot(string Step, string Title, string Outcome, string? Detail, int Attempts, DateTimeOffset? DoneAt);
 
 /// <summary>A rollback carried out while storage was away and waiting to be written: who, when, what the deploy system said.</summary>
 public sealed record UnsavedRollback(string Actor, DateTimeOffset RequestedAt, bool Acknowledged, bool RecordedOnly, string? Error);

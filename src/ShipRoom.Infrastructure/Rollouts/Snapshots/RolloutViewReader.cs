@@ -13,7 +13,14 @@ public sealed record RolloutViewFacts(
     double? CapTransactions,
     double? CapDollars,
     PostmortemRecord? Postmortem = null,
-    IReadOnlyList<PageUpdate>? Pages = null);
+    IReadOnlyList<PageUpdate>? Pages = null)
+{
+    /// <summary>A completed rollout's post-success steps as recorded (empty before completion).</summary>
+    public IReadOnlyList<PostSuccessRecord> PostSuccessSteps { get; init; } = [];
+
+    /// <summary>A completed rollout's win note draft, once drafted.</summary>
+    public PostmortemRecord? WinNote { get; init; }
+}
 
 /// <summary>Reads <see cref="RolloutViewFacts"/> for one rollout.</summary>
 public sealed class RolloutViewReader(
@@ -23,7 +30,7 @@ public sealed class RolloutViewReader(
     IRosterRepository roster,
     INotificationRepository posts,
     ISampleRepository samples,
-    IPostmortemRepository postmortems,
+    DraftViewReader drafts,
     IPageUpdateRepository pages)
 {
     public const int RecentPolls = 20;
@@ -43,6 +50,7 @@ public sealed class RolloutViewReader(
             dollars = caps.DollarsMetric is null ? null : await samples.SumAsync(id, caps.DollarsMetric, Cohort.Canary, from, assessment.Now, cancellationToken);
         }
 
+        var completed = assessment.Rollout.Status == Core.Rollouts.RolloutStatus.Completed && assessment.Plan.PostSuccess is not null;
         return new RolloutViewFacts(
             await pollRuns.ListRecentAsync(id, RecentPolls, cancellationToken),
             await checklists.ListAsync(id, cancellationToken),
@@ -51,7 +59,21 @@ public sealed class RolloutViewReader(
             await posts.ListAsync(id, RecentPosts, cancellationToken),
             transactions,
             dollars,
-            await postmortems.GetAsync(id, cancellationToken),
-            await pages.LatestAsync(id, cancellationToken));
+            await drafts.PostmortemAsync(id, cancellationToken),
+            await pages.LatestAsync(id, cancellationToken))
+        {
+            PostSuccessSteps = completed ? await drafts.PostSuccessStepsAsync(id, cancellationToken) : [],
+            WinNote = completed ? await drafts.WinNoteAsync(id, cancellationToken) : null,
+        };
     }
+}
+
+/// <summary>The drafts a rollout's dashboard shows (postmortem, win note) and its post-success steps: one reader for what people write after a rollout.</summary>
+public sealed class DraftViewReader(IPostmortemRepository drafts, IPostSuccessRepository postSuccess)
+{
+    public Task<PostmortemRecord?> PostmortemAsync(long rolloutId, CancellationToken cancellationToken) => drafts.GetAsync(rolloutId, cancellationToken);
+
+    public Task<PostmortemRecord?> WinNoteAsync(long rolloutId, CancellationToken cancellationToken) => drafts.GetAsync(rolloutId, cancellationToken, DraftKinds.WinNote);
+
+    public Task<IReadOnlyList<PostSuccessRecord>> PostSuccessStepsAsync(long rolloutId, CancellationToken cancellationToken) => postSuccess.ListAsync(rolloutId, cancellationToken);
 }

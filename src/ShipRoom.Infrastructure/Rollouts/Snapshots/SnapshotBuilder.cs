@@ -94,7 +94,26 @@ public sealed class SnapshotBuilder(
                 .Select(n => new PostSnapshot(n.Kind, n.Channel, n.Title, n.Status, n.Attempts, n.LastError, n.CreatedAt, n.SentAt, n.Status == NotificationStates.Pending ? n.NextAttemptAt : null)).ToList(),
             Paging = (view.Pages ?? []).Select(p => new PageStatusSnapshot(p.Cause, p.DedupKey, p.State, p.Agent, p.OccurredAt, p.IncidentUrl)).ToList(),
             Postmortem = view.Postmortem is { } pm ? new PostmortemSnapshot(pm.Cause, pm.CreatedAt, pm.DueAt, pm.UpdatedBy, pm.UpdatedAt, pm.PublishedBy, pm.PublishedAt) : null,
+            PostSuccess = PostSuccessOf(plan, rollout, assessment.Decisions, view),
         };
+    }
+
+    /// <summary>The steps the plan's postSuccess pre-approves, in order, each with what is recorded of it ("pending" until an instance runs it).</summary>
+    private static PostSuccessSnapshot? PostSuccessOf(RolloutPlan plan, RolloutRecord rollout, IReadOnlyList<DecisionRecord> decisions, RolloutViewFacts view)
+    {
+        if (rollout.Status != RolloutStatus.Completed || plan.PostSuccess is not { } post)
+        {
+            return null;
+        }
+
+        var complete = decisions.FirstOrDefault(d => d is { Kind: RolloutCommand.Complete, Outcome: DecisionOutcome.Executed });
+        var completedAt = complete?.ExecutedAt ?? complete?.RequestedAt ?? rollout.UpdatedAt;
+        var steps = PostSuccessSteps.For(plan).Select(name => view.PostSuccessSteps.FirstOrDefault(r => r.Action == name) is { } r
+            ? new PostSuccessStepSnapshot(name, PostSuccessSteps.Describe(name), r.Outcome, r.Detail, r.Attempts, r.DoneAt)
+            : new PostSuccessStepSnapshot(name, PostSuccessSteps.Describe(name), "pending", null, 0, null)).ToList();
+        var winNote = view.WinNote is { } w ? new PostmortemSnapshot(w.Cause, w.CreatedAt, w.DueAt, w.UpdatedBy, w.UpdatedAt, w.PublishedBy, w.PublishedAt) : null;
+        return new PostSuccessSnapshot(steps, winNote, post.CohortReview is { } review ? completedAt + review.After : null,
+            post.CohortReview is { } r2 ? $"{Core.PostSuccess.CohortReviewReport.Span(r2.After)} cohort review" : null);
     }
 
     /// <summary>The wall-clock interval between polls of this rollout: the plan's pollEvery (rollout time) or the configured default.</summary>

@@ -7,6 +7,7 @@ public static class SnapshotServices
     public static IServiceCollection AddSnapshots(this IServiceCollection services)
     {
         services.AddSingleton<RolloutAssessor>();
+        services.AddSingleton<DraftViewReader>();
         services.AddSingleton<RolloutViewReader>();
         services.AddSingleton<LastKnownSnapshots>();
         services.AddSingleton<SnapshotBuilder>();
