@@ -23,6 +23,7 @@ internal sealed class ShippedPlan
         ["cpu_utilisation_pct"] = 48, ["memory_headroom_pct"] = 42,
         ["cost_per_user_usd"] = 0.042, ["cost_per_request_usd"] = 0.0011, ["ai_cost_per_request_usd"] = 0.0022, ["ai_markup_ratio"] = 4.6, ["margin_pct"] = 38,
         ["signup_completion_pct"] = 62, ["first_session_completion_pct"] = 48, ["provider_dashboard_error_pct"] = 0.3,
+        ["charge_error_rate_pct"] = 0.1, ["payment_failures_count"] = 0, ["payment_successes_count"] = 1, ["provider_tti_ms"] = 1200,
     };
 
     private readonly Dictionary<(string Metric, Cohort Cohort, string? Journey), Func<int, double?>> _changes = new();
