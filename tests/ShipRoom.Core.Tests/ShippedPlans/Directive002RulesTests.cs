@@ -82,4 +82,21 @@ public sealed class Directive002RulesTests
 
         Assert.Equal(passes, gate.Status.Passes());
     }
+
+    [Theory]
+    [InlineData("payment_declines_pct", "declines-vs-control", 2.1, 3.1, true)]
+    [InlineData("payment_declines_pct", "declines-vs-control", 2.1, 3.11, false)]
+    [InlineData("payment_declines_pct", "declines-vs-control", 2.1, 0.5, true)]    // fewer declines than control: not elevated
+    [InlineData("payment_refunds_pct", "refunds-vs-control", 0.3, 0.5, true)]
+    [InlineData("payment_refunds_pct", "refunds-vs-control", 0.3, 0.51, false)]
+    public void Declines_and_refunds_fail_their_gate_only_when_elevated_over_control(string metric, string gateKey, double control, double canary, bool passes)
+    {
+        var plan = ShippedPlan.Slow().Set(metric, Cohort.Control, null, _ => control).Set(metric, Cohort.Canary, null, _ => canary);
+
+        var verdict = plan.Judge("5%", 0, 90);
+
+        var gate = verdict.Gates.Single(g => g.Key == gateKey);
+        Assert.Equal(passes, gate.Status.Passes());
+        Assert.Equal(passes, verdict.Advance.MayAdvance || !verdict.Gates.Where(g => g.Key != gateKey).All(g => g.Status.Passes()));
+    }
 }
