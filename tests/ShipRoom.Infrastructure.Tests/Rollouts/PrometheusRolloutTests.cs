@@ -110,6 +110,8 @@ public sealed partial class PrometheusRolloutTests
     [InlineData(Regression.Payments, "Payments E2E < 99.5% for 5 minutes")]
     [InlineData(Regression.Cache, "Cache hit < 85% for 10 minutes")]
     [InlineData(Regression.Database, "DB saturation > 80% for 10 minutes")]
+    [InlineData(Regression.CacheWithLatency, "Cache hit < 85% with user-visible latency")]
+    [InlineData(Regression.DatabaseSpillover, "DB saturation > 80% with spillover risk")]
     [InlineData(Regression.Cost, "for 15 minutes")]
     public async Task A_regression_in_the_canary_rolls_the_fast_plan_back_automatically(Regression regression, string trigger)
     {

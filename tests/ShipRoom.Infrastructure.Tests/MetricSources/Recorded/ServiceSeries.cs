@@ -28,6 +28,12 @@ public enum Regression
     /// two minutes after: a run of six failures spread over two minutes, too short for any 5-minute ratio trigger.
     /// </summary>
     PaymentFailureRun,
+
+    /// <summary>Cache hit at 78% and request latency 1.35× (P95 ~130 ms): directive 004's "cache hit &lt; 85% with user-visible latency".</summary>
+    CacheWithLatency,
+
+    /// <summary>DB pool at 88% and queries 3× slower (P95 ~54 ms): directive 004's "DB saturation &gt; 80% with spillover risk".</summary>
+    DatabaseSpillover,
 }
 
 /// <summary>
@@ -128,7 +134,8 @@ public sealed class ServiceSeries
                 var labels = $"{cohort},journey=\"{journey}\"";
                 double Rps(DateTimeOffset t) => 40 * s.Wave(t, 0.05);
                 double Latency(DateTimeOffset t, double healthyMs, double regressedFactor) =>
-                    healthyMs * JourneyLatencyScale[journey] * s.Wave(t, 0.02, 1) * (s.Regressed(track, Regression.Latency, t) ? regressedFactor : 1);
+                    healthyMs * JourneyLatencyScale[journey] * s.Wave(t, 0.02, 1) *
+                    (s.Regressed(track, Regression.Latency, t) ? regressedFactor : s.Regressed(track, Regression.CacheWithLatency, t) ? 1.35 : 1);
                 foreach (var bound in LatencyBuckets.Select(b => (double?)b).Append(null))
                 {
                     yield return new Series("http_request_duration_seconds_bucket", $"{labels},le=\"{(bound is { } b ? b.ToString("R", CultureInfo.InvariantCulture) : "+Inf")}\"", true,
@@ -174,18 +181,18 @@ public sealed class ServiceSeries
 
             // CDN.
             double Cdn(DateTimeOffset t) => 300 * s.Wave(t, 0.05);
-            double Hit(DateTimeOffset t) => s.Regressed(track, Regression.Cache, t) ? 0.78 : 0.92 * s.Wave(t, 0.005, 4);
+            double Hit(DateTimeOffset t) => s.Regressed(track, Regression.Cache, t) || s.Regressed(track, Regression.CacheWithLatency, t) ? 0.78 : 0.92 * s.Wave(t, 0.005, 4);
             yield return new Series("cdn_requests_total", cohort, true, Cdn);
             yield return new Series("cdn_cache_hits_total", cohort, true, t => Cdn(t) * Hit(t));
             yield return new Series("cdn_origin_requests_total", cohort, true, t => Cdn(t) * (1 - Hit(t)));
 
             // Database pool and query latency.
             yield return new Series("db_pool_size", cohort, false, _ => 200);
-            yield return new Series("db_pool_in_use", cohort, false, t => Math.Round(200 * (s.Regressed(track, Regression.Database, t) ? 0.88 : 0.55 * s.Wave(t, 0.03, 5))));
+            yield return new Series("db_pool_in_use", cohort, false, t => Math.Round(200 * (s.Regressed(track, Regression.Database, t) || s.Regressed(track, Regression.DatabaseSpillover, t) ? 0.88 : 0.55 * s.Wave(t, 0.03, 5))));
             foreach (var bound in DbBuckets.Select(b => (double?)b).Append(null))
             {
                 yield return new Series("db_query_duration_seconds_bucket", $"{cohort},le=\"{(bound is { } b ? b.ToString("R", CultureInfo.InvariantCulture) : "+Inf")}\"", true,
-                    t => 80 * (bound is { } le ? Cdf(le * 1000, 8, 18, 30) : 1));
+                    t => 80 * (bound is { } le ? Cdf(le * 1000 / (s.Regressed(track, Regression.DatabaseSpillover, t) ? 3 : 1), 8, 18, 30) : 1));
             }
 
             // Autoscaler: scale events (none while healthy).
