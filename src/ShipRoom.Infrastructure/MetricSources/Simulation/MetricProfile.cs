@@ -38,7 +38,10 @@ internal static class MetricProfiles
         // Requests per minute for an availability SLO (good = not 5xx, derived from the 5xx rate of the same minute).
         ["requests_count"] = new(9600, 0.02, 0),
         // Autoscaler events: none while healthy.
-        ["scale_events_count"] = new(0, 0, 0),
+        ["scale_events_count"] = new(0, 0, 0, Whole: true),
+        // The autoscaler's latest scale-up (decision to pods ready) and the analytics events dropped or late.
+        ["scale_up_seconds"] = new(35, 0.05, 0),
+        ["events_dropped_late_pct"] = new(0.02, 0.1, 0, 100),
         ["cache_hit_pct"] = new(92, 0.006, 0, 100),
         ["origin_rps"] = new(120, 0.04),
         ["db_saturation_pct"] = new(55, 0.03, 0, 100),

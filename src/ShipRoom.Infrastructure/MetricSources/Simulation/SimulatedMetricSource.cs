@@ -74,9 +74,8 @@ public sealed class SimulatedMetricSource(SimulatorScenario scenario, int scenar
 
         (SimulatorScenario.CacheRegression, "cache_hit_pct") => value - 14,
         (SimulatorScenario.CacheRegression, "origin_rps") => value * 1.8,
-        // The cache alone: latency stays where it was, so directive 004's "with user-visible latency" does not hold
-        // and 003's "Cache hit < 85% for 10 minutes" is what fires.
         (SimulatorScenario.CacheRegression, "db_saturation_pct") => value + 30,
+        (SimulatorScenario.CacheRegression, "p95_latency_ms") => value * 1.1,
 
         (SimulatorScenario.ErrorSpike, "error_rate_5xx_pct") => value * 10,
         (SimulatorScenario.ErrorSpike, "error_rate_4xx_non_auth_pct") => value * 3,

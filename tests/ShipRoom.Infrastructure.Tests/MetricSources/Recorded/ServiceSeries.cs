@@ -196,7 +196,15 @@ public sealed class ServiceSeries
             }
 
             // Autoscaler: scale events (none while healthy).
-            yield return new Series("autoscaler_scale_events_total", cohort, true, t => s.Regressed(track, Regression.ScaleThrash, t) ? 1.0 / 60 : 0);
+            yield return new Series("autoscaler_scale_events_total", cohort, true, t => s.Regressed(track, Regression.ScaleThrash, t) ? 1.0 / 60 : 0, Whole: true);
+            // The latest scale-up, decision to new pods ready: about 35 s.
+            yield return new Series("autoscaler_last_scale_up_duration_seconds", cohort, false, t => Math.Round(35 * s.Wave(t, 0.05, 11), 1));
+
+            // Analytics events: about 0.02% dropped or late.
+            double Events(DateTimeOffset t) => 50 * s.Wave(t, 0.05);
+            yield return new Series("analytics_events_total", $"{cohort},outcome=\"delivered\"", true, t => Events(t) * 0.9998);
+            yield return new Series("analytics_events_total", $"{cohort},outcome=\"dropped\"", true, t => Events(t) * 0.0001);
+            yield return new Series("analytics_events_total", $"{cohort},outcome=\"late\"", true, t => Events(t) * 0.0001);
 
             // Containers: two pods per cohort, 2 CPUs (quota 200000 µs per 100 ms period) and 4 GiB each.
             foreach (var pod in new[] { $"{track}-0", $"{track}-1" })
