@@ -63,6 +63,7 @@ public static class ShipRoomWebApplication
         services.AddSingleton<IRolloutPublisher, ShipRoom.Infrastructure.Rollouts.Cluster.ClusterPublisher>();
         services.AddSingleton<RolloutSnapshotReader>();
         services.AddSingleton<FreezeBoard>();
+        services.AddSingleton<ShipRoom.Web.Security.BotFrameworkTokens>();
         services.AddHostedService(provider => provider.GetRequiredService<FreezeBoard>());
         services.AddSingleton<RolloutDirectory>();
         services.AddValidatedOptions<LiveOptions, LiveOptionsValidator>(configuration, ConfigurationKeys.LiveSection);
@@ -136,6 +137,8 @@ public static class ShipRoomWebApplication
         app.MapPostmortemEndpoints();
         app.MapFreezeEndpoints();
         app.MapSlackInteractionEndpoints();
+        app.MapPagingEndpoints();
+        app.MapTeamsBotEndpoints();
         app.MapNotificationEndpoints();
         app.MapHub<RolloutsHub>(RolloutsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -20,6 +20,7 @@ public static class PostKinds
     public const string ApprovalRequested = "approval-requested";
     public const string ApprovalGiven = "approval-given";
     public const string PhaseSummary = "summary";
+    public const string ExecutiveUpdate = "exec-update";
 
     /// <summary>Placeholders every post may use.</summary>
     public static IReadOnlyList<string> Common { get; } = ["rollout", "release", "commit", "phase", "traffic", "status", "time", "dashboard", "recommendation", "overall"];
@@ -138,6 +139,20 @@ public static class PostKinds
             """
             Phase summary for {phase} by {actor}: {summary_recommendation}
             {summary}
+            Dashboard: {dashboard}
+            """),
+        new(ExecutiveUpdate, "The executive's scheduled update (settings.executiveUpdates)", ["update_name", "slot", "budget", "latency", "signals", "economics", "blockers", "score"],
+            """
+            {update_name}, {slot}: {release} is {status} at {phase}
+            Recommendation: {recommendation}. Gates: {overall}; canary score {score}
+            SLOs and error budget: {budget}
+            Latency (canary vs control):
+            {latency}
+            Security findings and incidents: {signals}
+            Cloud spend and unit economics:
+            {economics}
+            Blocking issues (owner, due):
+            {blockers}
             Dashboard: {dashboard}
             """),
     ];

@@ -157,9 +157,11 @@ public static partial class PlanParser
             var rollbackBudget = TimeSpan.FromMinutes(2);
             var noData = new NoDataPolicy(true, TimeSpan.FromMinutes(15));
             TimeSpan? changeFreeze = null;
+            IReadOnlyList<ExecutiveUpdate> executiveUpdates = [];
             if (settings is not null)
             {
-                r.OnlyKnownKeys(settings, "settings", "pollEvery", "stabilisation", "rollbackBudget", "yellowBlocksAdvance", "noData", "changeFreeze");
+                r.OnlyKnownKeys(settings, "settings", "pollEvery", "stabilisation", "rollbackBudget", "yellowBlocksAdvance", "noData", "changeFreeze", "executiveUpdates");
+                executiveUpdates = ReadExecutiveUpdates(settings);
                 changeFreeze = r.Duration(settings, "changeFreeze", "settings");
                 if (changeFreeze is { } freeze && (freeze <= TimeSpan.Zero || freeze > TimeSpan.FromDays(14)))
                 {
@@ -200,6 +202,7 @@ public static partial class PlanParser
                 Slos = slos,
                 Signals = signals,
                 ChangeFreeze = changeFreeze,
+                ExecutiveUpdates = executiveUpdates,
             };
         }
 
@@ -873,9 +876,15 @@ public static partial class PlanParser
                     continue;
                 }
 
-                r.OnlyKnownKeys(map, field, "key", "title", "role");
+                r.OnlyKnownKeys(map, field, "key", "title", "role", "page");
                 var key = r.String(map, "key", field);
                 var role = r.String(map, "role", field, required: false);
+                var page = r.Strings(map, "page", field);
+                foreach (var cause in page.Where(c => !RosterRole.PageCauses.Contains(c, StringComparer.Ordinal)))
+                {
+                    r.Error(r.Child(map, "page"), $"{field}.page", $"'{cause}' is not a page cause (causes: {string.Join(", ", RosterRole.PageCauses)})");
+                }
+
                 if (role is not null && !Roles.IsKnown(role))
                 {
                     r.Error(r.Child(map, "role"), $"{field}.role", $"unknown role '{role}' (roles: {string.Join(", ", Roles.All)})");
@@ -888,7 +897,10 @@ public static partial class PlanParser
 
                 if (key is not null)
                 {
-                    roster.Add(new RosterRole(key, r.String(map, "title", field, required: false) ?? key, role));
+                    roster.Add(new RosterRole(key, r.String(map, "title", field, required: false) ?? key, role)
+                    {
+                        PageOn = page.Where(c => RosterRole.PageCauses.Contains(c, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList(),
+                    });
                 }
             }
 

@@ -36,6 +36,9 @@ public sealed record RolloutPlan(
     /// </summary>
     public TimeSpan? ChangeFreeze { get; init; }
 
+    /// <summary>The executive's scheduled status posts (settings.executiveUpdates); none when the plan does not ask.</summary>
+    public IReadOnlyList<ExecutiveUpdate> ExecutiveUpdates { get; init; } = [];
+
     public MetricDefinition? FindMetric(string key) => Metrics.FirstOrDefault(m => m.Key == key);
 
     public SloDefinition? FindSlo(string key) => Slos.FirstOrDefault(s => s.Key == key);
@@ -191,7 +194,14 @@ public sealed record JudgementGroup(string Name, double Weight, IReadOnlyList<st
 
 public sealed record JudgementSettings(IReadOnlyList<JudgementGroup> Groups, double PassScore, double MarginalScore, double ConfidenceLevel, double Tolerance);
 
-public sealed record RosterRole(string Key, string Title, string? ShipRoomRole);
+public sealed record RosterRole(string Key, string Title, string? ShipRoomRole)
+{
+    /// <summary>What a role may ask to be paged for ("page me on any RED or >3% margin deviation").</summary>
+    public static readonly IReadOnlyList<string> PageCauses = ["red", "hold", "rollback", "margin"];
+
+    /// <summary>The page causes this role's person is named on (roster <c>page:</c>); none unless the plan says.</summary>
+    public IReadOnlyList<string> PageOn { get; init; } = [];
+}
 
 public sealed record ChecklistDefinition(string Name, IReadOnlyList<ChecklistItemDefinition> Items);
 
@@ -199,3 +209,15 @@ public sealed record ChecklistDefinition(string Name, IReadOnlyList<ChecklistIte
 public sealed record ChecklistItemDefinition(string Key, string Title, string OwnerRole, TimeSpan DueOffset, bool AfterSuccess);
 
 public sealed record ProbeDefinition(string Name, string Url, int ExpectStatus, TimeSpan? MaxLatency, string? Schema);
+
+/// <summary>
+/// A scheduled executive update: posted at each of <see cref="At"/> (local times of day in <see cref="TimeZone"/>, an
+/// IANA zone or <c>executive</c> for the executive approver's zone on the roster), from T-0 while the rollout runs, or
+/// after it completed for <see cref="For"/>.
+/// </summary>
+public sealed record ExecutiveUpdate(string Name, IReadOnlyList<TimeOnly> At, string TimeZone, string From, TimeSpan? For)
+{
+    public const string ExecutiveZone = "executive";
+    public const string FromStart = "t0";
+    public const string FromCompletion = "completion";
+}

@@ -26,9 +26,9 @@ public sealed class ChatActionService(IRosterRepository roster, IUserRepository 
     {
         var kind = click.ActionId switch
         {
-            ChannelPayloads.SlackActions.Hold => RolloutCommand.Hold,
-            ChannelPayloads.SlackActions.RollBack => RolloutCommand.RollBack,
-            ChannelPayloads.SlackActions.Approve => RolloutCommand.Approve,
+            ChannelPayloads.ChatButtons.Hold => RolloutCommand.Hold,
+            ChannelPayloads.ChatButtons.RollBack => RolloutCommand.RollBack,
+            ChannelPayloads.ChatButtons.Approve => RolloutCommand.Approve,
             _ => (RolloutCommand?)null,
         };
         if (kind is null || !long.TryParse(click.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rolloutId))

@@ -27,18 +27,18 @@ public static partial class ChannelPayloads
     private const int SlackHeaderMax = 150;
     private const int SlackSectionMax = 3000;
 
-    /// <summary>Block Kit action ids of the buttons on Slack posts; their value is the rollout id.</summary>
-    public static class SlackActions
+    /// <summary>The buttons on chat posts: Slack Block Kit action ids (value: the rollout id) and Teams Action.Execute verbs (data.rolloutId).</summary>
+    public static class ChatButtons
     {
         public const string Hold = "shiproom_hold";
         public const string RollBack = "shiproom_rollback";
         public const string Approve = "shiproom_approve";
     }
 
-    public static string For(string channel, ShipRoomPost post, bool slackButtons = false) => channel switch
+    public static string For(string channel, ShipRoomPost post, bool slackButtons = false, bool teamsButtons = false) => channel switch
     {
         ChannelNames.Slack => Slack(post, slackButtons),
-        ChannelNames.Teams => Teams(post),
+        ChannelNames.Teams => Teams(post, teamsButtons),
         _ => Webhook(post),
     };
 
@@ -85,9 +85,9 @@ public static partial class ChannelPayloads
                 ["block_id"] = "shiproom_commands",
                 ["elements"] = new JsonArray
                 {
-                    SlackButton(SlackActions.Hold, "Hold", id, null),
-                    SlackButton(SlackActions.RollBack, "Roll back", id, "danger"),
-                    SlackButton(SlackActions.Approve, "Approve", id, "primary"),
+                    SlackButton(ChatButtons.Hold, "Hold", id, null),
+                    SlackButton(ChatButtons.RollBack, "Roll back", id, "danger"),
+                    SlackButton(ChatButtons.Approve, "Approve", id, "primary"),
                 },
             });
         }
@@ -105,7 +105,7 @@ public static partial class ChannelPayloads
         return message.ToJsonString();
     }
 
-    public static string Teams(ShipRoomPost post)
+    public static string Teams(ShipRoomPost post, bool buttons = false)
     {
         var body = new JsonArray
         {
@@ -153,9 +153,24 @@ public static partial class ChannelPayloads
             ["body"] = body,
             ["msteams"] = new JsonObject { ["width"] = "Full", ["entities"] = entities },
         };
+        var actions = new JsonArray();
+        if (buttons)
+        {
+            // Clicks go to the bot's messaging endpoint (/api/chat/teams/messages) as Bot Framework invoke activities.
+            var id = post.RolloutId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            actions.Add(TeamsButton(ChatButtons.Hold, "Hold", id, "default"));
+            actions.Add(TeamsButton(ChatButtons.RollBack, "Roll back", id, "destructive"));
+            actions.Add(TeamsButton(ChatButtons.Approve, "Approve", id, "positive"));
+        }
+
         if (post.DashboardUrl is { } url)
         {
-            card["actions"] = new JsonArray { new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = "Open dashboard", ["url"] = url } };
+            actions.Add(new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = "Open dashboard", ["url"] = url });
+        }
+
+        if (actions.Count > 0)
+        {
+            card["actions"] = actions;
         }
 
         return new JsonObject
@@ -198,7 +213,7 @@ public static partial class ChannelPayloads
             button["style"] = style;
         }
 
-        if (actionId == SlackActions.RollBack)
+        if (actionId == ChatButtons.RollBack)
         {
             button["confirm"] = new JsonObject
             {
@@ -225,6 +240,15 @@ public static partial class ChannelPayloads
     /// Adaptive Card text is Markdown: people's text must not become links, mentions or emphasis. A comparison such as
     /// "&lt;= 130 ms" stays readable; only the mention tag is defused.
     /// </summary>
+    private static JsonObject TeamsButton(string verb, string title, string rolloutId, string style) => new()
+    {
+        ["type"] = "Action.Execute",
+        ["title"] = title,
+        ["verb"] = verb,
+        ["style"] = style,
+        ["data"] = new JsonObject { ["rolloutId"] = rolloutId },
+    };
+
     public static string TeamsEscape(string text) => TeamsMarkup().Replace(TeamsMentionTag().Replace(text, m => m.Value.Replace('<', '‹').Replace('>', '›')), @"\$0");
 
     [GeneratedRegex("</?at>", RegexOptions.IgnoreCase)]

@@ -24,12 +24,16 @@ public sealed class DuePosts(
 
     private NotificationOptions Options => options.Value;
 
-    /// <summary>Live rollouts, scheduled ones within two hours of T-0, and ones that changed within the look-back.</summary>
+    /// <summary>
+    /// Live rollouts, scheduled ones within two hours of T-0, ones that changed within the look-back, and completed ones
+    /// whose plan still has executive updates after completion.
+    /// </summary>
     public bool WorthLooking(RolloutRecord rollout)
     {
         var wallNow = time.GetUtcNow();
         return RolloutStateMachine.IsLive(rollout.Status)
             || wallNow - rollout.UpdatedAt <= TimeSpan.FromMinutes(Options.LookBackMinutes)
+            || ExecutiveUpdateSchedule.MayBeDueAfterEnd(plans.Get(rollout), rollout, wallNow)
             || (rollout.Status == RolloutStatus.Scheduled && rollout.T0 is { } t0 && RolloutClock.Now(rollout, wallNow) >= t0.AddHours(-2) && RolloutClock.Now(rollout, wallNow) <= t0.AddHours(1));
     }
 

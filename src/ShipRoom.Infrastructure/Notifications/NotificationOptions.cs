@@ -13,7 +13,7 @@ public sealed class NotificationOptions
 
     public SlackChannel Slack { get; set; } = new();
 
-    public ChannelAddress Teams { get; set; } = new();
+    public TeamsChannel Teams { get; set; } = new();
 
     public GenericWebhook Webhook { get; set; } = new();
 
@@ -37,11 +37,25 @@ public sealed class NotificationOptions
     /// <summary>Decisions and summaries older than this when first seen are not posted (switching posts on does not replay history).</summary>
     public int LookBackMinutes { get; set; } = 60;
 
-    public sealed class ChannelAddress
+    /// <summary>Teams: the workflow webhook posts go to and, with a bot registered, Hold / Roll back / Approve (Action.Execute) on the cards.</summary>
+    public sealed class TeamsChannel
     {
+        public const string BotFrameworkMetadataUrl = "https://login.botframework.com/v1/.well-known/openidconfiguration";
+
         public string? WebhookUrl { get; set; }
 
+        /// <summary>
+        /// The Microsoft App ID of the Teams bot whose messaging endpoint is <c>/api/chat/teams/messages</c>: with it,
+        /// cards carry Action.Execute buttons and clicks are taken, each verified as a Bot Framework token for this app.
+        /// </summary>
+        public string? BotAppId { get; set; }
+
+        /// <summary>Where the Bot Framework's signing keys are published (its own unless set: a proxy, a sovereign cloud, a test).</summary>
+        public string OpenIdMetadataUrl { get; set; } = BotFrameworkMetadataUrl;
+
         public bool Enabled => !string.IsNullOrWhiteSpace(WebhookUrl);
+
+        public bool Interactive => !string.IsNullOrWhiteSpace(BotAppId);
     }
 
     /// <summary>Slack: the incoming webhook posts go to and, with a signing secret, Hold / Roll back / Approve buttons on them.</summary>
@@ -73,7 +87,15 @@ public sealed class NotificationOptions
         /// <summary>Where events are sent; PagerDuty's own unless set (a test receiver, an EU account, a proxy).</summary>
         public string EventsUrl { get; set; } = DefaultEventsUrl;
 
+        /// <summary>
+        /// The signing secret of a PagerDuty V3 webhook subscription pointed at <c>/api/paging/pagerduty</c>: with it,
+        /// acknowledgements and resolutions of ShipRoom's pages show on the dashboard. A secret: never shown or logged.
+        /// </summary>
+        public string? WebhookSecret { get; set; }
+
         public bool Enabled => !string.IsNullOrWhiteSpace(RoutingKey);
+
+        public bool TakesWebhooks => !string.IsNullOrWhiteSpace(WebhookSecret);
     }
 
     public sealed class GenericWebhook
@@ -100,12 +122,22 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
 
         problems.HttpAddress("Slack:ResponseUrlPrefix", options.Slack.ResponseUrlPrefix, NotificationOptions.SlackChannel.DefaultResponseUrlPrefix);
         problems.HttpAddress("Teams:WebhookUrl", options.Teams.WebhookUrl, "https://….webhook.office.com/…");
+        problems.HttpAddress("Teams:OpenIdMetadataUrl", options.Teams.OpenIdMetadataUrl, NotificationOptions.TeamsChannel.BotFrameworkMetadataUrl);
+        if (options.Teams.BotAppId is { Length: > 0 } appId && !Guid.TryParse(appId, out _))
+        {
+            problems.Add($"{problems.Key("Teams:BotAppId")} must be the bot's Microsoft App ID (a GUID, e.g. 00000000-0000-0000-0000-000000000000).");
+        }
         problems.HttpAddress("Webhook:Url", options.Webhook.Url, "https://hooks.example.com/ship-room");
         problems.HttpAddress(nameof(options.DashboardUrl), options.DashboardUrl, "https://shiproom.example.com");
         problems.HttpAddress("PagingWebhook:Url", options.PagingWebhook.Url, "https://oncall.example.com/hooks/shiproom");
         if (options.PagingWebhook.Secret is { Length: > 0 and < 16 })
         {
             problems.Add($"{problems.Key("PagingWebhook:Secret")} must be 16 characters or more (or left out for unsigned pages).");
+        }
+
+        if (options.PagerDuty.WebhookSecret is { Length: > 0 and < 16 })
+        {
+            problems.Add($"{problems.Key("PagerDuty:WebhookSecret")} must be the V3 webhook subscription's signing secret (16 characters or more).");
         }
 
         if (options.PagerDuty.Enabled)

@@ -10,7 +10,7 @@ namespace ShipRoom.Infrastructure.Notifications;
 /// <summary>
 /// Which posts a rollout is due, from its state alone: T-2h and T-1h by the plan's T-0, a post per decision and phase
 /// summary, a post per fired trigger, the gate results when a phase's window is complete, an approval request when
-/// the step waits for a person, and the cadence report every report interval. Each event has a stable key, so
+/// the step waits for a person, the cadence report every report interval, and the executive's scheduled updates. Each event has a stable key, so
 /// looking again (after a restart, on another instance) finds the same events and posts nothing twice.
 /// </summary>
 public static class NotificationPlanner
@@ -51,6 +51,11 @@ public static class NotificationPlanner
         foreach (var summary in summaries.Where(s => s.PostedAt >= wallNow - lookBack).OrderBy(s => s.Id))
         {
             events.Add(new PostEvent(PostKinds.PhaseSummary, $"summary:{summary.Id}", Summary: summary));
+        }
+
+        foreach (var executive in ExecutiveUpdateSchedule.Due(snapshot, plan, decisions, wallNow, lookBack))
+        {
+            events.Add(new PostEvent(PostKinds.ExecutiveUpdate, ExecutiveUpdateSchedule.KeyOf(id, executive), Executive: executive));
         }
 
         if (snapshot.Verdict is not { } verdict)

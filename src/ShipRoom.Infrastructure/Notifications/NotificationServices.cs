@@ -15,6 +15,7 @@ public static class NotificationServices
         services.AddSingleton<NotificationChannels>();
         services.AddSingleton<DuePosts>();
         services.AddSingleton<PostQueue>();
+        services.AddSingleton<PageUpdateService>();
         services.AddSingleton<ChannelSender>();
         services.AddSingleton<PostDelivery>();
         services.AddSingleton<CadenceReportPreview>();

@@ -24,6 +24,7 @@ public static class PagePayloads
                 page.Severity,
                 page.Release,
                 page.Phase,
+                recipients = page.Recipients.Select(r => new { r.Role, r.Title, r.Chat }),
                 dashboardUrl = dashboard,
                 at,
             }, Json);
@@ -46,7 +47,13 @@ public static class PagePayloads
                 ["component"] = page.Release,
                 ["group"] = page.Phase,
                 ["class"] = page.Cause,
-                ["custom_details"] = new JsonObject { ["rollout_id"] = page.RolloutId, ["cause"] = page.Cause },
+                ["custom_details"] = new JsonObject
+                {
+                    ["rollout_id"] = page.RolloutId,
+                    ["cause"] = page.Cause,
+                    // Who the plan's roster names on this cause: chat handles only, as in every post.
+                    ["page_roles"] = new JsonArray(page.Recipients.Select(r => (JsonNode)JsonValue.Create($"{r.Title}: {r.Chat ?? "no chat handle on the roster"}")).ToArray()),
+                },
             };
             if (dashboard is not null)
             {

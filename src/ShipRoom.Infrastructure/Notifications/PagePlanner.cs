@@ -11,13 +11,23 @@ public static class PageCauses
     public const string Red = "red";
     public const string AutomaticHold = "hold";
     public const string AutomaticRollback = "rollback";
+
+    /// <summary>A margin metric more than 3% from control: paged only when a roster role asks for it (roster <c>page: [margin]</c>).</summary>
+    public const string Margin = "margin";
 }
+
+/// <summary>A person the plan's roster names on a page: the role's title and the primary's chat handle (never a phone number or e-mail).</summary>
+public sealed record PageRecipient(string Role, string Title, string? Chat);
 
 /// <summary>
 /// One page to send: <see cref="Action"/> is <c>trigger</c> or <c>resolve</c>. <see cref="EventKey"/> names it in the
 /// outbox (once per channel, whatever the instance); <see cref="DedupKey"/> is what PagerDuty groups by.
 /// </summary>
-public sealed record PageEvent(string Action, string Cause, string EventKey, string DedupKey, long RolloutId, string Summary, string Severity, string? Release, string? Phase);
+public sealed record PageEvent(string Action, string Cause, string EventKey, string DedupKey, long RolloutId, string Summary, string Severity, string? Release, string? Phase)
+{
+    /// <summary>Who the roster says is paged for this cause ("page me on any RED").</summary>
+    public IReadOnlyList<PageRecipient> Recipients { get; init; } = [];
+}
 
 /// <summary>
 /// Which pages a rollout is due, from its snapshot, its decisions and the page events already queued:
@@ -40,20 +50,13 @@ public static class PagePlanner
 
         // RED, in episodes: trigger n when RED and episode n-1 is resolved (or none), resolve n when it clears.
         var red = snapshot.IsLive && snapshot.Verdict is { } verdict ? verdict.Gates.Where(g => g.Status == GateStatus.Red).Select(g => g.Name).ToList() : [];
-        var episode = 0;
-        while (queued.Contains(Key(id, PageCauses.Red, (episode + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Trigger)))
-        {
-            episode++;
-        }
+        Episodes(PageCauses.Red, red.Count > 0, $"RED on {release} at {phase}: {string.Join(", ", red)}", $"No gate RED on {release} any more", "critical");
 
-        var open = episode > 0 && !queued.Contains(Key(id, PageCauses.Red, Episode(episode), Resolve));
-        if (red.Count > 0 && !open)
+        // A margin deviation is paged only where a role asked for it: it is the executive's risk signal, not an outage.
+        if (snapshot.Roster.Any(r => r.PageOn.Contains(PageCauses.Margin)))
         {
-            pages.Add(Page(Trigger, PageCauses.Red, Episode(episode + 1), $"RED on {release} at {phase}: {string.Join(", ", red)}", "critical"));
-        }
-        else if (red.Count == 0 && open)
-        {
-            pages.Add(Page(Resolve, PageCauses.Red, Episode(episode), $"No gate RED on {release} any more ({snapshot.Status.ToText().ToLowerInvariant()} at {phase})", "info"));
+            var margins = snapshot.IsLive ? PostComposer.MarginDeviations(snapshot).ToList() : [];
+            Episodes(PageCauses.Margin, margins.Count > 0, $"Margin deviation on {release} at {phase}: {string.Join("; ", margins)}", $"Margin back within {PostComposer.MarginDeviationPercent}% of control on {release}", "warning");
         }
 
         foreach (var decision in decisions.Where(d => d.Actor == RolloutActor.AutomaticName && d.Outcome == DecisionOutcome.Executed && d.Kind is RolloutCommand.Hold or RolloutCommand.RollBack).OrderBy(d => d.Id))
@@ -80,8 +83,30 @@ public static class PagePlanner
 
         return pages;
 
+        void Episodes(string cause, bool active, string triggerSummary, string resolveSummary, string severity)
+        {
+            var episode = 0;
+            while (queued.Contains(Key(id, cause, Episode(episode + 1), Trigger)))
+            {
+                episode++;
+            }
+
+            var open = episode > 0 && !queued.Contains(Key(id, cause, Episode(episode), Resolve));
+            if (active && !open)
+            {
+                pages.Add(Page(Trigger, cause, Episode(episode + 1), triggerSummary, severity));
+            }
+            else if (!active && open)
+            {
+                pages.Add(Page(Resolve, cause, Episode(episode), $"{resolveSummary} ({snapshot.Status.ToText().ToLowerInvariant()} at {phase})", "info"));
+            }
+        }
+
         PageEvent Page(string action, string cause, string name, string summary, string severity) =>
-            new(action, cause, Key(id, cause, name, action), $"shiproom-{id}-{cause}", id, summary, severity, release, phase);
+            new(action, cause, Key(id, cause, name, action), $"shiproom-{id}-{cause}", id, summary, severity, release, phase)
+            {
+                Recipients = snapshot.Roster.Where(r => r.PageOn.Contains(cause)).Select(r => new PageRecipient(r.Role, r.Title, r.Entry?.PrimaryChat)).ToList(),
+            };
     }
 
     public static bool IsPageKey(string eventKey) => eventKey.StartsWith("page:", StringComparison.Ordinal);

@@ -33,7 +33,8 @@ public static class PostComposer
         var values = Values(e, snapshot, plan);
         values["dashboard"] = dashboard;
         var (title, body) = PostTemplate.Render(template, values);
-        var (mention, reason) = StatusKinds.Contains(e.Kind) ? ExecutiveAttention(snapshot) : (null, null);
+        var (mention, reason) = StatusKinds.Contains(e.Kind) ? ExecutiveAttention(snapshot)
+            : e.Kind == PostKinds.ExecutiveUpdate ? (ExecutiveHandle(snapshot), "the executive's scheduled update") : (null, null);
         return new ShipRoomPost(e.Kind, e.EventKey, snapshot.Id, SeverityOf(e, snapshot), title, body, dashboard, mention, reason, snapshot.BuiltAt);
     }
 
@@ -54,19 +55,23 @@ public static class PostComposer
             reasons.Add($"YELLOW: {string.Join(", ", yellow)}");
         }
 
-        foreach (var margin in MarginMetrics(snapshot).Where(m => m.DeltaPercent is { } d && Math.Abs(d) > MarginDeviationPercent))
-        {
-            reasons.Add($"{margin.Name} deviates {Core.NumberText.Delta(margin.DeltaPercent)} from control (more than {MarginDeviationPercent}%)");
-        }
+        reasons.AddRange(MarginDeviations(snapshot));
 
         if (reasons.Count == 0)
         {
             return (null, null);
         }
 
-        var executive = snapshot.Roster.FirstOrDefault(r => r.ShipRoomRole == Roles.ExecutiveApprover && !string.IsNullOrWhiteSpace(r.Entry?.PrimaryChat));
-        return executive is null ? (null, null) : (executive.Entry!.PrimaryChat!.Trim(), Clean(string.Join("; ", reasons)));
+        return ExecutiveHandle(snapshot) is { } handle ? (handle, Clean(string.Join("; ", reasons))) : (null, null);
     }
+
+    private static string? ExecutiveHandle(RolloutSnapshot snapshot) =>
+        snapshot.Roster.FirstOrDefault(r => r.ShipRoomRole == Roles.ExecutiveApprover && !string.IsNullOrWhiteSpace(r.Entry?.PrimaryChat))?.Entry!.PrimaryChat!.Trim();
+
+    /// <summary>Each margin metric (key or name containing "margin") more than 3% from control, in words.</summary>
+    public static IEnumerable<string> MarginDeviations(RolloutSnapshot snapshot) =>
+        MarginMetrics(snapshot).Where(m => m.DeltaPercent is { } d && Math.Abs(d) > MarginDeviationPercent)
+            .Select(m => $"{m.Name} deviates {Core.NumberText.Delta(m.DeltaPercent)} from control (more than {MarginDeviationPercent}%)");
 
     private static IEnumerable<MetricSnapshot> MarginMetrics(RolloutSnapshot snapshot) =>
         snapshot.Panels.SelectMany(p => p.Metrics).Where(m => m.Key.Contains("margin", StringComparison.OrdinalIgnoreCase) || m.Name.Contains("margin", StringComparison.OrdinalIgnoreCase));
@@ -147,6 +152,13 @@ public static class PostComposer
             }
         }
 
+        if (e.Executive is { } slot)
+        {
+            values["update_name"] = Clean(slot.Update.Name);
+            values["slot"] = $"{slot.LocalText} {slot.ZoneText}";
+            values["blockers"] = Blockers(snapshot);
+        }
+
         if (e.PhaseIndex is { } phaseIndex && phaseIndex != snapshot.PhaseIndex && snapshot.Phases.ElementAtOrDefault(phaseIndex) is { } past)
         {
             // Gate results of a phase the rollout has already left: that phase's own gates, judged over its window.
@@ -208,6 +220,24 @@ public static class PostComposer
         values["security_signoff"] = security.Count == 0 ? "no security item on the checklist"
             : security.All(i => i.IsClosed) ? Clean("signed off " + string.Join("; ", security.Select(i => i.At is { } at ? $"at {at:HH:mm} UTC" : "").Distinct()))
             : "NOT YET signed off";
+    }
+
+    /// <summary>What blocks the rollout, with an owner and a due time: RED gates (the IC's) and open checklist items.</summary>
+    private static string Blockers(RolloutSnapshot snapshot)
+    {
+        string Owner(string role)
+        {
+            var entry = snapshot.Roster.FirstOrDefault(r => r.Role == role || r.ShipRoomRole == role);
+            var who = entry?.Entry?.PrimaryChat is { Length: > 0 } chat ? chat : entry?.Entry?.PrimaryName is not null ? "assigned" : "no one on the roster";
+            return $"{entry?.Title ?? role}: {who}";
+        }
+
+        var lines = (snapshot.Verdict?.Gates ?? []).Where(g => g.Status == GateStatus.Red).Select(g => $"• RED gate {g.Name} — {Owner(Roles.IncidentCommander)}, now")
+            .Concat(snapshot.Checklists.Where(c => !c.AfterSuccess || snapshot.Status == RolloutStatus.Completed).SelectMany(c => c.Items).Where(i => !i.IsClosed)
+                .OrderBy(i => i.Due ?? DateTimeOffset.MaxValue)
+                .Select(i => $"• {i.Title} — {Owner(i.OwnerRole)}, {(i.Due is { } due ? $"due {due:yyyy-MM-dd HH:mm} UTC" : "no due time")}{(i.Overdue ? " (OVERDUE)" : "")}"))
+            .ToList();
+        return lines.Count == 0 ? "none" : Clean(string.Join('\n', lines.Take(10)) + (lines.Count > 10 ? $"\n… and {lines.Count - 10} more on the dashboard" : "")) ?? "none";
     }
 
     private static string Roster(RolloutSnapshot snapshot)

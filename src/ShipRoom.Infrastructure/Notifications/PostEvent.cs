@@ -15,4 +15,5 @@ public sealed record PostEvent(
     TriggerVerdict? Trigger = null,
     int? PhaseIndex = null,
     string? GateLines = null,
-    string? GateOverall = null);
+    string? GateOverall = null,
+    ExecutiveSlot? Executive = null);

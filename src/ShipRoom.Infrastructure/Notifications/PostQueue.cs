@@ -51,7 +51,7 @@ public sealed class PostQueue(
             var post = await due.ComposeAsync(e, set, cancellationToken);
             foreach (var channel in missing)
             {
-                if (await outbox.EnqueueAsync(new NotificationDraft(rollout.Id, e.EventKey, channel, e.Kind, post.Title, ChannelPayloads.For(channel, post, options.Value.Slack.Interactive), time.GetUtcNow()), cancellationToken))
+                if (await outbox.EnqueueAsync(new NotificationDraft(rollout.Id, e.EventKey, channel, e.Kind, post.Title, ChannelPayloads.For(channel, post, options.Value.Slack.Interactive, options.Value.Teams.Interactive), time.GetUtcNow()), cancellationToken))
                 {
                     queued++;
                 }

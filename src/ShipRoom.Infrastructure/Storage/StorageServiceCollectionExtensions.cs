@@ -30,6 +30,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IApiTokenRepository, ApiTokenRepository>();
         services.AddSingleton<IProbeRunRepository, ProbeRunRepository>();
         services.AddSingleton<ISignalRepository, SignalRepository>();
+        services.AddSingleton<IPageUpdateRepository, PageUpdateRepository>();
         services.AddSingleton<IChecklistRepository, ChecklistRepository>();
         services.AddSingleton<IPhaseSummaryRepository, PhaseSummaryRepository>();
         services.AddSingleton<IRosterRepository, RosterRepository>();

@@ -51,6 +51,18 @@ public sealed class ChannelPayloadTests
     }
 
     [Fact]
+    public void With_a_teams_bot_the_card_carries_action_execute_buttons_for_the_rollout_and_without_one_only_the_link()
+    {
+        JsonElement Actions(bool buttons) => JsonDocument.Parse(ChannelPayloads.Teams(Post("body", null), buttons)).RootElement.GetProperty("attachments")[0].GetProperty("content").GetProperty("actions");
+
+        var actions = Actions(true).EnumerateArray().ToList();
+        Assert.Equal(["Action.Execute", "Action.Execute", "Action.Execute", "Action.OpenUrl"], actions.Select(a => a.GetProperty("type").GetString()));
+        Assert.Equal([ChannelPayloads.ChatButtons.Hold, ChannelPayloads.ChatButtons.RollBack, ChannelPayloads.ChatButtons.Approve], actions.Take(3).Select(a => a.GetProperty("verb").GetString()));
+        Assert.All(actions.Take(3), a => Assert.Equal(Post("body", null).RolloutId.ToString(System.Globalization.CultureInfo.InvariantCulture), a.GetProperty("data").GetProperty("rolloutId").GetString()));
+        Assert.Equal(["Action.OpenUrl"], Actions(false).EnumerateArray().Select(a => a.GetProperty("type").GetString()));
+    }
+
+    [Fact]
     public void Teams_text_from_people_is_not_markdown()
     {
         Assert.Equal(@"\[click\]\(https://evil\) \*now\* ‹at›x‹/at› <= 130 ms", ChannelPayloads.TeamsEscape("[click](https://evil) *now* <at>x</at> <= 130 ms"));

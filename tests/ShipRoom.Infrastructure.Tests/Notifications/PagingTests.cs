@@ -82,6 +82,36 @@ public abstract class PagingTests(IStorageEngine engine) : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_margin_drift_pages_the_role_the_roster_names_on_it_with_their_chat_handle_and_no_one_is_named_on_what_they_did_not_ask()
+    {
+        await using var host = await HostAsync();
+        // Directive 004's executive: "page me on any RED or >3% margin deviation" (plan: roster executive page: [red, margin]).
+        var id = await host.StartRolloutAsync("cost-drift");
+        await host.Get<ShipRoom.Infrastructure.Rollouts.Commands.RosterService>().UpdateAsync(id, new RosterEntry("executive", "Casey Exec", "+1 415 555 0199", "U0EXEC", "America/New_York", null, null, null, null, 1),
+            RolloutTestHost.Person("releng", Core.Security.Roles.ReleaseEngineer), Ct);
+        var queue = host.Get<PostQueue>();
+        var delivery = host.Get<PostDelivery>();
+        for (var i = 0; i < 6 && !Received("v2/enqueue").Any(e => e.GetProperty("dedup_key").GetString() == $"shiproom-{id}-margin"); i++)
+        {
+            host.Time.Advance(TimeSpan.FromMinutes(5));
+            await host.Poller.PollAsync(id, Ct);
+            await queue.QueueDueAsync(Ct);
+            await delivery.SendDueAsync(Ct);
+        }
+
+        var margin = Assert.Single(Received("v2/enqueue"), e => e.GetProperty("dedup_key").GetString() == $"shiproom-{id}-margin");
+        Assert.Equal(("trigger", "warning"), (margin.GetProperty("event_action").GetString(), margin.GetProperty("payload").GetProperty("severity").GetString()));
+        Assert.Contains("from control (more than 3%)", margin.GetProperty("payload").GetProperty("summary").GetString());
+        Assert.Equal(["Executive approver (CEO, tie-break): U0EXEC"],
+            margin.GetProperty("payload").GetProperty("custom_details").GetProperty("page_roles").EnumerateArray().Select(r => r.GetString()));
+        var hook = Assert.Single(Received("page"), e => e.GetProperty("dedupKey").GetString() == $"shiproom-{id}-margin");
+        var recipient = Assert.Single(hook.GetProperty("recipients").EnumerateArray());
+        Assert.Equal(("executive", "U0EXEC"), (recipient.GetProperty("role").GetString(), recipient.GetProperty("chat").GetString()));
+        // Chat handles only: the roster's phone number never leaves the dashboard.
+        Assert.DoesNotContain(_receiver.Received, r => r.Body.Contains("555 0199", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_routing_key_that_is_not_one_is_refused_at_start_up_without_repeating_it()
     {
         var options = new NotificationOptions { PagerDuty = { RoutingKey = "not a key: hunter2" } };

@@ -83,7 +83,7 @@ public sealed class ReportApiTests : IAsyncLifetime
         var hold = list.EnumerateArray().Single(t => t.GetProperty("kind").GetString() == "hold");
         Assert.False(hold.GetProperty("isDefault").GetBoolean());
         Assert.StartsWith("Paused: {release}", hold.GetProperty("template").GetString());
-        Assert.Equal(14, list.GetArrayLength());
+        Assert.Equal(15, list.GetArrayLength());
         Assert.Equal(HttpStatusCode.NoContent, (await releng.DeleteAsync("/api/notifications/templates/hold", Ct)).StatusCode);
         var reset = JsonDocument.Parse(await ic.GetStringAsync("/api/notifications/templates", Ct)).RootElement;
         Assert.True(reset.EnumerateArray().Single(t => t.GetProperty("kind").GetString() == "hold").GetProperty("isDefault").GetBoolean());

@@ -28,6 +28,20 @@ public sealed class RosterPanelTests : CommandComponentTestContext
     }
 
     [Fact]
+    public void A_role_the_plan_pages_says_what_for_and_the_others_say_nothing()
+    {
+        SignIn("vera", Roles.Viewer);
+        var snapshot = WithRoster(
+            new RosterSnapshot("executive", "Executive approver", Roles.ExecutiveApprover, null) { PageOn = ["red", "margin"] },
+            new RosterSnapshot("ic", "Incident Commander", Roles.IncidentCommander, null));
+
+        var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, snapshot));
+
+        Assert.Equal("Paged on any RED gate, margin more than 3% from control", panel.Find("tr[data-roster=executive] .roster-paged").TextContent);
+        Assert.Empty(panel.FindAll("tr[data-roster=ic] .roster-paged"));
+    }
+
+    [Fact]
     public void Roles_without_a_primary_or_a_backup_are_named_and_counted()
     {
         SignIn("vera", Roles.Viewer);

@@ -73,6 +73,9 @@ public sealed record RolloutSnapshot
     /// <summary>The latest #ship-room posts and whether each went out (sent, retrying, failed), newest first.</summary>
     public IReadOnlyList<PostSnapshot> Posts { get; init; } = [];
 
+    /// <summary>What the paging tool last reported of each page ShipRoom sent (acknowledged by whom, resolved …), oldest first.</summary>
+    public IReadOnlyList<PageStatusSnapshot> Paging { get; init; } = [];
+
     /// <summary>The postmortem a rollback or failed gate called for, once drafted; its due time shows until it is published.</summary>
     public PostmortemSnapshot? Postmortem { get; init; }
 }
@@ -191,6 +194,9 @@ public sealed record SummarySnapshot(long Id, string Phase, string Author, strin
 /// <summary>Who to page for one role; <see cref="Missing"/> says what is not filled in yet.</summary>
 public sealed record RosterSnapshot(string Role, string Title, string? ShipRoomRole, Storage.RosterEntry? Entry)
 {
+    /// <summary>The page causes the plan names this role's person on (roster <c>page:</c>: red, hold, rollback, margin).</summary>
+    public IReadOnlyList<string> PageOn { get; init; } = [];
+
     public string? Missing => Entry?.PrimaryName is null ? "no primary" : Entry.BackupName is null ? "no backup" : null;
 }
 
@@ -199,6 +205,9 @@ public sealed record ProbeStatus(string Name, DateTimeOffset? LastRun, bool? Pas
 
 /// <summary>A #ship-room post on one channel: what it was, and whether it went out. Never the payload or the address.</summary>
 public sealed record PostSnapshot(string Kind, string Channel, string Title, string Status, int Attempts, string? LastError, DateTimeOffset QueuedAt, DateTimeOffset? SentAt, DateTimeOffset? NextAttemptAt);
+
+/// <summary>A page's latest state as the paging tool reported it: <see cref="State"/> is the event's verb (acknowledged, resolved …).</summary>
+public sealed record PageStatusSnapshot(string Cause, string DedupKey, string State, string? By, DateTimeOffset At, string? IncidentUrl);
 
 /// <summary>A rollout's postmortem as the dashboard shows it: why, when it is due, who last edited it, whether published.</summary>
 public sealed record PostmortemSnapshot(string Cause, DateTimeOffset DraftedAt, DateTimeOffset DueAt, string UpdatedBy, DateTimeOffset UpdatedAt, string? PublishedBy, DateTimeOffset? PublishedAt)

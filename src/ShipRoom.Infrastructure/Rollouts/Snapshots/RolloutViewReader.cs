@@ -12,7 +12,8 @@ public sealed record RolloutViewFacts(
     IReadOnlyList<NotificationRecord> Posts,
     double? CapTransactions,
     double? CapDollars,
-    PostmortemRecord? Postmortem = null);
+    PostmortemRecord? Postmortem = null,
+    IReadOnlyList<PageUpdate>? Pages = null);
 
 /// <summary>Reads <see cref="RolloutViewFacts"/> for one rollout.</summary>
 public sealed class RolloutViewReader(
@@ -22,7 +23,8 @@ public sealed class RolloutViewReader(
     IRosterRepository roster,
     INotificationRepository posts,
     ISampleRepository samples,
-    IPostmortemRepository postmortems)
+    IPostmortemRepository postmortems,
+    IPageUpdateRepository pages)
 {
     public const int RecentPolls = 20;
 
@@ -49,6 +51,7 @@ public sealed class RolloutViewReader(
             await posts.ListAsync(id, RecentPosts, cancellationToken),
             transactions,
             dollars,
-            await postmortems.GetAsync(id, cancellationToken));
+            await postmortems.GetAsync(id, cancellationToken),
+            await pages.LatestAsync(id, cancellationToken));
     }
 }

@@ -91,6 +91,7 @@ public sealed class SnapshotBuilder(
             ActionsRecordedOnly = executor.RecordsOnly,
             Posts = view.Posts
                 .Select(n => new PostSnapshot(n.Kind, n.Channel, n.Title, n.Status, n.Attempts, n.LastError, n.CreatedAt, n.SentAt, n.Status == NotificationStates.Pending ? n.NextAttemptAt : null)).ToList(),
+            Paging = (view.Pages ?? []).Select(p => new PageStatusSnapshot(p.Cause, p.DedupKey, p.State, p.Agent, p.OccurredAt, p.IncidentUrl)).ToList(),
             Postmortem = view.Postmortem is { } pm ? new PostmortemSnapshot(pm.Cause, pm.CreatedAt, pm.DueAt, pm.UpdatedBy, pm.UpdatedAt, pm.PublishedBy, pm.PublishedAt) : null,
         };
     }
@@ -215,7 +216,7 @@ public sealed class SnapshotBuilder(
     private static IReadOnlyList<RosterSnapshot> RosterOf(RolloutPlan plan, IReadOnlyList<RosterEntry> roster)
     {
         var entries = roster.ToDictionary(e => e.Role, StringComparer.Ordinal);
-        return plan.Roster.Select(r => new RosterSnapshot(r.Key, r.Title, r.ShipRoomRole, entries.GetValueOrDefault(r.Key))).ToList();
+        return plan.Roster.Select(r => new RosterSnapshot(r.Key, r.Title, r.ShipRoomRole, entries.GetValueOrDefault(r.Key)) { PageOn = r.PageOn }).ToList();
     }
 
     private static SummarySnapshot SummaryOf(PhaseSummaryRecord summary, RolloutPlan plan)
