@@ -40,7 +40,7 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
 
         var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-002-phased-canary-5-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
         await editor.FillAsync(plan);
-        await Assertions.Expect(page.GetByText("v20261125.1: 5% → 25% → 50% → 100%, 30 metrics, 9 gates, 10 triggers")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByText("v20261125.1: 5% → 25% → 50% → 100%, 34 metrics, 13 gates, 11 triggers")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).ClickAsync();
 
         await page.WaitForURLAsync("**/rollouts/*", new() { Timeout = 30_000 });
@@ -67,6 +67,6 @@ public sealed class NewRolloutTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/health", Xunit.TestContext.Current.CancellationToken)).StatusCode);
         var plan = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "plans", "directive-002-phased-canary-5-25-50-100.yaml"), Xunit.TestContext.Current.CancellationToken);
         await editor.FillAsync(plan);
-        await Assertions.Expect(page.GetByText("v20261125.1: 5% → 25% → 50% → 100%, 30 metrics, 9 gates, 10 triggers")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(page.GetByText("v20261125.1: 5% → 25% → 50% → 100%, 34 metrics, 13 gates, 11 triggers")).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }
 }

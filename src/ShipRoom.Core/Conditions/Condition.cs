@@ -19,6 +19,12 @@ public enum RelativeMode
 
     /// <summary>distance in the metric's bad direction &gt; limit.</summary>
     Worse,
+
+    /// <summary>
+    /// distance in the metric's bad direction ≤ limit (a gate's one-sided pass condition, "no more than 0.5pp worse
+    /// than control"): inclusive at the limit; any distance the good way passes.
+    /// </summary>
+    NotWorse,
 }
 
 public enum RelativeUnit

@@ -85,13 +85,14 @@ public static class ConditionEvaluator
         {
             RelativeMode.Within => Math.Abs(distance) <= relative.Limit,
             RelativeMode.Beyond => Math.Abs(distance) > relative.Limit,
+            RelativeMode.NotWorse => (better == BetterDirection.Lower ? distance : -distance) <= relative.Limit,
             _ => (better == BetterDirection.Lower ? distance : -distance) > relative.Limit,
         };
         return new ConditionResult(holds ? Truth.True : Truth.False, distance, null);
     }
 
     /// <summary>True when a value that passes <paramref name="pass"/> sits inside the yellow band next to its limit.</summary>
-    public static bool IsNearLimit(Condition pass, decimal measured, YellowBand band)
+    public static bool IsNearLimit(Condition pass, decimal measured, YellowBand band, BetterDirection better = BetterDirection.Lower)
     {
         switch (pass)
         {
@@ -107,6 +108,12 @@ public static class ConditionEvaluator
                 {
                     var width = band.PercentOfLimit ? relative.Limit * band.Amount / 100m : band.Amount;
                     return Math.Abs(measured) >= relative.Limit - width;
+                }
+
+            case RelativeCondition { Mode: RelativeMode.NotWorse } relative:
+                {
+                    var width = band.PercentOfLimit ? relative.Limit * band.Amount / 100m : band.Amount;
+                    return (better == BetterDirection.Lower ? measured : -measured) >= relative.Limit - width;
                 }
 
             default:

@@ -8,7 +8,8 @@ namespace ShipRoom.Core.Conditions;
 /// <list type="bullet">
 /// <item>"&lt;= 130 ms", "&gt;= 99.5 %", "&lt; 4 x", "&gt; 0.5%" — the canary against a limit;</item>
 /// <item>"within 5% of control", "within ±5% of control", "within 1pp of control", "within 3 sigma of control";</item>
-/// <item>"beyond 3 sigma of control" — either way; "more than 5% worse than control" — in the metric's bad direction.</item>
+/// <item>"beyond 3 sigma of control" — either way; "more than 5% worse than control" — in the metric's bad direction;</item>
+/// <item>"no more than 0.5pp worse than control" (or "at most ...") — a one-sided pass: any distance the good way passes.</item>
 /// </list>
 /// </summary>
 public static partial class ConditionParser
@@ -63,6 +64,19 @@ public static partial class ConditionParser
             return true;
         }
 
+        var notWorse = NotWorse().Match(trimmed);
+        if (notWorse.Success)
+        {
+            if (!TryNumber(notWorse.Groups["value"].Value, out var limit) || limit < 0)
+            {
+                problem = $"'{notWorse.Groups["value"].Value}' is not a non-negative number";
+                return false;
+            }
+
+            condition = new RelativeCondition(trimmed, RelativeMode.NotWorse, limit, ParseRelativeUnit(notWorse.Groups["unit"].Value));
+            return true;
+        }
+
         var worse = Worse().Match(trimmed);
         if (worse.Success)
         {
@@ -76,7 +90,7 @@ public static partial class ConditionParser
             return true;
         }
 
-        problem = $"'{trimmed}' is not a condition ShipRoom understands: write e.g. '<= 130 ms', 'within 5% of control', 'within 1pp of control', 'beyond 3 sigma of control' or 'more than 5% worse than control'";
+        problem = $"'{trimmed}' is not a condition ShipRoom understands: write e.g. '<= 130 ms', 'within 5% of control', 'within 1pp of control', 'beyond 3 sigma of control', 'more than 5% worse than control' or 'no more than 0.5pp worse than control'";
         return false;
     }
 
@@ -107,6 +121,9 @@ public static partial class ConditionParser
 
     [GeneratedRegex(@"^(?<mode>within|beyond|more than)\s+±?\s*(?<value>[0-9][0-9_]*(\.[0-9]+)?)\s*(?<unit>%|pp|percentage points|points|sigma|σ)\s+(of|from)\s+control$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Relative();
+
+    [GeneratedRegex(@"^(no more than|at most)\s+(?<value>[0-9][0-9_]*(\.[0-9]+)?)\s*(?<unit>%|pp|points|sigma|σ)\s+worse\s+than\s+control$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex NotWorse();
 
     [GeneratedRegex(@"^(more than\s+)?(?<value>[0-9][0-9_]*(\.[0-9]+)?)\s*(?<unit>%|pp|points)\s+worse\s+than\s+control$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Worse();

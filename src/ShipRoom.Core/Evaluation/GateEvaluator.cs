@@ -35,7 +35,7 @@ public static class GateEvaluator
             {
                 Truth.NoData => GateStatus.NoData,
                 Truth.False => GateStatus.Red,
-                _ when gate.Yellow is { } band && result.Measured is { } measured && ConditionEvaluator.IsNearLimit(gate.Pass, measured, band) => GateStatus.Yellow,
+                _ when gate.Yellow is { } band && result.Measured is { } measured && ConditionEvaluator.IsNearLimit(gate.Pass, measured, band, metric.Better) => GateStatus.Yellow,
                 _ => GateStatus.Green,
             };
             var candidate = new GateMinute(minute, status, canary, control, journey, result.Problem);

@@ -543,9 +543,9 @@ public static partial class PlanParser
                 }
 
                 var pass = ReadCondition(map, "pass", field, s.Metric);
-                if (pass is RelativeCondition { Mode: not RelativeMode.Within })
+                if (pass is RelativeCondition { Mode: not (RelativeMode.Within or RelativeMode.NotWorse) })
                 {
-                    r.Error(r.Child(map, "pass"), $"{field}.pass", "a gate's pass condition says what is good: use 'within ... of control'");
+                    r.Error(r.Child(map, "pass"), $"{field}.pass", "a gate's pass condition says what is good: use 'within ... of control' or 'no more than ... worse than control'");
                 }
 
                 var yellow = ReadYellow(map, field, s.Metric);
@@ -712,7 +712,7 @@ public static partial class PlanParser
                 }
 
                 var fires = ReadCondition(map, "fires", field, s.Metric);
-                if (fires is RelativeCondition { Mode: RelativeMode.Within })
+                if (fires is RelativeCondition { Mode: RelativeMode.Within or RelativeMode.NotWorse })
                 {
                     r.Error(r.Child(map, "fires"), $"{field}.fires", "a trigger fires on what is bad: use 'beyond ... of control' or 'more than ... worse than control'");
                 }

@@ -90,7 +90,7 @@ public static partial class PlanParser
                             return null;
                         }
 
-                        if (fires is RelativeCondition { Mode: RelativeMode.Within })
+                        if (fires is RelativeCondition { Mode: RelativeMode.Within or RelativeMode.NotWorse })
                         {
                             r.Error(r.Child(map, "fires"), $"{field}.fires", "a trigger fires on what is bad: use 'beyond ... of control' or 'more than ... worse than control'");
                         }

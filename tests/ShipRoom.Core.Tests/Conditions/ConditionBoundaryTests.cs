@@ -144,4 +144,26 @@ public sealed class ConditionBoundaryTests
         ConditionParser.TryParse(condition, out var parsed, out _);
         Assert.Equal(near, ConditionEvaluator.IsNearLimit(parsed!, (decimal)measured, new YellowBand(10, PercentOfLimit: true)));
     }
+
+    [Theory]
+    // Directive 002: "declines/refunds not elevated vs baseline": one-sided, inclusive at the limit, any drop passes.
+    [InlineData("no more than 0.5pp worse than control", 2.6, 2.1, BetterDirection.Lower, Truth.True)]
+    [InlineData("no more than 0.5pp worse than control", 2.61, 2.1, BetterDirection.Lower, Truth.False)]
+    [InlineData("no more than 0.5pp worse than control", 0.1, 2.1, BetterDirection.Lower, Truth.True)]
+    [InlineData("at most 5% worse than control", 95.0, 100.0, BetterDirection.Higher, Truth.True)]
+    [InlineData("at most 5% worse than control", 94.99, 100.0, BetterDirection.Higher, Truth.False)]
+    [InlineData("at most 5% worse than control", 150.0, 100.0, BetterDirection.Higher, Truth.True)]
+    public void No_more_than_worse_than_control_is_one_sided(string condition, double canary, double control, BetterDirection better, Truth expected) =>
+        Assert.Equal(expected, Relative(condition, canary, control, better));
+
+    [Theory]
+    [InlineData(0.45, BetterDirection.Lower, true)]
+    [InlineData(0.44, BetterDirection.Lower, false)]
+    [InlineData(-0.45, BetterDirection.Lower, false)]
+    [InlineData(-0.45, BetterDirection.Higher, true)]
+    public void The_yellow_band_of_a_one_sided_pass_sits_only_on_its_bad_side(double distance, BetterDirection better, bool near)
+    {
+        ConditionParser.TryParse("no more than 0.5pp worse than control", out var parsed, out _);
+        Assert.Equal(near, ConditionEvaluator.IsNearLimit(parsed!, (decimal)distance, new YellowBand(10, PercentOfLimit: true), better));
+    }
 }

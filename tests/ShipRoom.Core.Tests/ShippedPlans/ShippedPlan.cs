@@ -23,6 +23,8 @@ internal sealed class ShippedPlan
         ["cpu_utilisation_pct"] = 48, ["memory_headroom_pct"] = 42,
         ["cost_per_user_usd"] = 0.042, ["cost_per_request_usd"] = 0.0011, ["ai_cost_per_request_usd"] = 0.0022, ["ai_markup_ratio"] = 4.6, ["margin_pct"] = 38,
         ["signup_completion_pct"] = 62, ["first_session_completion_pct"] = 48, ["provider_dashboard_error_pct"] = 0.3,
+        ["charge_error_rate_pct"] = 0.1, ["payment_failures_count"] = 0, ["payment_successes_count"] = 1, ["provider_tti_ms"] = 1200,
+        ["scale_events_count"] = 0, ["scale_up_seconds"] = 35, ["events_dropped_late_pct"] = 0.02,
     };
 
     private readonly Dictionary<(string Metric, Cohort Cohort, string? Journey), Func<int, double?>> _changes = new();
@@ -36,6 +38,9 @@ internal sealed class ShippedPlan
 
     /// <summary>plans/directive-004-ramp-1-10-25-50-100.yaml: 1% → 10% → 25% → 50% → 100%.</summary>
     public static ShippedPlan Fast() => new("directive-004-ramp-1-10-25-50-100.yaml");
+
+    /// <summary>plans/directive-000-staging-soak-then-10-50-100.yaml: soaks 1.5x → 2x → drills, then 10% → 50% → 100%.</summary>
+    public static ShippedPlan Soak() => new("directive-000-staging-soak-then-10-50-100.yaml");
 
     /// <summary>plans/directive-002-phased-canary-5-25-50-100.yaml: 5% → 25% → 50% → 100%.</summary>
     public static ShippedPlan Slow() => new("directive-002-phased-canary-5-25-50-100.yaml");

@@ -110,6 +110,8 @@ public sealed partial class PrometheusRolloutTests
     [InlineData(Regression.Payments, "Payments E2E < 99.5% for 5 minutes")]
     [InlineData(Regression.Cache, "Cache hit < 85% for 10 minutes")]
     [InlineData(Regression.Database, "DB saturation > 80% for 10 minutes")]
+    [InlineData(Regression.CacheWithLatency, "Cache hit < 85% with user-visible latency")]
+    [InlineData(Regression.DatabaseSpillover, "DB saturation > 80% with spillover risk")]
     [InlineData(Regression.Cost, "for 15 minutes")]
     public async Task A_regression_in_the_canary_rolls_the_fast_plan_back_automatically(Regression regression, string trigger)
     {
@@ -257,6 +259,33 @@ public sealed partial class PrometheusRolloutTests
         Assert.Contains("Error budget burn > 5% daily", rollback.Reason);
         Assert.InRange(run.Trigger("budget-daily").FiredAt!.Value, run.Start.AddMinutes(470), run.Start.AddMinutes(500));
         Assert.DoesNotContain("error-rate", run.Fired);
+    }
+
+    /// <summary>
+    /// Directive 002's "> 5 consecutive failures" on whole events read from counters: six canary payment attempts fail
+    /// over two scrapes (three, then three) with no success around them. Read with a per-minute difference of the
+    /// counter (not increase(), which extrapolates), the two minutes count 3 and 3, the run carries over and the
+    /// sixth failure rolls back — before any 5-minute ratio trigger could.
+    /// </summary>
+    [Fact]
+    public async Task Six_payment_failures_in_a_row_roll_directive_002_back_on_whole_events_read_from_a_counter()
+    {
+        var run = await RunAsync(DirectivePlanSimulatorTests.Directive002, Regression.PaymentFailureRun, TimeSpan.FromMinutes(20), hours: 0.75);
+        await using var _ = run.Host;
+
+        Assert.True((run.Rollout.Status, run.Rollout.PhaseIndex) == (RolloutStatus.RolledBack, 0), Explain(run));
+        var rollback = Assert.Single(run.Decisions, d => d.Kind == RolloutCommand.RollBack);
+        Assert.Contains("More than 5 consecutive payment failures", rollback.Reason);
+        Assert.Contains("6 consecutive failed payment attempts (more than 5)", rollback.Reason);
+        Assert.InRange(run.Trigger("payment-failure-run").FiredAt!.Value, run.Start.AddMinutes(19), run.Start.AddMinutes(22));
+        Assert.Equal(new HashSet<string> { "payment-failure-run" }, run.Fired);
+        // Every minute read a whole number of attempts (the control takes about 3 payments a minute).
+        var counts = run.Host.Published.Latest!.Panels.SelectMany(p => p.Metrics).Where(m => m.Key is "payment_failures_count" or "payment_successes_count").ToList();
+        Assert.Equal(2, counts.Count);
+        var points = counts.SelectMany(m => m.ControlSeries.Concat(m.CanarySeries)).Select(p => p.Value).ToList();
+        Assert.NotEmpty(points);
+        Assert.All(points, v => Assert.Equal(Math.Round(v), v));
+        Assert.Contains(points, v => v >= 2);
     }
 
     /// <summary>Directive 004: "$20 max/tx" enforced for the whole canary: a $25 payment at 10% holds the rollout.</summary>

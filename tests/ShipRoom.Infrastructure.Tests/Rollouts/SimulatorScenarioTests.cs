@@ -80,7 +80,8 @@ public sealed class SimulatorScenarioTests
 
     [Theory]
     [InlineData("payment-failures", "Payments E2E < 99.5% for 5 minutes")]
-    [InlineData("cache-regression", "Cache hit < 85% for 10 minutes")]
+    // The scenario's P95 ×1.1 puts checkout over 120 ms in some minutes: directive 004's combined trigger fires first.
+    [InlineData("cache-regression", "Cache hit < 85% with user-visible latency")]
     [InlineData("cost-drift", "Cost per user more than 5% over control for 15 minutes")]
     public async Task Each_fault_at_25_percent_rolls_back_on_its_own_trigger(string scenario, string trigger)
     {

@@ -1,7 +1,8 @@
 namespace ShipRoom.Infrastructure.MetricSources.Simulation;
 
 /// <summary>How one simulated metric behaves for the control: its level and how much it wanders minute to minute.</summary>
-internal sealed record MetricProfile(double Baseline, double RelativeNoise, double Min = 0, double Max = double.MaxValue);
+/// <remarks><paramref name="Whole"/>: a count of events, rounded to whole events.</remarks>
+internal sealed record MetricProfile(double Baseline, double RelativeNoise, double Min = 0, double Max = double.MaxValue, bool Whole = false);
 
 /// <summary>
 /// The levels of a healthy service, chosen to sit comfortably inside the directives' gates: the noise of metrics judged
@@ -30,10 +31,17 @@ internal static class MetricProfiles
         ["payment_transactions_count"] = new(0.2, 0.5, 0),
         ["payment_dollars_total"] = new(2.5, 0.5, 0),
         ["payment_largest_usd"] = new(14, 0.15, 0, 19.5),
+        // Charges (captures) that failed, and every payment attempt as whole events a minute: none fails while healthy.
+        ["charge_error_rate_pct"] = new(0.10, 0.08, 0, 100),
+        ["payment_successes_count"] = new(0.2, 0.5, 0, Whole: true),
+        ["payment_failures_count"] = new(0, 0, 0, Whole: true),
         // Requests per minute for an availability SLO (good = not 5xx, derived from the 5xx rate of the same minute).
         ["requests_count"] = new(9600, 0.02, 0),
         // Autoscaler events: none while healthy.
-        ["scale_events_count"] = new(0, 0, 0),
+        ["scale_events_count"] = new(0, 0, 0, Whole: true),
+        // The autoscaler's latest scale-up (decision to pods ready) and the analytics events dropped or late.
+        ["scale_up_seconds"] = new(35, 0.05, 0),
+        ["events_dropped_late_pct"] = new(0.02, 0.1, 0, 100),
         ["cache_hit_pct"] = new(92, 0.006, 0, 100),
         ["origin_rps"] = new(120, 0.04),
         ["db_saturation_pct"] = new(55, 0.03, 0, 100),
@@ -49,6 +57,7 @@ internal static class MetricProfiles
         ["signup_completion_pct"] = new(62, 0.0015, 0, 100),
         ["first_session_completion_pct"] = new(48, 0.002, 0, 100),
         ["provider_dashboard_error_pct"] = new(0.30, 0.06, 0, 100),
+        ["provider_tti_ms"] = new(1200, 0.004),
     };
 
     /// <summary>Per-journey scale of latency: checkout and the provider dashboard are slower than search.</summary>

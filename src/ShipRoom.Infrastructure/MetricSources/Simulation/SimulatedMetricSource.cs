@@ -56,7 +56,7 @@ public sealed class SimulatedMetricSource(SimulatorScenario scenario, int scenar
             value = ApplyFault(request.MetricKey, value, minute);
         }
 
-        return Math.Clamp(Math.Round(value, 6), profile.Min, profile.Max);
+        return Math.Clamp(Math.Round(value, profile.Whole ? 0 : 6), profile.Min, profile.Max);
     }
 
     private double ApplyFault(string metricKey, double value, long minute) => (scenario, metricKey) switch
@@ -70,6 +70,7 @@ public sealed class SimulatedMetricSource(SimulatorScenario scenario, int scenar
         (SimulatorScenario.PaymentFailures, "payments_auth_success_pct") => value - 2.2,
         (SimulatorScenario.PaymentFailures, "payments_capture_success_pct") => value - 1.6,
         (SimulatorScenario.PaymentFailures, "payment_declines_pct") => value * 2.2,
+        (SimulatorScenario.PaymentFailures, "charge_error_rate_pct") => value + 1.6,
 
         (SimulatorScenario.CacheRegression, "cache_hit_pct") => value - 14,
         (SimulatorScenario.CacheRegression, "origin_rps") => value * 1.8,

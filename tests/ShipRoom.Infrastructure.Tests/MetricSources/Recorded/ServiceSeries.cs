@@ -22,6 +22,18 @@ public enum Regression
 
     /// <summary>The autoscaler flaps: a scale event a minute (a per-minute count is judged in whole events).</summary>
     ScaleThrash,
+
+    /// <summary>
+    /// Six canary payment attempts fail in the first minute (three a scrape) and none succeeds from a minute before to
+    /// two minutes after: a run of six failures spread over two minutes, too short for any 5-minute ratio trigger.
+    /// </summary>
+    PaymentFailureRun,
+
+    /// <summary>Cache hit at 78% and request latency 1.35× (P95 ~130 ms): directive 004's "cache hit &lt; 85% with user-visible latency".</summary>
+    CacheWithLatency,
+
+    /// <summary>DB pool at 88% and queries 3× slower (P95 ~54 ms): directive 004's "DB saturation &gt; 80% with spillover risk".</summary>
+    DatabaseSpillover,
 }
 
 /// <summary>
@@ -46,6 +58,8 @@ public sealed class ServiceSeries
     // Upper bounds in seconds: 10 ms apart where the directives' limits sit, so histogram_quantile lands within a bucket of the level.
     private static readonly double[] LatencyBuckets =
         [0.01, 0.025, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.19, 0.2, 0.22, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 1, 2.5];
+
+    private static readonly double[] TtiBuckets = [0.25, 0.5, 0.75, 1, 1.1, 1.2, 1.3, 1.5, 2, 3, 5, 10];
 
     private static readonly double[] DbBuckets = [0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25];
 
@@ -87,7 +101,8 @@ public sealed class ServiceSeries
                 if (series.Counter)
                 {
                     total += value * Step.TotalSeconds;
-                    value = total;
+                    // An event counter counts whole events, as a client library's counter does: an event is not seen until it happened.
+                    value = series.Whole ? Math.Floor(total + 1e-9) : total;
                 }
 
                 line.Clear().Append(series.Name).Append('{').Append(series.Labels).Append("} ")
@@ -100,7 +115,7 @@ public sealed class ServiceSeries
         writer.Write("# EOF\n");
     }
 
-    private sealed record Series(string Name, string Labels, bool Counter, Func<DateTimeOffset, double> Value);
+    private sealed record Series(string Name, string Labels, bool Counter, Func<DateTimeOffset, double> Value, bool Whole = false);
 
     private bool Regressed(string track, Regression area, DateTimeOffset time) => track == "canary" && Regression == area && time >= RegressionFrom;
 
@@ -119,7 +134,8 @@ public sealed class ServiceSeries
                 var labels = $"{cohort},journey=\"{journey}\"";
                 double Rps(DateTimeOffset t) => 40 * s.Wave(t, 0.05);
                 double Latency(DateTimeOffset t, double healthyMs, double regressedFactor) =>
-                    healthyMs * JourneyLatencyScale[journey] * s.Wave(t, 0.02, 1) * (s.Regressed(track, Regression.Latency, t) ? regressedFactor : 1);
+                    healthyMs * JourneyLatencyScale[journey] * s.Wave(t, 0.02, 1) *
+                    (s.Regressed(track, Regression.Latency, t) ? regressedFactor : s.Regressed(track, Regression.CacheWithLatency, t) ? 1.35 : 1);
                 foreach (var bound in LatencyBuckets.Select(b => (double?)b).Append(null))
                 {
                     yield return new Series("http_request_duration_seconds_bucket", $"{labels},le=\"{(bound is { } b ? b.ToString("R", CultureInfo.InvariantCulture) : "+Inf")}\"", true,
@@ -157,25 +173,38 @@ public sealed class ServiceSeries
             yield return new Series("payment_auth_total", $"{cohort},result=\"declined\"", true, t => Started(t) * (0.0015 + Failing(t)));
             yield return new Series("payment_capture_total", $"{cohort},result=\"ok\"", true, t => Started(t) * (0.999 - Failing(t)));
             yield return new Series("payment_capture_total", $"{cohort},result=\"failed\"", true, t => Started(t) * (0.001 + Failing(t)));
+            // Every payment attempt's outcome as whole events (directive 002's "> 5 consecutive failures" counts them).
+            bool InFailureRun(DateTimeOffset t, int fromMinute, int toMinute) =>
+                s.Regressed(track, Regression.PaymentFailureRun, t.AddMinutes(-fromMinute)) && t < s.RegressionFrom.AddMinutes(toMinute);
+            yield return new Series("payment_attempts_total", $"{cohort},result=\"succeeded\"", true, t => InFailureRun(t, -1, 2) ? 0 : Started(t) * 0.998, Whole: true);
+            yield return new Series("payment_attempts_total", $"{cohort},result=\"failed\"", true, t => InFailureRun(t, 0, 1) ? 3 / s.Step.TotalSeconds : 0, Whole: true);
 
             // CDN.
             double Cdn(DateTimeOffset t) => 300 * s.Wave(t, 0.05);
-            double Hit(DateTimeOffset t) => s.Regressed(track, Regression.Cache, t) ? 0.78 : 0.92 * s.Wave(t, 0.005, 4);
+            double Hit(DateTimeOffset t) => s.Regressed(track, Regression.Cache, t) || s.Regressed(track, Regression.CacheWithLatency, t) ? 0.78 : 0.92 * s.Wave(t, 0.005, 4);
             yield return new Series("cdn_requests_total", cohort, true, Cdn);
             yield return new Series("cdn_cache_hits_total", cohort, true, t => Cdn(t) * Hit(t));
             yield return new Series("cdn_origin_requests_total", cohort, true, t => Cdn(t) * (1 - Hit(t)));
 
             // Database pool and query latency.
             yield return new Series("db_pool_size", cohort, false, _ => 200);
-            yield return new Series("db_pool_in_use", cohort, false, t => Math.Round(200 * (s.Regressed(track, Regression.Database, t) ? 0.88 : 0.55 * s.Wave(t, 0.03, 5))));
+            yield return new Series("db_pool_in_use", cohort, false, t => Math.Round(200 * (s.Regressed(track, Regression.Database, t) || s.Regressed(track, Regression.DatabaseSpillover, t) ? 0.88 : 0.55 * s.Wave(t, 0.03, 5))));
             foreach (var bound in DbBuckets.Select(b => (double?)b).Append(null))
             {
                 yield return new Series("db_query_duration_seconds_bucket", $"{cohort},le=\"{(bound is { } b ? b.ToString("R", CultureInfo.InvariantCulture) : "+Inf")}\"", true,
-                    t => 80 * (bound is { } le ? Cdf(le * 1000, 8, 18, 30) : 1));
+                    t => 80 * (bound is { } le ? Cdf(le * 1000 / (s.Regressed(track, Regression.DatabaseSpillover, t) ? 3 : 1), 8, 18, 30) : 1));
             }
 
             // Autoscaler: scale events (none while healthy).
-            yield return new Series("autoscaler_scale_events_total", cohort, true, t => s.Regressed(track, Regression.ScaleThrash, t) ? 1.0 / 60 : 0);
+            yield return new Series("autoscaler_scale_events_total", cohort, true, t => s.Regressed(track, Regression.ScaleThrash, t) ? 1.0 / 60 : 0, Whole: true);
+            // The latest scale-up, decision to new pods ready: about 35 s.
+            yield return new Series("autoscaler_last_scale_up_duration_seconds", cohort, false, t => Math.Round(35 * s.Wave(t, 0.05, 11), 1));
+
+            // Analytics events: about 0.02% dropped or late.
+            double Events(DateTimeOffset t) => 50 * s.Wave(t, 0.05);
+            yield return new Series("analytics_events_total", $"{cohort},outcome=\"delivered\"", true, t => Events(t) * 0.9998);
+            yield return new Series("analytics_events_total", $"{cohort},outcome=\"dropped\"", true, t => Events(t) * 0.0001);
+            yield return new Series("analytics_events_total", $"{cohort},outcome=\"late\"", true, t => Events(t) * 0.0001);
 
             // Containers: two pods per cohort, 2 CPUs (quota 200000 µs per 100 ms period) and 4 GiB each.
             foreach (var pod in new[] { $"{track}-0", $"{track}-1" })
@@ -205,6 +234,13 @@ public sealed class ServiceSeries
             yield return new Series("funnel_signup_completed_total", cohort, true, t => SignUps(t) * 0.62 * s.Wave(t, 0.002, 8));
             yield return new Series("funnel_first_session_started_total", cohort, true, Sessions);
             yield return new Series("funnel_first_session_completed_total", cohort, true, t => Sessions(t) * 0.48 * s.Wave(t, 0.002, 9));
+
+            // Real-user monitoring: the provider dashboard's time to first interaction, P75 about 1.5 s.
+            foreach (var bound in TtiBuckets.Select(b => (double?)b).Append(null))
+            {
+                yield return new Series("rum_time_to_first_interaction_seconds_bucket", $"{cohort},page=\"provider_dashboard\",le=\"{(bound is { } b ? b.ToString("R", CultureInfo.InvariantCulture) : "+Inf")}\"", true,
+                    t => 2 * s.Wave(t, 0.05) * (bound is { } le ? Cdf(le * 1000, 900, 2000, 3200) : 1));
+            }
         }
     }
 
