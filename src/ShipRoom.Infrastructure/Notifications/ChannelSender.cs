@@ -8,7 +8,7 @@ using ShipRoom.Infrastructure.Storage;
 namespace ShipRoom.Infrastructure.Notifications;
 
 /// <summary>One HTTP POST of a queued post to its channel, with what the answer means for retrying.</summary>
-public sealed class ChannelSender(NotificationChannels channels, IHttpClientFactory httpClients, IOptions<NotificationOptions> options)
+public sealed class ChannelSender(NotificationChannels channels, IHttpClientFactory httpClients, IOptions<NotificationOptions> options, BotConnectorTokens botTokens)
 {
     public const string HttpClientName = "notifications";
 
@@ -39,6 +39,12 @@ public sealed class ChannelSender(NotificationChannels channels, IHttpClientFact
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(Options.TimeoutSeconds));
+            if (notification.Channel == ChannelNames.Teams && Options.Teams.PostsAsBot)
+            {
+                // The bot sends the card (so Teams routes its buttons back to the bot): a Bot Connector token, never stored.
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await botTokens.TokenAsync(timeout.Token));
+            }
+
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)

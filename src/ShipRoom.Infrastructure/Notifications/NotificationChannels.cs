@@ -43,7 +43,7 @@ public sealed class NotificationChannels(IOptions<NotificationOptions> options)
     public string? AddressOf(string channel) => channel switch
     {
         ChannelNames.Slack => Options.Slack.WebhookUrl,
-        ChannelNames.Teams => Options.Teams.WebhookUrl,
+        ChannelNames.Teams => Options.Teams.PostsAsBot ? Options.Teams.ActivitiesUrl : Options.Teams.WebhookUrl,
         ChannelNames.PagerDuty => Options.PagerDuty.Enabled ? Options.PagerDuty.EventsUrl : null,
         ChannelNames.PagingWebhook => Options.PagingWebhook.Url,
         _ => Options.Webhook.Url,

@@ -37,25 +37,45 @@ public sealed class NotificationOptions
     /// <summary>Decisions and summaries older than this when first seen are not posted (switching posts on does not replay history).</summary>
     public int LookBackMinutes { get; set; } = 60;
 
-    /// <summary>Teams: the workflow webhook posts go to and, with a bot registered, Hold / Roll back / Approve (Action.Execute) on the cards.</summary>
+    /// <summary>
+    /// Teams: posts go to a workflow webhook, or are sent by ShipRoom's Teams bot into a conversation; only cards the
+    /// bot sent carry Hold / Roll back / Approve (Action.Execute), since Teams routes a click to the bot that sent the card.
+    /// </summary>
     public sealed class TeamsChannel
     {
         public const string BotFrameworkMetadataUrl = "https://login.botframework.com/v1/.well-known/openidconfiguration";
+        public const string BotFrameworkTokenUrl = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token";
 
         public string? WebhookUrl { get; set; }
 
-        /// <summary>
-        /// The Microsoft App ID of the Teams bot whose messaging endpoint is <c>/api/chat/teams/messages</c>: with it,
-        /// cards carry Action.Execute buttons and clicks are taken, each verified as a Bot Framework token for this app.
-        /// </summary>
+        /// <summary>The Microsoft App ID of the Teams bot whose messaging endpoint is <c>/api/chat/teams/messages</c>.</summary>
         public string? BotAppId { get; set; }
+
+        /// <summary>The bot's client secret, to get a Bot Connector token for sending. A secret: never shown, logged or stored.</summary>
+        public string? BotAppPassword { get; set; }
+
+        /// <summary>The Bot Connector service URL of the team (from an activity the bot received, e.g. https://smba.trafficmanager.net/amer/).</summary>
+        public string? ServiceUrl { get; set; }
+
+        /// <summary>The conversation (channel) the bot posts into, e.g. 19:…@thread.tacv2.</summary>
+        public string? ConversationId { get; set; }
+
+        /// <summary>Where the bot gets its Bot Connector token (client credentials); Microsoft's own unless set.</summary>
+        public string TokenUrl { get; set; } = BotFrameworkTokenUrl;
 
         /// <summary>Where the Bot Framework's signing keys are published (its own unless set: a proxy, a sovereign cloud, a test).</summary>
         public string OpenIdMetadataUrl { get; set; } = BotFrameworkMetadataUrl;
 
-        public bool Enabled => !string.IsNullOrWhiteSpace(WebhookUrl);
+        /// <summary>ShipRoom's bot sends the cards (everything it needs is set).</summary>
+        public bool PostsAsBot => new[] { BotAppId, BotAppPassword, ServiceUrl, ConversationId }.All(v => !string.IsNullOrWhiteSpace(v));
 
-        public bool Interactive => !string.IsNullOrWhiteSpace(BotAppId);
+        public bool Enabled => !string.IsNullOrWhiteSpace(WebhookUrl) || PostsAsBot;
+
+        /// <summary>Cards carry Action.Execute buttons and clicks are taken: only when the bot sends them.</summary>
+        public bool Interactive => PostsAsBot;
+
+        /// <summary>The Bot Connector address the bot sends a card to.</summary>
+        public string ActivitiesUrl => $"{ServiceUrl!.TrimEnd('/')}/v3/conversations/{Uri.EscapeDataString(ConversationId!)}/activities";
     }
 
     /// <summary>Slack: the incoming webhook posts go to and, with a signing secret, Hold / Roll back / Approve buttons on them.</summary>
@@ -126,6 +146,14 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
         if (options.Teams.BotAppId is { Length: > 0 } appId && !Guid.TryParse(appId, out _))
         {
             problems.Add($"{problems.Key("Teams:BotAppId")} must be the bot's Microsoft App ID (a GUID, e.g. 00000000-0000-0000-0000-000000000000).");
+        }
+
+        problems.HttpAddress("Teams:ServiceUrl", options.Teams.ServiceUrl, "https://smba.trafficmanager.net/amer/");
+        problems.HttpAddress("Teams:TokenUrl", options.Teams.TokenUrl, NotificationOptions.TeamsChannel.BotFrameworkTokenUrl);
+        var bot = new (string Key, string? Value)[] { ("Teams:BotAppId", options.Teams.BotAppId), ("Teams:BotAppPassword", options.Teams.BotAppPassword), ("Teams:ServiceUrl", options.Teams.ServiceUrl), ("Teams:ConversationId", options.Teams.ConversationId) };
+        if (bot.Any(b => !string.IsNullOrWhiteSpace(b.Value)) && bot.Any(b => string.IsNullOrWhiteSpace(b.Value)))
+        {
+            problems.Add($"the Teams bot needs all of {string.Join(", ", bot.Select(b => problems.Key(b.Key)))}; missing: {string.Join(", ", bot.Where(b => string.IsNullOrWhiteSpace(b.Value)).Select(b => problems.Key(b.Key)))}.");
         }
         problems.HttpAddress("Webhook:Url", options.Webhook.Url, "https://hooks.example.com/ship-room");
         problems.HttpAddress(nameof(options.DashboardUrl), options.DashboardUrl, "https://shiproom.example.com");

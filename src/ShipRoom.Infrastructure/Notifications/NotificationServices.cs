@@ -17,6 +17,7 @@ public static class NotificationServices
         services.AddSingleton<PostQueue>();
         services.AddSingleton<PageUpdateService>();
         services.AddSingleton<ChannelSender>();
+        services.AddSingleton<BotConnectorTokens>();
         services.AddSingleton<PostDelivery>();
         services.AddSingleton<CadenceReportPreview>();
         return services;

@@ -40,6 +40,10 @@ public sealed class TeamsBotTests : IAsyncLifetime
         {
             ["ShipRoom:Notifications:Teams:BotAppId"] = AppId,
             ["ShipRoom:Notifications:Teams:OpenIdMetadataUrl"] = _botFramework.Url("openid"),
+            ["ShipRoom:Notifications:Teams:BotAppPassword"] = "bot-client-secret-for-the-test",
+            ["ShipRoom:Notifications:Teams:ServiceUrl"] = _botFramework.Url("connector/"),
+            ["ShipRoom:Notifications:Teams:ConversationId"] = "19:shiproom@thread.tacv2",
+            ["ShipRoom:Notifications:Teams:TokenUrl"] = _botFramework.Url("token"),
         }, useKestrel: true);
         return ValueTask.CompletedTask;
     }
