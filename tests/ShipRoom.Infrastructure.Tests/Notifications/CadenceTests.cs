@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ShipRoom.Core.Notifications;
 using ShipRoom.Infrastructure.Notifications;
-using ShipRoom.Infrastructure.Tests.Probes;
 using ShipRoom.Infrastructure.Tests.Rollouts;
 using ShipRoom.Infrastructure.Tests.Storage;
 
@@ -14,16 +13,15 @@ namespace ShipRoom.Infrastructure.Tests.Notifications;
 /// </summary>
 public abstract class CadenceTests(IStorageEngine engine) : IAsyncDisposable
 {
-    private readonly LocalEndpoint _chat = new();
+    private readonly ChatReceiver _chat = new();
 
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     public async ValueTask DisposeAsync() => await _chat.DisposeAsync();
 
-    private Dictionary<string, string?> Settings => new() { ["ShipRoom:Notifications:Webhook:Url"] = _chat.Url("hook") };
+    private Dictionary<string, string?> Settings => _chat.Settings;
 
-    private List<JsonElement> Posts(string kind) =>
-        _chat.Received.Select(r => JsonDocument.Parse(r.Body).RootElement).Where(b => b.GetProperty("kind").GetString() == kind).ToList();
+    private List<JsonElement> Posts(string kind) => _chat.Posts(kind);
 
     [Fact]
     public async Task The_fast_plan_gets_a_report_every_15_minutes_of_rollout_time_and_gate_results_for_every_phase()
@@ -37,10 +35,7 @@ public abstract class CadenceTests(IStorageEngine engine) : IAsyncDisposable
             host.Time.Advance(TimeSpan.FromMinutes(1));
             await host.Poller.PollAsync(id, Ct);
             // Both instances look, as a restart or a second node would: the outbox keeps one post per slot.
-            await host.Get<PostQueue>().QueueDueAsync(Ct);
-            await second.Get<PostQueue>().QueueDueAsync(Ct);
-            await host.Get<PostDelivery>().SendDueAsync(Ct);
-            await second.Get<PostDelivery>().SendDueAsync(Ct);
+            await ChatReceiver.SweepAsync(Ct, host, second);
         }
 
         var snapshot = (await host.Snapshots.BuildAsync(id, Ct))!;

@@ -4,7 +4,6 @@ using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Notifications;
 using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Storage;
-using ShipRoom.Infrastructure.Tests.Probes;
 using ShipRoom.Infrastructure.Tests.Rollouts;
 using ShipRoom.Infrastructure.Tests.Storage;
 
@@ -17,16 +16,15 @@ namespace ShipRoom.Infrastructure.Tests.Notifications;
 /// </summary>
 public abstract class ConfirmationTests(IStorageEngine engine) : IAsyncDisposable
 {
-    private readonly LocalEndpoint _chat = new();
+    private readonly ChatReceiver _chat = new();
 
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     public async ValueTask DisposeAsync() => await _chat.DisposeAsync();
 
-    private Dictionary<string, string?> Settings => new() { ["ShipRoom:Notifications:Webhook:Url"] = _chat.Url("hook") };
+    private Dictionary<string, string?> Settings => _chat.Settings;
 
-    private List<JsonElement> Posts(string kind) =>
-        _chat.Received.Select(r => JsonDocument.Parse(r.Body).RootElement).Where(b => b.GetProperty("kind").GetString() == kind).ToList();
+    private List<JsonElement> Posts(string kind) => _chat.Posts(kind);
 
     [Fact]
     public async Task The_30_minute_confirmations_are_posted_once_when_their_time_is_up_saying_what_is_done_and_what_is_not()
@@ -44,10 +42,7 @@ public abstract class ConfirmationTests(IStorageEngine engine) : IAsyncDisposabl
         {
             host.Time.Advance(TimeSpan.FromMinutes(5));
             await host.Poller.PollAsync(id, Ct);
-            await host.Get<PostQueue>().QueueDueAsync(Ct);
-            await second.Get<PostQueue>().QueueDueAsync(Ct);
-            await host.Get<PostDelivery>().SendDueAsync(Ct);
-            await second.Get<PostDelivery>().SendDueAsync(Ct);
+            await ChatReceiver.SweepAsync(Ct, host, second);
             foreach (var key in Posts(PostKinds.Confirmations).Select(p => p.GetProperty("eventKey").GetString()!))
             {
                 seenAt.TryAdd(key, minute);
@@ -84,8 +79,7 @@ public abstract class ConfirmationTests(IStorageEngine engine) : IAsyncDisposabl
         for (var minute = 5; minute <= 65; minute += 5)
         {
             host.Time.Advance(TimeSpan.FromMinutes(5));
-            await host.Get<PostQueue>().QueueDueAsync(Ct);
-            await host.Get<PostDelivery>().SendDueAsync(Ct);
+            await ChatReceiver.SweepAsync(Ct, host);
             foreach (var key in Posts(PostKinds.Confirmations).Select(p => p.GetProperty("eventKey").GetString()!))
             {
                 seenAt.TryAdd(key, minute);

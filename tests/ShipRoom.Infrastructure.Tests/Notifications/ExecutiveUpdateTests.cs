@@ -5,7 +5,6 @@ using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Notifications;
 using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Storage;
-using ShipRoom.Infrastructure.Tests.Probes;
 using ShipRoom.Infrastructure.Tests.Rollouts;
 using ShipRoom.Infrastructure.Tests.Storage;
 
@@ -23,16 +22,15 @@ public abstract class ExecutiveUpdateTests(IStorageEngine engine) : IAsyncDispos
     // 09:30 in New York (EST, UTC-5) on the day the test runs its clock.
     private static readonly DateTimeOffset NineThirtyInNewYork = new(2026, 12, 2, 14, 30, 0, TimeSpan.Zero);
 
-    private readonly LocalEndpoint _chat = new();
+    private readonly ChatReceiver _chat = new();
 
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     public async ValueTask DisposeAsync() => await _chat.DisposeAsync();
 
-    private Dictionary<string, string?> Settings => new() { ["ShipRoom:Notifications:Webhook:Url"] = _chat.Url("hook") };
+    private Dictionary<string, string?> Settings => _chat.Settings;
 
-    private List<JsonElement> Posts(string kind) =>
-        _chat.Received.Select(r => JsonDocument.Parse(r.Body).RootElement).Where(b => b.GetProperty("kind").GetString() == kind).ToList();
+    private List<JsonElement> Posts(string kind) => _chat.Posts(kind);
 
     [Fact]
     public async Task The_daily_update_is_posted_once_at_10_00_in_the_executives_zone_and_tags_the_executive()
@@ -47,10 +45,7 @@ public abstract class ExecutiveUpdateTests(IStorageEngine engine) : IAsyncDispos
         {
             host.Time.Advance(TimeSpan.FromMinutes(5));
             await host.Poller.PollAsync(id, Ct);
-            await host.Get<PostQueue>().QueueDueAsync(Ct);
-            await second.Get<PostQueue>().QueueDueAsync(Ct);
-            await host.Get<PostDelivery>().SendDueAsync(Ct);
-            await second.Get<PostDelivery>().SendDueAsync(Ct);
+            await ChatReceiver.SweepAsync(Ct, host, second);
         }
 
         // 09:30 → 10:30 New York: one 10:00 slot, posted once by two instances looking twelve times each.
