@@ -18,7 +18,15 @@ public sealed class AutomaticActions(
     IRolloutPublisher publisher,
     ILogger<AutomaticActions> logger)
 {
-    public async Task<RolloutSnapshot> ActAsync(RolloutAssessment assessment, CancellationToken cancellationToken)
+    public async Task<RolloutSnapshot> ActAsync(RolloutAssessment assessment, CancellationToken cancellationToken) =>
+        (await TryActAsync(assessment, cancellationToken)).Snapshot;
+
+    /// <summary>
+    /// As <see cref="ActAsync"/>, and whether the command the judge called for met another change of the rollout at the
+    /// same moment (a poll on another instance acting on the same trigger): the snapshot is then the judge's stale view,
+    /// and the caller should look again.
+    /// </summary>
+    public async Task<(RolloutSnapshot Snapshot, bool Raced)> TryActAsync(RolloutAssessment assessment, CancellationToken cancellationToken)
     {
         var rollout = assessment.Rollout;
         using (Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Judge, rollout.Id))
@@ -35,7 +43,12 @@ public sealed class AutomaticActions(
                     IdempotencyKey: decision.IdempotencyKey(rollout.Id, rollout.PhaseIndex)) { Assessment = assessment }, cancellationToken);
                 if (result.Snapshot is { } published)
                 {
-                    return published;
+                    return (published, false);
+                }
+
+                if (result.Status is CommandStatus.Conflict or CommandStatus.Duplicate)
+                {
+                    return (await snapshots.BuildAsync(assessment, cancellationToken), true);
                 }
             }
         }
@@ -44,7 +57,7 @@ public sealed class AutomaticActions(
         {
             var snapshot = await snapshots.BuildAsync(assessment, cancellationToken);
             await publisher.PublishAsync(snapshot, cancellationToken);
-            return snapshot;
+            return (snapshot, false);
         }
     }
 

@@ -166,7 +166,21 @@ public sealed class RolloutPoller(
     /// <summary>Judges the rollout as it now stands (once), carries out what triggers or auto-advance require, and publishes.</summary>
     public async Task<RolloutSnapshot?> JudgeAndActAsync(long rolloutId, CancellationToken cancellationToken)
     {
-        var rollout = await store.GetAsync(rolloutId, cancellationToken);
-        return rollout is null ? null : await actions.ActAsync(await assessor.AssessAsync(rollout, cancellationToken), cancellationToken);
+        // Another instance may act on the same trigger at the same moment: then this one's command is refused as a
+        // conflict (or found done), and the answer must be the rollout as it now is, not the stale judgement.
+        for (var attempt = 1; ; attempt++)
+        {
+            var rollout = await store.GetAsync(rolloutId, cancellationToken);
+            if (rollout is null)
+            {
+                return null;
+            }
+
+            var (snapshot, raced) = await actions.TryActAsync(await assessor.AssessAsync(rollout, cancellationToken), cancellationToken);
+            if (!raced || attempt == 3)
+            {
+                return snapshot;
+            }
+        }
     }
 }
