@@ -88,7 +88,14 @@ public static class RolloutUpdateBuilder
                 continue;
             }
 
-            // Gate minutes are whole minutes by construction; a history that is not is sent whole as a snapshot property would be.
+            // A new phase with no complete minute yet empties the history: only a drop, nothing to place on minutes.
+            if (delta.Append.Count == 0)
+            {
+                changes.Add(new HistoryDelta(gate.Key, delta.Drop, null, [], [], []));
+                continue;
+            }
+
+            // Gate minutes are whole minutes by construction.
             var slots = MinuteSlots(delta.Append, m => m.Minute) ?? throw new InvalidOperationException($"gate {gate.Key}: history minutes are not whole minutes in order");
             changes.Add(new HistoryDelta(gate.Key, delta.Drop, slots.From, Spread(delta.Append, slots, m => (GateStatus?)m.Status), Spread(delta.Append, slots, m => m.Canary), Spread(delta.Append, slots, m => m.Control))
             {

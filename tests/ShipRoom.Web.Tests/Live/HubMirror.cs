@@ -158,6 +158,11 @@ public sealed class HubMirror
 
     private static IEnumerable<(int Index, DateTimeOffset Minute, JsonElement Value)> Slots(JsonElement delta, JsonElement column)
     {
+        if (column.GetArrayLength() == 0)
+        {
+            return [];
+        }
+
         var from = delta.GetProperty("from").GetDateTimeOffset();
         return column.EnumerateArray().Select((value, index) => (index, from.AddMinutes(index), value)).Where(s => s.value.ValueKind != JsonValueKind.Null);
     }

@@ -53,6 +53,24 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
         Assert.True(JsonNode.DeepEquals(Json(after), applied), "the update applied to the earlier snapshot is not the later one");
     }
 
+    [Fact]
+    public void A_new_phase_before_its_first_complete_minute_empties_every_gate_history_and_the_client_follows()
+    {
+        var before = LongPhaseSnapshots.At(7, 60);
+        var after = before with
+        {
+            Now = before.Now.AddSeconds(20),
+            Verdict = before.Verdict! with { Gates = before.Verdict.Gates.Select(g => g with { History = [] }).ToList() },
+        };
+
+        var update = Update(before, after);
+
+        Assert.NotEmpty(update.History);
+        Assert.All(update.History, d => Assert.Equal((60, null, 0), (d.Drop, d.From, d.Status.Count)));
+        var applied = HubMirror.Apply(Json(before), JsonSerializer.SerializeToElement(update, ShipRoomJson.Options));
+        Assert.True(JsonNode.DeepEquals(Json(after), applied), "the update applied to the earlier snapshot is not the later one");
+    }
+
     [Theory]
     [InlineData(60, 1)]
     [InlineData(SeventyTwoHours, 1)]
