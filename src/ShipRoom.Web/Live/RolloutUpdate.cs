@@ -12,9 +12,9 @@ namespace ShipRoom.Web.Live;
 public sealed record RolloutState(long Sequence, RolloutSnapshot Snapshot);
 
 /// <summary>
-/// One <c>RolloutUpdated</c> message: only what changed since the update numbered <see cref="Previous"/>. Top-level
-/// snapshot properties whose value changed come whole in <see cref="Set"/> (chart series and gate histories inside them
-/// are left empty there); chart series and gate histories change by <see cref="ListDelta{T}"/>: drop from the front,
+/// One <c>RolloutUpdated</c> message: only what changed since the update numbered <see cref="Previous"/>. Snapshot
+/// properties whose value changed come in <see cref="Patch"/>, down to the field that moved (<see cref="SnapshotPatch"/>;
+/// chart series and gate histories are left out of it); chart series and gate histories change by <see cref="ListDelta{T}"/>: drop from the front,
 /// append at the end. A client whose sequence is not <see cref="Previous"/> has missed one and calls <c>Subscribe</c>
 /// again. <see cref="Version"/> and <see cref="Status"/> are repeated on every update for clients that only watch those.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed record RolloutUpdate(
     long Version,
     RolloutStatus Status,
     DateTimeOffset BuiltAt,
-    JsonObject Set,
+    JsonObject Patch,
     IReadOnlyList<SeriesDelta> Series,
     IReadOnlyList<HistoryDelta> History);
 

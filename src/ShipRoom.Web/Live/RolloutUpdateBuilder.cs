@@ -15,7 +15,7 @@ public static class RolloutUpdateBuilder
     public const string ControlSeries = "controlSeries";
     public const string CanarySeries = "canarySeries";
 
-    /// <summary>The snapshot as JSON without its chart series and gate histories: what <see cref="RolloutUpdate.Set"/> compares.</summary>
+    /// <summary>The snapshot as JSON without its chart series and gate histories: what <see cref="RolloutUpdate.Patch"/> compares.</summary>
     public static JsonObject Slim(RolloutSnapshot snapshot)
     {
         var slim = snapshot with
@@ -32,16 +32,24 @@ public static class RolloutUpdateBuilder
 
     public static RolloutUpdate Between(long previousSequence, RolloutSnapshot? previous, IReadOnlyDictionary<string, byte[]>? previousSlim, long sequence, RolloutSnapshot current, JsonObject currentSlim)
     {
-        var set = new JsonObject();
+        var patch = new JsonObject();
+        JsonObject? before = null;
         foreach (var (name, bytes) in Fingerprint(currentSlim))
         {
-            if (previousSlim is null || !previousSlim.TryGetValue(name, out var old) || !old.AsSpan().SequenceEqual(bytes))
+            if (previousSlim is not null && previousSlim.TryGetValue(name, out var old) && old.AsSpan().SequenceEqual(bytes))
             {
-                set[name] = currentSlim[name]?.DeepClone();
+                continue;
+            }
+
+            // Only a property that changed is compared field by field: the earlier snapshot is shaped again for it.
+            before ??= previous is null || previousSlim is null ? [] : Slim(previous);
+            if (SnapshotPatch.TryBetween(before[name], currentSlim[name], out var change))
+            {
+                patch[name] = change;
             }
         }
 
-        return new RolloutUpdate(current.Id, sequence, previousSequence, current.Version, current.Status, current.BuiltAt, set, SeriesChanges(previous, current), HistoryChanges(previous, current));
+        return new RolloutUpdate(current.Id, sequence, previousSequence, current.Version, current.Status, current.BuiltAt, patch, SeriesChanges(previous, current), HistoryChanges(previous, current));
     }
 
     private static List<SeriesDelta> SeriesChanges(RolloutSnapshot? previous, RolloutSnapshot current)

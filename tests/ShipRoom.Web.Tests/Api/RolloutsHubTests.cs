@@ -56,7 +56,7 @@ public sealed class RolloutsHubTests : IAsyncLifetime
         Assert.Equal(id, current.Snapshot.Id);
         Assert.Equal(id, pushed.RolloutId);
         Assert.True(pushed.Sequence > current.Sequence);
-        Assert.Contains("builtAt", pushed.Set.Select(p => p.Key));
+        Assert.Contains("builtAt", pushed.Patch.Select(p => p.Key));
         // The update is the change only; applied to what Subscribe answered it gives the snapshot the server holds.
         var held = _factory.Services.GetRequiredService<RolloutSnapshotStore>().GetState(id)!;
         await mirror.CatchUpAsync(held.Sequence, Ct);

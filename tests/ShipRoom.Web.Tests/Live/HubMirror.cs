@@ -88,14 +88,10 @@ public sealed class HubMirror
         }
     }
 
-    /// <summary>The client's rule: set the changed top-level properties, then rebuild every chart series and gate history from the old state and the deltas.</summary>
+    /// <summary>The client's rule: apply the patch to the state, then rebuild every chart series and gate history from the old state and the deltas.</summary>
     public static JsonObject Apply(JsonObject state, JsonElement update)
     {
-        var next = state.DeepClone().AsObject();
-        foreach (var property in update.GetProperty("set").EnumerateObject())
-        {
-            next[property.Name] = JsonNode.Parse(property.Value.GetRawText());
-        }
+        var next = Patched(state.DeepClone(), JsonNode.Parse(update.GetProperty("patch").GetRawText()))!.AsObject();
 
         var oldMetrics = Metrics(state).GroupBy(m => (string)m["key"]!).ToDictionary(g => g.Key, g => g.First());
         var series = update.GetProperty("series").EnumerateArray().ToDictionary(d => (d.GetProperty("metric").GetString()!, d.GetProperty("field").GetString()!));
@@ -117,6 +113,40 @@ public sealed class HubMirror
         }
 
         return next;
+    }
+
+    /// <summary>docs/live-updates.md: an object patches an object field by field, <c>$items</c> an array by index, <c>$set</c> and any other value replace.</summary>
+    private static JsonNode? Patched(JsonNode? value, JsonNode? patch)
+    {
+        if (patch is not JsonObject fields)
+        {
+            return patch?.DeepClone();
+        }
+
+        if (fields.TryGetPropertyValue("$set", out var whole))
+        {
+            return whole?.DeepClone();
+        }
+
+        if (fields.TryGetPropertyValue("$items", out var items))
+        {
+            var array = value!.AsArray();
+            foreach (var (index, item) in items!.AsObject())
+            {
+                var i = int.Parse(index, System.Globalization.CultureInfo.InvariantCulture);
+                array[i] = Patched(array[i]?.DeepClone(), item);
+            }
+
+            return array;
+        }
+
+        var target = value!.AsObject();
+        foreach (var (name, field) in fields)
+        {
+            target[name] = Patched(target[name]?.DeepClone(), field);
+        }
+
+        return target;
     }
 
     private static JsonArray Changed(JsonArray? old, JsonElement? delta, Func<JsonElement, IEnumerable<JsonNode>> appended)

@@ -82,7 +82,7 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
         var after = LongPhaseSnapshots.At(7, phaseMinutes + minutesPolled);
         var update = Update(before, after);
 
-        Xunit.TestContext.Current.SendDiagnosticMessage($"update-size phase={phaseMinutes}min polled={minutesPolled}min: whole snapshot {Bytes(after)} B, update {Bytes(update)} B (set {Bytes(update.Set)} B [{string.Join(", ", update.Set.Select(p => $"{p.Key} {Bytes(p.Value)}"))}], series {Bytes(update.Series)} B, history {Bytes(update.History)} B)");
+        Xunit.TestContext.Current.SendDiagnosticMessage($"update-size phase={phaseMinutes}min polled={minutesPolled}min: whole snapshot {Bytes(after)} B, update {Bytes(update)} B (patch {Bytes(update.Patch)} B [{string.Join(", ", update.Patch.Select(p => $"{p.Key} {Bytes(p.Value)}"))}], series {Bytes(update.Series)} B, history {Bytes(update.History)} B)");
         Assert.True(Bytes(update) <= MaxUpdateBytes, $"the update is {Bytes(update)} bytes");
     }
 
@@ -113,7 +113,7 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
 
         var delta = Assert.Single(update.Series);
         Assert.Equal((metric.Key, RolloutUpdateBuilder.CanarySeries, metric.CanarySeries.Count, metric.CanarySeries.Count), (delta.Metric, delta.Field, delta.Drop, delta.Values.Count));
-        Assert.Equal(["builtAt"], update.Set.Select(p => p.Key));
+        Assert.Equal(["builtAt"], update.Patch.Select(p => p.Key));
         var applied = HubMirror.Apply(Json(before), JsonSerializer.SerializeToElement(update, ShipRoomJson.Options));
         Assert.True(JsonNode.DeepEquals(Json(after), applied));
     }
