@@ -9,7 +9,7 @@ namespace ShipRoom.Web.Tests.Live;
 /// <summary>
 /// Snapshots of one rollout a long time into its phase, minute after minute, seeded without a poll: 29 metrics over
 /// the 8 panels with control and canary series of <see cref="SnapshotBuilder.MaxPointsPerSeries"/> points (the window
-/// the builder keeps), and 10 gates whose minute-by-minute history runs from the phase's start.
+/// the builder keeps), and 10 gates with the last <see cref="SnapshotBuilder.GateMinutesShown"/> minutes of their history (as the builder keeps).
 /// </summary>
 public static class LongPhaseSnapshots
 {
@@ -55,6 +55,6 @@ public static class LongPhaseSnapshots
         {
             MetricKey = $"metric_{index}",
             LatestMinute = start.AddMinutes(phaseMinutes - 1),
-            History = Enumerable.Range(0, phaseMinutes).Select(m => new GateMinute(start.AddMinutes(m), GateStatus.Green, Value(index, m, true), Value(index, m, false), null, null)).ToList(),
+            History = Enumerable.Range(0, phaseMinutes).TakeLast(SnapshotBuilder.GateMinutesShown).Select(m => new GateMinute(start.AddMinutes(m), GateStatus.Green, Value(index, m, true), Value(index, m, false), null, null)).ToList(),
         };
 }

@@ -43,12 +43,12 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
 
         var update = Update(before, after);
 
-        Assert.True(Bytes(after) > 2_000_000, $"the whole snapshot is {Bytes(after)} bytes: not the long phase this test is about");
+        Assert.Equal(TimeSpan.FromHours(72) + TimeSpan.FromMinutes(1), after.Now - after.PhaseStartedAt);
         Assert.True(Bytes(update) <= MaxUpdateBytes, $"the update is {Bytes(update)} bytes");
-        // One new minute: each series drops its oldest point and gains the new one; each gate history gains one minute.
+        // One new minute: each series and each gate's recent minutes drop the oldest and gain the new one.
         Assert.All(update.Series, d => Assert.Equal((1, 1, after.Now.AddMinutes(-1)), (d.Drop, d.Values.Count, d.From)));
         Assert.Equal(LongPhaseSnapshots.Metrics * 2, update.Series.Count);
-        Assert.All(update.History, d => Assert.Equal((0, 1), (d.Drop, d.Status.Count)));
+        Assert.All(update.History, d => Assert.Equal((1, 1), (d.Drop, d.Status.Count)));
         var applied = HubMirror.Apply(Json(before), JsonSerializer.SerializeToElement(update, ShipRoomJson.Options));
         Assert.True(JsonNode.DeepEquals(Json(after), applied), "the update applied to the earlier snapshot is not the later one");
     }
@@ -66,7 +66,7 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
         var update = Update(before, after);
 
         Assert.NotEmpty(update.History);
-        Assert.All(update.History, d => Assert.Equal((60, null, 0), (d.Drop, d.From, d.Status.Count)));
+        Assert.All(update.History, d => Assert.Equal((SnapshotBuilder.GateMinutesShown, null, 0), (d.Drop, d.From, d.Status.Count)));
         var applied = HubMirror.Apply(Json(before), JsonSerializer.SerializeToElement(update, ShipRoomJson.Options));
         Assert.True(JsonNode.DeepEquals(Json(after), applied), "the update applied to the earlier snapshot is not the later one");
     }

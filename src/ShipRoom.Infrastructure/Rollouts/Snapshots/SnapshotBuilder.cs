@@ -28,6 +28,13 @@ public sealed class SnapshotBuilder(
     /// <summary>Points per chart series: enough for the longest window at one-minute resolution, bounded for the browser.</summary>
     public const int MaxPointsPerSeries = 240;
 
+    /// <summary>
+    /// Minutes of each gate's minute-by-minute history the snapshot carries: the recent strip a viewer or a hub client
+    /// reads, so the verdict's size does not grow with the phase's age (at 72 h in one phase it was 6 MB). The verdict's
+    /// counts and reasons still cover the whole window; every poll's gate results are stored and in the audit archive.
+    /// </summary>
+    public const int GateMinutesShown = 15;
+
     /// <summary>#ship-room posts shown on the dashboard, newest first.</summary>
     public const int RecentPosts = RolloutViewReader.RecentPosts;
 
@@ -76,7 +83,7 @@ public sealed class SnapshotBuilder(
             CreatedAt = rollout.CreatedAt,
             TimeFactor = rollout.TimeFactor,
             Poll = PollStatusOf(rollout, plan, view.Polls, wallNow),
-            Verdict = verdict,
+            Verdict = verdict is null ? null : RecentGateMinutes(verdict),
             Panels = BuildPanels(plan, new SeriesIndex(assessment.Samples), verdict, rollout.PhaseIndex, lastMinute),
             PaymentCaps = PaymentCapsOf(plan, view, assessment),
             Timeline = Timeline(assessment.Decisions, view.Polls),
@@ -135,6 +142,12 @@ public sealed class SnapshotBuilder(
             StaleAt = staleAt,
         };
     }
+
+    /// <summary>The verdict with each gate's history cut to its last <see cref="GateMinutesShown"/> minutes.</summary>
+    public static RolloutVerdict RecentGateMinutes(RolloutVerdict verdict) =>
+        verdict.Gates.All(g => g.History.Count <= GateMinutesShown)
+            ? verdict
+            : verdict with { Gates = verdict.Gates.Select(g => g.History.Count <= GateMinutesShown ? g : g with { History = g.History.TakeLast(GateMinutesShown).ToList() }).ToList() };
 
     private static IReadOnlyList<PanelSnapshot> BuildPanels(RolloutPlan plan, SeriesIndex series, RolloutVerdict? verdict, int phaseIndex, DateTimeOffset lastMinute)
     {
