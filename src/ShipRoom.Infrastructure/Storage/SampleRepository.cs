@@ -1,3 +1,6 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
 using Dapper;
 using ShipRoom.Core.Metrics;
 
@@ -30,23 +33,46 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var written = 0;
+        if (connections.Provider == StorageProvider.Sqlite)
+        {
+            // In process there is no round trip to save, and SQLite finds a named parameter by a linear search of the
+            // statement's names (a 3,000-parameter statement spent most of a poll binding): one prepared single-row
+            // statement, executed per row inside the transaction, is the fast bulk write for SQLite.
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) VALUES (@r, @k, @c, @j, @t, @v)" + UpsertConflict;
+            AddParameter(insert, "r", rolloutId);
+            var (metric, cohort, journey, time, number) = (AddParameter(insert, "k", ""), AddParameter(insert, "c", ""), AddParameter(insert, "j", ""), AddParameter(insert, "t", 0L), AddParameter(insert, "v", 0d, DbType.Double));
+            foreach (var (key, value) in rows)
+            {
+                (metric.Value, cohort.Value, journey.Value, time.Value) = (key.MetricKey, key.Cohort.ToString(), key.Journey, key.TimeMs);
+                number.Value = double.IsFinite(value) ? value : DBNull.Value;
+                written += await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return written;
+        }
+
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             var sql = new System.Text.StringBuilder("INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) VALUES ");
-            var parameters = new DynamicParameters();
-            parameters.Add("r", rolloutId);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            AddParameter(command, "r", rolloutId);
             for (var i = 0; i < chunk.Length; i++)
             {
                 var (key, value) = chunk[i];
-                sql.Append(i == 0 ? "" : ", ").Append($"(@r, @k{i}, @c{i}, @j{i}, @t{i}, @v{i})");
-                parameters.Add($"k{i}", key.MetricKey);
-                parameters.Add($"c{i}", key.Cohort.ToString());
-                parameters.Add($"j{i}", key.Journey);
-                parameters.Add($"t{i}", key.TimeMs);
-                parameters.Add($"v{i}", double.IsFinite(value) ? value : null, System.Data.DbType.Double);
+                sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@r, @k{i}, @c{i}, @j{i}, @t{i}, @v{i})");
+                AddParameter(command, $"k{i}", key.MetricKey);
+                AddParameter(command, $"c{i}", key.Cohort.ToString());
+                AddParameter(command, $"j{i}", key.Journey);
+                AddParameter(command, $"t{i}", key.TimeMs);
+                AddParameter(command, $"v{i}", double.IsFinite(value) ? value : DBNull.Value, System.Data.DbType.Double);
             }
 
-            written += await connection.ExecuteAsync(new CommandDefinition(sql.Append(UpsertConflict).ToString(), parameters, transaction, cancellationToken: cancellationToken));
+            command.CommandText = sql.Append(UpsertConflict).ToString();
+            written += await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -56,12 +82,63 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     public async Task<IReadOnlyList<MetricSample>> ReadAsync(long rolloutId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SampleRow>(new CommandDefinition(
-            "SELECT metric_key AS MetricKey, cohort AS Cohort, journey AS Journey, sample_time_ms AS TimeMs, value AS Value FROM metric_samples " +
-            "WHERE rollout_id = @rolloutId AND sample_time_ms >= @from AND sample_time_ms < @to ORDER BY sample_time_ms, metric_key, cohort, journey",
-            new { rolloutId, from = UnixTime.ToMs(from), to = UnixTime.ToMs(to) },
-            cancellationToken: cancellationToken));
-        return rows.Select(r => new MetricSample(r.MetricKey, Enum.Parse<Cohort>(r.Cohort), r.Journey is "" ? null : r.Journey, UnixTime.FromMs(r.TimeMs), r.Value ?? double.NaN)).ToList();
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT metric_key, cohort, journey, sample_time_ms, value FROM metric_samples " +
+            "WHERE rollout_id = @rolloutId AND sample_time_ms >= @from AND sample_time_ms < @to ORDER BY sample_time_ms, metric_key, cohort, journey";
+        AddParameter(command, "rolloutId", rolloutId);
+        AddParameter(command, "from", UnixTime.ToMs(from));
+        AddParameter(command, "to", UnixTime.ToMs(to));
+
+        // Every poll reads the rollout's samples again (hundreds of thousands at 72 h): typed getters instead of a
+        // mapper's boxed values, and each metric key and journey kept once instead of once per row.
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var samples = new List<MetricSample>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var journey = Shared(reader.GetString(2));
+            samples.Add(new MetricSample(
+                Shared(reader.GetString(0)),
+                CohortOf(reader.GetString(1)),
+                journey is "" ? null : journey,
+                UnixTime.FromMs(reader.GetInt64(3)),
+                reader.IsDBNull(4) ? double.NaN : reader.GetDouble(4)));
+        }
+
+        return samples;
+
+        string Shared(string text)
+        {
+            if (names.TryGetValue(text, out var kept))
+            {
+                return kept;
+            }
+
+            names[text] = text;
+            return text;
+        }
+    }
+
+    private static Cohort CohortOf(string text) => text switch
+    {
+        nameof(Cohort.Control) => Cohort.Control,
+        nameof(Cohort.Canary) => Cohort.Canary,
+        _ => Enum.Parse<Cohort>(text),
+    };
+
+    private static DbParameter AddParameter(DbCommand command, string name, object value, DbType? type = null)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        if (type is { } dbType)
+        {
+            parameter.DbType = dbType;
+        }
+
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     public async Task<double> SumAsync(long rolloutId, string metricKey, Cohort cohort, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
@@ -79,14 +156,5 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
         var latest = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT max(sample_time_ms) FROM metric_samples WHERE rollout_id = @rolloutId", new { rolloutId }, cancellationToken: cancellationToken));
         return UnixTime.FromMs(latest);
-    }
-
-    private sealed class SampleRow
-    {
-        public string MetricKey { get; set; } = "";
-        public string Cohort { get; set; } = "";
-        public string Journey { get; set; } = "";
-        public long TimeMs { get; set; }
-        public double? Value { get; set; }
     }
 }

@@ -41,7 +41,7 @@ public sealed class CountingConnectionFactory : IDbConnectionFactory
     /// <summary>Connections opened since the last <see cref="Reset"/>.</summary>
     public long Opens => Interlocked.Read(ref _opens);
 
-    /// <summary>The statements run since the last <see cref="Reset"/>, as SQLite saw them (parameters not expanded).</summary>
+    /// <summary>The statements run since the last <see cref="Reset"/>, as SQLite's legacy trace gives them (with the values bound).</summary>
     public IReadOnlyList<string> Texts => _texts.ToArray();
 
     public void Reset()

@@ -4,14 +4,16 @@ namespace ShipRoom.Web.Tests.Live;
 
 /// <summary>
 /// What one steady poll of one rollout costs in storage, counted by SQLite's own trace on the app's composition: the
-/// samples go in as a few multi-row statements, and the rest (claim, record, judge, build) stays within a bound.
+/// samples go in through one prepared single-row statement inside one transaction (on SQLite, binding a multi-row
+/// statement's thousands of named parameters cost more than the rows: 142 ms for 820 rows, now 5 ms), and the rest
+/// (claim, record, judge, build) stays within a bound.
 /// </summary>
 public sealed class PollCostTests
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_steady_poll_writes_its_samples_in_a_few_statements_and_stays_within_its_statement_budget()
+    public async Task A_steady_poll_writes_its_samples_through_one_prepared_statement_and_stays_within_its_statement_budget()
     {
         await using var app = await LiveApp.CreateAsync();
         var id = await app.StartRolloutAsync();
@@ -33,7 +35,9 @@ public sealed class PollCostTests
 
         Assert.Equal(PollOutcomeKind.Polled, outcome.Kind);
         Assert.True(outcome.Samples > 50, $"a minute of the shipped plan is many samples, got {outcome.Samples}");
-        Assert.True(sampleWrites <= Math.Max(1, outcome.Samples / 100), $"{outcome.Samples} samples took {sampleWrites} INSERT statements");
+        // One row per execution of the one prepared statement, a row per sample at most (the trace shows the values bound).
+        Assert.All(texts.Where(t => t.Contains("INSERT INTO metric_samples", StringComparison.Ordinal)), t => Assert.DoesNotContain("), (", t, StringComparison.Ordinal));
+        Assert.InRange(sampleWrites, 1, outcome.Samples);
 
         // Measured 46 statements and 21 connection opens (2026-12-02, with signals and SLOs read per poll): a guard
         // against growth. Issue 21's budget is 15 and 3, which needs one connection shared by a poll's reads; not there yet.
