@@ -253,6 +253,22 @@ public abstract class StorageContractTests(IStorageEngine engine)
         Assert.Equal(T.AddMinutes(19), await db.Samples.LatestSampleTimeAsync(id, Ct));
     }
 
+    [Fact]
+    public async Task A_sample_for_a_rollout_that_does_not_exist_is_refused_on_every_connection_the_pool_hands_out_again()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+
+        // Several opens in a row: pooled connections come back, and foreign keys must still hold on them.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            Assert.Equal(1, await db.Samples.UpsertAsync(id, [new MetricSample("p95_latency_ms", Cohort.Canary, null, T.AddMinutes(attempt), 100)], Ct));
+            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => db.Samples.UpsertAsync(id + 1000, [new MetricSample("p95_latency_ms", Cohort.Canary, null, T, 100)], Ct));
+        }
+
+        Assert.Equal(3, (await db.Samples.ReadAsync(id, T, T.AddHours(1), Ct)).Count);
+    }
+
     // ---- polls and decisions -------------------------------------------------------------------------
 
     [Fact]
