@@ -122,10 +122,16 @@ public sealed class RolloutTestHost : IAsyncDisposable
 
         public RolloutSnapshot? Latest => _snapshots.LastOrDefault();
 
-        public Task PublishAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken)
+        /// <summary>How long each publish takes (a slow hub or many viewers).</summary>
+        public TimeSpan Delay { get; set; }
+
+        public async Task PublishAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken)
         {
             _snapshots.Enqueue(snapshot);
-            return Task.CompletedTask;
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay, cancellationToken);
+            }
         }
     }
 }

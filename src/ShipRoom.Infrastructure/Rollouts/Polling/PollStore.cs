@@ -33,7 +33,7 @@ public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository po
     }
 
     /// <summary>Stores what was read and closes the run; the next poll starts where this one stopped unless every read failed.</summary>
-    public async Task<int> RecordAsync(long runId, RolloutRecord rollout, MetricReadResult read, DateTimeOffset to, TimeSpan took, CancellationToken cancellationToken)
+    public async Task<int> RecordAsync(long runId, RolloutRecord rollout, MetricReadResult read, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var written = await samples.UpsertAsync(rollout.Id, read.Samples, cancellationToken);
         if (!read.AllFailed)
@@ -44,9 +44,11 @@ public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository po
         await pollRuns.FinishAsync(runId, time.GetUtcNow(), read.Status, written, read.Problems.Count == 0 ? null : string.Join('\n', read.Problems.Take(50)), cancellationToken);
         metrics.Polls.Add(1, new KeyValuePair<string, object?>("outcome", read.Status.ToString()));
         metrics.SamplesStored.Add(written);
-        metrics.PollDuration.Record(took.TotalSeconds);
         return written;
     }
+
+    /// <summary>A whole poll, from the read to the snapshot published (judging and acting included), for <c>shiproom_poll_duration_seconds</c>.</summary>
+    public void RecordDuration(TimeSpan took) => metrics.PollDuration.Record(took.TotalSeconds);
 
     /// <summary>Closes runs left Running by an instance that stopped mid-poll; at most once a minute.</summary>
     public async Task<int> CloseAbandonedAsync(CancellationToken cancellationToken)

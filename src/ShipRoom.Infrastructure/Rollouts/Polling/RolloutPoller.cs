@@ -151,7 +151,7 @@ public sealed class RolloutPoller(
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var read = await reader.ReadAsync(rollout, plan, from, to, DeadlineFor(rollout, plan), cancellationToken);
-        var written = await store.RecordAsync(runId, rollout, read, to, System.Diagnostics.Stopwatch.GetElapsedTime(started), cancellationToken);
+        var written = await store.RecordAsync(runId, rollout, read, to, cancellationToken);
         activity?.SetTag(Telemetry.RolloutTracing.OutcomeTag, read.Status.ToString());
         if (read.AllFailed)
         {
@@ -160,6 +160,7 @@ public sealed class RolloutPoller(
         }
 
         var snapshot = await JudgeAndActAsync(rollout.Id, cancellationToken);
+        store.RecordDuration(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return new PollOutcome(PollOutcomeKind.Polled, written, from, to, read.Problems, snapshot);
     }
 
