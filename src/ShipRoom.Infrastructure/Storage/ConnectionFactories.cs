@@ -11,7 +11,8 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
 
     // Foreign keys are a setting of the native connection, which the pool keeps open between uses: it is switched on
     // once per native connection, not on every open (the connection string's "Foreign Keys=True" sends the PRAGMA on
-    // each open: 22 of a poll's 48 statements).
+    // each open: 22 of a poll's 48 statements). Nothing in ShipRoom switches them off again on a connection; code that
+    // ever did would have to say so here. The bundled SQLite happens to default to on; this does not rely on it.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _foreignKeysOn = [];
 
     public SqliteConnectionFactory(string connectionString)
@@ -37,10 +38,18 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
         await connection.OpenAsync(cancellationToken);
         if (!_foreignKeysOn.TryGetValue(connection.Handle!, out _))
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA foreign_keys = 1";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            _foreignKeysOn.AddOrUpdate(connection.Handle!, this);
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA foreign_keys = 1";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                _foreignKeysOn.AddOrUpdate(connection.Handle!, this);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
         }
 
         return connection;

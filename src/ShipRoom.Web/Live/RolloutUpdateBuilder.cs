@@ -33,19 +33,18 @@ public static class RolloutUpdateBuilder
     public static RolloutUpdate Between(long previousSequence, RolloutSnapshot? previous, IReadOnlyDictionary<string, byte[]>? previousSlim, long sequence, RolloutSnapshot current, JsonObject currentSlim)
     {
         var patch = new JsonObject();
-        JsonObject? before = null;
         foreach (var (name, bytes) in Fingerprint(currentSlim))
         {
-            if (previousSlim is not null && previousSlim.TryGetValue(name, out var old) && old.AsSpan().SequenceEqual(bytes))
+            var old = previousSlim?.GetValueOrDefault(name);
+            if (old is not null && old.AsSpan().SequenceEqual(bytes))
             {
                 continue;
             }
 
-            // Only a property that changed is compared field by field: the earlier snapshot is shaped again for it.
-            before ??= previous is null || previousSlim is null ? [] : Slim(previous);
-            if (SnapshotPatch.TryBetween(before[name], currentSlim[name], out var change))
+            // Only a property that changed is compared field by field, against the text the store kept of it.
+            if (SnapshotPatch.TryBetween(old is null ? null : JsonNode.Parse(old), currentSlim[name], out var change) || old is null)
             {
-                patch[name] = change;
+                patch[name] = change ?? SnapshotPatch.Whole(currentSlim[name]);
             }
         }
 

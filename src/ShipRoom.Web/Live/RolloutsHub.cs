@@ -32,8 +32,9 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(rolloutId), Context.ConnectionAborted);
-        // Sequence 0 (a finished rollout just forgotten by the store) matches no update's Previous: the next one re-fetches.
-        return reader.State(rolloutId) ?? new RolloutState(0, snapshot);
+        // Sequence -1 (a finished rollout just forgotten by the store) matches no update's Previous, not even the 0 of an
+        // update that had nothing before it: the next one re-fetches.
+        return reader.State(rolloutId) ?? new RolloutState(-1, snapshot);
     }
 
     /// <summary>Gives a command through the same service as the buttons and the API (authorised there, not here).</summary>

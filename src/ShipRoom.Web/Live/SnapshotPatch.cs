@@ -54,7 +54,10 @@ public static class SnapshotPatch
                 }
             }
 
-            patch = new JsonObject { [Items] = items };
+            // A capped list that gained an entry at the front (the timeline, the posts) changes at every index: when its
+            // element patches outweigh the list, the list goes whole.
+            var byIndex = new JsonObject { [Items] = items };
+            patch = byIndex.ToJsonString().Length >= after.ToJsonString().Length ? Whole(after) : byIndex;
             return true;
         }
 

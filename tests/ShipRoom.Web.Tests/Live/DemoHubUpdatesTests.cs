@@ -45,7 +45,7 @@ public sealed class DemoHubUpdatesTests
         await mirror.CatchUpAsync(final.Sequence, Ct);
 
         Assert.Equal(0, mirror.Resubscribed);
-        Assert.True(mirror.Applied >= 4, $"only {mirror.Applied} updates were applied");
+        Assert.True(mirror.Applied >= 2, $"only {mirror.Applied} updates were applied");
         Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(final.Snapshot, ShipRoomJson.Options), mirror.State), "the client's state differs from the server's");
         Assert.InRange(mirror.LargestUpdateBytes, 1, MaxUpdateBytes);
         Xunit.TestContext.Current.SendDiagnosticMessage($"demo: {mirror.Applied} updates, largest {mirror.LargestUpdateBytes} B");

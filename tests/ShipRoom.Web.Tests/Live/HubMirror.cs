@@ -116,7 +116,7 @@ public sealed class HubMirror
     }
 
     /// <summary>docs/live-updates.md: an object patches an object field by field, <c>$items</c> an array by index, <c>$set</c> and any other value replace.</summary>
-    private static JsonNode? Patched(JsonNode? value, JsonNode? patch)
+    public static JsonNode? Patched(JsonNode? value, JsonNode? patch)
     {
         if (patch is not JsonObject fields)
         {

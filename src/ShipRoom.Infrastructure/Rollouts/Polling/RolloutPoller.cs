@@ -150,6 +150,20 @@ public sealed class RolloutPoller(
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await ReadJudgeAndActAsync(rollout, plan, runId, from, to, activity, cancellationToken);
+        }
+        finally
+        {
+            // Failed and slow polls are the ones worth seeing: the duration is recorded whatever happened.
+            store.RecordDuration(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<PollOutcome> ReadJudgeAndActAsync(RolloutRecord rollout, RolloutPlan plan, long runId, DateTimeOffset from, DateTimeOffset to, System.Diagnostics.Activity? activity,
+        CancellationToken cancellationToken)
+    {
         var read = await reader.ReadAsync(rollout, plan, from, to, DeadlineFor(rollout, plan), cancellationToken);
         var written = await store.RecordAsync(runId, rollout, read, to, cancellationToken);
         activity?.SetTag(Telemetry.RolloutTracing.OutcomeTag, read.Status.ToString());
@@ -160,7 +174,6 @@ public sealed class RolloutPoller(
         }
 
         var snapshot = await JudgeAndActAsync(rollout.Id, cancellationToken);
-        store.RecordDuration(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return new PollOutcome(PollOutcomeKind.Polled, written, from, to, read.Problems, snapshot);
     }
 

@@ -31,7 +31,8 @@ public sealed class SnapshotBuilder(
     /// <summary>
     /// Minutes of each gate's minute-by-minute history the snapshot carries: the recent strip a viewer or a hub client
     /// reads, so the verdict's size does not grow with the phase's age (at 72 h in one phase it was 6 MB). The verdict's
-    /// counts and reasons still cover the whole window; every poll's gate results are stored and in the audit archive.
+    /// counts and reasons still cover the whole window; each change of a gate's status is stored (gate-history.csv in the
+    /// audit archive), and any minute can be judged again from the stored samples (<c>shiproom evaluate</c>).
     /// </summary>
     public const int GateMinutesShown = 15;
 
