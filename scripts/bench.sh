@@ -24,7 +24,7 @@ for arg in "$@"; do
 done
 
 if [ "$quick" -eq 1 ]; then
-  subscribers=200; rollbacks=20; rollouts=50; listen_seconds=45; cpu_seconds=45; idle_seconds=15
+  subscribers=200; rollbacks=20; rollouts=50; listen_seconds=40; cpu_seconds=60; idle_seconds=15
 else
   subscribers=1000; rollbacks=100; rollouts=100; listen_seconds=90; cpu_seconds=120; idle_seconds=30
 fi

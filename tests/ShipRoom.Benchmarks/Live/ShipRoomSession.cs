@@ -103,7 +103,8 @@ public sealed partial class ShipRoomSession : IDisposable
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (response.StatusCode != HttpStatusCode.Created)
         {
-            throw new InvalidOperationException($"creating a rollout failed: {(int)response.StatusCode} {body}");
+            // An error page can be long HTML: its start says enough.
+            throw new InvalidOperationException($"creating a rollout failed: {(int)response.StatusCode} {(body.Length > 300 ? body[..300] + "…" : body)}");
         }
 
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();
