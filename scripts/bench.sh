@@ -168,15 +168,17 @@ load_after=$(loadavg)
 log "done in $(( $(date +%s) - start )) s"
 
 # --- docs/benchmarks.md -----------------------------------------------------------------------------------------------
-command="scripts/bench.sh $*"
+command=$(echo "scripts/bench.sh $*" | sed 's/ *$//')
+# One section per kind of run (quick or full, with or without PostgreSQL), each replaced by the next run of its kind.
+mode=$([ "$quick" -eq 1 ] && echo quick || echo full)$([ "$postgres" -eq 1 ] && echo "+postgres" || true)
 cpu_model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git status --porcelain 2>/dev/null | grep -qv '^??' && echo " (with uncommitted changes)" || true)
 {
   echo "<!-- scripts/bench.sh writes this section; edit the script, not the figures. -->"
-  echo "## \`scripts/bench.sh\`: the latest run"
+  echo "### The latest \`$command\` run"
   echo
-  echo "Date: $(date -u +'%Y-%m-%d %H:%M UTC'). Commit: $commit$dirty. Command:"
+  echo "Date: $(date -u +'%Y-%m-%d %H:%M UTC'). Commit: $commit$dirty. Took $(( $(date +%s) - start )) s, build included. Command:"
   echo
   echo '```bash'
   echo "$command"
@@ -189,12 +191,13 @@ dirty=$(git status --porcelain 2>/dev/null | grep -qv '^??' && echo " (with unco
   echo "| --- | --- | --- | --- | --- |"
   cat "$table"
 } > "$work/section.md"
-python3 - "$root/docs/benchmarks.md" "$work/section.md" <<'PY'
+python3 - "$root/docs/benchmarks.md" "$work/section.md" "$mode" <<'PY'
 import sys, re
-doc_path, section_path = sys.argv[1], sys.argv[2]
+doc_path, section_path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 doc = open(doc_path, encoding="utf-8").read()
-section = "<!-- bench.sh:begin -->\n" + open(section_path, encoding="utf-8").read().rstrip() + "\n<!-- bench.sh:end -->"
-pattern = re.compile(r"<!-- bench\.sh:begin -->.*?<!-- bench\.sh:end -->", re.S)
+begin, end = f"<!-- bench.sh:begin {mode} -->", f"<!-- bench.sh:end {mode} -->"
+section = begin + "\n" + open(section_path, encoding="utf-8").read().rstrip() + "\n" + end
+pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
 doc = pattern.sub(lambda _: section, doc) if pattern.search(doc) else doc.rstrip() + "\n\n" + section + "\n"
 open(doc_path, "w", encoding="utf-8").write(doc)
 PY
