@@ -24,9 +24,9 @@ for arg in "$@"; do
 done
 
 if [ "$quick" -eq 1 ]; then
-  subscribers=200; rollbacks=20; rollouts=50; listen_seconds=40; cpu_seconds=60; idle_seconds=15
+  subscribers=200; rollbacks=20; rollouts=50; listen_seconds=35; cpu_seconds=60; idle_seconds=10; backfill_wait=90
 else
-  subscribers=1000; rollbacks=100; rollouts=100; listen_seconds=90; cpu_seconds=120; idle_seconds=30
+  subscribers=1000; rollbacks=100; rollouts=100; listen_seconds=90; cpu_seconds=120; idle_seconds=30; backfill_wait=600
 fi
 
 log() { printf '[bench.sh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -121,7 +121,7 @@ run_pass() {
   set +e
   nice -n 10 "$bench_exe" live --url "http://127.0.0.1:$port" --password "$password" \
     --subscribers "$subscribers" --rollbacks "$rollbacks" --rollouts "$rollouts" \
-    --listen-seconds "$listen_seconds" --cpu-seconds "$cpu_seconds" --idle-seconds "$idle_seconds" \
+    --listen-seconds "$listen_seconds" --cpu-seconds "$cpu_seconds" --idle-seconds "$idle_seconds" --backfill-wait-seconds "$backfill_wait" \
     --server-pid "$server_pid" --clk-tck "$(getconf CLK_TCK)" --webhook-port "$hook_port" \
     --barehub-url "http://127.0.0.1:$bare_port/hub" --runtime-assets "$runtime_assets" \
     --plan "$root/plans/directive-004-ramp-1-10-25-50-100.yaml" --label "$label" --markdown "$table" 2> >(tee "$logs/driver-$provider.log" >&2) | tee -a "$lines"

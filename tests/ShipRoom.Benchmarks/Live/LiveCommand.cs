@@ -123,7 +123,7 @@ public static class LiveCommand
             Print(await RollbackAsync(session, receiver, plan, rollbacks, Log, ct));
 
             // Then wait for the back-fills to end, so the hub rows see steady polls.
-            backfillText = await WaitForFirstPollsAsync(session, url, live, pollsBeforeCreate, started, TimeSpan.FromMinutes(10), ct);
+            backfillText = await WaitForFirstPollsAsync(session, url, live, pollsBeforeCreate, started, TimeSpan.FromSeconds(options.Int("backfill-wait-seconds", 600)), ct);
             Log(backfillText);
 
             swarm.Clear();
@@ -216,7 +216,7 @@ public static class LiveCommand
                 ended += response.IsSuccessStatusCode ? 1 : 0;
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(5), ct);
+            await Task.Delay(TimeSpan.FromSeconds(3), ct);
             var idle = await MeasureCpuAsync(url, serverPid, clkTck, TimeSpan.FromSeconds(idleSeconds), ct);
             var idleText = $"after rolling {ended} of them back, only the demo: {idle.CpuMs / idleSeconds:0.0} ms CPU per second, {idle.Polls:0} polls in {idleSeconds} s";
             Log(idleText);
@@ -394,7 +394,7 @@ public static class LiveCommand
             await Task.Delay(1000, ct);
         }
 
-        return $"first polls of {created.Count} new rollouts NOT all done after {wait.TotalMinutes:0} min";
+        return $"first polls of {created.Count} new rollouts NOT all done after {wait.TotalSeconds:0} s (the figures after this include back-fills)";
     }
 
     private static async Task<(double CpuMs, double Polls, double PollSeconds)> MeasureCpuAsync(Uri url, int pid, int clkTck, TimeSpan interval, CancellationToken ct)
