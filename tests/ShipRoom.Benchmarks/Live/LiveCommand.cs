@@ -285,6 +285,7 @@ public static class LiveCommand
         for (var i = 0; i < count; i++)
         {
             long id;
+            var created = Stopwatch.GetTimestamp();
             try
             {
                 id = await session.CreateStartedRolloutAsync(plan, ct);
@@ -321,6 +322,7 @@ public static class LiveCommand
             }
 
             hook.Add(Stopwatch.GetElapsedTime(t0, arrived).TotalMilliseconds);
+            log($"rollback of rollout {id}: created in {Stats.Ms(Stopwatch.GetElapsedTime(created, t0).TotalMilliseconds - 250)}, API answer {Stats.Ms(answered)}, webhook after {Stats.Ms(hook[^1])}");
         }
 
         log($"rollbacks: {api.Count} answered, {hook.Count} webhooks, {problems.Count} problems{(problems.Count > 0 ? ": " + problems[0] : "")}");
