@@ -10,10 +10,12 @@ namespace ShipRoom.Benchmarks.Live;
 /// <summary>
 /// <c>ShipRoom.Benchmarks live --url http://127.0.0.1:P --password PW ...</c>: drives a running ShipRoom from outside
 /// (scripts/bench.sh starts it) and prints one line per row of issue 21, each beside its budget and, where the issue
-/// names one, a baseline measured in the same run. Options: --subscribers N, --rollbacks R, --rollouts K,
-/// --listen-seconds S (hub updates), --cpu-seconds C (poll CPU), --server-pid PID, --clk-tck HZ, --webhook-port P (the
-/// port ShipRoom's Deploy:WebhookUrl points at), --barehub-url URL, --runtime-assets a,b (modules the dashboard imports
-/// at run time), --plan FILE, --label TEXT (appended to every row name), --markdown FILE (the table rows).
+/// names one, a baseline measured in the same run. Options: --user (admin) and --password of the first admin,
+/// --subscribers N, --rollbacks R, --rollouts K, --listen-seconds S (hub updates), --cpu-seconds C (poll CPU, whole
+/// minutes), --idle-seconds I (the demo-only baseline), --backfill-wait-seconds W, --server-pid PID, --clk-tck HZ,
+/// --webhook-port P (the port ShipRoom's Deploy:WebhookUrl points at), --barehub-url URL, --runtime-assets a,b (modules
+/// the dashboard imports at run time), --plan FILE, --label TEXT (appended to every row name), --markdown FILE (the
+/// table rows), --ready-seconds, --timeout-minutes. The order of the steps is in docs/benchmarks.md.
 /// </summary>
 public static class LiveCommand
 {
