@@ -1,3 +1,17 @@
 using BenchmarkDotNet.Running;
+using ShipRoom.Benchmarks.Live;
 
-BenchmarkSwitcher.FromAssembly(typeof(ShipRoom.Benchmarks.EngineBenchmarks).Assembly).Run(args);
+// `live` and `barehub` measure a running ShipRoom from outside (scripts/bench.sh); anything else is BenchmarkDotNet.
+return args.FirstOrDefault() switch
+{
+    "live" => await LiveCommand.RunAsync(args[1..]),
+    "barehub" => await BareHubServer.RunAsync(args[1..]),
+    "pgdb" => await PostgresDatabase.RunAsync(args[1..]),
+    _ => RunBenchmarkDotNet(args),
+};
+
+static int RunBenchmarkDotNet(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(ShipRoom.Benchmarks.EngineBenchmarks).Assembly).Run(args);
+    return 0;
+}

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Measures ShipRoom against issue 21's budgets from outside, the way people and automation meet it: builds the web app
+# (published, Release) and the driver, starts ShipRoom on the embedded default (SQLite in a temporary data directory)
+# on 127.0.0.1 with a free port, drives it from separate processes (tests/ShipRoom.Benchmarks `live`: a SignalR client
+# swarm, a deploy-webhook receiver; `barehub`: the bare SignalR hub baseline), prints one line per row
+#   bench <row>: measured <figure>, budget <figure>, baseline <figure>: PASS|FAIL
+# and writes the table, the command, the machine and the date into docs/benchmarks.md. Cleans up what it started.
+#   scripts/bench.sh              1,000 subscribers, 100 rollbacks, 100 rollouts polling
+#   scripts/bench.sh --quick      200 subscribers, 20 rollbacks, 50 rollouts (under five minutes)
+#   scripts/bench.sh --postgres   the same again on PostgreSQL (SHIPROOM_TEST_POSTGRES, or a throwaway cluster)
+# Exit code 0 when every measured row passes, 1 when one fails, 2 when the run itself broke.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+quick=0
+postgres=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --postgres) postgres=1 ;;
+    *) echo "usage: scripts/bench.sh [--quick] [--postgres]" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$quick" -eq 1 ]; then
+  subscribers=200; rollbacks=20; rollouts=50; listen_seconds=35; cpu_seconds=60; idle_seconds=10; backfill_wait=90
+else
+  subscribers=1000; rollbacks=100; rollouts=100; listen_seconds=90; cpu_seconds=120; idle_seconds=30; backfill_wait=600
+fi
+
+log() { printf '[bench.sh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+work=$(mktemp -d /tmp/shiproom-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+pg_bin=
+pg_data=
+pg_server=
+pg_db=
+bench_exe="$root/tests/ShipRoom.Benchmarks/bin/Release/net10.0/ShipRoom.Benchmarks"
+
+cleanup() {
+  local rc=$?
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ -n "$pg_db" ] && [ -n "$pg_server" ]; then
+    "$bench_exe" pgdb drop --cs "$pg_server" --name "$pg_db" >/dev/null 2>&1 || true
+  fi
+  if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+  exit $rc
+}
+trap cleanup EXIT INT TERM
+
+# Stops one process this script started (by its id) and forgets it.
+stop() {
+  local pid=$1 kept=()
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  for p in "${pids[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+  pids=("${kept[@]}")
+}
+
+# --- build ----------------------------------------------------------------------------------------------------------
+# Published, not just built: a Release build outside Development serves _content/ (MudBlazor, Plotly) only from
+# publish output (docs/../shared STACK notes), and the first-load row must see what production serves.
+start=$(date +%s)
+log "publishing src/ShipRoom.Web (Release) and building tests/ShipRoom.Benchmarks (Release)"
+nice -n 10 dotnet publish src/ShipRoom.Web -c Release -o "$work/web" --nologo -v q -clp:ErrorsOnly >&2
+nice -n 10 dotnet build tests/ShipRoom.Benchmarks -c Release --nologo -v q -clp:ErrorsOnly >&2
+log "build took $(( $(date +%s) - start )) s"
+
+# Modules the dashboard imports at run time (named in .NET code, not in the HTML): Plotly.Blazor's interop and the
+# plotly-basic bundle the charts use, the theme and viewer-time modules.
+runtime_assets=$(cd "$work/web/wwwroot" && ls _content/Plotly.Blazor/plotly-interop-*.js _content/Plotly.Blazor/plotly-basic-*.min.js js/theme.js js/viewer-time.js | paste -sd, -)
+
+# The processes' logs of the last run stay in artifacts/ (ignored by git) for whoever reads a FAIL.
+logs="$root/artifacts/bench/last-run"
+rm -rf "$logs"; mkdir -p "$logs"
+lines="$work/lines.txt"
+table="$work/table.md"
+: > "$lines"
+: > "$table"
+load_before=$(loadavg)
+
+# run_pass PROVIDER CONNECTION_STRING LABEL
+run_pass() {
+  local provider=$1 connection=$2 label=$3
+  local port hook_port bare_port password server_pid bare_pid
+  port=$(free_port); hook_port=$(free_port); bare_port=$(free_port)
+  password="bench-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+  log "starting ShipRoom ($provider) on 127.0.0.1:$port; deploy webhook to 127.0.0.1:$hook_port"
+  (
+    cd "$work/web"
+    exec env ASPNETCORE_ENVIRONMENT=Production \
+      Urls="http://127.0.0.1:$port" \
+      ShipRoom__Storage__Provider="$provider" \
+      ConnectionStrings__ShipRoom="$connection" \
+      SHIPROOM_ADMIN_PASSWORD="$password" \
+      ShipRoom__Deploy__WebhookUrl="http://127.0.0.1:$hook_port/deploy" \
+      ShipRoom__Deploy__WebhookSecret="bench-secret-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')" \
+      ShipRoom__Security__ApiRequestsPerMinute=100000 \
+      nice -n 10 dotnet ShipRoom.Web.dll
+  ) > "$work/shiproom-$provider.log" 2>&1 &
+  server_pid=$!
+  pids+=("$server_pid")
+  nice -n 10 "$bench_exe" barehub --port "$bare_port" > "$work/barehub-$provider.log" 2>&1 &
+  bare_pid=$!
+  pids+=("$bare_pid")
+
+  # The server's own process (nice execs dotnet in place, so the id is the dotnet process) for its CPU time.
+  set +e
+  nice -n 10 "$bench_exe" live --url "http://127.0.0.1:$port" --password "$password" \
+    --subscribers "$subscribers" --rollbacks "$rollbacks" --rollouts "$rollouts" \
+    --listen-seconds "$listen_seconds" --cpu-seconds "$cpu_seconds" --idle-seconds "$idle_seconds" --backfill-wait-seconds "$backfill_wait" \
+    --server-pid "$server_pid" --clk-tck "$(getconf CLK_TCK)" --webhook-port "$hook_port" \
+    --barehub-url "http://127.0.0.1:$bare_port/hub" --runtime-assets "$runtime_assets" \
+    --plan "$root/plans/directive-004-ramp-1-10-25-50-100.yaml" --label "$label" --markdown "$table" 2> >(tee "$logs/driver-$provider.log" >&2) | tee -a "$lines"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    log "ShipRoom ($provider) is no longer running; its log:"; tail -40 "$work/shiproom-$provider.log" >&2
+  fi
+  grep -E '(fail|Exception|error)' "$work/shiproom-$provider.log" | grep -v 'Failed to determine the https port' | head -20 > "$work/server-problems-$provider.txt" || true
+  if [ -s "$work/server-problems-$provider.txt" ]; then
+    log "ShipRoom ($provider) logged problems (first 20 lines):"; cat "$work/server-problems-$provider.txt" >&2
+  fi
+  stop "$bare_pid"
+  stop "$server_pid"
+  cp "$work/shiproom-$provider.log" "$work/barehub-$provider.log" "$logs/" 2>/dev/null || true
+  if [ "$rc" -ne 0 ]; then
+    log "the driver failed (exit $rc)"; exit 2
+  fi
+}
+
+mkdir -p "$work/data"
+run_pass Sqlite "Data Source=$work/data/shiproom.db" ""
+
+if [ "$postgres" -eq 1 ]; then
+  pg_server=${SHIPROOM_TEST_POSTGRES:-}
+  if [ -z "$pg_server" ]; then
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+    [ -n "$pg_bin" ] || { log "PostgreSQL is not installed (apt-get install -y postgresql) and SHIPROOM_TEST_POSTGRES is not set"; exit 2; }
+    mkdir -p "$work/pg-sock"; chown postgres "$work/pg-sock"
+    pg_data="$work/pg"; mkdir -p "$pg_data"; chown postgres "$pg_data"
+    pg_port=$(free_port)
+    runuser -u postgres -- "$pg_bin/initdb" -D "$pg_data" -A trust -U postgres --no-sync -E UTF8 >/dev/null
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/pg-sock/pg.log" -w -t 30 \
+      -o "-F -k $work/pg-sock -p $pg_port -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null
+    pg_server="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+    log "throwaway PostgreSQL on 127.0.0.1:$pg_port"
+  fi
+  pg_db="shiproom_bench_$(date +%s)_$$"
+  pg_connection=$("$bench_exe" pgdb create --cs "$pg_server" --name "$pg_db")
+  run_pass Postgres "$pg_connection" " (postgres)"
+fi
+
+load_after=$(loadavg)
+log "done in $(( $(date +%s) - start )) s"
+
+# --- docs/benchmarks.md -----------------------------------------------------------------------------------------------
+command=$(echo "scripts/bench.sh $*" | sed 's/ *$//')
+# One section per kind of run (quick or full, with or without PostgreSQL), each replaced by the next run of its kind.
+mode=$([ "$quick" -eq 1 ] && echo quick || echo full)$([ "$postgres" -eq 1 ] && echo "+postgres" || true)
+cpu_model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git status --porcelain 2>/dev/null | grep -qv '^??' && echo " (with uncommitted changes)" || true)
+{
+  echo "<!-- scripts/bench.sh writes this section; edit the script, not the figures. -->"
+  echo "### The latest \`$command\` run"
+  echo
+  echo "Date: $(date -u +'%Y-%m-%d %H:%M UTC'). Commit: $commit$dirty. Took $(( $(date +%s) - start )) s, build included. Command:"
+  echo
+  echo '```bash'
+  echo "$command"
+  echo '```'
+  echo
+  echo "Machine: $cpu_model, $(nproc) cores (\`nproc\`), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo) memory, .NET $(dotnet --version) SDK; load average (1/5/15 min) $load_before at the start and $load_after at the end (the machine is shared: figures under load are inflated)."
+  echo "Counts: $subscribers hub subscribers, $rollbacks rollbacks, $rollouts rollouts polling on the simulator beside the demo, $listen_seconds s of hub updates, $idle_seconds s of CPU with only the demo and $cpu_seconds s with every rollout polling. ShipRoom published (Release), \`ASPNETCORE_ENVIRONMENT=Production\`, on 127.0.0.1; the API rate limit raised to 100,000 a minute for the run."
+  echo
+  echo "| row | measured | budget (issue 21) | baseline, same run | verdict |"
+  echo "| --- | --- | --- | --- | --- |"
+  cat "$table"
+} > "$work/section.md"
+python3 - "$root/docs/benchmarks.md" "$work/section.md" "$mode" <<'PY'
+import sys, re
+doc_path, section_path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+doc = open(doc_path, encoding="utf-8").read()
+begin, end = f"<!-- bench.sh:begin {mode} -->", f"<!-- bench.sh:end {mode} -->"
+section = begin + "\n" + open(section_path, encoding="utf-8").read().rstrip() + "\n" + end
+pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.S)
+doc = pattern.sub(lambda _: section, doc) if pattern.search(doc) else doc.rstrip() + "\n\n" + section + "\n"
+open(doc_path, "w", encoding="utf-8").write(doc)
+PY
+log "wrote the table to docs/benchmarks.md"
+
+if grep -q ': FAIL$' "$lines"; then exit 1; fi
+exit 0

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ShipRoom.Benchmarks.Live;
+
+/// <summary>
+/// The baseline for the subscribers row (<c>ShipRoom.Benchmarks barehub --port P</c>, its own process): a SignalR hub
+/// with nothing behind it. A client calls <c>Broadcast(bytes, count, intervalMs)</c> and every connected client then
+/// gets <c>count</c> messages <c>RolloutUpdated</c> of <c>bytes</c> bytes of JSON, each stamped <c>builtAt</c> just before
+/// it is sent, as ShipRoom stamps its updates. Whatever ShipRoom adds over this is its own cost.
+/// </summary>
+public static class BareHubServer
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Options.Parse(args);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Int("port", 0)));
+        builder.Services.AddSignalR();
+        builder.Services.AddSingleton<Broadcaster>();
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapHub<BareHub>("/hub");
+        await app.StartAsync();
+        await Console.Out.WriteLineAsync($"barehub listening on {string.Join(", ", ServerAddresses.Of(app))}");
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+
+    public sealed record BareUpdate(long Sequence, DateTimeOffset BuiltAt, string Padding);
+
+    public sealed class BareHub(Broadcaster broadcaster) : Hub
+    {
+        public void Broadcast(int bytes, int count, int intervalMs) => broadcaster.Start(bytes, count, intervalMs);
+    }
+
+    public sealed class Broadcaster(IHubContext<BareHub> hub, IHostApplicationLifetime lifetime)
+    {
+        public void Start(int bytes, int count, int intervalMs) => _ = Task.Run(async () =>
+        {
+            // The JSON the hub protocol writes for an update with no padding, so the padding makes up the rest.
+            var empty = JsonSerializer.SerializeToUtf8Bytes(new BareUpdate(1, DateTimeOffset.UtcNow, ""), JsonSerializerOptions.Web).Length;
+            var padding = new string('x', Math.Max(0, bytes - empty));
+            for (var i = 1; i <= count && !lifetime.ApplicationStopping.IsCancellationRequested; i++)
+            {
+                await hub.Clients.All.SendAsync("RolloutUpdated", new BareUpdate(i, DateTimeOffset.UtcNow, padding), lifetime.ApplicationStopping);
+                await Task.Delay(intervalMs, lifetime.ApplicationStopping);
+            }
+        });
+    }
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ShipRoom.Benchmarks.Live;
+
+/// <summary>
+/// N SignalR clients in this process, each its own WebSocket. For every <c>RolloutUpdated</c> they note the time of
+/// receipt against the update's <c>builtAt</c> (the server's wall clock; same machine, same clock) and its size as
+/// JSON. The same swarm listens to ShipRoom's hub and to the bare hub, so the driver's own cost is in both figures.
+/// </summary>
+public sealed class HubSwarm : IAsyncDisposable
+{
+    private readonly List<HubConnection> _connections = [];
+    private readonly ConcurrentQueue<Received> _received = new();
+
+    public readonly record struct Received(int Client, long Sequence, DateTimeOffset BuiltAt, DateTimeOffset At, int Bytes, bool Empty);
+
+    /// <summary>What the subscribe answer is read into: the snapshot is skipped by the parser, not built.</summary>
+    private sealed record SubscribeAnswer(long Sequence);
+
+    public IReadOnlyCollection<Received> All => _received;
+
+    public int Connected => _connections.Count;
+
+    public static async Task<HubSwarm> ConnectAsync(Uri hubUrl, int clients, string? token, Func<HubConnection, Task>? afterConnect, CancellationToken cancellationToken)
+    {
+        var swarm = new HubSwarm();
+        using var gate = new SemaphoreSlim(16);
+        var tasks = Enumerable.Range(0, clients).Select(async index =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                var connection = new HubConnectionBuilder()
+                    .WithUrl(hubUrl, options =>
+                    {
+                        // One WebSocket per client and no negotiate round trip: the upgrade is the only HTTP request.
+                        options.Transports = HttpTransportType.WebSockets;
+                        options.SkipNegotiation = true;
+                        if (token is not null)
+                        {
+                            options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                        }
+                    })
+                    .Build();
+                connection.ServerTimeout = TimeSpan.FromMinutes(5);
+                connection.HandshakeTimeout = TimeSpan.FromMinutes(2);
+                connection.On<JsonElement>("RolloutUpdated", update => swarm.Note(index, update));
+                await connection.StartAsync(cancellationToken);
+                if (afterConnect is not null)
+                {
+                    await afterConnect(connection);
+                }
+
+                lock (swarm._connections)
+                {
+                    swarm._connections.Add(connection);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        await Task.WhenAll(tasks);
+        return swarm;
+    }
+
+    public static Func<HubConnection, Task> SubscribeTo(long rolloutId) => async connection =>
+    {
+        var answer = await connection.InvokeAsync<SubscribeAnswer>("Subscribe", rolloutId);
+        if (answer is null)
+        {
+            throw new InvalidOperationException($"Subscribe({rolloutId}) answered nothing");
+        }
+    };
+
+    private void Note(int client, JsonElement update)
+    {
+        var at = DateTimeOffset.UtcNow;
+        var builtAt = update.GetProperty("builtAt").GetDateTimeOffset();
+        var sequence = update.TryGetProperty("sequence", out var s) ? s.GetInt64() : 0;
+        // Sizes are read from one client only: every client receives the same message.
+        var bytes = 0;
+        var empty = false;
+        if (client == 0)
+        {
+            var raw = update.GetRawText();
+            bytes = Encoding.UTF8.GetByteCount(raw);
+            // An update that changes nothing: no patched property, no chart point, no gate minute (a push with no change).
+            empty = IsEmpty(update, "patch") && IsEmpty(update, "series") && IsEmpty(update, "history");
+            if (bytes > (Largest?.Length ?? 0))
+            {
+                Largest = raw;
+            }
+        }
+
+        _received.Enqueue(new Received(client, sequence, builtAt, at, bytes, empty));
+    }
+
+    /// <summary>The largest update client 0 received, as JSON, to say where its bytes go.</summary>
+    public string? Largest { get; private set; }
+
+    private static bool IsEmpty(JsonElement update, string property) =>
+        !update.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null ||
+        (value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any()) ||
+        (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 0);
+
+    /// <summary>Bytes of JSON per property of the update and of its <c>patch</c>, largest first.</summary>
+    public static string Breakdown(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var parts = document.RootElement.EnumerateObject()
+            .SelectMany(p => p.Name == "patch" && p.Value.ValueKind == JsonValueKind.Object
+                ? p.Value.EnumerateObject().Select(s => ($"patch.{s.Name}", Encoding.UTF8.GetByteCount(s.Value.GetRawText())))
+                : [(p.Name, Encoding.UTF8.GetByteCount(p.Value.GetRawText()))])
+            .OrderByDescending(p => p.Item2)
+            .Take(8);
+        return string.Join(", ", parts.Select(p => $"{p.Item1} {p.Item2:N0} B"));
+    }
+
+    public void Clear()
+    {
+        _received.Clear();
+        Largest = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_connections.Select(async c =>
+        {
+            try
+            {
+                await c.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // A connection the server already closed: nothing left to release.
+            }
+        }));
+    }
+}

@@ -1,0 +1,444 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ShipRoom.Benchmarks.Live;
+
+/// <summary>
+/// <c>ShipRoom.Benchmarks live --url http://127.0.0.1:P --password PW ...</c>: drives a running ShipRoom from outside
+/// (scripts/bench.sh starts it) and prints one line per row of issue 21, each beside its budget and, where the issue
+/// names one, a baseline measured in the same run. Options: --user (admin) and --password of the first admin,
+/// --subscribers N, --rollbacks R, --rollouts K, --listen-seconds S (hub updates), --cpu-seconds C (poll CPU, whole
+/// minutes), --idle-seconds I (the demo-only baseline), --backfill-wait-seconds W, --server-pid PID, --clk-tck HZ,
+/// --webhook-port P (the port ShipRoom's Deploy:WebhookUrl points at), --barehub-url URL, --runtime-assets a,b (modules
+/// the dashboard imports at run time), --plan FILE, --label TEXT (appended to every row name), --markdown FILE (the
+/// table rows), --ready-seconds, --timeout-minutes. The order of the steps is in docs/benchmarks.md.
+/// </summary>
+public static class LiveCommand
+{
+    private const int UpdateBudgetBytes = 32 * 1024;
+    private const double LatencyBudgetMs = 150;
+    private const double RollbackP99BudgetMs = 50;
+    private const double RollbackMaxBudgetMs = 250;
+    private const double PollCpuBudgetMs = 5;
+    private const long FirstLoadBudgetBytes = 800_000;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Options.Parse(args);
+        var url = new Uri(options.Required("url"));
+        var label = options.Get("label") ?? "";
+        var subscribers = options.Int("subscribers", 1000);
+        var rollbacks = options.Int("rollbacks", 50);
+        var rollouts = options.Int("rollouts", 100);
+        var listenSeconds = options.Int("listen-seconds", 60);
+        var cpuSeconds = options.Int("cpu-seconds", 120);
+        var idleSeconds = options.Int("idle-seconds", 30);
+        var serverPid = options.Int("server-pid", 0);
+        var clkTck = options.Int("clk-tck", 100);
+        var plan = await File.ReadAllTextAsync(options.Required("plan"));
+        var runtimeAssets = (options.Get("runtime-assets") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var rows = new List<BenchRow>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(options.Int("timeout-minutes", 30)));
+        var ct = cts.Token;
+
+        void Print(BenchRow row)
+        {
+            row = row with { Name = row.Name + label };
+            rows.Add(row);
+            Console.WriteLine(row.Line);
+        }
+
+        void Log(string text) => Console.Error.WriteLine($"[live {DateTime.UtcNow:HH:mm:ss}] {text}");
+
+        // The deploy system first: ShipRoom calls it for every start, hold, advance and rollback.
+        await using var receiver = await WebhookReceiver.StartAsync(options.Int("webhook-port", 0));
+        await WaitReadyAsync(url, TimeSpan.FromSeconds(options.Int("ready-seconds", 180)), ct);
+        using var session = await ShipRoomSession.SignInAsync(url, options.Get("user") ?? "admin", options.Required("password"), ct);
+        var demo = await session.DemoRolloutAsync(TimeSpan.FromSeconds(60), ct);
+        Log($"signed in, API token issued; demo rollout {demo}");
+
+        // --- first load --------------------------------------------------------------------------------------------
+        try
+        {
+            var dashboard = await FirstLoad.MeasureAsync(session.CookieClient, $"/rollouts/{demo}", runtimeAssets, ct);
+            using var anonymous = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = System.Net.DecompressionMethods.None }) { BaseAddress = url };
+            var signIn = await FirstLoad.MeasureAsync(anonymous, "/login", [], ct);
+            foreach (var asset in dashboard)
+            {
+                Log($"first load: {asset.Path} {asset.Status} {asset.Bytes} B {asset.Encoding ?? "identity"}");
+            }
+
+            var failed = dashboard.Where(a => a.Status != 200).Select(a => $"{a.Path} {a.Status}").ToList();
+            var total = dashboard.Sum(a => a.Bytes);
+            var uncompressed = dashboard.Where(a => a.Encoding is null && a.Bytes > 10_000).Select(a => $"{a.Path} {a.Bytes:N0} B").ToList();
+            Print(new BenchRow("first load (dashboard, bytes on the wire)",
+                $"{Stats.Bytes(total)} in {dashboard.Count} responses (HTML + linked CSS/JS + {runtimeAssets.Length} run-time modules; /_blazor traffic not included)" +
+                (uncompressed.Count > 0 ? $"; sent uncompressed: {string.Join(", ", uncompressed)}" : "") +
+                (failed.Count > 0 ? $"; NOT 200: {string.Join(", ", failed)}" : ""),
+                $"≤ {Stats.Bytes(FirstLoadBudgetBytes)}",
+                $"sign-in page {Stats.Bytes(signIn.Sum(a => a.Bytes))} in {signIn.Count} responses",
+                total <= FirstLoadBudgetBytes && failed.Count == 0));
+        }
+        catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException)
+        {
+            Print(BenchRow.NotMeasured("first load (dashboard, bytes on the wire)", "≤ 800 KB", $"failed: {exception.Message}"));
+        }
+
+        // --- subscribers on ShipRoom's hub, connected before the load arrives ------------------------------------------
+        List<double> shipRoomLatencies;
+        List<int> sizes;
+        int updatesSeen;
+        int emptyUpdates;
+        var live = new List<long>();
+        string backfillText;
+        await using (var swarm = await ConnectLoggedAsync(new Uri(url, "/hubs/rollouts"), subscribers, session.Token, HubSwarm.SubscribeTo(demo), Log, ct))
+        {
+            // --- K rollouts polling in the background (the poll CPU row, and load for the others) --------------------
+            var (pollsBeforeCreate, _) = await PollCountersAsync(url, ct);
+            var started = Stopwatch.StartNew();
+            var createErrors = new List<string>();
+            var createMs = new List<double>();
+            for (var i = 0; i < rollouts; i++)
+            {
+                try
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    live.Add(await session.CreateStartedRolloutAsync(plan, ct));
+                    createMs.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                }
+                catch (InvalidOperationException exception)
+                {
+                    createErrors.Add(exception.Message);
+                }
+            }
+
+            Log($"created {live.Count} of {rollouts} started rollouts on the simulator in {started.Elapsed.TotalSeconds:0.0} s " +
+                $"(POST /api/rollouts p50 {Stats.Ms(Stats.Percentile(createMs, 50))}, max {Stats.Ms(createMs.DefaultIfEmpty(double.NaN).Max())})" +
+                (createErrors.Count > 0 ? $"; first error: {createErrors[0]}" : ""));
+
+            // Rollbacks while every new rollout's first poll back-fills an hour and the subscribers are connected: the
+            // issue's condition for this row.
+            Print(await RollbackAsync(session, receiver, plan, rollbacks, Log, ct));
+
+            // Then wait for the back-fills to end, so the hub rows see steady polls.
+            backfillText = await WaitForFirstPollsAsync(session, url, live, pollsBeforeCreate, started, TimeSpan.FromSeconds(options.Int("backfill-wait-seconds", 600)), ct);
+            Log(backfillText);
+
+            swarm.Clear();
+            await Task.Delay(TimeSpan.FromSeconds(listenSeconds), ct);
+            var received = swarm.All.ToList();
+            shipRoomLatencies = received.Select(r => (r.At - r.BuiltAt).TotalMilliseconds).ToList();
+            sizes = received.Where(r => r.Client == 0).Select(r => r.Bytes).ToList();
+            updatesSeen = received.Where(r => r.Client == 0).Select(r => r.Sequence).Distinct().Count();
+            emptyUpdates = received.Count(r => r.Client == 0 && r.Empty);
+            if (swarm.Largest is { } largest)
+            {
+                Log($"largest update {Encoding.UTF8.GetByteCount(largest):N0} B: {HubSwarm.Breakdown(largest)}");
+            }
+
+            Log($"ShipRoom hub: {received.Count} updates received by {swarm.Connected} clients in {listenSeconds} s ({updatesSeen} distinct to client 0)");
+        }
+
+        var sizeP50 = Stats.Percentile(sizes.Select(s => (double)s).ToList(), 50);
+        if (sizes.Count == 0)
+        {
+            Print(BenchRow.NotMeasured("hub update size (RolloutUpdated, demo rollout)", "≤ 32 KB", $"no update arrived in {listenSeconds} s"));
+        }
+        else
+        {
+            Print(new BenchRow("hub update size (RolloutUpdated, demo rollout)",
+                $"max {Stats.Bytes(sizes.Max())}, p50 {Stats.Bytes(sizeP50)} over {sizes.Count} updates",
+                $"≤ {Stats.Bytes(UpdateBudgetBytes)} (32 KB) each", "—", sizes.Max() <= UpdateBudgetBytes));
+            Print(new BenchRow("pushes that change nothing (demo rollout)",
+                $"{emptyUpdates} of {sizes.Count} updates carried no patched property, chart point or gate minute",
+                "one push per change (0)", "—", emptyUpdates == 0));
+        }
+
+        // The K rollouts run on the wall clock and poll each whole minute, all in the few seconds after it: the poll CPU
+        // window starts 20 or 50 s past a minute and lasts whole minutes, so it holds every burst whole. The bare hub
+        // runs while that time comes.
+        var earliest = DateTime.UtcNow.AddSeconds(25);
+        var cpuStart = new DateTime(earliest.Year, earliest.Month, earliest.Day, earliest.Hour, earliest.Minute, 20, DateTimeKind.Utc);
+        while (cpuStart < earliest)
+        {
+            cpuStart = cpuStart.AddSeconds(30);
+        }
+
+        // --- the bare hub, same clients, same message size ------------------------------------------------------------
+        var bareText = "not measured (no --barehub-url)";
+        if (options.Get("barehub-url") is { } bareUrl && sizes.Count > 0)
+        {
+            var count = Math.Max(10, updatesSeen);
+            await using var bare = await ConnectLoggedAsync(new Uri(bareUrl), subscribers, null, null, Log, ct);
+            await using var control = new HubConnectionBuilder().WithUrl(new Uri(bareUrl)).Build();
+            await control.StartAsync(ct);
+            bare.Clear();
+            await control.InvokeAsync("Broadcast", (int)sizeP50, count, 1000, ct);
+            await Task.Delay(TimeSpan.FromSeconds(count + 5), ct);
+            var bareLatencies = bare.All.Select(r => (r.At - r.BuiltAt).TotalMilliseconds).ToList();
+            bareText = $"bare hub, same N and {Stats.Bytes(sizeP50)}: p50 {Stats.Ms(Stats.Percentile(bareLatencies, 50))}, p99 {Stats.Ms(Stats.Percentile(bareLatencies, 99))} ({bareLatencies.Count} receipts)";
+            Log(bareText);
+        }
+
+        if (shipRoomLatencies.Count == 0)
+        {
+            Print(BenchRow.NotMeasured($"subscribers ({subscribers} on one rollout, builtAt → received)", $"p99 ≤ {LatencyBudgetMs} ms", $"no update arrived in {listenSeconds} s"));
+        }
+        else
+        {
+            var p99 = Stats.Percentile(shipRoomLatencies, 99);
+            Print(new BenchRow($"subscribers ({subscribers} on one rollout, builtAt → received)",
+                $"p50 {Stats.Ms(Stats.Percentile(shipRoomLatencies, 50))}, p99 {Stats.Ms(p99)}, max {Stats.Ms(shipRoomLatencies.Max())} ({shipRoomLatencies.Count} receipts of {updatesSeen} updates)",
+                $"p99 ≤ {LatencyBudgetMs:0} ms", bareText, p99 <= LatencyBudgetMs));
+        }
+
+        // --- poll CPU -------------------------------------------------------------------------------------------------
+        if (serverPid <= 0)
+        {
+            Print(BenchRow.NotMeasured("poll CPU", "≤ 5 ms per steady poll", "no --server-pid"));
+        }
+        else
+        {
+            if (cpuStart > DateTime.UtcNow)
+            {
+                await Task.Delay(cpuStart - DateTime.UtcNow, ct);
+            }
+
+            var measured = await MeasureCpuAsync(url, serverPid, clkTck, TimeSpan.FromSeconds(cpuSeconds), ct);
+
+            // Baseline: the same process once the K rollouts are rolled back (nothing left to poll but the demo).
+            var ended = 0;
+            foreach (var id in live)
+            {
+                using var response = await session.Api.PostAsJsonAsync($"/api/rollouts/{id}/commands/rollback", new { reason = "scripts/bench.sh: end of the poll CPU row" }, ct);
+                ended += response.IsSuccessStatusCode ? 1 : 0;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(3), ct);
+            var idle = await MeasureCpuAsync(url, serverPid, clkTck, TimeSpan.FromSeconds(idleSeconds), ct);
+            var idleText = $"after rolling {ended} of them back, only the demo: {idle.CpuMs / idleSeconds:0.0} ms CPU per second, {idle.Polls:0} polls in {idleSeconds} s";
+            Log(idleText);
+            var polls = measured.Polls;
+            var cpu = measured.CpuMs;
+            if (polls <= 0)
+            {
+                Print(BenchRow.NotMeasured("poll CPU", "≤ 5 ms per steady poll", $"no poll counted in {cpuSeconds} s (shiproom_polls_total)"));
+            }
+            else
+            {
+                var perPoll = cpu / polls;
+                var readPerPoll = measured.PollSeconds * 1000 / polls;
+                Print(new BenchRow($"poll CPU ({live.Count} rollouts + the demo, {cpuSeconds} s)",
+                    $"{Stats.Ms(perPoll)} server CPU per poll ({cpu:0} ms CPU over {polls:0} polls, the whole process (hub, demo, scheduler: everything in the interval); " +
+                    $"mean shiproom_poll_duration_seconds {Stats.Ms(readPerPoll)}, a whole poll from reading to publishing)",
+                    $"≤ {PollCpuBudgetMs:0} ms per steady poll", idleText, perPoll <= PollCpuBudgetMs));
+            }
+        }
+
+        Print(new BenchRow($"first polls of {live.Count} new rollouts", backfillText, "none in issue 21 (its poll capacity row: ≥ 1,000 young rollouts per 5 s tick)", "—", Passed: true) { Informational = true });
+
+        // --- rows that need browser tabs ---------------------------------------------------------------------------------
+        const string NeedsTabs = "needs headless Chromium tabs through Playwright; not built in this suite yet";
+        Print(BenchRow.NotMeasured("Blazor render traffic per update per open dashboard", "≤ 10 KB", NeedsTabs));
+        Print(BenchRow.NotMeasured("memory per open dashboard", "≤ 1 MB heap, ≤ 3 MB RSS", NeedsTabs + " (and dotnet-gcdump)"));
+        Print(BenchRow.NotMeasured("server CPU per update per open dashboard", "≤ 5 ms", NeedsTabs));
+        Print(BenchRow.NotMeasured("time to interactive (dashboard)", "≤ 1.0 s", NeedsTabs));
+
+        if (options.Get("markdown") is { } markdown)
+        {
+            await File.AppendAllLinesAsync(markdown, rows.Select(r => r.MarkdownRow), ct);
+        }
+
+        return 0;
+    }
+
+    private static async Task<HubSwarm> ConnectLoggedAsync(Uri hub, int clients, string? token, Func<HubConnection, Task>? afterConnect, Action<string> log, CancellationToken ct)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var swarm = await HubSwarm.ConnectAsync(hub, clients, token, afterConnect, ct);
+        log($"{swarm.Connected} clients connected to {hub.AbsolutePath} in {stopwatch.Elapsed.TotalSeconds:0.0} s");
+        return swarm;
+    }
+
+    private static async Task<BenchRow> RollbackAsync(ShipRoomSession session, WebhookReceiver receiver, string plan, int count, Action<string> log, CancellationToken ct)
+    {
+        const string Name = "rollback → deploy webhook";
+        var budget = $"p99 ≤ {RollbackP99BudgetMs:0} ms, max ≤ {RollbackMaxBudgetMs:0} ms";
+
+        // Baseline: a POST over loopback to the same receiver, answered at once.
+        var loopback = new List<double>();
+        using (var plain = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{receiver.Port}") })
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                using var response = await plain.PostAsync("/echo", new StringContent("{}", Encoding.UTF8, "application/json"), ct);
+                loopback.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+        }
+
+        var api = new List<double>();
+        var hook = new List<double>();
+        var problems = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            long id;
+            var created = Stopwatch.GetTimestamp();
+            try
+            {
+                id = await session.CreateStartedRolloutAsync(plan, ct);
+            }
+            catch (InvalidOperationException exception)
+            {
+                problems.Add(exception.Message);
+                continue;
+            }
+
+            await Task.Delay(250, ct);
+            var t0 = Stopwatch.GetTimestamp();
+            using var response = await session.Api.PostAsJsonAsync($"/api/rollouts/{id}/commands/rollback", new { reason = "scripts/bench.sh: rollback timing" }, ct);
+            var answered = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                problems.Add($"rollout {id}: {(int)response.StatusCode} {(body.Length > 300 ? body[..300] + "…" : body)}");
+                continue;
+            }
+
+            api.Add(answered);
+            var until = DateTime.UtcNow.AddSeconds(10);
+            long arrived;
+            while (!receiver.TryGetRollback(id, out arrived) && DateTime.UtcNow < until)
+            {
+                await Task.Delay(5, ct);
+            }
+
+            if (arrived == 0)
+            {
+                problems.Add($"rollout {id}: no rollback webhook within 10 s (answer: {body})");
+                continue;
+            }
+
+            hook.Add(Stopwatch.GetElapsedTime(t0, arrived).TotalMilliseconds);
+            log($"rollback of rollout {id}: created in {Stats.Ms(Stopwatch.GetElapsedTime(created, t0).TotalMilliseconds - 250)}, API answer {Stats.Ms(answered)}, webhook after {Stats.Ms(hook[^1])}");
+        }
+
+        log($"rollbacks: {api.Count} answered, {hook.Count} webhooks, {problems.Count} problems{(problems.Count > 0 ? ": " + problems[0] : "")}");
+        if (api.Count == 0)
+        {
+            return BenchRow.NotMeasured(Name, budget, problems.Count > 0 ? $"every rollback failed; first: {problems[0]}" : "no rollback ran");
+        }
+
+        var passed = problems.Count == 0 &&
+                     Stats.Percentile(api, 99) <= RollbackP99BudgetMs && api.Max() <= RollbackMaxBudgetMs &&
+                     Stats.Percentile(hook, 99) <= RollbackP99BudgetMs && hook.DefaultIfEmpty(double.NaN).Max() <= RollbackMaxBudgetMs;
+        return new BenchRow(Name,
+            $"API answer p50 {Stats.Ms(Stats.Percentile(api, 50))}, p99 {Stats.Ms(Stats.Percentile(api, 99))}, max {Stats.Ms(api.Max())}; " +
+            $"webhook arrival p50 {Stats.Ms(Stats.Percentile(hook, 50))}, p99 {Stats.Ms(Stats.Percentile(hook, 99))}, max {Stats.Ms(hook.DefaultIfEmpty(double.NaN).Max())} " +
+            $"({api.Count} rollbacks{(problems.Count > 0 ? $", {problems.Count} failed" : "")})",
+            budget, $"loopback POST round trip p50 {Stats.Ms(Stats.Percentile(loopback, 50))}, max {Stats.Ms(loopback.Max())}", passed);
+    }
+
+    private static async Task WaitReadyAsync(Uri url, TimeSpan wait, CancellationToken ct)
+    {
+        using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
+        var until = DateTime.UtcNow + wait;
+        while (true)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/ready", ct);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"{url}ready did not answer 200 within {wait.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(500, ct);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the rollouts just created have had their first poll (each back-fills an hour of minutes): ShipRoom's
+    /// poll counter has grown by their number and the last one's snapshot has a poll time.
+    /// </summary>
+    private static async Task<string> WaitForFirstPollsAsync(ShipRoomSession session, Uri url, List<long> created, double pollsBefore, Stopwatch sinceCreate, TimeSpan wait, CancellationToken ct)
+    {
+        if (created.Count == 0)
+        {
+            return "no rollouts created: no back-fill to wait for";
+        }
+
+        var until = DateTime.UtcNow + wait;
+        while (DateTime.UtcNow < until)
+        {
+            var (polls, _) = await PollCountersAsync(url, ct);
+            if (polls - pollsBefore >= created.Count)
+            {
+                var last = await session.Api.GetFromJsonAsync<JsonElement>($"/api/rollouts/{created[^1]}", ct);
+                if (last.TryGetProperty("poll", out var poll) && poll.TryGetProperty("lastPollAt", out var at) && at.ValueKind == JsonValueKind.String)
+                {
+                    return $"first polls (an hour of back-fill each) of {created.Count} new rollouts done {sinceCreate.Elapsed.TotalSeconds:0.0} s after the first was created ({polls - pollsBefore:0} polls counted)";
+                }
+            }
+
+            await Task.Delay(1000, ct);
+        }
+
+        return $"first polls of {created.Count} new rollouts NOT all done after {wait.TotalSeconds:0} s (the figures after this include back-fills)";
+    }
+
+    private static async Task<(double CpuMs, double Polls, double PollSeconds)> MeasureCpuAsync(Uri url, int pid, int clkTck, TimeSpan interval, CancellationToken ct)
+    {
+        var (pollsBefore, secondsBefore) = await PollCountersAsync(url, ct);
+        var cpuBefore = CpuMilliseconds(pid, clkTck);
+        await Task.Delay(interval, ct);
+        var cpuAfter = CpuMilliseconds(pid, clkTck);
+        var (pollsAfter, secondsAfter) = await PollCountersAsync(url, ct);
+        return (cpuAfter - cpuBefore, pollsAfter - pollsBefore, secondsAfter - secondsBefore);
+    }
+
+    /// <summary>utime + stime of the process, from /proc/PID/stat (fields 14 and 15, after the command name).</summary>
+    private static double CpuMilliseconds(int pid, int clkTck)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // fields[0] is field 3 (state): utime is field 14, stime field 15.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks * 1000.0 / clkTck;
+    }
+
+    /// <summary>Polls counted by ShipRoom's own /metrics (every outcome) and the total time they took.</summary>
+    private static async Task<(double Polls, double Seconds)> PollCountersAsync(Uri url, CancellationToken ct)
+    {
+        using var client = new HttpClient { BaseAddress = url };
+        var text = await client.GetStringAsync("/metrics", ct);
+        double polls = 0, seconds = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith("shiproom_polls_total", StringComparison.Ordinal))
+            {
+                polls += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith("shiproom_poll_duration_seconds_sum", StringComparison.Ordinal))
+            {
+                seconds += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return (polls, seconds);
+    }
+}
