@@ -122,7 +122,8 @@ public sealed class FreezeService(IRolloutRepository rollouts, IFreezeRepository
     public async Task<string?> RefuseStartAsync(long? rolloutId, string actorName, IReadOnlyList<string> actorRoles, string? overrideReason, CancellationToken cancellationToken)
     {
         var state = await SyncAsync(cancellationToken);
-        var open = state.ActiveAt(state.At).Where(w => w.RolloutId != rolloutId).ToList();
+        // A rollout's own lock does not stop it; a declared freeze (no rollout) stops every start, also of a rollout not created yet.
+        var open = state.ActiveAt(state.At).Where(w => w.RolloutId is null || w.RolloutId != rolloutId).ToList();
         if (open.Count == 0)
         {
             return null;
@@ -143,6 +144,9 @@ public sealed class FreezeService(IRolloutRepository rollouts, IFreezeRepository
     }
 
     public static string Describe(FreezeRecord window) =>
-        $"{FreezeKinds.Display(window.Kind).ToLowerInvariant()} of rollout {window.RolloutId} (owner {window.Owner}, since {window.StartsAt:yyyy-MM-dd HH:mm} UTC, " +
+        (window.RolloutId is { } rolloutId
+            ? $"{FreezeKinds.Display(window.Kind).ToLowerInvariant()} of rollout {rolloutId} (owner {window.Owner}, "
+            : $"deploy freeze {window.Id} declared by {window.Owner} ({window.Reason}; ") +
+        $"since {window.StartsAt:yyyy-MM-dd HH:mm} UTC, " +
         (window.EndsAt is { } end ? $"until {end:yyyy-MM-dd HH:mm} UTC)" : "until it completes or rolls back)");
 }
