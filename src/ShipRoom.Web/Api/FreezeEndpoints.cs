@@ -1,6 +1,5 @@
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Freezes;
-using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Web.Authentication;
 using ShipRoom.Web.Live;
@@ -60,7 +59,7 @@ public static class FreezeEndpoints
             return refusal!;
         }
 
-        var result = await declared.DeclareAsync(new FreezeDeclaration(request.Reason, request.StartsAt, request.EndsAt), actor, ct);
+        var result = await declared.DeclareAsync(new FreezeDeclaration(request.Reason, request.StartsAt, request.EndsAt), actor.Name, actor.Roles, ct);
         return await AnswerAsync(result, StatusCodes.Status201Created, freezes, board, time, ct);
     }
 
@@ -78,13 +77,13 @@ public static class FreezeEndpoints
             return refusal!;
         }
 
-        var result = await declared.LiftAsync(id, request.Reason, actor, ct);
+        var result = await declared.LiftAsync(id, request.Reason, actor.Name, actor.Roles, ct);
         return await AnswerAsync(result, StatusCodes.Status200OK, freezes, board, time, ct);
     }
 
     private static async Task<IResult> AnswerAsync(FreezeCommandResult result, int executedStatus, FreezeService freezes, FreezeBoard board, TimeProvider time, CancellationToken ct)
     {
-        if (result.Status == CommandStatus.Executed)
+        if (result.Status == FreezeCommandStatus.Executed)
         {
             // The banner on every page of this instance shows it now, read once for all viewers.
             board.Accept(await freezes.SyncAsync(ct));
@@ -92,17 +91,17 @@ public static class FreezeEndpoints
 
         var status = result.Status switch
         {
-            CommandStatus.Executed => executedStatus,
-            CommandStatus.Forbidden => StatusCodes.Status403Forbidden,
-            CommandStatus.NotFound => StatusCodes.Status404NotFound,
-            CommandStatus.Conflict => StatusCodes.Status409Conflict,
+            FreezeCommandStatus.Executed => executedStatus,
+            FreezeCommandStatus.Forbidden => StatusCodes.Status403Forbidden,
+            FreezeCommandStatus.NotFound => StatusCodes.Status404NotFound,
+            FreezeCommandStatus.Conflict => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status400BadRequest,
         };
         return Results.Json(new
         {
             status = result.Status.ToString(),
             result.Message,
-            error = result.Status == CommandStatus.Executed ? null : result.Message,
+            error = result.Status == FreezeCommandStatus.Executed ? null : result.Message,
             field = result.Field,
             freeze = result.Freeze is { } freeze ? Window(freeze, time.GetUtcNow()) : null,
         }, statusCode: status);
@@ -125,6 +124,6 @@ public static class FreezeEndpoints
     };
 
     private static IResult Forbidden() =>
-        Results.Json(new { status = nameof(CommandStatus.Forbidden), error = $"declaring or lifting a freeze needs one of these roles: {string.Join(", ", PermissionMatrix.RolesFor(RolloutAction.DeclareFreeze).Order(StringComparer.Ordinal))}" },
+        Results.Json(new { status = nameof(FreezeCommandStatus.Forbidden), error = $"declaring or lifting a freeze needs one of these roles: {string.Join(", ", PermissionMatrix.RolesFor(RolloutAction.DeclareFreeze).Order(StringComparer.Ordinal))}" },
             statusCode: StatusCodes.Status403Forbidden);
 }

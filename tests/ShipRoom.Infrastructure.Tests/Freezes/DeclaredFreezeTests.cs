@@ -65,8 +65,8 @@ public abstract class DeclaredFreezeTests(IStorageEngine engine)
             await host.Get<ChecklistService>().TickAsync(scheduled, item.ItemKey, TickStates.Done, RolloutTestHost.Person("sec", Roles.SecurityLead), null, Ct);
         }
 
-        var declared = await service.DeclareAsync(new FreezeDeclaration("  Black Friday\nweekend  ", null, host.Time.GetUtcNow().AddDays(3)), Releng, Ct);
-        Assert.Equal(CommandStatus.Executed, declared.Status);
+        var declared = await service.DeclareAsync(new FreezeDeclaration("  Black Friday\nweekend  ", null, host.Time.GetUtcNow().AddDays(3)), Releng.Name, Releng.Roles, Ct);
+        Assert.Equal(FreezeCommandStatus.Executed, declared.Status);
         var freeze = declared.Freeze!;
         Assert.Equal(("Black Friday weekend", "releng", host.Time.GetUtcNow()), (freeze.Reason, freeze.Owner, freeze.StartsAt)); // trimmed, one line, starts now
         var audit = Assert.Single(await host.Database.Audit.QueryAsync(new AuditQuery(Kind: "freeze.declared"), Ct));
@@ -81,11 +81,11 @@ public abstract class DeclaredFreezeTests(IStorageEngine engine)
 
         // Lifted early: deploys may go again, and the lift is audited with its reason.
         host.Time.Advance(TimeSpan.FromHours(2));
-        var lift = await service.LiftAsync(freeze.Id, "sale cancelled", Ceo, Ct);
-        Assert.Equal(CommandStatus.Executed, lift.Status);
+        var lift = await service.LiftAsync(freeze.Id, "sale cancelled", Ceo.Name, Ceo.Roles, Ct);
+        Assert.Equal(FreezeCommandStatus.Executed, lift.Status);
         Assert.Equal(host.Time.GetUtcNow(), lift.Freeze!.EndsAt);
         Assert.Equal("sale cancelled", Assert.Single(await host.Database.Audit.QueryAsync(new AuditQuery(Kind: "freeze.lifted"), Ct)).Reason);
-        Assert.Equal(CommandStatus.Conflict, (await service.LiftAsync(freeze.Id, "again", Ceo, Ct)).Status);
+        Assert.Equal(FreezeCommandStatus.Conflict, (await service.LiftAsync(freeze.Id, "again", Ceo.Name, Ceo.Roles, Ct)).Status);
         Assert.Null(await freezes.RefuseStartAsync(null, "releng", [Roles.ReleaseEngineer], null, Ct));
         Assert.Equal(CommandStatus.Executed, (await host.Commands.ExecuteAsync(new CommandRequest(scheduled, RolloutCommand.Start, Ceo, "go"), Ct)).Status);
     }
@@ -98,22 +98,22 @@ public abstract class DeclaredFreezeTests(IStorageEngine engine)
         var end = host.Time.GetUtcNow().AddDays(1);
         foreach (var role in Roles.All)
         {
-            var result = await service.DeclareAsync(new FreezeDeclaration("drill", null, end), RolloutTestHost.Person("p", role), Ct);
-            var expected = role is Roles.ReleaseEngineer or Roles.ExecutiveApprover or Roles.Admin ? CommandStatus.Executed : CommandStatus.Forbidden;
+            var result = await service.DeclareAsync(new FreezeDeclaration("drill", null, end), "p", [role], Ct);
+            var expected = role is Roles.ReleaseEngineer or Roles.ExecutiveApprover or Roles.Admin ? FreezeCommandStatus.Executed : FreezeCommandStatus.Forbidden;
             Assert.True(expected == result.Status, $"{role}: {result.Status} {result.Message}");
         }
 
         var one = (await host.Get<IFreezeRepository>().ListSinceAsync(host.Time.GetUtcNow().AddDays(-1), Ct)).First();
-        Assert.Equal(CommandStatus.Forbidden, (await service.LiftAsync(one.Id, "mine now", RolloutTestHost.IncidentCommander, Ct)).Status);
-        Assert.Equal(CommandStatus.Forbidden, (await service.DeclareAsync(new FreezeDeclaration("x", null, end), CommandActor.Automatic, Ct)).Status);
+        Assert.Equal(FreezeCommandStatus.Forbidden, (await service.LiftAsync(one.Id, "mine now", RolloutTestHost.IncidentCommander.Name, RolloutTestHost.IncidentCommander.Roles, Ct)).Status);
+        Assert.Equal(FreezeCommandStatus.Forbidden, (await service.DeclareAsync(new FreezeDeclaration("x", null, end), CommandActor.Automatic.Name, CommandActor.Automatic.Roles, Ct)).Status);
 
         var live = await host.StartRolloutAsync();
         var lockWindow = (await host.Get<FreezeService>().SyncAsync(Ct)).Windows.Single(w => w.RolloutId == live);
-        var refused = await service.LiftAsync(lockWindow.Id, "in the way", Ceo, Ct);
-        Assert.Equal(CommandStatus.Conflict, refused.Status);
+        var refused = await service.LiftAsync(lockWindow.Id, "in the way", Ceo.Name, Ceo.Roles, Ct);
+        Assert.Equal(FreezeCommandStatus.Conflict, refused.Status);
         Assert.Contains($"infra lock of rollout {live}", refused.Message);
         Assert.Contains("not lifted by hand", refused.Message);
-        Assert.Equal(CommandStatus.NotFound, (await service.LiftAsync(999_999, "gone", Ceo, Ct)).Status);
+        Assert.Equal(FreezeCommandStatus.NotFound, (await service.LiftAsync(999_999, "gone", Ceo.Name, Ceo.Roles, Ct)).Status);
     }
 
     [Theory]
@@ -128,8 +128,8 @@ public abstract class DeclaredFreezeTests(IStorageEngine engine)
         await using var host = await RolloutTestHost.CreateAsync(engine);
         var now = host.Time.GetUtcNow();
         var result = await host.Get<DeclaredFreezeService>().DeclareAsync(
-            new FreezeDeclaration(reason, startHoursFromNow == 0 ? null : now.AddHours(startHoursFromNow), endHoursFromNow is { } h ? now.AddHours(h) : null), Releng, Ct);
-        Assert.Equal((CommandStatus.Invalid, field), (result.Status, result.Field));
+            new FreezeDeclaration(reason, startHoursFromNow == 0 ? null : now.AddHours(startHoursFromNow), endHoursFromNow is { } h ? now.AddHours(h) : null), Releng.Name, Releng.Roles, Ct);
+        Assert.Equal((FreezeCommandStatus.Invalid, field), (result.Status, result.Field));
         Assert.StartsWith(field, result.Message);
         Assert.Empty(await host.Get<IFreezeRepository>().ListSinceAsync(now.AddDays(-1), Ct));
     }
@@ -140,9 +140,9 @@ public abstract class DeclaredFreezeTests(IStorageEngine engine)
         await using var host = await RolloutTestHost.CreateAsync(engine);
         var service = host.Get<DeclaredFreezeService>();
         var now = host.Time.GetUtcNow();
-        var tooLong = await service.DeclareAsync(new FreezeDeclaration(new string('a', DeclaredFreezeService.MaxReasonLength + 1), null, now.AddDays(1)), Releng, Ct);
+        var tooLong = await service.DeclareAsync(new FreezeDeclaration(new string('a', DeclaredFreezeService.MaxReasonLength + 1), null, now.AddDays(1)), Releng.Name, Releng.Roles, Ct);
         Assert.Equal(("reason", "reason is longer than 500 characters"), (tooLong.Field, tooLong.Message));
-        Assert.Equal(CommandStatus.Executed, (await service.DeclareAsync(new FreezeDeclaration("two weeks", null, now.AddDays(14)), Releng, Ct)).Status);
+        Assert.Equal(FreezeCommandStatus.Executed, (await service.DeclareAsync(new FreezeDeclaration("two weeks", null, now.AddDays(14)), Releng.Name, Releng.Roles, Ct)).Status);
     }
 }
 

@@ -68,7 +68,7 @@ public sealed class FreezeBannerTests : CommandComponentTestContext
         var board = Board();
         SignIn("someone", role);
         RenderProviders();
-        var declared = await Host.Get<DeclaredFreezeService>().DeclareAsync(new FreezeDeclaration("launch weekend", null, Host.Time.GetUtcNow().AddHours(6)), RolloutTestHost.Person("releng", Roles.ReleaseEngineer), Ct);
+        var declared = await Host.Get<DeclaredFreezeService>().DeclareAsync(new FreezeDeclaration("launch weekend", null, Host.Time.GetUtcNow().AddHours(6)), "releng", [Roles.ReleaseEngineer], Ct);
         await board.RefreshAsync(Ct);
 
         var banner = Render<FreezeBanner>();
@@ -93,7 +93,7 @@ public sealed class FreezeBannerTests : CommandComponentTestContext
         var board = Board();
         SignIn("ceo", Roles.ExecutiveApprover);
         var dialogs = RenderProviders();
-        var declared = await Host.Get<DeclaredFreezeService>().DeclareAsync(new FreezeDeclaration("launch weekend", null, Host.Time.GetUtcNow().AddHours(6)), RolloutTestHost.Person("releng", Roles.ReleaseEngineer), Ct);
+        var declared = await Host.Get<DeclaredFreezeService>().DeclareAsync(new FreezeDeclaration("launch weekend", null, Host.Time.GetUtcNow().AddHours(6)), "releng", [Roles.ReleaseEngineer], Ct);
         await board.RefreshAsync(Ct);
         var banner = Render<FreezeBanner>();
 
