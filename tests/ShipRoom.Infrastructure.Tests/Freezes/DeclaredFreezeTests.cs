@@ -144,6 +144,56 @@ public abstract class DeclaredFreezeTests(IStorageEngine engine)
         Assert.Equal(("reason", "reason is longer than 500 characters"), (tooLong.Field, tooLong.Message));
         Assert.Equal(FreezeCommandStatus.Executed, (await service.DeclareAsync(new FreezeDeclaration("two weeks", null, now.AddDays(14)), Releng.Name, Releng.Roles, Ct)).Status);
     }
+
+    [Fact]
+    public async Task Migration_0021_keeps_the_windows_recorded_before_it()
+    {
+        await using var database = await engine.CreateAsync(migrate: false);
+        // The migrations as they were before 0021, applied and given a rollout with its lock; then the rest.
+        var before = Directory.CreateTempSubdirectory("shiproom-migrations-").FullName;
+        try
+        {
+            foreach (var folder in new[] { "sqlite", "postgres" })
+            {
+                Directory.CreateDirectory(Path.Combine(before, folder));
+                foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "db", folder), "*.sql").Where(f => string.CompareOrdinal(Path.GetFileName(f), "0021") < 0))
+                {
+                    File.Copy(file, Path.Combine(before, folder, Path.GetFileName(file)));
+                }
+            }
+
+            var options = new StorageOptions { Provider = database.Options.Provider, ConnectionString = database.Options.ConnectionString, MigrationsPath = before };
+            await new MigrationRunner(database.Connections, Microsoft.Extensions.Options.Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLogger<MigrationRunner>.Instance).MigrateAsync(Ct);
+        }
+        finally
+        {
+            Directory.Delete(before, recursive: true);
+        }
+
+        var at = RolloutTestHost.Start;
+        var rollout = await database.Rollouts.CreateAsync(new NewRollout("checkout", "v1", new string('0', 40), "release: {}", "hash", RolloutStatus.Running, at, "simulator", "{}", 60, at, "releng", at), Ct);
+        var repository = new FreezeRepository(database.Connections);
+        Assert.True(await repository.AddAsync(rollout, FreezeKinds.InfraLock, "releng", "live", at, null, Ct));
+        Assert.True(await repository.AddAsync(rollout, FreezeKinds.ChangeFreeze, "releng", "after GA", at, at.AddHours(24), Ct));
+        var recorded = await RowsAsync(database);
+        Assert.Equal(2, recorded.Count);
+
+        Assert.Equal(["0021_declared_freezes.sql"], await database.Migrations.MigrateAsync(Ct));
+        Assert.Equal(recorded, await RowsAsync(database)); // same ids, rollouts, kinds, owners, reasons, times
+        Assert.Equal(2, (await repository.ListSinceAsync(at.AddDays(-1), Ct)).Count);
+        Assert.False(await repository.AddAsync(rollout, FreezeKinds.InfraLock, "someone", "again", at, null, Ct)); // still one per rollout and kind
+        var declared = await repository.DeclareAsync("releng", "after the upgrade", at, at.AddHours(1), Ct);
+        Assert.True(declared.Id > 2);
+    }
+
+    /// <summary>The columns 0012 made, read as text: what 0021 must carry over untouched.</summary>
+    private static async Task<List<string>> RowsAsync(TestDatabase database)
+    {
+        await using var connection = await database.Connections.OpenAsync(Ct);
+        var rows = await Dapper.SqlMapper.QueryAsync<(long Id, long? RolloutId, string Kind, string Owner, string Reason, long StartsAtMs, long? EndsAtMs)>(connection,
+            "SELECT id, rollout_id, kind, owner, reason, starts_at_ms, ends_at_ms FROM freezes ORDER BY id");
+        return rows.Select(r => r.ToString()).ToList();
+    }
 }
 
 public sealed class SqliteDeclaredFreezeTests() : DeclaredFreezeTests(new SqliteEngine());

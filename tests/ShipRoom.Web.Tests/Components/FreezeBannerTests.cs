@@ -104,4 +104,26 @@ public sealed class FreezeBannerTests : CommandComponentTestContext
         var lifted = (await Host.Get<IFreezeRepository>().GetAsync(declared.Freeze!.Id, Ct))!;
         Assert.Equal(("ceo", "launch moved to Monday"), (lifted.LiftedBy, lifted.LiftReason));
     }
+
+    [Fact]
+    public void Declare_a_freeze_asks_why_and_for_how_long_and_the_banner_shows_it()
+    {
+        var board = Board();
+        SignIn("releng", Roles.ReleaseEngineer);
+        var dialogs = RenderProviders();
+        var banner = Render<FreezeBanner>();
+        var button = Render<DeclareFreezeButton>();
+
+        button.Find("[data-declare-freeze]").Click();
+        dialogs.WaitForElement("[data-freeze-window]");
+        Assert.Contains("2026-11-25 10:00 – 2026-11-26 10:00 UTC", dialogs.Find("[data-freeze-window]").TextContent); // now + the default 24 h
+        dialogs.Find("textarea").Input("launch weekend\nno deploys");
+        dialogs.Find("input[data-freeze-hours]").Input("6");
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Declare freeze").Click();
+
+        banner.WaitForAssertion(() => Assert.Single(banner.FindAll("[data-freeze-banner='declared']")), TimeSpan.FromSeconds(10));
+        var freeze = Assert.Single(board.Active);
+        Assert.Equal(("releng", "launch weekend no deploys", Host.Time.GetUtcNow(), (DateTimeOffset?)Host.Time.GetUtcNow().AddHours(6)),
+            (freeze.Owner, freeze.Reason, freeze.StartsAt, freeze.EndsAt));
+    }
 }
