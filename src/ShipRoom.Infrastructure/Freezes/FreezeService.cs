@@ -19,8 +19,9 @@ public sealed record FreezeState(DateTimeOffset At, IReadOnlyList<FreezeRecord> 
 /// The infra lock a live canary holds and the change freeze after GA, derived from the rollouts' own states and
 /// stored (one of each per rollout): a rollout that goes live takes the lock (owner: who started it), a rollout that
 /// completes or rolls back ends it at that moment, and one completed at 100% starts the plan's
-/// <c>settings.changeFreeze</c>. The demo rollout ShipRoom runs by itself takes neither. Starting another rollout
-/// inside a window needs the executive approver's override with a reason, which is audited.
+/// <c>settings.changeFreeze</c>. The demo rollout ShipRoom runs by itself takes neither. Freezes a person declared
+/// (<see cref="DeclaredFreezeService"/>, no rollout) are read from the same table. Starting another rollout inside any
+/// window needs the executive approver's override with a reason, which is audited.
 /// </summary>
 public sealed class FreezeService(IRolloutRepository rollouts, IFreezeRepository freezes, IDecisionRepository decisions, IAuditLog audit, PlanCache plans, TimeProvider time, ILogger<FreezeService> logger)
 {
