@@ -38,6 +38,9 @@ public static class PermissionMatrix
         // Failed sign-ins are what security watches for guessing; they are not the ship room's business, and a name
         // typed there may be someone's password typed in the wrong field (stored only as a fingerprint).
         [RolloutAction.ReadSignInAudit] = Set(Roles.SecurityLead, Roles.Admin),
+        // Whoever runs deploys (release engineering), the one who may override a freeze (the executive), and Admins:
+        // a freeze stops every team's deploys, so it is not everyone's to declare or to lift.
+        [RolloutAction.DeclareFreeze] = Set(Roles.ReleaseEngineer, Roles.ExecutiveApprover, Roles.Admin),
     }.ToFrozenDictionary();
 
     public static bool IsAllowed(IEnumerable<string> roles, RolloutAction action) =>

@@ -29,4 +29,7 @@ public enum RolloutAction
 
     /// <summary>Sign-in activity in the audit trail: who signed in, failed or was locked out, and when.</summary>
     ReadSignInAudit,
+
+    /// <summary>Declaring a deploy freeze by hand (no rollout starts inside it without the executive) and lifting one early.</summary>
+    DeclareFreeze,
 }

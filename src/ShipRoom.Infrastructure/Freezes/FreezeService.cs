@@ -19,8 +19,9 @@ public sealed record FreezeState(DateTimeOffset At, IReadOnlyList<FreezeRecord> 
 /// The infra lock a live canary holds and the change freeze after GA, derived from the rollouts' own states and
 /// stored (one of each per rollout): a rollout that goes live takes the lock (owner: who started it), a rollout that
 /// completes or rolls back ends it at that moment, and one completed at 100% starts the plan's
-/// <c>settings.changeFreeze</c>. The demo rollout ShipRoom runs by itself takes neither. Starting another rollout
-/// inside a window needs the executive approver's override with a reason, which is audited.
+/// <c>settings.changeFreeze</c>. The demo rollout ShipRoom runs by itself takes neither. Freezes a person declared
+/// (<see cref="DeclaredFreezeService"/>, no rollout) are read from the same table. Starting another rollout inside any
+/// window needs the executive approver's override with a reason, which is audited.
 /// </summary>
 public sealed class FreezeService(IRolloutRepository rollouts, IFreezeRepository freezes, IDecisionRepository decisions, IAuditLog audit, PlanCache plans, TimeProvider time, ILogger<FreezeService> logger)
 {
@@ -122,7 +123,8 @@ public sealed class FreezeService(IRolloutRepository rollouts, IFreezeRepository
     public async Task<string?> RefuseStartAsync(long? rolloutId, string actorName, IReadOnlyList<string> actorRoles, string? overrideReason, CancellationToken cancellationToken)
     {
         var state = await SyncAsync(cancellationToken);
-        var open = state.ActiveAt(state.At).Where(w => w.RolloutId != rolloutId).ToList();
+        // A rollout's own lock does not stop it; a declared freeze (no rollout) stops every start, also of a rollout not created yet.
+        var open = state.ActiveAt(state.At).Where(w => w.RolloutId is null || w.RolloutId != rolloutId).ToList();
         if (open.Count == 0)
         {
             return null;
@@ -143,6 +145,9 @@ public sealed class FreezeService(IRolloutRepository rollouts, IFreezeRepository
     }
 
     public static string Describe(FreezeRecord window) =>
-        $"{FreezeKinds.Display(window.Kind).ToLowerInvariant()} of rollout {window.RolloutId} (owner {window.Owner}, since {window.StartsAt:yyyy-MM-dd HH:mm} UTC, " +
+        (window.RolloutId is { } rolloutId
+            ? $"{FreezeKinds.Display(window.Kind).ToLowerInvariant()} of rollout {rolloutId} (owner {window.Owner}, "
+            : $"deploy freeze {window.Id} declared by {window.Owner} ({window.Reason}; ") +
+        $"since {window.StartsAt:yyyy-MM-dd HH:mm} UTC, " +
         (window.EndsAt is { } end ? $"until {end:yyyy-MM-dd HH:mm} UTC)" : "until it completes or rolls back)");
 }

@@ -53,6 +53,15 @@ public sealed class PermissionMatrixTests
     }
 
     [Fact]
+    public void Only_release_engineering_the_executive_and_admins_declare_or_lift_a_freeze()
+    {
+        foreach (var role in Roles.All)
+        {
+            Assert.Equal(role is Roles.ReleaseEngineer or Roles.ExecutiveApprover or Roles.Admin, PermissionMatrix.IsAllowed([role], RolloutAction.DeclareFreeze));
+        }
+    }
+
+    [Fact]
     public void Any_one_role_of_several_is_enough_and_none_is_nothing()
     {
         Assert.True(PermissionMatrix.IsAllowed([Roles.Viewer, Roles.IncidentCommander], RolloutAction.RollBack));

@@ -43,6 +43,11 @@ public sealed class PermissionMatrixApiTests : IAsyncLifetime
         Assert.Equal(PermissionMatrix.IsAllowed([role], RolloutAction.CreateRollout), create.StatusCode != HttpStatusCode.Forbidden);
         var tokens = await client.GetAsync("/api/tokens", Ct);
         Assert.Equal(PermissionMatrix.IsAllowed([role], RolloutAction.ManageApiTokens), tokens.StatusCode != HttpStatusCode.Forbidden);
+        // Empty body and an unknown id: the allowed roles get 400 and 404 (nothing is frozen), the others 403.
+        var declare = await client.PostAsJsonAsync("/api/freezes", new { }, ShipRoomJson.Options, Ct);
+        Assert.Equal(PermissionMatrix.IsAllowed([role], RolloutAction.DeclareFreeze) ? HttpStatusCode.BadRequest : HttpStatusCode.Forbidden, declare.StatusCode);
+        var lift = await client.PostAsJsonAsync("/api/freezes/987654/lift", new { reason = "over" }, ShipRoomJson.Options, Ct);
+        Assert.Equal(PermissionMatrix.IsAllowed([role], RolloutAction.DeclareFreeze) ? HttpStatusCode.NotFound : HttpStatusCode.Forbidden, lift.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/rollouts/{id}", Ct)).StatusCode);
     }
 }
