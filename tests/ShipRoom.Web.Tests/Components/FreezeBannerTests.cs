@@ -37,6 +37,7 @@ public sealed class FreezeBannerTests : CommandComponentTestContext
         Assert.Contains("Infra lock", lockText);
         Assert.Contains("owner releng", lockText);
         Assert.Contains("ends when the rollout completes or rolls back", lockText);
+        Assert.Matches(@"UTC\)?; ends when the rollout completes or rolls back\. Starting another rollout", lockText); // sentences apart, not run together
         Assert.Contains("ends in 2h 00m", banner.Find("[data-freeze-countdown]").TextContent);
 
         Host.Time.Advance(TimeSpan.FromMinutes(45));
