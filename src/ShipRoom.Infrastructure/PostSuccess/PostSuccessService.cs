@@ -58,9 +58,14 @@ public sealed class PostSuccessService(
 
         var decisions = await ledger.RecentAsync(rollout.Id, 500, cancellationToken);
         var ran = await actions.RunActionsAsync(completion, decisions, cancellationToken);
-        if (postSuccess.WinNote && await actions.ClaimAsync(completion, PostSuccessSteps.WinNote, cancellationToken))
+        var steps = (await actions.ListAsync(rollout.Id, cancellationToken)).Where(s => s.Action != PostSuccessSteps.WinNote).ToList();
+        // The win note says what became of each step: it waits until no step is still being carried out (by another
+        // instance sweeping at the same time), and whichever instance finishes last writes it.
+        var stepsSettled = completion.ExpectedSteps.Where(step => step is not PostSuccessSteps.WinNote and not PostSuccessSteps.CohortReview)
+            .All(step => steps.FirstOrDefault(r => r.Action == step) is { Outcome: not PostSuccessOutcomes.Sending });
+        if (postSuccess.WinNote && stepsSettled && await actions.ClaimAsync(completion, PostSuccessSteps.WinNote, cancellationToken))
         {
-            var drafted = await reports.DraftWinNoteAsync(completion, (await actions.ListAsync(rollout.Id, cancellationToken)).Where(s => s.Action != PostSuccessSteps.WinNote).ToList(), cancellationToken);
+            var drafted = await reports.DraftWinNoteAsync(completion, steps, cancellationToken);
             await actions.FinishAsync(rollout.Id, PostSuccessSteps.WinNote, PostSuccessOutcomes.Done,
                 drafted ? "drafted for a PM to edit and publish" : "already drafted", time.GetUtcNow(), cancellationToken);
             ran++;

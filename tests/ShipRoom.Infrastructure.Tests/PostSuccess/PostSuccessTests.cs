@@ -78,7 +78,10 @@ public abstract class PostSuccessTests(IStorageEngine engine) : IAsyncDisposable
         var completedAt = host.Time.GetUtcNow();
         Assert.Empty(DeployActions());
 
-        // Both instances look at once, and again: each step runs once.
+        // Both instances look at once, and again: each step runs once. The deploy system takes its time over lifting the
+        // caps, so one instance is still carrying that out when the other has done the rest: the win note, which says
+        // what became of each step, waits for it instead of saying "sending".
+        _deploySystem.DelayFor = body => body.Contains(PostSuccessActions.LiftPaymentCaps, StringComparison.Ordinal) ? 1500 : null;
         var ran = await Task.WhenAll(service.RunDueAsync(Ct), second.Get<PostSuccessService>().RunDueAsync(Ct));
         Assert.Equal(4, ran.Sum()); // two deploy actions, the freeze, the win note; the review is not due yet
         Assert.Equal(0, await service.RunDueAsync(Ct) + await second.Get<PostSuccessService>().RunDueAsync(Ct));

@@ -37,6 +37,9 @@ public sealed class LocalEndpoint : IAsyncDisposable
     public volatile int Status = 200;
     public volatile string Body = """{"status":"ok"}""";
     public int DelayMilliseconds;
+
+    /// <summary>When set, how long to wait before answering a request with this body (else <see cref="DelayMilliseconds"/>).</summary>
+    public volatile Func<string, int?>? DelayFor;
     public int Requests;
 
     /// <summary>When set, the answer to the n-th request (1-based) and its path, instead of <see cref="Status"/> and <see cref="Body"/>.</summary>
@@ -57,10 +60,14 @@ public sealed class LocalEndpoint : IAsyncDisposable
             }
 
             var number = Interlocked.Increment(ref Requests);
+            string requestBody;
             using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
             {
-                Received.Enqueue((context.Request.Url!.AbsolutePath, context.Request.Headers, await reader.ReadToEndAsync()));
+                requestBody = await reader.ReadToEndAsync();
+                Received.Enqueue((context.Request.Url!.AbsolutePath, context.Request.Headers, requestBody));
             }
+
+            var delay = DelayFor?.Invoke(requestBody) ?? DelayMilliseconds;
 
             var status = NextStatuses.TryDequeue(out var next) ? next : Status;
             var body = Body;
@@ -71,9 +78,9 @@ public sealed class LocalEndpoint : IAsyncDisposable
 
             _ = Task.Run(async () =>
             {
-                if (DelayMilliseconds > 0)
+                if (delay > 0)
                 {
-                    await Task.Delay(DelayMilliseconds);
+                    await Task.Delay(delay);
                 }
 
                 var bytes = Encoding.UTF8.GetBytes(body);
