@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using ShipRoom.Core;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Storage;
 
@@ -30,7 +30,7 @@ public sealed record FreezeCommandResult(FreezeCommandStatus Status, string Mess
 /// unless the executive approver overrides with a reason, as for the automatic kinds. The automatic kinds are
 /// ShipRoom's to end, from the rollout's state: they are not lifted here.
 /// </summary>
-public sealed partial class DeclaredFreezeService(IFreezeRepository freezes, IAuditLog audit, TimeProvider time)
+public sealed class DeclaredFreezeService(IFreezeRepository freezes, IAuditLog audit, TimeProvider time)
 {
     /// <summary>The reason shows in every page's banner and every refused start: a sentence or two, not an essay.</summary>
     public const int MaxReasonLength = 500;
@@ -52,7 +52,7 @@ public sealed partial class DeclaredFreezeService(IFreezeRepository freezes, IAu
         }
 
         var now = time.GetUtcNow();
-        var reason = OneLine(declaration.Reason);
+        var reason = OneLineText.Of(declaration.Reason);
         if (reason.Length == 0)
         {
             return Invalid("reason", "reason is required: say why deploys stop (it shows on every page and in every refused start)");
@@ -103,7 +103,7 @@ public sealed partial class DeclaredFreezeService(IFreezeRepository freezes, IAu
             return forbidden;
         }
 
-        var reason = OneLine(liftReason);
+        var reason = OneLineText.Of(liftReason);
         if (reason.Length == 0)
         {
             return Invalid("reason", "reason is required: say why the freeze ends early");
@@ -151,10 +151,4 @@ public sealed partial class DeclaredFreezeService(IFreezeRepository freezes, IAu
                 $"declaring or lifting a freeze needs one of these roles: {string.Join(", ", PermissionMatrix.RolesFor(RolloutAction.DeclareFreeze).Order(StringComparer.Ordinal))}");
 
     private static FreezeCommandResult Invalid(string field, string message) => new(FreezeCommandStatus.Invalid, message, field);
-
-    /// <summary>Text shown on every page and in posts: trimmed, control characters and line breaks become one space.</summary>
-    private static string OneLine(string? text) => text is null ? "" : ControlCharacters().Replace(text, " ").Trim();
-
-    [GeneratedRegex(@"[\p{Cc}\p{Zl}\p{Zp}]+", RegexOptions.CultureInvariant)]
-    private static partial Regex ControlCharacters();
 }

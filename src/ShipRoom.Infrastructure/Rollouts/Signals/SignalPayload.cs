@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ShipRoom.Core;
 using ShipRoom.Core.Plans;
 
 namespace ShipRoom.Infrastructure.Rollouts.Signals;
@@ -81,12 +82,9 @@ public static partial class SignalPayload
         }
 
         return problem is null
-            ? (request with { Source = OneLine(request.Source), Summary = OneLine(request.Summary) }, null, null)
+            ? (request with { Source = OneLineText.Of(request.Source), Summary = OneLineText.Of(request.Summary) }, null, null)
             : (null, problem, null);
     }
-
-    /// <summary>Text from outside shown on the board and in posts: control characters and line breaks become spaces.</summary>
-    private static string OneLine(string text) => ControlCharacters().Replace(text.Trim(), " ");
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text.Trim() : null;
@@ -96,7 +94,4 @@ public static partial class SignalPayload
 
     [GeneratedRegex(@"^[Pp][0-9]$", RegexOptions.CultureInvariant)]
     private static partial Regex PriorityPattern();
-
-    [GeneratedRegex(@"[\p{Cc}\p{Zl}\p{Zp}]+", RegexOptions.CultureInvariant)]
-    private static partial Regex ControlCharacters();
 }
