@@ -8,4 +8,7 @@ public interface IDbConnectionFactory
     StorageProvider Provider { get; }
 
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Who writes next, where the engine has a single writer (SQLite); <see cref="WriteTurns.None"/> elsewhere.</summary>
+    WriteTurns Writes => WriteTurns.None;
 }

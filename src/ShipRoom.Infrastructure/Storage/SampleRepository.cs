@@ -30,6 +30,9 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
             .GroupBy(s => (s.MetricKey, s.Cohort, Journey: s.Journey ?? "", TimeMs: UnixTime.ToMs(s.Time)))
             .Select(g => (g.Key, Value: g.Last().Value))
             .ToList();
+
+        // SQLite's single writer: a rollback or hold waiting to write goes first (WriteTurns).
+        using var turn = await connections.Writes.BulkAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var written = 0;

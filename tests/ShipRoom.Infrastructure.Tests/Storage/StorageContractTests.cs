@@ -229,6 +229,23 @@ public abstract class StorageContractTests(IStorageEngine engine)
     }
 
     [Fact]
+    public async Task A_polls_sample_write_waits_for_a_command_being_carried_out_where_the_engine_has_one_writer()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var oneWriter = db.Connections.Provider == StorageProvider.Sqlite;
+
+        var rollback = db.Connections.Writes.Command();
+        var write = db.Samples.UpsertAsync(id, [new MetricSample("p95_latency_ms", Cohort.Canary, null, T, 110)], Ct);
+        await Task.Delay(150, Ct);
+        Assert.Equal(!oneWriter, write.IsCompleted);
+
+        rollback.Dispose();
+        Assert.Equal(1, await write.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.Single(await db.Samples.ReadAsync(id, T, T.AddMinutes(1), Ct));
+    }
+
+    [Fact]
     public async Task Samples_read_back_exactly_in_a_half_open_range_with_journeys_and_no_data_kept()
     {
         await using var db = await engine.CreateAsync();
