@@ -33,7 +33,7 @@ public sealed record RolloutAssessment(
 /// <summary>Reads what the engine judges a rollout from, and judges it. Never reads the clock of the engine itself: the rollout's clock is passed in.</summary>
 public sealed class RolloutAssessor(
     IRolloutRepository rollouts,
-    ISampleRepository samples,
+    SampleWindows samples,
     IDecisionRepository decisions,
     IProbeRunRepository probeRuns,
     ISignalRepository signals,
@@ -70,7 +70,7 @@ public sealed class RolloutAssessor(
         }
 
         var rolloutStart = phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
-        var loaded = await samples.ReadAsync(rollout.Id, Minutes.Floor(ReadFrom(plan, phaseStart, rolloutStart, evaluatedUpTo)), evaluatedUpTo, cancellationToken);
+        var loaded = await samples.ReadAsync(rollout.Id, Minutes.Floor(ReadFrom(plan, phaseStart, rolloutStart, evaluatedUpTo)), evaluatedUpTo, rollout.LastPolledTo, cancellationToken);
         var raised = plan.Signals.Count == 0 && !plan.Triggers.Any(t => t.When is not null) ? [] : await signals.ListAsync(rollout.Id, cancellationToken);
         var probes = plan.Probes.Count == 0 ? [] : await probeRuns.ListAsync(rollout.Id, rolloutStart, now.AddMinutes(1), cancellationToken);
         var input = new EvaluationInput(rollout.PhaseIndex, phaseStart, evaluatedUpTo, loaded, probes, DecisionInputs.Approvals(recent))
@@ -84,6 +84,7 @@ public sealed class RolloutAssessor(
         if (input.RolloutEnded)
         {
             _memos.TryRemove(rollout.Id, out _);
+            samples.Forget(rollout.Id);
         }
 
         var verdict = RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recent, phaseStart), memo);

@@ -6,6 +6,7 @@ public static class SnapshotServices
 {
     public static IServiceCollection AddSnapshots(this IServiceCollection services)
     {
+        services.AddSingleton<SampleWindows>();
         services.AddSingleton<RolloutAssessor>();
         services.AddSingleton<DraftViewReader>();
         services.AddSingleton<RolloutViewReader>();

@@ -1,0 +1,159 @@
+using ShipRoom.Core.Metrics;
+using ShipRoom.Core.Rollouts;
+using ShipRoom.Infrastructure.Rollouts;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Tests.Storage;
+
+namespace ShipRoom.Infrastructure.Tests.Rollouts;
+
+/// <summary>
+/// A poll reads from storage only the minutes stored since the rollout was last judged, and judges exactly what a
+/// whole read would give (same samples, same order) on both engines.
+/// </summary>
+public abstract class SampleWindowsTests(IStorageEngine engine)
+{
+    private static readonly DateTimeOffset T = new(2026, 11, 25, 14, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Every test's samples end before this: none of them changes any more.</summary>
+    private static readonly DateTimeOffset Polled = T.AddHours(2);
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_next_poll_reads_only_the_new_minutes_and_sees_what_a_whole_read_sees()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var counting = new CountingSamples(db.Samples);
+        var windows = new SampleWindows(counting);
+        await db.Samples.UpsertAsync(id, Minutes(0, 60), Ct);
+
+        var first = await windows.ReadAsync(id, T, T.AddMinutes(60), Polled, Ct);
+        Assert.Equal(60 * 4, first.Count);
+        Assert.Equal(60 * 4, counting.Returned);
+
+        // The next poll stores minutes 60-64 and the window starts 2 minutes later (the phase moved on).
+        await db.Samples.UpsertAsync(id, Minutes(60, 65), Ct);
+        var second = await windows.ReadAsync(id, T.AddMinutes(2), T.AddMinutes(65), Polled, Ct);
+
+        Assert.Equal(60 * 4 + 5 * 4, counting.Returned);
+        Assert.Equal(Text(await db.Samples.ReadAsync(id, T.AddMinutes(2), T.AddMinutes(65), Ct)), Text(second));
+        Assert.Equal((1, 63L * 4), (windows.Count, windows.KeptSamples));
+
+        // Judged again with nothing new (a command's check right after the poll): nothing is read.
+        Assert.Equal(Text(second), Text(await windows.ReadAsync(id, T.AddMinutes(2), T.AddMinutes(65), Polled, Ct)));
+        Assert.Equal(60 * 4 + 5 * 4, counting.Returned);
+    }
+
+    [Fact]
+    public async Task A_window_starting_before_the_kept_one_or_ending_before_it_is_read_whole()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var counting = new CountingSamples(db.Samples);
+        var windows = new SampleWindows(counting);
+        await db.Samples.UpsertAsync(id, Minutes(0, 30), Ct);
+        await windows.ReadAsync(id, T.AddMinutes(10), T.AddMinutes(30), Polled, Ct);
+
+        var earlier = await windows.ReadAsync(id, T, T.AddMinutes(30), Polled, Ct);
+        Assert.Equal(20 * 4 + 30 * 4, counting.Returned);
+        Assert.Equal(30 * 4, earlier.Count);
+
+        var shorter = await windows.ReadAsync(id, T, T.AddMinutes(20), Polled, Ct);
+        Assert.Equal(20 * 4 + 30 * 4 + 20 * 4, counting.Returned);
+        Assert.Equal(Text(await db.Samples.ReadAsync(id, T, T.AddMinutes(20), Ct)), Text(shorter));
+
+        // The window reaching further stays kept.
+        Assert.Equal(30L * 4, windows.KeptSamples);
+    }
+
+    [Fact]
+    public async Task Nothing_is_kept_that_a_poll_may_still_write()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var windows = new SampleWindows(db.Samples);
+
+        // Judged before the first poll (a start's snapshot): the poll back-fills the hour before, so nothing is kept.
+        Assert.Empty(await windows.ReadAsync(id, T.AddMinutes(-60), T, polledTo: null, Ct));
+        Assert.Equal(0, windows.Count);
+
+        // Judged up to the poll's mark: kept; reaching past it (minutes the next poll writes): not kept.
+        await db.Samples.UpsertAsync(id, Minutes(-60, 0), Ct);
+        await windows.ReadAsync(id, T.AddMinutes(-60), T.AddMinutes(1), polledTo: T, Ct);
+        Assert.Equal(0, windows.Count);
+        Assert.Equal(60 * 4, (await windows.ReadAsync(id, T.AddMinutes(-60), T, polledTo: T, Ct)).Count);
+        Assert.Equal(1, windows.Count);
+    }
+
+    [Fact]
+    public async Task A_finished_rollout_is_forgotten_and_the_least_recently_used_make_room()
+    {
+        await using var db = await engine.CreateAsync();
+        var (a, b, c) = (await db.Rollouts.CreateAsync(NewRollout("a"), Ct), await db.Rollouts.CreateAsync(NewRollout("b"), Ct), await db.Rollouts.CreateAsync(NewRollout("c"), Ct));
+        foreach (var id in new[] { a, b, c })
+        {
+            await db.Samples.UpsertAsync(id, Minutes(0, 10), Ct);
+        }
+
+        var windows = new SampleWindows(db.Samples, maxSamples: 100);
+        await windows.ReadAsync(a, T, T.AddMinutes(10), Polled, Ct);
+        await windows.ReadAsync(b, T, T.AddMinutes(10), Polled, Ct);
+        Assert.Equal((2, 80L), (windows.Count, windows.KeptSamples));
+
+        await windows.ReadAsync(c, T, T.AddMinutes(10), Polled, Ct); // 120 > 100: a, used longest ago, goes
+        Assert.Equal((2, 80L), (windows.Count, windows.KeptSamples));
+
+        windows.Forget(b);
+        Assert.Equal((1, 40L), (windows.Count, windows.KeptSamples));
+
+        var tooLong = await windows.ReadAsync(a, T, T.AddMinutes(10), Polled, Ct);
+        Assert.Equal(40, tooLong.Count);
+        Assert.Equal((2, 80L), (windows.Count, windows.KeptSamples));
+    }
+
+    /// <summary>Two series a minute, one with a journey, and a NO DATA minute now and then: 4 samples a minute.</summary>
+    private static List<MetricSample> Minutes(int from, int to)
+    {
+        var samples = new List<MetricSample>();
+        for (var minute = from; minute < to; minute++)
+        {
+            var at = T.AddMinutes(minute);
+            samples.Add(new MetricSample("p95_latency_ms", Cohort.Control, null, at, 100 + minute));
+            samples.Add(new MetricSample("p95_latency_ms", Cohort.Canary, null, at, minute % 7 == 0 ? double.NaN : 101 + minute));
+            samples.Add(new MetricSample("error_rate", Cohort.Canary, "checkout", at, 0.001 * minute));
+            samples.Add(new MetricSample("error_rate", Cohort.Control, "checkout", at, 0.002));
+        }
+
+        return samples;
+    }
+
+    private static string Text(IEnumerable<MetricSample> samples) => string.Join('\n', samples.Select(s => $"{s.Time:O} {s.MetricKey} {s.Cohort} {s.Journey} {s.Value:R}"));
+
+    private static NewRollout NewRollout(string name = "checkout v2") =>
+        new(name, "v20261125.1", "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "release: {}", "plan-hash", RolloutStatus.Running, T, "simulator", "{\"scenario\":\"healthy\"}", 60, T, "alice", T);
+
+    /// <summary>The real repository, counting the samples it hands back.</summary>
+    private sealed class CountingSamples(ISampleRepository inner) : ISampleRepository
+    {
+        public int Returned { get; private set; }
+
+        public Task<int> UpsertAsync(long rolloutId, IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken) => inner.UpsertAsync(rolloutId, samples, cancellationToken);
+
+        public async Task<IReadOnlyList<MetricSample>> ReadAsync(long rolloutId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+        {
+            var read = await inner.ReadAsync(rolloutId, from, to, cancellationToken);
+            Returned += read.Count;
+            return read;
+        }
+
+        public Task<double> SumAsync(long rolloutId, string metricKey, Cohort cohort, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+            inner.SumAsync(rolloutId, metricKey, cohort, from, to, cancellationToken);
+
+        public Task<DateTimeOffset?> LatestSampleTimeAsync(long rolloutId, CancellationToken cancellationToken) => inner.LatestSampleTimeAsync(rolloutId, cancellationToken);
+    }
+}
+
+public sealed class SqliteSampleWindowsTests() : SampleWindowsTests(new SqliteEngine());
+
+public sealed class PostgresSampleWindowsTests(PostgresServer server) : SampleWindowsTests(new PostgresEngine(server));
