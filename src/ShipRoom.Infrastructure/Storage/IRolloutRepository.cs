@@ -8,6 +8,9 @@ public interface IRolloutRepository
 
     Task<IReadOnlyList<RolloutRecord>> ListAsync(CancellationToken cancellationToken);
 
+    /// <summary>Running, held and stabilising rollouts, newest first: what the poller looks at every tick (finished ones pile up).</summary>
+    Task<IReadOnlyList<RolloutRecord>> ListLiveAsync(CancellationToken cancellationToken);
+
     /// <summary>Applies the change only if the stored version is still <paramref name="expectedVersion"/>; false when someone else changed it first.</summary>
     Task<bool> TryChangeStateAsync(long id, long expectedVersion, RolloutStateChange change, CancellationToken cancellationToken);
 

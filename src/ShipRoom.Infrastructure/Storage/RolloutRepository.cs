@@ -50,6 +50,23 @@ public sealed class RolloutRepository(IDbConnectionFactory connections) : IRollo
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
+    public async Task<IReadOnlyList<RolloutRecord>> ListLiveAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var live = new DynamicParameters();
+        for (var i = 0; i < LiveStatuses.Length; i++)
+        {
+            live.Add($"s{i}", LiveStatuses[i]);
+        }
+
+        // Written out (Npgsql takes a list parameter as an array, which IN does not accept).
+        var rows = await connection.QueryAsync<RolloutRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM rollouts WHERE status IN ({string.Join(", ", LiveStatuses.Select((_, i) => $"@s{i}"))}) ORDER BY id DESC", live, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    private static readonly string[] LiveStatuses = Enum.GetValues<RolloutStatus>().Where(RolloutStateMachine.IsLive).Select(s => s.ToString()).ToArray();
+
     public async Task<bool> TryChangeStateAsync(long id, long expectedVersion, RolloutStateChange change, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);

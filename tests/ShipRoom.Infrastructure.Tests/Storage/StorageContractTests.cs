@@ -187,6 +187,24 @@ public abstract class StorageContractTests(IStorageEngine engine)
     }
 
     [Fact]
+    public async Task The_live_list_holds_running_held_and_stabilising_rollouts_only()
+    {
+        await using var db = await engine.CreateAsync();
+        var ids = new Dictionary<RolloutStatus, long>();
+        foreach (var status in Enum.GetValues<RolloutStatus>())
+        {
+            var id = await db.Rollouts.CreateAsync(NewRollout(status.ToString()), Ct);
+            Assert.True(status == RolloutStatus.Scheduled || await db.Rollouts.TryChangeStateAsync(id, 1, new RolloutStateChange(status, 0, T, T), Ct));
+            ids[status] = id;
+        }
+
+        var live = await db.Rollouts.ListLiveAsync(Ct);
+
+        Assert.Equal(ids.Where(p => RolloutStateMachine.IsLive(p.Key)).Select(p => p.Value).OrderDescending(), live.Select(r => r.Id));
+        Assert.Equal(3, live.Count);
+    }
+
+    [Fact]
     public async Task A_state_change_against_a_stale_version_is_refused()
     {
         await using var db = await engine.CreateAsync();

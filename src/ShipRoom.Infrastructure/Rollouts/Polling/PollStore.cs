@@ -13,7 +13,7 @@ public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository po
 
     private DateTimeOffset _lastRepair = DateTimeOffset.MinValue;
 
-    public Task<IReadOnlyList<RolloutRecord>> ListAsync(CancellationToken cancellationToken) => rollouts.ListAsync(cancellationToken);
+    public Task<IReadOnlyList<RolloutRecord>> ListLiveAsync(CancellationToken cancellationToken) => rollouts.ListLiveAsync(cancellationToken);
 
     public Task<RolloutRecord?> GetAsync(long rolloutId, CancellationToken cancellationToken) => rollouts.GetAsync(rolloutId, cancellationToken);
 

@@ -43,7 +43,7 @@ public sealed class RolloutPoller(
     public async Task<int> PollDueAsync(CancellationToken cancellationToken)
     {
         await store.CloseAbandonedAsync(cancellationToken);
-        var due = (await store.ListAsync(cancellationToken)).Where(r => RolloutStateMachine.IsLive(r.Status) && IsDue(r)).ToList();
+        var due = (await store.ListLiveAsync(cancellationToken)).Where(r => RolloutStateMachine.IsLive(r.Status) && IsDue(r)).ToList();
         var polled = 0;
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.ParallelPolls, CancellationToken = cancellationToken }, async (rollout, token) =>
         {
