@@ -15,6 +15,9 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     /// <summary>Rows per INSERT: 6 parameters each stays far below SQLite's and PostgreSQL's parameter limits.</summary>
     private const int RowsPerStatement = 500;
 
+    /// <summary>About 6 ms of writing on the development VM: the longest a command waits for a poll's samples.</summary>
+    public const int SqliteRowsPerTransaction = 1000;
+
     private const string UpsertConflict = " ON CONFLICT (rollout_id, metric_key, cohort, journey, sample_time_ms) DO UPDATE SET value = excluded.value";
 
     public async Task<int> UpsertAsync(long rolloutId, IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken)
@@ -31,32 +34,14 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
             .Select(g => (g.Key, Value: g.Last().Value))
             .ToList();
 
-        // SQLite's single writer: a rollback or hold waiting to write goes first (WriteTurns).
-        using var turn = await connections.Writes.BulkAsync(cancellationToken);
+        if (connections.Provider == StorageProvider.Sqlite)
+        {
+            return await UpsertOnSqliteAsync(rolloutId, rows, cancellationToken);
+        }
+
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var written = 0;
-        if (connections.Provider == StorageProvider.Sqlite)
-        {
-            // In process there is no round trip to save, and SQLite finds a named parameter by a linear search of the
-            // statement's names (a 3,000-parameter statement spent most of a poll binding): one prepared single-row
-            // statement, executed per row inside the transaction, is the fast bulk write for SQLite.
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) VALUES (@r, @k, @c, @j, @t, @v)" + UpsertConflict;
-            AddParameter(insert, "r", rolloutId);
-            var (metric, cohort, journey, time, number) = (AddParameter(insert, "k", ""), AddParameter(insert, "c", ""), AddParameter(insert, "j", ""), AddParameter(insert, "t", 0L), AddParameter(insert, "v", 0d, DbType.Double));
-            foreach (var (key, value) in rows)
-            {
-                (metric.Value, cohort.Value, journey.Value, time.Value) = (key.MetricKey, key.Cohort.ToString(), key.Journey, key.TimeMs);
-                number.Value = double.IsFinite(value) ? value : DBNull.Value;
-                written += await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            return written;
-        }
-
         foreach (var chunk in rows.Chunk(RowsPerStatement))
         {
             var sql = new System.Text.StringBuilder("INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) VALUES ");
@@ -79,6 +64,40 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    /// <summary>
+    /// In process there is no round trip to save, and SQLite finds a named parameter by a linear search of the
+    /// statement's names (a 3,000-parameter statement spent most of a poll binding): one prepared single-row statement,
+    /// executed per row, is the fast bulk write for SQLite. SQLite has one writer, so the rows go in transactions of
+    /// <see cref="SqliteRowsPerTransaction"/>, each taking its turn after any command waiting (<see cref="WriteTurns"/>):
+    /// an hour of back-fill no longer holds the lock for its whole write. Nothing judges the minutes until the poll
+    /// moves the rollout's polled-up-to mark past them, after this; a poll cut off half-way writes them again.
+    /// </summary>
+    private async Task<int> UpsertOnSqliteAsync(long rolloutId, List<((string MetricKey, Cohort Cohort, string Journey, long TimeMs) Key, double Value)> rows, CancellationToken cancellationToken)
+    {
+        var written = 0;
+        foreach (var chunk in rows.Chunk(SqliteRowsPerTransaction))
+        {
+            using var turn = await connections.Writes.BulkAsync(cancellationToken);
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) VALUES (@r, @k, @c, @j, @t, @v)" + UpsertConflict;
+            AddParameter(insert, "r", rolloutId);
+            var (metric, cohort, journey, time, number) = (AddParameter(insert, "k", ""), AddParameter(insert, "c", ""), AddParameter(insert, "j", ""), AddParameter(insert, "t", 0L), AddParameter(insert, "v", 0d, DbType.Double));
+            foreach (var (key, value) in chunk)
+            {
+                (metric.Value, cohort.Value, journey.Value, time.Value) = (key.MetricKey, key.Cohort.ToString(), key.Journey, key.TimeMs);
+                number.Value = double.IsFinite(value) ? value : DBNull.Value;
+                written += await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return written;
     }
 

@@ -4,7 +4,7 @@ namespace ShipRoom.Web.Tests.Live;
 
 /// <summary>
 /// What one steady poll of one rollout costs in storage, counted by SQLite's own trace on the app's composition: the
-/// samples go in through one prepared single-row statement inside one transaction (on SQLite, binding a multi-row
+/// samples go in through one prepared single-row statement inside a transaction (on SQLite, binding a multi-row
 /// statement's thousands of named parameters cost more than the rows: 142 ms for 820 rows, now 5 ms), and the rest
 /// (claim, record, judge, build) stays within a bound.
 /// </summary>
