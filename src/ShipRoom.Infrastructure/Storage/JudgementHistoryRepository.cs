@@ -26,7 +26,7 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
     public async Task<int> RecordChangesAsync(long rolloutId, IReadOnlyList<GateResultRecord> gates, IReadOnlyList<TriggerResultRecord> triggers, CancellationToken cancellationToken)
     {
         // A poll's write that reads before it writes, holding SQLite's only write lock meanwhile: commands go first.
-        using var turn = await connections.Writes.BulkAsync(cancellationToken);
+        using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var lastGate = (await connection.QueryAsync<(long Phase, string Key, string Status)>(new CommandDefinition(

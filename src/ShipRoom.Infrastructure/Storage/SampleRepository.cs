@@ -80,7 +80,7 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
         var written = 0;
         foreach (var chunk in rows.Chunk(SqliteRowsPerTransaction))
         {
-            using var turn = await connections.Writes.BulkAsync(cancellationToken);
+            using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
             await using var connection = await connections.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using var insert = connection.CreateCommand();

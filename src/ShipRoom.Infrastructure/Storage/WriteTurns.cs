@@ -2,33 +2,34 @@ namespace ShipRoom.Infrastructure.Storage;
 
 /// <summary>
 /// Who writes next on an engine with a single writer (SQLite): a command someone is waiting for (a rollback, a hold)
-/// goes before bulk writes (a poll's samples, up to an hour of back-fill in one transaction). Bulk writes take turns
-/// among themselves, awaiting instead of spinning on SQLite's lock, and do not start while a command is being carried
-/// out, so a command waits for at most the one bulk transaction already running. A bulk write waits for commands at
-/// most <see cref="MaxBulkWait"/> (2 s), so a stream of commands cannot stop the polls. PostgreSQL locks rows, not the
+/// goes before background writes, the ones nobody waits for (a poll's claim, samples, judgement history and record).
+/// Background writes take turns among themselves, awaiting instead of blocking a thread in SQLite's busy wait, and do
+/// not start while a command is being carried out, so a command waits for at most the one background transaction
+/// already running. A background write waits for commands at most <see cref="MaxBackgroundWait"/> (2 s), so a stream
+/// of commands cannot stop the polls. A turn is not re-entrant: code holding one must not ask for another. PostgreSQL locks rows, not the
 /// database: it takes <see cref="None"/>, which never waits.
 /// </summary>
 public sealed class WriteTurns
 {
-    /// <summary>The longest a bulk write yields to commands before it goes anyway, unless told otherwise.</summary>
-    public static readonly TimeSpan DefaultMaxBulkWait = TimeSpan.FromSeconds(2);
+    /// <summary>The longest a background write yields to commands before it goes anyway, unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultMaxBackgroundWait = TimeSpan.FromSeconds(2);
 
     /// <summary>No turns: every write goes at once (PostgreSQL, or a test that does not care).</summary>
     public static readonly WriteTurns None = new(enabled: false);
 
     private readonly bool _enabled;
-    private readonly SemaphoreSlim _bulk = new(1, 1);
+    private readonly SemaphoreSlim _background = new(1, 1);
     private readonly Lock _sync = new();
     private int _commands;
     private TaskCompletionSource _noCommands = Completed();
 
-    public WriteTurns(bool enabled = true, TimeSpan? maxBulkWait = null)
+    public WriteTurns(bool enabled = true, TimeSpan? maxBackgroundWait = null)
     {
         _enabled = enabled;
-        MaxBulkWait = maxBulkWait ?? DefaultMaxBulkWait;
+        MaxBackgroundWait = maxBackgroundWait ?? DefaultMaxBackgroundWait;
     }
 
-    public TimeSpan MaxBulkWait { get; }
+    public TimeSpan MaxBackgroundWait { get; }
 
     /// <summary>Commands being carried out now (for tests and diagnostics).</summary>
     public int CommandsInFlight => Volatile.Read(ref _commands);
@@ -61,15 +62,15 @@ public sealed class WriteTurns
         });
     }
 
-    /// <summary>Waits for the bulk writer's turn: after the bulk write before it, and after the commands in flight.</summary>
-    public async Task<IDisposable> BulkAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for the background writers' turn: after the background write before it, and after the commands in flight.</summary>
+    public async Task<IDisposable> BackgroundAsync(CancellationToken cancellationToken)
     {
         if (!_enabled)
         {
             return Scope.Empty;
         }
 
-        await _bulk.WaitAsync(cancellationToken);
+        await _background.WaitAsync(cancellationToken);
         try
         {
             Task noCommands;
@@ -80,20 +81,20 @@ public sealed class WriteTurns
 
             try
             {
-                await noCommands.WaitAsync(MaxBulkWait, cancellationToken);
+                await noCommands.WaitAsync(MaxBackgroundWait, cancellationToken);
             }
             catch (TimeoutException)
             {
-                // Commands kept coming for MaxBulkWait: the poll's samples go now.
+                // Commands kept coming for MaxBackgroundWait: the poll's samples go now.
             }
         }
         catch
         {
-            _bulk.Release();
+            _background.Release();
             throw;
         }
 
-        return new Scope(() => _bulk.Release());
+        return new Scope(() => _background.Release());
     }
 
     private static TaskCompletionSource Completed()

@@ -2,7 +2,7 @@ using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Infrastructure.Tests.Storage;
 
-/// <summary>SQLite has one writer: a command someone waits for goes before the polls' bulk writes, which take turns.</summary>
+/// <summary>SQLite has one writer: a command someone waits for goes before the polls' background writes, which take turns.</summary>
 public sealed class WriteTurnsTests
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
@@ -10,11 +10,11 @@ public sealed class WriteTurnsTests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task Bulk_writes_take_turns()
+    public async Task Background_writes_take_turns()
     {
         var turns = new WriteTurns();
-        var first = await turns.BulkAsync(Ct);
-        var second = turns.BulkAsync(Ct);
+        var first = await turns.BackgroundAsync(Ct);
+        var second = turns.BackgroundAsync(Ct);
 
         await Task.Delay(100, Ct);
         Assert.False(second.IsCompleted);
@@ -24,57 +24,57 @@ public sealed class WriteTurnsTests
     }
 
     [Fact]
-    public async Task A_bulk_write_waits_until_no_command_is_being_carried_out()
+    public async Task A_background_write_waits_until_no_command_is_being_carried_out()
     {
         var turns = new WriteTurns();
         var rollback = turns.Command();
         var hold = turns.Command();
-        var bulk = turns.BulkAsync(Ct);
+        var background = turns.BackgroundAsync(Ct);
 
         await Task.Delay(100, Ct);
-        Assert.False(bulk.IsCompleted);
+        Assert.False(background.IsCompleted);
         Assert.Equal(2, turns.CommandsInFlight);
 
         rollback.Dispose();
         rollback.Dispose(); // twice counts once
         await Task.Delay(100, Ct);
-        Assert.False(bulk.IsCompleted);
+        Assert.False(background.IsCompleted);
 
         hold.Dispose();
-        (await bulk.WaitAsync(Bound, Ct)).Dispose();
+        (await background.WaitAsync(Bound, Ct)).Dispose();
         Assert.Equal(0, turns.CommandsInFlight);
     }
 
     [Fact]
-    public async Task A_bulk_write_goes_after_its_longest_wait_even_while_commands_keep_coming()
+    public async Task A_background_write_goes_after_its_longest_wait_even_while_commands_keep_coming()
     {
-        var turns = new WriteTurns(maxBulkWait: TimeSpan.FromMilliseconds(200));
+        var turns = new WriteTurns(maxBackgroundWait: TimeSpan.FromMilliseconds(200));
         using var endless = turns.Command();
 
-        (await turns.BulkAsync(Ct).WaitAsync(Bound, Ct)).Dispose();
+        (await turns.BackgroundAsync(Ct).WaitAsync(Bound, Ct)).Dispose();
         Assert.Equal(1, turns.CommandsInFlight);
     }
 
     [Fact]
-    public async Task A_bulk_write_given_up_while_waiting_leaves_the_turn_to_the_next()
+    public async Task A_background_write_given_up_while_waiting_leaves_the_turn_to_the_next()
     {
         var turns = new WriteTurns();
         var command = turns.Command();
         using var giveUp = new CancellationTokenSource();
-        var abandoned = turns.BulkAsync(giveUp.Token);
+        var abandoned = turns.BackgroundAsync(giveUp.Token);
         await giveUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
 
         command.Dispose();
-        (await turns.BulkAsync(Ct).WaitAsync(Bound, Ct)).Dispose();
+        (await turns.BackgroundAsync(Ct).WaitAsync(Bound, Ct)).Dispose();
     }
 
     [Fact]
     public async Task None_never_waits()
     {
         using var command = WriteTurns.None.Command();
-        using var first = await WriteTurns.None.BulkAsync(Ct);
-        var second = WriteTurns.None.BulkAsync(Ct);
+        using var first = await WriteTurns.None.BackgroundAsync(Ct);
+        var second = WriteTurns.None.BackgroundAsync(Ct);
 
         Assert.True(second.IsCompletedSuccessfully);
         Assert.Equal(0, WriteTurns.None.CommandsInFlight);

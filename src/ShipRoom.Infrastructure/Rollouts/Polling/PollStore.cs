@@ -6,7 +6,7 @@ namespace ShipRoom.Infrastructure.Rollouts.Polling;
 /// What a poll reads and writes: the rollouts to poll, the claim on a range (one instance polls it), the samples, and
 /// the poll run's outcome. A run an instance left Running when it stopped is closed as abandoned, not shown as running.
 /// </summary>
-public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository pollRuns, ISampleRepository samples, Telemetry.RolloutMetrics metrics, TimeProvider time)
+public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository pollRuns, ISampleRepository samples, IDbConnectionFactory connections, Telemetry.RolloutMetrics metrics, TimeProvider time)
 {
     /// <summary>A poll still Running after this was cut off (the process stopped or was killed mid-poll).</summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
@@ -24,6 +24,8 @@ public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository po
     {
         try
         {
+            // Nobody waits for a poll's writes: on SQLite they go after any command waiting (WriteTurns).
+            using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
             return await pollRuns.StartAsync(rolloutId, time.GetUtcNow(), from, to, cancellationToken);
         }
         catch (DuplicateKeyException)
@@ -35,13 +37,17 @@ public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository po
     /// <summary>Stores what was read and closes the run; the next poll starts where this one stopped unless every read failed.</summary>
     public async Task<int> RecordAsync(long runId, RolloutRecord rollout, MetricReadResult read, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var written = await samples.UpsertAsync(rollout.Id, read.Samples, cancellationToken);
-        if (!read.AllFailed)
+        var written = await samples.UpsertAsync(rollout.Id, read.Samples, cancellationToken); // takes its own turns
+        using (await connections.Writes.BackgroundAsync(cancellationToken))
         {
-            await rollouts.SetLastPolledToAsync(rollout.Id, to, cancellationToken);
+            if (!read.AllFailed)
+            {
+                await rollouts.SetLastPolledToAsync(rollout.Id, to, cancellationToken);
+            }
+
+            await pollRuns.FinishAsync(runId, time.GetUtcNow(), read.Status, written, read.Problems.Count == 0 ? null : string.Join('\n', read.Problems.Take(50)), cancellationToken);
         }
 
-        await pollRuns.FinishAsync(runId, time.GetUtcNow(), read.Status, written, read.Problems.Count == 0 ? null : string.Join('\n', read.Problems.Take(50)), cancellationToken);
         metrics.Polls.Add(1, new KeyValuePair<string, object?>("outcome", read.Status.ToString()));
         metrics.SamplesStored.Add(written);
         return written;
