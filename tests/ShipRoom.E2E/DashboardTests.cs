@@ -89,6 +89,15 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         }
 
         Assert.True(matched, "the chart in the browser does not hold the snapshot's points");
+        // The observation window's shading (the last shape, its end alone sent on each new point) ends at the newest point.
+        const string Shading = "() => { const g = document.getElementById('chart-p95_latency_ms'); const s = g.layout.shapes || []; const last = s[s.length - 1]; const x = g.data[1].x; return last && last.type === 'rect' ? [String(last.x1), String(x[x.length - 1])] : null; }";
+        var shading = await page.EvaluateAsync<System.Text.Json.JsonElement>(Shading);
+        if (shading.ValueKind != System.Text.Json.JsonValueKind.Null)
+        {
+            static DateTime Utc(string text) => DateTime.Parse(text.Replace(' ', 'T'), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+            Assert.Equal(Utc(shading[1].GetString()!), Utc(shading[0].GetString()!));
+        }
+
         Assert.NotEqual(first[1][1].GetString(), (await page.EvaluateAsync<System.Text.Json.JsonElement>(Drawn))[1][1].GetString());
         // Bytes the Blazor connection received per snapshot over a quiet window (no navigation, only live updates).
         var (bytes0, sequence0) = (Interlocked.Read(ref received), store.GetState(id)!.Sequence);
