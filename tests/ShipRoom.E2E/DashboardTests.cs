@@ -53,8 +53,11 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
                 {
                     var bytes = frame.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? "");
                     Interlocked.Add(ref received, bytes);
-                    var text = frame.Binary is { } binary ? System.Text.Encoding.UTF8.GetString(binary) : frame.Text ?? "";
-                    frames.Enqueue((bytes, new string(text.Where(c => !char.IsControl(c)).Take(160).ToArray())));
+                    // A frame can carry several messages (a chart's extendTraces sent during the render, then the render batch): each is counted as what it is.
+                    foreach (var (length, text) in frame.Binary is { } binary ? Messages(binary) : [(bytes, frame.Text ?? "")])
+                    {
+                        frames.Enqueue((length, new string(text.Where(c => !char.IsControl(c)).Take(160).ToArray())));
+                    }
                 };
             }
         };
@@ -86,6 +89,15 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         }
 
         Assert.True(matched, "the chart in the browser does not hold the snapshot's points");
+        // The observation window's shading (the last shape, its end alone sent on each new point) ends at the newest point.
+        const string Shading = "() => { const g = document.getElementById('chart-p95_latency_ms'); const s = g.layout.shapes || []; const last = s[s.length - 1]; const x = g.data[1].x; return last && last.type === 'rect' ? [String(last.x1), String(x[x.length - 1])] : null; }";
+        var shading = await page.EvaluateAsync<System.Text.Json.JsonElement>(Shading);
+        if (shading.ValueKind != System.Text.Json.JsonValueKind.Null)
+        {
+            static DateTime Utc(string text) => DateTime.Parse(text.Replace(' ', 'T'), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+            Assert.Equal(Utc(shading[1].GetString()!), Utc(shading[0].GetString()!));
+        }
+
         Assert.NotEqual(first[1][1].GetString(), (await page.EvaluateAsync<System.Text.Json.JsonElement>(Drawn))[1][1].GetString());
         // Bytes the Blazor connection received per snapshot over a quiet window (no navigation, only live updates).
         var (bytes0, sequence0) = (Interlocked.Read(ref received), store.GetState(id)!.Sequence);
@@ -93,9 +105,34 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken);
         var updates = store.GetState(id)!.Sequence - sequence0;
         var kinds = frames.GroupBy(f => f.Start.Contains("RenderBatch", StringComparison.Ordinal) ? "render batches" : f.Start.Contains("extendTraces", StringComparison.Ordinal) ? "extendTraces" : f.Start.Contains("relayout", StringComparison.Ordinal) ? "relayout" : f.Start.Contains("react", StringComparison.Ordinal) ? "react" : "other")
-            .Select(g => $"{g.Key} {g.Sum(f => f.Bytes)} B in {g.Count()} frames");
+            .Select(g => $"{g.Key} {g.Sum(f => f.Bytes)} B in {g.Count()} messages");
         Console.WriteLine($"blazor-bytes: {Interlocked.Read(ref received) - bytes0} B received over /_blazor for {updates} snapshot sequence steps in 10 s: {string.Join(", ", kinds)}");
         Assert.True(updates > 0);
+    }
+
+    /// <summary>The messages of a binary SignalR frame (MessagePack: each behind its length as a variable-length integer), with that prefix.</summary>
+    private static List<(int Length, string Text)> Messages(byte[] frame)
+    {
+        var messages = new List<(int, string)>();
+        var at = 0;
+        while (at < frame.Length)
+        {
+            var (start, length, shift) = (at, 0, 0);
+            byte next;
+            do
+            {
+                next = frame[at++];
+                length |= (next & 0x7f) << shift;
+                shift += 7;
+            }
+            while ((next & 0x80) != 0 && at < frame.Length);
+
+            length = Math.Min(length, frame.Length - at);
+            messages.Add((at - start + length, System.Text.Encoding.UTF8.GetString(frame, at, length)));
+            at += length;
+        }
+
+        return messages;
     }
 
     [Fact]

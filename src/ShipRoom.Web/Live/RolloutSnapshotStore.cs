@@ -91,6 +91,9 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher
                 return;
             }
 
+            // Parts equal to the held snapshot's keep its revisions: panels that show only those skip their render.
+            PartRevisions.Carry(held?.Snapshot, held?.Slim, snapshot, fingerprint);
+
             // One sequence for the whole store: a rollout forgotten and held again never repeats a number a client has seen.
             var sequence = ++_sequence;
             update = RolloutUpdateBuilder.Between(held?.Sequence ?? 0, held?.Snapshot, held?.Slim, sequence, snapshot, slim);

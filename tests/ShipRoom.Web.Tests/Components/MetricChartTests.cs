@@ -44,11 +44,12 @@ public sealed class MetricChartTests : ComponentTestContext
     [Fact]
     public void A_second_update_with_one_new_point_sends_only_that_point()
     {
-        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+        var window = Now.AddMinutes(-8);
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)).Add(x => x.WindowStart, window));
         var before = JSInterop.Invocations.Count;
 
         var next = Latency(6);
-        chart.Render(p => p.Add(x => x.Metric, next));
+        chart.Render(p => p.Add(x => x.Metric, next).Add(x => x.WindowStart, window));
 
         var sent = JSInterop.Invocations.Skip(before).ToList();
         Assert.Equal(0, Invocations("react"));
@@ -64,6 +65,27 @@ public sealed class MetricChartTests : ComponentTestContext
         Assert.Equal([[next.CanarySeries[0].Time.UtcDateTime, next.CanarySeries[^1].Time.UtcDateTime]], Values(limit.Arguments[1]));
         Assert.Equal(2, limit.Arguments[4]);
         Assert.Equal(["extendTraces", "extendTraces", "relayout"], sent.Select(i => i.Identifier.Split('.')[^1]));
+        // Of the marks only the shading's end moved (to the newest point): that value alone is sent.
+        var relayout = Assert.IsAssignableFrom<IDictionary<string, object?>>(sent[2].Arguments[1]);
+        Assert.Equal("shapes[0].x1", Assert.Single(relayout).Key);
+        Assert.Equal(next.CanarySeries[^1].Time.UtcDateTime, Convert.ToDateTime(relayout["shapes[0].x1"], System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime());
+    }
+
+    [Fact]
+    public void Marks_are_sent_again_whole_when_a_phase_line_enters_and_not_at_all_when_none_moved()
+    {
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+        var before = JSInterop.Invocations.Count;
+
+        // No shading and no phase line: a new point moves no mark.
+        chart.Render(p => p.Add(x => x.Metric, Latency(6)));
+        Assert.DoesNotContain(JSInterop.Invocations.Skip(before), i => i.Identifier.EndsWith("relayout", StringComparison.OrdinalIgnoreCase));
+
+        // A phase that started inside the series draws a line: the shapes go whole.
+        before = JSInterop.Invocations.Count;
+        chart.Render(p => p.Add(x => x.Metric, Latency(7)).Add(x => x.Phases, [new PhaseSnapshot(1, "10%", 10, 30, Now.AddMinutes(-6))]));
+        var relayout = Assert.Single(JSInterop.Invocations.Skip(before), i => i.Identifier.EndsWith("relayout", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("shapes", Assert.Single(Assert.IsAssignableFrom<IDictionary<string, object?>>(relayout.Arguments[1])).Key);
     }
 
     [Fact]

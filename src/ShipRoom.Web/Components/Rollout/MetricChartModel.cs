@@ -46,6 +46,18 @@ public static class MetricChartModel
     public static string LayoutKey(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart) =>
         $"{metric.CanarySeries.FirstOrDefault()?.Time:O}|{metric.CanarySeries.LastOrDefault()?.Time:O}|{windowStart:O}|{string.Join(',', phases.Select(p => p.StartedAt?.ToString("O")))}";
 
+    /// <summary>
+    /// What the marks are apart from where the window's shading ends (it ends at the newest point, so it moves with every
+    /// point): phase lines inside the series and the shading's start. When only the end moved, only it is sent.
+    /// </summary>
+    public static string MarksKey(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart)
+    {
+        var first = metric.CanarySeries.FirstOrDefault()?.Time;
+        var last = metric.CanarySeries.LastOrDefault()?.Time;
+        var lines = phases.Where(p => p.StartedAt is not null && p.StartedAt >= first && p.StartedAt <= last).Select(p => p.StartedAt!.Value.ToString("O"));
+        return $"{string.Join(',', lines)}|{(windowStart is { } start && last is { } end && start < end ? start.ToString("O") : "")}";
+    }
+
     public static Plotly.Blazor.Layout Layout(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, int height)
     {
         var text = dark ? "#e6e9ef" : "#1f2933";

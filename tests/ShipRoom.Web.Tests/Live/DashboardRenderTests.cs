@@ -1,0 +1,78 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using ShipRoom.Core.Security;
+using ShipRoom.Infrastructure.Rollouts.Polling;
+using ShipRoom.Infrastructure.Rollouts.Snapshots;
+using ShipRoom.Web.Components.Pages;
+using ShipRoom.Web.Components.Rollout;
+using ShipRoom.Web.Live;
+
+namespace ShipRoom.Web.Tests.Live;
+
+/// <summary>
+/// A live update renders only the panels whose part of the snapshot changed: an open dashboard, fed through the store
+/// as the poller feeds it, gets a snapshot whose timeline is a new list with the same entries and whose gate moved.
+/// </summary>
+public sealed class DashboardRenderTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_unchanged_part_is_not_rendered_again_and_a_changed_one_is_and_shows_the_new_data()
+    {
+        await using var app = await LiveApp.CreateAsync();
+        var id = await app.StartRolloutAsync();
+        await app.Get<RolloutPoller>().PollAsync(id, Ct);
+        var store = app.Get<RolloutSnapshotStore>();
+
+        await using var browser = new BunitContext();
+        browser.JSInterop.Mode = JSRuntimeMode.Loose;
+        browser.Services.AddMudServices();
+        browser.Services.AddScoped<ViewerClock>();
+        browser.Services.AddFallbackServiceProvider(app.Services);
+        browser.AddAuthorization().SetAuthorized("vera").SetRoles(Roles.Viewer);
+        browser.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        var page = browser.Render<RolloutDashboard>(p => p.Add(x => x.Id, id));
+        var first = store.Get(id)!;
+        Assert.NotEmpty(first.Timeline);
+        var gate = first.Verdict!.Gates[0];
+        var timeline = page.FindComponent<DecisionTimeline>();
+        var gates = page.FindComponent<GateBoard>();
+        var checklists = page.FindComponent<ChecklistPanel>();
+        var charts = page.FindComponents<MetricChart>();
+        Assert.NotEmpty(charts);
+
+        // The same entries in new lists (as every poll builds them), one gate's canary moved.
+        var moved = first with
+        {
+            BuiltAt = first.BuiltAt.AddSeconds(1),
+            Timeline = first.Timeline.ToList(),
+            Checklists = first.Checklists.Select(c => c with { Items = c.Items.ToList() }).ToList(),
+            Verdict = first.Verdict with { Gates = first.Verdict.Gates.Select((g, i) => i == 0 ? g with { Canary = 123.456 } : g).ToList() },
+        };
+        var (timelineRenders, gateRenders, checklistRenders, chartRenders) = (timeline.RenderCount, gates.RenderCount, checklists.RenderCount, charts.Select(c => c.RenderCount).ToList());
+        await PublishAsync(app, store, moved);
+
+        page.WaitForAssertion(() => Assert.Equal(Core.NumberText.WithUnit(123.456, gate.Unit), page.Find($"[data-gate='{gate.Key}'] [data-gate-canary]").FirstChild!.TextContent), TimeSpan.FromSeconds(10));
+        Assert.True(gates.RenderCount > gateRenders, "the gate board did not render its moved gate");
+        Assert.Equal(timelineRenders, timeline.RenderCount);
+        Assert.Equal(checklistRenders, checklists.RenderCount);
+        Assert.Equal(chartRenders, charts.Select(c => c.RenderCount).ToList());
+
+        // A new timeline entry: the timeline renders and shows it.
+        var entry = new TimelineEntry(moved.BuiltAt, "decision", "iris", "Held for a look at the cache", "cache hit ratio dipped", "Executed");
+        await PublishAsync(app, store, moved with { BuiltAt = moved.BuiltAt.AddSeconds(1), Timeline = [entry, .. moved.Timeline] });
+
+        page.WaitForAssertion(() => Assert.Equal("Held for a look at the cache", page.Find("ol.timeline li .timeline-summary").TextContent), TimeSpan.FromSeconds(10));
+        Assert.True(timeline.RenderCount > timelineRenders);
+        Assert.Equal(checklistRenders, checklists.RenderCount);
+    }
+
+    private static async Task PublishAsync(LiveApp app, RolloutSnapshotStore store, RolloutSnapshot snapshot)
+    {
+        await store.PublishAsync(snapshot, Ct);
+        Assert.Same(snapshot, store.Get(snapshot.Id));
+        app.Time.Advance(RolloutSnapshotStore.NotifyInterval);
+    }
+}
