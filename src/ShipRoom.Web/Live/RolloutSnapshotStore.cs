@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using ShipRoom.Infrastructure.Rollouts.Commands;
@@ -15,9 +16,14 @@ namespace ShipRoom.Web.Live;
 /// A rollback made here while the database was away and not written yet is laid over the snapshot here, once for every
 /// surface (<see cref="UnsavedRollbackOverlay"/>): each snapshot published gets it, and the held one is shown again
 /// when such a rollback is added or written.
+/// Hub pushes go out from one queue, in sequence order, by a loop of their own: publishing never waits for hub clients
+/// (a poll or a command's answer waited for every subscriber's write: with 200 clients, tens of milliseconds).
 /// </summary>
-public sealed class RolloutSnapshotStore : ILocalRolloutPublisher
+public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
 {
+    /// <summary>Pushes waiting for the hub at most; beyond it the oldest is dropped and its clients catch up on the next (docs/live-updates.md).</summary>
+    public const int MaxQueuedPushes = 1024;
+
     private readonly IHubContext<RolloutsHub> hub;
     private readonly IOptions<LiveOptions> options;
     private readonly UnsavedRollbacks unsaved;
@@ -31,8 +37,15 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher
         this.unsaved = unsaved;
         this.time = time;
         this.logger = logger;
-        unsaved.Changed += rolloutId => _ = ShowAgainAsync(rolloutId);
+        unsaved.Changed += ShowAgain;
+        _ = Task.Run(PushLoopAsync);
     }
+
+    private readonly Channel<(long RolloutId, RolloutUpdate Update)> _pushes = Channel.CreateBounded<(long, RolloutUpdate)>(
+        new BoundedChannelOptions(MaxQueuedPushes) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    /// <summary>Pushes queued for hub clients and not sent yet (for tests and diagnostics).</summary>
+    public int QueuedPushes => _pushes.Reader.Count;
 
     public static readonly TimeSpan NotifyInterval = TimeSpan.FromMilliseconds(100);
 
@@ -51,16 +64,20 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher
 
     public int Count => _snapshots.Count;
 
-    public Task PublishAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken) => PublishAsync(snapshot, replaceSameBuild: false, cancellationToken);
+    public Task PublishAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        Publish(snapshot, replaceSameBuild: false);
+        return Task.CompletedTask;
+    }
 
     /// <summary>An unsaved rollback of the rollout was added or written: its held snapshot is shown again with or without it.</summary>
-    private async Task ShowAgainAsync(long rolloutId)
+    private void ShowAgain(long rolloutId)
     {
         try
         {
             if (_snapshots.GetValueOrDefault(rolloutId) is { } held)
             {
-                await PublishAsync(held.Built, replaceSameBuild: true, CancellationToken.None);
+                Publish(held.Built, replaceSameBuild: true);
             }
         }
         catch (Exception exception)
@@ -69,7 +86,7 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher
         }
     }
 
-    private async Task PublishAsync(RolloutSnapshot built, bool replaceSameBuild, CancellationToken cancellationToken)
+    private void Publish(RolloutSnapshot built, bool replaceSameBuild)
     {
         RolloutUpdate update;
         RolloutSnapshot snapshot;
@@ -98,6 +115,9 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher
             var sequence = ++_sequence;
             update = RolloutUpdateBuilder.Between(held?.Sequence ?? 0, held?.Snapshot, held?.Slim, sequence, snapshot, slim);
             _snapshots[snapshot.Id] = new Entry(sequence, snapshot, built, fingerprint);
+
+            // Queued under the lock, so updates reach the hub in the order of their sequence numbers.
+            _pushes.Writer.TryWrite((snapshot.Id, update));
         }
 
         if (!built.IsLive)
@@ -109,16 +129,24 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher
         {
             subscription.Callback.Signal();
         }
+    }
 
-        try
+    private async Task PushLoopAsync()
+    {
+        await foreach (var (rolloutId, update) in _pushes.Reader.ReadAllAsync())
         {
-            await hub.Clients.Group(RolloutsHub.GroupName(snapshot.Id)).SendAsync(RolloutsHub.UpdatedEvent, update, cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            logger.LogWarning(exception, "Pushing rollout {RolloutId} to hub clients failed", snapshot.Id);
+            try
+            {
+                await hub.Clients.Group(RolloutsHub.GroupName(rolloutId)).SendAsync(RolloutsHub.UpdatedEvent, update, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                logger.LogWarning(exception, "Pushing rollout {RolloutId} to hub clients failed", rolloutId);
+            }
         }
     }
+
+    public void Dispose() => _pushes.Writer.TryComplete();
 
     /// <summary>Calls <paramref name="onChange"/> (coalesced) after each new snapshot of the rollout, or of any rollout when null.</summary>
     public IDisposable Subscribe(long? rolloutId, Func<Task> onChange, Action<Exception> onError)

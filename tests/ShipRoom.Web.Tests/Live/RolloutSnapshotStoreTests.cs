@@ -205,4 +205,74 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
 
         Assert.Equal(0, store.Count);
     }
+
+    [Fact]
+    public async Task Publishing_does_not_wait_for_hub_clients_and_their_updates_arrive_in_sequence()
+    {
+        var slow = new SlowHub();
+        using var store = new RolloutSnapshotStore(slow, Options.Create(new LiveOptions()), _unsaved, _time, NullLogger<RolloutSnapshotStore>.Instance);
+
+        // A subscriber that does not read: every hub send waits until it does.
+        for (var version = 3; version <= 5; version++)
+        {
+            Assert.True(store.PublishAsync(Snapshot(7, version), Ct).IsCompletedSuccessfully);
+        }
+
+        Assert.Equal(5, store.Get(7)!.Version);
+        slow.Release();
+        for (var i = 0; i < 500 && slow.Sent.Count < 3; i++)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        Assert.Equal([RolloutsHub.GroupName(7)], slow.Sent.Select(s => s.Group).Distinct());
+        var sequences = slow.Sent.Select(s => ((RolloutUpdate)s.Args[0]!).Sequence).ToList();
+        Assert.Equal(3, sequences.Count);
+        Assert.Equal(sequences.Order(), sequences);
+    }
+
+    /// <summary>A hub whose group sends wait until released: hub clients that read slowly, which a test cannot make a real connection be on demand.</summary>
+    private sealed class SlowHub : IHubContext<RolloutsHub>, IHubClients, IGroupManager
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public System.Collections.Concurrent.ConcurrentQueue<(string Group, object?[] Args)> Sent { get; } = new();
+
+        public void Release() => _released.TrySetResult();
+
+        public IHubClients Clients => this;
+
+        public IGroupManager Groups => this;
+
+        IClientProxy IHubClients<IClientProxy>.Group(string groupName) => new Proxy(this, groupName);
+
+        IClientProxy IHubClients<IClientProxy>.All => throw new NotSupportedException();
+
+        IClientProxy IHubClients<IClientProxy>.AllExcept(IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+
+        IClientProxy IHubClients<IClientProxy>.Client(string connectionId) => throw new NotSupportedException();
+
+        IClientProxy IHubClients<IClientProxy>.Clients(IReadOnlyList<string> connectionIds) => throw new NotSupportedException();
+
+        IClientProxy IHubClients<IClientProxy>.GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+
+        IClientProxy IHubClients<IClientProxy>.Groups(IReadOnlyList<string> groupNames) => throw new NotSupportedException();
+
+        IClientProxy IHubClients<IClientProxy>.User(string userId) => throw new NotSupportedException();
+
+        IClientProxy IHubClients<IClientProxy>.Users(IReadOnlyList<string> userIds) => throw new NotSupportedException();
+
+        public Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        private sealed class Proxy(SlowHub hub, string group) : IClientProxy
+        {
+            public async Task SendCoreAsync(string method, object?[] args, CancellationToken cancellationToken = default)
+            {
+                await hub._released.Task;
+                hub.Sent.Enqueue((group, args));
+            }
+        }
+    }
 }

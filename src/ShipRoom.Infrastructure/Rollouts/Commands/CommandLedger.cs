@@ -9,8 +9,14 @@ namespace ShipRoom.Infrastructure.Rollouts.Commands;
 /// The record of every command: its decision (claimed under an idempotency key, then refused, failed or executed) and
 /// an audit entry for every outcome — forbidden, refused, conflicting, duplicate, failed and executed alike.
 /// </summary>
-public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit, Telemetry.RolloutMetrics metrics, TimeProvider time, ILogger<CommandLedger> logger)
+public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit, IDbConnectionFactory connections, Telemetry.RolloutMetrics metrics, TimeProvider time, ILogger<CommandLedger> logger)
 {
+    /// <summary>
+    /// Someone waits for this command's answer: until the scope ends, the polls' writes wait (on SQLite, which has one
+    /// writer), so the command's own writes do not queue behind them (<see cref="WriteTurns"/>).
+    /// </summary>
+    public IDisposable CarryingOut() => connections.Writes.Command();
+
     /// <summary>How long a duplicate waits for the first request to settle, so it can say what really became of it.</summary>
     public static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(3);
 

@@ -22,7 +22,6 @@ public sealed class RolloutCommandService(
     OfflineRollback offline,
     SnapshotRefresher refresher,
     PlanCache plans,
-    IDbConnectionFactory connections,
     TimeProvider time)
 {
     public const int MaxReasonLength = 1000;
@@ -35,8 +34,7 @@ public sealed class RolloutCommandService(
     public async Task<CommandResult> ExecuteAsync(CommandRequest request, CancellationToken cancellationToken)
     {
         using var activity = Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Command, request.RolloutId)?.SetTag(Telemetry.RolloutTracing.CommandKindTag, request.Kind.Key());
-        // Someone is waiting for this answer: on SQLite the polls' sample writes wait until it is carried out.
-        using var turn = connections.Writes.Command();
+        using var turn = ledger.CarryingOut();
         CommandResult result;
         try
         {
