@@ -2,11 +2,12 @@
 # Measures ShipRoom against issue 21's budgets from outside, the way people and automation meet it: builds the web app
 # (published, Release) and the driver, starts ShipRoom on the embedded default (SQLite in a temporary data directory)
 # on 127.0.0.1 with a free port, drives it from separate processes (tests/ShipRoom.Benchmarks `live`: a SignalR client
-# swarm, a deploy-webhook receiver; `barehub`: the bare SignalR hub baseline), prints one line per row
+# swarm, a deploy-webhook receiver, dashboard tabs in headless Chromium through Playwright; `barehub`: the bare SignalR
+# hub baseline; `barepage`: the bare Blazor page baseline), prints one line per row
 #   bench <row>: measured <figure>, budget <figure>, baseline <figure>: PASS|FAIL
 # and writes the table, the command, the machine and the date into docs/benchmarks.md. Cleans up what it started.
-#   scripts/bench.sh              1,000 subscribers, 100 rollbacks, 100 rollouts polling
-#   scripts/bench.sh --quick      200 subscribers, 20 rollbacks, 50 rollouts (under five minutes)
+#   scripts/bench.sh              1,000 subscribers, 100 rollbacks, 100 rollouts polling, 20 dashboard tabs
+#   scripts/bench.sh --quick      200 subscribers, 20 rollbacks, 50 rollouts, 5 tabs (under five minutes)
 #   scripts/bench.sh --postgres   the same again on PostgreSQL (SHIPROOM_TEST_POSTGRES, or a throwaway cluster)
 # Exit code 0 when every measured row passes, 1 when one fails, 2 when the run itself broke.
 set -euo pipefail
@@ -25,8 +26,10 @@ done
 
 if [ "$quick" -eq 1 ]; then
   subscribers=200; rollbacks=20; rollouts=50; listen_seconds=35; cpu_seconds=60; idle_seconds=10; backfill_wait=90
+  tabs=5; tab_updates=3
 else
   subscribers=1000; rollbacks=100; rollouts=100; listen_seconds=90; cpu_seconds=120; idle_seconds=30; backfill_wait=600
+  tabs=20; tab_updates=6
 fi
 
 log() { printf '[bench.sh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -95,8 +98,8 @@ load_before=$(loadavg)
 # run_pass PROVIDER CONNECTION_STRING LABEL
 run_pass() {
   local provider=$1 connection=$2 label=$3
-  local port hook_port bare_port password server_pid bare_pid
-  port=$(free_port); hook_port=$(free_port); bare_port=$(free_port)
+  local port hook_port bare_port page_port password server_pid bare_pid page_pid
+  port=$(free_port); hook_port=$(free_port); bare_port=$(free_port); page_port=$(free_port)
   password="bench-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
   log "starting ShipRoom ($provider) on 127.0.0.1:$port; deploy webhook to 127.0.0.1:$hook_port"
   (
@@ -116,6 +119,10 @@ run_pass() {
   nice -n 10 "$bench_exe" barehub --port "$bare_port" > "$work/barehub-$provider.log" 2>&1 &
   bare_pid=$!
   pids+=("$bare_pid")
+  # The bare Blazor page serves blazor.web.js from the published ShipRoom (the driver is not a Web SDK project).
+  nice -n 10 "$bench_exe" barepage --port "$page_port" --framework-dir "$work/web/wwwroot/_framework" > "$work/barepage-$provider.log" 2>&1 &
+  page_pid=$!
+  pids+=("$page_pid")
 
   # The server's own process (nice execs dotnet in place, so the id is the dotnet process) for its CPU time.
   set +e
@@ -124,6 +131,7 @@ run_pass() {
     --listen-seconds "$listen_seconds" --cpu-seconds "$cpu_seconds" --idle-seconds "$idle_seconds" --backfill-wait-seconds "$backfill_wait" \
     --server-pid "$server_pid" --clk-tck "$(getconf CLK_TCK)" --webhook-port "$hook_port" \
     --barehub-url "http://127.0.0.1:$bare_port/hub" --runtime-assets "$runtime_assets" \
+    --tabs "$tabs" --tab-updates "$tab_updates" --barepage-url "http://127.0.0.1:$page_port/" --barepage-pid "$page_pid" \
     --plan "$root/plans/directive-004-ramp-1-10-25-50-100.yaml" --label "$label" --markdown "$table" 2> >(tee "$logs/driver-$provider.log" >&2) | tee -a "$lines"
   local rc=${PIPESTATUS[0]}
   set -e
@@ -134,9 +142,10 @@ run_pass() {
   if [ -s "$work/server-problems-$provider.txt" ]; then
     log "ShipRoom ($provider) logged problems (first 20 lines):"; cat "$work/server-problems-$provider.txt" >&2
   fi
+  stop "$page_pid"
   stop "$bare_pid"
   stop "$server_pid"
-  cp "$work/shiproom-$provider.log" "$work/barehub-$provider.log" "$logs/" 2>/dev/null || true
+  cp "$work/shiproom-$provider.log" "$work/barehub-$provider.log" "$work/barepage-$provider.log" "$logs/" 2>/dev/null || true
   if [ "$rc" -ne 0 ]; then
     log "the driver failed (exit $rc)"; exit 2
   fi
@@ -185,7 +194,7 @@ dirty=$(git status --porcelain 2>/dev/null | grep -qv '^??' && echo " (with unco
   echo '```'
   echo
   echo "Machine: $cpu_model, $(nproc) cores (\`nproc\`), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo) memory, .NET $(dotnet --version) SDK; load average (1/5/15 min) $load_before at the start and $load_after at the end (the machine is shared: figures under load are inflated)."
-  echo "Counts: $subscribers hub subscribers, $rollbacks rollbacks, $rollouts rollouts polling on the simulator beside the demo, $listen_seconds s of hub updates, $idle_seconds s of CPU with only the demo and $cpu_seconds s with every rollout polling. ShipRoom published (Release), \`ASPNETCORE_ENVIRONMENT=Production\`, on 127.0.0.1; the API rate limit raised to 100,000 a minute for the run."
+  echo "Counts: $subscribers hub subscribers, $rollbacks rollbacks, $rollouts rollouts polling on the simulator beside the demo, $listen_seconds s of hub updates, $idle_seconds s of CPU with only the demo and $cpu_seconds s with every rollout polling, $tabs dashboard tabs in headless Chromium and $tab_updates demo updates per tab window. ShipRoom published (Release), \`ASPNETCORE_ENVIRONMENT=Production\`, on 127.0.0.1; the API rate limit raised to 100,000 a minute for the run."
   echo
   echo "| row | measured | budget (issue 21) | baseline, same run | verdict |"
   echo "| --- | --- | --- | --- | --- |"

@@ -5,10 +5,8 @@ using Microsoft.Playwright;
 namespace ShipRoom.E2E;
 
 /// <summary>One Debian Chromium for the whole run; never a downloaded browser, never a connection off this machine.</summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public sealed partial class BrowserFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -27,17 +25,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         // expectation waits up to 20 s before it fails (Playwright's default is 5 s).
         Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            ],
-        });
+        Browser = await _playwright.Chromium.LaunchAsync(LaunchOptions);
     }
 
     public async ValueTask DisposeAsync()

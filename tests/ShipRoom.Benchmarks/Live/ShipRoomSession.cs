@@ -15,8 +15,11 @@ public sealed partial class ShipRoomSession : IDisposable
     // override reason may (docs/operations.md), so the token carries that role too.
     private static readonly string[] TokenRoles = ["Admin", "ReleaseEngineer", "IncidentCommander", "ExecutiveApprover"];
 
-    private ShipRoomSession(Uri baseAddress, HttpClient cookieClient, HttpClient api, string token)
+    private readonly CookieContainer _cookies;
+
+    private ShipRoomSession(Uri baseAddress, CookieContainer cookies, HttpClient cookieClient, HttpClient api, string token)
     {
+        _cookies = cookies;
         BaseAddress = baseAddress;
         CookieClient = cookieClient;
         Api = api;
@@ -31,6 +34,9 @@ public sealed partial class ShipRoomSession : IDisposable
     public HttpClient Api { get; }
 
     public string Token { get; }
+
+    /// <summary>The cookies the login form set (the session cookie among them): browser tabs open signed in with them.</summary>
+    public IReadOnlyList<Cookie> SessionCookies => _cookies.GetCookies(BaseAddress).ToList();
 
     public static async Task<ShipRoomSession> SignInAsync(Uri baseAddress, string userName, string password, CancellationToken cancellationToken)
     {
@@ -62,7 +68,7 @@ public sealed partial class ShipRoomSession : IDisposable
         var token = JsonDocument.Parse(body).RootElement.GetProperty("token").GetString()!;
         var api = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = baseAddress };
         api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return new ShipRoomSession(baseAddress, cookieClient, api, token);
+        return new ShipRoomSession(baseAddress, handler.CookieContainer, cookieClient, api, token);
     }
 
     /// <summary>The rollout ShipRoom runs by itself on the simulator (the first live one), waited for until it has a snapshot.</summary>

@@ -1,0 +1,310 @@
+using System.Diagnostics;
+using System.Globalization;
+using ShipRoom.E2E;
+using PlaywrightCookie = Microsoft.Playwright.Cookie;
+
+namespace ShipRoom.Benchmarks.Live;
+
+/// <summary>
+/// Issue 21's rows that need open dashboards: N signed-in Chromium tabs on the demo rollout's dashboard. In order:
+/// one warm-up dashboard tab, open through one update and closed; the server's managed heap (after an induced full GC)
+/// and RSS with no tab open; its CPU over K demo updates with no tab open (the bare Blazor page's memory is measured
+/// meanwhile, in its own process); the sign-in page's load in fresh tabs; N dashboard tabs opened one after another,
+/// each timed to interactive; the server's CPU and the tabs' /_blazor bytes over K updates with all N open; the heap
+/// and RSS again; every tab closed and the heap once more (logged: the circuits must be gone). Updates are counted by
+/// one SignalR client subscribed to the demo rollout. Every figure per open dashboard is (with N − with 0) / N.
+/// </summary>
+public static class DashboardTabRows
+{
+    public const string TrafficRow = "Blazor render traffic per update per open dashboard";
+    public const string MemoryRow = "memory per open dashboard";
+    public const string CpuRow = "server CPU per update per open dashboard";
+    public const string InteractiveRow = "time to interactive (dashboard)";
+
+    public const string TrafficBudget = "≤ 10 KB (10,240 B)";
+    public const string MemoryBudget = "≤ 1 MB heap, ≤ 3 MB RSS";
+    public const string CpuBudget = "≤ 5 ms";
+    public const string InteractiveBudget = "≤ 1.0 s on loopback (judged on the p50)";
+
+    private const long TrafficBudgetBytes = 10 * 1024;
+    private const long HeapBudgetBytes = 1024 * 1024;
+    private const long RssBudgetBytes = 3 * 1024 * 1024;
+    private const double CpuBudgetMs = 5;
+    private const double InteractiveBudgetMs = 1000;
+
+    private static readonly TimeSpan TabWait = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan UpdateWait = TimeSpan.FromSeconds(60);
+
+    // The dashboard is interactive when the layout says the circuit is live (MainLayout's data-interactive, what the E2E
+    // tests wait for) and the live content is drawn: the gate board and every chart Plotly draws (.main-svg inside
+    // each [data-chart], as the E2E chart tests wait for) exist, which needs the circuit's first render and its JS calls.
+    private static readonly Dictionary<string, string> DashboardMarks = new(StringComparer.Ordinal)
+    {
+        ["circuit"] = "document.querySelector('main[data-interactive=\"true\"] .dashboard')",
+        ["interactive"] = "document.querySelector('main[data-interactive=\"true\"] .dashboard [data-gate]') && document.querySelectorAll('[data-chart]').length > 0 && Array.from(document.querySelectorAll('[data-chart]')).every(c => c.querySelector('.main-svg'))",
+    };
+
+    private static readonly Dictionary<string, string> BarePageMarks = new(StringComparer.Ordinal)
+    {
+        ["interactive"] = "document.querySelector('main[data-interactive=\"true\"]')",
+    };
+
+    public sealed record Settings(int Tabs, int UpdatesPerWindow, int ServerPid, int ClkTck, Uri? BarePageUrl, int BarePagePid);
+
+    private readonly record struct Window(double CpuMs, int Updates, double Polls, long BlazorBytes, long Frames, double Seconds, IReadOnlyDictionary<string, long> BytesByKind);
+
+    public static async Task<IReadOnlyList<BenchRow>> MeasureAsync(ShipRoomSession session, long demo, Settings settings, Action<string> log, CancellationToken ct)
+    {
+        var n = settings.Tabs;
+        var dashboard = new Uri(session.BaseAddress, $"/rollouts/{demo}");
+        var cookies = session.SessionCookies.Select(c => new PlaywrightCookie { Name = c.Name, Value = c.Value, Url = session.BaseAddress.GetLeftPart(UriPartial.Authority) }).ToList();
+        if (!File.Exists(BrowserFixture.ChromiumPath))
+        {
+            return NotMeasuredAll($"{BrowserFixture.ChromiumPath} is missing (apt-get install -y chromium)");
+        }
+
+        await using var updates = await HubSwarm.ConnectAsync(new Uri(session.BaseAddress, "/hubs/rollouts"), 1, session.Token, HubSwarm.SubscribeTo(demo), ct);
+        var launched = Stopwatch.StartNew();
+        await using var tabs = await DashboardTabs.LaunchAsync();
+        log($"tabs: Chromium launched in {launched.Elapsed.TotalSeconds:0.0} s; {n} tabs, CPU windows of {settings.UpdatesPerWindow} demo updates");
+
+        // Warm-up: one dashboard tab, kept open through one demo update, then closed. The server's first dashboard ever
+        // (its render paths compiled, caches filled once) is then no measured tab's cost, as on a server that has run.
+        try
+        {
+            var warm = await tabs.OpenAsync(dashboard, cookies, DashboardMarks, TabWait);
+            await NextUpdateAsync(updates, updates.All.Count + 1, ct);
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            await tabs.CloseTabsAsync();
+            log($"tabs: warm-up tab (the server's first dashboard) interactive at {Stats.Ms(warm["interactive"])}, kept through one update, closed");
+        }
+        catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException)
+        {
+            await tabs.CloseTabsAsync();
+            return NotMeasuredAll($"the warm-up dashboard tab was not interactive within {TabWait.TotalSeconds:0} s: {FirstLine(exception.Message)}");
+        }
+
+        // --- nothing open ---------------------------------------------------------------------------------------------
+        var heap0 = settings.ServerPid > 0 ? await GcHeap.CollectTwiceAsync(settings.ServerPid, ct) : (GcHeap.Collected?)null;
+        var rss0 = settings.ServerPid > 0 ? ProcFs.RssBytes(settings.ServerPid) : 0;
+        log(heap0 is { } h0 ? $"tabs: 0 open: heap {Stats.Bytes(h0.LiveBytes)} live ({Stats.Bytes(h0.HeapBytes)} with free space; GC {h0.Reason}), RSS {Stats.Bytes(rss0)}" : "tabs: no --server-pid: no memory or CPU figures");
+
+        // The bare page runs in its own process, so measuring it here leaves ShipRoom's CPU time alone.
+        var zeroTask = WindowAsync(session.BaseAddress, updates, tabs, settings, ct);
+        string bareText;
+        try
+        {
+            bareText = await BarePageBaselineAsync(tabs, settings, log, ct);
+        }
+        catch (Exception exception) when (!ct.IsCancellationRequested)
+        {
+            // A baseline that broke is said in its cell; the rows themselves go on.
+            bareText = $"bare Blazor page not measured: {exception.GetType().Name}: {FirstLine(exception.Message)}";
+            log($"tabs: {bareText}");
+            await tabs.CloseTabsAsync();
+        }
+
+        var zero = await zeroTask;
+        log($"tabs: 0 open: {zero.CpuMs:0} ms CPU over {zero.Updates} updates ({zero.Polls:0} polls) in {zero.Seconds:0.0} s");
+
+        // --- the sign-in page, the baseline for time to interactive -------------------------------------------------
+        var signIn = new List<double>();
+        for (var i = 0; i < n; i++)
+        {
+            signIn.Add(await tabs.TimeLoadAsync(new Uri(session.BaseAddress, "/login"), TabWait));
+        }
+
+        log($"tabs: sign-in page load event {string.Join(", ", signIn.Select(t => Stats.Ms(t)))}");
+
+        // --- N dashboards, one after another --------------------------------------------------------------------------
+        var circuit = new List<double>();
+        var interactive = new List<double>();
+        string? openFailed = null;
+        for (var i = 0; i < n && openFailed is null; i++)
+        {
+            try
+            {
+                var marks = await tabs.OpenAsync(dashboard, cookies, DashboardMarks, TabWait);
+                circuit.Add(marks["circuit"]);
+                interactive.Add(marks["interactive"]);
+                log($"tabs: dashboard tab {i + 1}: circuit live at {Stats.Ms(marks["circuit"])}, interactive at {Stats.Ms(marks["interactive"])}");
+            }
+            catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException)
+            {
+                openFailed = $"dashboard tab {i + 1} not interactive within {TabWait.TotalSeconds:0} s: {FirstLine(exception.Message)}";
+                log($"tabs: {openFailed}");
+            }
+        }
+
+        var rows = new List<BenchRow>();
+        var signInText = $"sign-in page in a fresh tab, navigation start → load event: p50 {Stats.Ms(Stats.Percentile(signIn, 50))}, max {Stats.Ms(signIn.Max())} ({signIn.Count} tabs)";
+        if (openFailed is not null)
+        {
+            await tabs.CloseTabsAsync();
+            return NotMeasuredAll(openFailed);
+        }
+
+        // --- N dashboards open ----------------------------------------------------------------------------------------
+        var open = await WindowAsync(session.BaseAddress, updates, tabs, settings, ct);
+        log($"tabs: {tabs.Open} open: {open.CpuMs:0} ms CPU over {open.Updates} updates ({open.Polls:0} polls) in {open.Seconds:0.0} s; /_blazor {open.BlazorBytes:N0} B in {open.Frames} frames ({string.Join(", ", open.BytesByKind.Select(k => $"{k.Key} {k.Value:N0} B"))})");
+        var heapN = settings.ServerPid > 0 ? await GcHeap.CollectTwiceAsync(settings.ServerPid, ct) : (GcHeap.Collected?)null;
+        var rssN = settings.ServerPid > 0 ? ProcFs.RssBytes(settings.ServerPid) : 0;
+        log(heapN is { } hn ? $"tabs: {tabs.Open} open: heap {Stats.Bytes(hn.LiveBytes)} live ({Stats.Bytes(hn.HeapBytes)} with free space; GC {hn.Reason}), RSS {Stats.Bytes(rssN)}" : "tabs: no memory figures");
+        await tabs.CloseTabsAsync();
+        if (settings.ServerPid > 0)
+        {
+            // The rows after these run with the tabs closed: their circuits must be gone, not kept as disconnected ones
+            // still rendering every update. A heap back near the figure with 0 tabs says they were released.
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            var closed = await GcHeap.CollectTwiceAsync(settings.ServerPid, ct);
+            log($"tabs: all closed: heap {Stats.Bytes(closed.LiveBytes)} live, RSS {Stats.Bytes(ProcFs.RssBytes(settings.ServerPid))}");
+        }
+
+        // Render traffic.
+        if (open.Updates == 0)
+        {
+            rows.Add(BenchRow.NotMeasured(TrafficRow, TrafficBudget, $"no demo update in the window with {n} tabs open"));
+        }
+        else
+        {
+            var perTab = (double)open.BlazorBytes / open.Updates / n;
+            rows.Add(new BenchRow($"{TrafficRow} ({n} tabs)",
+                $"{Stats.Bytes(perTab)} per update per tab ({open.BlazorBytes:N0} B over /_blazor to {n} tabs for {open.Updates} demo updates in {open.Seconds:0.0} s: " +
+                $"{string.Join(", ", open.BytesByKind.OrderByDescending(k => k.Value).Select(k => $"{k.Key} {k.Value:N0} B"))}; WebSocket payloads after decompression)",
+                TrafficBudget, "—", perTab <= TrafficBudgetBytes));
+        }
+
+        // Memory.
+        if (heap0 is not { } before || heapN is not { } after)
+        {
+            rows.Add(BenchRow.NotMeasured(MemoryRow, MemoryBudget, "no --server-pid"));
+        }
+        else
+        {
+            var heapPerTab = (double)(after.LiveBytes - before.LiveBytes) / n;
+            var rssPerTab = (double)(rssN - rss0) / n;
+            rows.Add(new BenchRow($"{MemoryRow} ({n} tabs)",
+                $"{MegaBytes(heapPerTab)} managed heap, {MegaBytes(rssPerTab)} RSS per tab (live heap after an induced full GC {Stats.Bytes(before.LiveBytes)} with 0 tabs → {Stats.Bytes(after.LiveBytes)} with {n}; " +
+                $"RSS {Stats.Bytes(rss0)} → {Stats.Bytes(rssN)})",
+                MemoryBudget, bareText, heapPerTab <= HeapBudgetBytes && rssPerTab <= RssBudgetBytes));
+        }
+
+        // CPU.
+        if (settings.ServerPid <= 0)
+        {
+            rows.Add(BenchRow.NotMeasured(CpuRow, CpuBudget, "no --server-pid"));
+        }
+        else if (zero.Updates == 0 || open.Updates == 0)
+        {
+            rows.Add(BenchRow.NotMeasured(CpuRow, CpuBudget, "no demo update in one of the CPU windows"));
+        }
+        else
+        {
+            var zeroPerUpdate = zero.CpuMs / zero.Updates;
+            var openPerUpdate = open.CpuMs / open.Updates;
+            var perTab = (openPerUpdate - zeroPerUpdate) / n;
+            rows.Add(new BenchRow($"{CpuRow} ({n} tabs)",
+                $"{Stats.Ms(perTab)} per update per tab (server process CPU per demo update: {Stats.Ms(openPerUpdate)} with {n} tabs ({open.CpuMs:0} ms over {open.Updates} updates), " +
+                $"{Stats.Ms(zeroPerUpdate)} with none ({zero.CpuMs:0} ms over {zero.Updates}); everything the process did in those windows)",
+                CpuBudget, "—", perTab <= CpuBudgetMs));
+        }
+
+        // Time to interactive.
+        var p50 = Stats.Percentile(interactive, 50);
+        rows.Add(new BenchRow($"{InteractiveRow} ({n} tabs)",
+            $"navigation start → interactive p50 {Stats.Ms(p50)}, max {Stats.Ms(interactive.Max())}, first tab {Stats.Ms(interactive[0])} " +
+            $"(circuit live p50 {Stats.Ms(Stats.Percentile(circuit, 50))}; interactive = data-interactive, the gate board and every chart drawn; " +
+            $"{n} fresh signed-in tabs opened one after another, the earlier ones still open)",
+            InteractiveBudget, signInText, p50 <= InteractiveBudgetMs));
+        return rows;
+    }
+
+    /// <summary>The four rows, each not measured for <paramref name="why"/>.</summary>
+    public static IReadOnlyList<BenchRow> NotMeasuredAll(string why) =>
+    [
+        BenchRow.NotMeasured(TrafficRow, TrafficBudget, why),
+        BenchRow.NotMeasured(MemoryRow, MemoryBudget, why),
+        BenchRow.NotMeasured(CpuRow, CpuBudget, why),
+        BenchRow.NotMeasured(InteractiveRow, InteractiveBudget, why),
+    ];
+
+    /// <summary>
+    /// From 2.5 s after one demo update to 2.5 s after the K-th next one (so the window holds K whole update periods,
+    /// each update's render traffic inside it): the server's CPU time, the updates and the tabs' /_blazor bytes.
+    /// </summary>
+    private static async Task<Window> WindowAsync(Uri server, HubSwarm updates, DashboardTabs tabs, Settings settings, CancellationToken ct)
+    {
+        var settle = TimeSpan.FromSeconds(2.5);
+        await NextUpdateAsync(updates, updates.All.Count + 1, ct);
+        await Task.Delay(settle, ct);
+        var count0 = updates.All.Count;
+        var (polls0, _) = await LiveCommand.PollCountersAsync(server, ct);
+        var cpu0 = settings.ServerPid > 0 ? ProcFs.CpuMilliseconds(settings.ServerPid, settings.ClkTck) : 0;
+        var (bytes0, frames0, kinds0) = (tabs.BlazorBytes, tabs.BlazorFrames, tabs.BlazorBytesByKind);
+        var started = Stopwatch.StartNew();
+        await NextUpdateAsync(updates, count0 + settings.UpdatesPerWindow, ct);
+        await Task.Delay(settle, ct);
+        var cpu1 = settings.ServerPid > 0 ? ProcFs.CpuMilliseconds(settings.ServerPid, settings.ClkTck) : 0;
+        var (polls1, _) = await LiveCommand.PollCountersAsync(server, ct);
+        var (bytes1, frames1, kinds1) = (tabs.BlazorBytes, tabs.BlazorFrames, tabs.BlazorBytesByKind);
+        var kinds = kinds1.ToDictionary(k => k.Key, k => k.Value - kinds0.GetValueOrDefault(k.Key), StringComparer.Ordinal);
+        return new Window(cpu1 - cpu0, updates.All.Count - count0, polls1 - polls0, bytes1 - bytes0, frames1 - frames0, started.Elapsed.TotalSeconds, kinds);
+    }
+
+    /// <summary>Waits until the subscribed client has received <paramref name="count"/> updates in all, at most a minute per missing update.</summary>
+    private static async Task NextUpdateAsync(HubSwarm updates, int count, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow + UpdateWait * Math.Max(1, count - updates.All.Count);
+        while (updates.All.Count < count)
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"the demo rollout sent {updates.All.Count} of {count} updates in time");
+            }
+
+            await Task.Delay(50, ct);
+        }
+    }
+
+    /// <summary>The memory row's baseline: the same N tabs on the bare Blazor page, its process measured the same way.</summary>
+    private static async Task<string> BarePageBaselineAsync(DashboardTabs tabs, Settings settings, Action<string> log, CancellationToken ct)
+    {
+        if (settings.BarePageUrl is not { } url || settings.BarePagePid <= 0)
+        {
+            return "bare Blazor page not measured (no --barepage-url and --barepage-pid)";
+        }
+
+        var n = settings.Tabs;
+
+        // The same warm-up as the dashboard's: the process's first circuit ever is no measured tab's cost.
+        await tabs.OpenAsync(url, [], BarePageMarks, TabWait);
+        await tabs.CloseTabsAsync();
+        var before = await GcHeap.CollectTwiceAsync(settings.BarePagePid, ct);
+        var rssBefore = ProcFs.RssBytes(settings.BarePagePid);
+        var opened = 0;
+        try
+        {
+            for (; opened < n; opened++)
+            {
+                await tabs.OpenAsync(url, [], BarePageMarks, TabWait);
+            }
+        }
+        catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException)
+        {
+            await tabs.CloseTabsAsync();
+            return $"bare Blazor page not measured: tab {opened + 1} not interactive within {TabWait.TotalSeconds:0} s ({FirstLine(exception.Message)})";
+        }
+
+        var after = await GcHeap.CollectTwiceAsync(settings.BarePagePid, ct);
+        var rssAfter = ProcFs.RssBytes(settings.BarePagePid);
+        await tabs.CloseTabsAsync();
+        var text = $"bare Blazor page (its own process, same {n} tabs, same warm-up and method): {MegaBytes((double)(after.LiveBytes - before.LiveBytes) / n)} heap, " +
+                   $"{MegaBytes((double)(rssAfter - rssBefore) / n)} RSS per tab (heap {Stats.Bytes(before.LiveBytes)} → {Stats.Bytes(after.LiveBytes)}, RSS {Stats.Bytes(rssBefore)} → {Stats.Bytes(rssAfter)})";
+        log($"tabs: {text}");
+        return text;
+    }
+
+    private static string MegaBytes(double bytes) => (bytes / (1024 * 1024)).ToString("0.00", CultureInfo.InvariantCulture) + " MB";
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+}

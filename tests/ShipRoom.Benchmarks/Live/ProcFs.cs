@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace ShipRoom.Benchmarks.Live;
+
+/// <summary>A process's CPU time and resident memory as Linux counts them (/proc/PID), read from outside the process.</summary>
+public static class ProcFs
+{
+    /// <summary>utime + stime of the process, from /proc/PID/stat (fields 14 and 15, after the command name).</summary>
+    public static double CpuMilliseconds(int pid, int clkTck)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // fields[0] is field 3 (state): utime is field 14, stime field 15.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks * 1000.0 / clkTck;
+    }
+
+    /// <summary>VmRSS of /proc/PID/status (the kernel writes it in kB), in bytes.</summary>
+    public static long RssBytes(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
+                return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS line");
+    }
+}
