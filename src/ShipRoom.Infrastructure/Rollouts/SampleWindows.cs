@@ -13,9 +13,20 @@ namespace ShipRoom.Infrastructure.Rollouts;
 /// there is none, and the first poll back-fills the hour before the start). A window that does not start
 /// inside the kept one (an earlier start, a time before the kept end) is read whole. Windows are dropped when the
 /// rollout finishes, and the least recently used ones make room when more than <see cref="MaxSamples"/> are kept.
+/// Kept on SQLite only (see the storage constructor).
 /// </summary>
-public sealed class SampleWindows(ISampleRepository samples, int maxSamples = SampleWindows.MaxSamples)
+public sealed class SampleWindows(ISampleRepository samples, bool keep, int maxSamples = SampleWindows.MaxSamples)
 {
+    /// <summary>
+    /// Kept on SQLite only, where one instance writes the samples. On PostgreSQL two instances may claim overlapping
+    /// ranges (the claim is unique on the range, not on its start): one could rewrite minutes below the other's mark,
+    /// and a kept window would not see it. Every judgement there reads its window whole, as before.
+    /// </summary>
+    public SampleWindows(ISampleRepository samples, IDbConnectionFactory connections)
+        : this(samples, connections.Provider == StorageProvider.Sqlite)
+    {
+    }
+
     /// <summary>Unless told otherwise: about 130 MB of samples at most (a sample is about 64 bytes): 60 rollouts each with 5 hours of the shipped plans' 168 series.</summary>
     public const int MaxSamples = 2_000_000;
 
@@ -54,7 +65,7 @@ public sealed class SampleWindows(ISampleRepository samples, int maxSamples = Sa
             read = await samples.ReadAsync(rolloutId, from, to, cancellationToken);
         }
 
-        if (polledTo is { } final && to <= final)
+        if (keep && polledTo is { } final && to <= final)
         {
             Keep(rolloutId, new Window(from, to, read, Interlocked.Increment(ref _uses)));
         }

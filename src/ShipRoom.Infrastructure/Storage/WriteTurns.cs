@@ -42,6 +42,12 @@ public sealed class WriteTurns
             return Scope.Empty;
         }
 
+        Started();
+        return new Scope(Ended);
+    }
+
+    private void Started()
+    {
         lock (_sync)
         {
             if (_commands++ == 0)
@@ -49,17 +55,32 @@ public sealed class WriteTurns
                 _noCommands = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
         }
+    }
 
-        return new Scope(() =>
+    private void Ended()
+    {
+        lock (_sync)
         {
-            lock (_sync)
+            if (--_commands == 0)
             {
-                if (--_commands == 0)
-                {
-                    _noCommands.TrySetResult();
-                }
+                _noCommands.TrySetResult();
             }
-        });
+        }
+    }
+
+    /// <summary>
+    /// The command waits for someone else now (the deploy system): the polls' writes may go meanwhile. Only inside a
+    /// <see cref="Command"/> scope; the returned scope counts the command again.
+    /// </summary>
+    public IDisposable Aside()
+    {
+        if (!_enabled)
+        {
+            return Scope.Empty;
+        }
+
+        Ended();
+        return new Scope(Started);
     }
 
     /// <summary>Waits for the background writers' turn: after the background write before it, and after the commands in flight.</summary>
@@ -70,23 +91,15 @@ public sealed class WriteTurns
             return Scope.Empty;
         }
 
+        // Commands first, before the turn is taken and again once it is: each background write yields to commands at
+        // most MaxBackgroundWait from when it asked, so waiting writes do not add their waits up behind a long command
+        // (a slow deploy system), and a command that started meanwhile still goes before the write.
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(MaxBackgroundWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        await NoCommandsAsync(deadline, cancellationToken);
         await _background.WaitAsync(cancellationToken);
         try
         {
-            Task noCommands;
-            lock (_sync)
-            {
-                noCommands = _noCommands.Task;
-            }
-
-            try
-            {
-                await noCommands.WaitAsync(MaxBackgroundWait, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // Commands kept coming for MaxBackgroundWait: the poll's samples go now.
-            }
+            await NoCommandsAsync(deadline, cancellationToken);
         }
         catch
         {
@@ -95,6 +108,30 @@ public sealed class WriteTurns
         }
 
         return new Scope(() => _background.Release());
+    }
+
+    private async Task NoCommandsAsync(long deadline, CancellationToken cancellationToken)
+    {
+        Task noCommands;
+        lock (_sync)
+        {
+            noCommands = _noCommands.Task;
+        }
+
+        var left = TimeProvider.System.GetElapsedTime(TimeProvider.System.GetTimestamp(), deadline);
+        if (noCommands.IsCompleted || left <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await noCommands.WaitAsync(left, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Commands kept coming for MaxBackgroundWait: the poll's write goes now.
+        }
     }
 
     private static TaskCompletionSource Completed()

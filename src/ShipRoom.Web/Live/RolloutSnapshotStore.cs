@@ -21,8 +21,8 @@ namespace ShipRoom.Web.Live;
 /// </summary>
 public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
 {
-    /// <summary>Pushes waiting for the hub at most; beyond it the oldest is dropped and its clients catch up on the next (docs/live-updates.md).</summary>
-    public const int MaxQueuedPushes = 1024;
+    /// <summary>Pushes waiting for the hub beyond which a warning is logged (none is dropped: a rollout's last update may be its only one).</summary>
+    public const int QueuedPushesWarning = 1024;
 
     private readonly IHubContext<RolloutsHub> hub;
     private readonly IOptions<LiveOptions> options;
@@ -41,11 +41,12 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
         _ = Task.Run(PushLoopAsync);
     }
 
-    private readonly Channel<(long RolloutId, RolloutUpdate Update)> _pushes = Channel.CreateBounded<(long, RolloutUpdate)>(
-        new BoundedChannelOptions(MaxQueuedPushes) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly Channel<(long RolloutId, RolloutUpdate Update)> _pushes = Channel.CreateUnbounded<(long, RolloutUpdate)>(new UnboundedChannelOptions { SingleReader = true });
+    private bool _backlogWarned;
+    private int _queued;
 
     /// <summary>Pushes queued for hub clients and not sent yet (for tests and diagnostics).</summary>
-    public int QueuedPushes => _pushes.Reader.Count;
+    public int QueuedPushes => Volatile.Read(ref _queued);
 
     public static readonly TimeSpan NotifyInterval = TimeSpan.FromMilliseconds(100);
 
@@ -118,6 +119,11 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
 
             // Queued under the lock, so updates reach the hub in the order of their sequence numbers.
             _pushes.Writer.TryWrite((snapshot.Id, update));
+            if (Interlocked.Increment(ref _queued) > QueuedPushesWarning && !_backlogWarned)
+            {
+                _backlogWarned = true;
+                logger.LogWarning("More than {Count} hub pushes are waiting: hub clients read more slowly than rollouts change", QueuedPushesWarning);
+            }
         }
 
         if (!built.IsLive)
@@ -135,6 +141,7 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     {
         await foreach (var (rolloutId, update) in _pushes.Reader.ReadAllAsync())
         {
+            Interlocked.Decrement(ref _queued);
             try
             {
                 await hub.Clients.Group(RolloutsHub.GroupName(rolloutId)).SendAsync(RolloutsHub.UpdatedEvent, update, CancellationToken.None);

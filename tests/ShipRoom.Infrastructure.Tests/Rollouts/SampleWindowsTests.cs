@@ -25,7 +25,7 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
         var counting = new CountingSamples(db.Samples);
-        var windows = new SampleWindows(counting);
+        var windows = new SampleWindows(counting, keep: true);
         await db.Samples.UpsertAsync(id, Minutes(0, 60), Ct);
 
         var first = await windows.ReadAsync(id, T, T.AddMinutes(60), Polled, Ct);
@@ -51,7 +51,7 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
         var counting = new CountingSamples(db.Samples);
-        var windows = new SampleWindows(counting);
+        var windows = new SampleWindows(counting, keep: true);
         await db.Samples.UpsertAsync(id, Minutes(0, 30), Ct);
         await windows.ReadAsync(id, T.AddMinutes(10), T.AddMinutes(30), Polled, Ct);
 
@@ -68,11 +68,23 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
     }
 
     [Fact]
+    public async Task Windows_are_kept_on_SQLite_only_where_one_instance_writes_the_samples()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        await db.Samples.UpsertAsync(id, Minutes(0, 10), Ct);
+        var windows = new SampleWindows(db.Samples, db.Connections);
+
+        Assert.Equal(40, (await windows.ReadAsync(id, T, T.AddMinutes(10), Polled, Ct)).Count);
+        Assert.Equal(db.Connections.Provider == StorageProvider.Sqlite ? 1 : 0, windows.Count);
+    }
+
+    [Fact]
     public async Task Nothing_is_kept_that_a_poll_may_still_write()
     {
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
-        var windows = new SampleWindows(db.Samples);
+        var windows = new SampleWindows(db.Samples, keep: true);
 
         // Judged before the first poll (a start's snapshot): the poll back-fills the hour before, so nothing is kept.
         Assert.Empty(await windows.ReadAsync(id, T.AddMinutes(-60), T, polledTo: null, Ct));
@@ -96,7 +108,7 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
             await db.Samples.UpsertAsync(id, Minutes(0, 10), Ct);
         }
 
-        var windows = new SampleWindows(db.Samples, maxSamples: 100);
+        var windows = new SampleWindows(db.Samples, keep: true, maxSamples: 100);
         await windows.ReadAsync(a, T, T.AddMinutes(10), Polled, Ct);
         await windows.ReadAsync(b, T, T.AddMinutes(10), Polled, Ct);
         Assert.Equal((2, 80L), (windows.Count, windows.KeptSamples));

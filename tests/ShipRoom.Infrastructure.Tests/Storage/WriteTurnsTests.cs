@@ -70,6 +70,52 @@ public sealed class WriteTurnsTests
     }
 
     [Fact]
+    public async Task Writes_waiting_behind_a_long_command_yield_once_together_not_one_after_another()
+    {
+        var turns = new WriteTurns(maxBackgroundWait: TimeSpan.FromSeconds(1));
+        using var slowDeploySystem = turns.Command();
+        var waiting = Enumerable.Range(0, 3).Select(_ => turns.BackgroundAsync(Ct)).ToList();
+
+        // Whichever gets the turn first; the others follow as each turn is given back.
+        var first = await Task.WhenAny(waiting).WaitAsync(Bound, Ct);
+        waiting.Remove(first);
+        var released = System.Diagnostics.Stopwatch.StartNew();
+        (await first).Dispose();
+        while (waiting.Count > 0)
+        {
+            var next = await Task.WhenAny(waiting).WaitAsync(Bound, Ct);
+            waiting.Remove(next);
+            (await next).Dispose();
+        }
+
+        // One after another, each would have yielded its own second to the command.
+        Assert.True(released.Elapsed < TimeSpan.FromSeconds(1), $"the other two writes took {released.Elapsed.TotalMilliseconds:F0} ms after the first");
+    }
+
+    [Fact]
+    public async Task A_command_waiting_for_the_deploy_system_lets_the_polls_write_meanwhile()
+    {
+        var turns = new WriteTurns();
+        using var rollback = turns.Command();
+        var background = turns.BackgroundAsync(Ct);
+        await Task.Delay(100, Ct);
+        Assert.False(background.IsCompleted);
+
+        using (turns.Aside())
+        {
+            (await background.WaitAsync(Bound, Ct)).Dispose();
+            Assert.Equal(0, turns.CommandsInFlight);
+        }
+
+        Assert.Equal(1, turns.CommandsInFlight);
+        var after = turns.BackgroundAsync(Ct);
+        await Task.Delay(100, Ct);
+        Assert.False(after.IsCompleted);
+        rollback.Dispose();
+        (await after.WaitAsync(Bound, Ct)).Dispose();
+    }
+
+    [Fact]
     public async Task None_never_waits()
     {
         using var command = WriteTurns.None.Command();

@@ -17,6 +17,9 @@ public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit
     /// </summary>
     public IDisposable CarryingOut() => connections.Writes.Command();
 
+    /// <summary>Inside <see cref="CarryingOut"/>: the command waits for the deploy system, and the polls may write meanwhile.</summary>
+    public IDisposable WaitingForDeploySystem() => connections.Writes.Aside();
+
     /// <summary>How long a duplicate waits for the first request to settle, so it can say what really became of it.</summary>
     public static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(3);
 

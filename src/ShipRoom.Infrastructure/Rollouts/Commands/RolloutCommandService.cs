@@ -147,8 +147,12 @@ public sealed class RolloutCommandService(
         if (kind.NeedsExecutor())
         {
             var phase = plan.Phases[to.PhaseIndex];
-            executed = await deploy.RunAsync(new DeployAction(kind.Key(), rollout.Id, plan.Release.Version, plan.Release.Commit, to.PhaseIndex, phase.Name, phase.TrafficPercent,
-                request.Actor.Name, request.Reason, wallNow) { DecisionId = decision.Id }, cancellationToken);
+            using (ledger.WaitingForDeploySystem())
+            {
+                executed = await deploy.RunAsync(new DeployAction(kind.Key(), rollout.Id, plan.Release.Version, plan.Release.Commit, to.PhaseIndex, phase.Name, phase.TrafficPercent,
+                    request.Actor.Name, request.Reason, wallNow) { DecisionId = decision.Id }, cancellationToken);
+            }
+
             acknowledgedAt = executed is { Acknowledged: true, RecordedOnly: false } ? time.GetUtcNow() : null;
         }
 
@@ -198,8 +202,13 @@ public sealed class RolloutCommandService(
 
         var phase = plan.Phases[to.PhaseIndex];
         var reason = $"payment caps lifted on leaving {plan.Phases[last].Name}, as the plan says (caps through {through})";
-        var executed = await deploy.RunAsync(new DeployAction(PaymentCapsLift.Action, rollout.Id, plan.Release.Version, plan.Release.Commit, to.PhaseIndex, phase.Name, phase.TrafficPercent,
-            request.Actor.Name, reason, time.GetUtcNow()), cancellationToken);
+        ExecutorResult executed;
+        using (ledger.WaitingForDeploySystem())
+        {
+            executed = await deploy.RunAsync(new DeployAction(PaymentCapsLift.Action, rollout.Id, plan.Release.Version, plan.Release.Commit, to.PhaseIndex, phase.Name, phase.TrafficPercent,
+                request.Actor.Name, reason, time.GetUtcNow()), cancellationToken);
+        }
+
         return await ledger.PaymentCapsLiftedAsync(rollout.Id, decisionId, request.Actor.Name, reason, deploy.Name, executed, cancellationToken);
     }
 
