@@ -54,7 +54,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
                     var bytes = frame.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? "");
                     Interlocked.Add(ref received, bytes);
                     // A frame can carry several messages (a chart's extendTraces sent during the render, then the render batch): each is counted as what it is.
-                    foreach (var (length, text) in frame.Binary is { } binary ? Messages(binary) : [(bytes, frame.Text ?? "")])
+                    foreach (var (length, text) in frame.Binary is { } binary ? BlazorFrames.Messages(binary) : [(bytes, frame.Text ?? "")])
                     {
                         frames.Enqueue((length, new string(text.Where(c => !char.IsControl(c)).Take(160).ToArray())));
                     }
@@ -108,31 +108,6 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
             .Select(g => $"{g.Key} {g.Sum(f => f.Bytes)} B in {g.Count()} messages");
         Console.WriteLine($"blazor-bytes: {Interlocked.Read(ref received) - bytes0} B received over /_blazor for {updates} snapshot sequence steps in 10 s: {string.Join(", ", kinds)}");
         Assert.True(updates > 0);
-    }
-
-    /// <summary>The messages of a binary SignalR frame (MessagePack: each behind its length as a variable-length integer), with that prefix.</summary>
-    private static List<(int Length, string Text)> Messages(byte[] frame)
-    {
-        var messages = new List<(int, string)>();
-        var at = 0;
-        while (at < frame.Length)
-        {
-            var (start, length, shift) = (at, 0, 0);
-            byte next;
-            do
-            {
-                next = frame[at++];
-                length |= (next & 0x7f) << shift;
-                shift += 7;
-            }
-            while ((next & 0x80) != 0 && at < frame.Length);
-
-            length = Math.Min(length, frame.Length - at);
-            messages.Add((at - start + length, System.Text.Encoding.UTF8.GetString(frame, at, length)));
-            at += length;
-        }
-
-        return messages;
     }
 
     [Fact]

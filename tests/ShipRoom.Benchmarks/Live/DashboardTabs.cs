@@ -158,13 +158,17 @@ public sealed class DashboardTabs : IAsyncDisposable
         var bytes = frame.Binary?.Length ?? Encoding.UTF8.GetByteCount(frame.Text ?? "");
         Interlocked.Add(ref _blazorBytes, bytes);
         Interlocked.Increment(ref _blazorFrames);
-        _bytesByKind.AddOrUpdate(KindOf(frame), bytes, (_, sum) => sum + bytes);
+        // A frame can carry several messages (a chart's JS call made during a render, then the render batch): each is counted as what it is.
+        foreach (var (length, text) in frame.Binary is { } binary ? ShipRoom.E2E.BlazorFrames.Messages(binary) : [(bytes, frame.Text ?? "")])
+        {
+            _bytesByKind.AddOrUpdate(KindOf(text), length, (_, sum) => sum + length);
+        }
     }
 
-    /// <summary>What a frame carries, by the invocation target named near its start (MessagePack keeps strings readable).</summary>
-    private static string KindOf(IWebSocketFrame frame)
+    /// <summary>What a message carries, by the invocation target named near its start (MessagePack keeps strings readable).</summary>
+    private static string KindOf(string message)
     {
-        var head = frame.Binary is { } binary ? Encoding.UTF8.GetString(binary, 0, Math.Min(binary.Length, 300)) : (frame.Text ?? "")[..Math.Min((frame.Text ?? "").Length, 300)];
+        var head = message[..Math.Min(message.Length, 300)];
         return head.Contains("JS.RenderBatch", StringComparison.Ordinal) ? "render batches"
             : head.Contains("JS.BeginInvokeJS", StringComparison.Ordinal) ? "JS calls"
             : head.Contains("JS.EndInvokeDotNet", StringComparison.Ordinal) ? "answers to JS"
