@@ -15,7 +15,7 @@ namespace ShipRoom.Infrastructure.Rollouts;
 /// rollout finishes, and the least recently used ones make room when more than <see cref="MaxSamples"/> are kept.
 /// Kept on SQLite only (see the storage constructor).
 /// </summary>
-public sealed class SampleWindows(ISampleRepository samples, bool keep, int maxSamples = SampleWindows.MaxSamples)
+public sealed class SampleWindows(ISampleRepository samples, Func<bool> keep, int maxSamples = SampleWindows.MaxSamples)
 {
     /// <summary>
     /// Kept on SQLite only, where one instance writes the samples. On PostgreSQL two instances may claim overlapping
@@ -23,9 +23,19 @@ public sealed class SampleWindows(ISampleRepository samples, bool keep, int maxS
     /// and a kept window would not see it. Every judgement there reads its window whole, as before.
     /// </summary>
     public SampleWindows(ISampleRepository samples, IDbConnectionFactory connections)
-        : this(samples, connections.Provider == StorageProvider.Sqlite)
+        : this(samples, () => connections.Provider == StorageProvider.Sqlite)
     {
     }
+
+    /// <summary>Keeps windows or not whatever the engine (tests of the mechanism on both).</summary>
+    public SampleWindows(ISampleRepository samples, bool keep, int maxSamples = SampleWindows.MaxSamples)
+        : this(samples, () => keep, maxSamples)
+    {
+    }
+
+    // Asked when first needed, not when built: the engine is known only once the storage options are valid, and a
+    // wrong setting must be reported with all the others at start-up (StartupFailureTests), not by this constructor.
+    private readonly Lazy<bool> _keep = new(keep);
 
     /// <summary>Unless told otherwise: about 130 MB of samples at most (a sample is about 64 bytes): 60 rollouts each with 5 hours of the shipped plans' 168 series.</summary>
     public const int MaxSamples = 2_000_000;
@@ -65,7 +75,7 @@ public sealed class SampleWindows(ISampleRepository samples, bool keep, int maxS
             read = await samples.ReadAsync(rolloutId, from, to, cancellationToken);
         }
 
-        if (keep && polledTo is { } final && to <= final)
+        if (polledTo is { } final && to <= final && _keep.Value)
         {
             Keep(rolloutId, new Window(from, to, read, Interlocked.Increment(ref _uses)));
         }
