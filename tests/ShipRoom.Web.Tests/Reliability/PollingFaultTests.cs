@@ -65,9 +65,11 @@ public sealed class PollingFaultTests
         Assert.Contains("Prometheus answered 500", problems);
         Assert.DoesNotContain("Exception", problems);
 
-        // The rollout says NO DATA and why; the process is alive and the rollback still reaches the deploy system.
-        var snapshot = await SnapshotAsync(a, id);
-        Assert.Contains(snapshot.GetProperty("poll").GetProperty("problems").EnumerateArray(), p => p.GetString()!.Contains("Prometheus answered", StringComparison.Ordinal));
+        // The rollout says NO DATA and why; the process is alive and the rollback still reaches the deploy system. The
+        // poll's record is written before the rollout is judged and its snapshot published: wait for the snapshot.
+        await WaitUntilAsync(async () => (await SnapshotAsync(a, id)).TryGetProperty("poll", out var shown) && shown.ValueKind == JsonValueKind.Object &&
+                shown.GetProperty("problems").EnumerateArray().Any(p => p.GetString()!.Contains("Prometheus answered", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the snapshot naming the garbage Prometheus", everyMilliseconds: 200);
         var listed = JsonDocument.Parse(await a.Http.GetStringAsync("/api/rollouts", Ct)).RootElement.EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == id);
         Assert.Equal("NO DATA", listed.GetProperty("overall").GetString());
         using var health = await a.Http.GetAsync("/health", Ct);
