@@ -27,7 +27,6 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
             return 0;
         }
 
-        // A poll writes a minute of every series at once: a few multi-row statements, not one round trip per sample.
         // The same key twice in one statement would make ON CONFLICT fail on PostgreSQL, so the last value wins here.
         var rows = samples
             .GroupBy(s => (s.MetricKey, s.Cohort, Journey: s.Journey ?? "", TimeMs: UnixTime.ToMs(s.Time)))
@@ -39,6 +38,7 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
             return await UpsertOnSqliteAsync(rolloutId, rows, cancellationToken);
         }
 
+        // PostgreSQL: a few multi-row statements in one transaction, not one round trip per sample.
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var written = 0;

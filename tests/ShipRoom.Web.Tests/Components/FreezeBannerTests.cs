@@ -18,12 +18,7 @@ public sealed class FreezeBannerTests : CommandComponentTestContext
     [Fact]
     public async Task A_live_canarys_lock_and_a_change_freeze_show_with_owner_reason_and_countdown()
     {
-        var hub = new ServiceCollection().AddLogging().AddSignalR().Services.BuildServiceProvider().GetRequiredService<IHubContext<RolloutsHub>>();
-        var store = new RolloutSnapshotStore(hub, Options.Create(new LiveOptions()), new ShipRoom.Infrastructure.Rollouts.Commands.UnsavedRollbacks(), Host.Time, NullLogger<RolloutSnapshotStore>.Instance);
-        var board = new FreezeBoard(Host.Get<FreezeService>(), store, Host.Time, NullLogger<FreezeBoard>.Instance);
-        Services.AddSingleton(board);
-        Services.AddSingleton<TimeProvider>(Host.Time);
-        Services.AddSingleton(Host.Get<DeclaredFreezeService>());
+        var board = Board();
 
         var banner = Render<FreezeBanner>();
         Assert.Empty(banner.FindAll("[data-freeze-banner]"));
