@@ -72,14 +72,26 @@ public sealed class TrustAtAGlanceTests(BrowserFixture browser) : IAsyncLifetime
         await page.Locator("[data-interactive=true] .dashboard [data-gate]").First.WaitForAsync(new() { Timeout = 30_000 });
     }
 
+    /// <summary>
+    /// Waits until no finite CSS transition or animation is running. MudBlazor's buttons and papers fade their colours
+    /// for about 250 ms when the theme changes, and axe measures contrast from the computed colours of that moment,
+    /// so a run that starts mid-fade sees colours neither theme has. Endless animations (a progress bar) are not waited for.
+    /// </summary>
+    private static Task TransitionsFinishedAsync(IPage page) =>
+        page.WaitForFunctionAsync(
+            "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)",
+            null,
+            new PageWaitForFunctionOptions { Timeout = 10_000, PollingInterval = 50 });
+
     /// <summary>axe-core's serious and critical findings, one line each; the landmark and heading counts beside them.</summary>
     private static async Task<List<string>> ProblemsAsync(IPage page, string name)
     {
         var problems = new List<string>();
+        await TransitionsFinishedAsync(page);
         var axe = await page.RunAxe();
         foreach (var violation in axe.Violations.Where(v => v.Impact is "serious" or "critical"))
         {
-            problems.Add($"{name}: {violation.Id} ({violation.Impact}) on {violation.Nodes.Length}: {string.Join(" | ", violation.Nodes.Take(3).Select(n => n.Html))}");
+            problems.Add($"{name}: {violation.Id} ({violation.Impact}) on {violation.Nodes.Length}: {string.Join(" | ", violation.Nodes.Take(3).Select(n => $"{n.Html} ({string.Join("; ", n.Any.Concat(n.All).Concat(n.None).Select(c => c.Message))})"))}");
         }
 
         var mains = await page.Locator("main").CountAsync();
@@ -109,21 +121,32 @@ public sealed class TrustAtAGlanceTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark theme" }).ClickAsync();
         await Assertions.Expect(page.Locator("main[data-theme=dark]")).ToBeVisibleAsync();
         problems.AddRange(await ProblemsAsync(page, rollout + " (dark)"));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" }).ClickAsync();
 
-        foreach (var (path, ready) in new[]
-                 {
-                     (rollout + "/tv", ".tv [data-gate]"),
-                     (rollout + "/scorecard", "[data-scorecard-recommendation]"),
-                     ("/rollouts/new", "[data-interactive=true] h1"),
-                     ("/audit", "[data-audit]"),
-                     ("/admin", "[data-user]"),
-                     ("/posts", "[data-interactive=true] h1"),
-                 })
+        // The theme is remembered, so every page is checked in both; each pass starts once the switch has shown.
+        foreach (var theme in new[] { "dark", "light" })
         {
-            await page.GotoAsync(path);
-            await page.Locator(ready).First.WaitForAsync(new() { Timeout = 30_000 });
-            problems.AddRange(await ProblemsAsync(page, path));
+            foreach (var (path, ready) in new[]
+                     {
+                         (rollout + "/tv", ".tv [data-gate]"),
+                         (rollout + "/scorecard", "[data-scorecard-recommendation]"),
+                         ("/rollouts/new", "[data-interactive=true] h1"),
+                         ("/audit", "[data-audit]"),
+                         ("/admin", "[data-user]"),
+                         ("/posts", "[data-interactive=true] h1"),
+                     })
+            {
+                await page.GotoAsync(path);
+                await page.Locator(ready).First.WaitForAsync(new() { Timeout = 30_000 });
+                var shown = path.EndsWith("/tv") ? "dark" : theme; // the wall screen is always dark
+                await Assertions.Expect(page.Locator($"main[data-theme={shown}]")).ToBeVisibleAsync();
+                problems.AddRange(await ProblemsAsync(page, $"{path} ({theme})"));
+            }
+
+            if (theme == "dark")
+            {
+                await page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" }).ClickAsync();
+                await Assertions.Expect(page.Locator("main[data-theme=light]")).ToBeVisibleAsync();
+            }
         }
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
