@@ -15,6 +15,11 @@ public static class GateEvaluator
             return JudgeMinute(gate, metric, series, minute, sigmaHistory);
         }
 
+        if (memo.TryGetUntouched(gate, metric, minute, out GateMinute untouched))
+        {
+            return untouched;
+        }
+
         var inputs = MinuteMemo.Inputs(series, gate.Series, metric, minute);
         if (memo.TryGet(gate, metric, minute, inputs, out GateMinute kept))
         {

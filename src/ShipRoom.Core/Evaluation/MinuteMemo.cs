@@ -11,15 +11,31 @@ namespace ShipRoom.Core.Evaluation;
 /// evaluation reads the values again, compares them bit for bit and judges only the minutes whose values differ or are
 /// new. Conditions that read more than their own minute (sigma against the control's last hour) are not kept.
 /// Entries the last evaluation did not ask for are dropped at its end, so the memo holds one evaluation's minutes.
+/// The memo also keeps the rollout's <see cref="SeriesIndex"/>: when a poll's samples are the previous poll's (the very
+/// same objects, in the same order) followed by new ones, those are appended to it, and a kept minute that none of
+/// them touched is taken without reading its values again (nothing it was judged on can have changed). Anything else
+/// (an earlier window start, a sample replaced or missing) builds the index again and checks every minute's values.
 /// Not thread-safe: <see cref="RolloutEvaluator"/> holds its lock while it evaluates.
 /// </summary>
 public sealed class MinuteMemo
 {
-    private readonly Dictionary<Key, Entry> _entries = new(KeyComparer.Instance);
+    /// <summary>Per gate, trigger or condition part and its metric: the kept minutes by UTC ticks.</summary>
+    private readonly Dictionary<Key, Dictionary<long, Entry>> _entries = new(KeyComparer.Instance);
+    private Key _lastKey;
+    private Dictionary<long, Entry>? _lastMinutes;
     private int _generation;
+    private SeriesIndex? _index;
+    private MetricSample[] _indexed = [];
+    private int _indexedCount;
+
+    /// <summary>Minutes the samples appended by this evaluation touched; null when the index was built afresh.</summary>
+    private HashSet<long>? _touched;
+
+    /// <summary>Whether the last evaluation extended the kept index rather than building it (for tests and diagnostics).</summary>
+    public bool LastExtendedIndex => _touched is not null;
 
     /// <summary>Minutes kept (for tests and diagnostics).</summary>
-    public int Count => _entries.Count;
+    public int Count => _entries.Values.Sum(minutes => minutes.Count);
 
     /// <summary>Minutes judged afresh by the last evaluation: new, revised, or never kept.</summary>
     public int LastJudged { get; private set; }
@@ -41,26 +57,125 @@ public sealed class MinuteMemo
             return;
         }
 
-        List<Key>? stale = null;
-        foreach (var (key, entry) in _entries)
+        List<long>? stale = null;
+        List<Key>? empty = null;
+        foreach (var (key, minutes) in _entries)
         {
-            if (entry.Generation != _generation)
+            stale?.Clear();
+            foreach (var (minute, entry) in minutes)
             {
-                (stale ??= []).Add(key);
+                if (entry.Generation != _generation)
+                {
+                    (stale ??= []).Add(minute);
+                }
+            }
+
+            foreach (var minute in stale ?? [])
+            {
+                minutes.Remove(minute);
+            }
+
+            if (minutes.Count == 0)
+            {
+                (empty ??= []).Add(key);
             }
         }
 
-        foreach (var key in stale ?? [])
+        foreach (var key in empty ?? [])
         {
             _entries.Remove(key);
         }
+
+        _lastMinutes = null;
+    }
+
+    /// <summary>The index of <paramref name="samples"/>: the kept one extended when they continue what it holds, else a new one.</summary>
+    internal SeriesIndex IndexOf(IReadOnlyList<MetricSample> samples)
+    {
+        if (_index is not null && samples.Count >= _indexedCount && Continues(samples))
+        {
+            var touched = new HashSet<long>();
+            if (_index.TryAppend(samples, _indexedCount, touched))
+            {
+                Remember(samples);
+                _touched = touched;
+                return _index;
+            }
+        }
+
+        _index = new SeriesIndex(samples);
+        _indexed = new MetricSample[samples.Count];
+        _indexedCount = 0;
+        Remember(samples);
+        _touched = null;
+        return _index;
+    }
+
+    /// <summary>
+    /// The answer kept for the minute when no sample this evaluation appended touched it: its values are the ones it
+    /// was judged on, so they are not read again.
+    /// </summary>
+    internal bool TryGetUntouched<T>(object owner, object metric, DateTimeOffset minute, out T result)
+        where T : class
+    {
+        if (_touched is not null && !_touched.Contains(minute.UtcTicks) && MinutesOf(owner, metric, create: false) is { } minutes && minutes.TryGetValue(minute.UtcTicks, out var entry))
+        {
+            entry.Generation = _generation;
+            result = (T)entry.Result;
+            LastReused++;
+            return true;
+        }
+
+        result = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// The first samples are the ones the kept index holds: the same objects where the storage keeps its window between
+    /// polls (SQLite), equal ones where every poll reads it whole (PostgreSQL).
+    /// </summary>
+    private bool Continues(IReadOnlyList<MetricSample> samples)
+    {
+        for (var i = 0; i < _indexedCount; i++)
+        {
+            if (!ReferenceEquals(samples[i], _indexed[i]) && !SameSample(samples[i], _indexed[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Equal as the index sees them: the value bit for bit, as <see cref="SameBits"/> compares them.</summary>
+    private static bool SameSample(MetricSample a, MetricSample b) =>
+        a.Cohort == b.Cohort && a.Time.UtcTicks == b.Time.UtcTicks && string.Equals(a.MetricKey, b.MetricKey, StringComparison.Ordinal) &&
+        string.Equals(a.Journey, b.Journey, StringComparison.Ordinal) && BitConverter.DoubleToInt64Bits(a.Value) == BitConverter.DoubleToInt64Bits(b.Value);
+
+    /// <summary>
+    /// A copy of the sample references, not the list: a caller that changes its list in place after this evaluation
+    /// must not make the next one believe nothing changed.
+    /// </summary>
+    private void Remember(IReadOnlyList<MetricSample> samples)
+    {
+        if (_indexed.Length < samples.Count)
+        {
+            Array.Resize(ref _indexed, Math.Max(samples.Count, _indexed.Length + (_indexed.Length / 2)));
+        }
+
+        for (var i = _indexedCount; i < samples.Count; i++)
+        {
+            _indexed[i] = samples[i];
+        }
+
+        _indexedCount = samples.Count;
     }
 
     /// <summary>The answer kept for the minute if it was judged on exactly these values.</summary>
     internal bool TryGet<T>(object owner, object metric, DateTimeOffset minute, double[] inputs, out T result)
         where T : class
     {
-        if (_entries.TryGetValue(new Key(owner, metric, minute.UtcTicks), out var entry) && SameBits(entry.Inputs, inputs))
+        if (MinutesOf(owner, metric, create: false) is { } minutes && minutes.TryGetValue(minute.UtcTicks, out var entry) && SameBits(entry.Inputs, inputs))
         {
             entry.Generation = _generation;
             result = (T)entry.Result;
@@ -74,7 +189,31 @@ public sealed class MinuteMemo
     }
 
     internal void Set(object owner, object metric, DateTimeOffset minute, double[] inputs, object result) =>
-        _entries[new Key(owner, metric, minute.UtcTicks)] = new Entry(inputs, result) { Generation = _generation };
+        MinutesOf(owner, metric, create: true)![minute.UtcTicks] = new Entry(inputs, result) { Generation = _generation };
+
+    /// <summary>The kept minutes of one gate or trigger; the last one asked for is remembered, as minutes come gate by gate.</summary>
+    private Dictionary<long, Entry>? MinutesOf(object owner, object metric, bool create)
+    {
+        var key = new Key(owner, metric);
+        if (_lastMinutes is not null && KeyComparer.Instance.Equals(_lastKey, key))
+        {
+            return _lastMinutes;
+        }
+
+        if (!_entries.TryGetValue(key, out var minutes))
+        {
+            if (!create)
+            {
+                return null;
+            }
+
+            minutes = [];
+            _entries[key] = minutes;
+        }
+
+        (_lastKey, _lastMinutes) = (key, minutes);
+        return minutes;
+    }
 
     /// <summary>Whether a condition's answer for a minute depends on that minute's values alone.</summary>
     internal static bool ReadsOneMinute(Condition condition) => condition is not RelativeCondition { Unit: RelativeUnit.Sigma };
@@ -111,7 +250,7 @@ public sealed class MinuteMemo
         return true;
     }
 
-    private readonly record struct Key(object Owner, object Metric, long Minute);
+    private readonly record struct Key(object Owner, object Metric);
 
     private sealed class Entry(double[] inputs, object result)
     {
@@ -127,8 +266,8 @@ public sealed class MinuteMemo
     {
         public static readonly KeyComparer Instance = new();
 
-        public bool Equals(Key x, Key y) => ReferenceEquals(x.Owner, y.Owner) && ReferenceEquals(x.Metric, y.Metric) && x.Minute == y.Minute;
+        public bool Equals(Key x, Key y) => ReferenceEquals(x.Owner, y.Owner) && ReferenceEquals(x.Metric, y.Metric);
 
-        public int GetHashCode(Key key) => HashCode.Combine(RuntimeHelpers.GetHashCode(key.Owner), RuntimeHelpers.GetHashCode(key.Metric), key.Minute);
+        public int GetHashCode(Key key) => HashCode.Combine(RuntimeHelpers.GetHashCode(key.Owner), RuntimeHelpers.GetHashCode(key.Metric));
     }
 }

@@ -37,7 +37,7 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
     private RolloutVerdict Judge(RolloutPlan plan, EvaluationInput input, DateTimeOffset? triggersFrom, MinuteMemo? memo)
     {
         var phase = plan.Phases[input.PhaseIndex];
-        var series = new SeriesIndex(input.Samples);
+        var series = memo?.IndexOf(input.Samples) ?? new SeriesIndex(input.Samples);
         var isFinalPhase = input.PhaseIndex == plan.Phases.Count - 1;
         var window = isFinalPhase ? plan.Stabilisation : phase.Observe;
 
@@ -49,7 +49,7 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
         var rolloutStart = input.RolloutStartedAt ?? (input.PhaseIndex == 0 ? input.PhaseStartedAt : DateTimeOffset.MinValue);
         var carriedOver = input.PhaseStartedAt - longestTrigger;
         var triggerStart = triggersFrom ?? (carriedOver > rolloutStart ? carriedOver : rolloutStart);
-        var context = new TriggerContext(plan, series, input.SigmaHistory, triggerStart, rolloutStart == DateTimeOffset.MinValue ? input.PhaseStartedAt : rolloutStart, input.Signals);
+        var context = new TriggerContext(plan, series, input.SigmaHistory, triggerStart, rolloutStart == DateTimeOffset.MinValue ? input.PhaseStartedAt : rolloutStart, input.Signals) { Memo = memo };
         var triggers = plan.Triggers
             .Select(t => Judge(t, plan, input, series, context, triggerStart, memo))
             .Select(t => input.RolloutEnded ? TriggerEvaluator.Stop(t) : t)

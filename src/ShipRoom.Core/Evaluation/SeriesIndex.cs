@@ -5,8 +5,9 @@ namespace ShipRoom.Core.Evaluation;
 
 /// <summary>
 /// Samples by (metric, cohort, journey) and minute, for lookups while judging minute by minute. Each series is a pair
-/// of sorted arrays (minute, value), built once: a lookup is a binary search, a range two of them. Two samples of the
-/// same minute keep the later one, as they come.
+/// of sorted arrays (minute, value): a lookup is a binary search, a range two of them. Two samples of the same minute
+/// keep the later one, as they come. A rollout's <see cref="MinuteMemo"/> keeps its index between polls and appends
+/// the samples a poll brings (<see cref="TryAppend"/>) instead of building it again.
 /// </summary>
 public sealed class SeriesIndex
 {
@@ -64,7 +65,7 @@ public sealed class SeriesIndex
             return null;
         }
 
-        var at = Array.BinarySearch(points.Ticks, minute.UtcTicks);
+        var at = Array.BinarySearch(points.Ticks, 0, points.Count, minute.UtcTicks);
         return at >= 0 && double.IsFinite(points.Values[at]) ? points.Values[at] : null;
     }
 
@@ -77,7 +78,7 @@ public sealed class SeriesIndex
         }
 
         var result = new List<(DateTimeOffset, double)>();
-        for (var i = LowerBound(points.Ticks, from.UtcTicks); i < points.Ticks.Length && points.Ticks[i] < to.UtcTicks; i++)
+        for (var i = LowerBound(points.Ticks, points.Count, from.UtcTicks); i < points.Count && points.Ticks[i] < to.UtcTicks; i++)
         {
             if (double.IsFinite(points.Values[i]))
             {
@@ -86,6 +87,28 @@ public sealed class SeriesIndex
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// <paramref name="sum"/> plus the finite values of [from, to) in time order, as decimals: the additions a sum over
+    /// <see cref="Range"/> makes, without building the range.
+    /// </summary>
+    internal decimal AddFinite(string metric, Cohort cohort, string? journey, DateTimeOffset from, DateTimeOffset to, decimal sum)
+    {
+        if (!_series.TryGetValue((metric, cohort, journey ?? ""), out var points))
+        {
+            return sum;
+        }
+
+        for (var i = LowerBound(points.Ticks, points.Count, from.UtcTicks); i < points.Count && points.Ticks[i] < to.UtcTicks; i++)
+        {
+            if (double.IsFinite(points.Values[i]))
+            {
+                sum += (decimal)points.Values[i];
+            }
+        }
+
+        return sum;
     }
 
     /// <summary>The control's mean and standard deviation over [from, to), for "N sigma" conditions.</summary>
@@ -104,10 +127,47 @@ public sealed class SeriesIndex
         return new ControlDistribution(exactMean, exactDeviation, values.Count);
     }
 
-    /// <summary>The first index whose tick is ≥ <paramref name="ticks"/>.</summary>
-    private static int LowerBound(long[] sorted, long ticks)
+    /// <summary>
+    /// Adds samples that come after every sample already indexed of their series (a poll's new minutes, in the
+    /// storage's time order), as building the index from all of them would, and notes each minute they touch in
+    /// <paramref name="touchedMinutes"/> (UTC ticks). False when one comes before its series' last minute: the index is
+    /// then partly extended and must be built again from every sample.
+    /// </summary>
+    internal bool TryAppend(IReadOnlyList<MetricSample> samples, int from, HashSet<long> touchedMinutes)
     {
-        int low = 0, high = sorted.Length;
+        for (var i = from; i < samples.Count; i++)
+        {
+            var sample = samples[i];
+            var key = (sample.MetricKey, sample.Cohort, sample.Journey ?? "");
+            if (!_series.TryGetValue(key, out var points))
+            {
+                points = new Points(new long[4], new double[4], 0);
+                _series[key] = points;
+            }
+
+            var ticks = Minutes.Floor(sample.Time).UtcTicks;
+            touchedMinutes.Add(ticks);
+            if (points.Count > 0 && ticks <= points.Ticks[points.Count - 1])
+            {
+                if (ticks < points.Ticks[points.Count - 1])
+                {
+                    return false;
+                }
+
+                points.Values[points.Count - 1] = sample.Value;
+                continue;
+            }
+
+            points.Add(ticks, sample.Value);
+        }
+
+        return true;
+    }
+
+    /// <summary>The first index below <paramref name="count"/> whose tick is ≥ <paramref name="ticks"/>.</summary>
+    private static int LowerBound(long[] sorted, int count, long ticks)
+    {
+        int low = 0, high = count;
         while (low < high)
         {
             var middle = low + ((high - low) / 2);
@@ -124,7 +184,32 @@ public sealed class SeriesIndex
         return low;
     }
 
-    private sealed record Points(long[] Ticks, double[] Values);
+    /// <summary>A series' first <see cref="Count"/> minutes and values, with room to append more.</summary>
+    private sealed class Points(long[] ticks, double[] values, int count)
+    {
+        public long[] Ticks { get; private set; } = ticks;
+
+        public double[] Values { get; private set; } = values;
+
+        public int Count { get; private set; } = count;
+
+        public void Add(long ticks, double value)
+        {
+            if (Count == Ticks.Length)
+            {
+                var capacity = Math.Max(4, Count * 2);
+                var grownTicks = new long[capacity];
+                var grownValues = new double[capacity];
+                Array.Copy(Ticks, grownTicks, Count);
+                Array.Copy(Values, grownValues, Count);
+                (Ticks, Values) = (grownTicks, grownValues);
+            }
+
+            Ticks[Count] = ticks;
+            Values[Count] = value;
+            Count++;
+        }
+    }
 
     /// <summary>Collects a series' points; samples usually come in time order, so sorting is only needed when they do not.</summary>
     private sealed class PointsBuilder(string metric, Cohort cohort, string journey, int position)
@@ -160,7 +245,7 @@ public sealed class SeriesIndex
         {
             if (_ordered)
             {
-                return new Points([.. _ticks], [.. _values]);
+                return new Points([.. _ticks], [.. _values], _ticks.Count);
             }
 
             // Out of order: the later sample of a minute wins, as it would have by overwriting.
@@ -172,7 +257,7 @@ public sealed class SeriesIndex
 
             var ticks = latest.Keys.ToArray();
             Array.Sort(ticks);
-            return new Points(ticks, ticks.Select(t => latest[t]).ToArray());
+            return new Points(ticks, ticks.Select(t => latest[t]).ToArray(), ticks.Length);
         }
     }
 }

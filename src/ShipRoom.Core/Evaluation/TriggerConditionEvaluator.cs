@@ -16,6 +16,9 @@ public sealed record TriggerContext(
 {
     private readonly Dictionary<string, (DateTimeOffset To, decimal Sum)> _canarySums = new(StringComparer.Ordinal);
 
+    /// <summary>The rollout's memo: metric parts of a combined condition are taken from it as gates are.</summary>
+    public MinuteMemo? Memo { get; init; }
+
     /// <summary>
     /// The sum of the canary's finite values of [<see cref="RolloutStart"/>, <paramref name="to"/>), in time order.
     /// Minutes are judged in time order, so each call adds only the values since the previous one: the same additions
@@ -24,11 +27,7 @@ public sealed record TriggerContext(
     public decimal CanarySumSinceStart(string metric, DateTimeOffset to)
     {
         var (from, sum) = _canarySums.TryGetValue(metric, out var kept) && kept.To <= to && kept.To >= RolloutStart ? kept : (RolloutStart, 0m);
-        foreach (var (_, value) in Series.Range(metric, Cohort.Canary, null, from, to))
-        {
-            sum += (decimal)value;
-        }
-
+        sum = Series.AddFinite(metric, Cohort.Canary, null, from, to, sum);
         _canarySums[metric] = (to, sum);
         return sum;
     }
@@ -63,7 +62,8 @@ public static class TriggerConditionEvaluator
 
     private static ConditionMinute Combined(CombinedTriggerCondition combined, TriggerContext context, DateTimeOffset minute)
     {
-        var held = new List<string>();
+        // Made only when a part holds: most minutes of a long phase hold nothing, and this runs for each of them.
+        List<string>? held = null;
         var sawFalse = false;
         var sawNoData = false;
         foreach (var part in combined.Parts)
@@ -72,7 +72,7 @@ public static class TriggerConditionEvaluator
             switch (result.Truth)
             {
                 case Truth.True:
-                    held.AddRange(result.Held);
+                    (held ??= []).AddRange(result.Held);
                     break;
                 case Truth.False:
                     sawFalse = true;
@@ -85,15 +85,38 @@ public static class TriggerConditionEvaluator
 
         if (combined.RequiresAll)
         {
-            return sawFalse ? ConditionMinute.False : sawNoData ? ConditionMinute.NoData : new ConditionMinute(Truth.True, held);
+            return sawFalse ? ConditionMinute.False : sawNoData ? ConditionMinute.NoData : new ConditionMinute(Truth.True, held ?? []);
         }
 
-        return held.Count > 0 ? new ConditionMinute(Truth.True, held) : sawNoData ? ConditionMinute.NoData : ConditionMinute.False;
+        return held is { Count: > 0 } ? new ConditionMinute(Truth.True, held) : sawNoData ? ConditionMinute.NoData : ConditionMinute.False;
     }
 
     private static ConditionMinute MetricMinute(MetricTriggerCondition condition, TriggerContext context, DateTimeOffset minute)
     {
         var metric = context.Plan.FindMetric(condition.Series.MetricKey)!;
+        if (context.Memo is not { } memo || !MinuteMemo.ReadsOneMinute(condition.Fires))
+        {
+            return JudgeMetricMinute(condition, metric, context, minute);
+        }
+
+        if (memo.TryGetUntouched(condition, metric, minute, out ConditionMinute untouched))
+        {
+            return untouched;
+        }
+
+        var inputs = MinuteMemo.Inputs(context.Series, condition.Series, metric, minute);
+        if (memo.TryGet(condition, metric, minute, inputs, out ConditionMinute kept))
+        {
+            return kept;
+        }
+
+        var judged = JudgeMetricMinute(condition, metric, context, minute);
+        memo.Set(condition, metric, minute, inputs, judged);
+        return judged;
+    }
+
+    private static ConditionMinute JudgeMetricMinute(MetricTriggerCondition condition, MetricDefinition metric, TriggerContext context, DateTimeOffset minute)
+    {
         var sawNoData = false;
         var held = new List<string>();
         foreach (var (journey, result, canary, control) in SeriesReader.Evaluate(context.Series, condition.Series, metric, condition.Fires, minute, context.SigmaHistory))

@@ -102,6 +102,11 @@ public static class TriggerEvaluator
             return MinuteTruth(trigger, metric, series, minute, sigmaHistory);
         }
 
+        if (memo.TryGetUntouched(trigger, metric, minute, out MinuteAnswer untouched))
+        {
+            return (untouched.Truth, untouched.Bad);
+        }
+
         var inputs = MinuteMemo.Inputs(series, trigger.Series!, metric, minute);
         if (memo.TryGet(trigger, metric, minute, inputs, out MinuteAnswer kept))
         {

@@ -74,11 +74,91 @@ public sealed class IncrementalJudgementTests
         Assert.True(memo.LastReused > 0 || plan.Gates.Count == 0, "nothing was taken from the memo");
     }
 
+    /// <summary>
+    /// Polls as the assessor runs them on SQLite: each poll's list is the previous poll's sample objects followed by the
+    /// minutes stored since (as <c>SampleWindows</c> joins them), sometimes with a second, later sample of the minute the
+    /// previous poll ended on. The kept index is extended (not built again), untouched minutes are not judged again,
+    /// and every verdict is the one judging from scratch gives.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void A_poll_that_continues_the_previous_one_extends_the_kept_index_and_gives_the_verdict_from_scratch(string file)
+    {
+        var plan = PlanParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", file)), file).Plan!;
+        var phaseIndex = Math.Max(0, plan.Phases.Count - 2);
+        var phaseStart = ShippedPlan.T0;
+        var random = new Random(file.Length * 104729);
+        var stored = History(plan, random, phaseStart.AddMinutes(-Before), Before + 120);
+        var memo = new MinuteMemo();
+        var window = stored.Where(s => s.Time < phaseStart.AddMinutes(1)).ToList();
+        Judge(plan, phaseIndex, phaseStart, phaseStart.AddMinutes(1), window, memo);
+        Assert.False(memo.LastExtendedIndex);
+        var lateSamples = 0;
+        for (var minute = 2; minute <= 120; minute += 1 + random.Next(3))
+        {
+            var now = phaseStart.AddMinutes(minute);
+            var joined = new List<MetricSample>(window);
+            joined.AddRange(stored.Where(s => s.Time >= window[^1].Time.AddMinutes(1) && s.Time < now));
+            if (minute % 7 == 0)
+            {
+                // A second sample of the minute the previous poll ended on, stored in this poll's range: the later one wins.
+                var latest = window[^1];
+                joined.Insert(window.Count, latest with { Value = latest.Value * 3 });
+                lateSamples++;
+            }
+
+            var incremental = Judge(plan, phaseIndex, phaseStart, now, joined, memo);
+            Assert.True(memo.LastExtendedIndex, $"the index was built again at minute {minute}");
+            Assert.Equal(Json(Judge(plan, phaseIndex, phaseStart, now, joined, null)), Json(incremental));
+            Assert.True(memo.LastJudged <= (plan.Gates.Count + plan.Triggers.Count + 8) * 4, $"{memo.LastJudged} minutes judged at minute {minute}");
+            window = joined;
+        }
+
+        Assert.True(lateSamples >= 3, $"{lateSamples} late samples");
+    }
+
+    /// <summary>
+    /// Where every poll reads its window whole (PostgreSQL) the samples are equal, not the same objects: the index is
+    /// extended all the same. A list changed in place after a judgement (a sample replaced by another value) is not
+    /// mistaken for the one judged: the index is built again and the verdict follows the new value.
+    /// </summary>
+    [Fact]
+    public void Equal_samples_extend_the_kept_index_and_a_list_changed_in_place_is_judged_afresh()
+    {
+        const string file = "directive-004-ramp-1-10-25-50-100.yaml";
+        var plan = PlanParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", file)), file).Plan!;
+        var phaseStart = ShippedPlan.T0;
+        var stored = History(plan, new Random(11), phaseStart.AddMinutes(-Before), Before + 30);
+        var memo = new MinuteMemo();
+        var read = stored.Where(s => s.Time < phaseStart.AddMinutes(20)).Select(s => s with { }).ToList();
+        JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(20), read, memo);
+
+        var readAgain = stored.Where(s => s.Time < phaseStart.AddMinutes(21)).Select(s => s with { }).ToList();
+        var extended = JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), readAgain, memo);
+        Assert.True(memo.LastExtendedIndex);
+        Assert.Equal(Json(JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), readAgain, null)), Json(extended));
+
+        var gate = plan.GatesFor(3).First(g => g.Pass is AbsoluteCondition && g.Series.Scope == JourneyScope.Overall);
+        var minute = phaseStart.AddMinutes(10);
+        var at = readAgain.FindIndex(s => s.MetricKey == gate.Series.MetricKey && s.Cohort == Cohort.Canary && s.Journey is null && s.Time == minute);
+        var limit = (double)((AbsoluteCondition)gate.Pass).Threshold;
+        var breach = ((AbsoluteCondition)gate.Pass).Operator is ComparisonOperator.LessOrEqual or ComparisonOperator.Less ? (limit * 2) + 1 : limit / 2;
+        readAgain[at] = readAgain[at] with { Value = breach };
+        var changed = JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), readAgain, memo);
+        Assert.False(memo.LastExtendedIndex);
+        Assert.Equal(Json(JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), readAgain, null)), Json(changed));
+        Assert.Equal(GateStatus.Red, changed.Gates.First(g => g.Key == gate.Key).History.First(m => m.Minute == minute).Status);
+    }
+
     private static RolloutVerdict Judge(RolloutPlan plan, int phaseIndex, DateTimeOffset phaseStart, DateTimeOffset now, List<MetricSample> samples, MinuteMemo? memo) =>
         RolloutEvaluator.Default.Evaluate(plan, new EvaluationInput(phaseIndex, phaseStart, now, samples.Where(s => s.Time < now).ToList())
         {
             RolloutStartedAt = phaseStart.AddMinutes(-Before),
         }, memo: memo);
+
+    /// <summary>The list itself is judged, not a copy: what a caller that changes its list in place would pass.</summary>
+    private static RolloutVerdict JudgeAsIs(RolloutPlan plan, int phaseIndex, DateTimeOffset phaseStart, DateTimeOffset now, List<MetricSample> samples, MinuteMemo? memo) =>
+        RolloutEvaluator.Default.Evaluate(plan, new EvaluationInput(phaseIndex, phaseStart, now, samples) { RolloutStartedAt = phaseStart.AddMinutes(-Before) }, memo: memo);
 
     private static string Json(RolloutVerdict verdict) => JsonSerializer.Serialize(verdict, ShipRoomJson.Options);
 
