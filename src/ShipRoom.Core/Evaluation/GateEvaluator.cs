@@ -15,7 +15,7 @@ public static class GateEvaluator
             return JudgeMinute(gate, metric, series, minute, sigmaHistory);
         }
 
-        if (memo.TryGetUntouched(gate, metric, minute, out GateMinute untouched))
+        if (memo.TryGetUntouched(gate, metric, series, minute, out GateMinute untouched))
         {
             return untouched;
         }
@@ -29,6 +29,62 @@ public static class GateEvaluator
         var judged = JudgeMinute(gate, metric, series, minute, sigmaHistory);
         memo.Set(gate, metric, minute, inputs, judged);
         return judged;
+    }
+
+    /// <summary>
+    /// The gate's minutes from the phase's first whole minute, and where the latest run of one status began. With a
+    /// memo whose index was extended, the leading minutes of the previous history that no new sample touched are taken
+    /// as they are (their answers cannot have changed), and the run is carried when it reaches back into them.
+    /// </summary>
+    private static (List<GateMinute> History, DateTimeOffset? Since) History(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset phaseStart, DateTimeOffset now,
+        TimeSpan sigmaHistory, MinuteMemo? memo)
+    {
+        var first = Minutes.Ceiling(phaseStart);
+        var count = now < first ? 0 : (int)((now.UtcTicks - first.UtcTicks) / TimeSpan.TicksPerMinute);
+        var remembered = memo is not null && MinuteMemo.ReadsOneMinute(gate.Pass);
+        var (taken, trail) = remembered ? memo!.TrailOf(gate, metric, series, first, count) : (0, null);
+        var history = new List<GateMinute>(count);
+        for (var i = 0; i < taken; i++)
+        {
+            history.Add(trail!.History[i]);
+        }
+
+        for (var i = taken; i < count; i++)
+        {
+            history.Add(EvaluateMinute(gate, metric, series, first.AddMinutes(i), sigmaHistory, memo));
+        }
+
+        DateTimeOffset? since = null;
+        if (count > 0)
+        {
+            var status = history[^1].Status;
+            var at = count - 1;
+            while (at >= taken && history[at].Status == status)
+            {
+                at--;
+            }
+
+            if (at < taken && taken > 0 && taken == trail!.History.Count && trail.History[^1].Status == status && trail.Since is { } carried)
+            {
+                since = carried;
+            }
+            else
+            {
+                while (at >= 0 && history[at].Status == status)
+                {
+                    at--;
+                }
+
+                since = history[at + 1].Minute;
+            }
+        }
+
+        if (remembered)
+        {
+            memo!.KeepTrail(gate, metric, first, history, since, tookKept: taken > 0);
+        }
+
+        return (history, since);
     }
 
     private static GateMinute JudgeMinute(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset minute, TimeSpan sigmaHistory)
@@ -62,20 +118,11 @@ public static class GateEvaluator
     public static GateVerdict Evaluate(GateDefinition gate, MetricDefinition metric, SeriesIndex series, DateTimeOffset phaseStart, DateTimeOffset now, TimeSpan window, TimeSpan sigmaHistory,
         MinuteMemo? memo = null)
     {
-        var history = Minutes.Complete(phaseStart, now).Select(m => EvaluateMinute(gate, metric, series, m, sigmaHistory, memo)).ToList();
+        var (history, since) = History(gate, metric, series, phaseStart, now, sigmaHistory, memo);
         var windowMinutes = Math.Max(1, Minutes.WholeMinutes(window));
         var inWindow = history.Skip(Math.Max(0, history.Count - windowMinutes)).ToList();
         var latest = history.LastOrDefault();
-        DateTimeOffset? since = null;
-        if (latest is not null)
-        {
-            since = latest.Minute;
-            for (var i = history.Count - 1; i >= 0 && history[i].Status == latest.Status; i--)
-            {
-                since = history[i].Minute;
-            }
-        }
-        else if (Minutes.Floor(now).AddMinutes(-1) is var previous && previous < phaseStart)
+        if (latest is null && Minutes.Floor(now).AddMinutes(-1) is var previous && previous < phaseStart)
         {
             latest = EvaluateMinute(gate, metric, series, previous, sigmaHistory);
             since = previous;

@@ -11,10 +11,12 @@ namespace ShipRoom.Core.Evaluation;
 /// evaluation reads the values again, compares them bit for bit and judges only the minutes whose values differ or are
 /// new. Conditions that read more than their own minute (sigma against the control's last hour) are not kept.
 /// Entries the last evaluation did not ask for are dropped at its end, so the memo holds one evaluation's minutes.
-/// The memo also keeps the rollout's <see cref="SeriesIndex"/>: when a poll's samples are the previous poll's (the very
-/// same objects, in the same order) followed by new ones, those are appended to it, and a kept minute that none of
-/// them touched is taken without reading its values again (nothing it was judged on can have changed). Anything else
-/// (an earlier window start, a sample replaced or missing) builds the index again and checks every minute's values.
+/// The memo also keeps the rollout's <see cref="SeriesIndex"/> (unless told not to, <see cref="KeepsIndex"/>): when a
+/// poll's samples are the previous poll's (the same objects, or equal ones, in the same order) followed by new ones,
+/// those are appended to it, and a kept minute that none of them touched is taken without reading its values again
+/// (nothing it was judged on can have changed); a gate's history is then carried up to the first touched minute.
+/// Anything else (an earlier window start, a sample replaced or missing, an evaluation that threw) builds the index
+/// again and checks every minute's values.
 /// Not thread-safe: <see cref="RolloutEvaluator"/> holds its lock while it evaluates.
 /// </summary>
 public sealed class MinuteMemo
@@ -23,6 +25,9 @@ public sealed class MinuteMemo
     private readonly Dictionary<Key, Dictionary<long, Entry>> _entries = new(KeyComparer.Instance);
     private Key _lastKey;
     private Dictionary<long, Entry>? _lastMinutes;
+
+    /// <summary>Per memoised gate and its metric: the history the last evaluation gave (see <see cref="TrailOf"/>).</summary>
+    private readonly Dictionary<Key, GateTrail> _trails = new(KeyComparer.Instance);
     private int _generation;
     private SeriesIndex? _index;
     private MetricSample[] _indexed = [];
@@ -33,6 +38,19 @@ public sealed class MinuteMemo
 
     /// <summary>Whether the last evaluation extended the kept index rather than building it (for tests and diagnostics).</summary>
     public bool LastExtendedIndex => _touched is not null;
+
+    /// <summary>
+    /// Whether the index is kept between evaluations (it holds the window's samples and 16 bytes per point). The
+    /// assessor keeps it only while the storage keeps the rollout's window too (the same sample objects, SQLite), so it
+    /// adds no sample of its own and goes when the window does.
+    /// </summary>
+    public bool KeepsIndex { get; set; } = true;
+
+    /// <summary>Evaluations that extended the kept index rather than building it (for tests and diagnostics).</summary>
+    public int IndexExtensions { get; private set; }
+
+    /// <summary>Minutes the last evaluation took without reading their values again (no appended sample touched them).</summary>
+    public int LastTakenUntouched { get; private set; }
 
     /// <summary>Minutes kept (for tests and diagnostics).</summary>
     public int Count => _entries.Values.Sum(minutes => minutes.Count);
@@ -48,6 +66,18 @@ public sealed class MinuteMemo
         _generation++;
         LastJudged = 0;
         LastReused = 0;
+        LastTakenUntouched = 0;
+    }
+
+    /// <summary>Forgets the index and the gates' histories: the next evaluation builds the index and checks every minute's values.</summary>
+    internal void Reset()
+    {
+        _index = null;
+        _indexed = [];
+        _indexedCount = 0;
+        _touched = null;
+        _trails.Clear();
+        _lastMinutes = null;
     }
 
     internal void End()
@@ -62,11 +92,27 @@ public sealed class MinuteMemo
         foreach (var (key, minutes) in _entries)
         {
             stale?.Clear();
-            foreach (var (minute, entry) in minutes)
+            if (_trails.TryGetValue(key, out var trail) && trail.Generation == _generation && trail.TookKept)
             {
-                if (entry.Generation != _generation)
+                // A gate whose kept history was taken (the index was extended): those minutes were not asked one by
+                // one, and every kept minute still holds but those a sample appended this time touched and that were
+                // not judged again. After a rebuild nothing is taken, and only what was asked is kept.
+                foreach (var touched in _touched ?? [])
                 {
-                    (stale ??= []).Add(minute);
+                    if (minutes.TryGetValue(touched, out var entry) && entry.Generation != _generation)
+                    {
+                        (stale ??= []).Add(touched);
+                    }
+                }
+            }
+            else
+            {
+                foreach (var (minute, entry) in minutes)
+                {
+                    if (entry.Generation != _generation)
+                    {
+                        (stale ??= []).Add(minute);
+                    }
                 }
             }
 
@@ -86,12 +132,23 @@ public sealed class MinuteMemo
             _entries.Remove(key);
         }
 
+        foreach (var key in _trails.Where(t => t.Value.Generation != _generation).Select(t => t.Key).ToList())
+        {
+            _trails.Remove(key);
+        }
+
         _lastMinutes = null;
     }
 
     /// <summary>The index of <paramref name="samples"/>: the kept one extended when they continue what it holds, else a new one.</summary>
     internal SeriesIndex IndexOf(IReadOnlyList<MetricSample> samples)
     {
+        if (!KeepsIndex)
+        {
+            Reset();
+            return new SeriesIndex(samples);
+        }
+
         if (_index is not null && samples.Count >= _indexedCount && Continues(samples))
         {
             var touched = new HashSet<long>();
@@ -99,6 +156,7 @@ public sealed class MinuteMemo
             {
                 Remember(samples);
                 _touched = touched;
+                IndexExtensions++;
                 return _index;
             }
         }
@@ -115,14 +173,16 @@ public sealed class MinuteMemo
     /// The answer kept for the minute when no sample this evaluation appended touched it: its values are the ones it
     /// was judged on, so they are not read again.
     /// </summary>
-    internal bool TryGetUntouched<T>(object owner, object metric, DateTimeOffset minute, out T result)
+    internal bool TryGetUntouched<T>(object owner, object metric, SeriesIndex series, DateTimeOffset minute, out T result)
         where T : class
     {
-        if (_touched is not null && !_touched.Contains(minute.UtcTicks) && MinutesOf(owner, metric, create: false) is { } minutes && minutes.TryGetValue(minute.UtcTicks, out var entry))
+        if (_touched is not null && ReferenceEquals(series, _index) && !_touched.Contains(minute.UtcTicks) && MinutesOf(owner, metric, create: false) is { } minutes &&
+            minutes.TryGetValue(minute.UtcTicks, out var entry))
         {
             entry.Generation = _generation;
             result = (T)entry.Result;
             LastReused++;
+            LastTakenUntouched++;
             return true;
         }
 
@@ -131,8 +191,38 @@ public sealed class MinuteMemo
     }
 
     /// <summary>
+    /// How many leading minutes of the gate's last history can be taken as they are: those from the same first minute,
+    /// up to the first minute a sample appended this evaluation touched. None when the index was built afresh.
+    /// </summary>
+    internal (int Reusable, GateTrail? Trail) TrailOf(object gate, object metric, SeriesIndex series, DateTimeOffset firstMinute, int minutes)
+    {
+        if (_touched is null || !ReferenceEquals(series, _index) || !_trails.TryGetValue(new Key(gate, metric), out var trail) || trail.FirstMinute != firstMinute.UtcTicks)
+        {
+            return (0, null);
+        }
+
+        var reusable = Math.Min(trail.History.Count, minutes);
+        foreach (var touched in _touched)
+        {
+            var at = (touched - trail.FirstMinute) / TimeSpan.TicksPerMinute;
+            if (touched >= trail.FirstMinute && at < reusable)
+            {
+                reusable = (int)at;
+            }
+        }
+
+        LastReused += reusable;
+        LastTakenUntouched += reusable;
+        return (reusable, trail);
+    }
+
+    /// <summary>The gate's history from this evaluation, and where its latest run of one status began.</summary>
+    internal void KeepTrail(object gate, object metric, DateTimeOffset firstMinute, List<GateMinute> history, DateTimeOffset? since, bool tookKept) =>
+        _trails[new Key(gate, metric)] = new GateTrail(firstMinute.UtcTicks, history, since, _generation, tookKept);
+
+    /// <summary>
     /// The first samples are the ones the kept index holds: the same objects where the storage keeps its window between
-    /// polls (SQLite), equal ones where every poll reads it whole (PostgreSQL).
+    /// polls (SQLite), or equal ones bit for bit (a caller that read them again).
     /// </summary>
     private bool Continues(IReadOnlyList<MetricSample> samples)
     {
@@ -251,6 +341,9 @@ public sealed class MinuteMemo
     }
 
     private readonly record struct Key(object Owner, object Metric);
+
+    /// <summary>A gate's history as an evaluation gave it: minutes from <see cref="FirstMinute"/> (UTC ticks) on.</summary>
+    internal sealed record GateTrail(long FirstMinute, List<GateMinute> History, DateTimeOffset? Since, int Generation, bool TookKept);
 
     private sealed class Entry(double[] inputs, object result)
     {

@@ -28,7 +28,18 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
         lock (memo)
         {
             memo.Begin();
-            var verdict = Judge(plan, input, triggersFrom, memo);
+            RolloutVerdict verdict;
+            try
+            {
+                verdict = Judge(plan, input, triggersFrom, memo);
+            }
+            catch
+            {
+                // Part of the memo may describe this evaluation and part the one before: the next one starts afresh.
+                memo.Reset();
+                throw;
+            }
+
             memo.End();
             return verdict;
         }

@@ -99,7 +99,7 @@ public static class TriggerConditionEvaluator
             return JudgeMetricMinute(condition, metric, context, minute);
         }
 
-        if (memo.TryGetUntouched(condition, metric, minute, out ConditionMinute untouched))
+        if (memo.TryGetUntouched(condition, metric, context.Series, minute, out ConditionMinute untouched))
         {
             return untouched;
         }

@@ -102,7 +102,7 @@ public static class TriggerEvaluator
             return MinuteTruth(trigger, metric, series, minute, sigmaHistory);
         }
 
-        if (memo.TryGetUntouched(trigger, metric, minute, out MinuteAnswer untouched))
+        if (memo.TryGetUntouched(trigger, metric, series, minute, out MinuteAnswer untouched))
         {
             return (untouched.Truth, untouched.Bad);
         }

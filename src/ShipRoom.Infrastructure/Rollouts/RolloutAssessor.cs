@@ -55,6 +55,9 @@ public sealed class RolloutAssessor(
     /// <summary>Rollouts holding a memo (for tests and diagnostics).</summary>
     public int MemoCount => _memos.Count;
 
+    /// <summary>Judgements of the live rollouts that extended their kept series index instead of building it (for tests and diagnostics).</summary>
+    public long IndexExtensions => _memos.Values.Sum(memo => (long)memo.IndexExtensions);
+
     public async Task<RolloutAssessment> AssessAsync(RolloutRecord rollout, CancellationToken cancellationToken)
     {
         var plan = plans.Get(rollout);
@@ -85,6 +88,12 @@ public sealed class RolloutAssessor(
         {
             _memos.TryRemove(rollout.Id, out _);
             samples.Forget(rollout.Id);
+        }
+
+        if (memo is not null)
+        {
+            // The index holds the window's samples: kept only while the window is (SQLite), so it adds none of its own.
+            memo.KeepsIndex = samples.Holds(rollout.Id);
         }
 
         var verdict = RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recent, phaseStart), memo);

@@ -83,6 +83,9 @@ public sealed class SampleWindows(ISampleRepository samples, Func<bool> keep, in
         return read;
     }
 
+    /// <summary>Whether the rollout's window is kept now (its judgement may keep its index of the same samples while it is).</summary>
+    public bool Holds(long rolloutId) => _windows.ContainsKey(rolloutId);
+
     /// <summary>The rollout has finished: nothing more is judged of it here.</summary>
     public void Forget(long rolloutId)
     {

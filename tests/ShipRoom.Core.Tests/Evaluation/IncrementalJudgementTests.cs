@@ -76,8 +76,9 @@ public sealed class IncrementalJudgementTests
 
     /// <summary>
     /// Polls as the assessor runs them on SQLite: each poll's list is the previous poll's sample objects followed by the
-    /// minutes stored since (as <c>SampleWindows</c> joins them), sometimes with a second, later sample of the minute the
-    /// previous poll ended on. The kept index is extended (not built again), untouched minutes are not judged again,
+    /// minutes stored since (as <c>SampleWindows</c> joins them), sometimes with a second, later sample of a gated canary
+    /// for the minute the previous poll ended on, on the other side of the gate's limit. The kept index is extended (not
+    /// built again), untouched minutes are taken without reading their values, the revised minute's status changes,
     /// and every verdict is the one judging from scratch gives.
     /// </summary>
     [Theory]
@@ -89,9 +90,11 @@ public sealed class IncrementalJudgementTests
         var phaseStart = ShippedPlan.T0;
         var random = new Random(file.Length * 104729);
         var stored = History(plan, random, phaseStart.AddMinutes(-Before), Before + 120);
+        var gate = plan.GatesFor(phaseIndex).First(g => g.Pass is AbsoluteCondition && g.Series.Scope != JourneyScope.All);
+        var journey = gate.Series.Scope == JourneyScope.One ? gate.Series.Journey : null;
         var memo = new MinuteMemo();
         var window = stored.Where(s => s.Time < phaseStart.AddMinutes(1)).ToList();
-        Judge(plan, phaseIndex, phaseStart, phaseStart.AddMinutes(1), window, memo);
+        var previous = Judge(plan, phaseIndex, phaseStart, phaseStart.AddMinutes(1), window, memo);
         Assert.False(memo.LastExtendedIndex);
         var lateSamples = 0;
         for (var minute = 2; minute <= 120; minute += 1 + random.Next(3))
@@ -99,22 +102,41 @@ public sealed class IncrementalJudgementTests
             var now = phaseStart.AddMinutes(minute);
             var joined = new List<MetricSample>(window);
             joined.AddRange(stored.Where(s => s.Time >= window[^1].Time.AddMinutes(1) && s.Time < now));
-            if (minute % 7 == 0)
+            GateStatus? revisedFrom = null;
+            var ended = Minutes.Floor(window[^1].Time);
+            if (minute % 7 == 0 && previous.Gates.First(g => g.Key == gate.Key).History.LastOrDefault(m => m.Minute == ended) is { Status: GateStatus.Green or GateStatus.Yellow or GateStatus.Red } judged)
             {
-                // A second sample of the minute the previous poll ended on, stored in this poll's range: the later one wins.
-                var latest = window[^1];
-                joined.Insert(window.Count, latest with { Value = latest.Value * 3 });
+                // Stored in this poll's range: the later sample of the minute wins.
+                joined.Insert(window.Count, new MetricSample(gate.Series.MetricKey, Cohort.Canary, journey, ended, OtherSide((AbsoluteCondition)gate.Pass, judged.Status)));
+                revisedFrom = judged.Status;
                 lateSamples++;
             }
 
             var incremental = Judge(plan, phaseIndex, phaseStart, now, joined, memo);
             Assert.True(memo.LastExtendedIndex, $"the index was built again at minute {minute}");
+            Assert.True(memo.LastTakenUntouched > 0, $"nothing was taken untouched at minute {minute}");
             Assert.Equal(Json(Judge(plan, phaseIndex, phaseStart, now, joined, null)), Json(incremental));
             Assert.True(memo.LastJudged <= (plan.Gates.Count + plan.Triggers.Count + 8) * 4, $"{memo.LastJudged} minutes judged at minute {minute}");
+            if (revisedFrom is { } before)
+            {
+                Assert.NotEqual(before == GateStatus.Red, incremental.Gates.First(g => g.Key == gate.Key).History.First(m => m.Minute == ended).Status == GateStatus.Red);
+            }
+
             window = joined;
+            previous = incremental;
         }
 
         Assert.True(lateSamples >= 3, $"{lateSamples} late samples");
+    }
+
+    /// <summary>A value well past the limit when the minute passed, well inside it when it did not.</summary>
+    private static double OtherSide(AbsoluteCondition limit, GateStatus status)
+    {
+        var lowerIsBetter = limit.Operator is ComparisonOperator.LessOrEqual or ComparisonOperator.Less;
+        var threshold = (double)limit.Threshold;
+        var past = lowerIsBetter ? threshold + Math.Max(1, Math.Abs(threshold)) : threshold / 2;
+        var inside = lowerIsBetter ? threshold / 2 : threshold + Math.Max(1, Math.Abs(threshold));
+        return status == GateStatus.Red ? inside : past;
     }
 
     /// <summary>
@@ -148,6 +170,12 @@ public sealed class IncrementalJudgementTests
         Assert.False(memo.LastExtendedIndex);
         Assert.Equal(Json(JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), readAgain, null)), Json(changed));
         Assert.Equal(GateStatus.Red, changed.Gates.First(g => g.Key == gate.Key).History.First(m => m.Minute == minute).Status);
+
+        // Told not to keep it (the storage does not keep the window), the memo builds the index every time.
+        memo.KeepsIndex = false;
+        var unkept = JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), readAgain, memo);
+        Assert.False(memo.LastExtendedIndex);
+        Assert.Equal(Json(changed), Json(unkept));
     }
 
     private static RolloutVerdict Judge(RolloutPlan plan, int phaseIndex, DateTimeOffset phaseStart, DateTimeOffset now, List<MetricSample> samples, MinuteMemo? memo) =>

@@ -77,6 +77,8 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
 
         Assert.Equal(40, (await windows.ReadAsync(id, T, T.AddMinutes(10), Polled, Ct)).Count);
         Assert.Equal(db.Connections.Provider == StorageProvider.Sqlite ? 1 : 0, windows.Count);
+        // The judgement keeps its index of these samples only while the window is kept (RolloutAssessor asks).
+        Assert.Equal(db.Connections.Provider == StorageProvider.Sqlite, windows.Holds(id));
     }
 
     [Fact]
@@ -115,6 +117,7 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
 
         await windows.ReadAsync(c, T, T.AddMinutes(10), Polled, Ct); // 120 > 100: a, used longest ago, goes
         Assert.Equal((2, 80L), (windows.Count, windows.KeptSamples));
+        Assert.Equal((false, true, true), (windows.Holds(a), windows.Holds(b), windows.Holds(c)));
 
         windows.Forget(b);
         Assert.Equal((1, 40L), (windows.Count, windows.KeptSamples));
