@@ -91,10 +91,17 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         Assert.True(matched, "the chart in the browser does not hold the snapshot's points");
         // The observation window's shading (the last shape, its end alone sent on each new point) ends at the newest point.
         const string Shading = "() => { const g = document.getElementById('chart-p95_latency_ms'); const s = g.layout.shapes || []; const last = s[s.length - 1]; const x = g.data[1].x; return last && last.type === 'rect' ? [String(last.x1), String(x[x.length - 1])] : null; }";
+        // A new point and the shading's move are two calls: read again (a few seconds at most) when one came in between.
+        static DateTime Utc(string text) => DateTime.Parse(text.Replace(' ', 'T'), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
         var shading = await page.EvaluateAsync<System.Text.Json.JsonElement>(Shading);
+        for (var attempt = 0; attempt < 20 && shading.ValueKind != System.Text.Json.JsonValueKind.Null && Utc(shading[1].GetString()!) != Utc(shading[0].GetString()!); attempt++)
+        {
+            await Task.Delay(250, Xunit.TestContext.Current.CancellationToken);
+            shading = await page.EvaluateAsync<System.Text.Json.JsonElement>(Shading);
+        }
+
         if (shading.ValueKind != System.Text.Json.JsonValueKind.Null)
         {
-            static DateTime Utc(string text) => DateTime.Parse(text.Replace(' ', 'T'), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
             Assert.Equal(Utc(shading[1].GetString()!), Utc(shading[0].GetString()!));
         }
 

@@ -24,6 +24,28 @@ public static class E2ESteps
         await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = timeoutMs });
     }
 
+    /// <summary>
+    /// Clicks one of the dashboard's rollout actions and waits for its dialog. On a dashboard that a live rollout keeps
+    /// updating (the demo at 30× time), a render can move the toolbar between Playwright's stability check and its
+    /// click, and the click lands beside the button: up to three clicks, each given 10 s to open the dialog.
+    /// </summary>
+    public static async Task<ILocator> OpenActionDialogAsync(IPage page, string action)
+    {
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.GetByRole(AriaRole.Toolbar, new() { Name = "Rollout actions" }).GetByRole(AriaRole.Button, new() { Name = action }).ClickAsync();
+            try
+            {
+                await dialog.GetByLabel("Reason").WaitForAsync(new() { Timeout = 10_000 });
+                return dialog;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
     /// <summary>Signs in as the initial administrator the test app is seeded with.</summary>
     public static Task SignInAsAdminAsync(IPage page, int timeoutMs = 30_000) =>
         SignInAsync(page, ShipRoomAppFactory.AdminUserName, ShipRoomAppFactory.AdminPassword, timeoutMs);

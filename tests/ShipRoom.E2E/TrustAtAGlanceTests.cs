@@ -171,9 +171,9 @@ public sealed class TrustAtAGlanceTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.Locator("[data-time-to-rollback]")).ToHaveTextAsync("not measured — no deploy system is configured");
         await Screenshots.SaveAsync(page, "dashboard-light.png");
 
-        await page.GetByRole(AriaRole.Toolbar, new() { Name = "Rollout actions" }).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
-        await page.GetByLabel("Reason").FillAsync("trying the demo end to end");
-        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
+        var dialog = await E2ESteps.OpenActionDialogAsync(page, "Roll back");
+        await dialog.GetByLabel("Reason").FillAsync("trying the demo end to end");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
 
         await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Rolled back", new() { Timeout = 20_000 });
         await Assertions.Expect(page.Locator("[data-time-to-rollback]")).ToHaveTextAsync("not measured — recorded only, nothing was sent");

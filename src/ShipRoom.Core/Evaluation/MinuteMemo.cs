@@ -82,6 +82,11 @@ public sealed class MinuteMemo
 
     internal void End()
     {
+        foreach (var key in _trails.Where(t => t.Value.Generation != _generation).Select(t => t.Key).ToList())
+        {
+            _trails.Remove(key);
+        }
+
         if (_entries.Count == 0)
         {
             return;
@@ -130,11 +135,6 @@ public sealed class MinuteMemo
         foreach (var key in empty ?? [])
         {
             _entries.Remove(key);
-        }
-
-        foreach (var key in _trails.Where(t => t.Value.Generation != _generation).Select(t => t.Key).ToList())
-        {
-            _trails.Remove(key);
         }
 
         _lastMinutes = null;
@@ -196,7 +196,9 @@ public sealed class MinuteMemo
     /// </summary>
     internal (int Reusable, GateTrail? Trail) TrailOf(object gate, object metric, SeriesIndex series, DateTimeOffset firstMinute, int minutes)
     {
-        if (_touched is null || !ReferenceEquals(series, _index) || !_trails.TryGetValue(new Key(gate, metric), out var trail) || trail.FirstMinute != firstMinute.UtcTicks)
+        // Only the previous evaluation's trail: the minutes touched since are known for that one evaluation alone.
+        if (_touched is null || !ReferenceEquals(series, _index) || !_trails.TryGetValue(new Key(gate, metric), out var trail) || trail.FirstMinute != firstMinute.UtcTicks ||
+            trail.Generation != _generation - 1)
         {
             return (0, null);
         }
