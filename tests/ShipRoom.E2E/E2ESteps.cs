@@ -25,16 +25,16 @@ public static class E2ESteps
     }
 
     /// <summary>
-    /// Clicks one of the dashboard's rollout actions and waits for its dialog. On a dashboard that a live rollout keeps
-    /// updating (the demo at 30× time), a render can move the toolbar between Playwright's stability check and its
-    /// click, and the click lands beside the button: up to three clicks, each given 10 s to open the dialog.
+    /// Clicks one of the dashboard's rollout actions and waits for its dialog: up to three clicks, each given 10 s to
+    /// open it. On a dashboard a live rollout keeps updating, the first click sometimes opened nothing within 30 s (seen
+    /// in two walks on 2026-12-03, cause not yet found: a render between Playwright's checks and its click is suspected).
     /// </summary>
     public static async Task<ILocator> OpenActionDialogAsync(IPage page, string action)
     {
         var dialog = page.GetByRole(AriaRole.Dialog);
         for (var attempt = 1; ; attempt++)
         {
-            await page.GetByRole(AriaRole.Toolbar, new() { Name = "Rollout actions" }).GetByRole(AriaRole.Button, new() { Name = action }).ClickAsync();
+            await page.GetByRole(AriaRole.Toolbar, new() { Name = "Rollout actions" }).GetByRole(AriaRole.Button, new() { Name = action, Exact = true }).ClickAsync();
             try
             {
                 await dialog.GetByLabel("Reason").WaitForAsync(new() { Timeout = 10_000 });

@@ -71,7 +71,7 @@ public sealed class PhoneBannersTests(BrowserFixture browser) : IAsyncLifetime
         await AssertFirstScreenAsync(page, "with the Degraded, infra lock and recorded-only banners");
 
         // The rollback made in the outage adds itself to the Degraded banner: still one screen.
-        await page.GetByRole(AriaRole.Toolbar, new() { Name = "Rollout actions" }).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
+        await E2ESteps.OpenActionDialogAsync(page, "Roll back");
         await page.GetByLabel("Reason").FillAsync("payments failing and the database is down");
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-deferred-rollbacks]")).ToContainTextAsync($"Rollout {_rolloutId}", new() { Timeout = 30_000 });

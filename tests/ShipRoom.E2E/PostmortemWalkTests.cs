@@ -44,9 +44,9 @@ public sealed class PostmortemWalkTests(BrowserFixture browser) : IAsyncLifetime
         await page.GotoAsync($"/rollouts/{_rolloutId}");
         await page.Locator("[data-interactive=true] .dashboard").WaitForAsync(new() { Timeout = 30_000 });
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
-        await page.GetByLabel("Reason").FillAsync("checkout errors climbing at 1%");
-        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
+        var dialog = await E2ESteps.OpenActionDialogAsync(page, "Roll back");
+        await dialog.GetByLabel("Reason").FillAsync("checkout errors climbing at 1%");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Rolled back", new() { Timeout = 15_000 });
 
         // The sweep the postmortem job runs every 30 s, run now: the open dashboard shows the draft's due time live.

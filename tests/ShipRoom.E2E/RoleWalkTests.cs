@@ -206,7 +206,7 @@ public sealed class RoleWalkTests(BrowserFixture browser, RoleWalkApp shared) : 
         await AssertActionsAsync(page, "Hold", "Roll back", "Resume", "Advance", "Poll now");
         await AssertPanelsAsync(page, summary: false, roster: false, tick: true);
 
-        await Toolbar(page).GetByRole(AriaRole.Button, new() { Name = "Hold", Exact = true }).ClickAsync();
+        await E2ESteps.OpenActionDialogAsync(page, "Hold");
         await page.GetByLabel("Reason").FillAsync("checkout latency climbing, holding to look");
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Hold" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Held", new() { Timeout = 20_000 });
@@ -217,7 +217,7 @@ public sealed class RoleWalkTests(BrowserFixture browser, RoleWalkApp shared) : 
         await page.WaitForTimeoutAsync(700); // the snackbar's fade-in, so the screenshot does not catch it half drawn over the banner
         await Screenshots.SaveAsync(page, "role-ic.png", fullPage: false);
 
-        await Toolbar(page).GetByRole(AriaRole.Button, new() { Name = "Resume", Exact = true }).ClickAsync();
+        await E2ESteps.OpenActionDialogAsync(page, "Resume");
         await page.GetByLabel("Reason").FillAsync("latency back under the limit");
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-rollout-status]")).ToHaveTextAsync("Running", new() { Timeout = 20_000 });

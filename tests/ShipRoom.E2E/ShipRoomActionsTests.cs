@@ -54,7 +54,7 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
         var ceo = await OpenAsSync("ceo");
         await Assertions.Expect(ceo.Locator("[data-rollout-status]")).ToHaveTextAsync("Running");
 
-        await ic.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
+        await E2ESteps.OpenActionDialogAsync(ic, "Roll back");
         await ic.GetByLabel("Reason").FillAsync("checkout P95 regression seen in the war room");
         await ic.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
 
