@@ -40,7 +40,7 @@ public static class GateEvaluator
         TimeSpan sigmaHistory, MinuteMemo? memo)
     {
         var first = Minutes.Ceiling(phaseStart);
-        var count = now < first ? 0 : (int)((now.UtcTicks - first.UtcTicks) / TimeSpan.TicksPerMinute);
+        var count = Minutes.CompleteCount(phaseStart, now);
         var remembered = memo is not null && MinuteMemo.ReadsOneMinute(gate.Pass);
         var (taken, trail) = remembered ? memo!.TrailOf(gate, metric, series, first, count) : (0, null);
         var history = new List<GateMinute>(count);

@@ -20,5 +20,12 @@ public static class Minutes
         }
     }
 
+    /// <summary>How many minutes <see cref="Complete"/> yields.</summary>
+    public static int CompleteCount(DateTimeOffset from, DateTimeOffset now)
+    {
+        var first = Ceiling(from);
+        return now < first ? 0 : (int)((now.UtcTicks - first.UtcTicks) / TimeSpan.TicksPerMinute);
+    }
+
     public static int WholeMinutes(TimeSpan span) => (int)Math.Ceiling(span.TotalMinutes);
 }

@@ -116,7 +116,7 @@ public sealed class RolloutEvaluator(CanaryJudge judge)
         CanaryScore judgement, TimeSpan window, bool isFinalPhase)
     {
         var missing = new List<string>();
-        var observed = Minutes.Complete(input.PhaseStartedAt, input.Now).Count();
+        var observed = Minutes.CompleteCount(input.PhaseStartedAt, input.Now);
         var required = Math.Max(1, Minutes.WholeMinutes(window));
         if (observed < required)
         {
