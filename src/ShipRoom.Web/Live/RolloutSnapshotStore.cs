@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,7 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     private readonly ConcurrentDictionary<long, Entry> _snapshots = new();
     private readonly ConcurrentDictionary<Guid, Subscription> _subscriptions = new();
     private readonly Lock _publishing = new();
+    private readonly Dictionary<long, int> _hubWatchers = new();
     private long _sequence;
 
     public RolloutSnapshot? Get(long rolloutId) => _snapshots.GetValueOrDefault(rolloutId)?.Snapshot;
@@ -89,7 +91,6 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
 
     private void Publish(RolloutSnapshot built, bool replaceSameBuild)
     {
-        RolloutUpdate update;
         RolloutSnapshot snapshot;
         lock (_publishing)
         {
@@ -102,27 +103,42 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
             }
 
             snapshot = UnsavedRollbackOverlay.Apply(built, unsaved.Find(built.Id));
-            var slim = RolloutUpdateBuilder.Slim(snapshot);
-            var fingerprint = RolloutUpdateBuilder.Fingerprint(slim);
-            if (replaceSameBuild && held is not null && SameFingerprint(fingerprint, held.Slim))
-            {
-                return;
-            }
 
-            // Parts equal to the held snapshot's keep its revisions: panels that show only those skip their render.
-            PartRevisions.Carry(held?.Snapshot, held?.Slim, snapshot, fingerprint);
+            // The slim JSON, its fingerprint and the patch cost milliseconds a snapshot: they are made only for someone who
+            // reads them (a hub client of this rollout; a dashboard of it, whose panels compare revisions). A rollout nobody
+            // watches keeps no fingerprint, and the first update after someone comes is made against its held snapshot.
+            var hubWatches = _hubWatchers.GetValueOrDefault(built.Id) > 0;
+            var panelsWatch = _subscriptions.Values.Any(s => s.RolloutId == built.Id);
+            JsonObject? slim = null;
+            IReadOnlyDictionary<string, byte[]>? fingerprint = null;
+            if (hubWatches || panelsWatch || replaceSameBuild)
+            {
+                slim = RolloutUpdateBuilder.Slim(snapshot);
+                fingerprint = RolloutUpdateBuilder.Fingerprint(slim);
+                if (replaceSameBuild && held?.Slim is { } heldSlim && SameFingerprint(fingerprint, heldSlim))
+                {
+                    return;
+                }
+
+                // Parts equal to the held snapshot's keep its revisions: panels that show only those skip their render.
+                PartRevisions.Carry(held?.Snapshot, held?.Slim, snapshot, fingerprint);
+            }
 
             // One sequence for the whole store: a rollout forgotten and held again never repeats a number a client has seen.
             var sequence = ++_sequence;
-            update = RolloutUpdateBuilder.Between(held?.Sequence ?? 0, held?.Snapshot, held?.Slim, sequence, snapshot, slim);
             _snapshots[snapshot.Id] = new Entry(sequence, snapshot, built, fingerprint);
-
-            // Queued under the lock, so updates reach the hub in the order of their sequence numbers.
-            _pushes.Writer.TryWrite((snapshot.Id, update));
-            if (Interlocked.Increment(ref _queued) > QueuedPushesWarning && !_backlogWarned)
+            if (hubWatches)
             {
-                _backlogWarned = true;
-                logger.LogWarning("More than {Count} hub pushes are waiting: hub clients read more slowly than rollouts change", QueuedPushesWarning);
+                var heldSlim = held is null ? null : held.Slim ?? RolloutUpdateBuilder.Fingerprint(RolloutUpdateBuilder.Slim(held.Snapshot));
+                var update = RolloutUpdateBuilder.Between(held?.Sequence ?? 0, held?.Snapshot, heldSlim, sequence, snapshot, slim!, fingerprint!);
+
+                // Queued under the lock, so updates reach the hub in the order of their sequence numbers.
+                _pushes.Writer.TryWrite((snapshot.Id, update));
+                if (Interlocked.Increment(ref _queued) > QueuedPushesWarning && !_backlogWarned)
+                {
+                    _backlogWarned = true;
+                    logger.LogWarning("More than {Count} hub pushes are waiting: hub clients read more slowly than rollouts change", QueuedPushesWarning);
+                }
             }
         }
 
@@ -172,6 +188,43 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
 
     public int SubscriberCount => _subscriptions.Count;
 
+    /// <summary>
+    /// A hub client reads <c>RolloutUpdated</c> of the rollout until the returned scope is disposed: only then is each
+    /// snapshot of it turned into an update. Taken under the publishing lock, before the client joins the group and reads
+    /// the state: a snapshot published before it is in that state, one published after it is pushed, none falls between.
+    /// </summary>
+    public IDisposable WatchFromHub(long rolloutId)
+    {
+        lock (_publishing)
+        {
+            _hubWatchers[rolloutId] = _hubWatchers.GetValueOrDefault(rolloutId) + 1;
+        }
+
+        return new Unsubscriber(() =>
+        {
+            lock (_publishing)
+            {
+                if (_hubWatchers.GetValueOrDefault(rolloutId) <= 1)
+                {
+                    _hubWatchers.Remove(rolloutId);
+                }
+                else
+                {
+                    _hubWatchers[rolloutId]--;
+                }
+            }
+        });
+    }
+
+    /// <summary>Hub clients watching the rollout now (for tests and diagnostics).</summary>
+    public int HubWatchers(long rolloutId)
+    {
+        lock (_publishing)
+        {
+            return _hubWatchers.GetValueOrDefault(rolloutId);
+        }
+    }
+
     /// <summary>Strictly newer: the same snapshot published twice reaches viewers once.</summary>
     private static bool IsNewer(RolloutSnapshot candidate, RolloutSnapshot current) =>
         candidate.Version > current.Version || (candidate.Version == current.Version && candidate.BuiltAt > current.BuiltAt);
@@ -190,9 +243,9 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
 
     /// <summary>
     /// A held snapshot as shown (with any unsaved rollback laid over it), as built, the sequence number it was published
-    /// under and its slim JSON's properties as text (what the next update is compared with).
+    /// under and its slim JSON's properties as text (what the next update is compared with; null while nobody watched it).
     /// </summary>
-    private sealed record Entry(long Sequence, RolloutSnapshot Snapshot, RolloutSnapshot Built, IReadOnlyDictionary<string, byte[]> Slim);
+    private sealed record Entry(long Sequence, RolloutSnapshot Snapshot, RolloutSnapshot Built, IReadOnlyDictionary<string, byte[]>? Slim);
 
     private sealed record Subscription(long? RolloutId, CoalescingCallback Callback);
 

@@ -30,10 +30,11 @@ public static class RolloutUpdateBuilder
     public static IReadOnlyDictionary<string, byte[]> Fingerprint(JsonObject slim) =>
         slim.ToDictionary(p => p.Key, p => System.Text.Encoding.UTF8.GetBytes(p.Value?.ToJsonString(ShipRoomJson.Options) ?? "null"));
 
-    public static RolloutUpdate Between(long previousSequence, RolloutSnapshot? previous, IReadOnlyDictionary<string, byte[]>? previousSlim, long sequence, RolloutSnapshot current, JsonObject currentSlim)
+    public static RolloutUpdate Between(long previousSequence, RolloutSnapshot? previous, IReadOnlyDictionary<string, byte[]>? previousSlim, long sequence, RolloutSnapshot current, JsonObject currentSlim,
+        IReadOnlyDictionary<string, byte[]>? currentFingerprint = null)
     {
         var patch = new JsonObject();
-        foreach (var (name, bytes) in Fingerprint(currentSlim))
+        foreach (var (name, bytes) in currentFingerprint ?? Fingerprint(currentSlim))
         {
             var old = previousSlim?.GetValueOrDefault(name);
             if (old is not null && old.AsSpan().SequenceEqual(bytes))

@@ -12,7 +12,7 @@ namespace ShipRoom.Web.Live;
 /// (docs/live-updates.md). Authorised like the API.
 /// </summary>
 [Authorize]
-public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandService commands) : Hub
+public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandService commands, RolloutSnapshotStore store) : Hub
 {
     public const string Path = "/hubs/rollouts";
     public const string UpdatedEvent = "RolloutUpdated";
@@ -29,6 +29,13 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
         if (snapshot is null)
         {
             throw new HubException($"rollout {rolloutId} does not exist");
+        }
+
+        // Watching first (the store then makes this rollout's updates), the group second, the state last: see WatchFromHub.
+        var watches = Watches();
+        if (!watches.ContainsKey(rolloutId))
+        {
+            watches[rolloutId] = store.WatchFromHub(rolloutId);
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(rolloutId), Context.ConnectionAborted);
@@ -49,7 +56,40 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
         return new HubCommandResult(result.Status.ToString(), result.Message, result.Snapshot?.Version);
     }
 
-    public Task Unsubscribe(long rolloutId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(rolloutId), Context.ConnectionAborted);
+    public async Task Unsubscribe(long rolloutId)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(rolloutId), Context.ConnectionAborted);
+        if (Watches().Remove(rolloutId, out var watch))
+        {
+            watch.Dispose();
+        }
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        foreach (var watch in Watches().Values)
+        {
+            watch.Dispose();
+        }
+
+        Watches().Clear();
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>The rollouts this connection watches (its calls run one at a time: SignalR's default).</summary>
+    private Dictionary<long, IDisposable> Watches()
+    {
+        if (Context.Items.TryGetValue(WatchesKey, out var held) && held is Dictionary<long, IDisposable> watches)
+        {
+            return watches;
+        }
+
+        watches = [];
+        Context.Items[WatchesKey] = watches;
+        return watches;
+    }
+
+    private static readonly object WatchesKey = new();
 }
 
 public sealed record HubCommandResult(string Status, string Message, long? RolloutVersion);

@@ -69,6 +69,45 @@ public sealed class RolloutsHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_store_makes_updates_of_a_rollout_while_a_hub_client_watches_it_and_stops_when_it_unsubscribes_or_goes()
+    {
+        var id = await ApiTestHost.RunningRolloutAsync(_factory);
+        var store = _factory.Services.GetRequiredService<RolloutSnapshotStore>();
+        var token = await ApiTestHost.TokenAsync(_factory, Roles.Viewer);
+        await using var hub = Connect(token);
+        await hub.StartAsync(Ct);
+
+        await hub.InvokeAsync<RolloutState>("Subscribe", id, Ct);
+        await hub.InvokeAsync<RolloutState>("Subscribe", id, Ct); // a re-fetch is not a second watcher
+        Assert.Equal(1, store.HubWatchers(id));
+        await hub.InvokeAsync("Unsubscribe", id, Ct);
+        Assert.Equal(0, store.HubWatchers(id));
+
+        await hub.InvokeAsync<RolloutState>("Subscribe", id, Ct);
+        await using (var second = Connect(token))
+        {
+            await second.StartAsync(Ct);
+            await second.InvokeAsync<RolloutState>("Subscribe", id, Ct);
+            Assert.Equal(2, store.HubWatchers(id));
+        }
+
+        // The second connection closed: the server notices its disconnect on its own time.
+        for (var i = 0; i < 100 && store.HubWatchers(id) != 1; i++)
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.Equal(1, store.HubWatchers(id));
+        await hub.StopAsync(Ct);
+        for (var i = 0; i < 100 && store.HubWatchers(id) != 0; i++)
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.Equal(0, store.HubWatchers(id));
+    }
+
+    [Fact]
     public async Task Commands_through_the_hub_are_authorised_like_the_api()
     {
         var id = await ApiTestHost.RunningRolloutAsync(_factory);

@@ -1,3 +1,6 @@
+using ShipRoom.Core;
+using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -211,6 +214,7 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
     {
         var slow = new SlowHub();
         using var store = new RolloutSnapshotStore(slow, Options.Create(new LiveOptions()), _unsaved, _time, NullLogger<RolloutSnapshotStore>.Instance);
+        using var watch = store.WatchFromHub(7);
 
         // A subscriber that does not read: every hub send waits until it does.
         for (var version = 3; version <= 5; version++)
@@ -229,6 +233,57 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
         var sequences = slow.Sent.Select(s => ((RolloutUpdate)s.Args[0]!).Sequence).ToList();
         Assert.Equal(3, sequences.Count);
         Assert.Equal(sequences.Order(), sequences);
+    }
+
+    [Fact]
+    public async Task A_rollout_no_hub_client_watches_gets_no_update_and_the_first_one_after_a_client_comes_rebuilds_its_state()
+    {
+        var hub = new SlowHub();
+        hub.Release();
+        using var store = new RolloutSnapshotStore(hub, Options.Create(new LiveOptions()), _unsaved, _time, NullLogger<RolloutSnapshotStore>.Instance);
+        var snapshots = ConsecutiveSnapshots();
+
+        // Nobody watches: the snapshots are held (dashboards and Subscribe read them) but no update is made or pushed.
+        await store.PublishAsync(snapshots[0], Ct);
+        await store.PublishAsync(snapshots[1], Ct);
+        Assert.Same(snapshots[1], store.Get(snapshots[1].Id));
+        Assert.Equal(0, store.QueuedPushes);
+
+        // A client comes (watch, then the state, as RolloutsHub.Subscribe does) and the next snapshot is pushed as an
+        // update against the state it read.
+        var watch = store.WatchFromHub(snapshots[1].Id);
+        Assert.Equal(1, store.HubWatchers(snapshots[1].Id));
+        var state = store.GetState(snapshots[1].Id)!;
+        await store.PublishAsync(snapshots[2], Ct);
+        var update = await SentAsync(hub, 1);
+        Assert.Equal(state.Sequence, update.Previous);
+        var applied = HubMirror.Apply(Json(state.Snapshot), JsonSerializer.SerializeToElement(update, ShipRoomJson.Options));
+        Assert.True(JsonNode.DeepEquals(Json(snapshots[2]), applied), "the first update after the client came does not rebuild the snapshot from the state it read");
+
+        // The client goes: later snapshots are held, not pushed.
+        watch.Dispose();
+        Assert.Equal(0, store.HubWatchers(snapshots[1].Id));
+        await store.PublishAsync(snapshots[3], Ct);
+        await Task.Delay(50, Ct);
+        Assert.Single(hub.Sent);
+        Assert.Same(snapshots[3], store.Get(snapshots[3].Id));
+    }
+
+    /// <summary>Four consecutive snapshots of one rollout, each a minute of chart points and gate history later.</summary>
+    private static RolloutSnapshot[] ConsecutiveSnapshots() =>
+        [.. Enumerable.Range(0, 4).Select(minute => LongPhaseSnapshots.At(7, 60 + minute, version: 3 + minute))];
+
+    private static JsonObject Json(RolloutSnapshot snapshot) => JsonSerializer.SerializeToNode(snapshot, ShipRoomJson.Options)!.AsObject();
+
+    private static async Task<RolloutUpdate> SentAsync(SlowHub hub, int count)
+    {
+        for (var i = 0; i < 500 && hub.Sent.Count < count; i++)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        Assert.Equal(count, hub.Sent.Count);
+        return (RolloutUpdate)hub.Sent.Last().Args[0]!;
     }
 
     /// <summary>A hub whose group sends wait until released: hub clients that read slowly, which a test cannot make a real connection be on demand.</summary>
