@@ -111,17 +111,19 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
             var panelsWatch = _subscriptions.Values.Any(s => s.RolloutId == built.Id);
             JsonObject? slim = null;
             IReadOnlyDictionary<string, byte[]>? fingerprint = null;
+            IReadOnlyDictionary<string, byte[]>? heldSlim = null;
             if (hubWatches || panelsWatch || replaceSameBuild)
             {
                 slim = RolloutUpdateBuilder.Slim(snapshot);
                 fingerprint = RolloutUpdateBuilder.Fingerprint(slim);
-                if (replaceSameBuild && held?.Slim is { } heldSlim && SameFingerprint(fingerprint, heldSlim))
+                heldSlim = held is null ? null : held.Slim ?? RolloutUpdateBuilder.Fingerprint(RolloutUpdateBuilder.Slim(held.Snapshot));
+                if (replaceSameBuild && heldSlim is not null && SameFingerprint(fingerprint, heldSlim))
                 {
                     return;
                 }
 
                 // Parts equal to the held snapshot's keep its revisions: panels that show only those skip their render.
-                PartRevisions.Carry(held?.Snapshot, held?.Slim, snapshot, fingerprint);
+                PartRevisions.Carry(held?.Snapshot, heldSlim, snapshot, fingerprint);
             }
 
             // One sequence for the whole store: a rollout forgotten and held again never repeats a number a client has seen.
@@ -129,7 +131,6 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
             _snapshots[snapshot.Id] = new Entry(sequence, snapshot, built, fingerprint);
             if (hubWatches)
             {
-                var heldSlim = held is null ? null : held.Slim ?? RolloutUpdateBuilder.Fingerprint(RolloutUpdateBuilder.Slim(held.Snapshot));
                 var update = RolloutUpdateBuilder.Between(held?.Sequence ?? 0, held?.Snapshot, heldSlim, sequence, snapshot, slim!, fingerprint!);
 
                 // Queued under the lock, so updates reach the hub in the order of their sequence numbers.
@@ -174,6 +175,11 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     /// <summary>Calls <paramref name="onChange"/> (coalesced) after each new snapshot of the rollout, or of any rollout when null.</summary>
     public IDisposable Subscribe(long? rolloutId, Func<Task> onChange, Action<Exception> onError)
     {
+        if (rolloutId is { } watched)
+        {
+            JudgeParts(watched);
+        }
+
         var id = Guid.NewGuid();
         var subscription = new Subscription(rolloutId, new CoalescingCallback(onChange, NotifyInterval, time, onError));
         _subscriptions[id] = subscription;
@@ -187,6 +193,24 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     }
 
     public int SubscriberCount => _subscriptions.Count;
+
+    /// <summary>
+    /// A dashboard comes to a rollout whose held snapshot nobody watched when it was published: its parts get their
+    /// revisions now, before the panels read them, so the next snapshot's equal parts keep them and those panels skip
+    /// their render (as on a rollout that was watched all along).
+    /// </summary>
+    private void JudgeParts(long rolloutId)
+    {
+        lock (_publishing)
+        {
+            if (_snapshots.GetValueOrDefault(rolloutId) is { Slim: null } entry)
+            {
+                var fingerprint = RolloutUpdateBuilder.Fingerprint(RolloutUpdateBuilder.Slim(entry.Snapshot));
+                PartRevisions.Carry(null, null, entry.Snapshot, fingerprint);
+                _snapshots[rolloutId] = entry with { Slim = fingerprint };
+            }
+        }
+    }
 
     /// <summary>
     /// A hub client reads <c>RolloutUpdated</c> of the rollout until the returned scope is disposed: only then is each

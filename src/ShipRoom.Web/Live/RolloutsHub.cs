@@ -32,13 +32,17 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
         }
 
         // Watching first (the store then makes this rollout's updates), the group second, the state last: see WatchFromHub.
-        var watches = Watches();
-        if (!watches.ContainsKey(rolloutId))
+        var watch = Watch(rolloutId);
+        try
         {
-            watches[rolloutId] = store.WatchFromHub(rolloutId);
+            await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(rolloutId), Context.ConnectionAborted);
+        }
+        catch when (watch is not null)
+        {
+            Release(rolloutId);
+            throw;
         }
 
-        await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(rolloutId), Context.ConnectionAborted);
         // Sequence -1 (a finished rollout just forgotten by the store) matches no update's Previous, not even the 0 of an
         // update that had nothing before it: the next one re-fetches.
         return reader.State(rolloutId) ?? new RolloutState(-1, snapshot);
@@ -59,34 +63,73 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
     public async Task Unsubscribe(long rolloutId)
     {
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(rolloutId), Context.ConnectionAborted);
-        if (Watches().Remove(rolloutId, out var watch))
-        {
-            watch.Dispose();
-        }
+        Release(rolloutId);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        foreach (var watch in Watches().Values)
+        var watches = Watches();
+        lock (watches)
         {
-            watch.Dispose();
+            foreach (var held in watches.Values)
+            {
+                held.Dispose();
+            }
+
+            watches.Clear();
         }
 
-        Watches().Clear();
         return base.OnDisconnectedAsync(exception);
     }
 
-    /// <summary>The rollouts this connection watches (its calls run one at a time: SignalR's default).</summary>
+    /// <summary>
+    /// Takes the connection's watch of the rollout unless it holds one (a re-fetch is not a second watcher); returns the
+    /// new watch, or null. A Subscribe still running when the connection goes would take its watch after
+    /// OnDisconnectedAsync has released the others, so each watch also ends with the connection itself.
+    /// </summary>
+    private IDisposable? Watch(long rolloutId)
+    {
+        var watches = Watches();
+        lock (watches)
+        {
+            if (watches.ContainsKey(rolloutId))
+            {
+                return null;
+            }
+
+            var watch = store.WatchFromHub(rolloutId);
+            watches[rolloutId] = watch;
+            Context.ConnectionAborted.Register(watch.Dispose);
+            return watch;
+        }
+    }
+
+    private void Release(long rolloutId)
+    {
+        var watches = Watches();
+        lock (watches)
+        {
+            if (watches.Remove(rolloutId, out var watch))
+            {
+                watch.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The rollouts this connection watches. Locked: a Subscribe still running can meet OnDisconnectedAsync.</summary>
     private Dictionary<long, IDisposable> Watches()
     {
-        if (Context.Items.TryGetValue(WatchesKey, out var held) && held is Dictionary<long, IDisposable> watches)
+        lock (Context.Items)
         {
+            if (Context.Items.TryGetValue(WatchesKey, out var held) && held is Dictionary<long, IDisposable> watches)
+            {
+                return watches;
+            }
+
+            watches = [];
+            Context.Items[WatchesKey] = watches;
             return watches;
         }
-
-        watches = [];
-        Context.Items[WatchesKey] = watches;
-        return watches;
     }
 
     private static readonly object WatchesKey = new();
