@@ -117,6 +117,88 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         Assert.True(updates > 0);
     }
 
+    /// <summary>
+    /// Values that move on every poll reach the browser as live cells (wwwroot/js/live-cells.js), not as renders: after
+    /// several updates, the gate board and metric tables in Chromium show what the server's snapshot holds, cell by cell.
+    /// </summary>
+    [Fact]
+    public async Task Live_cells_sent_instead_of_renders_show_the_snapshot_values_in_the_browser()
+    {
+        var page = await SignInAsync();
+        var applied = 0;
+        page.WebSocket += (_, socket) =>
+        {
+            if (socket.Url.Contains("_blazor", StringComparison.Ordinal))
+            {
+                socket.FrameReceived += (_, frame) =>
+                {
+                    foreach (var (_, text) in frame.Binary is { } binary ? BlazorFrames.Messages(binary) : [(0, frame.Text ?? "")])
+                    {
+                        if (text.Contains("BeginInvokeJS", StringComparison.Ordinal) && text.Contains("apply", StringComparison.Ordinal))
+                        {
+                            Interlocked.Increment(ref applied);
+                        }
+                    }
+                };
+            }
+        };
+        await page.ReloadAsync();
+        await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        await page.Locator("[data-rollout] a").First.ClickAsync(new() { Timeout = 30_000 });
+        await page.Locator("[data-gate]").First.WaitForAsync(new() { Timeout = 30_000 });
+        var id = long.Parse(new Uri(page.Url).Segments[^1], System.Globalization.CultureInfo.InvariantCulture);
+        var store = _app.Services.GetRequiredService<ShipRoom.Web.Live.RolloutSnapshotStore>();
+        for (var wait = 0; wait < 120 && Volatile.Read(ref applied) < 2; wait++)
+        {
+            await Task.Delay(250, Xunit.TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(Volatile.Read(ref applied) >= 2, "no live values were sent to the browser");
+
+        // Read the page's version and its cells in one evaluation, and compare once it shows the store's current snapshot.
+        const string Shown = """
+            () => ({
+              version: document.querySelector('.dashboard').getAttribute('data-rollout-version'),
+              gates: [...document.querySelectorAll('tr[data-gate]')].map(r => [r.getAttribute('data-gate'), r.querySelector('[data-gate-canary] [data-live]').textContent, r.querySelectorAll('td')[3].textContent]),
+              metrics: [...document.querySelectorAll('tr[data-metric]')].map(r => [r.getAttribute('data-metric'), r.querySelectorAll('td')[1].textContent, r.querySelector('[data-canary-value]').textContent, r.querySelectorAll('td')[3].textContent, r.querySelectorAll('td')[3].className]),
+            })
+            """;
+        string? mismatch = "not compared";
+        for (var attempt = 0; attempt < 120 && mismatch is not null; attempt++)
+        {
+            var snapshot = store.Get(id)!;
+            var shown = await page.EvaluateAsync<System.Text.Json.JsonElement>(Shown);
+            mismatch = shown.GetProperty("version").GetString() != snapshot.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ? "another version"
+                : Mismatch(snapshot, shown);
+            if (mismatch is not null)
+            {
+                await Task.Delay(250, Xunit.TestContext.Current.CancellationToken);
+            }
+        }
+
+        Assert.Null(mismatch);
+    }
+
+    private static string? Mismatch(ShipRoom.Infrastructure.Rollouts.Snapshots.RolloutSnapshot snapshot, System.Text.Json.JsonElement shown)
+    {
+        var gates = snapshot.Verdict!.Gates.Select(g => $"{g.Key}|{ShipRoom.Web.Model.Format.Value(g.Canary, g.Unit)}|{ShipRoom.Web.Model.Format.Value(g.Control, g.Unit)}").ToList();
+        var shownGates = shown.GetProperty("gates").EnumerateArray().Select(r => string.Join('|', r.EnumerateArray().Select(c => c.GetString()))).ToList();
+        if (!gates.SequenceEqual(shownGates))
+        {
+            return $"gates: expected {string.Join("; ", gates)}, shown {string.Join("; ", shownGates)}";
+        }
+
+        var metrics = snapshot.Panels.SelectMany(p => p.Metrics)
+            .Select(m => $"{m.Key}|{ShipRoom.Web.Model.Format.Value(m.Control, m.Unit)}|{ShipRoom.Web.Model.Format.Value(m.Canary, m.Unit)}|{ShipRoom.Web.Model.Format.Delta(m.DeltaPercent)}").ToList();
+        var shownMetrics = shown.GetProperty("metrics").EnumerateArray().Select(r => string.Join('|', r.EnumerateArray().Take(4).Select(c => c.GetString()))).ToList();
+        if (!metrics.SequenceEqual(shownMetrics))
+        {
+            return $"metrics: expected {string.Join("; ", metrics)}, shown {string.Join("; ", shownMetrics)}";
+        }
+
+        return shown.GetProperty("metrics").EnumerateArray().All(r => r[4].GetString()!.StartsWith("num delta-", StringComparison.Ordinal)) ? null : "a delta cell lost its class";
+    }
+
     [Fact]
     public async Task The_demo_rollout_shows_every_panel_and_updates_live_in_light_dark_and_wall_screen()
     {

@@ -54,11 +54,28 @@ public sealed class DashboardRenderTests
         var (timelineRenders, gateRenders, checklistRenders, chartRenders) = (timeline.RenderCount, gates.RenderCount, checklists.RenderCount, charts.Select(c => c.RenderCount).ToList());
         await PublishAsync(app, store, moved);
 
-        page.WaitForAssertion(() => Assert.Equal(Core.NumberText.WithUnit(123.456, gate.Unit), page.Find($"[data-gate='{gate.Key}'] [data-gate-canary]").FirstChild!.TextContent), TimeSpan.FromSeconds(10));
-        Assert.True(gates.RenderCount > gateRenders, "the gate board did not render its moved gate");
+        // The moved canary is a live cell: sent to the browser as a value (wwwroot/js/live-cells.js), the board not rendered.
+        var movedText = Core.NumberText.WithUnit(123.456, gate.Unit);
+        page.WaitForAssertion(() => Assert.Contains(browser.JSInterop.Invocations, i => i.Identifier == "apply" && Sent(i).Contains(movedText)), TimeSpan.FromSeconds(10));
+        Assert.Equal(gateRenders, gates.RenderCount);
         Assert.Equal(timelineRenders, timeline.RenderCount);
         Assert.Equal(checklistRenders, checklists.RenderCount);
         Assert.Equal(chartRenders, charts.Select(c => c.RenderCount).ToList());
+
+        // The gate turns RED: the board renders with every value as the snapshot holds it, the patched canary included
+        // (LiveCellsTests: that render rebuilds the table, so the browser's patched cells are not diffed against old text).
+        var table = page.Find("[data-gate]").Closest("table")!.GetAttribute("data-live-scope");
+        var red = moved with
+        {
+            BuiltAt = moved.BuiltAt.AddSeconds(1),
+            Verdict = moved.Verdict with { Gates = moved.Verdict.Gates.Select((g, i) => i == 0 ? g with { Status = Core.Evaluation.GateStatus.Red, Reason = "canary over its limit" } : g).ToList() },
+        };
+        await PublishAsync(app, store, red);
+        page.WaitForAssertion(() => Assert.Equal("canary over its limit", page.Find($"[data-gate='{gate.Key}'] [data-gate-reason]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.True(gates.RenderCount > gateRenders, "the gate board did not render its gate turning RED");
+        Assert.Equal(movedText, page.Find($"[data-gate='{gate.Key}'] [data-gate-canary]").FirstElementChild!.TextContent);
+        Assert.Equal(table, page.Find("[data-gate]").Closest("table")!.GetAttribute("data-live-scope"));
+        moved = red;
 
         // A new timeline entry: the timeline renders and shows it.
         var entry = new TimelineEntry(moved.BuiltAt, "decision", "iris", "Held for a look at the cache", "cache hit ratio dipped", "Executed");
@@ -68,6 +85,8 @@ public sealed class DashboardRenderTests
         Assert.True(timeline.RenderCount > timelineRenders);
         Assert.Equal(checklistRenders, checklists.RenderCount);
     }
+
+    private static string Sent(JSRuntimeInvocation invocation) => System.Text.Json.JsonSerializer.Serialize(invocation.Arguments);
 
     private static async Task PublishAsync(LiveApp app, RolloutSnapshotStore store, RolloutSnapshot snapshot)
     {
