@@ -159,6 +159,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         const string Shown = """
             () => ({
               version: document.querySelector('.dashboard').getAttribute('data-rollout-version'),
+              since: [...document.querySelectorAll('tr[data-gate] time')].map(t => t.textContent),
               gates: [...document.querySelectorAll('tr[data-gate]')].map(r => [r.getAttribute('data-gate'), r.querySelector('[data-gate-canary] [data-live]').textContent, r.querySelectorAll('td')[3].textContent]),
               metrics: [...document.querySelectorAll('tr[data-metric]')].map(r => [r.getAttribute('data-metric'), r.querySelectorAll('td')[1].textContent, r.querySelector('[data-canary-value]').textContent, r.querySelectorAll('td')[3].textContent, r.querySelectorAll('td')[3].className]),
             })
@@ -177,6 +178,10 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         }
 
         Assert.Null(mismatch);
+        // The viewer's zone (Europe/Berlin here) reached the gate board's times after the circuit asked the browser for it.
+        var since = (await page.EvaluateAsync<System.Text.Json.JsonElement>(Shown)).GetProperty("since").EnumerateArray().Select(t => t.GetString()!).ToList();
+        Assert.NotEmpty(since);
+        Assert.All(since, t => Assert.Contains("local", t));
     }
 
     private static string? Mismatch(ShipRoom.Infrastructure.Rollouts.Snapshots.RolloutSnapshot snapshot, System.Text.Json.JsonElement shown)

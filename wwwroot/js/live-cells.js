@@ -1,7 +1,7 @@
 // Live values a panel sent instead of rendering again (src/ShipRoom.Web/Live/LiveCells.cs).
-// patches: [[scope, [value or null, ...]], ...]; the n-th value belongs to the n-th [data-live] element of the
-// [data-live-scope] element, in document order; null leaves that element as it is.
-// data-live="title" or "class" sets that attribute; any other data-live sets the element's text.
+// patches: [[scope, [value or null, ...]], ...]. Each [data-live] element of the [data-live-scope] element, in document
+// order, takes one value per name in its data-live attribute ("text" when empty): "text" sets its text, any other name
+// that attribute. null leaves that one as it is.
 export function apply(patches) {
   for (const [scope, values] of patches) {
     const root = document.querySelector(`[data-live-scope="${scope}"]`);
@@ -9,20 +9,23 @@ export function apply(patches) {
       continue;
     }
 
-    const cells = root.querySelectorAll("[data-live]");
-    const count = Math.min(cells.length, values.length);
-    for (let i = 0; i < count; i++) {
-      const value = values[i];
-      if (value === null) {
-        continue;
-      }
+    let next = 0;
+    for (const cell of root.querySelectorAll("[data-live]")) {
+      for (const slot of (cell.getAttribute("data-live") || "text").split(" ")) {
+        if (next >= values.length) {
+          return;
+        }
 
-      const cell = cells[i];
-      const what = cell.getAttribute("data-live");
-      if (what === "title" || what === "class") {
-        cell.setAttribute(what, value);
-      } else {
-        cell.textContent = value;
+        const value = values[next++];
+        if (value === null) {
+          continue;
+        }
+
+        if (slot === "text") {
+          cell.textContent = value;
+        } else {
+          cell.setAttribute(slot, value);
+        }
       }
     }
   }

@@ -7,8 +7,9 @@ namespace ShipRoom.Web.Live;
 /// <para>
 /// The panel gives <see cref="Update"/> its <em>shape</em> (everything its markup shows besides the live values) and the
 /// live values in document order. A new shape, or no <see cref="LivePatches"/> to send through, means a render; the same
-/// shape queues the values that changed and skips the render. The markup reads each value with <see cref="Next"/> on an
-/// element marked <c>data-live</c>, inside an element with <c>data-live-scope="@Scope"</c> and <c>@key="@Generation"</c>.
+/// shape queues the values that changed and skips the render. The markup reads each value with <see cref="Next"/> for an
+/// element marked <c>data-live</c> (its text) or <c>data-live="class aria-label text"</c> (those, in that order), inside an
+/// element with <c>data-live-scope="@Scope"</c> and <c>@key="@Generation"</c>.
 /// </para>
 /// <para>
 /// Once values were patched, the browser shows what Blazor's render tree does not hold: the next render bumps

@@ -62,20 +62,27 @@ public sealed class DashboardRenderTests
         Assert.Equal(checklistRenders, checklists.RenderCount);
         Assert.Equal(chartRenders, charts.Select(c => c.RenderCount).ToList());
 
-        // The gate turns RED: the board renders with every value as the snapshot holds it, the patched canary included
-        // (LiveCellsTests: that render rebuilds the table, so the browser's patched cells are not diffed against old text).
-        var table = page.Find("[data-gate]").Closest("table")!.GetAttribute("data-live-scope");
+        // The gate turns RED: its status, label and reason are live cells too, sent without a render.
         var red = moved with
         {
             BuiltAt = moved.BuiltAt.AddSeconds(1),
             Verdict = moved.Verdict with { Gates = moved.Verdict.Gates.Select((g, i) => i == 0 ? g with { Status = Core.Evaluation.GateStatus.Red, Reason = "canary over its limit" } : g).ToList() },
         };
         await PublishAsync(app, store, red);
-        page.WaitForAssertion(() => Assert.Equal("canary over its limit", page.Find($"[data-gate='{gate.Key}'] [data-gate-reason]").TextContent), TimeSpan.FromSeconds(10));
-        Assert.True(gates.RenderCount > gateRenders, "the gate board did not render its gate turning RED");
-        Assert.Equal(movedText, page.Find($"[data-gate='{gate.Key}'] [data-gate-canary]").FirstElementChild!.TextContent);
-        Assert.Equal(table, page.Find("[data-gate]").Closest("table")!.GetAttribute("data-live-scope"));
-        moved = red;
+        page.WaitForAssertion(() => Assert.Contains(browser.JSInterop.Invocations, i => i.Identifier == "apply" && Sent(i).Contains("canary over its limit") && Sent(i).Contains("status-chip status-red")), TimeSpan.FromSeconds(10));
+        Assert.Equal(gateRenders, gates.RenderCount);
+
+        // A gate goes (a new shape): the board renders, and shows every value as the snapshot holds it, the patched ones
+        // included (LiveCellsTests: that render rebuilds the table, so the browser's patched cells are not diffed against old text).
+        var fewer = red with { BuiltAt = red.BuiltAt.AddSeconds(1), Verdict = red.Verdict with { Gates = red.Verdict.Gates.Take(red.Verdict.Gates.Count - 1).ToList() } };
+        await PublishAsync(app, store, fewer);
+        page.WaitForAssertion(() => Assert.Equal(fewer.Verdict.Gates.Count, page.FindAll("[data-gate]").Count), TimeSpan.FromSeconds(10));
+        Assert.True(gates.RenderCount > gateRenders, "the gate board did not render when a gate went");
+        var row = page.Find($"[data-gate='{gate.Key}']");
+        Assert.Equal("canary over its limit", row.QuerySelector("[data-gate-reason]")!.TextContent);
+        Assert.Equal("RED", row.QuerySelector("[role=status]")!.GetAttribute("data-status"));
+        Assert.Equal(movedText, row.QuerySelector("[data-gate-canary]")!.FirstElementChild!.TextContent);
+        moved = fewer;
 
         // A new timeline entry: the timeline renders and shows it.
         var entry = new TimelineEntry(moved.BuiltAt, "decision", "iris", "Held for a look at the cache", "cache hit ratio dipped", "Executed");
