@@ -28,6 +28,33 @@ public sealed class MetricChartTests : ComponentTestContext
         Assert.NotNull(chart.Find("#chart-p95_latency_ms"));
     }
 
+    /// <summary>
+    /// A dashboard opened just as a poll lands: the new points must not reach Plotly before its chart exists (Plotly
+    /// throws "gd.data must be an array" and the circuit ends). They wait, and the chart is drawn whole once plotted.
+    /// </summary>
+    [Fact]
+    public void Points_that_come_before_plotly_has_the_chart_wait_and_are_drawn_whole_once_it_has()
+    {
+        var plotly = JSInterop.SetupModule("./_content/Plotly.Blazor/plotly-interop-7.2.0.js");
+        var newPlot = plotly.SetupVoid("newPlot", _ => true);
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+
+        chart.Render(p => p.Add(x => x.Metric, Latency(6)));
+        chart.Render(p => p.Add(x => x.Metric, Latency(7)));
+        Assert.Equal(0, Invocations("extendTraces"));
+        Assert.Equal(0, Invocations("relayout"));
+        Assert.Equal(0, Invocations("react"));
+
+        newPlot.SetVoidResult();
+        chart.WaitForAssertion(() => Assert.Equal(1, Invocations("react")));
+        Assert.Equal(0, Invocations("extendTraces"));
+
+        // From then on, new points are sent as points.
+        chart.Render(p => p.Add(x => x.Metric, Latency(8)));
+        Assert.True(Invocations("extendTraces") > 0);
+        Assert.Equal(1, Invocations("react"));
+    }
+
     [Fact]
     public void Another_theme_redraws_the_chart_and_the_same_points_send_nothing()
     {
