@@ -126,6 +126,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
     {
         var page = await SignInAsync();
         var applied = 0;
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
         page.WebSocket += (_, socket) =>
         {
             if (socket.Url.Contains("_blazor", StringComparison.Ordinal))
@@ -134,6 +135,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
                 {
                     foreach (var (_, text) in frame.Binary is { } binary ? BlazorFrames.Messages(binary) : [(0, frame.Text ?? "")])
                     {
+                        seen.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {new string(text.Where(c => !char.IsControl(c)).Take(90).ToArray())}");
                         if (text.Contains("BeginInvokeJS", StringComparison.Ordinal) && text.Contains("apply", StringComparison.Ordinal))
                         {
                             Interlocked.Increment(ref applied);
@@ -153,7 +155,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
             await Task.Delay(250, Xunit.TestContext.Current.CancellationToken);
         }
 
-        Assert.True(Volatile.Read(ref applied) >= 2, "no live values were sent to the browser");
+        Assert.True(Volatile.Read(ref applied) >= 2, "no live values were sent to the browser; what it received: " + string.Join("\n", seen.TakeLast(60)));
 
         // Read the page's version and its cells in one evaluation, and compare once it shows the store's current snapshot.
         const string Shown = """

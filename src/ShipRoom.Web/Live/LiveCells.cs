@@ -55,6 +55,7 @@ public sealed class LiveCells(int scope)
             return false;
         }
 
+        patches?.Drop(Scope);
         if (_patched)
         {
             Generation++;

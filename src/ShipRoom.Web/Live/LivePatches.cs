@@ -11,7 +11,14 @@ public sealed class LivePatches(IJSRuntime js) : IAsyncDisposable
 {
     private readonly List<object[]> _pending = [];
     private IJSObjectReference? _module;
+    private bool _failed;
     private int _scopes;
+
+    /// <summary>
+    /// True once the module is loaded and no call failed. Until then, and after a failure, every panel renders its
+    /// changes (<see cref="LiveCells.Update"/>).
+    /// </summary>
+    public bool Working => _module is not null && !_failed;
 
     /// <summary>A scope for a panel's cells, unique within this dashboard.</summary>
     public LiveCells NewCells() => new(++_scopes);
@@ -19,8 +26,30 @@ public sealed class LivePatches(IJSRuntime js) : IAsyncDisposable
     /// <summary>Values by index, null where unchanged.</summary>
     public void Add(int scope, string?[] values) => _pending.Add([scope, values]);
 
-    /// <summary>False once a call failed: from then on every panel renders its changes (<see cref="LiveCells.Update"/>).</summary>
-    public bool Working { get; private set; } = true;
+    /// <summary>
+    /// Forgets what a panel queued and did not send: it renders instead, and values arriving after that render's batch
+    /// would overwrite what it built.
+    /// </summary>
+    public void Drop(int scope) => _pending.RemoveAll(patch => (int)patch[0] == scope);
+
+    /// <summary>
+    /// Loads the module once the page is interactive. A flush then sends its call at once, so the call goes out before
+    /// any render batch made later (the circuit sends in order), never behind one while an import is awaited.
+    /// </summary>
+    public async Task LoadAsync()
+    {
+        try
+        {
+            _module ??= await js.InvokeAsync<IJSObjectReference>("import", "./js/live-cells.js");
+        }
+        catch (JSException)
+        {
+            _failed = true;
+        }
+        catch (Exception exception) when (exception is JSDisconnectedException or TaskCanceledException or ObjectDisposedException)
+        {
+        }
+    }
 
     /// <summary>
     /// Sends what was queued; false when the browser did not take it, and the page must render again so the panels
@@ -28,28 +57,26 @@ public sealed class LivePatches(IJSRuntime js) : IAsyncDisposable
     /// </summary>
     public async Task<bool> FlushAsync()
     {
-        if (_pending.Count == 0 || !Working)
+        if (_pending.Count == 0)
         {
             return true;
         }
 
         var patches = _pending.ToArray();
         _pending.Clear();
+        if (!Working)
+        {
+            return false;
+        }
+
         try
         {
-            _module ??= await js.InvokeAsync<IJSObjectReference>("import", "./js/live-cells.js");
-            if (_module is null)
-            {
-                Working = false;
-                return false;
-            }
-
-            await _module.InvokeVoidAsync("apply", [patches]);
+            await _module!.InvokeVoidAsync("apply", [patches]);
             return true;
         }
         catch (JSException)
         {
-            Working = false;
+            _failed = true;
             return false;
         }
         catch (Exception exception) when (exception is JSDisconnectedException or TaskCanceledException or ObjectDisposedException)

@@ -30,6 +30,7 @@ public sealed class LiveCellsTests : IAsyncDisposable
     [Fact]
     public async Task The_same_shape_sends_only_the_changed_values_and_the_next_render_after_that_rebuilds_the_element()
     {
+        await _patches.LoadAsync();
         var cells = _patches.NewCells();
         Assert.True(cells.Update("a", ["1 ms", "2 ms"], _patches));
         Assert.Equal(["1 ms", "2 ms"], Shown(cells, 2));
@@ -67,6 +68,30 @@ public sealed class LiveCellsTests : IAsyncDisposable
         Assert.True(cells.Update("a", ["1"], null));
         Assert.True(cells.Update("a", ["2"], null));
         Assert.Equal(["2"], Shown(cells, 1));
+
+        // Before the page loaded the module, the same: nothing is queued.
+        var early = _patches.NewCells();
+        Assert.True(early.Update("a", ["1"], _patches));
+        Assert.True(early.Update("a", ["2"], _patches));
+        Assert.False(_patches.Working);
+    }
+
+    [Fact]
+    public async Task Values_queued_and_not_sent_are_dropped_when_the_panel_renders_instead()
+    {
+        await _patches.LoadAsync();
+        var cells = _patches.NewCells();
+        var other = _patches.NewCells();
+        Assert.True(cells.Update("a", ["1"], _patches));
+        Assert.True(other.Update("a", ["x"], _patches));
+        Assert.False(cells.Update("a", ["2"], _patches));
+        Assert.False(other.Update("a", ["y"], _patches));
+
+        // The first panel's shape changes before the flush: its render shows "3", and the "2" must not follow it.
+        Assert.True(cells.Update("b", ["3"], _patches));
+        Assert.True(await _patches.FlushAsync());
+        var sent = Assert.IsType<object[][]>(Assert.Single(_browser.JSInterop.Invocations, i => i.Identifier == "apply").Arguments[0]);
+        Assert.Equal(other.Scope, Assert.Single(sent)[0]);
     }
 
     [Fact]
@@ -74,6 +99,7 @@ public sealed class LiveCellsTests : IAsyncDisposable
     {
         _browser.JSInterop.Mode = JSRuntimeMode.Strict;
         _browser.JSInterop.SetupModule("./js/live-cells.js").SetupVoid("apply", _ => true).SetException(new Microsoft.JSInterop.JSException("apply failed"));
+        await _patches.LoadAsync();
         var cells = _patches.NewCells();
         Assert.True(cells.Update("a", ["1"], _patches));
         Assert.False(cells.Update("a", ["2"], _patches));
