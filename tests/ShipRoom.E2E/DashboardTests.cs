@@ -162,7 +162,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
             () => ({
               version: document.querySelector('.dashboard').getAttribute('data-rollout-version'),
               since: [...document.querySelectorAll('tr[data-gate] time')].map(t => t.textContent),
-              gates: [...document.querySelectorAll('tr[data-gate]')].map(r => [r.getAttribute('data-gate'), r.querySelector('[data-gate-canary] [data-live]').textContent, r.querySelectorAll('td')[3].textContent]),
+              gates: [...document.querySelectorAll('tr[data-gate]')].map(r => [r.getAttribute('data-gate'), r.querySelector('[data-gate-canary] [data-live]').textContent, r.querySelectorAll('td')[3].textContent, r.querySelector('[role=status]').getAttribute('data-status'), r.querySelector('[role=status]').getAttribute('aria-label'), r.querySelector('[data-gate-reason]').textContent, r.querySelectorAll('td')[6].textContent.replace(/\s+/g, ' ').trim()]),
               metrics: [...document.querySelectorAll('tr[data-metric]')].map(r => [r.getAttribute('data-metric'), r.querySelectorAll('td')[1].textContent, r.querySelector('[data-canary-value]').textContent, r.querySelectorAll('td')[3].textContent, r.querySelectorAll('td')[3].className]),
             })
             """;
@@ -188,7 +188,17 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
 
     private static string? Mismatch(ShipRoom.Infrastructure.Rollouts.Snapshots.RolloutSnapshot snapshot, System.Text.Json.JsonElement shown)
     {
-        var gates = snapshot.Verdict!.Gates.Select(g => $"{g.Key}|{ShipRoom.Web.Model.Format.Value(g.Canary, g.Unit)}|{ShipRoom.Web.Model.Format.Value(g.Control, g.Unit)}").ToList();
+        static string Window(ShipRoom.Core.Evaluation.GateVerdict g) => string.Join(' ', new[]
+        {
+            $"{(g.PassedThroughoutWindow ? "✓ " : "")}{g.MinutesPassed}/{g.WindowMinutes}",
+            g.MinutesYellow > 0 ? $"({g.MinutesYellow} yellow)" : "",
+            g.MinutesRed + g.MinutesNoData > 0 ? $"({g.MinutesRed} red, {g.MinutesNoData} no data)" : "",
+        }.Where(t => t.Length > 0));
+        var gates = snapshot.Verdict!.Gates.Select(g =>
+        {
+            var status = ShipRoom.Web.Model.StatusLook.Text(g.Status);
+            return $"{g.Key}|{ShipRoom.Web.Model.Format.Value(g.Canary, g.Unit)}|{ShipRoom.Web.Model.Format.Value(g.Control, g.Unit)}|{status}|{g.Name}: {status}|{(g.Status == ShipRoom.Core.Evaluation.GateStatus.Green ? "" : g.Reason)}|{Window(g)}";
+        }).ToList();
         var shownGates = shown.GetProperty("gates").EnumerateArray().Select(r => string.Join('|', r.EnumerateArray().Select(c => c.GetString()))).ToList();
         if (!gates.SequenceEqual(shownGates))
         {

@@ -21,6 +21,7 @@ public sealed class LiveCells(int scope)
     private string? _shape;
     private IReadOnlyList<string> _values = [];
     private bool _patched;
+    private int _resync;
     private int _cursor;
 
     /// <summary>The <c>data-live-scope</c> of the element holding the cells; unique within the page.</summary>
@@ -32,7 +33,7 @@ public sealed class LiveCells(int scope)
     /// <summary>True when the panel must render; false when the changed values were queued on <paramref name="patches"/>.</summary>
     public bool Update(string shape, IReadOnlyList<string> values, LivePatches? patches)
     {
-        if (patches is { Working: true } && _shape == shape && _values.Count == values.Count)
+        if (patches is { Working: true } && patches.Resync == _resync && _shape == shape && _values.Count == values.Count)
         {
             var changed = new string?[values.Count];
             var any = false;
@@ -56,6 +57,7 @@ public sealed class LiveCells(int scope)
         }
 
         patches?.Drop(Scope);
+        _resync = patches?.Resync ?? 0;
         if (_patched)
         {
             Generation++;

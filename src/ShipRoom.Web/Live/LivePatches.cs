@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.JSInterop;
 
 namespace ShipRoom.Web.Live;
@@ -7,11 +8,12 @@ namespace ShipRoom.Web.Live;
 /// wwwroot/js/live-cells.js after that render reached the browser, so they land on the markup it built.
 /// The dashboard page owns one and cascades it; a panel rendered without it renders every change.
 /// </summary>
-public sealed class LivePatches(IJSRuntime js) : IAsyncDisposable
+public sealed class LivePatches(IJSRuntime js, ILogger? logger = null) : IAsyncDisposable
 {
     private readonly List<object[]> _pending = [];
     private IJSObjectReference? _module;
     private bool _failed;
+    private bool _disposed;
     private int _scopes;
 
     /// <summary>
@@ -19,6 +21,12 @@ public sealed class LivePatches(IJSRuntime js) : IAsyncDisposable
     /// changes (<see cref="LiveCells.Update"/>).
     /// </summary>
     public bool Working => _module is not null && !_failed;
+
+    /// <summary>
+    /// Changes when values may not have reached the browser (a call cut by a lost connection or timed out): every panel
+    /// then renders once (<see cref="LiveCells.Update"/>), so what it shows is rebuilt from the current snapshot.
+    /// </summary>
+    public int Resync { get; private set; }
 
     /// <summary>A scope for a panel's cells, unique within this dashboard.</summary>
     public LiveCells NewCells() => new(++_scopes);
@@ -41,9 +49,14 @@ public sealed class LivePatches(IJSRuntime js) : IAsyncDisposable
         try
         {
             _module ??= await js.InvokeAsync<IJSObjectReference>("import", "./js/live-cells.js");
+            if (_disposed)
+            {
+                await DisposeAsync();
+            }
         }
-        catch (JSException)
+        catch (JSException exception)
         {
+            logger?.LogWarning("Live cells: the browser did not load live-cells.js ({Error}); this dashboard renders every change", exception.Message);
             _failed = true;
         }
         catch (Exception exception) when (exception is JSDisconnectedException or TaskCanceledException or ObjectDisposedException)
@@ -52,8 +65,9 @@ public sealed class LivePatches(IJSRuntime js) : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends what was queued; false when the browser did not take it, and the page must render again so the panels
-    /// rebuild their cells. A browser that went away loses nothing: its next circuit renders afresh.
+    /// Sends what was queued; false when the browser did not take it (or may not have), and the page must render again
+    /// so the panels rebuild their cells: after a refused call from then on (<see cref="Working"/>), after a lost one
+    /// once (<see cref="Resync"/>); render batches, unlike JS calls, are sent again when a connection comes back.
     /// </summary>
     public async Task<bool> FlushAsync()
     {
@@ -74,12 +88,18 @@ public sealed class LivePatches(IJSRuntime js) : IAsyncDisposable
             await _module!.InvokeVoidAsync("apply", [patches]);
             return true;
         }
-        catch (JSException)
+        catch (JSException exception)
         {
+            logger?.LogWarning("Live cells: the browser refused the values ({Error}); this dashboard renders every change from now on", exception.Message);
             _failed = true;
             return false;
         }
-        catch (Exception exception) when (exception is JSDisconnectedException or TaskCanceledException or ObjectDisposedException)
+        catch (Exception exception) when (exception is JSDisconnectedException or TaskCanceledException)
+        {
+            Resync++;
+            return false;
+        }
+        catch (ObjectDisposedException)
         {
             return true;
         }
@@ -87,6 +107,7 @@ public sealed class LivePatches(IJSRuntime js) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         if (_module is not null)
         {
             try

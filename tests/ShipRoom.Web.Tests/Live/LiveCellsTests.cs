@@ -111,4 +111,26 @@ public sealed class LiveCellsTests : IAsyncDisposable
         Assert.NotEqual(generation, cells.Generation);
         Assert.Equal(["2"], Shown(cells, 1));
     }
+
+    [Fact]
+    public async Task Values_lost_with_the_connection_make_every_panel_render_once_and_then_patch_again()
+    {
+        _browser.JSInterop.Mode = JSRuntimeMode.Strict;
+        var apply = _browser.JSInterop.SetupModule("./js/live-cells.js").SetupVoid("apply", _ => true);
+        await _patches.LoadAsync();
+        var cells = _patches.NewCells();
+        Assert.True(cells.Update("a", ["1"], _patches));
+        Assert.False(cells.Update("a", ["2"], _patches));
+
+        // The call never came back (a dropped connection: JS calls, unlike render batches, are not sent again).
+        apply.SetException(new TaskCanceledException());
+        Assert.False(await _patches.FlushAsync());
+        Assert.True(_patches.Working);
+        var generation = cells.Generation;
+        Assert.True(cells.Update("a", ["2"], _patches));
+        Assert.NotEqual(generation, cells.Generation);
+
+        // Once rebuilt, values are sent again.
+        Assert.False(cells.Update("a", ["3"], _patches));
+    }
 }
