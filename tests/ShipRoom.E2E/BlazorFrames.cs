@@ -31,4 +31,25 @@ public static class BlazorFrames
 
         return messages;
     }
+
+    /// <summary>
+    /// Calls <paramref name="onMessage"/> with each message <paramref name="page"/> receives over /_blazor: its size and
+    /// its text, a binary frame split into its messages, a text frame as one.
+    /// </summary>
+    public static void OnMessages(Microsoft.Playwright.IPage page, Action<int, string> onMessage)
+    {
+        page.WebSocket += (_, socket) =>
+        {
+            if (socket.Url.Contains("_blazor", StringComparison.Ordinal))
+            {
+                socket.FrameReceived += (_, frame) =>
+                {
+                    foreach (var (length, text) in frame.Binary is { } binary ? Messages(binary) : [(System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? ""), frame.Text ?? "")])
+                    {
+                        onMessage(length, text);
+                    }
+                };
+            }
+        };
+    }
 }

@@ -45,22 +45,12 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         var page = await SignInAsync();
         long received = 0;
         var frames = new System.Collections.Concurrent.ConcurrentQueue<(int Bytes, string Start)>();
-        page.WebSocket += (_, socket) =>
+        BlazorFrames.OnMessages(page, (length, text) =>
         {
-            if (socket.Url.Contains("_blazor", StringComparison.Ordinal))
-            {
-                socket.FrameReceived += (_, frame) =>
-                {
-                    var bytes = frame.Binary?.Length ?? System.Text.Encoding.UTF8.GetByteCount(frame.Text ?? "");
-                    Interlocked.Add(ref received, bytes);
-                    // A frame can carry several messages (a chart's extendTraces sent during the render, then the render batch): each is counted as what it is.
-                    foreach (var (length, text) in frame.Binary is { } binary ? BlazorFrames.Messages(binary) : [(bytes, frame.Text ?? "")])
-                    {
-                        frames.Enqueue((length, new string(text.Where(c => !char.IsControl(c)).Take(160).ToArray())));
-                    }
-                };
-            }
-        };
+            Interlocked.Add(ref received, length);
+            // A frame can carry several messages (a chart's extendTraces sent during the render, then the render batch): each is counted as what it is.
+            frames.Enqueue((length, new string(text.Where(c => !char.IsControl(c)).Take(160).ToArray())));
+        });
         await page.ReloadAsync();
         await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
         await page.Locator("[data-rollout] a").First.ClickAsync(new() { Timeout = 30_000 });
@@ -118,6 +108,39 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     /// <summary>
+    /// A dashboard opened by its address asks for Plotly while it connects (js/plotly-early.js), through Plotly.Blazor's own
+    /// loader: the bundle is fetched and put on the page once, and every chart is drawn with it. Each chart's title and
+    /// key are page text, and Plotly draws neither legend nor mode bar.
+    /// </summary>
+    [Fact]
+    public async Task A_dashboard_opened_by_its_address_loads_plotly_once_while_it_connects_and_names_its_charts_in_page_text()
+    {
+        var page = await SignInAsync();
+        await page.Locator("[data-rollout] a").First.ClickAsync(new() { Timeout = 30_000 });
+        await page.Locator("[data-chart] .main-svg").First.WaitForAsync(new() { Timeout = 30_000 });
+        var bundles = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("plotly-basic", StringComparison.Ordinal))
+            {
+                bundles.Enqueue(request.Url);
+            }
+        };
+
+        await page.ReloadAsync();
+        await page.WaitForFunctionAsync("() => { const c = document.querySelectorAll('[data-chart]'); return c.length > 0 && Array.from(c).every(x => x.querySelector('.main-svg')); }", null, new() { Timeout = 30_000 });
+
+        Assert.Equal(1, await page.Locator("#plotly-early").CountAsync());
+        Assert.Single(bundles);
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => document.querySelectorAll('script[src*=\"plotly-basic\"]').length"));
+        var chart = page.Locator("[data-chart='p95_latency_ms']");
+        await Assertions.Expect(chart.Locator(".chart-title")).ToHaveTextAsync("P95 latency (ms)");
+        await Assertions.Expect(chart.Locator(".key-item")).ToHaveTextAsync(new[] { new System.Text.RegularExpressions.Regex("^Control$"), new System.Text.RegularExpressions.Regex("^Canary$"), new System.Text.RegularExpressions.Regex("^Limit ") });
+        Assert.Equal(0, await page.Locator("[data-chart] .legend, [data-chart] .modebar, [data-chart] .gtitle").CountAsync());
+        await chart.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "metric-chart.png") });
+    }
+
+    /// <summary>
     /// Values that move on every poll reach the browser as live cells (wwwroot/js/live-cells.js), not as renders: after
     /// several updates, the gate board and metric tables in Chromium show what the server's snapshot holds, cell by cell.
     /// </summary>
@@ -127,23 +150,14 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         var page = await SignInAsync();
         var applied = 0;
         var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        page.WebSocket += (_, socket) =>
+        BlazorFrames.OnMessages(page, (_, text) =>
         {
-            if (socket.Url.Contains("_blazor", StringComparison.Ordinal))
+            seen.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {new string(text.Where(c => !char.IsControl(c)).Take(90).ToArray())}");
+            if (text.Contains("BeginInvokeJS", StringComparison.Ordinal) && text.Contains("apply", StringComparison.Ordinal))
             {
-                socket.FrameReceived += (_, frame) =>
-                {
-                    foreach (var (_, text) in frame.Binary is { } binary ? BlazorFrames.Messages(binary) : [(0, frame.Text ?? "")])
-                    {
-                        seen.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {new string(text.Where(c => !char.IsControl(c)).Take(90).ToArray())}");
-                        if (text.Contains("BeginInvokeJS", StringComparison.Ordinal) && text.Contains("apply", StringComparison.Ordinal))
-                        {
-                            Interlocked.Increment(ref applied);
-                        }
-                    }
-                };
+                Interlocked.Increment(ref applied);
             }
-        };
+        });
         await page.ReloadAsync();
         await page.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
         await page.Locator("[data-rollout] a").First.ClickAsync(new() { Timeout = 30_000 });

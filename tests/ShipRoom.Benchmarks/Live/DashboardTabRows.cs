@@ -41,6 +41,8 @@ public static class DashboardTabRows
     private static readonly Dictionary<string, string> DashboardMarks = new(StringComparer.Ordinal)
     {
         ["circuit"] = "document.querySelector('main[data-interactive=\"true\"] .dashboard')",
+        ["plotly"] = "window.Plotly",
+        ["first chart"] = "document.querySelector('[data-chart] .main-svg')",
         ["interactive"] = "document.querySelector('main[data-interactive=\"true\"] .dashboard [data-gate]') && document.querySelectorAll('[data-chart]').length > 0 && Array.from(document.querySelectorAll('[data-chart]')).every(c => c.querySelector('.main-svg'))",
     };
 
@@ -127,7 +129,7 @@ public static class DashboardTabRows
                 var marks = await tabs.OpenAsync(dashboard, cookies, DashboardMarks, TabWait);
                 circuit.Add(marks["circuit"]);
                 interactive.Add(marks["interactive"]);
-                log($"tabs: dashboard tab {i + 1}: circuit live at {Stats.Ms(marks["circuit"])}, interactive at {Stats.Ms(marks["interactive"])}");
+                log($"tabs: dashboard tab {i + 1}: circuit live at {Stats.Ms(marks["circuit"])}, Plotly loaded at {Stats.Ms(marks["plotly"])}, first chart at {Stats.Ms(marks["first chart"])}, interactive at {Stats.Ms(marks["interactive"])}");
             }
             catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException)
             {

@@ -35,7 +35,7 @@ public sealed class MetricChartTests : ComponentTestContext
     [Fact]
     public void Points_that_come_before_plotly_has_the_chart_wait_and_are_drawn_whole_once_it_has()
     {
-        var plotly = JSInterop.SetupModule("./_content/Plotly.Blazor/plotly-interop-7.2.0.js");
+        var plotly = JSInterop.SetupModule(PlotlyAssets.Interop);
         var newPlot = plotly.SetupVoid("newPlot", _ => true);
         var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
 
@@ -133,14 +133,33 @@ public sealed class MetricChartTests : ComponentTestContext
     private static List<List<object>> Values(object? argument) => ((IEnumerable<IEnumerable<object>>)argument!).Select(v => v.ToList()).ToList();
 
     [Fact]
-    public void Png_asks_plotly_for_an_image_of_the_chart_as_shown()
+    public void Png_saves_the_chart_as_shown_with_its_title_and_key_drawn_in()
+    {
+        var png = JSInterop.SetupModule("./js/chart-png.js");
+        png.SetupVoid("savePng", _ => true).SetVoidResult();
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+
+        chart.Find("button.chart-save").Click();
+
+        chart.WaitForAssertion(() => Assert.Single(png.Invocations, i => i.Identifier == "savePng"));
+        var call = png.Invocations.Single(i => i.Identifier == "savePng");
+        Assert.Equal(["chart-p95_latency_ms", "P95 latency (ms)", "shiproom-p95_latency_ms", "1200", "600"], call.Arguments.Select(a => a?.ToString()));
+    }
+
+    [Fact]
+    public void The_title_and_key_are_page_text_and_plotly_draws_neither_nor_a_mode_bar()
     {
         var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
 
-        chart.Find("button").Click();
+        Assert.Equal("P95 latency (ms)", chart.Find(".chart-title").TextContent);
+        Assert.Equal(["Control", "Canary", "Limit <= 130 ms"], chart.FindAll(".key-item").Select(k => k.TextContent.Trim()));
+        var noLimit = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5, threshold: null)));
+        Assert.Equal(["Control", "Canary"], noLimit.FindAll(".key-item").Select(k => k.TextContent.Trim()));
+        Assert.Empty(chart.FindAll(".mud-button-root"));
 
-        var call = Assert.Single(JSInterop.Invocations, i => i.Identifier.Contains("downloadImage", StringComparison.OrdinalIgnoreCase));
-        Assert.Contains("shiproom-p95_latency_ms", call.Arguments.Select(a => a?.ToString()));
+        var layout = MetricChartModel.Layout(Latency(5), [], null, dark: false, height: 220);
+        Assert.False(layout.ShowLegend);
+        Assert.Null(layout.Title);
     }
 
     [Fact]
@@ -156,7 +175,7 @@ public sealed class MetricChartTests : ComponentTestContext
         Assert.Equal([130.0, 130.0], traces[2].Y.Cast<double>());
         Assert.Equal(10, traces[1].Y.Count);
         Assert.Equal(2, layout.Shapes.Count); // the 10% phase start and the observation window; the 1% start lies before the series
-        Assert.Equal("P95 latency (ms)", layout.Title.Text);
+        Assert.Equal("P95 latency (ms)", MetricChartModel.Title(metric));
         Assert.Equal(2, MetricChartModel.Traces(Latency(10, threshold: null)).Count);
     }
 }
