@@ -1,7 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using ShipRoom.Web.Components.Rollout;
+using ShipRoom.Web.Components.Controls;
 
 namespace ShipRoom.Web.Tests.Components;
 
