@@ -82,9 +82,9 @@ nice -n 10 dotnet publish src/ShipRoom.Web -c Release -o "$work/web" --nologo -v
 nice -n 10 dotnet build tests/ShipRoom.Benchmarks -c Release --nologo -v q -clp:ErrorsOnly >&2
 log "build took $(( $(date +%s) - start )) s"
 
-# Modules the dashboard imports at run time (named in .NET code, not in the HTML): Plotly.Blazor's interop and the
-# plotly-basic bundle the charts use, the theme and viewer-time modules.
-runtime_assets=$(cd "$work/web/wwwroot" && ls _content/Plotly.Blazor/plotly-interop-*.js _content/Plotly.Blazor/plotly-basic-*.min.js js/theme.js js/viewer-time.js | paste -sd, -)
+# Modules the dashboard imports at run time (named in .NET or JS code, not in the HTML): the charts' module and the
+# plotly-basic bundle they draw with, the live cells, theme and viewer-time modules.
+runtime_assets=$(cd "$work/web/wwwroot" && ls js/metric-chart.js _content/Plotly.Blazor/plotly-basic-*.min.js js/live-cells.js js/theme.js js/viewer-time.js | paste -sd, -)
 
 # The processes' logs of the last run stay in artifacts/ (ignored by git) for whoever reads a FAIL.
 logs="$root/artifacts/bench/last-run"

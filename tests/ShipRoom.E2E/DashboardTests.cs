@@ -35,7 +35,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     /// <summary>
-    /// Charts get the new points only (Plotly's extendTraces), so what Plotly holds in the browser after several live
+    /// Charts get the new points only (Plotly's extendTraces, through js/metric-chart.js), so what Plotly holds in the browser after several live
     /// updates is checked against the server's snapshot: same number of points, same newest point, in both cohorts.
     /// The bytes the Blazor connection received per update are printed for docs/benchmarks.md.
     /// </summary>
@@ -48,7 +48,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         BlazorFrames.OnMessages(page, (length, text) =>
         {
             Interlocked.Add(ref received, length);
-            // A frame can carry several messages (a chart's extendTraces sent during the render, then the render batch): each is counted as what it is.
+            // A frame can carry several messages (a chart's new points sent during the render, then the render batch): each is counted as what it is.
             frames.Enqueue((length, new string(text.Where(c => !char.IsControl(c)).Take(160).ToArray())));
         });
         await page.ReloadAsync();
@@ -101,7 +101,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         frames.Clear();
         await Task.Delay(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken);
         var updates = store.GetState(id)!.Sequence - sequence0;
-        var kinds = frames.GroupBy(f => f.Start.Contains("RenderBatch", StringComparison.Ordinal) ? "render batches" : f.Start.Contains("extendTraces", StringComparison.Ordinal) ? "extendTraces" : f.Start.Contains("relayout", StringComparison.Ordinal) ? "relayout" : f.Start.Contains("react", StringComparison.Ordinal) ? "react" : "other")
+        var kinds = frames.GroupBy(f => f.Start.Contains("RenderBatch", StringComparison.Ordinal) ? "render batches" : f.Start.Contains("extend", StringComparison.Ordinal) ? "chart extends" : f.Start.Contains("relayout", StringComparison.Ordinal) ? "chart relayouts" : f.Start.Contains("draw", StringComparison.Ordinal) ? "chart draws" : "other")
             .Select(g => $"{g.Key} {g.Sum(f => f.Bytes)} B in {g.Count()} messages");
         Console.WriteLine($"blazor-bytes: {Interlocked.Read(ref received) - bytes0} B received over /_blazor for {updates} snapshot sequence steps in 10 s: {string.Join(", ", kinds)}");
         Assert.True(updates > 0);

@@ -29,30 +29,27 @@ public sealed class MetricChartTests : ComponentTestContext
     }
 
     /// <summary>
-    /// A dashboard opened just as a poll lands: the new points must not reach Plotly before its chart exists (Plotly
-    /// throws "gd.data must be an array" and the circuit ends). They wait, and the chart is drawn whole once plotted.
+    /// A dashboard opened just as a poll lands: new points must not reach Plotly before its chart exists (Plotly throws
+    /// "gd.data must be an array"). They wait behind the first draw and follow it in order.
     /// </summary>
     [Fact]
-    public void Points_that_come_before_plotly_has_the_chart_wait_and_are_drawn_whole_once_it_has()
+    public void Points_that_come_before_the_first_draw_wait_for_it_and_follow_in_order()
     {
-        var plotly = JSInterop.SetupModule(PlotlyAssets.Interop);
-        var newPlot = plotly.SetupVoid("newPlot", _ => true);
+        var charts = JSInterop.SetupModule(Module);
+        var draw = charts.SetupVoid("draw", _ => true);
         var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
 
         chart.Render(p => p.Add(x => x.Metric, Latency(6)));
         chart.Render(p => p.Add(x => x.Metric, Latency(7)));
-        Assert.Equal(0, Invocations("extendTraces"));
+        Assert.Equal(1, Invocations("draw"));
+        Assert.Equal(0, Invocations("extend"));
         Assert.Equal(0, Invocations("relayout"));
-        Assert.Equal(0, Invocations("react"));
 
-        newPlot.SetVoidResult();
-        chart.WaitForAssertion(() => Assert.Equal(1, Invocations("react")));
-        Assert.Equal(0, Invocations("extendTraces"));
-
-        // From then on, new points are sent as points.
-        chart.Render(p => p.Add(x => x.Metric, Latency(8)));
-        Assert.True(Invocations("extendTraces") > 0);
-        Assert.Equal(1, Invocations("react"));
+        draw.SetVoidResult();
+        chart.WaitForAssertion(() => Assert.Equal(4, Invocations("extend")));
+        var points = JSInterop.Invocations.Where(i => i.Identifier == "extend" && Indices(i).SequenceEqual([0, 1])).Select(i => (int)i.Arguments[4]!);
+        Assert.Equal([6, 7], points);
+        Assert.Equal(1, Invocations("draw"));
     }
 
     [Fact]
@@ -65,7 +62,7 @@ public sealed class MetricChartTests : ComponentTestContext
         Assert.Equal(before, JSInterop.Invocations.Count);
 
         chart.Render(p => p.Add(x => x.Metric, Latency(5)).Add(x => x.Dark, true));
-        Assert.Equal(1, Invocations("react"));
+        Assert.Equal(2, Invocations("draw"));
     }
 
     [Fact]
@@ -79,8 +76,8 @@ public sealed class MetricChartTests : ComponentTestContext
         chart.Render(p => p.Add(x => x.Metric, next).Add(x => x.WindowStart, window));
 
         var sent = JSInterop.Invocations.Skip(before).ToList();
-        Assert.Equal(0, Invocations("react"));
-        var extend = Assert.Single(sent, i => i.Identifier.EndsWith("extendTraces", StringComparison.OrdinalIgnoreCase) && Indices(i).SequenceEqual([0, 1]));
+        Assert.Equal(1, Invocations("draw"));
+        var extend = Assert.Single(sent, i => i.Identifier == "extend" && Indices(i).SequenceEqual([0, 1]));
         // (id, x per trace, y per trace, indices, max): one point for control and one for canary, keeping the series' 6 points.
         var x = Values(extend.Arguments[1]);
         var y = Values(extend.Arguments[2]);
@@ -88,14 +85,14 @@ public sealed class MetricChartTests : ComponentTestContext
         Assert.Equal([[98.0], [105.0]], y);
         Assert.Equal(6, extend.Arguments[4]);
         // The dashed limit moves its two ends to the series' first and last point; the layout (window, phase marks) follows.
-        var limit = Assert.Single(sent, i => i.Identifier.EndsWith("extendTraces", StringComparison.OrdinalIgnoreCase) && Indices(i).SequenceEqual([2]));
+        var limit = Assert.Single(sent, i => i.Identifier == "extend" && Indices(i).SequenceEqual([2]));
         Assert.Equal([[next.CanarySeries[0].Time.UtcDateTime, next.CanarySeries[^1].Time.UtcDateTime]], Values(limit.Arguments[1]));
         Assert.Equal(2, limit.Arguments[4]);
-        Assert.Equal(["extendTraces", "extendTraces", "relayout"], sent.Select(i => i.Identifier.Split('.')[^1]));
+        Assert.Equal(["extend", "extend", "relayout"], sent.Select(i => i.Identifier));
         // Of the marks only the shading's end moved (to the newest point): that value alone is sent.
-        var relayout = Assert.IsAssignableFrom<IDictionary<string, object?>>(sent[2].Arguments[1]);
+        var relayout = Relayout(sent[2]);
         Assert.Equal("shapes[0].x1", Assert.Single(relayout).Key);
-        Assert.Equal(next.CanarySeries[^1].Time.UtcDateTime, Convert.ToDateTime(relayout["shapes[0].x1"], System.Globalization.CultureInfo.InvariantCulture).ToUniversalTime());
+        Assert.Equal(next.CanarySeries[^1].Time.UtcDateTime, relayout["shapes[0].x1"].GetDateTime().ToUniversalTime());
     }
 
     [Fact]
@@ -106,13 +103,13 @@ public sealed class MetricChartTests : ComponentTestContext
 
         // No shading and no phase line: a new point moves no mark.
         chart.Render(p => p.Add(x => x.Metric, Latency(6)));
-        Assert.DoesNotContain(JSInterop.Invocations.Skip(before), i => i.Identifier.EndsWith("relayout", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(JSInterop.Invocations.Skip(before), i => i.Identifier == "relayout");
 
         // A phase that started inside the series draws a line: the shapes go whole.
         before = JSInterop.Invocations.Count;
         chart.Render(p => p.Add(x => x.Metric, Latency(7)).Add(x => x.Phases, [new PhaseSnapshot(1, "10%", 10, 30, Now.AddMinutes(-6))]));
-        var relayout = Assert.Single(JSInterop.Invocations.Skip(before), i => i.Identifier.EndsWith("relayout", StringComparison.OrdinalIgnoreCase));
-        Assert.Equal("shapes", Assert.Single(Assert.IsAssignableFrom<IDictionary<string, object?>>(relayout.Arguments[1])).Key);
+        var relayout = Assert.Single(JSInterop.Invocations.Skip(before), i => i.Identifier == "relayout");
+        Assert.Equal("shapes", Assert.Single(Relayout(relayout)).Key);
     }
 
     [Fact]
@@ -124,18 +121,23 @@ public sealed class MetricChartTests : ComponentTestContext
 
         chart.Render(p => p.Add(x => x.Metric, revised));
 
-        Assert.Equal(1, Invocations("react"));
-        Assert.Equal(0, Invocations("extendTraces"));
+        Assert.Equal(2, Invocations("draw"));
+        Assert.Equal(0, Invocations("extend"));
     }
 
     private static IEnumerable<int> Indices(JSRuntimeInvocation invocation) => ((IEnumerable<int>)invocation.Arguments[3]!).ToList();
 
-    private static List<List<object>> Values(object? argument) => ((IEnumerable<IEnumerable<object>>)argument!).Select(v => v.ToList()).ToList();
+    private static List<List<object>> Values(object? argument) => ((System.Collections.IEnumerable)argument!).Cast<System.Collections.IEnumerable>().Select(v => v.Cast<object>().ToList()).ToList();
+
+    private static Dictionary<string, System.Text.Json.JsonElement> Relayout(JSRuntimeInvocation invocation) =>
+        System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>((string)invocation.Arguments[1]!)!;
+
+    private const string Module = "./js/metric-chart.js";
 
     [Fact]
     public void Png_saves_the_chart_as_shown_with_its_title_and_key_drawn_in()
     {
-        var png = JSInterop.SetupModule("./js/chart-png.js");
+        var png = JSInterop.SetupModule(Module);
         png.SetupVoid("savePng", _ => true).SetVoidResult();
         var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
 
@@ -160,6 +162,29 @@ public sealed class MetricChartTests : ComponentTestContext
         var layout = MetricChartModel.Layout(Latency(5), [], null, dark: false, height: 220);
         Assert.False(layout.ShowLegend);
         Assert.Null(layout.Title);
+    }
+
+    [Fact]
+    public void The_figure_is_json_text_plotly_takes_as_it_is()
+    {
+        var metric = Latency(3);
+
+        using var figure = System.Text.Json.JsonDocument.Parse(MetricChartModel.Figure(metric, [], Now.AddMinutes(-9), dark: true, height: 220));
+
+        var data = figure.RootElement.GetProperty("data");
+        Assert.Equal(["Control", "Canary", "Limit <= 130 ms"], data.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.All(data.EnumerateArray(), t => Assert.Equal("scatter", t.GetProperty("type").GetString()));
+        Assert.Equal("dash", data[2].GetProperty("line").GetProperty("dash").GetString());
+        Assert.Equal([101.0, 102.0], data[1].GetProperty("y").EnumerateArray().Skip(1).Select(v => v.GetDouble()));
+        Assert.Equal(metric.CanarySeries[^1].Time.UtcDateTime, data[1].GetProperty("x")[2].GetDateTime().ToUniversalTime());
+        var layout = figure.RootElement.GetProperty("layout");
+        Assert.False(layout.GetProperty("showlegend").GetBoolean());
+        Assert.Equal("date", layout.GetProperty("xaxis").GetProperty("type").GetString());
+        Assert.Equal("rect", layout.GetProperty("shapes")[0].GetProperty("type").GetString());
+        Assert.False(layout.TryGetProperty("title", out _));
+        var config = figure.RootElement.GetProperty("config");
+        Assert.False(config.GetProperty("displayModeBar").GetBoolean());
+        Assert.True(config.GetProperty("responsive").GetBoolean());
     }
 
     [Fact]

@@ -1,23 +1,26 @@
-using System.Text;
-using Plotly.Blazor;
+using System.Text.Json;
 using ShipRoom.Web.Components.Rollout;
 
 namespace ShipRoom.Web.Tests.Components;
 
 /// <summary>
-/// The dashboard loads Plotly early under the paths Plotly.Blazor itself uses (js/plotly-early.js): if a new Plotly.Blazor
-/// moved them, the early load would fetch a file that is not there, or load the bundle twice. Its assembly must still name both.
+/// The charts load Plotly's bundle by its path (js/metric-chart.js): a new Plotly.Blazor package with another bundle
+/// name would leave every chart empty. The path must be one of the static files ShipRoom.Web serves from the package.
 /// </summary>
 public sealed class PlotlyAssetsTests
 {
-    [Theory]
-    [InlineData(PlotlyAssets.Interop)]
-    [InlineData(PlotlyAssets.BasicBundle)]
-    public void Plotly_blazor_loads_the_path_the_dashboard_loads_early(string path)
+    [Fact]
+    public void The_bundle_the_charts_load_is_a_static_file_shiproom_serves()
     {
-        var assembly = File.ReadAllBytes(typeof(PlotlyChart).Assembly.Location);
+        // The build's map of static web assets, the one the app serves from in Development (and tests).
+        var manifest = Path.Combine(AppContext.BaseDirectory, "ShipRoom.Web.staticwebassets.runtime.json");
+        using var json = JsonDocument.Parse(File.ReadAllText(manifest));
+        var node = json.RootElement.GetProperty("Root");
+        foreach (var segment in PlotlyAssets.BasicBundle.TrimStart('.', '/').Split('/'))
+        {
+            Assert.True(node.GetProperty("Children").TryGetProperty(segment, out node), $"{PlotlyAssets.BasicBundle} is not among ShipRoom.Web's static files (at '{segment}'): update PlotlyAssets");
+        }
 
-        // .NET keeps string literals as UTF-16 in the assembly's user-string heap.
-        Assert.True(assembly.AsSpan().IndexOf(Encoding.Unicode.GetBytes(path)) >= 0, $"{typeof(PlotlyChart).Assembly.GetName()} does not name {path}: update PlotlyAssets");
+        Assert.Equal(JsonValueKind.Object, node.GetProperty("Asset").ValueKind);
     }
 }

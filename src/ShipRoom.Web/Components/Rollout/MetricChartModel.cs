@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
 using Plotly.Blazor.Traces;
@@ -66,6 +68,44 @@ public static class MetricChartModel
         var last = metric.CanarySeries.LastOrDefault()?.Time;
         var lines = phases.Where(p => p.StartedAt is not null && p.StartedAt >= first && p.StartedAt <= last).Select(p => p.StartedAt!.Value.ToString("O"));
         return $"{string.Join(',', lines)}|{(windowStart is { } start && last is { } end && start < end ? start.ToString("O") : "")}";
+    }
+
+    // No mode bar: its buttons were drawn into every chart at every open; zoom by dragging and reset by double-click
+    // remain, and saving a PNG is the page's own button.
+    private static readonly Config ChartConfig = new() { Responsive = true, DisplayLogo = false, DisplayModeBar = Plotly.Blazor.ConfigLib.DisplayModeBarEnum.False };
+
+    // Plotly.Blazor's model classes name their JSON (properties, enum values) by attributes; nulls are left out, as
+    // Plotly.Blazor leaves them out. Static: the serializer's state for these types is built once for every viewer.
+    private static readonly JsonSerializerOptions FigureJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    /// <summary>
+    /// The whole chart as the JSON text js/metric-chart.js hands Plotly (data, layout, config). Text, not objects:
+    /// objects passed through a dashboard's JS interop build serializer state for every type they hold in that
+    /// dashboard's own connection (a quarter of a megabyte each, measured with dotnet-gcdump); text builds none.
+    /// </summary>
+    public static string Figure(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, int height) =>
+        JsonSerializer.Serialize(new Dictionary<string, JsonElement>
+        {
+            ["data"] = JsonSerializer.SerializeToElement(Traces(metric).Select(t => JsonSerializer.SerializeToElement(t, t.GetType(), FigureJson)).ToList(), FigureJson),
+            ["layout"] = JsonSerializer.SerializeToElement(Layout(metric, phases, windowStart, dark, height), FigureJson),
+            ["config"] = JsonSerializer.SerializeToElement(ChartConfig, FigureJson),
+        });
+
+    /// <summary>
+    /// The marks' part of Plotly.relayout as JSON text: only the shading's end (it moves with the newest point; the
+    /// shading is the last shape) when <paramref name="endOnly"/>, else every shape; null when there is nothing to send.
+    /// </summary>
+    public static string? MarksUpdate(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, bool endOnly)
+    {
+        var shapes = Layout(metric, phases, windowStart, dark, height: 0).Shapes;
+        if (!endOnly)
+        {
+            return JsonSerializer.Serialize(new Dictionary<string, IList<Shape>> { ["shapes"] = shapes }, FigureJson);
+        }
+
+        return shapes is { Count: > 0 } && shapes[^1] is { Type: Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Rect, X1: DateTime end }
+            ? JsonSerializer.Serialize(new Dictionary<string, DateTime> { [$"shapes[{shapes.Count - 1}].x1"] = end }, FigureJson)
+            : null;
     }
 
     public static Plotly.Blazor.Layout Layout(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, int height)
