@@ -72,7 +72,7 @@ export async function savePng(id, title, fileName, width, height) {
   const layout = Object.assign({}, chart.layout, {
     title: { text: title, font: { size: 13 } },
     showlegend: true,
-    legend: { orientation: "h", y: -0.25 },
+    legend: { orientation: "h", y: -0.14 },
     margin,
   });
   await window.Plotly.downloadImage({ data: chart.data, layout }, { format: "png", width, height, filename: fileName });
