@@ -101,7 +101,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         frames.Clear();
         await Task.Delay(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken);
         var updates = store.GetState(id)!.Sequence - sequence0;
-        var kinds = frames.GroupBy(f => f.Start.Contains("RenderBatch", StringComparison.Ordinal) ? "render batches" : f.Start.Contains("extend", StringComparison.Ordinal) ? "chart extends" : f.Start.Contains("relayout", StringComparison.Ordinal) ? "chart relayouts" : f.Start.Contains("draw", StringComparison.Ordinal) ? "chart draws" : "other")
+        var kinds = frames.GroupBy(f => f.Start.Contains("RenderBatch", StringComparison.Ordinal) ? "render batches" : f.Start.Contains("update", StringComparison.Ordinal) ? "chart updates" : f.Start.Contains("draw", StringComparison.Ordinal) ? "chart draws" : f.Start.Contains("apply", StringComparison.Ordinal) ? "live cells" : "other")
             .Select(g => $"{g.Key} {g.Sum(f => f.Bytes)} B in {g.Count()} messages");
         Console.WriteLine($"blazor-bytes: {Interlocked.Read(ref received) - bytes0} B received over /_blazor for {updates} snapshot sequence steps in 10 s: {string.Join(", ", kinds)}");
         Assert.True(updates > 0);

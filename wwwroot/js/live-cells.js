@@ -1,14 +1,14 @@
-// Live values a panel sent instead of rendering again (src/ShipRoom.Web/Live/LiveCells.cs).
-// patches: [[scope, [value or null, ...]], ...]. Each [data-live] element of the [data-live-scope] element, in document
-// order, takes one value per name in its data-live attribute ("text" when empty): "text" sets its text, any other name
-// that attribute ("" removes it). null leaves that one as it is.
+// Live values a panel sent instead of rendering again (src/ShipRoom.Web/Live/LiveCells.cs, LivePatches.cs).
+// For each scope (a [data-live-scope] element): how many values its markup has, and the changed ones as slot numbers
+// with their values. Each [data-live] element of the scope, in document order, takes one value per name in its
+// data-live attribute ("text" when empty): "text" sets its text, any other name that attribute ("" removes it).
 const attributes = new Set(["class", "title", "aria-label", "data-status", "datetime"]);
 
-export function apply(patches) {
-  for (const [scope, values] of patches) {
+export function apply(scopes, sizes, changed, values) {
+  scopes.forEach((scope, s) => {
     const root = document.querySelector(`[data-live-scope="${scope}"]`);
     if (!root) {
-      continue; // the panel went away since; its next render has the values
+      return; // the panel went away since; its next render has the values
     }
 
     const slots = [];
@@ -23,16 +23,13 @@ export function apply(patches) {
     }
 
     // The markup and the values disagree: change nothing and fail, so the server renders instead (LivePatches).
-    if (slots.length !== values.length) {
-      throw new Error(`live cells: scope ${scope} has ${slots.length} slots for ${values.length} values`);
+    if (slots.length !== sizes[s] || changed[s].some(i => i < 0 || i >= slots.length)) {
+      throw new Error(`live cells: scope ${scope} has ${slots.length} slots for ${sizes[s]} values`);
     }
 
-    slots.forEach(([cell, slot], i) => {
-      const value = values[i];
-      if (value === null) {
-        return;
-      }
-
+    changed[s].forEach((i, k) => {
+      const [cell, slot] = slots[i];
+      const value = values[s][k];
       if (slot === "text") {
         cell.textContent = value;
       } else if (value === "") {
@@ -41,5 +38,5 @@ export function apply(patches) {
         cell.setAttribute(slot, value);
       }
     });
-  }
+  });
 }

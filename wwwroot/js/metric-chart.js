@@ -1,6 +1,5 @@
-// Draws the dashboard's metric charts with Plotly. The server sends each figure as JSON text and new points as plain
-// arrays, so a live dashboard keeps no chart objects and no serializer state of its own on the server: the text is made
-// once per draw, parsed here, and handed to Plotly as it is.
+// Draws the dashboard's metric charts with Plotly. The server sends each figure as JSON made once per draw and new
+// points as plain arrays, so a live dashboard keeps no chart objects and no serializer state of its own on the server.
 let loading = null;
 
 // Plotly's bundle, put on the page once (js/plotly-early.js starts it while the page connects; a dashboard reached by a
@@ -33,30 +32,28 @@ export function load(bundle) {
 }
 
 // A whole figure: the first draw, or a redraw (another theme, a revised point, a new limit).
-export async function draw(bundle, id, figureJson) {
+export async function draw(bundle, id, figure) {
   await load(bundle);
   const chart = document.getElementById(id);
-  if (!chart) {
+  if (chart) {
+    await window.Plotly.react(chart, figure.data, figure.layout, figure.config);
+  }
+}
+
+// What changed since the last call: new points of some traces (x times and y values, one array per trace, keeping
+// max[i] points of trace indices[i]) and the layout's marks (Plotly.relayout's argument), either may be empty.
+export function update(id, x, y, indices, max, marks) {
+  const chart = document.getElementById(id);
+  if (!chart || !Array.isArray(chart.data)) {
     return;
   }
 
-  const figure = JSON.parse(figureJson);
-  await window.Plotly.react(chart, figure.data, figure.layout, figure.config);
-}
-
-// New points of some traces (x as times, y as values, one array per trace), keeping max points per trace.
-export function extend(id, x, y, indices, max) {
-  const chart = document.getElementById(id);
-  if (chart && Array.isArray(chart.data)) {
+  if (indices.length > 0) {
     window.Plotly.extendTraces(chart, { x, y }, indices, max);
   }
-}
 
-// Layout changes (the phase marks and the observation window's shading), as Plotly.relayout takes them.
-export function relayout(id, updateJson) {
-  const chart = document.getElementById(id);
-  if (chart && Array.isArray(chart.data)) {
-    window.Plotly.relayout(chart, JSON.parse(updateJson));
+  if (marks) {
+    window.Plotly.relayout(chart, marks);
   }
 }
 

@@ -85,7 +85,14 @@ public sealed class LivePatches(IJSRuntime js, ILogger? logger = null) : IAsyncD
 
         try
         {
-            await _module!.InvokeVoidAsync("apply", [patches]);
+            // Typed arrays, not objects: nothing polymorphic for this dashboard's serializer to learn; and only the
+            // changed values with their slot numbers, not a null for every value that stayed.
+            var changed = patches.Select(p => Changed((string?[])p[1])).ToArray();
+            await _module!.InvokeVoidAsync("apply",
+                patches.Select(p => (int)p[0]).ToArray(),
+                patches.Select(p => ((string?[])p[1]).Length).ToArray(),
+                changed.Select(c => c.Slots).ToArray(),
+                changed.Select(c => c.Values).ToArray());
             return true;
         }
         catch (JSException exception)
@@ -103,6 +110,12 @@ public sealed class LivePatches(IJSRuntime js, ILogger? logger = null) : IAsyncD
         {
             return true;
         }
+    }
+
+    private static (int[] Slots, string[] Values) Changed(string?[] values)
+    {
+        var slots = Enumerable.Range(0, values.Length).Where(i => values[i] is not null).ToArray();
+        return (slots, slots.Select(i => values[i]!).ToArray());
     }
 
     public async ValueTask DisposeAsync()

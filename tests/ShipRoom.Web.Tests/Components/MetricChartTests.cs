@@ -42,13 +42,13 @@ public sealed class MetricChartTests : ComponentTestContext
         chart.Render(p => p.Add(x => x.Metric, Latency(6)));
         chart.Render(p => p.Add(x => x.Metric, Latency(7)));
         Assert.Equal(1, Invocations("draw"));
-        Assert.Equal(0, Invocations("extend"));
-        Assert.Equal(0, Invocations("relayout"));
+        Assert.Equal(0, Invocations("update"));
 
         draw.SetVoidResult();
-        chart.WaitForAssertion(() => Assert.Equal(4, Invocations("extend")));
-        var points = JSInterop.Invocations.Where(i => i.Identifier == "extend" && Indices(i).SequenceEqual([0, 1])).Select(i => (int)i.Arguments[4]!);
-        Assert.Equal([6, 7], points);
+        chart.WaitForAssertion(() => Assert.Equal(2, Invocations("update")));
+        // Each update keeps as many points as its series then had: 6, then 7.
+        var kept = JSInterop.Invocations.Where(i => i.Identifier == "update").Select(i => Ints(i.Arguments[4])[0]);
+        Assert.Equal([6, 7], kept);
         Assert.Equal(1, Invocations("draw"));
     }
 
@@ -77,22 +77,21 @@ public sealed class MetricChartTests : ComponentTestContext
 
         var sent = JSInterop.Invocations.Skip(before).ToList();
         Assert.Equal(1, Invocations("draw"));
-        var extend = Assert.Single(sent, i => i.Identifier == "extend" && Indices(i).SequenceEqual([0, 1]));
-        // (id, x per trace, y per trace, indices, max): one point for control and one for canary, keeping the series' 6 points.
-        var x = Values(extend.Arguments[1]);
-        var y = Values(extend.Arguments[2]);
-        Assert.Equal([[next.ControlSeries[^1].Time.UtcDateTime], [next.CanarySeries[^1].Time.UtcDateTime]], x);
-        Assert.Equal([[98.0], [105.0]], y);
-        Assert.Equal(6, extend.Arguments[4]);
-        // The dashed limit moves its two ends to the series' first and last point; the layout (window, phase marks) follows.
-        var limit = Assert.Single(sent, i => i.Identifier == "extend" && Indices(i).SequenceEqual([2]));
-        Assert.Equal([[next.CanarySeries[0].Time.UtcDateTime, next.CanarySeries[^1].Time.UtcDateTime]], Values(limit.Arguments[1]));
-        Assert.Equal(2, limit.Arguments[4]);
-        Assert.Equal(["extend", "extend", "relayout"], sent.Select(i => i.Identifier));
+        // One call: (id, x per trace, y per trace, indices, points kept per trace, marks).
+        var update = Assert.Single(sent);
+        Assert.Equal("update", update.Identifier);
+        var x = Values(update.Arguments[1]);
+        var y = Values(update.Arguments[2]);
+        Assert.Equal([0, 1, 2], Ints(update.Arguments[3]));
+        Assert.Equal([6, 6, 2], Ints(update.Arguments[4]));
+        // One point for control and one for canary, keeping the series' 6 points; the dashed limit's two ends move to the
+        // series' first and last point.
+        Assert.Equal([[next.ControlSeries[^1].Time.UtcDateTime], [next.CanarySeries[^1].Time.UtcDateTime], [next.CanarySeries[0].Time.UtcDateTime, next.CanarySeries[^1].Time.UtcDateTime]], x);
+        Assert.Equal([[98.0], [105.0], [130.0, 130.0]], y);
         // Of the marks only the shading's end moved (to the newest point): that value alone is sent.
-        var relayout = Relayout(sent[2]);
-        Assert.Equal("shapes[0].x1", Assert.Single(relayout).Key);
-        Assert.Equal(next.CanarySeries[^1].Time.UtcDateTime, relayout["shapes[0].x1"].GetDateTime().ToUniversalTime());
+        var marks = Marks(update)!;
+        Assert.Equal("shapes[0].x1", Assert.Single(marks).Key);
+        Assert.Equal(next.CanarySeries[^1].Time.UtcDateTime, marks["shapes[0].x1"].GetDateTime().ToUniversalTime());
     }
 
     [Fact]
@@ -103,13 +102,12 @@ public sealed class MetricChartTests : ComponentTestContext
 
         // No shading and no phase line: a new point moves no mark.
         chart.Render(p => p.Add(x => x.Metric, Latency(6)));
-        Assert.DoesNotContain(JSInterop.Invocations.Skip(before), i => i.Identifier == "relayout");
+        Assert.Null(Marks(Assert.Single(JSInterop.Invocations.Skip(before))));
 
         // A phase that started inside the series draws a line: the shapes go whole.
         before = JSInterop.Invocations.Count;
         chart.Render(p => p.Add(x => x.Metric, Latency(7)).Add(x => x.Phases, [new PhaseSnapshot(1, "10%", 10, 30, Now.AddMinutes(-6))]));
-        var relayout = Assert.Single(JSInterop.Invocations.Skip(before), i => i.Identifier == "relayout");
-        Assert.Equal("shapes", Assert.Single(Relayout(relayout)).Key);
+        Assert.Equal("shapes", Assert.Single(Marks(Assert.Single(JSInterop.Invocations.Skip(before)))!).Key);
     }
 
     [Fact]
@@ -122,15 +120,15 @@ public sealed class MetricChartTests : ComponentTestContext
         chart.Render(p => p.Add(x => x.Metric, revised));
 
         Assert.Equal(2, Invocations("draw"));
-        Assert.Equal(0, Invocations("extend"));
+        Assert.Equal(0, Invocations("update"));
     }
 
-    private static IEnumerable<int> Indices(JSRuntimeInvocation invocation) => ((IEnumerable<int>)invocation.Arguments[3]!).ToList();
+    private static List<int> Ints(object? argument) => ((IEnumerable<int>)argument!).ToList();
 
     private static List<List<object>> Values(object? argument) => ((System.Collections.IEnumerable)argument!).Cast<System.Collections.IEnumerable>().Select(v => v.Cast<object>().ToList()).ToList();
 
-    private static Dictionary<string, System.Text.Json.JsonElement> Relayout(JSRuntimeInvocation invocation) =>
-        System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>((string)invocation.Arguments[1]!)!;
+    private static Dictionary<string, System.Text.Json.JsonElement>? Marks(JSRuntimeInvocation update) =>
+        update.Arguments[5] is System.Text.Json.JsonElement marks ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(marks) : null;
 
     private const string Module = "./js/metric-chart.js";
 
@@ -165,24 +163,24 @@ public sealed class MetricChartTests : ComponentTestContext
     }
 
     [Fact]
-    public void The_figure_is_json_text_plotly_takes_as_it_is()
+    public void The_figure_is_json_plotly_takes_as_it_is()
     {
         var metric = Latency(3);
 
-        using var figure = System.Text.Json.JsonDocument.Parse(MetricChartModel.Figure(metric, [], Now.AddMinutes(-9), dark: true, height: 220));
+        var figure = MetricChartModel.Figure(metric, [], Now.AddMinutes(-9), dark: true, height: 220);
 
-        var data = figure.RootElement.GetProperty("data");
+        var data = figure.GetProperty("data");
         Assert.Equal(["Control", "Canary", "Limit <= 130 ms"], data.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
         Assert.All(data.EnumerateArray(), t => Assert.Equal("scatter", t.GetProperty("type").GetString()));
         Assert.Equal("dash", data[2].GetProperty("line").GetProperty("dash").GetString());
         Assert.Equal([101.0, 102.0], data[1].GetProperty("y").EnumerateArray().Skip(1).Select(v => v.GetDouble()));
         Assert.Equal(metric.CanarySeries[^1].Time.UtcDateTime, data[1].GetProperty("x")[2].GetDateTime().ToUniversalTime());
-        var layout = figure.RootElement.GetProperty("layout");
+        var layout = figure.GetProperty("layout");
         Assert.False(layout.GetProperty("showlegend").GetBoolean());
         Assert.Equal("date", layout.GetProperty("xaxis").GetProperty("type").GetString());
         Assert.Equal("rect", layout.GetProperty("shapes")[0].GetProperty("type").GetString());
         Assert.False(layout.TryGetProperty("title", out _));
-        var config = figure.RootElement.GetProperty("config");
+        var config = figure.GetProperty("config");
         Assert.False(config.GetProperty("displayModeBar").GetBoolean());
         Assert.True(config.GetProperty("responsive").GetBoolean());
     }

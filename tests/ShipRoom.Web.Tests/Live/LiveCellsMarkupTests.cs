@@ -86,8 +86,7 @@ public sealed class LiveCellsMarkupTests : ComponentTestContext
     {
         Assert.True(await patches.FlushAsync());
         var call = Assert.Single(JSInterop.Invocations, i => i.Identifier == "apply");
-        var sent = Assert.Single(Assert.IsType<object[][]>(call.Arguments[0]));
-        return Assert.IsType<string?[]>(sent[1]);
+        return Assert.Single(SentPatches.Of(call)).Values;
     }
 
     /// <summary>What live-cells.js does, on bUnit's DOM: one value per name in data-live, in document order.</summary>

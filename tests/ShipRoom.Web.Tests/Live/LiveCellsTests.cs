@@ -40,9 +40,10 @@ public sealed class LiveCellsTests : IAsyncDisposable
         Assert.False(cells.Update("a", ["1 ms", "3 ms"], _patches));
         Assert.True(await _patches.FlushAsync());
         var apply = Assert.Single(_browser.JSInterop.Invocations, i => i.Identifier == "apply");
-        var sent = Assert.IsType<object[][]>(apply.Arguments[0]);
-        Assert.Equal(cells.Scope, Assert.Single(sent)[0]);
-        Assert.Equal(new string?[] { null, "3 ms" }, sent[0][1]);
+        var (scope, values) = Assert.Single(SentPatches.Of(apply));
+        Assert.Equal(cells.Scope, scope);
+        Assert.Equal(new string?[] { null, "3 ms" }, values);
+        Assert.Equal(new[] { 1 }, Assert.Single(Assert.IsType<int[][]>(apply.Arguments[2])));
 
         // Nothing moved: nothing is sent.
         Assert.False(cells.Update("a", ["1 ms", "3 ms"], _patches));
@@ -90,8 +91,8 @@ public sealed class LiveCellsTests : IAsyncDisposable
         // The first panel's shape changes before the flush: its render shows "3", and the "2" must not follow it.
         Assert.True(cells.Update("b", ["3"], _patches));
         Assert.True(await _patches.FlushAsync());
-        var sent = Assert.IsType<object[][]>(Assert.Single(_browser.JSInterop.Invocations, i => i.Identifier == "apply").Arguments[0]);
-        Assert.Equal(other.Scope, Assert.Single(sent)[0]);
+        var sent = SentPatches.Of(Assert.Single(_browser.JSInterop.Invocations, i => i.Identifier == "apply"));
+        Assert.Equal(other.Scope, Assert.Single(sent).Scope);
     }
 
     [Fact]

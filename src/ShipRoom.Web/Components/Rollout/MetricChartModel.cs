@@ -79,12 +79,13 @@ public static class MetricChartModel
     private static readonly JsonSerializerOptions FigureJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>
-    /// The whole chart as the JSON text js/metric-chart.js hands Plotly (data, layout, config). Text, not objects:
-    /// objects passed through a dashboard's JS interop build serializer state for every type they hold in that
-    /// dashboard's own connection (a quarter of a megabyte each, measured with dotnet-gcdump); text builds none.
+    /// The whole chart as the JSON js/metric-chart.js hands Plotly (data, layout, config), made here with one static set
+    /// of serializer options. A JSON element crosses the dashboard's JS interop as it is: objects passed there build
+    /// serializer state for every type they hold in that dashboard's own connection (a quarter of a megabyte each,
+    /// measured with dotnet-gcdump), and JSON passed as a string is escaped on the way (every quote six bytes).
     /// </summary>
-    public static string Figure(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, int height) =>
-        JsonSerializer.Serialize(new Dictionary<string, JsonElement>
+    public static JsonElement Figure(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, int height) =>
+        JsonSerializer.SerializeToElement(new Dictionary<string, JsonElement>
         {
             ["data"] = JsonSerializer.SerializeToElement(Traces(metric).Select(t => JsonSerializer.SerializeToElement(t, t.GetType(), FigureJson)).ToList(), FigureJson),
             ["layout"] = JsonSerializer.SerializeToElement(Layout(metric, phases, windowStart, dark, height), FigureJson),
@@ -92,19 +93,19 @@ public static class MetricChartModel
         });
 
     /// <summary>
-    /// The marks' part of Plotly.relayout as JSON text: only the shading's end (it moves with the newest point; the
-    /// shading is the last shape) when <paramref name="endOnly"/>, else every shape; null when there is nothing to send.
+    /// The marks' part of Plotly.relayout: only the shading's end (it moves with the newest point; the shading is the
+    /// last shape) when <paramref name="endOnly"/>, else every shape; null when there is nothing to send.
     /// </summary>
-    public static string? MarksUpdate(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, bool endOnly)
+    public static JsonElement? MarksUpdate(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, bool endOnly)
     {
         var shapes = Layout(metric, phases, windowStart, dark, height: 0).Shapes;
         if (!endOnly)
         {
-            return JsonSerializer.Serialize(new Dictionary<string, IList<Shape>> { ["shapes"] = shapes }, FigureJson);
+            return JsonSerializer.SerializeToElement(new Dictionary<string, IList<Shape>> { ["shapes"] = shapes }, FigureJson);
         }
 
         return shapes is { Count: > 0 } && shapes[^1] is { Type: Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Rect, X1: DateTime end }
-            ? JsonSerializer.Serialize(new Dictionary<string, DateTime> { [$"shapes[{shapes.Count - 1}].x1"] = end }, FigureJson)
+            ? JsonSerializer.SerializeToElement(new Dictionary<string, DateTime> { [$"shapes[{shapes.Count - 1}].x1"] = end }, FigureJson)
             : null;
     }
 
