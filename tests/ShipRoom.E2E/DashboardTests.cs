@@ -108,8 +108,8 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     /// <summary>
-    /// A dashboard opened by its address asks for Plotly while it connects (js/plotly-early.js), through Plotly.Blazor's own
-    /// loader: the bundle is fetched and put on the page once, and every chart is drawn with it. Each chart's title and
+    /// A dashboard opened by its address asks for Plotly while it connects (js/plotly-early.js, through the charts' own
+    /// module): the bundle is fetched and put on the page once, and every chart is drawn with it. Each chart's title and
     /// key are page text, and Plotly draws neither legend nor mode bar.
     /// </summary>
     [Fact]
@@ -138,6 +138,13 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(chart.Locator(".key-item")).ToHaveTextAsync(new[] { new System.Text.RegularExpressions.Regex("^Control$"), new System.Text.RegularExpressions.Regex("^Canary$"), new System.Text.RegularExpressions.Regex("^Limit ") });
         Assert.Equal(0, await page.Locator("[data-chart] .legend, [data-chart] .modebar, [data-chart] .gtitle").CountAsync());
         await chart.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "metric-chart.png") });
+
+        // With no live connection at all the page still asks for Plotly: only js/plotly-early.js can have.
+        await page.RouteAsync("**/_blazor/negotiate**", route => route.AbortAsync());
+        await page.ReloadAsync();
+        await page.WaitForFunctionAsync("() => window.Plotly !== undefined", null, new() { Timeout = 30_000 });
+        Assert.Equal(0, await page.Locator("main[data-interactive=true]").CountAsync());
+        await page.UnrouteAllAsync(new() { Behavior = UnrouteBehavior.IgnoreErrors });
     }
 
     /// <summary>

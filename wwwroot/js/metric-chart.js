@@ -20,7 +20,10 @@ export function load(bundle) {
     }
 
     script.addEventListener("load", () => window.Plotly ? resolve() : reject(new Error(`${bundle} loaded without Plotly`)), { once: true });
-    script.addEventListener("error", () => reject(new Error(`${bundle} did not load`)), { once: true });
+    script.addEventListener("error", () => {
+      script.remove(); // the next load asks again
+      reject(new Error(`${bundle} did not load`));
+    }, { once: true });
     if (window.Plotly) {
       resolve();
     }
@@ -42,18 +45,18 @@ export async function draw(bundle, id, figure) {
 
 // What changed since the last call: new points of some traces (x times and y values, one array per trace, keeping
 // max[i] points of trace indices[i]) and the layout's marks (Plotly.relayout's argument), either may be empty.
-export function update(id, x, y, indices, max, marks) {
+export async function update(id, x, y, indices, max, marks) {
   const chart = document.getElementById(id);
   if (!chart || !Array.isArray(chart.data)) {
     return;
   }
 
   if (indices.length > 0) {
-    window.Plotly.extendTraces(chart, { x, y }, indices, max);
+    await window.Plotly.extendTraces(chart, { x, y }, indices, max);
   }
 
   if (marks) {
-    window.Plotly.relayout(chart, marks);
+    await window.Plotly.relayout(chart, marks);
   }
 }
 

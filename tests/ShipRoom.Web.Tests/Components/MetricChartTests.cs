@@ -44,12 +44,57 @@ public sealed class MetricChartTests : ComponentTestContext
         Assert.Equal(1, Invocations("draw"));
         Assert.Equal(0, Invocations("update"));
 
+        // The calls follow the draw without a render (bUnit's WaitForAssertion checks again only on renders): poll, bounded.
         draw.SetVoidResult();
-        chart.WaitForAssertion(() => Assert.Equal(2, Invocations("update")));
+        for (var wait = 0; wait < 200 && Invocations("update") < 2; wait++)
+        {
+            Thread.Sleep(25);
+        }
+
+        Assert.Equal(2, Invocations("update"));
         // Each update keeps as many points as its series then had: 6, then 7.
         var kept = JSInterop.Invocations.Where(i => i.Identifier == "update").Select(i => Ints(i.Arguments[4])[0]);
         Assert.Equal([6, 7], kept);
         Assert.Equal(1, Invocations("draw"));
+    }
+
+    /// <summary>
+    /// The panel charts another metric (a verdict arrived, a phase gates another one): the div is renamed by the render,
+    /// so the new chart is drawn after it (a draw sent before that render's batch would find no element), and no point
+    /// of it is sent before that draw.
+    /// </summary>
+    [Fact]
+    public void Another_metric_in_the_same_place_is_drawn_after_the_render_that_names_its_div()
+    {
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+        var errors = Latency(5) with { Key = "error_rate_pct", Name = "Error rate" };
+
+        chart.Render(p => p.Add(x => x.Metric, errors));
+        chart.Render(p => p.Add(x => x.Metric, Latency(6) with { Key = "error_rate_pct", Name = "Error rate" }));
+
+        Assert.NotNull(chart.Find("#chart-error_rate_pct"));
+        var draws = JSInterop.Invocations.Where(i => i.Identifier == "draw").Select(i => i.Arguments[1]).ToList();
+        Assert.Equal(["chart-p95_latency_ms", "chart-error_rate_pct"], draws);
+        // The new point follows the new chart's draw, never the old chart's points.
+        var calls = JSInterop.Invocations.Where(i => i.Identifier is "draw" or "update").Select(i => $"{i.Identifier} {i.Arguments[i.Identifier == "draw" ? 1 : 0]}").ToList();
+        Assert.Equal(["draw chart-p95_latency_ms", "draw chart-error_rate_pct", "update chart-error_rate_pct"], calls);
+    }
+
+    /// <summary>A call the browser refused leaves the chart in a state the server does not know: the next change redraws it whole.</summary>
+    [Fact]
+    public void After_a_refused_call_the_next_change_redraws_the_chart()
+    {
+        var charts = JSInterop.SetupModule(Module);
+        charts.SetupVoid("draw", _ => true).SetVoidResult();
+        charts.SetupVoid("update", _ => true).SetException(new Microsoft.JSInterop.JSException("Plotly: gd.data must be an array"));
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+
+        chart.Render(p => p.Add(x => x.Metric, Latency(6)));
+        Assert.Equal(1, Invocations("update"));
+        chart.Render(p => p.Add(x => x.Metric, Latency(7)));
+
+        Assert.Equal(2, Invocations("draw"));
+        Assert.Equal(1, Invocations("update"));
     }
 
     [Fact]

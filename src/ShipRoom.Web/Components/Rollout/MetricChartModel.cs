@@ -12,7 +12,7 @@ namespace ShipRoom.Web.Components.Rollout;
 /// The chart of one metric: control and canary lines, the gate's threshold as a dashed line, phase starts as vertical
 /// lines and the current observation window shaded. Points are already bounded by the snapshot. The title and the key
 /// are the page's own text above the chart, not Plotly's: Plotly measures every text it draws, and a title and legend
-/// in each of eight charts were a third of the time a dashboard took to open. A saved PNG draws them in (chart-png.js).
+/// in each of eight charts were a third of the time a dashboard took to open. A saved PNG draws them in (metric-chart.js).
 /// </summary>
 public static class MetricChartModel
 {
