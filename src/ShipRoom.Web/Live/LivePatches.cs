@@ -10,7 +10,7 @@ namespace ShipRoom.Web.Live;
 /// </summary>
 public sealed class LivePatches(IJSRuntime js, ILogger? logger = null) : IAsyncDisposable
 {
-    private readonly List<object[]> _pending = [];
+    private readonly List<(int Scope, string?[] Values)> _pending = [];
     private IJSObjectReference? _module;
     private bool _failed;
     private bool _disposed;
@@ -32,13 +32,13 @@ public sealed class LivePatches(IJSRuntime js, ILogger? logger = null) : IAsyncD
     public LiveCells NewCells() => new(++_scopes);
 
     /// <summary>Values by index, null where unchanged.</summary>
-    public void Add(int scope, string?[] values) => _pending.Add([scope, values]);
+    public void Add(int scope, string?[] values) => _pending.Add((scope, values));
 
     /// <summary>
     /// Forgets what a panel queued and did not send: it renders instead, and values arriving after that render's batch
     /// would overwrite what it built.
     /// </summary>
-    public void Drop(int scope) => _pending.RemoveAll(patch => (int)patch[0] == scope);
+    public void Drop(int scope) => _pending.RemoveAll(patch => patch.Scope == scope);
 
     /// <summary>
     /// Loads the module once the page is interactive. A flush then sends its call at once, so the call goes out before
@@ -87,10 +87,10 @@ public sealed class LivePatches(IJSRuntime js, ILogger? logger = null) : IAsyncD
         {
             // Typed arrays, not objects: nothing polymorphic for this dashboard's serializer to learn; and only the
             // changed values with their slot numbers, not a null for every value that stayed.
-            var changed = patches.Select(p => Changed((string?[])p[1])).ToArray();
+            var changed = patches.Select(p => Changed(p.Values)).ToArray();
             await _module!.InvokeVoidAsync("apply",
-                patches.Select(p => (int)p[0]).ToArray(),
-                patches.Select(p => ((string?[])p[1]).Length).ToArray(),
+                patches.Select(p => p.Scope).ToArray(),
+                patches.Select(p => p.Values.Length).ToArray(),
                 changed.Select(c => c.Slots).ToArray(),
                 changed.Select(c => c.Values).ToArray());
             return true;

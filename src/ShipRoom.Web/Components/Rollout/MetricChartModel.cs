@@ -85,12 +85,8 @@ public static class MetricChartModel
     /// measured with dotnet-gcdump), and JSON passed as a string is escaped on the way (every quote six bytes).
     /// </summary>
     public static JsonElement Figure(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, int height) =>
-        JsonSerializer.SerializeToElement(new Dictionary<string, JsonElement>
-        {
-            ["data"] = JsonSerializer.SerializeToElement(Traces(metric).Select(t => JsonSerializer.SerializeToElement(t, t.GetType(), FigureJson)).ToList(), FigureJson),
-            ["layout"] = JsonSerializer.SerializeToElement(Layout(metric, phases, windowStart, dark, height), FigureJson),
-            ["config"] = JsonSerializer.SerializeToElement(ChartConfig, FigureJson),
-        });
+        // Traces as object: each is written as what it is (a Scatter), not as the ITrace it is declared.
+        JsonSerializer.SerializeToElement(new { data = Traces(metric).Cast<object>(), layout = Layout(metric, phases, windowStart, dark, height), config = ChartConfig }, FigureJson);
 
     /// <summary>
     /// The marks' part of Plotly.relayout: only the shading's end (it moves with the newest point; the shading is the
@@ -98,10 +94,10 @@ public static class MetricChartModel
     /// </summary>
     public static JsonElement? MarksUpdate(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, bool endOnly)
     {
-        var shapes = Layout(metric, phases, windowStart, dark, height: 0).Shapes;
+        var shapes = Shapes(metric, phases, windowStart, dark);
         if (!endOnly)
         {
-            return JsonSerializer.SerializeToElement(new Dictionary<string, IList<Shape>> { ["shapes"] = shapes }, FigureJson);
+            return JsonSerializer.SerializeToElement(new { shapes }, FigureJson);
         }
 
         return shapes is { Count: > 0 } && shapes[^1] is { Type: Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Rect, X1: DateTime end }
@@ -113,6 +109,23 @@ public static class MetricChartModel
     {
         var text = dark ? "#e6e9ef" : "#1f2933";
         var grid = dark ? "#3a4150" : "#e3e8ef";
+        return new Plotly.Blazor.Layout
+        {
+            Height = height,
+            Margin = new Margin { L = 48, R = 12, T = 8, B = 32 },
+            PaperBgColor = "rgba(0,0,0,0)",
+            PlotBgColor = "rgba(0,0,0,0)",
+            Font = new Font { Color = text, Size = 11 },
+            ShowLegend = false,
+            XAxis = [new XAxis { GridColor = grid, Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Date }],
+            YAxis = [new YAxis { GridColor = grid, ZeroLine = false }],
+            Shapes = Shapes(metric, phases, windowStart, dark),
+        };
+    }
+
+    /// <summary>Phase starts inside the series as dotted lines, then the observation window shaded (always the last shape).</summary>
+    private static List<Shape> Shapes(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark)
+    {
         var shapes = new List<Shape>();
         var first = metric.CanarySeries.FirstOrDefault()?.Time;
         var last = metric.CanarySeries.LastOrDefault()?.Time;
@@ -146,18 +159,7 @@ public static class MetricChartModel
             });
         }
 
-        return new Plotly.Blazor.Layout
-        {
-            Height = height,
-            Margin = new Margin { L = 48, R = 12, T = 8, B = 32 },
-            PaperBgColor = "rgba(0,0,0,0)",
-            PlotBgColor = "rgba(0,0,0,0)",
-            Font = new Font { Color = text, Size = 11 },
-            ShowLegend = false,
-            XAxis = [new XAxis { GridColor = grid, Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Date }],
-            YAxis = [new YAxis { GridColor = grid, ZeroLine = false }],
-            Shapes = shapes,
-        };
+        return shapes;
     }
 
     private static Scatter Line(string name, IReadOnlyList<SeriesPoint> points, string colour) => new()

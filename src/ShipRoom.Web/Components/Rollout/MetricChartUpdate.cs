@@ -12,8 +12,6 @@ public sealed record MetricChartUpdate(bool Redraw, ListDelta<SeriesPoint> Contr
 {
     public static readonly MetricChartUpdate None = new(false, default, default);
 
-    public bool IsNone => !Redraw && Control.Append is null or { Count: 0 } && Canary.Append is null or { Count: 0 };
-
     public static MetricChartUpdate Between(MetricSnapshot drawn, MetricSnapshot current)
     {
         if (drawn.Key != current.Key || drawn.Threshold != current.Threshold || drawn.GateLimit != current.GateLimit || drawn.Name != current.Name || drawn.Unit != current.Unit)
