@@ -11,7 +11,8 @@ namespace ShipRoom.Web.Live;
 /// cannot tell "unchanged" by reference, and comparing the lists' contents in every viewer's panels would cost per viewer;
 /// equality is decided here once per snapshot, by the JSON text the store already keeps of each top-level property
 /// (<see cref="RolloutUpdateBuilder.Fingerprint"/>). Panels (chart series) and the verdict (gate histories) are left out of
-/// that text and never get a revision whole; of the verdict, triggers and error budgets are compared on their own.
+/// that text and never get a revision whole; of the verdict, the error budgets are compared on their own (the trigger
+/// board's values are live cells).
 /// Parts with one revision have equal JSON. The published snapshot itself is held as it is: nothing in it is replaced.
 /// </summary>
 public static class PartRevisions
@@ -42,7 +43,6 @@ public static class PartRevisions
         Carry(held?.PostSuccess, current.PostSuccess, Same("postSuccess"));
         if (current.Verdict is { } verdict)
         {
-            Carry(held?.Verdict?.Triggers, verdict.Triggers, held?.Verdict is { } old && SameJson(old.Triggers, verdict.Triggers));
             Carry(held?.Verdict?.Budgets, verdict.Budgets, held?.Verdict is { } before && SameJson(before.Budgets, verdict.Budgets));
         }
     }

@@ -74,6 +74,53 @@ public sealed class LiveCellsMarkupTests : ComponentTestContext
         Assert.Equal(Canonical(fresh.Find("table")), Canonical(table.Find("table")));
     }
 
+    private static readonly TriggerVerdict Errors = TestSnapshots.Verdict().Triggers[0];
+
+    private static readonly TriggerVerdict Probe = Errors with
+    {
+        Key = "probe", Name = "Checkout probe fails 3 runs", MetricKey = null, State = TriggerState.Idle, ConsecutiveBad = 0, Required = 3, Reason = "",
+    };
+
+    private static RolloutVerdict WithTriggers(params TriggerVerdict[] triggers) => TestSnapshots.Verdict() with { Triggers = triggers };
+
+    [Fact]
+    public async Task The_trigger_board_patched_to_the_next_verdict_equals_the_board_rendered_for_it()
+    {
+        var patches = await LoadedAsync();
+        var before = WithTriggers(Errors with { State = TriggerState.Arming, ConsecutiveBad = 3, Reason = "bad 3 of 5 minutes" }, Probe);
+        var after = WithTriggers(
+            Errors with { State = TriggerState.Fired, ConsecutiveBad = 5, FiredAt = Now, Detail = null, Reason = "" },
+            Probe with { State = TriggerState.Arming, ConsecutiveBad = 1, Reason = "probe failed" });
+        var board = Render<TriggerBoard>(p => p.AddCascadingValue(patches).Add(x => x.Verdict, before));
+        var renders = board.RenderCount;
+
+        board.Render(p => p.Add(x => x.Verdict, after));
+        Assert.Equal(renders, board.RenderCount);
+        ApplySent(board.Find("table"), await SentAsync(patches));
+
+        var row = board.Find("tr[data-trigger=errors]");
+        Assert.Equal(("trigger-fired", null, "FIRED 10:30 UTC"), (row.ClassName, row.GetAttribute("title"), row.QuerySelector(".trigger-state")!.TextContent));
+        Assert.Equal("1 of 3 runs", board.Find("tr[data-trigger=probe]").QuerySelectorAll("td")[2].TextContent);
+
+        var fresh = Render<TriggerBoard>(p => p.Add(x => x.Verdict, after));
+        Assert.Equal(Canonical(fresh.Find("table")), Canonical(board.Find("table")));
+    }
+
+    [Fact]
+    public void Text_in_a_table_written_as_markup_is_encoded()
+    {
+        var signal = new ExternalSignal(7, "incident", "pagerduty", "<img src=x onerror=alert(1)> & \"quoted\"", "https://example.test/i?a=1&b=\"2\"", "<b>ops</b>", Now);
+        var verdict = TestSnapshots.Verdict() with { Triggers = [TestSnapshots.Verdict().Triggers[0] with { Name = "<script>alert(1)</script>", Signals = [signal] }] };
+
+        var row = Render<TriggerBoard>(p => p.Add(x => x.Verdict, verdict)).Find("tr[data-trigger=errors]");
+
+        Assert.Empty(row.QuerySelectorAll("script, img, b"));
+        Assert.StartsWith("<script>alert(1)</script>", row.QuerySelector("td")!.TextContent);
+        var shown = row.QuerySelector("[data-signal='7']")!;
+        Assert.Equal("INCIDENT raised by <b>ops</b> via pagerduty at 10:30 UTC: <img src=x onerror=alert(1)> & \"quoted\" incident", shown.TextContent);
+        Assert.Equal("https://example.test/i?a=1&b=\"2\"", shown.QuerySelector("a")!.GetAttribute("href"));
+    }
+
     private async Task<LivePatches> LoadedAsync()
     {
         var patches = new LivePatches(JSInterop.JSRuntime);
