@@ -126,6 +126,28 @@ public sealed class RoleWalkTests(BrowserFixture browser, RoleWalkApp shared) : 
         Assert.Equal(summary ? 1 : 0, await page.GetByRole(AriaRole.Button, new() { Name = "Post summary" }).CountAsync());
         Assert.Equal(roster, await page.Locator("[data-roster]").GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = false }).CountAsync() > 0);
         Assert.Equal(!tick, await page.Locator("[data-item='t10-pitr'] input[type=checkbox]").IsDisabledAsync());
+        if (roster)
+        {
+            await OpensDialogAsync(page, page.Locator("[data-roster]").GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = false }).First, "Primary");
+        }
+
+        if (tick)
+        {
+            await OpensDialogAsync(page, page.Locator("[data-item='t10-pitr']").GetByRole(AriaRole.Button, new() { Name = "N/A", Exact = false }), "will count as closed");
+        }
+    }
+
+    /// <summary>
+    /// A row's button opens its dialog: the rows are markup whose clicks reach the panel through the custom event that
+    /// wwwroot/ShipRoom.Web.lib.module.js registers. The dialog is cancelled, so nothing is recorded.
+    /// </summary>
+    private static async Task OpensDialogAsync(IPage page, ILocator button, string dialogText)
+    {
+        await button.ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync(dialogText, new() { Timeout = 15_000 });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = 15_000 });
     }
 
     private static async Task AssertPageRefusedAsync(IPage page, string path)

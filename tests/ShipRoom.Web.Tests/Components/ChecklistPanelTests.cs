@@ -3,12 +3,27 @@ using MudBlazor;
 using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Web.Components.Controls;
 using ShipRoom.Web.Components.Rollout;
 
 namespace ShipRoom.Web.Tests.Components;
 
 public sealed class ChecklistPanelTests : CommandComponentTestContext
 {
+    /// <summary>
+    /// What wwwroot/ShipRoom.Web.lib.module.js sends when a box is ticked: the change, heard by the item's list (the E2E
+    /// tests tick real boxes in Chromium).
+    /// </summary>
+    private static Task Tick(IRenderedComponent<ChecklistPanel> panel, string key) =>
+        ListOf(panel, key).TriggerEventAsync("onrowchange", new RowEventArgs { Row = key, Checked = true });
+
+    private static AngleSharp.Dom.IElement ListOf(IRenderedComponent<ChecklistPanel> panel, string key)
+    {
+        var box = panel.Find($"#item-{key}");
+        Assert.Equal(key, box.Closest("[data-row]")!.GetAttribute("data-row"));
+        return box.Closest("ul.checklist-items")!;
+    }
+
     private static ChecklistItemSnapshot Item(RolloutSnapshot snapshot, string key) => snapshot.Checklists.SelectMany(l => l.Items).Single(i => i.Key == key);
 
     [Fact]
@@ -48,7 +63,7 @@ public sealed class ChecklistPanelTests : CommandComponentTestContext
         SignIn("dana", Roles.DataLead);
         var panel = Render<ChecklistPanel>(p => p.Add(x => x.Snapshot, snapshot));
 
-        panel.Find($"#item-{item.Key}").Change(true);
+        await Tick(panel, item.Key);
 
         var after = await LatestAsync(snapshot.Id);
         Assert.Equal((TickStates.Done, "dana"), (Item(after, item.Key).State, Item(after, item.Key).By));
@@ -56,6 +71,23 @@ public sealed class ChecklistPanelTests : CommandComponentTestContext
         Assert.True(panel.Find($"#item-{item.Key}").HasAttribute("checked"));
         Assert.Contains("done by dana", panel.Find($"li[data-item='{item.Key}']").TextContent);
         Assert.Equal($"{snapshot.Checklists[0].Done + 1} of {snapshot.Checklists[0].Items.Count} done", panel.Find(".checklist-count").TextContent);
+    }
+
+    [Fact]
+    public async Task A_tick_or_not_applicable_forged_by_a_viewer_is_ignored_and_records_nothing()
+    {
+        var snapshot = await RunningRolloutAsync();
+        var item = snapshot.Checklists[0].Items[0];
+        SignIn("vera", Roles.Viewer);
+        var dialogs = RenderProviders();
+        var panel = Render<ChecklistPanel>(p => p.Add(x => x.Snapshot, snapshot));
+
+        await Tick(panel, item.Key);
+        await ListOf(panel, item.Key).TriggerEventAsync("onrowclick", new RowEventArgs { Row = item.Key, Action = "not-applicable" });
+
+        Assert.Empty(dialogs.FindAll(".mud-dialog"));
+        var after = Item(await LatestAsync(snapshot.Id), item.Key);
+        Assert.Equal((item.State, item.By), (after.State, after.By));
     }
 
     [Fact]
@@ -67,7 +99,9 @@ public sealed class ChecklistPanelTests : CommandComponentTestContext
         var dialogs = RenderProviders();
         var panel = Render<ChecklistPanel>(p => p.Add(x => x.Snapshot, snapshot));
 
-        _ = panel.Find($"li[data-item='{item.Key}'] button").ClickAsync(new());
+        var button = panel.Find($"li[data-item='{item.Key}'] button");
+        Assert.Equal("not-applicable", button.GetAttribute("data-row-action"));
+        _ = ListOf(panel, item.Key).TriggerEventAsync("onrowclick", new RowEventArgs { Row = item.Key, Action = "not-applicable" });
         Assert.Contains($"'{item.Title}' will count as closed", dialogs.WaitForElement(".mud-dialog").TextContent);
         AnswerReasonDialog(dialogs, "Mark not applicable", "no payments change in this release");
 
@@ -108,7 +142,7 @@ public sealed class ChecklistPanelTests : CommandComponentTestContext
         SignIn("dana", Roles.DataLead);
         var panel = Render<ChecklistPanel>(p => p.Add(x => x.Snapshot, snapshot with { Id = snapshot.Id + 1000 }));
 
-        panel.Find($"#item-{snapshot.Checklists[0].Items[0].Key}").Change(true);
+        await Tick(panel, snapshot.Checklists[0].Items[0].Key);
 
         panel.WaitForAssertion(() => Assert.Contains(Snackbar.ShownSnackbars, s => s.Severity == Severity.Error && s.Message == $"rollout {snapshot.Id + 1000} does not exist"));
     }

@@ -4,6 +4,7 @@ using ShipRoom.Core.Security;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Infrastructure.Tests.Rollouts;
+using ShipRoom.Web.Components.Controls;
 using ShipRoom.Web.Components.Rollout;
 
 namespace ShipRoom.Web.Tests.Components;
@@ -82,7 +83,9 @@ public sealed class RosterPanelTests : CommandComponentTestContext
         SignIn("rel", Roles.ReleaseEngineer);
         var dialogs = RenderProviders();
         var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, snapshot));
-        _ = panel.Find($"button[aria-label='Edit {role.Title}']").ClickAsync(new());
+        var edit = panel.Find($"button[aria-label='Edit {role.Title}']");
+        Assert.Equal(("edit", role.Role), (edit.GetAttribute("data-row-action"), edit.Closest("[data-row]")!.GetAttribute("data-row")));
+        _ = edit.Closest("tbody")!.TriggerEventAsync("onrowclick", new RowEventArgs { Row = role.Role, Action = "edit" });
         return (snapshot, role, dialogs, dialogs.WaitForElement(".mud-dialog").QuerySelectorAll("input"));
     }
 

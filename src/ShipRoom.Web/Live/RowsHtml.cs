@@ -6,13 +6,15 @@ using Microsoft.AspNetCore.Components;
 namespace ShipRoom.Web.Live;
 
 /// <summary>
-/// The rows of a table whose cells are live (<see cref="LiveCells"/>), written as one markup string. Blazor keeps two
-/// frame buffers per component and about a dozen frames per cell (element, attributes, text, the whitespace between
-/// them); a table that renders only when its shape changes needs none of them: one markup frame holds it all, and the
-/// browser parses it in one go (docs/benchmarks.md, memory per open dashboard). Every name is a literal of the calling
+/// Rows of a dashboard table or list written as one markup string: the gate board, the metric tables and the trigger
+/// board (whose values are then live cells, <see cref="LiveCells"/>), and the checklists and roster (whose checkboxes and
+/// buttons report through <see cref="ShipRoom.Web.Components.Controls.RowEventArgs"/>). Blazor keeps two frame buffers
+/// per component and about a dozen frames per cell (element, attributes, text, the whitespace between them); rows that
+/// render only when their shape or content changes need none of them: one markup frame holds them all, and the browser
+/// parses them in one go (docs/benchmarks.md, memory per open dashboard). Every name is a literal of the calling
 /// component; every value and text is HTML-encoded here.
 /// </summary>
-public sealed class LiveTableHtml
+public sealed class RowsHtml
 {
     // Characters outside ASCII (↳, —, ✓, Δ) are written as they are, not as numeric references: the markup stays short.
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
@@ -23,7 +25,7 @@ public sealed class LiveTableHtml
     /// <c>&lt;tag name="value" …&gt;</c>. An attribute whose value is null is left out, as Blazor leaves it out; an empty
     /// value is written as a bare name (<c>data-live</c>).
     /// </summary>
-    public LiveTableHtml Open(string tag, params ReadOnlySpan<(string Name, string? Value)> attributes)
+    public RowsHtml Open(string tag, params ReadOnlySpan<(string Name, string? Value)> attributes)
     {
         _html.Append('<').Append(tag);
         foreach (var (name, value) in attributes)
@@ -45,14 +47,14 @@ public sealed class LiveTableHtml
     }
 
     /// <summary><c>&lt;/tag&gt;</c>.</summary>
-    public LiveTableHtml Close(string tag)
+    public RowsHtml Close(string tag)
     {
         _html.Append("</").Append(tag).Append('>');
         return this;
     }
 
     /// <summary>Text, encoded.</summary>
-    public LiveTableHtml Text(string? text)
+    public RowsHtml Text(string? text)
     {
         if (!string.IsNullOrEmpty(text))
         {
@@ -63,7 +65,7 @@ public sealed class LiveTableHtml
     }
 
     /// <summary><c>&lt;tag …&gt;text&lt;/tag&gt;</c>.</summary>
-    public LiveTableHtml Element(string tag, string? text, params ReadOnlySpan<(string Name, string? Value)> attributes) =>
+    public RowsHtml Element(string tag, string? text, params ReadOnlySpan<(string Name, string? Value)> attributes) =>
         Open(tag, attributes).Text(text).Close(tag);
 
     /// <summary>
