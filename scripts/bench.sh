@@ -83,8 +83,9 @@ nice -n 10 dotnet build tests/ShipRoom.Benchmarks -c Release --nologo -v q -clp:
 log "build took $(( $(date +%s) - start )) s"
 
 # Modules the dashboard imports at run time (named in .NET or JS code, not in the HTML): the charts' module and the
-# plotly-basic bundle they draw with, the live cells, theme and viewer-time modules.
-runtime_assets=$(cd "$work/web/wwwroot" && ls js/metric-chart.js _content/Plotly.Blazor/plotly-basic-*.min.js js/live-cells.js js/theme.js js/viewer-time.js | paste -sd, -)
+# plotly-basic bundle they draw with, the live cells, theme and viewer-time modules, and Blazor's JS initializer (named
+# in a comment of the HTML by its fingerprinted name: the rows' custom events).
+runtime_assets=$(cd "$work/web/wwwroot" && ls js/metric-chart.js _content/Plotly.Blazor/plotly-basic-*.min.js js/live-cells.js js/theme.js js/viewer-time.js ShipRoom.Web.*.lib.module.js | paste -sd, -)
 
 # The processes' logs of the last run stay in artifacts/ (ignored by git) for whoever reads a FAIL.
 logs="$root/artifacts/bench/last-run"
