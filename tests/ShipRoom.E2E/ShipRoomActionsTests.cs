@@ -69,16 +69,30 @@ public sealed class ShipRoomActionsTests(BrowserFixture browser) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task A_checklist_tick_in_one_browser_appears_in_the_other()
+    public async Task A_checklist_tick_by_keyboard_in_one_browser_appears_in_the_other_and_keeps_its_focus()
     {
         var ic = await OpenAsSync("ic");
         var ceo = await OpenAsSync("ceo");
         var item = "[data-item='t10-pitr']";
+        var box = ic.Locator($"{item} input[type=checkbox]");
 
-        await ic.Locator($"{item} input[type=checkbox]").CheckAsync();
+        await box.FocusAsync();
+        await ic.Keyboard.PressAsync("Space");
 
         await Assertions.Expect(ceo.Locator($"{item} input[type=checkbox]")).ToBeCheckedAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(ceo.Locator(item)).ToContainTextAsync("done by ic");
+        // The ticker's own row rendered again (its text is markup) and the box they ticked still has the focus.
+        await Assertions.Expect(ic.Locator(item)).ToContainTextAsync("done by ic", new() { Timeout = 15_000 });
+        await Assertions.Expect(box).ToBeFocusedAsync();
+
+        // The row's N/A button is markup: when someone else changes the row it is written anew, and the focus comes back
+        // to the new button (wwwroot/ShipRoom.Web.lib.module.js) instead of falling to the page.
+        var notApplicable = ic.Locator($"{item} button[data-row-action]");
+        await notApplicable.FocusAsync();
+        var pm = await OpenAsSync("pm");
+        await pm.Locator($"{item} input[type=checkbox]").UncheckAsync();
+        await Assertions.Expect(ic.Locator(item)).ToContainTextAsync("by pm", new() { Timeout = 15_000 });
+        await Assertions.Expect(notApplicable).ToBeFocusedAsync();
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed class ChecklistPanelTests : CommandComponentTestContext
         var panel = Render<ChecklistPanel>(p => p.Add(x => x.Snapshot, snapshot));
 
         await Tick(panel, item.Key);
-        await ListOf(panel, item.Key).TriggerEventAsync("onrowclick", new RowEventArgs { Row = item.Key, Action = "not-applicable" });
+        await ListOf(panel, item.Key).TriggerEventAsync("onrowaction", new RowEventArgs { Row = item.Key, Action = "not-applicable" });
 
         Assert.Empty(dialogs.FindAll(".mud-dialog"));
         var after = Item(await LatestAsync(snapshot.Id), item.Key);
@@ -101,7 +101,7 @@ public sealed class ChecklistPanelTests : CommandComponentTestContext
 
         var button = panel.Find($"li[data-item='{item.Key}'] button");
         Assert.Equal("not-applicable", button.GetAttribute("data-row-action"));
-        _ = ListOf(panel, item.Key).TriggerEventAsync("onrowclick", new RowEventArgs { Row = item.Key, Action = "not-applicable" });
+        _ = ListOf(panel, item.Key).TriggerEventAsync("onrowaction", new RowEventArgs { Row = item.Key, Action = "not-applicable" });
         Assert.Contains($"'{item.Title}' will count as closed", dialogs.WaitForElement(".mud-dialog").TextContent);
         AnswerReasonDialog(dialogs, "Mark not applicable", "no payments change in this release");
 

@@ -85,7 +85,7 @@ public sealed class RosterPanelTests : CommandComponentTestContext
         var panel = Render<RosterPanel>(p => p.Add(x => x.Snapshot, snapshot));
         var edit = panel.Find($"button[aria-label='Edit {role.Title}']");
         Assert.Equal(("edit", role.Role), (edit.GetAttribute("data-row-action"), edit.Closest("[data-row]")!.GetAttribute("data-row")));
-        _ = edit.Closest("tbody")!.TriggerEventAsync("onrowclick", new RowEventArgs { Row = role.Role, Action = "edit" });
+        _ = edit.Closest("tbody")!.TriggerEventAsync("onrowaction", new RowEventArgs { Row = role.Role, Action = "edit" });
         return (snapshot, role, dialogs, dialogs.WaitForElement(".mud-dialog").QuerySelectorAll("input"));
     }
 

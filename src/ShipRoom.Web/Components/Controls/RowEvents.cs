@@ -19,12 +19,13 @@ public sealed class RowEventArgs : EventArgs
 }
 
 /// <summary>
-/// <c>@onrowchange</c> (a checkbox in a row changed) and <c>@onrowclick</c> (a click in a row, with the action clicked if
-/// any). The Razor compiler finds these attributes only on a class named <c>EventHandlers</c> (tried: under another name
-/// <c>@onrowchange</c> compiled as a plain attribute, with no handler).
+/// <c>@onrowchange</c> (a checkbox in a row changed) and <c>@onrowaction</c> (a row's button marked <c>data-row-action</c>
+/// was clicked; a click anywhere else in the list sends nothing). The Razor compiler finds these attributes only on a
+/// class named <c>EventHandlers</c> (tried: under another name <c>@onrowchange</c> compiled as a plain attribute, with no
+/// handler).
 /// </summary>
 [EventHandler("onrowchange", typeof(RowEventArgs), enableStopPropagation: true, enablePreventDefault: true)]
-[EventHandler("onrowclick", typeof(RowEventArgs), enableStopPropagation: true, enablePreventDefault: true)]
+[EventHandler("onrowaction", typeof(RowEventArgs), enableStopPropagation: true, enablePreventDefault: true)]
 public static class EventHandlers
 {
 }
