@@ -115,8 +115,8 @@ public static class DashboardTabRows
         log($"tabs: 0 open: {zero.CpuMs:0} ms CPU over {zero.Updates} updates ({zero.Polls:0} polls) in {zero.Seconds:0.0} s");
 
         // The heap again at the end of the window with no tab. With nobody watching it still moves (the demo's series
-        // grow, caches fill and empty, the warm-up tab's circuit goes): quick runs read −2.5 MB and +2.7 MB over a
-        // minute and a half. The row's baseline is the mean of the two, and their spread is said beside the figure.
+        // grow; buffers the warm-up tab's traffic left behind are let go): two quick runs read 2.5 MB and 2.2 MB less
+        // after these 40 s. The row's baseline is the mean of the two readings, and their spread is said beside it.
         var idle = heap0 is { } start && settings.ServerPid > 0
             ? new IdleHeap(start.LiveBytes, (await GcHeap.CollectTwiceAsync(settings.ServerPid, ct)).LiveBytes, Stopwatch.GetElapsedTime(heap0At))
             : (IdleHeap?)null;
