@@ -64,7 +64,7 @@ public sealed class LiveCells(int scope)
             _patched = false;
         }
 
-        (_shape, _values) = (shape, values);
+        (_shape, _values) = (SharedMarkup.Of(shape), values);
         return true;
     }
 

@@ -74,7 +74,8 @@ public sealed class RowsHtml
     /// </summary>
     public static string? Optional(string value) => value.Length == 0 ? null : value;
 
-    public MarkupString ToMarkup() => new(_html.ToString());
+    /// <summary>The rows as markup, the instance other dashboards already hold when they show the same (<see cref="SharedMarkup"/>).</summary>
+    public MarkupString ToMarkup() => new(SharedMarkup.Of(_html.ToString()));
 
     public override string ToString() => _html.ToString();
 }
