@@ -258,8 +258,16 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(page.Locator("time").First).ToContainTextAsync("local");
         await Screenshots.SaveAsync(page, "dashboard-light.png");
 
+        // The light theme's variables are written once, in the head, not kept by the live layout; the dark theme's
+        // come after them while it is chosen, and win.
+        const string Background = "getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-background').trim()";
+        Assert.Equal(1, await page.Locator("head style.mud-theme-provider").CountAsync());
+        Assert.Equal(1, await page.Locator("style.mud-theme-provider").CountAsync());
+        var lightBackground = await page.EvaluateAsync<string>(Background);
+        Assert.False(string.IsNullOrEmpty(lightBackground));
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark theme" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-theme=dark]")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync($"{Background} !== {System.Text.Json.JsonSerializer.Serialize(lightBackground)}", null, new() { Timeout = 10_000 });
         await page.WaitForTimeoutAsync(1500);
         await Screenshots.SaveAsync(page, "dashboard-dark.png");
 
