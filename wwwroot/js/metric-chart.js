@@ -34,13 +34,130 @@ export function load(bundle) {
   return loading;
 }
 
+// Charts drawn from the prerendered page, before the live connection: chart id → { chart, figure (its JSON text, as
+// JSON.stringify writes it), drawn (settles when Plotly is done) }. The live render replaces the prerendered page, and
+// its first draw of a chart whose figure is the same takes the chart already drawn instead of drawing it again.
+const early = new Map();
+
+// Each chart is Plotly's own div, made here inside the div Blazor renders for it ([data-plot]); Blazor never touches
+// what it did not render, so a chart drawn on the prerendered page can be moved into the live page's div. Only element
+// children are ours: any text Blazor put there stays.
+function place(container, chart) {
+  for (const old of [...container.children]) {
+    if (old !== chart) {
+      if (window.Plotly && old.id) {
+        window.Plotly.purge(old); // another metric's chart that was here: its resize listener goes with it
+      }
+
+      old.remove();
+    }
+  }
+
+  if (chart.parentElement !== container) {
+    container.appendChild(chart);
+  }
+
+  return chart;
+}
+
+function chartIn(container, id) {
+  const chart = document.createElement("div");
+  chart.id = id;
+  return place(container, chart);
+}
+
+// Draws the charts whose figures the prerendered page carries (<script type="application/json" data-figure> in each
+// [data-plot] div), while the page connects. Called by js/plotly-early.js once Plotly is loaded.
+export async function drawPrerendered() {
+  if (document.readyState === "loading") {
+    await new Promise(resolve => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+  }
+
+  for (const container of document.querySelectorAll("[data-plot]")) {
+    // The live page has replaced the prerendered one: it draws the rest.
+    if (!container.isConnected) {
+      break;
+    }
+
+    const id = container.dataset.plot;
+    const source = container.querySelector("script[data-figure]");
+    if (!source || early.has(id) || document.getElementById(id)) {
+      continue;
+    }
+
+    let figure;
+    try {
+      figure = JSON.parse(source.textContent);
+    } catch {
+      continue; // the live page draws it
+    }
+
+    // Written before Plotly sees the figure: Plotly adds to the objects it is given.
+    const text = JSON.stringify(figure);
+    const chart = chartIn(container, id);
+    const drawn = window.Plotly.newPlot(chart, figure.data, figure.layout, figure.config).then(() => true, () => false);
+    early.set(id, { chart, figure: text, drawn });
+    await drawn;
+  }
+
+  adoptWhenRendered();
+}
+
+// The live page's first render replaces the prerendered one, chart divs and all. Each early chart moves into its new
+// [data-plot] div as soon as that div is on the page, without waiting for the server's first draw (a round trip per
+// chart): that draw then finds the chart there and sends it to Plotly only if its figure changed meanwhile.
+function adoptWhenRendered() {
+  const adopt = () => {
+    for (const [id, prerendered] of early) {
+      const container = document.querySelector(`[data-plot="${CSS.escape(id)}"]`);
+      if (container && container.childElementCount === 0 && !prerendered.chart.isConnected) {
+        place(container, prerendered.chart);
+        prerendered.drawn.then(() => window.Plotly.Plots.resize(prerendered.chart));
+      }
+    }
+
+    if ([...early.values()].every(prerendered => prerendered.chart.isConnected)) {
+      observer.disconnect();
+    }
+  };
+  const observer = new MutationObserver(adopt);
+  observer.observe(document.body, { childList: true, subtree: true });
+  setTimeout(() => observer.disconnect(), 60_000);
+}
+
 // A whole figure: the first draw, or a redraw (another theme, a revised point, a new limit).
 export async function draw(bundle, id, figure) {
   await load(bundle);
-  const chart = document.getElementById(id);
-  if (chart) {
-    await window.Plotly.react(chart, figure.data, figure.layout, figure.config);
+  const container = document.querySelector(`[data-plot="${CSS.escape(id)}"]`);
+  if (!container) {
+    return;
   }
+
+  const prerendered = early.get(id);
+  if (prerendered) {
+    // The first draw of a chart drawn from the prerendered page: kept as it is when the figure is the same, and given
+    // the new figure when not.
+    early.delete(id);
+    const same = await prerendered.drawn && prerendered.figure === JSON.stringify(figure);
+    if (!prerendered.chart.isConnected) {
+      if (!same) {
+        window.Plotly.purge(prerendered.chart);
+      } else {
+        place(container, prerendered.chart);
+        window.Plotly.Plots.resize(prerendered.chart);
+        return;
+      }
+    } else if (same && container.contains(prerendered.chart)) {
+      return;
+    }
+  }
+
+  let chart = document.getElementById(id);
+  if (!chart || !container.contains(chart)) {
+    chart = chartIn(container, id);
+  }
+
+  await window.Plotly.react(chart, figure.data, figure.layout, figure.config);
 }
 
 // What changed since the last call: new points of some traces (x times and y values, one array per trace, keeping

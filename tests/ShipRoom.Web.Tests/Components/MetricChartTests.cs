@@ -8,6 +8,9 @@ namespace ShipRoom.Web.Tests.Components;
 
 public sealed class MetricChartTests : ComponentTestContext
 {
+    // The charts draw as on a live connection unless a test says otherwise (the prerendered figure).
+    public MetricChartTests() => SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+
     private static MetricSnapshot Latency(int points, double? threshold = 130)
     {
         var canary = Enumerable.Range(0, points).Select(i => new SeriesPoint(Now.AddMinutes(i - 10), 100 + i)).ToList();
@@ -25,7 +28,31 @@ public sealed class MetricChartTests : ComponentTestContext
         var root = chart.Find("[data-chart=p95_latency_ms]");
         Assert.Equal("P95 latency: control and canary over time", root.GetAttribute("aria-label"));
         Assert.Equal("Save the P95 latency chart as PNG", chart.Find("button").GetAttribute("aria-label"));
-        Assert.NotNull(chart.Find("#chart-p95_latency_ms"));
+        Assert.NotNull(chart.Find("[data-plot=chart-p95_latency_ms]"));
+    }
+
+    /// <summary>
+    /// The prerendered page carries each chart's figure, for js/metric-chart.js to draw while the page connects; the live
+    /// page draws by interop and carries none. The JSON cannot end its script element early: it has no '&lt;' at all,
+    /// although the limit line's name ("Limit &lt;= 130 ms") is in it.
+    /// </summary>
+    [Fact]
+    public void The_prerendered_chart_carries_its_figure_and_the_live_one_does_not()
+    {
+        var metric = Latency(5);
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+        var prerendered = Render<MetricChart>(p => p.Add(x => x.Metric, metric));
+
+        var figure = prerendered.Find("[data-plot=chart-p95_latency_ms] script[type='application/json'][data-figure]").InnerHtml;
+        Assert.DoesNotContain("<", figure);
+        using var json = System.Text.Json.JsonDocument.Parse(figure);
+        Assert.Equal(3, json.RootElement.GetProperty("data").GetArrayLength());
+        Assert.Equal("Limit <= 130 ms", json.RootElement.GetProperty("data")[2].GetProperty("name").GetString());
+        Assert.True(json.RootElement.TryGetProperty("layout", out _));
+
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        var live = Render<MetricChart>(p => p.Add(x => x.Metric, metric));
+        Assert.Empty(live.FindAll("script"));
     }
 
     /// <summary>
@@ -72,7 +99,7 @@ public sealed class MetricChartTests : ComponentTestContext
         chart.Render(p => p.Add(x => x.Metric, errors));
         chart.Render(p => p.Add(x => x.Metric, Latency(6) with { Key = "error_rate_pct", Name = "Error rate" }));
 
-        Assert.NotNull(chart.Find("#chart-error_rate_pct"));
+        Assert.NotNull(chart.Find("[data-plot=chart-error_rate_pct]"));
         var draws = JSInterop.Invocations.Where(i => i.Identifier == "draw").Select(i => i.Arguments[1]).ToList();
         Assert.Equal(["chart-p95_latency_ms", "chart-error_rate_pct"], draws);
         // The new point follows the new chart's draw, never the old chart's points.

@@ -10,6 +10,9 @@ namespace ShipRoom.Web.Tests.Components;
 
 public sealed class MetricPanelTests : ComponentTestContext
 {
+    // A panel's chart draws as on a live connection (MetricChart reads RendererInfo).
+    public MetricPanelTests() => SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+
     private static PanelSnapshot Latency(double? canary) => new(PanelKind.Latency, "Latency",
     [
         new MetricSnapshot("p95_latency_ms", "P95 latency", "ms", BetterDirection.Lower, 100, canary, canary is null ? null : (canary - 100) / 100 * 100,
