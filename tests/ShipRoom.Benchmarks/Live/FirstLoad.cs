@@ -22,9 +22,11 @@ public static partial class FirstLoad
             .Concat(ScriptPattern().Matches(html).Select(m => m.Groups["url"].Value))
             .Select(u => System.Net.WebUtility.HtmlDecode(u) ?? u)
             .Where(u => !u.StartsWith("http", StringComparison.OrdinalIgnoreCase) && !u.StartsWith("data:", StringComparison.Ordinal));
-        foreach (var url in linked.Concat(runtimeAssets).Distinct(StringComparer.Ordinal))
+        // Each path once, as a browser asks for it once: the page may name one asset two ways (a preload's "./x" and a
+        // module's "x").
+        foreach (var path in linked.Concat(runtimeAssets).Select(url => "/" + url.TrimStart('.', '/')).Distinct(StringComparer.Ordinal))
         {
-            var (_, asset) = await FetchAsync(client, "/" + url.TrimStart('.', '/'), cancellationToken);
+            var (_, asset) = await FetchAsync(client, path, cancellationToken);
             assets.Add(asset);
         }
 
