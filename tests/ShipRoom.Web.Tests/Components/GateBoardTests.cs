@@ -49,16 +49,4 @@ public sealed class GateBoardTests : ComponentTestContext
         // The icon is drawn by wwwroot/css/app.css from the status class: a glyph per status, beside the text.
         Assert.NotNull(element.QuerySelector(".status-icon[aria-hidden=true]"));
     }
-
-    [Theory]
-    [InlineData(GateStatus.Red, false)]
-    [InlineData(GateStatus.Green, true)]
-    [InlineData(null, false)]
-    public void The_chip_written_as_markup_is_the_chip_component(GateStatus? status, bool large)
-    {
-        var component = Render<StatusChip>(p => p.Add(x => x.Status, status).Add(x => x.Large, large).Add(x => x.Label, "P95 <latency>: "));
-        var markup = Render(builder => builder.AddMarkupContent(0, StatusChip.Markup(status, "P95 <latency>: ", large).Value));
-
-        markup.MarkupMatches(component.Markup);
-    }
 }
