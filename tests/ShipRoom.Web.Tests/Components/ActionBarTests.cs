@@ -116,6 +116,31 @@ public sealed class ActionBarTests : CommandComponentTestContext
         Assert.Contains(after.Timeline, e => e.Actor == "iris" && e.Reason == "checkout p95 climbing");
     }
 
+    /// <summary>
+    /// A button is a plain element: its disabled attribute does not stop a click already on its way or one a client
+    /// makes up. Resume on a running rollout and Hold on a held one open no dialog and change nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_click_on_a_disabled_button_does_nothing()
+    {
+        var snapshot = await RunningRolloutAsync();
+        SignIn("iris", Roles.IncidentCommander);
+        var dialogs = RenderProviders();
+        var running = Render<ActionBar>(p => p.Add(x => x.Snapshot, snapshot));
+        var held = Render<ActionBar>(p => p.Add(x => x.Snapshot, snapshot with { Status = RolloutStatus.Held }));
+
+        Assert.True(Button(running, "Resume").HasAttribute("disabled"));
+        Assert.True(Button(held, "Hold").HasAttribute("disabled"));
+        // A click that opened the dialog would wait for its answer: each must be over at once (bounded).
+        foreach (var click in new[] { Button(running, "Resume").ClickAsync(new()), Button(held, "Hold").ClickAsync(new()) })
+        {
+            Assert.Same(click, await Task.WhenAny(click, Task.Delay(TimeSpan.FromSeconds(5), Xunit.TestContext.Current.CancellationToken)));
+        }
+
+        Assert.Empty(dialogs.FindAll(".mud-dialog"));
+        Assert.Equal(RolloutStatus.Running, (await LatestAsync(snapshot.Id)).Status);
+    }
+
     [Fact]
     public async Task Cancelling_the_dialog_sends_nothing()
     {
