@@ -139,10 +139,22 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(0, await page.Locator("[data-chart] .legend, [data-chart] .modebar, [data-chart] .gtitle").CountAsync());
         await chart.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "metric-chart.png") });
 
+        // Live, each chart div holds one Plotly chart (the one drawn from the prerendered page, moved in, or one drawn
+        // by the live page), at the div's width, and no prerendered figure is left.
+        await page.Locator("main[data-interactive=true] [data-chart] .main-svg").First.WaitForAsync(new() { Timeout = 30_000 });
+        var plots = await page.EvaluateAsync<int[][]>("() => Array.from(document.querySelectorAll('[data-plot]')).map(p => [p.querySelectorAll('.js-plotly-plot').length, Math.abs(p.getBoundingClientRect().width - p.querySelector('.main-svg').getBoundingClientRect().width) < 2 ? 1 : 0])");
+        Assert.NotEmpty(plots);
+        Assert.Equal(await page.Locator("[data-chart]").CountAsync(), plots.Length);
+        Assert.All(plots, plot => Assert.Equal([1, 1], plot));
+        Assert.Equal(0, await page.Locator("script[data-figure]").CountAsync());
+
         // With no live connection at all the page still asks for Plotly: only js/plotly-early.js can have.
         await page.RouteAsync("**/_blazor/negotiate**", route => route.AbortAsync());
         await page.ReloadAsync();
         await page.WaitForFunctionAsync("() => window.Plotly !== undefined", null, new() { Timeout = 30_000 });
+        Assert.Equal(0, await page.Locator("main[data-interactive=true]").CountAsync());
+        // The charts are drawn from the figures the prerendered page carries, without the live connection.
+        await page.WaitForFunctionAsync("() => { const c = document.querySelectorAll('[data-chart]'); return c.length > 0 && Array.from(c).every(x => x.querySelector('.main-svg')); }", null, new() { Timeout = 30_000 });
         Assert.Equal(0, await page.Locator("main[data-interactive=true]").CountAsync());
         await page.UnrouteAllAsync(new() { Behavior = UnrouteBehavior.IgnoreErrors });
     }

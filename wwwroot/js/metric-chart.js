@@ -98,21 +98,33 @@ export async function drawPrerendered() {
     const drawn = window.Plotly.newPlot(chart, figure.data, figure.layout, figure.config).then(() => true, () => false);
     early.set(id, { chart, figure: text, drawn });
     await drawn;
+    // A task of its own per chart: the live connection's messages are handled between them, not after all eight.
+    await new Promise(resolve => setTimeout(resolve, 0));
   }
 
-  adoptWhenRendered();
+  adoptWhenRendered(location.pathname);
+}
+
+function resize(chart) {
+  window.Plotly.Plots.resize(chart)?.catch?.(() => {}); // a chart not shown has no size to take
 }
 
 // The live page's first render replaces the prerendered one, chart divs and all. Each early chart moves into its new
 // [data-plot] div as soon as that div is on the page, without waiting for the server's first draw (a round trip per
 // chart): that draw then finds the chart there and sends it to Plotly only if its figure changed meanwhile.
-function adoptWhenRendered() {
+function adoptWhenRendered(page) {
   const adopt = () => {
+    // Another page of ShipRoom (a link followed before the charts were claimed) has charts of its own.
+    if (location.pathname !== page) {
+      stop();
+      return;
+    }
+
     for (const [id, prerendered] of early) {
       const container = document.querySelector(`[data-plot="${CSS.escape(id)}"]`);
       if (container && container.childElementCount === 0 && !prerendered.chart.isConnected) {
         place(container, prerendered.chart);
-        prerendered.drawn.then(() => window.Plotly.Plots.resize(prerendered.chart));
+        prerendered.drawn.then(() => resize(prerendered.chart));
       }
     }
 
@@ -120,9 +132,22 @@ function adoptWhenRendered() {
       observer.disconnect();
     }
   };
+
+  // Charts no live draw has claimed by then are let go, with Plotly's resize listener.
+  const stop = () => {
+    observer.disconnect();
+    for (const [id, prerendered] of early) {
+      if (!prerendered.chart.isConnected) {
+        window.Plotly.purge(prerendered.chart);
+        early.delete(id);
+      }
+    }
+  };
+
   const observer = new MutationObserver(adopt);
   observer.observe(document.body, { childList: true, subtree: true });
-  setTimeout(() => observer.disconnect(), 60_000);
+  adopt(); // the live page may already be there
+  setTimeout(stop, 60_000);
 }
 
 // A whole figure: the first draw, or a redraw (another theme, a revised point, a new limit).
@@ -144,7 +169,7 @@ export async function draw(bundle, id, figure) {
         window.Plotly.purge(prerendered.chart);
       } else {
         place(container, prerendered.chart);
-        window.Plotly.Plots.resize(prerendered.chart);
+        resize(prerendered.chart);
         return;
       }
     } else if (same && container.contains(prerendered.chart)) {

@@ -51,8 +51,14 @@ public sealed class MetricChartTests : ComponentTestContext
         Assert.True(json.RootElement.TryGetProperty("layout", out _));
 
         SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        var drawsBefore = Invocations("draw");
         var live = Render<MetricChart>(p => p.Add(x => x.Metric, metric));
         Assert.Empty(live.FindAll("script"));
+
+        // The browser keeps the early chart only when the live page's first draw brings the same figure.
+        live.WaitForAssertion(() => Assert.Equal(drawsBefore + 1, Invocations("draw")));
+        var drawn = (System.Text.Json.JsonElement)JSInterop.Invocations.Last(i => i.Identifier == "draw").Arguments[2]!;
+        Assert.True(System.Text.Json.JsonElement.DeepEquals(json.RootElement, drawn), "the prerendered figure is not the one the live page draws");
     }
 
     /// <summary>
