@@ -142,8 +142,8 @@ public static class ShipRoomWebApplication
         app.MapNotificationEndpoints();
         app.MapHub<RolloutsHub>(RolloutsHub.Path);
         // The dashboards' live connections are not compressed: each compressed WebSocket keeps a zlib state outside the
-        // managed heap (about 0.4 MB more resident memory per open dashboard, measured with 20 tabs: 3.22 MB against
-        // 2.80 MB), while an update to a dashboard is about 7 KB as it is (docs/benchmarks.md, eighth round). It also
+        // managed heap (about 0.25 MB more resident memory per open dashboard: 20 tabs, three runs each, 2.95 MB against
+        // 2.71 MB on average), while an update to a dashboard is about 7 KB as it is (docs/benchmarks.md, eighth round). It also
         // keeps page secrets and user text out of one compression context.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.DisableWebSocketCompression = true);
     }
