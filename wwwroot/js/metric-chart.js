@@ -97,9 +97,9 @@ export async function drawPrerendered() {
     const chart = chartIn(container, id);
     const drawn = window.Plotly.newPlot(chart, figure.data, figure.layout, figure.config).then(() => true, () => false);
     early.set(id, { chart, figure: text, drawn });
+    // All in one go: a task of its own per chart let the circuit go live about 120 ms sooner but the last chart
+    // about 330 ms later (scripts/bench.sh at 207cf19; docs/benchmarks.md, eighth round).
     await drawn;
-    // A task of its own per chart: the live connection's messages are handled between them, not after all eight.
-    await new Promise(resolve => setTimeout(resolve, 0));
   }
 
   adoptWhenRendered(location.pathname);
