@@ -124,11 +124,13 @@ function adoptWhenRendered(page) {
       const container = document.querySelector(`[data-plot="${CSS.escape(id)}"]`);
       if (container && container.childElementCount === 0 && !prerendered.chart.isConnected) {
         place(container, prerendered.chart);
+        prerendered.adopted = true;
         prerendered.drawn.then(() => resize(prerendered.chart));
       }
     }
 
-    if ([...early.values()].every(prerendered => prerendered.chart.isConnected)) {
+    // Done once every early chart is in the live page (connected alone is not enough: the prerendered page is too).
+    if ([...early.values()].every(prerendered => prerendered.adopted)) {
       observer.disconnect();
     }
   };
