@@ -15,7 +15,7 @@ public sealed record RolloutState(long Sequence, RolloutSnapshot Snapshot);
 /// One <c>RolloutUpdated</c> message: only what changed since the update numbered <see cref="Previous"/>. Snapshot
 /// properties whose value changed come in <see cref="Patch"/>, down to the field that moved (<see cref="SnapshotPatch"/>;
 /// chart series and gate histories are left out of it); chart series and gate histories change by <see cref="ListDelta{T}"/>: drop from the front,
-/// append at the end. A client whose sequence is not <see cref="Previous"/> has missed one and calls <c>Subscribe</c>
+/// append at the end, in groups that share the drop and the first new minute. A client whose sequence is not <see cref="Previous"/> has missed one and calls <c>Subscribe</c>
 /// again. <see cref="Version"/> and <see cref="Status"/> are repeated on every update for clients that only watch those.
 /// </summary>
 public sealed record RolloutUpdate(
@@ -30,22 +30,35 @@ public sealed record RolloutUpdate(
     IReadOnlyList<HistoryDelta> History);
 
 /// <summary>
-/// One chart series of one metric (<see cref="Field"/>: <c>controlSeries</c> or <c>canarySeries</c>): drop <see cref="Drop"/>
-/// points, then append one point per non-null <see cref="Values"/>[i] at <see cref="From"/> + i minutes (null: no point
-/// that minute). A series whose new points are not on whole minutes sends them in <see cref="Points"/> instead.
+/// The chart series that drop <see cref="Drop"/> points and whose new points start at <see cref="From"/> (a poll's usual
+/// change, one new minute of every series, is one of these): for each metric key, for its <c>controlSeries</c> and/or
+/// <c>canarySeries</c>, one value per minute from <see cref="From"/> (<see cref="Values"/>; null: no point that minute).
+/// Series whose new points are not on whole minutes come in a group without <see cref="From"/>, as <see cref="Points"/>.
+/// The metric key and the time are written once per group, not once per series: with 58 series that was a third of a
+/// demo update (docs/live-updates.md).
 /// </summary>
-public sealed record SeriesDelta(string Metric, string Field, int Drop, DateTimeOffset? From, IReadOnlyList<double?> Values)
+public sealed record SeriesDelta(int Drop, DateTimeOffset? From)
 {
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<SeriesPoint>? Points { get; init; }
+    public IReadOnlyDictionary<string, Dictionary<string, IReadOnlyList<double?>>>? Values { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, Dictionary<string, IReadOnlyList<SeriesPoint>>>? Points { get; init; }
 }
 
 /// <summary>
-/// One gate's minute-by-minute history (<c>verdict.gates[key == Gate].history</c>): drop <see cref="Drop"/> minutes, then
-/// append one minute per non-null <see cref="Status"/>[i] at <see cref="From"/> + i minutes, its values in the arrays of the
-/// same index (<see cref="Journey"/> and <see cref="Problem"/> are left out when all null).
+/// The gate histories (<c>verdict.gates[key].history</c>) that drop <see cref="Drop"/> minutes and whose new minutes
+/// start at <see cref="From"/>, by gate key (<see cref="GateMinuteColumns"/>). <see cref="From"/> is null for histories
+/// that only lost minutes.
 /// </summary>
-public sealed record HistoryDelta(string Gate, int Drop, DateTimeOffset? From, IReadOnlyList<GateStatus?> Status, IReadOnlyList<double?> Canary, IReadOnlyList<double?> Control)
+public sealed record HistoryDelta(int Drop, DateTimeOffset? From, IReadOnlyDictionary<string, GateMinuteColumns> Gates);
+
+/// <summary>
+/// A gate's new minutes in columns: one minute per non-null <see cref="Status"/>[i] at the group's <c>from</c> + i
+/// minutes, its values in the arrays of the same index (<see cref="Journey"/> and <see cref="Problem"/> are left out when
+/// all null).
+/// </summary>
+public sealed record GateMinuteColumns(IReadOnlyList<GateStatus?> Status, IReadOnlyList<double?> Canary, IReadOnlyList<double?> Control)
 {
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string?>? Journey { get; init; }

@@ -55,7 +55,9 @@ public static class RolloutUpdateBuilder
     private static List<SeriesDelta> SeriesChanges(RolloutSnapshot? previous, RolloutSnapshot current)
     {
         var old = (previous?.Panels ?? []).SelectMany(p => p.Metrics).GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.First());
-        var changes = new List<SeriesDelta>();
+        // Keyed with the offset too: equal instants written with different offsets are different JSON.
+        var values = new Dictionary<(int Drop, DateTimeOffset From, TimeSpan Offset), Dictionary<string, Dictionary<string, IReadOnlyList<double?>>>>();
+        var points = new Dictionary<int, Dictionary<string, Dictionary<string, IReadOnlyList<SeriesPoint>>>>();
         foreach (var metric in current.Panels.SelectMany(p => p.Metrics))
         {
             var before = old.GetValueOrDefault(metric.Key);
@@ -63,7 +65,11 @@ public static class RolloutUpdateBuilder
             Add(metric.Key, CanarySeries, before?.CanarySeries ?? [], metric.CanarySeries);
         }
 
-        return changes;
+        return
+        [
+            .. values.Select(g => new SeriesDelta(g.Key.Drop, g.Key.From) { Values = g.Value }),
+            .. points.Select(g => new SeriesDelta(g.Key, null) { Points = g.Value }),
+        ];
 
         void Add(string key, string field, IReadOnlyList<SeriesPoint> before, IReadOnlyList<SeriesPoint> after)
         {
@@ -75,19 +81,35 @@ public static class RolloutUpdateBuilder
 
             if (MinuteSlots(delta.Append, p => p.Time) is { } slots)
             {
-                changes.Add(new SeriesDelta(key, field, delta.Drop, slots.From, Spread(delta.Append, slots, p => (double?)p.Value)));
+                In(values, (delta.Drop, slots.From, slots.From.Offset), key)[field] = Spread(delta.Append, slots, p => (double?)p.Value);
             }
             else
             {
-                changes.Add(new SeriesDelta(key, field, delta.Drop, null, []) { Points = delta.Append });
+                In(points, delta.Drop, key)[field] = delta.Append;
             }
         }
+    }
+
+    private static Dictionary<string, TValue> In<TGroup, TValue>(Dictionary<TGroup, Dictionary<string, Dictionary<string, TValue>>> groups, TGroup group, string key)
+        where TGroup : notnull
+    {
+        if (!groups.TryGetValue(group, out var members))
+        {
+            groups[group] = members = [];
+        }
+
+        if (!members.TryGetValue(key, out var fields))
+        {
+            members[key] = fields = [];
+        }
+
+        return fields;
     }
 
     private static List<HistoryDelta> HistoryChanges(RolloutSnapshot? previous, RolloutSnapshot current)
     {
         var old = (previous?.Verdict?.Gates ?? []).GroupBy(g => g.Key).ToDictionary(g => g.Key, g => g.First().History);
-        var changes = new List<HistoryDelta>();
+        var groups = new Dictionary<(int Drop, DateTimeOffset? From, TimeSpan? Offset), Dictionary<string, GateMinuteColumns>>();
         foreach (var gate in current.Verdict?.Gates ?? [])
         {
             var delta = ListDelta<GateMinute>.Between(old.GetValueOrDefault(gate.Key) ?? [], gate.History);
@@ -99,20 +121,30 @@ public static class RolloutUpdateBuilder
             // A new phase with no complete minute yet empties the history: only a drop, nothing to place on minutes.
             if (delta.Append.Count == 0)
             {
-                changes.Add(new HistoryDelta(gate.Key, delta.Drop, null, [], [], []));
+                Group(delta.Drop, null)[gate.Key] = new GateMinuteColumns([], [], []);
                 continue;
             }
 
             // Gate minutes are whole minutes by construction.
             var slots = MinuteSlots(delta.Append, m => m.Minute) ?? throw new InvalidOperationException($"gate {gate.Key}: history minutes are not whole minutes in order");
-            changes.Add(new HistoryDelta(gate.Key, delta.Drop, slots.From, Spread(delta.Append, slots, m => (GateStatus?)m.Status), Spread(delta.Append, slots, m => m.Canary), Spread(delta.Append, slots, m => m.Control))
+            Group(delta.Drop, slots.From)[gate.Key] = new GateMinuteColumns(Spread(delta.Append, slots, m => (GateStatus?)m.Status), Spread(delta.Append, slots, m => m.Canary), Spread(delta.Append, slots, m => m.Control))
             {
                 Journey = delta.Append.Any(m => m.Journey is not null) ? Spread(delta.Append, slots, m => m.Journey) : null,
                 Problem = delta.Append.Any(m => m.Problem is not null) ? Spread(delta.Append, slots, m => m.Problem) : null,
-            });
+            };
         }
 
-        return changes;
+        return groups.Select(g => new HistoryDelta(g.Key.Drop, g.Key.From, g.Value)).ToList();
+
+        Dictionary<string, GateMinuteColumns> Group(int drop, DateTimeOffset? from)
+        {
+            if (!groups.TryGetValue((drop, from, from?.Offset), out var gates))
+            {
+                groups[(drop, from, from?.Offset)] = gates = [];
+            }
+
+            return gates;
+        }
     }
 
     /// <summary>Where each item falls, in whole minutes from the first: null when they are not on whole minutes in increasing order, or too sparse to be worth slots.</summary>

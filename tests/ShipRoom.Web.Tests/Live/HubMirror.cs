@@ -94,22 +94,22 @@ public sealed class HubMirror
         var next = Patched(state.DeepClone(), JsonNode.Parse(update.GetProperty("patch").GetRawText()))!.AsObject();
 
         var oldMetrics = Metrics(state).GroupBy(m => (string)m["key"]!).ToDictionary(g => g.Key, g => g.First());
-        var series = update.GetProperty("series").EnumerateArray().ToDictionary(d => (d.GetProperty("metric").GetString()!, d.GetProperty("field").GetString()!));
+        var series = SeriesChanges(update.GetProperty("series"));
         foreach (var metric in Metrics(next))
         {
             foreach (var field in new[] { "controlSeries", "canarySeries" })
             {
                 var old = oldMetrics.GetValueOrDefault((string)metric["key"]!)?[field]?.AsArray();
-                metric[field] = Changed(old, series.TryGetValue(((string)metric["key"]!, field), out var delta) ? delta : null, SeriesPoints);
+                metric[field] = Changed(old, series.TryGetValue(((string)metric["key"]!, field), out var delta) ? delta : null);
             }
         }
 
         var oldGates = Gates(state).GroupBy(g => (string)g["key"]!).ToDictionary(g => g.Key, g => g.First());
-        var history = update.GetProperty("history").EnumerateArray().ToDictionary(d => d.GetProperty("gate").GetString()!);
+        var history = HistoryChanges(update.GetProperty("history"));
         foreach (var gate in Gates(next))
         {
             var key = (string)gate["key"]!;
-            gate["history"] = Changed(oldGates.GetValueOrDefault(key)?["history"]?.AsArray(), history.TryGetValue(key, out var delta) ? delta : null, GateMinutes);
+            gate["history"] = Changed(oldGates.GetValueOrDefault(key)?["history"]?.AsArray(), history.TryGetValue(key, out var delta) ? delta : null);
         }
 
         return next;
@@ -149,51 +149,77 @@ public sealed class HubMirror
         return target;
     }
 
-    private static JsonArray Changed(JsonArray? old, JsonElement? delta, Func<JsonElement, IEnumerable<JsonNode>> appended)
+    private static JsonArray Changed(JsonArray? old, (int Drop, List<JsonNode> Append)? delta)
     {
         var items = (old ?? []).Select(n => n?.DeepClone()).ToList();
         if (delta is { } d)
         {
-            items = items.Skip(d.GetProperty("drop").GetInt32()).Concat(appended(d)).ToList();
+            items = items.Skip(d.Drop).Concat(d.Append).ToList();
         }
 
         return new JsonArray(items.ToArray());
     }
 
-    /// <summary>values[i] is the point at from + i minutes, null: none; or the points themselves when they are not on whole minutes.</summary>
-    private static IEnumerable<JsonNode> SeriesPoints(JsonElement delta)
+    /// <summary>
+    /// Each group's drop for every series it names, and the points to append: values[metric][field][i] is the point at
+    /// from + i minutes (null: none), or points[metric][field] the points themselves when they are not on whole minutes.
+    /// </summary>
+    private static Dictionary<(string Metric, string Field), (int Drop, List<JsonNode> Append)> SeriesChanges(JsonElement groups)
     {
-        if (delta.TryGetProperty("points", out var points))
+        var changes = new Dictionary<(string, string), (int, List<JsonNode>)>();
+        foreach (var group in groups.EnumerateArray())
         {
-            return points.EnumerateArray().Select(p => JsonNode.Parse(p.GetRawText())!).ToList();
+            var drop = group.GetProperty("drop").GetInt32();
+            var points = group.TryGetProperty("points", out var p);
+            foreach (var metric in (points ? p : group.GetProperty("values")).EnumerateObject())
+            {
+                foreach (var field in metric.Value.EnumerateObject())
+                {
+                    var append = points
+                        ? field.Value.EnumerateArray().Select(x => JsonNode.Parse(x.GetRawText())!).ToList()
+                        : Slots(group, field.Value).Select(s => (JsonNode)new JsonObject { ["time"] = Time(s.Minute), ["value"] = Node(s.Value) }).ToList();
+                    changes.Add((metric.Name, field.Name), (drop, append));
+                }
+            }
         }
 
-        return Slots(delta, delta.GetProperty("values")).Select(s => (JsonNode)new JsonObject { ["time"] = Time(s.Minute), ["value"] = Node(s.Value) }).ToList();
+        return changes;
     }
 
-    /// <summary>status[i] is the gate's status at from + i minutes (null: no minute there), canary[i], control[i], journey[i] and problem[i] its values.</summary>
-    private static IEnumerable<JsonNode> GateMinutes(JsonElement delta)
+    /// <summary>Each group's drop for every gate it names, and the minutes to append: status[i] is the gate's status at from + i minutes (null: no minute there), canary[i], control[i], journey[i] and problem[i] its values.</summary>
+    private static Dictionary<string, (int Drop, List<JsonNode> Append)> HistoryChanges(JsonElement groups)
     {
-        JsonNode? Column(string name, int index) => delta.TryGetProperty(name, out var column) ? Node(column[index]) : null;
-        return Slots(delta, delta.GetProperty("status")).Select(s => (JsonNode)new JsonObject
+        var changes = new Dictionary<string, (int, List<JsonNode>)>();
+        foreach (var group in groups.EnumerateArray())
         {
-            ["minute"] = Time(s.Minute),
-            ["status"] = Node(s.Value),
-            ["canary"] = Column("canary", s.Index),
-            ["control"] = Column("control", s.Index),
-            ["journey"] = Column("journey", s.Index),
-            ["problem"] = Column("problem", s.Index),
-        }).ToList();
+            foreach (var gate in group.GetProperty("gates").EnumerateObject())
+            {
+                var columns = gate.Value;
+                JsonNode? Column(string name, int index) => columns.TryGetProperty(name, out var column) ? Node(column[index]) : null;
+                var append = Slots(group, columns.GetProperty("status")).Select(s => (JsonNode)new JsonObject
+                {
+                    ["minute"] = Time(s.Minute),
+                    ["status"] = Node(s.Value),
+                    ["canary"] = Column("canary", s.Index),
+                    ["control"] = Column("control", s.Index),
+                    ["journey"] = Column("journey", s.Index),
+                    ["problem"] = Column("problem", s.Index),
+                }).ToList();
+                changes.Add(gate.Name, (group.GetProperty("drop").GetInt32(), append));
+            }
+        }
+
+        return changes;
     }
 
-    private static IEnumerable<(int Index, DateTimeOffset Minute, JsonElement Value)> Slots(JsonElement delta, JsonElement column)
+    private static IEnumerable<(int Index, DateTimeOffset Minute, JsonElement Value)> Slots(JsonElement group, JsonElement column)
     {
         if (column.GetArrayLength() == 0)
         {
             return [];
         }
 
-        var from = delta.GetProperty("from").GetDateTimeOffset();
+        var from = group.GetProperty("from").GetDateTimeOffset();
         return column.EnumerateArray().Select((value, index) => (index, from.AddMinutes(index), value)).Where(s => s.value.ValueKind != JsonValueKind.Null);
     }
 

@@ -46,9 +46,15 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromHours(72) + TimeSpan.FromMinutes(1), after.Now - after.PhaseStartedAt);
         Assert.True(Bytes(update) <= MaxUpdateBytes, $"the update is {Bytes(update)} bytes");
         // One new minute: each series and each gate's recent minutes drop the oldest and gain the new one.
-        Assert.All(update.Series, d => Assert.Equal((1, 1, after.Now.AddMinutes(-1)), (d.Drop, d.Values.Count, d.From)));
-        Assert.Equal(LongPhaseSnapshots.Metrics * 2, update.Series.Count);
-        Assert.All(update.History, d => Assert.Equal((1, 1), (d.Drop, d.Status.Count)));
+        // One group: every series drops one point and gains the minute, each metric key and the time written once.
+        var series = Assert.Single(update.Series);
+        Assert.Equal((1, after.Now.AddMinutes(-1)), (series.Drop, series.From));
+        Assert.Equal(LongPhaseSnapshots.Metrics, series.Values!.Count);
+        Assert.Equal(LongPhaseSnapshots.Metrics * 2, SeriesChanged(update));
+        Assert.All(series.Values.Values.SelectMany(f => f.Values), values => Assert.Single(values));
+        var history = Assert.Single(update.History);
+        Assert.Equal(1, history.Drop);
+        Assert.All(history.Gates.Values, g => Assert.Single(g.Status));
         var applied = HubMirror.Apply(Json(before), JsonSerializer.SerializeToElement(update, ShipRoomJson.Options));
         Assert.True(JsonNode.DeepEquals(Json(after), applied), "the update applied to the earlier snapshot is not the later one");
     }
@@ -65,8 +71,10 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
 
         var update = Update(before, after);
 
-        Assert.NotEmpty(update.History);
-        Assert.All(update.History, d => Assert.Equal((SnapshotBuilder.GateMinutesShown, null, 0), (d.Drop, d.From, d.Status.Count)));
+        var history = Assert.Single(update.History);
+        Assert.Equal((SnapshotBuilder.GateMinutesShown, null), (history.Drop, history.From));
+        Assert.NotEmpty(history.Gates);
+        Assert.All(history.Gates.Values, g => Assert.Empty(g.Status));
         var applied = HubMirror.Apply(Json(before), JsonSerializer.SerializeToElement(update, ShipRoomJson.Options));
         Assert.True(JsonNode.DeepEquals(Json(after), applied), "the update applied to the earlier snapshot is not the later one");
     }
@@ -93,7 +101,7 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
         var old = Update(LongPhaseSnapshots.At(7, SeventyTwoHours), LongPhaseSnapshots.At(7, SeventyTwoHours + 1));
 
         // The same changes at 1 h and at 72 h; the bytes differ only by digits in the values.
-        Assert.Equal(young.Series.Count, old.Series.Count);
+        Assert.Equal(SeriesChanged(young), SeriesChanged(old));
         Assert.InRange(Bytes(old), Bytes(young) * 0.9, Bytes(young) * 1.1);
     }
 
@@ -111,12 +119,43 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
 
         var update = Update(before, after);
 
-        var delta = Assert.Single(update.Series);
-        Assert.Equal((metric.Key, RolloutUpdateBuilder.CanarySeries, metric.CanarySeries.Count, metric.CanarySeries.Count), (delta.Metric, delta.Field, delta.Drop, delta.Values.Count));
+        var group = Assert.Single(update.Series);
+        var (key, fields) = Assert.Single(group.Values!);
+        var (field, values) = Assert.Single(fields);
+        Assert.Equal((metric.Key, RolloutUpdateBuilder.CanarySeries, metric.CanarySeries.Count, metric.CanarySeries.Count), (key, field, group.Drop, values.Count));
         Assert.Equal(["builtAt"], update.Patch.Select(p => p.Key));
         var applied = HubMirror.Apply(Json(before), JsonSerializer.SerializeToElement(update, ShipRoomJson.Options));
         Assert.True(JsonNode.DeepEquals(Json(after), applied));
     }
+
+    [Fact]
+    public void Series_that_change_differently_come_in_groups_of_their_own_and_the_client_rebuilds_them_all()
+    {
+        var before = LongPhaseSnapshots.At(7, 90);
+        var after = LongPhaseSnapshots.At(7, 91);
+        var revisedMetric = after.Panels[0].Metrics[0];
+        var offMinuteMetric = after.Panels[0].Metrics[1];
+        // One series revised inside (sent whole), one with a new point half a minute after its new minute (sent as points), the rest one new minute each.
+        var revised = revisedMetric with { ControlSeries = revisedMetric.ControlSeries.Select((p, i) => i == 10 ? p with { Value = p.Value + 1 } : p).ToList() };
+        var offMinute = offMinuteMetric with { CanarySeries = [.. offMinuteMetric.CanarySeries, offMinuteMetric.CanarySeries[^1] with { Time = offMinuteMetric.CanarySeries[^1].Time.AddSeconds(30) }] };
+        after = after with { Panels = [after.Panels[0] with { Metrics = [revised, offMinute, .. after.Panels[0].Metrics.Skip(2)] }, .. after.Panels.Skip(1)] };
+
+        var update = Update(before, after);
+
+        Assert.Equal(3, update.Series.Count);
+        Assert.Equal(LongPhaseSnapshots.Metrics * 2, SeriesChanged(update));
+        var whole = Assert.Single(update.Series, g => g.Drop == before.Panels[0].Metrics[0].ControlSeries.Count);
+        Assert.Equal([(revisedMetric.Key, RolloutUpdateBuilder.ControlSeries)], whole.Values!.SelectMany(m => m.Value.Keys.Select(f => (m.Key, f))));
+        var points = Assert.Single(update.Series, g => g.Points is not null);
+        Assert.Null(points.From);
+        Assert.Equal([(offMinuteMetric.Key, RolloutUpdateBuilder.CanarySeries)], points.Points!.SelectMany(m => m.Value.Keys.Select(f => (m.Key, f))));
+        var applied = HubMirror.Apply(Json(before), JsonSerializer.SerializeToElement(update, ShipRoomJson.Options));
+        Assert.True(JsonNode.DeepEquals(Json(after), applied), "the update applied to the earlier snapshot is not the later one");
+    }
+
+    /// <summary>How many series the update changes, over all its groups.</summary>
+    private static int SeriesChanged(RolloutUpdate update) =>
+        update.Series.Sum(g => (g.Values?.Values.Sum(f => f.Count) ?? 0) + (g.Points?.Values.Sum(f => f.Count) ?? 0));
 
     [Fact]
     public async Task Clients_that_follow_join_late_or_miss_an_update_over_the_hub_end_with_the_state_the_server_holds()
