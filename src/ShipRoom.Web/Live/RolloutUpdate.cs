@@ -15,7 +15,7 @@ public sealed record RolloutState(long Sequence, RolloutSnapshot Snapshot);
 /// One <c>RolloutUpdated</c> message: only what changed since the update numbered <see cref="Previous"/>. Snapshot
 /// properties whose value changed come in <see cref="Patch"/>, down to the field that moved (<see cref="SnapshotPatch"/>;
 /// chart series and gate histories are left out of it); chart series and gate histories change by <see cref="ListDelta{T}"/>: drop from the front,
-/// append at the end, in groups that share the drop and the first new minute. A client whose sequence is not <see cref="Previous"/> has missed one and calls <c>Subscribe</c>
+/// append at the end, in groups that share the drop (and the first new minute, for values on whole minutes). A client whose sequence is not <see cref="Previous"/> has missed one and calls <c>Subscribe</c>
 /// again. <see cref="Version"/> and <see cref="Status"/> are repeated on every update for clients that only watch those.
 /// </summary>
 public sealed record RolloutUpdate(
@@ -33,9 +33,10 @@ public sealed record RolloutUpdate(
 /// The chart series that drop <see cref="Drop"/> points and whose new points start at <see cref="From"/> (a poll's usual
 /// change, one new minute of every series, is one of these): for each metric key, for its <c>controlSeries</c> and/or
 /// <c>canarySeries</c>, one value per minute from <see cref="From"/> (<see cref="Values"/>; null: no point that minute).
-/// Series whose new points are not on whole minutes come in a group without <see cref="From"/>, as <see cref="Points"/>.
-/// The metric key and the time are written once per group, not once per series: with 58 series that was a third of a
-/// demo update (docs/live-updates.md).
+/// Series whose new points are not on whole minutes come in a group whose <see cref="From"/> is null, as
+/// <see cref="Points"/>; so do series that only lost points, with an empty list. The metric key and the time are
+/// written once per group, not once per series: repeated for 58 series they were about a quarter of a demo update
+/// (docs/live-updates.md).
 /// </summary>
 public sealed record SeriesDelta(int Drop, DateTimeOffset? From)
 {

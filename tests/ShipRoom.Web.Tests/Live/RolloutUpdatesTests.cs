@@ -153,6 +153,30 @@ public sealed class RolloutUpdatesTests : IAsyncLifetime
         Assert.True(JsonNode.DeepEquals(Json(after), applied), "the update applied to the earlier snapshot is not the later one");
     }
 
+    [Fact]
+    public void A_series_that_only_loses_its_points_comes_as_an_empty_points_list_and_the_client_empties_it()
+    {
+        var before = LongPhaseSnapshots.At(7, 90);
+        var metric = before.Panels[0].Metrics[0];
+        var after = before with
+        {
+            BuiltAt = before.BuiltAt.AddSeconds(5),
+            Panels = [before.Panels[0] with { Metrics = [metric with { CanarySeries = [] }, .. before.Panels[0].Metrics.Skip(1)] }, .. before.Panels.Skip(1)],
+        };
+
+        var update = Update(before, after);
+
+        var group = Assert.Single(update.Series);
+        Assert.Equal((metric.CanarySeries.Count, (DateTimeOffset?)null, (object?)null), (group.Drop, group.From, (object?)group.Values));
+        var (key, fields) = Assert.Single(group.Points!);
+        var (field, points) = Assert.Single(fields);
+        Assert.Equal((metric.Key, RolloutUpdateBuilder.CanarySeries, 0), (key, field, points.Count));
+        var json = JsonSerializer.SerializeToElement(update, ShipRoomJson.Options);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("series")[0].GetProperty("from").ValueKind);
+        var applied = HubMirror.Apply(Json(before), json);
+        Assert.True(JsonNode.DeepEquals(Json(after), applied), "the update applied to the earlier snapshot is not the later one");
+    }
+
     /// <summary>How many series the update changes, over all its groups.</summary>
     private static int SeriesChanged(RolloutUpdate update) =>
         update.Series.Sum(g => (g.Values?.Values.Sum(f => f.Count) ?? 0) + (g.Points?.Values.Sum(f => f.Count) ?? 0));
