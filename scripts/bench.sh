@@ -25,7 +25,7 @@ for arg in "$@"; do
 done
 
 if [ "$quick" -eq 1 ]; then
-  subscribers=200; rollbacks=20; rollouts=50; listen_seconds=35; cpu_seconds=60; idle_seconds=30; backfill_wait=90
+  subscribers=200; rollbacks=20; rollouts=50; listen_seconds=30; cpu_seconds=60; idle_seconds=20; backfill_wait=90
   tabs=5; tab_updates=3
 else
   subscribers=1000; rollbacks=100; rollouts=100; listen_seconds=90; cpu_seconds=120; idle_seconds=60; backfill_wait=600

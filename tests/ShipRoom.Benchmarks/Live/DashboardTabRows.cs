@@ -35,6 +35,7 @@ public static class DashboardTabRows
 
     private static readonly TimeSpan TabWait = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan UpdateWait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan BarePageSettle = TimeSpan.FromSeconds(20);
 
     // The dashboard is interactive when the layout says the circuit is live (MainLayout's data-interactive, what the E2E
     // tests wait for) and the live content is drawn: the gate board and every chart Plotly draws (.main-svg inside
@@ -124,19 +125,15 @@ public static class DashboardTabRows
 
         // The heap and RSS again at the end of the window with no tab: the row's baseline. With nobody watching the heap
         // still moves: the demo's series grow, and what the warm-up tabs left behind is let go. After one warm-up tab it
-        // read 2.2–2.5 MB less 40 s later, after 5 or 20 warm-up tabs 2.9–3.8 MB less; the mean of the two readings,
+        // read 2.2–2.5 MB less 40 s later, after 5 or 20 warm-up tabs 2.6–4.5 MB less 40–70 s later (MB of 1,048,576 B); the mean of the two readings,
         // the baseline until the ninth round, was then too high by half that, divided among the measured tabs. The
-        // later reading is the nearer one in time to the reading with N tabs; the spread is still said beside it.
+        // later reading is the nearer one in time to the reading with N tabs; the row says what the earlier would give.
         var idle = heap0 is { } start && settings.ServerPid > 0
             ? new IdleHeap(start.LiveBytes, (await GcHeap.CollectTwiceAsync(settings.ServerPid, ct)).LiveBytes, Stopwatch.GetElapsedTime(heap0At))
             : (IdleHeap?)null;
-        if (idle is not null)
-        {
-            rss0 = ProcFs.RssBytes(settings.ServerPid);
-        }
-
         if (idle is { } i0)
         {
+            rss0 = ProcFs.RssBytes(settings.ServerPid);
             log($"tabs: 0 open: heap {Stats.Bytes(i0.Before)} → {Stats.Bytes(i0.After)} live over {i0.Over.TotalSeconds:0.0} s with no tab, RSS {Stats.Bytes(rss0)}");
         }
 
@@ -220,7 +217,7 @@ public static class DashboardTabRows
             rows.Add(new BenchRow($"{MemoryRow} ({n} tabs)",
                 $"{MegaBytes(heapPerTab)} managed heap, {MegaBytes(rssPerTab)} RSS per tab (live heap after an induced full GC " +
                 (idle is { } shown
-                    ? $"{Stats.Bytes(shown.Before)} and {Stats.Bytes(shown.After)} with 0 tabs, {shown.Over.TotalSeconds:0} s apart (the later is the baseline, and the RSS then; the earlier would read {MegaBytes((shown.Before - shown.After) / (double)n)} per tab less)"
+                    ? $"{Stats.Bytes(shown.Before)} and {Stats.Bytes(shown.After)} with 0 tabs, {shown.Over.TotalSeconds:0} s apart (the later is the baseline, and the RSS then; with the earlier heap reading the heap figure would be {MegaBytes((shown.Before - shown.After) / (double)n)} per tab lower)"
                     : $"{Stats.Bytes(before.LiveBytes)} with 0 tabs") +
                 $" → {Stats.Bytes(after.LiveBytes)} with {n}; RSS {Stats.Bytes(rss0)} → {Stats.Bytes(rssN)})",
                 MemoryBudget, bareText, heapPerTab <= HeapBudgetBytes && rssPerTab <= RssBudgetBytes));
@@ -313,13 +310,16 @@ public static class DashboardTabRows
 
         var n = settings.Tabs;
 
-        // The same warm-up as the dashboard's: the process's first N circuits are no measured tab's cost.
+        // The same warm-up as the dashboard's: the process's first N circuits are no measured tab's cost. Its baseline is
+        // read a while after they closed, as the dashboard's is (at the end of the window with no tab): what they left
+        // behind is let go first. This runs beside that window, so the wait costs no time of its own.
         for (var i = 0; i < n; i++)
         {
             await tabs.OpenAsync(url, [], BarePageMarks, TabWait);
         }
 
         await tabs.CloseTabsAsync();
+        await Task.Delay(BarePageSettle, ct);
         var before = await GcHeap.CollectTwiceAsync(settings.BarePagePid, ct);
         var rssBefore = ProcFs.RssBytes(settings.BarePagePid);
         var opened = 0;
@@ -339,7 +339,7 @@ public static class DashboardTabRows
         var after = await GcHeap.CollectTwiceAsync(settings.BarePagePid, ct);
         var rssAfter = ProcFs.RssBytes(settings.BarePagePid);
         await tabs.CloseTabsAsync();
-        var text = $"bare Blazor page (its own process, same {n} tabs, same warm-up and method): {MegaBytes((double)(after.LiveBytes - before.LiveBytes) / n)} heap, " +
+        var text = $"bare Blazor page (its own process, same {n} tabs and warm-up, heap and RSS read {BarePageSettle.TotalSeconds:0} s after the warm-up tabs closed and with the {n} open): {MegaBytes((double)(after.LiveBytes - before.LiveBytes) / n)} heap, " +
                    $"{MegaBytes((double)(rssAfter - rssBefore) / n)} RSS per tab (heap {Stats.Bytes(before.LiveBytes)} → {Stats.Bytes(after.LiveBytes)}, RSS {Stats.Bytes(rssBefore)} → {Stats.Bytes(rssAfter)})";
         log($"tabs: {text}");
         return text;
