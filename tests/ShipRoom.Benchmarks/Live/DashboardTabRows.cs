@@ -7,7 +7,7 @@ namespace ShipRoom.Benchmarks.Live;
 
 /// <summary>
 /// Issue 21's rows that need open dashboards: N signed-in Chromium tabs on the demo rollout's dashboard. In order:
-/// N warm-up dashboard tabs, open through one update and closed; the server's managed heap (after an induced full GC)
+/// W warm-up dashboard tabs (at least 20), open through one update and closed; the server's managed heap (after an induced full GC)
 /// and RSS with no tab open; its CPU over K demo updates with no tab open (the bare Blazor page's memory is measured
 /// meanwhile, in its own process); the sign-in page's load in fresh tabs; N dashboard tabs opened one after another,
 /// each timed to interactive; the server's CPU and the tabs' /_blazor bytes over K updates with all N open; the heap
@@ -53,7 +53,14 @@ public static class DashboardTabRows
         ["interactive"] = "document.querySelector('main[data-interactive=\"true\"]')",
     };
 
-    public sealed record Settings(int Tabs, int UpdatesPerWindow, int ServerPid, int ClkTck, Uri? BarePageUrl, int BarePagePid);
+    /// <summary>
+    /// Dashboards the server opens before it is measured, whatever the number measured: with profile-guided tiering (the
+    /// runtime's default) the JIT was still compiling while 5 measured tabs opened after 5 warm-up tabs (their RSS read
+    /// 7.09 MB per tab), and was done after 20 (20 measured tabs read 1.14–1.80 MB; docs/benchmarks.md, ninth round).
+    /// </summary>
+    public const int SteadyWarmUpTabs = 20;
+
+    public sealed record Settings(int Tabs, int WarmUpTabs, int UpdatesPerWindow, int ServerPid, int ClkTck, Uri? BarePageUrl, int BarePagePid);
 
     /// <summary>The live heap at the start and end of the window with no tab open, and how long apart.</summary>
     private readonly record struct IdleHeap(long Before, long After, TimeSpan Over);
@@ -75,15 +82,15 @@ public static class DashboardTabRows
         await using var tabs = await DashboardTabs.LaunchAsync();
         log($"tabs: Chromium launched in {launched.Elapsed.TotalSeconds:0.0} s; {n} tabs, CPU windows of {settings.UpdatesPerWindow} demo updates");
 
-        // Warm-up: as many dashboard tabs as are measured, opened the same way, kept open through one demo update, then
-        // closed. The server's first dashboards (its render paths compiled, then compiled again by tiered compilation
+        // Warm-up: W dashboard tabs (as many as are measured, and at least 20), opened the same way, kept open through
+        // one demo update, then closed. The server's first dashboards (its render paths compiled, then compiled again by tiered compilation
         // once called often enough; caches filled once) are then no measured tab's cost, as on a server that has run.
         // One warm-up tab was not enough: while the 5 measured tabs of a quick run opened, the JIT compiled about 6,800
         // methods and RSS grew 16 MB that stayed, about 3 MB of each tab's figure (docs/benchmarks.md, eighth round).
         try
         {
             var warmed = new List<double>();
-            for (var i = 0; i < n; i++)
+            for (var i = 0; i < settings.WarmUpTabs; i++)
             {
                 warmed.Add((await tabs.OpenAsync(dashboard, cookies, DashboardMarks, TabWait))["interactive"]);
             }
@@ -91,7 +98,7 @@ public static class DashboardTabRows
             await NextUpdateAsync(updates, updates.All.Count + 1, ct);
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
             await tabs.CloseTabsAsync();
-            log($"tabs: warm-up: {n} dashboard tabs (the server's first) interactive at {string.Join(", ", warmed.Select(t => Stats.Ms(t)))}, kept through one update, closed");
+            log($"tabs: warm-up: {settings.WarmUpTabs} dashboard tabs (the server's first) interactive at {string.Join(", ", warmed.Select(t => Stats.Ms(t)))}, kept through one update, closed");
         }
         catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException)
         {
@@ -310,10 +317,10 @@ public static class DashboardTabRows
 
         var n = settings.Tabs;
 
-        // The same warm-up as the dashboard's: the process's first N circuits are no measured tab's cost. Its baseline is
+        // The same warm-up as the dashboard's: the process's first W circuits are no measured tab's cost. Its baseline is
         // read a while after they closed, as the dashboard's is (at the end of the window with no tab): what they left
         // behind is let go first. This runs beside that window, so the wait costs no time of its own.
-        for (var i = 0; i < n; i++)
+        for (var i = 0; i < settings.WarmUpTabs; i++)
         {
             await tabs.OpenAsync(url, [], BarePageMarks, TabWait);
         }

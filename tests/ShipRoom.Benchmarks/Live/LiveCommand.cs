@@ -16,6 +16,7 @@ namespace ShipRoom.Benchmarks.Live;
 /// minutes), --idle-seconds I (the demo-only baseline), --backfill-wait-seconds W, --server-pid PID, --clk-tck HZ,
 /// --webhook-port P (the port ShipRoom's Deploy:WebhookUrl points at), --barehub-url URL, --runtime-assets a,b (modules
 /// the dashboard imports at run time), --tabs N (dashboard tabs in Chromium; 0: those rows are not measured),
+/// --warmup-tabs W (dashboard and bare-page tabs opened and closed first; at least 20 unless given),
 /// --tab-updates K (demo updates per CPU window with and without tabs), --barepage-url URL and --barepage-pid PID (the
 /// bare Blazor page), --plan FILE, --label TEXT (appended to every row name), --markdown FILE (the table rows),
 /// --ready-seconds, --timeout-minutes. The order of the steps is in docs/benchmarks.md.
@@ -129,7 +130,7 @@ public static class LiveCommand
         {
             try
             {
-                var settings = new DashboardTabRows.Settings(tabs, options.Int("tab-updates", 4), serverPid, clkTck,
+                var settings = new DashboardTabRows.Settings(tabs, options.Int("warmup-tabs", Math.Max(tabs, DashboardTabRows.SteadyWarmUpTabs)), options.Int("tab-updates", 4), serverPid, clkTck,
                     options.Get("barepage-url") is { } barePage ? new Uri(barePage) : null, options.Int("barepage-pid", 0));
                 tabRows = await DashboardTabRows.MeasureAsync(session, demo, settings, Log, ct);
             }
