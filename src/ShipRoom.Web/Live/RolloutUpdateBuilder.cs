@@ -81,29 +81,22 @@ public static class RolloutUpdateBuilder
 
             if (MinuteSlots(delta.Append, p => p.Time) is { } slots)
             {
-                In(values, (delta.Drop, slots.From, slots.From.Offset), key)[field] = Spread(delta.Append, slots, p => (double?)p.Value);
+                Entry(Entry(values, (delta.Drop, slots.From, slots.From.Offset)), key)[field] = Spread(delta.Append, slots, p => (double?)p.Value);
             }
             else
             {
-                In(points, delta.Drop, key)[field] = delta.Append;
+                Entry(Entry(points, delta.Drop), key)[field] = delta.Append;
             }
         }
     }
 
-    private static Dictionary<string, TValue> In<TGroup, TValue>(Dictionary<TGroup, Dictionary<string, Dictionary<string, TValue>>> groups, TGroup group, string key)
-        where TGroup : notnull
+    /// <summary>The value under <paramref name="key"/>, added empty when there is none.</summary>
+    private static TValue Entry<TKey, TValue>(Dictionary<TKey, TValue> map, TKey key)
+        where TKey : notnull
+        where TValue : new()
     {
-        if (!groups.TryGetValue(group, out var members))
-        {
-            groups[group] = members = [];
-        }
-
-        if (!members.TryGetValue(key, out var fields))
-        {
-            members[key] = fields = [];
-        }
-
-        return fields;
+        ref var value = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(map, key, out _);
+        return value ??= new TValue();
     }
 
     private static List<HistoryDelta> HistoryChanges(RolloutSnapshot? previous, RolloutSnapshot current)
@@ -121,13 +114,13 @@ public static class RolloutUpdateBuilder
             // A new phase with no complete minute yet empties the history: only a drop, nothing to place on minutes.
             if (delta.Append.Count == 0)
             {
-                Group(delta.Drop, null)[gate.Key] = new GateMinuteColumns([], [], []);
+                Entry(groups, (delta.Drop, (DateTimeOffset?)null, (TimeSpan?)null))[gate.Key] = new GateMinuteColumns([], [], []);
                 continue;
             }
 
             // Gate minutes are whole minutes by construction.
             var slots = MinuteSlots(delta.Append, m => m.Minute) ?? throw new InvalidOperationException($"gate {gate.Key}: history minutes are not whole minutes in order");
-            Group(delta.Drop, slots.From)[gate.Key] = new GateMinuteColumns(Spread(delta.Append, slots, m => (GateStatus?)m.Status), Spread(delta.Append, slots, m => m.Canary), Spread(delta.Append, slots, m => m.Control))
+            Entry(groups, (delta.Drop, (DateTimeOffset?)slots.From, (TimeSpan?)slots.From.Offset))[gate.Key] = new GateMinuteColumns(Spread(delta.Append, slots, m => (GateStatus?)m.Status), Spread(delta.Append, slots, m => m.Canary), Spread(delta.Append, slots, m => m.Control))
             {
                 Journey = delta.Append.Any(m => m.Journey is not null) ? Spread(delta.Append, slots, m => m.Journey) : null,
                 Problem = delta.Append.Any(m => m.Problem is not null) ? Spread(delta.Append, slots, m => m.Problem) : null,
@@ -135,16 +128,6 @@ public static class RolloutUpdateBuilder
         }
 
         return groups.Select(g => new HistoryDelta(g.Key.Drop, g.Key.From, g.Value)).ToList();
-
-        Dictionary<string, GateMinuteColumns> Group(int drop, DateTimeOffset? from)
-        {
-            if (!groups.TryGetValue((drop, from, from?.Offset), out var gates))
-            {
-                groups[(drop, from, from?.Offset)] = gates = [];
-            }
-
-            return gates;
-        }
     }
 
     /// <summary>Where each item falls, in whole minutes from the first: null when they are not on whole minutes in increasing order, or too sparse to be worth slots.</summary>

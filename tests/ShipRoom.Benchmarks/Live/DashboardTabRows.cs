@@ -83,8 +83,9 @@ public static class DashboardTabRows
         log($"tabs: Chromium launched in {launched.Elapsed.TotalSeconds:0.0} s; {n} tabs, CPU windows of {settings.UpdatesPerWindow} demo updates");
 
         // Warm-up: W dashboard tabs (as many as are measured, and at least 20), opened the same way, kept open through
-        // one demo update, then closed. The server's first dashboards (its render paths compiled, then compiled again by tiered compilation
-        // once called often enough; caches filled once) are then no measured tab's cost, as on a server that has run.
+        // one demo update, then closed. The server's first dashboards (its render paths compiled, then compiled again by
+        // tiered compilation once called often enough; caches filled once) are then no measured tab's cost, as on a
+        // server that has run.
         // One warm-up tab was not enough: while the 5 measured tabs of a quick run opened, the JIT compiled about 6,800
         // methods and RSS grew 16 MB that stayed, about 3 MB of each tab's figure (docs/benchmarks.md, eighth round).
         try
@@ -132,9 +133,10 @@ public static class DashboardTabRows
 
         // The heap and RSS again at the end of the window with no tab: the row's baseline. With nobody watching the heap
         // still moves: the demo's series grow, and what the warm-up tabs left behind is let go. After one warm-up tab it
-        // read 2.2–2.5 MB less 40 s later, after 5 or 20 warm-up tabs 2.6–4.5 MB less 40–70 s later (MB of 1,048,576 B); the mean of the two readings,
-        // the baseline until the ninth round, was then too high by half that, divided among the measured tabs. The
-        // later reading is the nearer one in time to the reading with N tabs; the row says what the earlier would give.
+        // read 2.2–2.5 MB less 40 s later, after 5 or 20 warm-up tabs 2.6–4.5 MB less 40–70 s later (MB of 1,048,576 B).
+        // The mean of the two readings, the baseline until the ninth round, was then too high by half that, divided
+        // among the measured tabs. The later reading is the nearer one in time to the reading with N tabs; the row says
+        // what the earlier would give.
         var idle = heap0 is { } start && settings.ServerPid > 0
             ? new IdleHeap(start.LiveBytes, (await GcHeap.CollectTwiceAsync(settings.ServerPid, ct)).LiveBytes, Stopwatch.GetElapsedTime(heap0At))
             : (IdleHeap?)null;
