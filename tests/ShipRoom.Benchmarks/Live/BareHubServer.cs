@@ -11,9 +11,10 @@ namespace ShipRoom.Benchmarks.Live;
 
 /// <summary>
 /// The baseline for the subscribers row (<c>ShipRoom.Benchmarks barehub --port P</c>, its own process): a SignalR hub
-/// with nothing behind it. A client calls <c>Broadcast(bytes, count, intervalMs)</c> and every connected client then
-/// gets <c>count</c> messages <c>RolloutUpdated</c> of <c>bytes</c> bytes of JSON, each stamped <c>builtAt</c> just before
-/// it is sent, as ShipRoom stamps its updates. Whatever ShipRoom adds over this is its own cost.
+/// with nothing behind it. A client calls <c>BroadcastJson(json, count, intervalMs)</c> (a ShipRoom update as it is) or
+/// <c>Broadcast(bytes, count, intervalMs)</c> (one padded string of that many bytes of JSON) and every connected client
+/// then gets <c>count</c> messages <c>RolloutUpdated</c>, each stamped <c>builtAt</c> just before it is sent. ShipRoom
+/// stamps its updates when the poll assessed the rollout, so whatever it adds over the first is its own cost.
 /// </summary>
 public static class BareHubServer
 {
@@ -39,10 +40,25 @@ public static class BareHubServer
     public sealed class BareHub(Broadcaster broadcaster) : Hub
     {
         public void Broadcast(int bytes, int count, int intervalMs) => broadcaster.Start(bytes, count, intervalMs);
+
+        /// <summary>The same, with a message of ShipRoom's own: <paramref name="json"/> sent as it is, with its sequence and builtAt stamped anew.</summary>
+        public void BroadcastJson(string json, int count, int intervalMs) => broadcaster.StartJson(json, count, intervalMs);
     }
 
     public sealed class Broadcaster(IHubContext<BareHub> hub, IHostApplicationLifetime lifetime)
     {
+        public void StartJson(string json, int count, int intervalMs) => _ = Task.Run(async () =>
+        {
+            var message = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+            for (var i = 1; i <= count && !lifetime.ApplicationStopping.IsCancellationRequested; i++)
+            {
+                message["sequence"] = i;
+                message["builtAt"] = DateTimeOffset.UtcNow;
+                await hub.Clients.All.SendAsync("RolloutUpdated", message, lifetime.ApplicationStopping);
+                await Task.Delay(intervalMs, lifetime.ApplicationStopping);
+            }
+        });
+
         public void Start(int bytes, int count, int intervalMs) => _ = Task.Run(async () =>
         {
             // The JSON the hub protocol writes for an update with no padding, so the padding makes up the rest.
