@@ -152,7 +152,7 @@ function adoptWhenRendered(page) {
   setTimeout(stop, 60_000);
 }
 
-// A whole figure: the first draw, or a redraw (another theme, a revised point, a new limit).
+// A whole figure: the first draw, or a redraw (another theme, a revised point, a limit line that comes or goes).
 export async function draw(bundle, id, figure) {
   await load(bundle);
   const container = document.querySelector(`[data-plot="${CSS.escape(id)}"]`);
@@ -188,8 +188,9 @@ export async function draw(bundle, id, figure) {
 }
 
 // What changed since the last call: new points of some traces (x times and y values, one array per trace, keeping
-// max[i] points of trace indices[i]) and the layout's marks (Plotly.relayout's argument), either may be empty.
-export async function update(id, x, y, indices, max, marks) {
+// max[i] points of trace indices[i]), the layout's marks (Plotly.relayout's argument) and the limit line's new name;
+// any may be empty.
+export async function update(id, x, y, indices, max, marks, limitName) {
   const chart = document.getElementById(id);
   if (!chart || !Array.isArray(chart.data)) {
     return;
@@ -197,6 +198,11 @@ export async function update(id, x, y, indices, max, marks) {
 
   if (indices.length > 0) {
     await window.Plotly.extendTraces(chart, { x, y }, indices, max);
+  }
+
+  // The next phase's limit: the dashed line (trace 2) moved with the points above; its name is what hovering shows.
+  if (limitName) {
+    await window.Plotly.restyle(chart, { name: [limitName] }, [2]);
   }
 
   if (marks) {

@@ -188,6 +188,37 @@ public sealed class MetricChartTests : ComponentTestContext
         Assert.Equal("shapes", Assert.Single(Marks(Assert.Single(JSInterop.Invocations.Skip(before)))!).Key);
     }
 
+    /// <summary>
+    /// The rollout advanced and the next phase gates the metric with another limit: the dashed line moves to it and is
+    /// renamed by an update, not a redraw of every point (a redraw on each advance was most of an advance's traffic per
+    /// dashboard). A limit line that goes away changes the traces, and only that redraws.
+    /// </summary>
+    [Fact]
+    public void The_next_phases_limit_moves_and_renames_the_line_without_a_redraw_and_a_limit_that_goes_redraws()
+    {
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)));
+        var before = JSInterop.Invocations.Count;
+
+        var next = Latency(6, threshold: 150) with { GateLimit = "<= 150 ms" };
+        chart.Render(p => p.Add(x => x.Metric, next));
+
+        var update = Assert.Single(JSInterop.Invocations.Skip(before));
+        Assert.Equal("update", update.Identifier);
+        Assert.Equal([0, 1, 2], Ints(update.Arguments[3]));
+        Assert.Equal([150.0, 150.0], Values(update.Arguments[2])[2]);
+        Assert.Equal("Limit <= 150 ms", update.Arguments[6]);
+        Assert.Equal(["Control", "Canary", "Limit <= 150 ms"], chart.FindAll(".key-item").Select(k => k.TextContent.Trim()));
+        Assert.Equal(1, Invocations("draw"));
+
+        // The same limit with the next point: no new name.
+        before = JSInterop.Invocations.Count;
+        chart.Render(p => p.Add(x => x.Metric, Latency(7, threshold: 150) with { GateLimit = "<= 150 ms" }));
+        Assert.Null(Assert.Single(JSInterop.Invocations.Skip(before)).Arguments[6]);
+
+        chart.Render(p => p.Add(x => x.Metric, Latency(8, threshold: null)));
+        Assert.Equal(2, Invocations("draw"));
+    }
+
     [Fact]
     public void A_point_changed_inside_the_series_redraws_the_chart()
     {

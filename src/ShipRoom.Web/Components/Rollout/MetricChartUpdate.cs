@@ -5,8 +5,8 @@ namespace ShipRoom.Web.Components.Rollout;
 
 /// <summary>
 /// What a drawn chart needs to show a new snapshot of its metric: nothing, the new points only (Plotly's
-/// <c>extendTraces</c>, keeping as many points as the series now has), or a whole redraw (another metric, theme or
-/// limit, the first points, or a change that is not "drop the oldest, add the newest").
+/// <c>extendTraces</c>, keeping as many points as the series now has), or a whole redraw (another metric or theme, a
+/// limit line that comes or goes, the first points, or a change that is not "drop the oldest, add the newest").
 /// </summary>
 public sealed record MetricChartUpdate(bool Redraw, ListDelta<SeriesPoint> Control, ListDelta<SeriesPoint> Canary)
 {
@@ -14,7 +14,9 @@ public sealed record MetricChartUpdate(bool Redraw, ListDelta<SeriesPoint> Contr
 
     public static MetricChartUpdate Between(MetricSnapshot drawn, MetricSnapshot current)
     {
-        if (drawn.Key != current.Key || drawn.Threshold != current.Threshold || drawn.GateLimit != current.GateLimit || drawn.Name != current.Name || drawn.Unit != current.Unit)
+        // A new limit (the next phase's) moves the dashed line's two ends and renames it, which an update does; a line that
+        // comes or goes changes the traces, which only a redraw does.
+        if (drawn.Key != current.Key || drawn.Name != current.Name || drawn.Unit != current.Unit || MetricChartModel.LimitLine(drawn) is null != MetricChartModel.LimitLine(current) is null)
         {
             return Redrawn;
         }
