@@ -65,7 +65,9 @@ public static class DashboardTabRows
     /// <summary>The live heap at the start and end of the window with no tab open, and how long apart.</summary>
     private readonly record struct IdleHeap(long Before, long After, TimeSpan Over);
 
-    private readonly record struct Window(double CpuMs, int Updates, double Polls, long BlazorBytes, long Frames, double Seconds, IReadOnlyDictionary<string, long> BytesByKind);
+    /// <summary>What the window held; <see cref="PerUpdate"/> is each update's share of the bytes (those after it, until 2.5 s after the next) and whether it changed the phase.</summary>
+    private readonly record struct Window(double CpuMs, int Updates, double Polls, long BlazorBytes, long Frames, double Seconds, IReadOnlyDictionary<string, long> BytesByKind,
+        IReadOnlyList<(long Bytes, bool PhaseChanged)> PerUpdate);
 
     public static async Task<IReadOnlyList<BenchRow>> MeasureAsync(ShipRoomSession session, long demo, Settings settings, Action<string> log, CancellationToken ct)
     {
@@ -209,7 +211,8 @@ public static class DashboardTabRows
             var perTab = (double)open.BlazorBytes / open.Updates / n;
             rows.Add(new BenchRow($"{TrafficRow} ({n} tabs)",
                 $"{Stats.Bytes(perTab)} per update per tab ({open.BlazorBytes:N0} B over /_blazor to {n} tabs for {open.Updates} demo updates in {open.Seconds:0.0} s: " +
-                $"{string.Join(", ", open.BytesByKind.OrderByDescending(k => k.Value).Select(k => $"{k.Key} {k.Value:N0} B"))}; WebSocket payloads after decompression)",
+                $"{string.Join(", ", open.BytesByKind.OrderByDescending(k => k.Value).Select(k => $"{k.Key} {k.Value:N0} B"))}; WebSocket payloads after decompression" +
+                $"{PhaseChanges(open.PerUpdate, n)})",
                 TrafficBudget, "—", perTab <= TrafficBudgetBytes));
         }
 
@@ -262,6 +265,24 @@ public static class DashboardTabRows
         return rows;
     }
 
+    /// <summary>
+    /// The demo advances by itself when a phase's window has passed, and an advance renders what the phase changes (the
+    /// gate board's rows, the phase, the timeline): when one falls in the window, what it and the other updates cost is
+    /// said apart. The figure is judged on every update in the window all the same.
+    /// </summary>
+    private static string PhaseChanges(IReadOnlyList<(long Bytes, bool PhaseChanged)> perUpdate, int tabs)
+    {
+        var changes = perUpdate.Select((u, i) => (u.Bytes, u.PhaseChanged, Index: i + 1)).Where(u => u.PhaseChanged).ToList();
+        if (changes.Count == 0 || changes.Count == perUpdate.Count)
+        {
+            return changes.Count == 0 ? "; no update in the window changed the phase" : "";
+        }
+
+        var others = perUpdate.Where(u => !u.PhaseChanged).ToList();
+        return $"; update {string.Join(" and ", changes.Select(c => c.Index))} of {perUpdate.Count} changed the phase: {string.Join(", ", changes.Select(c => Stats.Bytes((double)c.Bytes / tabs)))} per tab; " +
+               $"the other {others.Count}: {Stats.Bytes((double)others.Sum(u => u.Bytes) / others.Count / tabs)} per update per tab";
+    }
+
     /// <summary>The four rows, each not measured for <paramref name="why"/>.</summary>
     public static IReadOnlyList<BenchRow> NotMeasuredAll(string why) =>
     [
@@ -285,13 +306,22 @@ public static class DashboardTabRows
         var cpu0 = settings.ServerPid > 0 ? ProcFs.CpuMilliseconds(settings.ServerPid, settings.ClkTck) : 0;
         var (bytes0, frames0, kinds0) = (tabs.BlazorBytes, tabs.BlazorFrames, tabs.BlazorBytesByKind);
         var started = Stopwatch.StartNew();
-        await NextUpdateAsync(updates, count0 + settings.UpdatesPerWindow, ct);
-        await Task.Delay(settle, ct);
+        var perUpdate = new List<(long, bool)>();
+        var bytesBefore = bytes0;
+        for (var i = 1; i <= settings.UpdatesPerWindow; i++)
+        {
+            await NextUpdateAsync(updates, count0 + i, ct);
+            await Task.Delay(settle, ct);
+            var bytesNow = tabs.BlazorBytes;
+            perUpdate.Add((bytesNow - bytesBefore, updates.All.ElementAt(count0 + i - 1).PhaseChanged));
+            bytesBefore = bytesNow;
+        }
+
         var cpu1 = settings.ServerPid > 0 ? ProcFs.CpuMilliseconds(settings.ServerPid, settings.ClkTck) : 0;
         var (polls1, _) = await LiveCommand.PollCountersAsync(server, ct);
         var (bytes1, frames1, kinds1) = (tabs.BlazorBytes, tabs.BlazorFrames, tabs.BlazorBytesByKind);
         var kinds = kinds1.ToDictionary(k => k.Key, k => k.Value - kinds0.GetValueOrDefault(k.Key), StringComparer.Ordinal);
-        return new Window(cpu1 - cpu0, updates.All.Count - count0, polls1 - polls0, bytes1 - bytes0, frames1 - frames0, started.Elapsed.TotalSeconds, kinds);
+        return new Window(cpu1 - cpu0, updates.All.Count - count0, polls1 - polls0, bytes1 - bytes0, frames1 - frames0, started.Elapsed.TotalSeconds, kinds, perUpdate);
     }
 
     /// <summary>Waits until the subscribed client has received <paramref name="count"/> updates in all, at most a minute per missing update.</summary>

@@ -16,7 +16,8 @@ public sealed class HubSwarm : IAsyncDisposable
     private readonly List<HubConnection> _connections = [];
     private readonly ConcurrentQueue<Received> _received = new();
 
-    public readonly record struct Received(int Client, long Sequence, DateTimeOffset BuiltAt, DateTimeOffset At, int Bytes, bool Empty);
+    /// <summary>One update as a client got it; its size, whether it changed nothing and whether it moved the rollout to another phase are read by client 0 only.</summary>
+    public readonly record struct Received(int Client, long Sequence, DateTimeOffset BuiltAt, DateTimeOffset At, int Bytes, bool Empty, bool PhaseChanged = false);
 
     /// <summary>What the subscribe answer is read into: the snapshot is skipped by the parser, not built.</summary>
     private sealed record SubscribeAnswer(long Sequence);
@@ -103,8 +104,10 @@ public sealed class HubSwarm : IAsyncDisposable
         // Sizes are read from one client only: every client receives the same message.
         var bytes = 0;
         var empty = false;
+        var phaseChanged = false;
         if (client == 0)
         {
+            phaseChanged = update.TryGetProperty("patch", out var patch) && patch.ValueKind == JsonValueKind.Object && patch.TryGetProperty("phaseIndex", out _);
             var raw = update.GetRawText();
             bytes = Encoding.UTF8.GetByteCount(raw);
             // An update that changes nothing: no patched property, no chart point, no gate minute (a push with no change).
@@ -115,7 +118,7 @@ public sealed class HubSwarm : IAsyncDisposable
             }
         }
 
-        _received.Enqueue(new Received(client, sequence, builtAt, at, bytes, empty));
+        _received.Enqueue(new Received(client, sequence, builtAt, at, bytes, empty, phaseChanged));
     }
 
     /// <summary>The largest update client 0 received, as JSON, to say where its bytes go.</summary>
