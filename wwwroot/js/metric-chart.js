@@ -196,8 +196,10 @@ export async function update(id, x, y, indices, max, marks, limitName) {
     return;
   }
 
+  // maxPoints per trace must be given per key ({ x: [...], y: [...] }): a bare array is not a number to Plotly, which
+  // then keeps every point (the limit line grew by two points an update, and a series never dropped its oldest).
   if (indices.length > 0) {
-    await window.Plotly.extendTraces(chart, { x, y }, indices, max);
+    await window.Plotly.extendTraces(chart, { x, y }, indices, { x: max, y: max });
   }
 
   // The next phase's limit: the dashed line (trace 2) moved with the points above; its name is what hovering shows.
