@@ -187,13 +187,16 @@ export async function draw(bundle, id, figure) {
   await window.Plotly.react(chart, figure.data, figure.layout, figure.config);
 }
 
-// What changed since the last call: new points of some traces (x times and y values, one array per trace, keeping
-// max[i] points of trace indices[i], the oldest dropped), the layout's marks (paths such as "shapes" or
-// "shapes[3].x1" and their values) and the limit line's new name; any may be empty.
+// What changed since the last call: new points of the control and canary traces (x times and y values, one array per
+// trace, keeping max[i] points of trace indices[i], the oldest dropped), the layout's marks when a phase line or the
+// shading's start moved ({ shapes }), and the limit's value and name when the next phase changed them; any may be empty.
+// What follows the canary series by the figure's rules (MetricChartModel) is moved here, not sent: the dashed limit
+// (trace 2) spans it, first point to last, and the observation window's shading (the last shape, a rect) ends at its
+// newest point.
 // All of it is set in the chart's own data and layout, then drawn by one Plotly.react (a new datarevision says the
 // data changed in place). Plotly.extendTraces and Plotly.relayout were a full redraw each, about 10 and 12 ms a chart
 // on this machine: most of the browser's time per update for a dashboard of 8 charts (docs/benchmarks.md, tenth round).
-export async function update(id, x, y, indices, max, marks, limitName) {
+export async function update(id, x, y, indices, max, marks, limitValue, limitName) {
   const chart = document.getElementById(id);
   if (!chart || !Array.isArray(chart.data)) {
     return;
@@ -204,13 +207,26 @@ export async function update(id, x, y, indices, max, marks, limitName) {
     trace.x = keepLast(Array.from(trace.x ?? []).concat(x[i]), max[i]);
     trace.y = keepLast(Array.from(trace.y ?? []).concat(y[i]), max[i]);
   });
-  for (const [path, value] of Object.entries(marks ?? {})) {
-    setPath(chart.layout, path, value);
+  if (marks?.shapes) {
+    chart.layout.shapes = marks.shapes;
   }
 
-  // The next phase's limit: the dashed line (trace 2) moved with the points above; its name is what hovering shows.
-  if (limitName && chart.data[2]) {
-    chart.data[2].name = limitName;
+  const times = chart.data[1]?.x ?? [];
+  const newest = times[times.length - 1];
+  const limit = chart.data[2];
+  if (limit && newest !== undefined) {
+    const value = limitValue ?? limit.y[0];
+    limit.x = [times[0], newest];
+    limit.y = [value, value];
+    if (limitName) {
+      limit.name = limitName; // what hovering the line shows
+    }
+  }
+
+  const shapes = chart.layout.shapes ?? [];
+  const shading = shapes[shapes.length - 1];
+  if (shading?.type === "rect" && newest !== undefined) {
+    shading.x1 = newest;
   }
 
   chart.layout.datarevision = (chart.layout.datarevision ?? 0) + 1;
@@ -220,19 +236,6 @@ export async function update(id, x, y, indices, max, marks, limitName) {
 
 function keepLast(values, count) {
   return values.length > count ? values.slice(values.length - count) : values;
-}
-
-// "shapes[3].x1" → layout.shapes[3].x1 = value; "shapes" → layout.shapes = value.
-function setPath(target, path, value) {
-  const keys = path.replace(/\[(\d+)\]/g, ".$1").split(".");
-  const last = keys.pop();
-  let node = target;
-  for (const key of keys) {
-    node[key] ??= {};
-    node = node[key];
-  }
-
-  node[last] = value;
 }
 
 // Saves a chart as a PNG. The page shows each chart's title and key as its own text, not inside Plotly, so the picture

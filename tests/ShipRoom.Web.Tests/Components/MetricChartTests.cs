@@ -155,21 +155,21 @@ public sealed class MetricChartTests : ComponentTestContext
 
         var sent = JSInterop.Invocations.Skip(before).ToList();
         Assert.Equal(1, Invocations("draw"));
-        // One call: (id, x per trace, y per trace, indices, points kept per trace, marks).
+        // One call: (id, x per trace, y per trace, indices, points kept per trace, marks, limit value, limit name).
         var update = Assert.Single(sent);
         Assert.Equal("update", update.Identifier);
         var x = Values(update.Arguments[1]);
         var y = Values(update.Arguments[2]);
-        Assert.Equal([0, 1, 2], Ints(update.Arguments[3]));
-        Assert.Equal([6, 6, 2], Ints(update.Arguments[4]));
-        // One point for control and one for canary, keeping the series' 6 points; the dashed limit's two ends move to the
-        // series' first and last point.
-        Assert.Equal([[next.ControlSeries[^1].Time.UtcDateTime], [next.CanarySeries[^1].Time.UtcDateTime], [next.CanarySeries[0].Time.UtcDateTime, next.CanarySeries[^1].Time.UtcDateTime]], x);
-        Assert.Equal([[98.0], [105.0], [130.0, 130.0]], y);
-        // Of the marks only the shading's end moved (to the newest point): that value alone is sent.
-        var marks = Marks(update)!;
-        Assert.Equal("shapes[0].x1", Assert.Single(marks).Key);
-        Assert.Equal(next.CanarySeries[^1].Time.UtcDateTime, marks["shapes[0].x1"].GetDateTime().ToUniversalTime());
+        Assert.Equal([0, 1], Ints(update.Arguments[3]));
+        Assert.Equal([6, 6], Ints(update.Arguments[4]));
+        // One point for control and one for canary, keeping the series' 6 points.
+        Assert.Equal([[next.ControlSeries[^1].Time.UtcDateTime], [next.CanarySeries[^1].Time.UtcDateTime]], x);
+        Assert.Equal([[98.0], [105.0]], y);
+        // The dashed limit's ends and the shading's end follow the newest point in the browser (js/metric-chart.js): of
+        // the marks, the limit's value and its name nothing moved, so nothing else is sent.
+        Assert.Null(Marks(update));
+        Assert.Null(update.Arguments[6]);
+        Assert.Null(update.Arguments[7]);
     }
 
     [Fact]
@@ -189,8 +189,8 @@ public sealed class MetricChartTests : ComponentTestContext
     }
 
     /// <summary>
-    /// The rollout advanced and the next phase gates the metric with another limit: the dashed line moves to it and is
-    /// renamed by an update, not a redraw of every point (a redraw on each advance was most of an advance's traffic per
+    /// The rollout advanced and the next phase gates the metric with another limit: the update names the new value and
+    /// name (the browser moves and renames the dashed line), not a redraw of every point (a redraw on each advance was most of an advance's traffic per
     /// dashboard). A limit line that goes away changes the traces, and only that redraws.
     /// </summary>
     [Fact]
@@ -204,16 +204,18 @@ public sealed class MetricChartTests : ComponentTestContext
 
         var update = Assert.Single(JSInterop.Invocations.Skip(before));
         Assert.Equal("update", update.Identifier);
-        Assert.Equal([0, 1, 2], Ints(update.Arguments[3]));
-        Assert.Equal([150.0, 150.0], Values(update.Arguments[2])[2]);
-        Assert.Equal("Limit <= 150 ms", update.Arguments[6]);
+        Assert.Equal([0, 1], Ints(update.Arguments[3]));
+        Assert.Equal(150.0, update.Arguments[6]);
+        Assert.Equal("Limit <= 150 ms", update.Arguments[7]);
         Assert.Equal(["Control", "Canary", "Limit <= 150 ms"], chart.FindAll(".key-item").Select(k => k.TextContent.Trim()));
         Assert.Equal(1, Invocations("draw"));
 
         // The same limit with the next point: no new name.
         before = JSInterop.Invocations.Count;
         chart.Render(p => p.Add(x => x.Metric, Latency(7, threshold: 150) with { GateLimit = "<= 150 ms" }));
-        Assert.Null(Assert.Single(JSInterop.Invocations.Skip(before)).Arguments[6]);
+        var same = Assert.Single(JSInterop.Invocations.Skip(before));
+        Assert.Null(same.Arguments[6]);
+        Assert.Null(same.Arguments[7]);
 
         chart.Render(p => p.Add(x => x.Metric, Latency(8, threshold: null)));
         Assert.Equal(2, Invocations("draw"));

@@ -54,13 +54,10 @@ public static class MetricChartModel
     public static (DateTime From, DateTime To, double Value)? LimitLine(MetricSnapshot metric) =>
         metric.Threshold is { } threshold && metric.CanarySeries.Count > 0 ? (metric.CanarySeries[0].Time.UtcDateTime, metric.CanarySeries[^1].Time.UtcDateTime, threshold) : null;
 
-    /// <summary>What the layout's marks depend on besides theme and size: when it changes, the layout is sent again (without the data).</summary>
-    public static string LayoutKey(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart) =>
-        $"{metric.CanarySeries.FirstOrDefault()?.Time:O}|{metric.CanarySeries.LastOrDefault()?.Time:O}|{windowStart:O}|{string.Join(',', phases.Select(p => p.StartedAt?.ToString("O")))}";
-
     /// <summary>
     /// What the marks are apart from where the window's shading ends (it ends at the newest point, so it moves with every
-    /// point): phase lines inside the series and the shading's start. When only the end moved, only it is sent.
+    /// point): phase lines inside the series and the shading's start. When only the end moved, nothing is sent: the
+    /// browser moves it to the newest point (js/metric-chart.js).
     /// </summary>
     public static string MarksKey(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart)
     {
@@ -88,22 +85,9 @@ public static class MetricChartModel
         // Traces as object: each is written as what it is (a Scatter), not as the ITrace it is declared.
         JsonSerializer.SerializeToElement(new { data = Traces(metric).Cast<object>(), layout = Layout(metric, phases, windowStart, dark, height), config = ChartConfig }, FigureJson);
 
-    /// <summary>
-    /// The marks' part of Plotly.relayout: only the shading's end (it moves with the newest point; the shading is the
-    /// last shape) when <paramref name="endOnly"/>, else every shape; null when there is nothing to send.
-    /// </summary>
-    public static JsonElement? MarksUpdate(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, bool endOnly)
-    {
-        var shapes = Shapes(metric, phases, windowStart, dark);
-        if (!endOnly)
-        {
-            return JsonSerializer.SerializeToElement(new { shapes }, FigureJson);
-        }
-
-        return shapes is { Count: > 0 } && shapes[^1] is { Type: Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Rect, X1: DateTime end }
-            ? JsonSerializer.SerializeToElement(new Dictionary<string, DateTime> { [$"shapes[{shapes.Count - 1}].x1"] = end }, FigureJson)
-            : null;
-    }
+    /// <summary>Every shape (phase lines, the shading), for the chart's layout when a phase line or the shading's start moved.</summary>
+    public static JsonElement Marks(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark) =>
+        JsonSerializer.SerializeToElement(new { shapes = Shapes(metric, phases, windowStart, dark) }, FigureJson);
 
     public static Plotly.Blazor.Layout Layout(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark, int height)
     {
