@@ -35,7 +35,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     /// <summary>
-    /// Charts get the new points only (Plotly's extendTraces, through js/metric-chart.js), so what Plotly holds in the browser after several live
+    /// Charts get the new points only (appended by js/metric-chart.js, drawn by one Plotly.react), so what Plotly holds in the browser after several live
     /// updates is checked against the server's snapshot: same number of points, same newest point, in both cohorts.
     /// The bytes the Blazor connection received per update are printed for docs/benchmarks.md.
     /// </summary>
@@ -84,7 +84,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal("2 true true", await page.EvaluateAsync<string>("() => { const d = document.getElementById('chart-p95_latency_ms').data; if (d.length < 3) return 'no limit line'; const c = d[1].x; return `${d[2].x.length} ${String(d[2].x[0]) === String(c[0])} ${String(d[2].x[1]) === String(c[c.length - 1])}`; }"));
         // The observation window's shading (the last shape, its end alone sent on each new point) ends at the newest point.
         const string Shading = "() => { const g = document.getElementById('chart-p95_latency_ms'); const s = g.layout.shapes || []; const last = s[s.length - 1]; const x = g.data[1].x; return last && last.type === 'rect' ? [String(last.x1), String(x[x.length - 1])] : null; }";
-        // A new point and the shading's move are two calls: read again (a few seconds at most) when one came in between.
+        // Read again (a few seconds at most) when an update came between the two reads.
         static DateTime Utc(string text) => DateTime.Parse(text.Replace(' ', 'T'), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
         var shading = await page.EvaluateAsync<System.Text.Json.JsonElement>(Shading);
         for (var attempt = 0; attempt < 20 && shading.ValueKind != System.Text.Json.JsonValueKind.Null && Utc(shading[1].GetString()!) != Utc(shading[0].GetString()!); attempt++)

@@ -4,8 +4,8 @@ using ShipRoom.Web.Live;
 namespace ShipRoom.Web.Components.Rollout;
 
 /// <summary>
-/// What a drawn chart needs to show a new snapshot of its metric: nothing, the new points only (Plotly's
-/// <c>extendTraces</c>, keeping as many points as the series now has), or a whole redraw (another metric or theme, a
+/// What a drawn chart needs to show a new snapshot of its metric: nothing, the new points only (appended in the browser,
+/// keeping as many points as the series now has: js/metric-chart.js <c>update</c>), or a whole redraw (another metric or theme, a
 /// limit line that comes or goes, the first points, or a change that is not "drop the oldest, add the newest").
 /// </summary>
 public sealed record MetricChartUpdate(bool Redraw, ListDelta<SeriesPoint> Control, ListDelta<SeriesPoint> Canary)
@@ -33,7 +33,7 @@ public sealed record MetricChartUpdate(bool Redraw, ListDelta<SeriesPoint> Contr
 
     private static readonly MetricChartUpdate Redrawn = new(true, default, default);
 
-    /// <summary>extendTraces with maxPoints = the new count drops exactly the oldest points, so it can show old[drop..] + append, but not drops alone or a change inside.</summary>
+    /// <summary>Appending and keeping the new count drops exactly the oldest points, so it can show old[drop..] + append, but not drops alone or a change inside.</summary>
     private static bool Extendable(ListDelta<SeriesPoint> delta, IReadOnlyList<SeriesPoint> drawn) =>
         delta.IsEmpty || (drawn.Count > 0 && delta.Drop < drawn.Count && delta.Append.Count > 0);
 }
