@@ -228,13 +228,17 @@ public static class LiveCommand
         }
 
         // The K rollouts run on the wall clock and poll each whole minute, all in the few seconds after it: the poll CPU
-        // window starts 20 or 50 s past a minute and lasts whole minutes, so it holds every burst whole. The bare hub
-        // runs while that time comes.
-        var earliest = DateTime.UtcNow.AddSeconds(25);
-        var cpuStart = new DateTime(earliest.Year, earliest.Month, earliest.Day, earliest.Hour, earliest.Minute, 20, DateTimeKind.Utc);
-        while (cpuStart < earliest)
+        // window starts between 15 and 55 s past a minute and lasts whole minutes, so it holds every burst whole. The
+        // bare hub (two broadcasts of about 8 s) runs while that time comes. It started only at 20 or 50 s past until
+        // the tenth round: up to 30 s of waiting, which took the quick run past five minutes.
+        var cpuStart = DateTime.UtcNow.AddSeconds(20);
+        if (cpuStart.Second < 15)
         {
-            cpuStart = cpuStart.AddSeconds(30);
+            cpuStart = cpuStart.AddSeconds(15 - cpuStart.Second);
+        }
+        else if (cpuStart.Second > 55)
+        {
+            cpuStart = cpuStart.AddSeconds(75 - cpuStart.Second);
         }
 
         // --- the bare hub, same clients: ShipRoom's own update, and one string of the same size ------------------------
