@@ -47,26 +47,31 @@ public static class BareHubServer
 
     public sealed class Broadcaster(IHubContext<BareHub> hub, IHostApplicationLifetime lifetime)
     {
-        public void StartJson(string json, int count, int intervalMs) => _ = Task.Run(async () =>
+        public void StartJson(string json, int count, int intervalMs)
         {
             var message = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
-            for (var i = 1; i <= count && !lifetime.ApplicationStopping.IsCancellationRequested; i++)
+            Send(count, intervalMs, i =>
             {
                 message["sequence"] = i;
                 message["builtAt"] = DateTimeOffset.UtcNow;
-                await hub.Clients.All.SendAsync("RolloutUpdated", message, lifetime.ApplicationStopping);
-                await Task.Delay(intervalMs, lifetime.ApplicationStopping);
-            }
-        });
+                return message;
+            });
+        }
 
-        public void Start(int bytes, int count, int intervalMs) => _ = Task.Run(async () =>
+        public void Start(int bytes, int count, int intervalMs)
         {
             // The JSON the hub protocol writes for an update with no padding, so the padding makes up the rest.
             var empty = JsonSerializer.SerializeToUtf8Bytes(new BareUpdate(1, DateTimeOffset.UtcNow, ""), JsonSerializerOptions.Web).Length;
             var padding = new string('x', Math.Max(0, bytes - empty));
+            Send(count, intervalMs, i => new BareUpdate(i, DateTimeOffset.UtcNow, padding));
+        }
+
+        /// <summary>Message 1 to <paramref name="count"/> to every client, each made (and stamped) just before it is sent.</summary>
+        private void Send(int count, int intervalMs, Func<int, object> messageFor) => _ = Task.Run(async () =>
+        {
             for (var i = 1; i <= count && !lifetime.ApplicationStopping.IsCancellationRequested; i++)
             {
-                await hub.Clients.All.SendAsync("RolloutUpdated", new BareUpdate(i, DateTimeOffset.UtcNow, padding), lifetime.ApplicationStopping);
+                await hub.Clients.All.SendAsync("RolloutUpdated", messageFor(i), lifetime.ApplicationStopping);
                 await Task.Delay(intervalMs, lifetime.ApplicationStopping);
             }
         });

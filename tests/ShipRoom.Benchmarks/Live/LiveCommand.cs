@@ -256,7 +256,7 @@ public static class LiveCommand
             {
                 bare.Clear();
                 // Two a second: the slowest message reached all 1,000 clients within 200 ms in this round's runs, and both
-                // broadcasts then fit the wait for the poll CPU window (at least 25 s) they run in.
+                // broadcasts (about 8 s each) then fit the wait for the poll CPU window (at least 20 s) they run in.
                 await control.InvokeAsync(method, message, count, BareIntervalMs, ct);
                 await Task.Delay(TimeSpan.FromMilliseconds(count * BareIntervalMs + 3000), ct);
                 Log($"bare hub, {what}, builtAt → first / median / last receipt of each message (ms): {HubSwarm.Spread(bare.All)}");
