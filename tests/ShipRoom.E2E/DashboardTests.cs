@@ -111,6 +111,36 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     /// <summary>
+    /// Every chart is drawn when the dashboard opens, but after that Plotly draws a chart only where someone can see it
+    /// (js/metric-chart.js): an update to a chart far below the screen is set in its data and drawn when it is scrolled to.
+    /// </summary>
+    [Fact]
+    public async Task A_chart_below_the_screen_takes_updates_in_its_data_and_draws_them_when_scrolled_to()
+    {
+        var page = await SignInAsync();
+        await page.Locator("[data-rollout] a").First.ClickAsync(new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => { const c = document.querySelectorAll('[data-chart]'); return c.length > 0 && Array.from(c).every(x => x.querySelector('.main-svg')); }", null, new() { Timeout = 30_000 });
+        await page.Locator("main[data-interactive=true]").WaitForAsync(new() { Timeout = 30_000 });
+        // The last chart on the page, thousands of pixels below a 1,000 px screen: its newest canary point in its data
+        // and in what Plotly last drew (_fullData).
+        const string Newest = "() => { const charts = document.querySelectorAll('[data-plot] > div'); const g = charts[charts.length - 1]; const last = a => String(a[a.length - 1]); return [last(g.data[1].x), last(g._fullData[1].x), String(g.getBoundingClientRect().top > innerHeight * 2)]; }";
+        var before = await page.EvaluateAsync<string[]>(Newest);
+        Assert.Equal("true", before[2]);
+        string[] now = before;
+        for (var attempt = 0; attempt < 120 && now[0] == before[0]; attempt++)
+        {
+            await Task.Delay(250, Xunit.TestContext.Current.CancellationToken);
+            now = await page.EvaluateAsync<string[]>(Newest);
+        }
+
+        Assert.NotEqual(before[0], now[0]); // a live update reached the chart's data
+        Assert.Equal(before[1], now[1]); // and Plotly did not draw it out of sight
+
+        await page.EvaluateAsync("() => { const charts = document.querySelectorAll('[data-plot] > div'); charts[charts.length - 1].scrollIntoView(); }");
+        await page.WaitForFunctionAsync("() => { const charts = document.querySelectorAll('[data-plot] > div'); const g = charts[charts.length - 1]; const x = g.data[1].x, f = g._fullData[1].x; return String(x[x.length - 1]) === String(f[f.length - 1]) && x.length === f.length; }", null, new() { Timeout = 10_000 });
+    }
+
+    /// <summary>
     /// A dashboard opened by its address asks for Plotly while it connects (js/plotly-early.js, through the charts' own
     /// module): the bundle is fetched and put on the page once, and every chart is drawn with it. Each chart's title and
     /// key are page text, and Plotly draws neither legend nor mode bar.

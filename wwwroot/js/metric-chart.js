@@ -1,10 +1,87 @@
 // Draws the dashboard's metric charts with Plotly. The server sends each figure as JSON made once per draw and new
 // points as plain arrays, so a live dashboard keeps no chart objects and no serializer state of its own on the server.
 let loading = null;
+let bundleUrl = null;
+
+// Every chart is drawn as soon as its figure is there, so that it is ready before anyone scrolls to it. After that
+// Plotly draws a chart only where someone can see it: an update to a chart out of reach of the viewport is set in its
+// data and layout and drawn when the chart comes near. The dashboard's charts sit below its first screen, and a wall
+// screen showing the gates redrew 8 charts nobody saw on every update: one open dashboard's renderer was busy 606 ms
+// per 30 s of live updates, 152 ms with this (docs/benchmarks.md, eleventh round).
+const drawn = new WeakSet(); // charts Plotly has drawn at least once
+const stale = new Map(); // chart → the config of its next draw (null: the chart's own), for charts whose data moved on
+const inReach = new Set(); // charts near the viewport (the watcher says)
+let watcher = null;
+
+function watch(chart) {
+  watcher ??= new IntersectionObserver(entries => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) {
+        inReach.add(entry.target);
+        if (stale.has(entry.target)) {
+          render(entry.target).catch(() => {});
+        }
+      } else {
+        inReach.delete(entry.target);
+      }
+    }
+  }, { rootMargin: "50% 0px" });
+  watcher.observe(chart);
+}
+
+function unwatch(chart) {
+  watcher?.unobserve(chart);
+  inReach.delete(chart);
+  stale.delete(chart);
+}
+
+// Draws the chart from its own data and layout if they moved on since it was last drawn.
+async function render(chart) {
+  if (!stale.has(chart)) {
+    return;
+  }
+
+  // Off the page: an early chart between the prerendered page and the live one, drawn when it comes near again.
+  if (!chart.isConnected) {
+    return;
+  }
+
+  const config = stale.get(chart);
+  stale.delete(chart);
+
+  try {
+    await load(bundleUrl);
+  } catch (error) {
+    stale.set(chart, config); // drawn by the next call, once the bundle loads
+    throw error;
+  }
+
+  const data = chart.data;
+  const layout = chart.layout;
+  if (drawn.has(chart)) {
+    // No config: Plotly keeps the chart's own (measured: the mode bar stays off, the chart responsive).
+    await (config ? window.Plotly.react(chart, data, layout, config) : window.Plotly.react(chart, data, layout));
+  } else {
+    drawn.add(chart);
+    await window.Plotly.newPlot(chart, data, layout, config ?? undefined);
+  }
+}
+
+// Gives the chart a figure to draw: at once for its first draw or when it is in reach, else when it comes near.
+async function show(chart, figure) {
+  chart.data = figure.data;
+  chart.layout = figure.layout;
+  stale.set(chart, figure.config);
+  watch(chart);
+  if (!drawn.has(chart) || inReach.has(chart)) {
+    await render(chart);
+  }
+}
 
 // Plotly's bundle, put on the page once (js/plotly-early.js starts it while the page connects; a dashboard reached by a
 // link inside ShipRoom starts it at its first chart). Resolves when window.Plotly is there.
 export function load(bundle) {
+  bundleUrl ??= bundle;
   if (window.Plotly) {
     return Promise.resolve();
   }
@@ -48,6 +125,8 @@ function place(container, chart) {
       if (window.Plotly && old.id) {
         window.Plotly.purge(old); // another metric's chart that was here: its resize listener goes with it
       }
+
+      unwatch(old);
 
       old.remove();
     }
@@ -95,18 +174,20 @@ export async function drawPrerendered() {
     // Written before Plotly sees the figure: Plotly adds to the objects it is given.
     const text = JSON.stringify(figure);
     const chart = chartIn(container, id);
-    const drawn = window.Plotly.newPlot(chart, figure.data, figure.layout, figure.config).then(() => true, () => false);
-    early.set(id, { chart, figure: text, drawn });
+    const drawing = show(chart, figure).then(() => true, () => false);
+    early.set(id, { chart, figure: text, drawn: drawing });
     // All in one go: a task of its own per chart let the circuit go live about 120 ms sooner but the last chart
     // about 330 ms later (scripts/bench.sh at 207cf19; docs/benchmarks.md, eighth round).
-    await drawn;
+    await drawing;
   }
 
   adoptWhenRendered(location.pathname);
 }
 
 function resize(chart) {
-  window.Plotly.Plots.resize(chart)?.catch?.(() => {}); // a chart not shown has no size to take
+  if (drawn.has(chart)) {
+    window.Plotly.Plots.resize(chart)?.catch?.(() => {}); // a chart not shown has no size to take
+  }
 }
 
 // The live page's first render replaces the prerendered one, chart divs and all. Each early chart moves into its new
@@ -141,6 +222,7 @@ function adoptWhenRendered(page) {
     for (const [id, prerendered] of early) {
       if (!prerendered.chart.isConnected) {
         window.Plotly.purge(prerendered.chart);
+        unwatch(prerendered.chart);
         early.delete(id);
       }
     }
@@ -154,7 +236,7 @@ function adoptWhenRendered(page) {
 
 // A whole figure: the first draw, or a redraw (another theme, a revised point, a limit line that comes or goes).
 export async function draw(bundle, id, figure) {
-  await load(bundle);
+  bundleUrl = bundle;
   const container = document.querySelector(`[data-plot="${CSS.escape(id)}"]`);
   if (!container) {
     return;
@@ -168,7 +250,8 @@ export async function draw(bundle, id, figure) {
     const same = await prerendered.drawn && prerendered.figure === JSON.stringify(figure);
     if (!prerendered.chart.isConnected) {
       if (!same) {
-        window.Plotly.purge(prerendered.chart);
+        window.Plotly?.purge(prerendered.chart);
+        unwatch(prerendered.chart);
       } else {
         place(container, prerendered.chart);
         resize(prerendered.chart);
@@ -184,7 +267,7 @@ export async function draw(bundle, id, figure) {
     chart = chartIn(container, id);
   }
 
-  await window.Plotly.react(chart, figure.data, figure.layout, figure.config);
+  await show(chart, figure);
 }
 
 // What changed since the last call: new points of the control and canary traces (x times and y values, one array per
@@ -194,8 +277,9 @@ export async function draw(bundle, id, figure) {
 // (trace 2) spans it, first point to last, and the observation window's shading (the last shape, a rect) ends at its
 // newest point.
 // All of it is set in the chart's own data and layout, then drawn by one Plotly.react (a new datarevision says the
-// data changed in place). Plotly.extendTraces and Plotly.relayout were a full redraw each, about 10 and 12 ms a chart
-// on this machine: most of the browser's time per update for a dashboard of 8 charts (docs/benchmarks.md, tenth round).
+// data changed in place), now if the chart is in reach, else when it comes near. Plotly.extendTraces and
+// Plotly.relayout were a full redraw each, about 10 and 12 ms a chart on this machine: most of the browser's time per
+// update for a dashboard of 8 charts (docs/benchmarks.md, tenth round).
 export async function update(id, x, y, indices, max, marks, limitValue, limitName) {
   const chart = document.getElementById(id);
   if (!chart || !Array.isArray(chart.data)) {
@@ -230,8 +314,13 @@ export async function update(id, x, y, indices, max, marks, limitValue, limitNam
   }
 
   chart.layout.datarevision = (chart.layout.datarevision ?? 0) + 1;
-  // No config: Plotly keeps the chart's own (measured: the mode bar stays off, the chart responsive).
-  await window.Plotly.react(chart, chart.data, chart.layout);
+  if (!stale.has(chart)) {
+    stale.set(chart, null);
+  }
+
+  if (inReach.has(chart)) {
+    await render(chart);
+  }
 }
 
 function keepLast(values, count) {
@@ -242,9 +331,11 @@ function keepLast(values, count) {
 // is drawn from the chart's data and layout with Plotly's title and legend put back: a saved chart says what it shows.
 export async function savePng(id, title, fileName, width, height) {
   const chart = document.getElementById(id);
-  if (!window.Plotly || !chart || !Array.isArray(chart.data)) {
+  if (!chart || !Array.isArray(chart.data)) {
     throw new Error(`chart ${id} is not drawn yet`);
   }
+
+  await render(chart); // its newest points, if it has not been drawn since they came
 
   const margin = Object.assign({}, chart.layout.margin, { t: 40 });
   const layout = Object.assign({}, chart.layout, {
@@ -261,5 +352,9 @@ export function purge(id) {
   const chart = document.getElementById(id);
   if (chart && window.Plotly) {
     window.Plotly.purge(chart);
+  }
+
+  if (chart) {
+    unwatch(chart);
   }
 }
