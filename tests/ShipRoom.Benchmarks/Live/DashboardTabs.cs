@@ -65,7 +65,11 @@ public sealed class DashboardTabs : IAsyncDisposable
     public async Task<IReadOnlyDictionary<string, double>> OpenAsync(Uri url, IEnumerable<Cookie> cookies, IReadOnlyDictionary<string, string> marks, TimeSpan wait)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
-        _open.Add(context);
+        lock (_open)
+        {
+            _open.Add(context); // warm-up tabs open two at a time
+        }
+
         await context.AddCookiesAsync(cookies);
         await context.AddInitScriptAsync(MarksScript(marks));
         var page = await context.NewPageAsync();
