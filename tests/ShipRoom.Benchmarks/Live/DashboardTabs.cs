@@ -67,7 +67,7 @@ public sealed class DashboardTabs : IAsyncDisposable
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
         lock (_open)
         {
-            _open.Add(context); // warm-up tabs open two at a time
+            _open.Add(context); // warm-up tabs open four at a time
         }
 
         await context.AddCookiesAsync(cookies);
