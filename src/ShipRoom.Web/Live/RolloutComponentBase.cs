@@ -11,7 +11,9 @@ namespace ShipRoom.Web.Live;
 public abstract class RolloutComponentBase : ComponentBase, IDisposable
 {
     private IDisposable? _subscription;
+    private IDisposable? _reconnection;
     private long _subscribedTo;
+    private bool _missed;
 
     [Parameter]
     public long Id { get; set; }
@@ -25,6 +27,9 @@ public abstract class RolloutComponentBase : ComponentBase, IDisposable
     [Inject]
     protected ViewerClock Clock { get; set; } = default!;
 
+    [Inject]
+    private CircuitConnection Connection { get; set; } = default!;
+
     protected RolloutSnapshot? Snapshot { get; private set; }
 
     protected bool NotFound { get; private set; }
@@ -36,6 +41,13 @@ public abstract class RolloutComponentBase : ComponentBase, IDisposable
             _subscription?.Dispose();
             _subscribedTo = Id;
             _subscription = Store.Subscribe(Id, OnSnapshotChangedAsync, exception => _ = DispatchExceptionAsync(exception));
+            _reconnection ??= Connection.OnRestored(() =>
+            {
+                if (_missed)
+                {
+                    _ = OnSnapshotChangedAsync();
+                }
+            });
         }
 
         Snapshot = await Reader.GetAsync(Id, CancellationToken.None);
@@ -51,12 +63,24 @@ public abstract class RolloutComponentBase : ComponentBase, IDisposable
         }
     }
 
-    private Task OnSnapshotChangedAsync() => InvokeAsync(() =>
+    // Nobody can receive a render while the browser is away (CircuitConnection): the newest snapshot is rendered once
+    // when it is back.
+    private Task OnSnapshotChangedAsync()
     {
-        Snapshot = Store.Get(Id) ?? Snapshot;
-        OnSnapshotChanged();
-        StateHasChanged();
-    });
+        if (!Connection.IsUp)
+        {
+            _missed = true;
+            return Task.CompletedTask;
+        }
+
+        _missed = false;
+        return InvokeAsync(() =>
+        {
+            Snapshot = Store.Get(Id) ?? Snapshot;
+            OnSnapshotChanged();
+            StateHasChanged();
+        });
+    }
 
     /// <summary>Called on the renderer's thread before re-rendering with a new snapshot.</summary>
     protected virtual void OnSnapshotChanged()
@@ -66,6 +90,7 @@ public abstract class RolloutComponentBase : ComponentBase, IDisposable
     public virtual void Dispose()
     {
         _subscription?.Dispose();
+        _reconnection?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

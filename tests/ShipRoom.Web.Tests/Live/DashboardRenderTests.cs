@@ -30,6 +30,7 @@ public sealed class DashboardRenderTests
         browser.JSInterop.Mode = JSRuntimeMode.Loose;
         browser.Services.AddMudServices();
         browser.Services.AddScoped<ViewerClock>();
+        browser.Services.AddScoped<CircuitConnection>();
         browser.Services.AddFallbackServiceProvider(app.Services);
         browser.AddAuthorization().SetAuthorized("vera").SetRoles(Roles.Viewer);
         browser.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
@@ -91,6 +92,52 @@ public sealed class DashboardRenderTests
         page.WaitForAssertion(() => Assert.Equal("Held for a look at the cache", page.Find("ol.timeline li .timeline-summary").TextContent), TimeSpan.FromSeconds(10));
         Assert.True(timeline.RenderCount > timelineRenders);
         Assert.Equal(checklistRenders, checklists.RenderCount);
+    }
+
+    /// <summary>
+    /// While the browser is away (the connection down, the circuit kept in case it comes back) a live update is not
+    /// rendered: nobody could receive it. When the connection is back the dashboard shows the newest snapshot.
+    /// </summary>
+    [Fact]
+    public async Task While_the_connection_is_down_updates_wait_and_the_newest_is_shown_when_it_is_back()
+    {
+        await using var app = await LiveApp.CreateAsync();
+        var id = await app.StartRolloutAsync();
+        await app.Get<RolloutPoller>().PollAsync(id, Ct);
+        var store = app.Get<RolloutSnapshotStore>();
+
+        await using var browser = new BunitContext();
+        browser.JSInterop.Mode = JSRuntimeMode.Loose;
+        browser.Services.AddMudServices();
+        browser.Services.AddScoped<ViewerClock>();
+        browser.Services.AddScoped<CircuitConnection>();
+        browser.Services.AddFallbackServiceProvider(app.Services);
+        browser.AddAuthorization().SetAuthorized("vera").SetRoles(Roles.Viewer);
+        browser.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        var page = browser.Render<RolloutDashboard>(p => p.Add(x => x.Id, id));
+        var connection = browser.Services.GetRequiredService<CircuitConnection>();
+        var first = store.Get(id)!;
+        var gate = first.Verdict!.Gates[0];
+        var entry = new TimelineEntry(first.BuiltAt, "decision", "iris", "Held while the browser was away", "", "Executed");
+        var timeline = page.FindComponent<DecisionTimeline>();
+        var timelineRenders = timeline.RenderCount;
+
+        connection.Down();
+        var moved = first with
+        {
+            BuiltAt = first.BuiltAt.AddSeconds(1),
+            Timeline = [entry, .. first.Timeline],
+            Verdict = first.Verdict with { Gates = first.Verdict.Gates.Select((g, i) => i == 0 ? g with { Canary = 123.456 } : g).ToList() },
+        };
+        await PublishAsync(app, store, moved);
+        var movedText = Core.NumberText.WithUnit(123.456, gate.Unit);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
+        Assert.DoesNotContain(browser.JSInterop.Invocations, i => i.Identifier == "apply" && Sent(i).Contains(movedText));
+        Assert.Equal(timelineRenders, timeline.RenderCount);
+
+        connection.Up();
+        page.WaitForAssertion(() => Assert.Contains(browser.JSInterop.Invocations, i => i.Identifier == "apply" && Sent(i).Contains(movedText)), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => Assert.Equal("Held while the browser was away", page.Find("ol.timeline li .timeline-summary").TextContent), TimeSpan.FromSeconds(10));
     }
 
     private static string Sent(JSRuntimeInvocation invocation) => System.Text.Json.JsonSerializer.Serialize(invocation.Arguments);
