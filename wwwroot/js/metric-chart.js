@@ -10,13 +10,30 @@ let bundleUrl = null;
 // per 30 s of live updates, 152 ms with this (docs/benchmarks.md, eleventh round).
 const drawn = new WeakSet(); // charts Plotly has drawn at least once
 const stale = new Map(); // chart → the config of its next draw (null: the chart's own), for charts whose data moved on
-const inReach = new Set(); // charts near the viewport (the watcher says)
+const inReach = new WeakSet(); // charts near the viewport (the watcher says)
 let watcher = null;
+
+// A printout shows every panel: each chart with its newest points.
+window.addEventListener("beforeprint", () => {
+  forget();
+  for (const chart of [...stale.keys()]) {
+    render(chart).catch(() => {});
+  }
+});
+
+// Charts drawn once and gone from the page since (another page, another metric) are let go.
+function forget() {
+  for (const chart of [...stale.keys()]) {
+    if (!chart.isConnected && drawn.has(chart)) {
+      stale.delete(chart);
+    }
+  }
+}
 
 function watch(chart) {
   watcher ??= new IntersectionObserver(entries => {
     for (const entry of entries) {
-      if (entry.isIntersecting) {
+      if (entry.isIntersecting && entry.target.isConnected) {
         inReach.add(entry.target);
         if (stale.has(entry.target)) {
           render(entry.target).catch(() => {});
@@ -33,6 +50,7 @@ function unwatch(chart) {
   watcher?.unobserve(chart);
   inReach.delete(chart);
   stale.delete(chart);
+  forget();
 }
 
 // Draws the chart from its own data and layout if they moved on since it was last drawn.
@@ -41,7 +59,7 @@ async function render(chart) {
     return;
   }
 
-  // Off the page: an early chart between the prerendered page and the live one, drawn when it comes near again.
+  // Off the page: an early chart between the prerendered page and the live one, drawn when it is placed again.
   if (!chart.isConnected) {
     return;
   }
@@ -58,12 +76,25 @@ async function render(chart) {
 
   const data = chart.data;
   const layout = chart.layout;
-  if (drawn.has(chart)) {
-    // No config: Plotly keeps the chart's own (measured: the mode bar stays off, the chart responsive).
-    await (config ? window.Plotly.react(chart, data, layout, config) : window.Plotly.react(chart, data, layout));
-  } else {
-    drawn.add(chart);
-    await window.Plotly.newPlot(chart, data, layout, config ?? undefined);
+  const first = !drawn.has(chart);
+  drawn.add(chart);
+  try {
+    if (first) {
+      await window.Plotly.newPlot(chart, data, layout, config ?? undefined);
+    } else {
+      // No config: Plotly keeps the chart's own (measured: the mode bar stays off, the chart responsive).
+      await (config ? window.Plotly.react(chart, data, layout, config) : window.Plotly.react(chart, data, layout));
+    }
+  } catch (error) {
+    if (first) {
+      drawn.delete(chart);
+    }
+
+    if (!stale.has(chart)) {
+      stale.set(chart, config); // drawn again by the next update, or when it comes near
+    }
+
+    throw error;
   }
 }
 
@@ -134,6 +165,9 @@ function place(container, chart) {
 
   if (chart.parentElement !== container) {
     container.appendChild(chart);
+    if (stale.has(chart) && inReach.has(chart)) {
+      render(chart).catch(() => {}); // back on the page in reach: the watcher may see no change to report
+    }
   }
 
   return chart;

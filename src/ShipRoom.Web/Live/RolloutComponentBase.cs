@@ -45,7 +45,7 @@ public abstract class RolloutComponentBase : ComponentBase, IDisposable
             {
                 if (_missed)
                 {
-                    _ = OnSnapshotChangedAsync();
+                    _ = CatchUpAsync();
                 }
             });
         }
@@ -64,22 +64,32 @@ public abstract class RolloutComponentBase : ComponentBase, IDisposable
     }
 
     // Nobody can receive a render while the browser is away (CircuitConnection): the newest snapshot is rendered once
-    // when it is back.
-    private Task OnSnapshotChangedAsync()
+    // when it is back. Checked on the renderer's thread, where the connection's handlers run too, so an update and the
+    // connection's return cannot interleave.
+    private Task OnSnapshotChangedAsync() => InvokeAsync(() =>
     {
         if (!Connection.IsUp)
         {
             _missed = true;
-            return Task.CompletedTask;
+            return;
         }
 
         _missed = false;
-        return InvokeAsync(() =>
+        Snapshot = Store.Get(Id) ?? Snapshot;
+        OnSnapshotChanged();
+        StateHasChanged();
+    });
+
+    private async Task CatchUpAsync()
+    {
+        try
         {
-            Snapshot = Store.Get(Id) ?? Snapshot;
-            OnSnapshotChanged();
-            StateHasChanged();
-        });
+            await OnSnapshotChangedAsync();
+        }
+        catch (Exception exception)
+        {
+            await DispatchExceptionAsync(exception);
+        }
     }
 
     /// <summary>Called on the renderer's thread before re-rendering with a new snapshot.</summary>

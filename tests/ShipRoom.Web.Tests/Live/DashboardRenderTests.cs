@@ -122,7 +122,17 @@ public sealed class DashboardRenderTests
         var timeline = page.FindComponent<DecisionTimeline>();
         var timelineRenders = timeline.RenderCount;
 
+        // The real app's circuit handlers hold the same scoped instance the pages read (what Blazor calls on a drop).
+        using (var scope = app.Services.CreateScope())
+        {
+            Assert.Contains(scope.ServiceProvider.GetRequiredService<CircuitConnection>(), scope.ServiceProvider.GetServices<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>());
+        }
+
         connection.Down();
+        // Told after the page (subscribers are told in turn), then the page's renderer queue run: the page has heard of
+        // the update while the connection was down.
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var probe = store.Subscribe(id, () => { heard.TrySetResult(); return Task.CompletedTask; }, _ => { });
         var moved = first with
         {
             BuiltAt = first.BuiltAt.AddSeconds(1),
@@ -131,7 +141,8 @@ public sealed class DashboardRenderTests
         };
         await PublishAsync(app, store, moved);
         var movedText = Core.NumberText.WithUnit(123.456, gate.Unit);
-        await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
+        await heard.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await page.InvokeAsync(() => { });
         Assert.DoesNotContain(browser.JSInterop.Invocations, i => i.Identifier == "apply" && Sent(i).Contains(movedText));
         Assert.Equal(timelineRenders, timeline.RenderCount);
 
