@@ -26,14 +26,7 @@ public sealed class DashboardRenderTests
         await app.Get<RolloutPoller>().PollAsync(id, Ct);
         var store = app.Get<RolloutSnapshotStore>();
 
-        await using var browser = new BunitContext();
-        browser.JSInterop.Mode = JSRuntimeMode.Loose;
-        browser.Services.AddMudServices();
-        browser.Services.AddScoped<ViewerClock>();
-        browser.Services.AddScoped<CircuitConnection>();
-        browser.Services.AddFallbackServiceProvider(app.Services);
-        browser.AddAuthorization().SetAuthorized("vera").SetRoles(Roles.Viewer);
-        browser.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        await using var browser = ViewerBrowser(app);
         var page = browser.Render<RolloutDashboard>(p => p.Add(x => x.Id, id));
         var first = store.Get(id)!;
         Assert.NotEmpty(first.Timeline);
@@ -106,14 +99,7 @@ public sealed class DashboardRenderTests
         await app.Get<RolloutPoller>().PollAsync(id, Ct);
         var store = app.Get<RolloutSnapshotStore>();
 
-        await using var browser = new BunitContext();
-        browser.JSInterop.Mode = JSRuntimeMode.Loose;
-        browser.Services.AddMudServices();
-        browser.Services.AddScoped<ViewerClock>();
-        browser.Services.AddScoped<CircuitConnection>();
-        browser.Services.AddFallbackServiceProvider(app.Services);
-        browser.AddAuthorization().SetAuthorized("vera").SetRoles(Roles.Viewer);
-        browser.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        await using var browser = ViewerBrowser(app);
         var page = browser.Render<RolloutDashboard>(p => p.Add(x => x.Id, id));
         var connection = browser.Services.GetRequiredService<CircuitConnection>();
         var first = store.Get(id)!;
@@ -149,6 +135,20 @@ public sealed class DashboardRenderTests
         connection.Up();
         page.WaitForAssertion(() => Assert.Contains(browser.JSInterop.Invocations, i => i.Identifier == "apply" && Sent(i).Contains(movedText)), TimeSpan.FromSeconds(10));
         page.WaitForAssertion(() => Assert.Equal("Held while the browser was away", page.Find("ol.timeline li .timeline-summary").TextContent), TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>A viewer's interactive circuit over the app's services.</summary>
+    private static BunitContext ViewerBrowser(LiveApp app)
+    {
+        var browser = new BunitContext();
+        browser.JSInterop.Mode = JSRuntimeMode.Loose;
+        browser.Services.AddMudServices();
+        browser.Services.AddScoped<ViewerClock>();
+        browser.Services.AddScoped<CircuitConnection>();
+        browser.Services.AddFallbackServiceProvider(app.Services);
+        browser.AddAuthorization().SetAuthorized("vera").SetRoles(Roles.Viewer);
+        browser.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        return browser;
     }
 
     private static string Sent(JSRuntimeInvocation invocation) => System.Text.Json.JsonSerializer.Serialize(invocation.Arguments);
