@@ -46,7 +46,12 @@ function watch(chart) {
   watcher.observe(chart);
 }
 
-function unwatch(chart) {
+// The chart is leaving the page: Plotly's resize listener and state, and what this module knew of it, go with it.
+function release(chart) {
+  if (window.Plotly && drawn.has(chart)) {
+    window.Plotly.purge(chart);
+  }
+
   watcher?.unobserve(chart);
   inReach.delete(chart);
   stale.delete(chart);
@@ -66,24 +71,15 @@ async function render(chart) {
 
   const config = stale.get(chart);
   stale.delete(chart);
-
+  const first = !drawn.has(chart);
   try {
     await load(bundleUrl);
-  } catch (error) {
-    stale.set(chart, config); // drawn by the next call, once the bundle loads
-    throw error;
-  }
-
-  const data = chart.data;
-  const layout = chart.layout;
-  const first = !drawn.has(chart);
-  drawn.add(chart);
-  try {
+    drawn.add(chart); // before Plotly is done: a second call meanwhile is a react, not another newPlot
     if (first) {
-      await window.Plotly.newPlot(chart, data, layout, config ?? undefined);
+      await window.Plotly.newPlot(chart, chart.data, chart.layout, config ?? undefined);
     } else {
       // No config: Plotly keeps the chart's own (measured: the mode bar stays off, the chart responsive).
-      await (config ? window.Plotly.react(chart, data, layout, config) : window.Plotly.react(chart, data, layout));
+      await (config ? window.Plotly.react(chart, chart.data, chart.layout, config) : window.Plotly.react(chart, chart.data, chart.layout));
     }
   } catch (error) {
     if (first) {
@@ -153,12 +149,7 @@ const early = new Map();
 function place(container, chart) {
   for (const old of [...container.children]) {
     if (old !== chart) {
-      if (window.Plotly && old.id) {
-        window.Plotly.purge(old); // another metric's chart that was here: its resize listener goes with it
-      }
-
-      unwatch(old);
-
+      release(old); // another metric's chart that was here
       old.remove();
     }
   }
@@ -255,8 +246,7 @@ function adoptWhenRendered(page) {
     observer.disconnect();
     for (const [id, prerendered] of early) {
       if (!prerendered.chart.isConnected) {
-        window.Plotly.purge(prerendered.chart);
-        unwatch(prerendered.chart);
+        release(prerendered.chart);
         early.delete(id);
       }
     }
@@ -284,8 +274,7 @@ export async function draw(bundle, id, figure) {
     const same = await prerendered.drawn && prerendered.figure === JSON.stringify(figure);
     if (!prerendered.chart.isConnected) {
       if (!same) {
-        window.Plotly?.purge(prerendered.chart);
-        unwatch(prerendered.chart);
+        release(prerendered.chart);
       } else {
         place(container, prerendered.chart);
         resize(prerendered.chart);
@@ -384,11 +373,7 @@ export async function savePng(id, title, fileName, width, height) {
 // The chart's div is going: Plotly's window resize listener and its state go with it.
 export function purge(id) {
   const chart = document.getElementById(id);
-  if (chart && window.Plotly) {
-    window.Plotly.purge(chart);
-  }
-
   if (chart) {
-    unwatch(chart);
+    release(chart);
   }
 }

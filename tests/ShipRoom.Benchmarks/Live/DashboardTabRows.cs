@@ -106,7 +106,7 @@ public static class DashboardTabRows
             await NextUpdateAsync(updates, updates.All.Count + 1, ct);
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
             await tabs.CloseTabsAsync();
-            log($"tabs: warm-up: {settings.WarmUpTabs} dashboard tabs (the server's first, four at a time) interactive at {string.Join(", ", warmed.Select(t => Stats.Ms(t)))}, kept through one update, closed");
+            log($"tabs: warm-up: {settings.WarmUpTabs} dashboard tabs (the server's first, {WarmUpTogether} at a time) interactive at {string.Join(", ", warmed.Select(t => Stats.Ms(t)))}, kept through one update, closed");
         }
         catch (Exception exception) when (exception is TimeoutException or Microsoft.Playwright.PlaywrightException)
         {
