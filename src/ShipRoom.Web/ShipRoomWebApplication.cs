@@ -68,8 +68,7 @@ public static class ShipRoomWebApplication
         services.AddSingleton<RolloutDirectory>();
         services.AddValidatedOptions<LiveOptions, LiveOptionsValidator>(configuration, ConfigurationKeys.LiveSection);
         services.AddScoped<ViewerClock>();
-        services.AddScoped<CircuitConnection>();
-        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler>(provider => provider.GetRequiredService<CircuitConnection>());
+        services.AddCircuitConnections();
         services.AddShipRoomScheduling(configuration);
         services.AddSignalR().AddJsonProtocol(options => ShipRoomJson.Configure(options.PayloadSerializerOptions));
         services.ConfigureHttpJsonOptions(options => ShipRoomJson.Configure(options.SerializerOptions));

@@ -193,6 +193,38 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     /// <summary>
+    /// A dashboard's circuit is counted while its tab is open and counted out when the tab closes: /metrics says who is
+    /// watching, and a tab closed as a person closes it leaves nothing rendering on the server (the benchmark's memory
+    /// row reads the heap right after its tabs close, and relies on this).
+    /// </summary>
+    [Fact]
+    public async Task A_dashboard_tab_is_counted_as_an_open_circuit_and_counted_out_when_it_closes()
+    {
+        var circuits = _app.Services.GetRequiredService<ShipRoom.Web.Live.OpenCircuits>();
+        var page = await SignInAsync();
+        await page.Locator("[data-rollout] a").First.ClickAsync(new() { Timeout = 30_000 });
+        await page.Locator("main[data-interactive=true] .dashboard").WaitForAsync(new() { Timeout = 30_000 });
+        var before = circuits.Connected;
+        Assert.True(before >= 1, $"{before} connected circuits with a live dashboard open");
+
+        var second = await _context.NewPageAsync();
+        await second.GotoAsync(page.Url);
+        await second.Locator("main[data-interactive=true] .dashboard").WaitForAsync(new() { Timeout = 30_000 });
+        Assert.Equal(before + 1, circuits.Connected);
+
+        await second.CloseAsync(new() { RunBeforeUnload = false });
+        var until = DateTime.UtcNow.AddSeconds(15);
+        while (circuits.Connected != before && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100, Xunit.TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal((before, 0L), (circuits.Connected, circuits.Disconnected));
+        using var http = new HttpClient { BaseAddress = _app.ServerAddress };
+        Assert.Matches(@"shiproom_circuits\{state=""connected""\} \d+\n", await http.GetStringAsync("/metrics", Xunit.TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>
     /// Values that move on every poll reach the browser as live cells (wwwroot/js/live-cells.js), not as renders: after
     /// several updates, the gate board and metric tables in Chromium show what the server's snapshot holds, cell by cell.
     /// </summary>

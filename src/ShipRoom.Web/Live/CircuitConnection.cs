@@ -7,13 +7,19 @@ namespace ShipRoom.Web.Live;
 /// server keeps the circuit for minutes in case it comes back; a dashboard that went on rendering every live update
 /// meanwhile piled up render batches and chart calls nobody could receive (20 such dashboards held 480 chart calls and
 /// 5 MB of render trees after 80 s; docs/benchmarks.md, eleventh round). The pages skip updates while it is down and
-/// render the newest snapshot once when it is back.
+/// render the newest snapshot once when it is back. It also reports its circuit to <see cref="OpenCircuits"/>.
 /// </summary>
-public sealed class CircuitConnection : CircuitHandler
+public sealed class CircuitConnection(OpenCircuits circuits) : CircuitHandler
 {
     private readonly Lock _sync = new();
     private readonly List<Action> _restored = [];
     private volatile bool _up = true;
+
+    // Whether this circuit is counted in OpenCircuits, and as what: changed only under _sync, so a close that races a
+    // connection's drop or return leaves the counts whole.
+    private CircuitState _counted = CircuitState.NotOpen;
+
+    private enum CircuitState { NotOpen, Connected, Disconnected, Closed }
 
     public bool IsUp => _up;
 
@@ -34,6 +40,18 @@ public sealed class CircuitConnection : CircuitHandler
         });
     }
 
+    public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        Opened();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        Closed();
+        return Task.CompletedTask;
+    }
+
     public override Task OnConnectionDownAsync(Circuit circuit, CancellationToken cancellationToken)
     {
         Down();
@@ -46,7 +64,43 @@ public sealed class CircuitConnection : CircuitHandler
         return Task.CompletedTask;
     }
 
-    internal void Down() => _up = false;
+    internal void Opened()
+    {
+        lock (_sync)
+        {
+            if (_counted == CircuitState.NotOpen)
+            {
+                _counted = CircuitState.Connected;
+                circuits.Opened();
+            }
+        }
+    }
+
+    internal void Closed()
+    {
+        lock (_sync)
+        {
+            if (_counted is CircuitState.Connected or CircuitState.Disconnected)
+            {
+                circuits.Closed(wasConnected: _counted == CircuitState.Connected);
+            }
+
+            _counted = CircuitState.Closed;
+        }
+    }
+
+    internal void Down()
+    {
+        _up = false;
+        lock (_sync)
+        {
+            if (_counted == CircuitState.Connected)
+            {
+                _counted = CircuitState.Disconnected;
+                circuits.WentDown();
+            }
+        }
+    }
 
     internal void Up()
     {
@@ -54,6 +108,12 @@ public sealed class CircuitConnection : CircuitHandler
         Action[] callbacks;
         lock (_sync)
         {
+            if (_counted == CircuitState.Disconnected)
+            {
+                _counted = CircuitState.Connected;
+                circuits.CameBack();
+            }
+
             callbacks = [.. _restored];
         }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using ShipRoom.Web.Live;
 
 namespace ShipRoom.Web.Telemetry;
 
@@ -11,13 +12,18 @@ public sealed class ShipRoomMetrics : IDisposable
     private readonly Meter _meter;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
-    public ShipRoomMetrics(IMeterFactory meterFactory)
+    public ShipRoomMetrics(IMeterFactory meterFactory, OpenCircuits circuits)
     {
         _meter = meterFactory.Create(MeterName);
         SignIns = _meter.CreateCounter<long>("shiproom_sign_ins_total", description: "Sign-in attempts by outcome.");
         HttpRequests = _meter.CreateCounter<long>("shiproom_http_requests_total", description: "HTTP requests answered, by status class.");
         _meter.CreateObservableGauge("shiproom_uptime_seconds", () => Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, description: "Seconds since this instance started.");
         _meter.CreateObservableGauge("shiproom_managed_memory_bytes", () => GC.GetTotalMemory(forceFullCollection: false), description: "Managed heap in use.");
+        _meter.CreateObservableGauge("shiproom_circuits", () => new[]
+        {
+            new Measurement<long>(circuits.Connected, new KeyValuePair<string, object?>("state", "connected")),
+            new Measurement<long>(circuits.Disconnected, new KeyValuePair<string, object?>("state", "disconnected")),
+        }, description: "Browser circuits (open dashboards and other pages) this instance holds: connected, or kept while their browser is away.");
     }
 
     public Counter<long> SignIns { get; }

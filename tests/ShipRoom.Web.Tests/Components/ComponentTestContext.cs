@@ -19,7 +19,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     {
         Services.AddMudServices();
         Services.AddScoped<ViewerClock>();
-        Services.AddScoped<CircuitConnection>();
+        Services.AddCircuitConnections();
         Services.AddSingleton(TimeProvider.System);
         JSInterop.Mode = JSRuntimeMode.Loose;
     }

@@ -144,7 +144,7 @@ public sealed class DashboardRenderTests
         browser.JSInterop.Mode = JSRuntimeMode.Loose;
         browser.Services.AddMudServices();
         browser.Services.AddScoped<ViewerClock>();
-        browser.Services.AddScoped<CircuitConnection>();
+        browser.Services.AddCircuitConnections();
         browser.Services.AddFallbackServiceProvider(app.Services);
         browser.AddAuthorization().SetAuthorized("vera").SetRoles(Roles.Viewer);
         browser.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));

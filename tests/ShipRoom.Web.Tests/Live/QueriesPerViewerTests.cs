@@ -30,7 +30,7 @@ public sealed class QueriesPerViewerTests
         browser.JSInterop.Mode = JSRuntimeMode.Loose;
         browser.Services.AddMudServices();
         browser.Services.AddScoped<ViewerClock>();
-        browser.Services.AddScoped<CircuitConnection>();
+        browser.Services.AddCircuitConnections();
         browser.Services.AddFallbackServiceProvider(app.Services);
         var authorization = browser.AddAuthorization();
         authorization.SetAuthorized("vera");

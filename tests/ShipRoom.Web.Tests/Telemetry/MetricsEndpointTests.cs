@@ -25,7 +25,7 @@ public sealed class MetricsEndpointTests
         {
             ("shiproom_polls_total", "counter"), ("shiproom_samples_stored_total", "counter"), ("shiproom_commands_total", "counter"),
             ("shiproom_sign_ins_total", "counter"), ("shiproom_http_requests_total", "counter"), ("shiproom_uptime_seconds", "gauge"),
-            ("shiproom_managed_memory_bytes", "gauge"), ("shiproom_poll_duration_seconds", "histogram"),
+            ("shiproom_managed_memory_bytes", "gauge"), ("shiproom_circuits", "gauge"), ("shiproom_poll_duration_seconds", "histogram"),
         })
         {
             Assert.Contains($"# TYPE {name} {type}\n", text);
