@@ -13,7 +13,8 @@ namespace ShipRoom.Benchmarks.Live;
 /// each timed to interactive; the server's CPU and the tabs' /_blazor bytes over K updates with all N open; the heap
 /// and RSS again; every tab closed and the heap once more (logged: the circuits must be gone). Updates are counted by
 /// one SignalR client subscribed to the demo rollout. Every figure per open dashboard is (with N − with 0) / N; for the
-/// heap and RSS, "with 0" is read at the end of the window with no tab open.
+/// heap, "with 0" is read right after the N tabs closed, once the server counts no circuit; for RSS (which a process
+/// seldom gives back), at the end of the window with no tab open.
 /// </summary>
 public static class DashboardTabRows
 {
@@ -138,12 +139,10 @@ public static class DashboardTabRows
         var zero = await zeroTask;
         log($"tabs: 0 open: {zero.CpuMs:0} ms CPU over {zero.Updates} updates ({zero.Polls:0} polls) in {zero.Seconds:0.0} s");
 
-        // The heap and RSS again at the end of the window with no tab: the row's baseline. With nobody watching the heap
-        // still moves: the demo's series grow, and what the warm-up tabs left behind is let go. After one warm-up tab it
-        // read 2.2–2.5 MB less 40 s later, after 5 or 20 warm-up tabs 2.6–4.5 MB less 40–70 s later (MB of 1,048,576 B).
-        // The mean of the two readings, the baseline until the ninth round, was then too high by half that, divided
-        // among the measured tabs. The later reading is the nearer one in time to the reading with N tabs; the row says
-        // what the earlier would give.
+        // The heap and RSS again at the end of the window with no tab: RSS's baseline, and the heap's figure the memory
+        // row says beside its own. With nobody watching the heap still moves: the demo's series grow, and what the
+        // warm-up tabs left behind is let go. After one warm-up tab it read 2.2–2.5 MB less 40 s later, after 5 or 20
+        // warm-up tabs 2.6–4.5 MB less 40–70 s later (MB of 1,048,576 B): mostly pooled buffers (twelfth round).
         var idle = heap0 is { } start && settings.ServerPid > 0
             ? new IdleHeap(start.LiveBytes, (await GcHeap.CollectTwiceAsync(settings.ServerPid, ct)).LiveBytes, Stopwatch.GetElapsedTime(heap0At))
             : (IdleHeap?)null;
@@ -197,13 +196,14 @@ public static class DashboardTabRows
         var rssN = settings.ServerPid > 0 ? ProcFs.RssBytes(settings.ServerPid) : 0;
         log(heapN is { } hn ? $"tabs: {tabs.Open} open: heap {Stats.Bytes(hn.LiveBytes)} live ({Stats.Bytes(hn.HeapBytes)} with free space; GC {hn.Reason}), RSS {Stats.Bytes(rssN)}" : "tabs: no memory figures");
         await tabs.CloseTabsAsync();
+        var circuitsLeft = await CircuitsGoneAsync(session.BaseAddress, ct);
+        var heapClosed = (GcHeap.Collected?)null;
         if (settings.ServerPid > 0)
         {
-            // The rows after these run with the tabs closed: their circuits must be gone, not kept as disconnected ones
-            // still rendering every update. A heap back near the figure with 0 tabs says they were released.
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            var closed = await GcHeap.CollectTwiceAsync(settings.ServerPid, ct);
-            log($"tabs: all closed: heap {Stats.Bytes(closed.LiveBytes)} live, RSS {Stats.Bytes(ProcFs.RssBytes(settings.ServerPid))}");
+            // The rows after these run with the tabs closed: their circuits must be gone (the server's count says so), not
+            // kept as disconnected ones still rendering every update. This heap is also the memory row's baseline.
+            heapClosed = await GcHeap.CollectTwiceAsync(settings.ServerPid, ct);
+            log($"tabs: all closed, {circuitsLeft} circuits left: heap {Stats.Bytes(heapClosed.Value.LiveBytes)} live, RSS {Stats.Bytes(ProcFs.RssBytes(settings.ServerPid))}");
         }
 
         // Render traffic.
@@ -228,15 +228,23 @@ public static class DashboardTabRows
         }
         else
         {
-            var baseline = idle is { } both ? both.After : before.LiveBytes;
-            var heapPerTab = (after.LiveBytes - baseline) / n;
+            // What each open dashboard holds is read against the heap right after the N tabs closed, their circuits
+            // gone: both readings hold what the server keeps for a while after any traffic (the runtime's and Kestrel's
+            // pooled buffers, released about a minute after their last use), which the reading with no tab 40–70 s after
+            // the warm-up does not. That difference comes once, whatever the number of tabs (docs/benchmarks.md,
+            // twelfth round), and is said beside the figure. If a circuit was still held, that baseline would hide it:
+            // the row then uses the reading with no tab.
+            var idleBaseline = idle is { } both ? both.After : before.LiveBytes;
+            var closedBaseline = circuitsLeft == 0 && heapClosed is { } c ? c.LiveBytes : (long?)null;
+            var heapPerTab = (double)(after.LiveBytes - (closedBaseline ?? idleBaseline)) / n;
+            var fromIdle = (double)(after.LiveBytes - idleBaseline) / n;
             var rssPerTab = (double)(rssN - rss0) / n;
+            var heapText = closedBaseline is { } closedBytes
+                ? $"live heap after an induced full GC {Stats.Bytes(after.LiveBytes)} with {n} open, {Stats.Bytes(closedBytes)} right after they closed (0 circuits left); " +
+                  $"against the reading with no tab {(idle is { } i1 ? $"{i1.Over.TotalSeconds:0} s after the first" : "")} ({Stats.Bytes(idleBaseline)}), taken after the pooled buffers were let go, the figure would be {MegaBytes(fromIdle)} per tab"
+                : $"live heap after an induced full GC {Stats.Bytes(idleBaseline)} with 0 tabs → {Stats.Bytes(after.LiveBytes)} with {n}; {circuitsLeft} circuits were still held after the tabs closed, so the reading right after is not the baseline";
             rows.Add(new BenchRow($"{MemoryRow} ({n} tabs)",
-                $"{MegaBytes(heapPerTab)} managed heap, {MegaBytes(rssPerTab)} RSS per tab (live heap after an induced full GC " +
-                (idle is { } shown
-                    ? $"{Stats.Bytes(shown.Before)} and {Stats.Bytes(shown.After)} with 0 tabs, {shown.Over.TotalSeconds:0} s apart (the later is the baseline, and the RSS then; with the earlier heap reading the heap figure would be {MegaBytes((shown.Before - shown.After) / (double)n)} per tab lower)"
-                    : $"{Stats.Bytes(before.LiveBytes)} with 0 tabs") +
-                $" → {Stats.Bytes(after.LiveBytes)} with {n}; RSS {Stats.Bytes(rss0)} → {Stats.Bytes(rssN)})",
+                $"{MegaBytes(heapPerTab)} managed heap, {MegaBytes(rssPerTab)} RSS per tab ({heapText}; RSS {Stats.Bytes(rss0)} with 0 tabs → {Stats.Bytes(rssN)} with {n})",
                 MemoryBudget, bareText, heapPerTab <= HeapBudgetBytes && rssPerTab <= RssBudgetBytes));
         }
 
@@ -268,6 +276,19 @@ public static class DashboardTabRows
             $"{n} fresh signed-in tabs opened one after another, the earlier ones still open)",
             InteractiveBudget, signInText, p50 <= InteractiveBudgetMs));
         return rows;
+    }
+
+    /// <summary>Waits up to 10 s for the server to count no circuit (closed tabs' circuits are disposed when their beacon arrives); the number left.</summary>
+    private static async Task<long> CircuitsGoneAsync(Uri server, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        long left;
+        while ((left = await LiveCommand.OpenCircuitsAsync(server, ct)) > 0 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(200, ct);
+        }
+
+        return left;
     }
 
     /// <summary>
@@ -383,8 +404,11 @@ public static class DashboardTabRows
         var after = await GcHeap.CollectTwiceAsync(settings.BarePagePid, ct);
         var rssAfter = ProcFs.RssBytes(settings.BarePagePid);
         await tabs.CloseTabsAsync();
-        var text = $"bare Blazor page (its own process, same {n} tabs and warm-up, heap and RSS read {BarePageSettle.TotalSeconds:0} s after the warm-up tabs closed and with the {n} open): {MegaBytes((double)(after.LiveBytes - before.LiveBytes) / n)} heap, " +
-                   $"{MegaBytes((double)(rssAfter - rssBefore) / n)} RSS per tab (heap {Stats.Bytes(before.LiveBytes)} → {Stats.Bytes(after.LiveBytes)}, RSS {Stats.Bytes(rssBefore)} → {Stats.Bytes(rssAfter)})";
+        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        var closed = await GcHeap.CollectTwiceAsync(settings.BarePagePid, ct);
+        var text = $"bare Blazor page (its own process, same {n} tabs and warm-up, measured the same way): {MegaBytes((double)(after.LiveBytes - closed.LiveBytes) / n)} heap, " +
+                   $"{MegaBytes((double)(rssAfter - rssBefore) / n)} RSS per tab (heap {Stats.Bytes(after.LiveBytes)} with {n} open, {Stats.Bytes(closed.LiveBytes)} right after they closed, " +
+                   $"{Stats.Bytes(before.LiveBytes)} {BarePageSettle.TotalSeconds:0} s after the warm-up tabs closed; RSS {Stats.Bytes(rssBefore)} → {Stats.Bytes(rssAfter)})";
         log($"tabs: {text}");
         return text;
     }

@@ -500,6 +500,16 @@ public static class LiveCommand
         return (cpuAfter - cpuBefore, pollsAfter - pollsBefore, secondsAfter - secondsBefore);
     }
 
+    /// <summary>The browser circuits ShipRoom's own /metrics counts (shiproom_circuits: connected, and kept while their browser is away).</summary>
+    internal static async Task<long> OpenCircuitsAsync(Uri url, CancellationToken ct)
+    {
+        using var client = new HttpClient { BaseAddress = url };
+        var text = await client.GetStringAsync("/metrics", ct);
+        return text.Split('\n')
+            .Where(line => line.StartsWith("shiproom_circuits{", StringComparison.Ordinal))
+            .Sum(line => long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Polls counted by ShipRoom's own /metrics (every outcome) and the total time they took.</summary>
     internal static async Task<(double Polls, double Seconds)> PollCountersAsync(Uri url, CancellationToken ct)
     {
