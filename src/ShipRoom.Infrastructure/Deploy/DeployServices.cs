@@ -17,6 +17,7 @@ public static class DeployServices
         if (!string.IsNullOrWhiteSpace(deploy.WebhookUrl))
         {
             services.TryAddSingleton<IDeployExecutor, WebhookDeployExecutor>();
+            services.AddHostedService<DeployWarmUp>();
         }
         else if (!string.IsNullOrWhiteSpace(deploy.CommandProgram))
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -51,6 +52,44 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
 
     public async Task<ExecutorResult> ExecuteAsync(DeployAction action, CancellationToken cancellationToken)
     {
+        var attempts = 0;
+        try
+        {
+            using var response = await PostAsync(new Uri(_options.WebhookUrl!, UriKind.RelativeOrAbsolute), action, () => attempts++, cancellationToken);
+            var status = (int)response.StatusCode;
+            return response.IsSuccessStatusCode
+                ? ExecutorResult.Ok($"webhook answered {status} after {attempts} attempt(s)")
+                : ExecutorResult.Failed($"webhook answered {status} after {attempts} attempt(s)");
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        {
+            return ExecutorResult.Failed(exception is TimeoutRejectedException
+                ? $"webhook did not answer within {_options.TimeoutSeconds} s ({attempts} attempt(s))"
+                : $"webhook unreachable ({((HttpRequestException)exception).HttpRequestError}, {attempts} attempt(s))");
+        }
+    }
+
+    /// <summary>
+    /// Readies the webhook path before anyone needs it. The first call of a process paid about 40 ms more than the next
+    /// ones (the body's JSON, the retry pipeline, the client's handler and the HTTP connection code, each set up or
+    /// compiled on first use; docs/benchmarks.md, twelfth round), and that call is the first rollback after a restart.
+    /// A signed sample rollback goes through the same pipeline and client to a listener of this process's own on
+    /// 127.0.0.1, which answers 204: nothing reaches the deploy system. Returns what happened, for the log.
+    /// </summary>
+    public async Task<string> WarmUpAsync(CancellationToken cancellationToken)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var target = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/shiproom-warm-up");
+        var answered = AnswerOneAsync(listener, cancellationToken);
+        var sample = new DeployAction("rollback", 0, "warm-up", "", 0, "warm-up", 0, "shiproom", "warming up the deploy webhook path", DateTimeOffset.UnixEpoch);
+        using var response = await PostAsync(target, sample, () => { }, cancellationToken);
+        await answered;
+        return $"a sample rollback posted to a listener of its own at {target.Authority} was answered {(int)response.StatusCode}";
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(Uri target, DeployAction action, Action attempt, CancellationToken cancellationToken)
+    {
         var body = JsonSerializer.Serialize(new
         {
             action = action.Action,
@@ -66,39 +105,74 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
             idempotencyKey = action.IdempotencyKey,
         }, ShipRoomJson.Options);
         var signature = "sha256=" + Sign(body, _options.WebhookSecret ?? "");
-        var attempts = 0;
-        try
+        return await _pipeline.ExecuteAsync(async token =>
         {
-            using var response = await _pipeline.ExecuteAsync(async token =>
+            attempt();
+            using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add(SignatureHeader, signature);
+            request.Headers.Add("X-ShipRoom-Action", action.Action);
+            if (action.DecisionId is { } decision)
             {
-                attempts++;
-                using var request = new HttpRequestMessage(HttpMethod.Post, _options.WebhookUrl) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                request.Headers.Add(SignatureHeader, signature);
-                request.Headers.Add("X-ShipRoom-Action", action.Action);
-                if (action.DecisionId is { } decision)
-                {
-                    // The same decision on a retry or after a restart: a receiver can tell a repeat from a new command.
-                    request.Headers.Add("Idempotency-Key", $"shiproom-decision-{decision.ToString(CultureInfo.InvariantCulture)}");
-                }
-                else if (action.IdempotencyKey is { Length: > 0 } key)
-                {
-                    // A post-success action: the same key on a retry, from any instance.
-                    request.Headers.Add("Idempotency-Key", $"shiproom-{key}");
-                }
+                // The same decision on a retry or after a restart: a receiver can tell a repeat from a new command.
+                request.Headers.Add("Idempotency-Key", $"shiproom-decision-{decision.ToString(CultureInfo.InvariantCulture)}");
+            }
+            else if (action.IdempotencyKey is { Length: > 0 } key)
+            {
+                // A post-success action: the same key on a retry, from any instance.
+                request.Headers.Add("Idempotency-Key", $"shiproom-{key}");
+            }
 
-                return await _httpClients.CreateClient(HttpClientName).SendAsync(request, token);
-            }, cancellationToken);
-            var status = (int)response.StatusCode;
-            return response.IsSuccessStatusCode
-                ? ExecutorResult.Ok($"webhook answered {status} after {attempts} attempt(s)")
-                : ExecutorResult.Failed($"webhook answered {status} after {attempts} attempt(s)");
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+            return await _httpClients.CreateClient(HttpClientName).SendAsync(request, token);
+        }, cancellationToken);
+    }
+
+    /// <summary>Reads one HTTP request (headers, then the body its Content-Length gives) and answers 204.</summary>
+    private static async Task AnswerOneAsync(TcpListener listener, CancellationToken cancellationToken)
+    {
+        using var client = await listener.AcceptTcpClientAsync(cancellationToken);
+        var stream = client.GetStream();
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        int headerEnd;
+        while ((headerEnd = HeaderEnd(received)) < 0)
         {
-            return ExecutorResult.Failed(exception is TimeoutRejectedException
-                ? $"webhook did not answer within {_options.TimeoutSeconds} s ({attempts} attempt(s))"
-                : $"webhook unreachable ({((HttpRequestException)exception).HttpRequestError}, {attempts} attempt(s))");
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                return;
+            }
+
+            received.AddRange(buffer.AsSpan(0, read));
         }
+
+        var headers = Encoding.ASCII.GetString(received.ToArray(), 0, headerEnd);
+        var length = headers.Split("\r\n").Select(line => line.Split(':', 2)).Where(parts => parts.Length == 2 && parts[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            .Select(parts => int.Parse(parts[1].Trim(), CultureInfo.InvariantCulture)).FirstOrDefault();
+        for (var body = received.Count - headerEnd - 4; body < length;)
+        {
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                return;
+            }
+
+            body += read;
+        }
+
+        await stream.WriteAsync("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"u8.ToArray(), cancellationToken);
+    }
+
+    private static int HeaderEnd(List<byte> received)
+    {
+        for (var i = 3; i < received.Count; i++)
+        {
+            if (received[i - 3] == '\r' && received[i - 2] == '\n' && received[i - 1] == '\r' && received[i] == '\n')
+            {
+                return i - 3;
+            }
+        }
+
+        return -1;
     }
 
     public static string Sign(string body, string secret) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,40 @@ public sealed class DeployExecutorTests
         Assert.Equal("sha256=" + WebhookDeployExecutor.Sign(request.Body, Secret), request.Headers[WebhookDeployExecutor.SignatureHeader]);
         Assert.NotEqual("sha256=" + WebhookDeployExecutor.Sign(request.Body, "another-secret-000000"), request.Headers[WebhookDeployExecutor.SignatureHeader]);
     }
+
+    [Fact]
+    public async Task Readying_the_webhook_path_posts_to_a_listener_of_its_own_and_nothing_reaches_the_deploy_system()
+    {
+        await using var receiver = new LocalEndpoint { Status = 202 };
+        var executor = Webhook(receiver.Url("deploy"));
+
+        var outcome = await executor.WarmUpAsync(Ct);
+
+        Assert.Matches(@"^a sample rollback posted to a listener of its own at 127\.0\.0\.1:\d+ was answered 204$", outcome);
+        Assert.Equal(0, receiver.Requests);
+        var result = await executor.ExecuteAsync(Rollback, Ct);
+        Assert.True(result.Acknowledged, result.Error);
+        Assert.Equal(1, receiver.Requests);
+    }
+
+    [Fact]
+    public async Task Only_a_configured_webhook_is_readied_at_start_up_and_its_warm_up_sends_the_deploy_system_nothing()
+    {
+        await using var receiver = new LocalEndpoint { Status = 202 };
+        var withWebhook = DeployProvider(new() { ["ShipRoom:Deploy:WebhookUrl"] = receiver.Url("deploy"), ["ShipRoom:Deploy:WebhookSecret"] = Secret });
+        var recordOnly = DeployProvider([]);
+
+        var warmUp = Assert.Single(withWebhook.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DeployWarmUp>());
+        await warmUp.StartAsync(Ct);
+        await warmUp.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await warmUp.StopAsync(Ct);
+
+        Assert.Equal(0, receiver.Requests);
+        Assert.Empty(recordOnly.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DeployWarmUp>());
+    }
+
+    private static ServiceProvider DeployProvider(Dictionary<string, string?> settings) =>
+        new ServiceCollection().AddLogging().AddDeploy(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
 
     [Fact]
     public async Task A_500_is_retried_and_the_second_answer_acknowledges()
