@@ -9,8 +9,11 @@ namespace ShipRoom.Web.Telemetry;
 
 public static class TelemetrySetup
 {
+    /// <summary>The runtime's own meter (CPU time, GC, JIT, thread pool), exported beside ShipRoom's as dotnet_*.</summary>
+    public const string RuntimeMeter = "System.Runtime";
+
     /// <summary>
-    /// OpenTelemetry: the "ShipRoom" meter exported at /metrics by the Prometheus exporter (real histograms with
+    /// OpenTelemetry: the "ShipRoom" meter and the runtime's exported at /metrics by the Prometheus exporter (real histograms with
     /// buckets), and the poll → judge → act → publish spans exported over OTLP when ShipRoom:Telemetry:OtlpEndpoint
     /// is set. Without an endpoint no tracer listens, so the spans cost nothing.
     /// </summary>
@@ -21,7 +24,7 @@ public static class TelemetrySetup
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("ShipRoom"))
             .WithMetrics(metrics => metrics
-                .AddMeter(ShipRoomMetrics.MeterName)
+                .AddMeter(ShipRoomMetrics.MeterName, RuntimeMeter)
                 .AddPrometheusExporter(options =>
                 {
                     // Series keep the names and labels /metrics has always had (no otel_scope_* labels), and every
