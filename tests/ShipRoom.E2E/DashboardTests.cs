@@ -210,18 +210,22 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         var second = await _context.NewPageAsync();
         await second.GotoAsync(page.Url);
         await second.Locator("main[data-interactive=true] .dashboard").WaitForAsync(new() { Timeout = 30_000 });
-        Assert.Equal(before + 1, circuits.Connected);
+        Assert.Equal((before + 1, 0L), await CountsAsync(circuits, (before + 1, 0L)));
 
         await second.CloseAsync(new() { RunBeforeUnload = false });
+        Assert.Equal((before, 0L), await CountsAsync(circuits, (before, 0L)));
+    }
+
+    /// <summary>The circuit counts once they read <paramref name="expected"/>, or as they are after 15 s.</summary>
+    private static async Task<(long Connected, long Disconnected)> CountsAsync(ShipRoom.Web.Live.OpenCircuits circuits, (long, long) expected)
+    {
         var until = DateTime.UtcNow.AddSeconds(15);
-        while (circuits.Connected != before && DateTime.UtcNow < until)
+        while ((circuits.Connected, circuits.Disconnected) != expected && DateTime.UtcNow < until)
         {
             await Task.Delay(100, Xunit.TestContext.Current.CancellationToken);
         }
 
-        Assert.Equal((before, 0L), (circuits.Connected, circuits.Disconnected));
-        using var http = new HttpClient { BaseAddress = _app.ServerAddress };
-        Assert.Matches(@"shiproom_circuits\{state=""connected""\} \d+\n", await http.GetStringAsync("/metrics", Xunit.TestContext.Current.CancellationToken));
+        return (circuits.Connected, circuits.Disconnected);
     }
 
     /// <summary>

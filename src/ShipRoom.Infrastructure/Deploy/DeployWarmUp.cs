@@ -10,8 +10,6 @@ namespace ShipRoom.Infrastructure.Deploy;
 /// </summary>
 public sealed class DeployWarmUp(IDeployExecutor executor, ILogger<DeployWarmUp> logger) : BackgroundService
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (executor is not WebhookDeployExecutor webhook)
@@ -19,11 +17,9 @@ public sealed class DeployWarmUp(IDeployExecutor executor, ILogger<DeployWarmUp>
             return;
         }
 
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        limit.CancelAfter(Limit);
         try
         {
-            logger.LogDebug("Deploy webhook path readied: {Outcome}", await webhook.WarmUpAsync(limit.Token));
+            logger.LogDebug("Deploy webhook path readied: {Outcome}", await webhook.WarmUpAsync(stoppingToken));
         }
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {

@@ -22,6 +22,9 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
     public const string HttpClientName = "deploy-webhook";
     public const string SignatureHeader = "X-ShipRoom-Signature";
 
+    /// <summary>The longest <see cref="WarmUpAsync"/> takes before it gives up.</summary>
+    public static readonly TimeSpan WarmUpTimeout = TimeSpan.FromSeconds(10);
+
     private readonly IHttpClientFactory _httpClients;
     private readonly DeployOptions _options;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
@@ -55,7 +58,7 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
         var attempts = 0;
         try
         {
-            using var response = await PostAsync(new Uri(_options.WebhookUrl!, UriKind.RelativeOrAbsolute), action, () => attempts++, cancellationToken);
+            using var response = await PostAsync(new Uri(_options.WebhookUrl!, UriKind.RelativeOrAbsolute), action, _options.WebhookSecret ?? "", () => attempts++, cancellationToken);
             var status = (int)response.StatusCode;
             return response.IsSuccessStatusCode
                 ? ExecutorResult.Ok($"webhook answered {status} after {attempts} attempt(s)")
@@ -73,22 +76,52 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
     /// Readies the webhook path before anyone needs it. The first call of a process paid about 40 ms more than the next
     /// ones (the body's JSON, the retry pipeline, the client's handler and the HTTP connection code, each set up or
     /// compiled on first use; docs/benchmarks.md, twelfth round), and that call is the first rollback after a restart.
-    /// A signed sample rollback goes through the same pipeline and client to a listener of this process's own on
-    /// 127.0.0.1, which answers 204: nothing reaches the deploy system. Returns what happened, for the log.
+    /// A sample rollback, signed with a throwaway key, goes through the same pipeline and client to a listener of this
+    /// process's own on 127.0.0.1, which answers 204: nothing reaches the deploy system, and if a proxy would carry the
+    /// request off the machine nothing is sent at all. What lasts is the compiled code: the factory renews the client's
+    /// handler every few minutes, and an https webhook still sets up its own connection and TLS on the first call.
+    /// Returns what happened, for the log; throws if the listener was not answered as it should be.
     /// </summary>
     public async Task<string> WarmUpAsync(CancellationToken cancellationToken)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var target = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/shiproom-warm-up");
-        var answered = AnswerOneAsync(listener, cancellationToken);
+        if (!HttpClient.DefaultProxy.IsBypassed(target))
+        {
+            return $"skipped: the HTTP proxy configured for this process would carry a request to {target.Authority} off the machine (add 127.0.0.1 to NO_PROXY)";
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(WarmUpTimeout);
+        var answering = AnswerOneAsync(listener, limit.Token);
         var sample = new DeployAction("rollback", 0, "warm-up", "", 0, "warm-up", 0, "shiproom", "warming up the deploy webhook path", DateTimeOffset.UnixEpoch);
-        using var response = await PostAsync(target, sample, () => { }, cancellationToken);
-        await answered;
-        return $"a sample rollback posted to a listener of its own at {target.Authority} was answered {(int)response.StatusCode}";
+        var posting = PostAsync(target, sample, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), () => { }, limit.Token);
+        // Whichever ends first without success ends the other: a listener that gave up leaves no post waiting for an answer.
+        var first = await Task.WhenAny(answering, posting);
+        if (!first.IsCompletedSuccessfully || (first == answering && !answering.Result))
+        {
+            await limit.CancelAsync();
+        }
+
+        try
+        {
+            await Task.WhenAll(answering, posting);
+        }
+        catch when (posting.IsCompletedSuccessfully)
+        {
+            posting.Result.Dispose();
+            throw;
+        }
+
+        using var response = posting.Result;
+        var status = (int)response.StatusCode;
+        return answering.Result && status == 204
+            ? $"a sample rollback posted to a listener of its own at {target.Authority} was answered {status}"
+            : throw new InvalidOperationException($"the warm-up's own listener at {target.Authority} {(answering.Result ? "answered" : "was not reached; the answer was")} {status}");
     }
 
-    private async Task<HttpResponseMessage> PostAsync(Uri target, DeployAction action, Action attempt, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> PostAsync(Uri target, DeployAction action, string secret, Action attempt, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.Serialize(new
         {
@@ -104,7 +137,7 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
             decision = action.DecisionId,
             idempotencyKey = action.IdempotencyKey,
         }, ShipRoomJson.Options);
-        var signature = "sha256=" + Sign(body, _options.WebhookSecret ?? "");
+        var signature = "sha256=" + Sign(body, secret);
         return await _pipeline.ExecuteAsync(async token =>
         {
             attempt();
@@ -126,8 +159,8 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
         }, cancellationToken);
     }
 
-    /// <summary>Reads one HTTP request (headers, then the body its Content-Length gives) and answers 204.</summary>
-    private static async Task AnswerOneAsync(TcpListener listener, CancellationToken cancellationToken)
+    /// <summary>Reads one HTTP request (headers, then the body its Content-Length gives) and answers 204; false if the connection ended first.</summary>
+    private static async Task<bool> AnswerOneAsync(TcpListener listener, CancellationToken cancellationToken)
     {
         using var client = await listener.AcceptTcpClientAsync(cancellationToken);
         var stream = client.GetStream();
@@ -139,7 +172,7 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
             var read = await stream.ReadAsync(buffer, cancellationToken);
             if (read == 0)
             {
-                return;
+                return false;
             }
 
             received.AddRange(buffer.AsSpan(0, read));
@@ -153,13 +186,14 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
             var read = await stream.ReadAsync(buffer, cancellationToken);
             if (read == 0)
             {
-                return;
+                return false;
             }
 
             body += read;
         }
 
         await stream.WriteAsync("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"u8.ToArray(), cancellationToken);
+        return true;
     }
 
     private static int HeaderEnd(List<byte> received)

@@ -16,16 +16,18 @@ public sealed class OpenCircuits
 
     internal void Opened() => Interlocked.Increment(ref _connected);
 
+    // Counted in the new state before out of the old: a reading between the two sees a circuit twice, never none (the
+    // benchmark waits for none before it reads the heap without tabs).
     internal void WentDown()
     {
-        Interlocked.Decrement(ref _connected);
         Interlocked.Increment(ref _disconnected);
+        Interlocked.Decrement(ref _connected);
     }
 
     internal void CameBack()
     {
-        Interlocked.Decrement(ref _disconnected);
         Interlocked.Increment(ref _connected);
+        Interlocked.Decrement(ref _disconnected);
     }
 
     internal void Closed(bool wasConnected) => Interlocked.Decrement(ref wasConnected ? ref _connected : ref _disconnected);

@@ -3,16 +3,17 @@ using System.Globalization;
 namespace ShipRoom.Benchmarks.Live;
 
 /// <summary>
-/// What ShipRoom's own /metrics says at one moment: polls counted (every outcome) and the time they took, the time the
-/// runtime's JIT has spent compiling (dotnet_jit_compilation_time_seconds_total), and the browser circuits it holds.
+/// What ShipRoom's own /metrics says at one moment: polls counted (every outcome) and the time they took, and the
+/// browser circuits it holds.
 /// </summary>
-public readonly record struct ServerCounters(double Polls, double PollSeconds, double JitMs, long Circuits)
+public readonly record struct ServerCounters(double Polls, double PollSeconds, long Circuits)
 {
+    private static readonly HttpClient Client = new();
+
     public static async Task<ServerCounters> ReadAsync(Uri server, CancellationToken ct)
     {
-        using var client = new HttpClient { BaseAddress = server };
-        var text = await client.GetStringAsync("/metrics", ct);
-        double polls = 0, seconds = 0, jit = 0;
+        var text = await Client.GetStringAsync(new Uri(server, "/metrics"), ct);
+        double polls = 0, seconds = 0;
         long circuits = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -24,21 +25,17 @@ public readonly record struct ServerCounters(double Polls, double PollSeconds, d
             {
                 seconds += Value(line);
             }
-            else if (line.StartsWith("dotnet_jit_compilation_time_seconds_total", StringComparison.Ordinal))
-            {
-                jit += Value(line) * 1000;
-            }
             else if (line.StartsWith("shiproom_circuits{", StringComparison.Ordinal))
             {
                 circuits += (long)Value(line);
             }
         }
 
-        return new ServerCounters(polls, seconds, jit, circuits);
+        return new ServerCounters(polls, seconds, circuits);
     }
 
     /// <summary>What happened between <paramref name="earlier"/> and this reading (circuits: this reading's).</summary>
-    public ServerCounters Since(ServerCounters earlier) => new(Polls - earlier.Polls, PollSeconds - earlier.PollSeconds, JitMs - earlier.JitMs, Circuits);
+    public ServerCounters Since(ServerCounters earlier) => new(Polls - earlier.Polls, PollSeconds - earlier.PollSeconds, Circuits);
 
     private static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
-using Microsoft.Extensions.Configuration;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ShipRoom.Infrastructure.Deploy;
 using ShipRoom.Infrastructure.Rollouts;
@@ -55,20 +56,25 @@ public sealed class DeployExecutorTests
     public async Task Only_a_configured_webhook_is_readied_at_start_up_and_its_warm_up_sends_the_deploy_system_nothing()
     {
         await using var receiver = new LocalEndpoint { Status = 202 };
-        var withWebhook = DeployProvider(new() { ["ShipRoom:Deploy:WebhookUrl"] = receiver.Url("deploy"), ["ShipRoom:Deploy:WebhookSecret"] = Secret });
-        var recordOnly = DeployProvider([]);
+        var log = new Logging.CapturingLoggerProvider();
+        var withWebhook = DeployProvider(new() { ["ShipRoom:Deploy:WebhookUrl"] = receiver.Url("deploy"), ["ShipRoom:Deploy:WebhookSecret"] = Secret }, log);
+        var recordOnly = DeployProvider([], log);
 
         var warmUp = Assert.Single(withWebhook.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DeployWarmUp>());
         await warmUp.StartAsync(Ct);
         await warmUp.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         await warmUp.StopAsync(Ct);
 
+        var said = Assert.Single(log.Entries, e => e.Message.StartsWith("Deploy webhook path", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Debug, said.Level);
+        Assert.Matches(@"^Deploy webhook path readied: a sample rollback posted to a listener of its own at 127\.0\.0\.1:\d+ was answered 204$", said.Message);
         Assert.Equal(0, receiver.Requests);
         Assert.Empty(recordOnly.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<DeployWarmUp>());
     }
 
-    private static ServiceProvider DeployProvider(Dictionary<string, string?> settings) =>
-        new ServiceCollection().AddLogging().AddDeploy(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
+    private static ServiceProvider DeployProvider(Dictionary<string, string?> settings, Logging.CapturingLoggerProvider log) =>
+        new ServiceCollection().AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(log))
+            .AddDeploy(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
 
     [Fact]
     public async Task A_500_is_retried_and_the_second_answer_acknowledges()

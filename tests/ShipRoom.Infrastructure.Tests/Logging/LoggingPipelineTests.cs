@@ -13,7 +13,7 @@ public sealed class LoggingPipelineTests
     [Fact]
     public void A_value_classified_as_personal_data_is_redacted_in_the_message_and_in_the_structured_values()
     {
-        var capture = new CapturingProvider();
+        var capture = new CapturingLoggerProvider();
         using var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
             .AddLogging(logging => logging.AddShipRoomConsole().AddProvider(capture))
@@ -21,7 +21,7 @@ public sealed class LoggingPipelineTests
 
         ShipRoomLog.InitialAdminCreated(services.GetRequiredService<ILoggerFactory>().CreateLogger("test"), "jane.doe");
 
-        var (message, values) = Assert.Single(capture.Entries);
+        var (_, message, values) = Assert.Single(capture.Entries);
         Assert.Equal($"Initial administrator {PersonalDataRedactor.Mask} created from configuration", message);
         Assert.Equal(PersonalDataRedactor.Mask, values.Single(v => v.Key == "UserName").Value);
         Assert.DoesNotContain("jane.doe", message + string.Join(",", values));
@@ -50,29 +50,5 @@ public sealed class LoggingPipelineTests
         Assert.Equal(0.25, json.GetProperty("Ratio").GetDouble());
         Assert.Equal("owner [email], call [phone]", json.GetProperty("Problem").GetString());
         Assert.Equal("Rollout {RolloutId}: {Problem}", json.GetProperty("template").GetString());
-    }
-
-    private sealed class CapturingProvider : ILoggerProvider
-    {
-        /// <summary>Each entry's message and values as text, taken while the entry is logged (redacted values are pooled).</summary>
-        public List<(string Message, List<KeyValuePair<string, string?>> Values)> Entries { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturingProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Entries.Add((formatter(state, exception), state is IReadOnlyList<KeyValuePair<string, object?>> values
-                    ? [.. values.Select(v => new KeyValuePair<string, string?>(v.Key, Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture)))]
-                    : []));
-        }
     }
 }
