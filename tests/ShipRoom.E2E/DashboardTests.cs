@@ -200,7 +200,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task A_dashboard_tab_is_counted_as_an_open_circuit_and_counted_out_when_it_closes()
     {
-        var circuits = _app.Services.GetRequiredService<ShipRoom.Web.Live.OpenCircuits>();
+        var circuits = _app.Services.GetRequiredService<ShipRoom.Web.Telemetry.OpenCircuits>();
         var page = await SignInAsync();
         await page.Locator("[data-rollout] a").First.ClickAsync(new() { Timeout = 30_000 });
         await page.Locator("main[data-interactive=true] .dashboard").WaitForAsync(new() { Timeout = 30_000 });
@@ -217,7 +217,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     /// <summary>The circuit counts once they read <paramref name="expected"/>, or as they are after 15 s.</summary>
-    private static async Task<(long Connected, long Disconnected)> CountsAsync(ShipRoom.Web.Live.OpenCircuits circuits, (long, long) expected)
+    private static async Task<(long Connected, long Disconnected)> CountsAsync(ShipRoom.Web.Telemetry.OpenCircuits circuits, (long, long) expected)
     {
         var until = DateTime.UtcNow.AddSeconds(15);
         while ((circuits.Connected, circuits.Disconnected) != expected && DateTime.UtcNow < until)

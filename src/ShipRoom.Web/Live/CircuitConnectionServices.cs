@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using ShipRoom.Web.Telemetry;
 
 namespace ShipRoom.Web.Live;
 

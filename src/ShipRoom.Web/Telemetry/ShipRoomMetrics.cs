@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using ShipRoom.Web.Live;
 
 namespace ShipRoom.Web.Telemetry;
 

@@ -1,4 +1,5 @@
 using ShipRoom.Web.Live;
+using ShipRoom.Web.Telemetry;
 
 namespace ShipRoom.Web.Tests.Live;
 

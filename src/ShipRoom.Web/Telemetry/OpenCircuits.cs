@@ -1,9 +1,9 @@
-namespace ShipRoom.Web.Live;
+namespace ShipRoom.Web.Telemetry;
 
 /// <summary>
 /// How many browser circuits this instance holds, connected or kept while their browser is away (ASP.NET keeps one for
 /// minutes in case it comes back). Exposed at /metrics as shiproom_circuits: who is watching, and whether closed tabs
-/// were let go. Each <see cref="CircuitConnection"/> reports its own circuit.
+/// were let go. Each <see cref="Live.CircuitConnection"/> reports its own circuit.
 /// </summary>
 public sealed class OpenCircuits
 {
