@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -84,9 +83,8 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
     /// </summary>
     public async Task<string> WarmUpAsync(CancellationToken cancellationToken)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var target = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/shiproom-warm-up");
+        using var listener = LoopbackAnswer.Start();
+        var target = listener.Address;
         if (!HttpClient.DefaultProxy.IsBypassed(target))
         {
             return $"skipped: the HTTP proxy configured for this process would carry a request to {target.Authority} off the machine (add 127.0.0.1 to NO_PROXY)";
@@ -94,7 +92,7 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(WarmUpTimeout);
-        var answering = AnswerOneAsync(listener, limit.Token);
+        var answering = listener.AnswerOneAsync(limit.Token);
         var sample = new DeployAction("rollback", 0, "warm-up", "", 0, "warm-up", 0, "shiproom", "warming up the deploy webhook path", DateTimeOffset.UnixEpoch);
         var posting = PostAsync(target, sample, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), () => { }, limit.Token);
         // Whichever ends first without success ends the other: a listener that gave up leaves no post waiting for an answer.
@@ -157,56 +155,6 @@ public sealed class WebhookDeployExecutor : IDeployExecutor
 
             return await _httpClients.CreateClient(HttpClientName).SendAsync(request, token);
         }, cancellationToken);
-    }
-
-    /// <summary>Reads one HTTP request (headers, then the body its Content-Length gives) and answers 204; false if the connection ended first.</summary>
-    private static async Task<bool> AnswerOneAsync(TcpListener listener, CancellationToken cancellationToken)
-    {
-        using var client = await listener.AcceptTcpClientAsync(cancellationToken);
-        var stream = client.GetStream();
-        var received = new List<byte>();
-        var buffer = new byte[4096];
-        int headerEnd;
-        while ((headerEnd = HeaderEnd(received)) < 0)
-        {
-            var read = await stream.ReadAsync(buffer, cancellationToken);
-            if (read == 0)
-            {
-                return false;
-            }
-
-            received.AddRange(buffer.AsSpan(0, read));
-        }
-
-        var headers = Encoding.ASCII.GetString(received.ToArray(), 0, headerEnd);
-        var length = headers.Split("\r\n").Select(line => line.Split(':', 2)).Where(parts => parts.Length == 2 && parts[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-            .Select(parts => int.Parse(parts[1].Trim(), CultureInfo.InvariantCulture)).FirstOrDefault();
-        for (var body = received.Count - headerEnd - 4; body < length;)
-        {
-            var read = await stream.ReadAsync(buffer, cancellationToken);
-            if (read == 0)
-            {
-                return false;
-            }
-
-            body += read;
-        }
-
-        await stream.WriteAsync("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"u8.ToArray(), cancellationToken);
-        return true;
-    }
-
-    private static int HeaderEnd(List<byte> received)
-    {
-        for (var i = 3; i < received.Count; i++)
-        {
-            if (received[i - 3] == '\r' && received[i - 2] == '\n' && received[i - 1] == '\r' && received[i] == '\n')
-            {
-                return i - 3;
-            }
-        }
-
-        return -1;
     }
 
     public static string Sign(string body, string secret) =>
