@@ -9,5 +9,8 @@ internal static class UnixTime
 
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
+    /// <summary>The time as storage will give it back: a value kept in memory until it is written shows the same.</summary>
+    public static DateTimeOffset AsStored(DateTimeOffset time) => FromMs(ToMs(time));
+
     public static DateTimeOffset? FromMs(long? ms) => ms is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
 }

@@ -59,8 +59,11 @@ public sealed class StorageOutageTests
         await host.Poller.PollAsync(id, Ct);
 
         await postgres.StopAsync();
+        // Part of a millisecond on the clock: storage keeps milliseconds, and the time shown in the outage must not differ.
+        host.Time.Advance(TimeSpan.FromTicks(7_777));
         var result = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.RollBack, RolloutTestHost.IncidentCommander, "DB outage and a bad canary", 2), Ct);
         var deferred = host.Get<DeferredRollbacks>();
+        var shownInTheOutage = Assert.Single(deferred.Pending);
         var whileDown = await deferred.FlushAsync(Ct);
 
         Assert.Equal(CommandStatus.Executed, result.Status);
@@ -96,6 +99,7 @@ public sealed class StorageOutageTests
         Assert.Equal(RolloutStatus.RolledBack, rollout!.Status);
         var decision = Assert.Single(await host.Database.Decisions.ListAsync(id, 10, Ct), d => d.Kind == RolloutCommand.RollBack);
         Assert.Equal(("ic", DecisionOutcome.Executed, "DB outage and a bad canary"), (decision.Actor, decision.Outcome, decision.Reason));
+        Assert.Equal((shownInTheOutage.RequestedAt, shownInTheOutage.AcknowledgedAt), (decision.RequestedAt, decision.AcknowledgedAt));
         var audit = Assert.Single(await host.Database.Audit.QueryAsync(new AuditQuery(RolloutId: id, Kind: "rollout.rollback"), Ct));
         Assert.Contains("while the database was unavailable", audit.Summary);
         Assert.True((await host.Database.Audit.VerifyChainAsync(Ct)).IsIntact);

@@ -27,7 +27,8 @@ public sealed class OfflineRollback(DeployRunner deploy, DeferredRollbacks defer
                 $"already rolled back by {earlier.Actor} at {earlier.RequestedAt:HH:mm:ss} UTC while the database was unavailable ({(earlier.Result.Acknowledged ? "acknowledged" : $"failed: {earlier.Result.Error}")}); it is recorded as soon as the database returns");
         }
 
-        var requestedAt = time.GetUtcNow();
+        // Kept at storage's precision: what the IC is shown in the outage is what storage holds once it returns.
+        var requestedAt = Storage.UnixTime.AsStored(time.GetUtcNow());
         var last = lastKnown.Get(request.RolloutId);
         if (last is not null && RolloutStateMachine.IsFinished(last.Status))
         {
@@ -39,7 +40,7 @@ public sealed class OfflineRollback(DeployRunner deploy, DeferredRollbacks defer
             phase?.TrafficPercent ?? 0, request.Actor.Name, request.Reason.Trim(), requestedAt);
         var executed = await deploy.RunAsync(action, cancellationToken);
         var key = request.IdempotencyKey ?? $"rollback:{request.RolloutId}:v{request.ExpectedVersion ?? last?.Version ?? 0}:offline";
-        var acknowledgedAt = executed is { Acknowledged: true, RecordedOnly: false } ? time.GetUtcNow() : (DateTimeOffset?)null;
+        var acknowledgedAt = executed is { Acknowledged: true, RecordedOnly: false } ? Storage.UnixTime.AsStored(time.GetUtcNow()) : (DateTimeOffset?)null;
         deferred.Add(new DeferredRollback(request.RolloutId, request.Actor.Name, request.Reason.Trim(), key, requestedAt, acknowledgedAt, executed, phase?.Name ?? "unknown"));
         logger.LogWarning("Storage unavailable: rollout {RolloutId} rolled back through {Executor}; the decision is kept until storage returns", request.RolloutId, deploy.Name);
         return !executed.Acknowledged
