@@ -70,6 +70,19 @@ public sealed class MinuteMemo
     }
 
     /// <summary>Forgets the index and the gates' histories: the next evaluation builds the index and checks every minute's values.</summary>
+    /// <summary>
+    /// Reads the kept index under the lock the evaluator holds (null when none is kept), so a snapshot's charts read the
+    /// minutes the poll just judged without indexing the window a second time. A later evaluation may have extended it
+    /// since: read only up to the last minute of the evaluation the caller is shaping.
+    /// </summary>
+    public T ReadIndex<T>(Func<SeriesIndex?, T> read)
+    {
+        lock (this)
+        {
+            return read(_index);
+        }
+    }
+
     internal void Reset()
     {
         _index = null;

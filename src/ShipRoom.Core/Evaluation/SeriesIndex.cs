@@ -90,6 +90,40 @@ public sealed class SeriesIndex
     }
 
     /// <summary>
+    /// The last <paramref name="max"/> finite values of [from, to) in time order, each made into a <typeparamref name="T"/>
+    /// straight from the index: a chart's points, built on every snapshot, without the list <see cref="Range"/> makes.
+    /// </summary>
+    public T[] LastOf<T>(string metric, Cohort cohort, string? journey, DateTimeOffset from, DateTimeOffset to, int max, Func<DateTimeOffset, double, T> make)
+    {
+        if (!_series.TryGetValue((metric, cohort, journey ?? ""), out var points))
+        {
+            return [];
+        }
+
+        var first = LowerBound(points.Ticks, points.Count, from.UtcTicks);
+        var end = LowerBound(points.Ticks, points.Count, to.UtcTicks);
+        var finite = 0;
+        for (var i = end - 1; i >= first && finite < max; i--)
+        {
+            if (double.IsFinite(points.Values[i]))
+            {
+                finite++;
+            }
+        }
+
+        var result = new T[finite];
+        for (var i = end - 1; i >= first && finite > 0; i--)
+        {
+            if (double.IsFinite(points.Values[i]))
+            {
+                result[--finite] = make(new DateTimeOffset(points.Ticks[i], TimeSpan.Zero), points.Values[i]);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// <paramref name="sum"/> plus the finite values of [from, to) in time order, as decimals: the additions a sum over
     /// <see cref="Range"/> makes, without building the range.
     /// </summary>

@@ -26,6 +26,9 @@ public sealed record RolloutAssessment(
     /// <summary>External signals raised against the rollout, oldest first.</summary>
     public IReadOnlyList<ExternalSignal> Signals { get; init; } = [];
 
+    /// <summary>The rollout's memo the verdict was judged with (live rollouts): its kept index serves the snapshot's charts.</summary>
+    public MinuteMemo? Memo { get; init; }
+
     /// <summary>When the canary first took traffic (the first phase's start), or null before the rollout started.</summary>
     public DateTimeOffset? StartedAt => Phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt).Min();
 }
@@ -97,7 +100,7 @@ public sealed class RolloutAssessor(
         }
 
         var verdict = RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recent, phaseStart), memo);
-        return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, loaded, probes, verdict) { Signals = raised };
+        return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, loaded, probes, verdict) { Signals = raised, Memo = memo };
     }
 
     /// <summary>

@@ -151,7 +151,8 @@ public sealed record MetricSnapshot(
 
 public sealed record JourneyValue(string Journey, double? Control, double? Canary);
 
-public sealed record SeriesPoint(DateTimeOffset Time, double Value);
+/// <summary>One minute of a chart: a value, not an object (a snapshot holds up to 240 per series, two series per metric).</summary>
+public readonly record struct SeriesPoint(DateTimeOffset Time, double Value);
 
 public sealed record PaymentCapUsage(int Transactions, int MaxTransactions, decimal Dollars, decimal MaxDollars, decimal MaxPerTransaction, string Currency, bool Exceeded)
 {

@@ -85,7 +85,7 @@ public sealed class SnapshotBuilder(
             TimeFactor = rollout.TimeFactor,
             Poll = PollStatusOf(rollout, plan, view.Polls, wallNow),
             Verdict = verdict is null ? null : RecentGateMinutes(verdict),
-            Panels = BuildPanels(plan, new SeriesIndex(assessment.Samples), verdict, rollout.PhaseIndex, lastMinute),
+            Panels = PanelsOf(assessment, lastMinute),
             PaymentCaps = PaymentCapsOf(plan, view, assessment),
             Timeline = Timeline(assessment.Decisions, view.Polls),
             Rollback = RollbackTimingOf(plan, assessment.Decisions),
@@ -150,6 +150,16 @@ public sealed class SnapshotBuilder(
             ? verdict
             : verdict with { Gates = verdict.Gates.Select(g => g.History.Count <= GateMinutesShown ? g : g with { History = g.History.TakeLast(GateMinutesShown).ToList() }).ToList() };
 
+    /// <summary>
+    /// The charts and latest values, read from the index the poll's evaluation kept (SQLite keeps the window, and the
+    /// index with it) or, where none is kept, from an index of the assessment's samples made here.
+    /// </summary>
+    private static IReadOnlyList<PanelSnapshot> PanelsOf(RolloutAssessment assessment, DateTimeOffset lastMinute)
+    {
+        IReadOnlyList<PanelSnapshot> From(SeriesIndex series) => BuildPanels(assessment.Plan, series, assessment.Verdict, assessment.Rollout.PhaseIndex, lastMinute);
+        return assessment.Memo?.ReadIndex(kept => kept is null ? null : From(kept)) ?? From(new SeriesIndex(assessment.Samples));
+    }
+
     private static IReadOnlyList<PanelSnapshot> BuildPanels(RolloutPlan plan, SeriesIndex series, RolloutVerdict? verdict, int phaseIndex, DateTimeOffset lastMinute)
     {
         var gates = plan.GatesFor(phaseIndex);
@@ -178,7 +188,7 @@ public sealed class SnapshotBuilder(
     }
 
     private static IReadOnlyList<SeriesPoint> Points(SeriesIndex series, string metric, Cohort cohort, DateTimeOffset from, DateTimeOffset lastMinute) =>
-        series.Range(metric, cohort, null, from, lastMinute.AddMinutes(1)).TakeLast(MaxPointsPerSeries).Select(p => new SeriesPoint(p.Minute, Math.Round(p.Value, 6))).ToList();
+        series.LastOf(metric, cohort, null, from, lastMinute.AddMinutes(1), MaxPointsPerSeries, static (minute, value) => new SeriesPoint(minute, Math.Round(value, 6)));
 
     public static string PanelTitle(MetricPanel panel) => panel switch
     {

@@ -54,6 +54,10 @@ public static class MetricChartModel
     public static (DateTime From, DateTime To, double Value)? LimitLine(MetricSnapshot metric) =>
         metric.Threshold is { } threshold && metric.CanarySeries.Count > 0 ? (metric.CanarySeries[0].Time.UtcDateTime, metric.CanarySeries[^1].Time.UtcDateTime, threshold) : null;
 
+    /// <summary>The first and last point's times, or nulls for an empty series.</summary>
+    private static (DateTimeOffset? First, DateTimeOffset? Last) TimeSpanned(IReadOnlyList<SeriesPoint> series) =>
+        series.Count == 0 ? (null, null) : (series[0].Time, series[^1].Time);
+
     /// <summary>
     /// What the marks are apart from where the window's shading ends (it ends at the newest point, so it moves with every
     /// point): phase lines inside the series and the shading's start. When only the end moved, nothing is sent: the
@@ -61,8 +65,7 @@ public static class MetricChartModel
     /// </summary>
     public static string MarksKey(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart)
     {
-        var first = metric.CanarySeries.FirstOrDefault()?.Time;
-        var last = metric.CanarySeries.LastOrDefault()?.Time;
+        var (first, last) = TimeSpanned(metric.CanarySeries);
         var lines = phases.Where(p => p.StartedAt is not null && p.StartedAt >= first && p.StartedAt <= last).Select(p => p.StartedAt!.Value.ToString("O"));
         return $"{string.Join(',', lines)}|{(windowStart is { } start && last is { } end && start < end ? start.ToString("O") : "")}";
     }
@@ -111,8 +114,7 @@ public static class MetricChartModel
     private static List<Shape> Shapes(MetricSnapshot metric, IReadOnlyList<PhaseSnapshot> phases, DateTimeOffset? windowStart, bool dark)
     {
         var shapes = new List<Shape>();
-        var first = metric.CanarySeries.FirstOrDefault()?.Time;
-        var last = metric.CanarySeries.LastOrDefault()?.Time;
+        var (first, last) = TimeSpanned(metric.CanarySeries);
         foreach (var phase in phases.Where(p => p.StartedAt is not null && p.StartedAt >= first && p.StartedAt <= last))
         {
             shapes.Add(new Shape
