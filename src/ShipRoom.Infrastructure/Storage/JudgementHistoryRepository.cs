@@ -23,10 +23,30 @@ public interface IJudgementHistoryRepository
 
 public sealed class JudgementHistoryRepository(IDbConnectionFactory connections) : IJudgementHistoryRepository
 {
+    /// <summary>Rollouts whose last recorded states are held; beyond it they are all let go (they are read again when needed).</summary>
+    public const int RecordedRolloutsHeld = 1_000;
+
+    /// <summary>
+    /// Per rollout, the last status or state recorded for each gate and trigger in each phase, as this instance last
+    /// read and wrote them. Held on SQLite only, where this instance is the only writer and its writes take turns, so
+    /// it is what storage holds: a poll whose judgement changed nothing (most polls) then records nothing without
+    /// opening a write transaction to find that out. On PostgreSQL another instance may have recorded a change since:
+    /// the last rows are read every time.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, IReadOnlyDictionary<(char Kind, int Phase, string Key), string>> _recorded = new();
+
     public async Task<int> RecordChangesAsync(long rolloutId, IReadOnlyList<GateResultRecord> gates, IReadOnlyList<TriggerResultRecord> triggers, CancellationToken cancellationToken)
     {
         // A poll's write that reads before it writes, holding SQLite's only write lock meanwhile: commands go first.
         using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
+        var holds = connections.Provider == StorageProvider.Sqlite;
+        if (holds && _recorded.TryGetValue(rolloutId, out var held) && Unchanged(held, gates, triggers))
+        {
+            return 0;
+        }
+
+        // Whatever happens below, what is held of this rollout may no longer be what storage holds.
+        _recorded.TryRemove(rolloutId, out _);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var lastGate = (await connection.QueryAsync<(long Phase, string Key, string Status)>(new CommandDefinition(
@@ -58,8 +78,43 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (holds)
+        {
+            if (_recorded.Count >= RecordedRolloutsHeld)
+            {
+                _recorded.Clear();
+            }
+
+            var recorded = new Dictionary<(char Kind, int Phase, string Key), string>();
+            foreach (var ((phase, key), status) in lastGate)
+            {
+                recorded[('g', phase, key)] = status;
+            }
+
+            foreach (var ((phase, key), state) in lastTrigger)
+            {
+                recorded[('t', phase, key)] = state;
+            }
+
+            foreach (var gate in gates)
+            {
+                recorded[('g', gate.PhaseIndex, gate.GateKey)] = gate.Status;
+            }
+
+            foreach (var trigger in triggers)
+            {
+                recorded[('t', trigger.PhaseIndex, trigger.TriggerKey)] = trigger.State;
+            }
+
+            _recorded[rolloutId] = recorded;
+        }
+
         return written;
     }
+
+    private static bool Unchanged(IReadOnlyDictionary<(char Kind, int Phase, string Key), string> recorded, IReadOnlyList<GateResultRecord> gates, IReadOnlyList<TriggerResultRecord> triggers) =>
+        gates.All(g => recorded.TryGetValue(('g', g.PhaseIndex, g.GateKey), out var status) && status == g.Status)
+        && triggers.All(t => recorded.TryGetValue(('t', t.PhaseIndex, t.TriggerKey), out var state) && state == t.State);
 
     public async Task<IReadOnlyList<GateResultRecord>> ListGatesAsync(long rolloutId, CancellationToken cancellationToken)
     {
