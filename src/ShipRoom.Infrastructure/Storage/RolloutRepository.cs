@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using ShipRoom.Core.Rollouts;
 
@@ -5,8 +6,16 @@ namespace ShipRoom.Infrastructure.Storage;
 
 public sealed class RolloutRepository(IDbConnectionFactory connections) : IRolloutRepository
 {
+    /// <summary>Plan texts held by content hash; beyond it they are all let go (and read again when needed).</summary>
+    public const int PlanTextsHeld = 256;
+
+    /// <summary>
+    /// Every column but the plan's text, which is read once per plan (<see cref="WithPlanTexts"/>): a plan is some
+    /// 25 KB, the scheduler lists the live rollouts every tick and the background jobs list every rollout, and reading
+    /// each one's plan every time was most of what those listings read.
+    /// </summary>
     private const string Columns =
-        "id AS Id, name AS Name, version_tag AS VersionTag, commit_sha AS CommitSha, plan_yaml AS PlanYaml, plan_hash AS PlanHash, status AS Status, " +
+        "id AS Id, name AS Name, version_tag AS VersionTag, commit_sha AS CommitSha, plan_hash AS PlanHash, status AS Status, " +
         "phase_index AS PhaseIndex, phase_started_at_ms AS PhaseStartedAtMs, t0_ms AS T0Ms, metric_source AS MetricSource, source_settings AS SourceSettings, " +
         "time_factor AS TimeFactor, clock_origin_ms AS ClockOriginMs, last_polled_to_ms AS LastPolledToMs, version AS Version, created_by AS CreatedBy, " +
         "created_at_ms AS CreatedAtMs, updated_at_ms AS UpdatedAtMs";
@@ -40,14 +49,14 @@ public sealed class RolloutRepository(IDbConnectionFactory connections) : IRollo
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<RolloutRow>(new CommandDefinition($"SELECT {Columns} FROM rollouts WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-        return row?.ToRecord();
+        return row is null ? null : (await WithPlanTexts(connection, [row], cancellationToken))[0];
     }
 
     public async Task<IReadOnlyList<RolloutRecord>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<RolloutRow>(new CommandDefinition($"SELECT {Columns} FROM rollouts ORDER BY id DESC", cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToRecord()).ToList();
+        return await WithPlanTexts(connection, rows.AsList(), cancellationToken);
     }
 
     public async Task<IReadOnlyList<RolloutRecord>> ListLiveAsync(CancellationToken cancellationToken)
@@ -62,7 +71,35 @@ public sealed class RolloutRepository(IDbConnectionFactory connections) : IRollo
         // Written out (Npgsql takes a list parameter as an array, which IN does not accept).
         var rows = await connection.QueryAsync<RolloutRow>(new CommandDefinition(
             $"SELECT {Columns} FROM rollouts WHERE status IN ({string.Join(", ", LiveStatuses.Select((_, i) => $"@s{i}"))}) ORDER BY id DESC", live, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToRecord()).ToList();
+        return await WithPlanTexts(connection, rows.AsList(), cancellationToken);
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _planTexts = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The rows as records with their plans' texts: held ones by their content hash (the text a hash names never
+    /// changes), the others read once, from the first row of each plan not held.
+    /// </summary>
+    private async Task<IReadOnlyList<RolloutRecord>> WithPlanTexts(DbConnection connection, IReadOnlyList<RolloutRow> rows, CancellationToken cancellationToken)
+    {
+        var records = new RolloutRecord[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (!_planTexts.TryGetValue(rows[i].PlanHash, out var text))
+            {
+                text = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT plan_yaml FROM rollouts WHERE id = @id", new { id = rows[i].Id }, cancellationToken: cancellationToken)) ?? "";
+                if (_planTexts.Count >= PlanTextsHeld)
+                {
+                    _planTexts.Clear();
+                }
+
+                _planTexts[rows[i].PlanHash] = text;
+            }
+
+            records[i] = rows[i].ToRecord(text);
+        }
+
+        return records;
     }
 
     private static readonly string[] LiveStatuses = Enum.GetValues<RolloutStatus>().Where(RolloutStateMachine.IsLive).Select(s => s.ToString()).ToArray();
@@ -126,7 +163,6 @@ public sealed class RolloutRepository(IDbConnectionFactory connections) : IRollo
         public string Name { get; set; } = "";
         public string VersionTag { get; set; } = "";
         public string CommitSha { get; set; } = "";
-        public string PlanYaml { get; set; } = "";
         public string PlanHash { get; set; } = "";
         public string Status { get; set; } = "";
         public long PhaseIndex { get; set; }
@@ -142,7 +178,7 @@ public sealed class RolloutRepository(IDbConnectionFactory connections) : IRollo
         public long CreatedAtMs { get; set; }
         public long UpdatedAtMs { get; set; }
 
-        public RolloutRecord ToRecord() => new(Id, Name, VersionTag, CommitSha, PlanYaml, PlanHash, Enum.Parse<RolloutStatus>(Status), (int)PhaseIndex,
+        public RolloutRecord ToRecord(string planYaml) => new(Id, Name, VersionTag, CommitSha, planYaml, PlanHash, Enum.Parse<RolloutStatus>(Status), (int)PhaseIndex,
             UnixTime.FromMs(PhaseStartedAtMs), UnixTime.FromMs(T0Ms), MetricSource, SourceSettings, TimeFactor, UnixTime.FromMs(ClockOriginMs),
             UnixTime.FromMs(LastPolledToMs), Version, CreatedBy, UnixTime.FromMs(CreatedAtMs), UnixTime.FromMs(UpdatedAtMs));
     }
