@@ -69,20 +69,27 @@ public sealed class MinuteMemo
         LastTakenUntouched = 0;
     }
 
-    /// <summary>Forgets the index and the gates' histories: the next evaluation builds the index and checks every minute's values.</summary>
     /// <summary>
-    /// Reads the kept index under the lock the evaluator holds (null when none is kept), so a snapshot's charts read the
-    /// minutes the poll just judged without indexing the window a second time. A later evaluation may have extended it
-    /// since: read only up to the last minute of the evaluation the caller is shaping.
+    /// Which evaluation the memo last held (one more each evaluation). Read under the memo's lock right after an
+    /// evaluation, it names that evaluation's index for <see cref="ReadIndex{T}"/>.
     /// </summary>
-    public T ReadIndex<T>(Func<SeriesIndex?, T> read)
+    public int Generation => _generation;
+
+    /// <summary>
+    /// Reads the index kept by evaluation <paramref name="generation"/> under the lock the evaluator holds, so a snapshot's
+    /// charts read the minutes the poll just judged without indexing the window a second time. Null when none is kept or
+    /// another evaluation has run since (it may have extended the index, or built it again from other samples): the
+    /// caller then indexes its own samples.
+    /// </summary>
+    public T ReadIndex<T>(int generation, Func<SeriesIndex?, T> read)
     {
         lock (this)
         {
-            return read(_index);
+            return read(generation == _generation ? _index : null);
         }
     }
 
+    /// <summary>Forgets the index and the gates' histories: the next evaluation builds the index and checks every minute's values.</summary>
     internal void Reset()
     {
         _index = null;

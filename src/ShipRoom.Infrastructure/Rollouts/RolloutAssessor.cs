@@ -29,6 +29,9 @@ public sealed record RolloutAssessment(
     /// <summary>The rollout's memo the verdict was judged with (live rollouts): its kept index serves the snapshot's charts.</summary>
     public MinuteMemo? Memo { get; init; }
 
+    /// <summary>The memo's generation of the evaluation that gave <see cref="Verdict"/> (<see cref="MinuteMemo.ReadIndex{T}"/>).</summary>
+    public int MemoGeneration { get; init; }
+
     /// <summary>When the canary first took traffic (the first phase's start), or null before the rollout started.</summary>
     public DateTimeOffset? StartedAt => Phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt).Min();
 }
@@ -99,8 +102,23 @@ public sealed class RolloutAssessor(
             memo.KeepsIndex = samples.Holds(rollout.Id);
         }
 
-        var verdict = RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recent, phaseStart), memo);
-        return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, loaded, probes, verdict) { Signals = raised, Memo = memo };
+        RolloutVerdict verdict;
+        var judgedBy = 0;
+        if (memo is null)
+        {
+            verdict = RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recent, phaseStart));
+        }
+        else
+        {
+            // The evaluator takes the same lock: the generation read here is this evaluation's, before another can begin.
+            lock (memo)
+            {
+                verdict = RolloutEvaluator.Default.Evaluate(plan, input, DecisionInputs.TriggersFrom(recent, phaseStart), memo);
+                judgedBy = memo.Generation;
+            }
+        }
+
+        return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, loaded, probes, verdict) { Signals = raised, Memo = memo, MemoGeneration = judgedBy };
     }
 
     /// <summary>

@@ -178,6 +178,35 @@ public sealed class IncrementalJudgementTests
         Assert.Equal(Json(changed), Json(unkept));
     }
 
+    /// <summary>
+    /// A snapshot reads the kept index of the evaluation it shapes, and only that one's: once another evaluation has run
+    /// (a page load judging an earlier window builds the index again from fewer samples), the older one gets none.
+    /// </summary>
+    [Fact]
+    public void The_kept_index_is_read_only_by_the_evaluation_that_kept_it()
+    {
+        var file = "directive-004-ramp-1-10-25-50-100.yaml";
+        var plan = PlanParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", file)), file).Plan!;
+        var phaseStart = ShippedPlan.T0;
+        var stored = History(plan, new Random(7), phaseStart.AddMinutes(-60), 90);
+        var memo = new MinuteMemo();
+        int Evaluate(int minutes)
+        {
+            lock (memo)
+            {
+                Judge(plan, 0, phaseStart, phaseStart.AddMinutes(minutes), stored, memo);
+                return memo.Generation;
+            }
+        }
+
+        var poll = Evaluate(30);
+        Assert.True(memo.ReadIndex(poll, index => index?.ValueAt(plan.Metrics[0].Key, Cohort.Canary, null, phaseStart.AddMinutes(29)) is not null));
+
+        var pageLoad = Evaluate(20);
+        Assert.True(memo.ReadIndex(poll, index => index is null));
+        Assert.True(memo.ReadIndex(pageLoad, index => index is not null && index.ValueAt(plan.Metrics[0].Key, Cohort.Canary, null, phaseStart.AddMinutes(29)) is null));
+    }
+
     private static RolloutVerdict Judge(RolloutPlan plan, int phaseIndex, DateTimeOffset phaseStart, DateTimeOffset now, List<MetricSample> samples, MinuteMemo? memo) =>
         RolloutEvaluator.Default.Evaluate(plan, new EvaluationInput(phaseIndex, phaseStart, now, samples.Where(s => s.Time < now).ToList())
         {

@@ -151,13 +151,14 @@ public sealed class SnapshotBuilder(
             : verdict with { Gates = verdict.Gates.Select(g => g.History.Count <= GateMinutesShown ? g : g with { History = g.History.TakeLast(GateMinutesShown).ToList() }).ToList() };
 
     /// <summary>
-    /// The charts and latest values, read from the index the poll's evaluation kept (SQLite keeps the window, and the
-    /// index with it) or, where none is kept, from an index of the assessment's samples made here.
+    /// The charts and latest values, read from the index the assessment's own evaluation kept (SQLite keeps the window,
+    /// and the index with it) or, where none is kept or another evaluation has run since, from an index of the
+    /// assessment's samples made here.
     /// </summary>
     private static IReadOnlyList<PanelSnapshot> PanelsOf(RolloutAssessment assessment, DateTimeOffset lastMinute)
     {
         IReadOnlyList<PanelSnapshot> From(SeriesIndex series) => BuildPanels(assessment.Plan, series, assessment.Verdict, assessment.Rollout.PhaseIndex, lastMinute);
-        return assessment.Memo?.ReadIndex(kept => kept is null ? null : From(kept)) ?? From(new SeriesIndex(assessment.Samples));
+        return assessment.Memo?.ReadIndex(assessment.MemoGeneration, kept => kept is null ? null : From(kept)) ?? From(new SeriesIndex(assessment.Samples));
     }
 
     private static IReadOnlyList<PanelSnapshot> BuildPanels(RolloutPlan plan, SeriesIndex series, RolloutVerdict? verdict, int phaseIndex, DateTimeOffset lastMinute)
