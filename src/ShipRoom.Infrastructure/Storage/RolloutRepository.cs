@@ -6,13 +6,12 @@ namespace ShipRoom.Infrastructure.Storage;
 
 public sealed class RolloutRepository(IDbConnectionFactory connections) : IRolloutRepository
 {
-    /// <summary>Plan texts held by content hash; beyond it they are all let go (and read again when needed).</summary>
+    /// <summary>Plan texts held by content hash (the live rollouts' plans); beyond it they are all let go and read again when needed.</summary>
     public const int PlanTextsHeld = 256;
 
     /// <summary>
-    /// Every column but the plan's text, which is read once per plan (<see cref="WithPlanTexts"/>): a plan is some
-    /// 25 KB, the scheduler lists the live rollouts every tick and the background jobs list every rollout, and reading
-    /// each one's plan every time was most of what those listings read.
+    /// Every column but the plan's text, added by <see cref="WithPlanTexts"/>: a plan is some 25 KB, the scheduler lists
+    /// the live rollouts every tick and each poll reads its rollout, so the live rollouts' plan texts are read once and held.
     /// </summary>
     private const string Columns =
         "id AS Id, name AS Name, version_tag AS VersionTag, commit_sha AS CommitSha, plan_hash AS PlanHash, status AS Status, " +
@@ -49,14 +48,14 @@ public sealed class RolloutRepository(IDbConnectionFactory connections) : IRollo
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<RolloutRow>(new CommandDefinition($"SELECT {Columns} FROM rollouts WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-        return row is null ? null : (await WithPlanTexts(connection, [row], cancellationToken))[0];
+        return row is null ? null : (await WithPlanTexts(connection, [row], hold: true, cancellationToken))[0];
     }
 
     public async Task<IReadOnlyList<RolloutRecord>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<RolloutRow>(new CommandDefinition($"SELECT {Columns} FROM rollouts ORDER BY id DESC", cancellationToken: cancellationToken));
-        return await WithPlanTexts(connection, rows.AsList(), cancellationToken);
+        return await WithPlanTexts(connection, rows.AsList(), hold: false, cancellationToken);
     }
 
     public async Task<IReadOnlyList<RolloutRecord>> ListLiveAsync(CancellationToken cancellationToken)
@@ -71,32 +70,68 @@ public sealed class RolloutRepository(IDbConnectionFactory connections) : IRollo
         // Written out (Npgsql takes a list parameter as an array, which IN does not accept).
         var rows = await connection.QueryAsync<RolloutRow>(new CommandDefinition(
             $"SELECT {Columns} FROM rollouts WHERE status IN ({string.Join(", ", LiveStatuses.Select((_, i) => $"@s{i}"))}) ORDER BY id DESC", live, cancellationToken: cancellationToken));
-        return await WithPlanTexts(connection, rows.AsList(), cancellationToken);
+        return await WithPlanTexts(connection, rows.AsList(), hold: true, cancellationToken);
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _planTexts = new(StringComparer.Ordinal);
 
+    /// <summary>Rows a plan-text read asks for at once (well under either engine's limit on parameters).</summary>
+    private const int PlanTextsPerRead = 500;
+
     /// <summary>
-    /// The rows as records with their plans' texts: held ones by their content hash (the text a hash names never
-    /// changes), the others read once, from the first row of each plan not held.
+    /// The rows as records with their plans' texts: the held ones by content hash (the text a hash names never changes),
+    /// the others read in one query, from the first row of each plan not held. <paramref name="hold"/>: whether what is
+    /// read is held. The live rollouts' plans are (the scheduler lists them every tick, each poll reads its rollout); a
+    /// listing of every rollout holds none, so it cannot push those out, and reads the others' texts as it always did.
     /// </summary>
-    private async Task<IReadOnlyList<RolloutRecord>> WithPlanTexts(DbConnection connection, IReadOnlyList<RolloutRow> rows, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RolloutRecord>> WithPlanTexts(DbConnection connection, IReadOnlyList<RolloutRow> rows, bool hold, CancellationToken cancellationToken)
     {
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var missing = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (!texts.ContainsKey(row.PlanHash) && !missing.ContainsKey(row.PlanHash))
+            {
+                if (_planTexts.TryGetValue(row.PlanHash, out var held))
+                {
+                    texts[row.PlanHash] = held;
+                }
+                else
+                {
+                    missing[row.PlanHash] = row.Id;
+                }
+            }
+        }
+
+        foreach (var ids in missing.Values.Chunk(PlanTextsPerRead))
+        {
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < ids.Length; i++)
+            {
+                parameters.Add($"i{i}", ids[i]);
+            }
+
+            var read = await connection.QueryAsync<(string Hash, string Text)>(new CommandDefinition(
+                $"SELECT plan_hash, plan_yaml FROM rollouts WHERE id IN ({string.Join(", ", ids.Select((_, i) => $"@i{i}"))})", parameters, cancellationToken: cancellationToken));
+            foreach (var (hash, text) in read)
+            {
+                texts[hash] = text;
+                if (hold)
+                {
+                    if (_planTexts.Count >= PlanTextsHeld)
+                    {
+                        _planTexts.Clear();
+                    }
+
+                    _planTexts[hash] = text;
+                }
+            }
+        }
+
         var records = new RolloutRecord[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            if (!_planTexts.TryGetValue(rows[i].PlanHash, out var text))
-            {
-                text = await connection.ExecuteScalarAsync<string>(new CommandDefinition("SELECT plan_yaml FROM rollouts WHERE id = @id", new { id = rows[i].Id }, cancellationToken: cancellationToken)) ?? "";
-                if (_planTexts.Count >= PlanTextsHeld)
-                {
-                    _planTexts.Clear();
-                }
-
-                _planTexts[rows[i].PlanHash] = text;
-            }
-
-            records[i] = rows[i].ToRecord(text);
+            records[i] = rows[i].ToRecord(texts[rows[i].PlanHash]);
         }
 
         return records;
