@@ -27,7 +27,8 @@ public sealed class ProbeService(
     private readonly ConcurrentDictionary<long, DateTimeOffset> _lastRun = new();
 
     public Task<int> RunDueAsync(CancellationToken cancellationToken) =>
-        RolloutSweep.SumAsync(rollouts, IsDue, RunAsync, logger, "Probing", cancellationToken);
+        // Every scheduler tick: only the live rollouts are listed (only they are probed), not every rollout ever made.
+        RolloutSweep.SumAsync(rollouts, IsDue, RunAsync, logger, "Probing", cancellationToken, liveOnly: true);
 
     private bool IsDue(RolloutRecord rollout) =>
         RolloutStateMachine.IsLive(rollout.Status)

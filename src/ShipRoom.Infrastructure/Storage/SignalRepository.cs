@@ -46,7 +46,7 @@ public sealed class SignalRepository(IDbConnectionFactory connections) : ISignal
                     dedupKey = signal.DedupKey,
                 },
                 cancellationToken: cancellationToken));
-            return (new ExternalSignal(id, signal.Kind, signal.Source, signal.Summary, signal.Url, signal.RaisedBy, UnixTime.FromMs(UnixTime.ToMs(signal.RaisedAt))), true);
+            return (new ExternalSignal(id, signal.Kind, signal.Source, signal.Summary, signal.Url, signal.RaisedBy, UnixTime.AsStored(signal.RaisedAt)), true);
         }
         catch (DbException exception) when (signal.DedupKey is not null && DatabaseErrors.IsUniqueViolation(exception))
         {
