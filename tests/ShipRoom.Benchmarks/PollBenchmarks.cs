@@ -19,8 +19,10 @@ namespace ShipRoom.Benchmarks;
 /// <summary>
 /// One steady poll of a rollout, whole, as the scheduler runs it on the embedded SQLite: read the new minute from the
 /// simulator, record it, judge, act and publish (to nobody, as for the bench's unwatched rollouts). The shipped
-/// 1% → 100% plan, <see cref="MinutesIn"/> minutes into its first phase; each iteration moves the clock one minute, so
-/// every measured poll brings exactly one minute, as the poll CPU row of <c>scripts/bench.sh</c> counts them.
+/// 1% → 100% plan, started <see cref="MinutesIn"/> minutes before the first of six set-up polls; it stays in its first
+/// phase (auto-advance is off, as for the bench's rollouts), past its observation window. Each iteration moves the clock
+/// one minute, so every measured poll brings exactly one minute, as the poll CPU row of <c>scripts/bench.sh</c> counts
+/// them; the rollout ages a minute with each, so compare runs of the same iteration counts.
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(1, 1)]

@@ -24,6 +24,7 @@ public sealed partial class BrowserFixture
         "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "DialMediaRouteProvider", "GlobalMediaControls", "HttpsUpgrades",
         "LensOverlay", "MediaRouter", "PaintHolding", "ThirdPartyStoragePartitioning", "BlockOriginHeaderModificationOnRedirect",
         "AvoidCorsURLLoaderRestartOnRedirect", "Translate", "AutoDeElevate", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
+        "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
         "WebUIOmniboxPopup", "WebUIOmniboxAimPopup",
     ];
 
