@@ -43,8 +43,8 @@ public sealed class BrowserLaunchTests(BrowserFixture browser)
         await page.GotoAsync("about:blank");
         var cdp = await launched.NewBrowserCDPSessionAsync();
         var targets = new List<string>();
-        // The popup is built with the window; asked a few times so a late one is not missed.
-        for (var attempt = 0; attempt < 5 && !targets.Any(url => url.StartsWith("chrome://omnibox-popup", StringComparison.Ordinal)); attempt++)
+        // The popup is built with the window; asked for up to 4 s (a loaded machine builds it late) so a late one is not missed.
+        for (var attempt = 0; attempt < 21 && !targets.Any(url => url.StartsWith("chrome://omnibox-popup", StringComparison.Ordinal)); attempt++)
         {
             await Task.Delay(attempt == 0 ? 0 : 200);
             targets = (await cdp.SendAsync("Target.getTargets"))!.Value.GetProperty("targetInfos").EnumerateArray().Select(t => t.GetProperty("url").GetString()!).ToList();
