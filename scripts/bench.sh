@@ -25,10 +25,10 @@ for arg in "$@"; do
 done
 
 if [ "$quick" -eq 1 ]; then
-  subscribers=200; rollbacks=20; rollouts=50; listen_seconds=30; cpu_seconds=60; idle_seconds=20; backfill_wait=90
+  subscribers=200; rollbacks=20; rollouts=50; listen_seconds=30; cpu_seconds=60; backfill_wait=90
   tabs=5; tab_updates=3
 else
-  subscribers=1000; rollbacks=100; rollouts=100; listen_seconds=90; cpu_seconds=120; idle_seconds=60; backfill_wait=600
+  subscribers=1000; rollbacks=100; rollouts=100; listen_seconds=90; cpu_seconds=120; backfill_wait=600
   tabs=20; tab_updates=6
 fi
 
@@ -129,7 +129,7 @@ run_pass() {
   set +e
   nice -n 10 "$bench_exe" live --url "http://127.0.0.1:$port" --password "$password" \
     --subscribers "$subscribers" --rollbacks "$rollbacks" --rollouts "$rollouts" \
-    --listen-seconds "$listen_seconds" --cpu-seconds "$cpu_seconds" --idle-seconds "$idle_seconds" --backfill-wait-seconds "$backfill_wait" \
+    --listen-seconds "$listen_seconds" --cpu-seconds "$cpu_seconds" --backfill-wait-seconds "$backfill_wait" \
     --server-pid "$server_pid" --clk-tck "$(getconf CLK_TCK)" --webhook-port "$hook_port" \
     --barehub-url "http://127.0.0.1:$bare_port/hub" --runtime-assets "$runtime_assets" \
     --tabs "$tabs" --tab-updates "$tab_updates" --barepage-url "http://127.0.0.1:$page_port/" --barepage-pid "$page_pid" \
@@ -195,7 +195,7 @@ dirty=$(git status --porcelain 2>/dev/null | grep -qv '^??' && echo " (with unco
   echo '```'
   echo
   echo "Machine: $cpu_model, $(nproc) cores (\`nproc\`), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo) memory, .NET $(dotnet --version) SDK; load average (1/5/15 min) $load_before at the start and $load_after at the end (the machine is shared: figures under load are inflated)."
-  echo "Counts: $subscribers hub subscribers, $rollbacks rollbacks, $rollouts rollouts polling on the simulator beside the demo, $listen_seconds s of hub updates, $idle_seconds s of CPU with only the demo and $cpu_seconds s with every rollout polling, $tabs dashboard tabs in headless Chromium and $tab_updates demo updates per tab window. ShipRoom published (Release), \`ASPNETCORE_ENVIRONMENT=Production\`, on 127.0.0.1; the API rate limit raised to 100,000 a minute for the run."
+  echo "Counts: $subscribers hub subscribers, $rollbacks rollbacks, $rollouts rollouts polling on the simulator beside the demo, $listen_seconds s of hub updates, $cpu_seconds s of server CPU with every rollout polling (cut at each burst of their polls; the time between is the baseline), $tabs dashboard tabs in headless Chromium and $tab_updates demo updates per tab window. ShipRoom published (Release), \`ASPNETCORE_ENVIRONMENT=Production\`, on 127.0.0.1; the API rate limit raised to 100,000 a minute for the run."
   echo
   echo "| row | measured | budget (issue 21) | baseline, same run | verdict |"
   echo "| --- | --- | --- | --- | --- |"

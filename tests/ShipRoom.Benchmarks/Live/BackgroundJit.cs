@@ -42,6 +42,12 @@ public sealed class BackgroundJit : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _reading;
+        return SoFar();
+    }
+
+    /// <summary>The workers' CPU milliseconds since <see cref="Start"/>, read now; reading goes on.</summary>
+    public double SoFar()
+    {
         Read();
         lock (_latest)
         {

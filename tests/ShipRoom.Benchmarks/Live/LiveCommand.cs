@@ -13,7 +13,7 @@ namespace ShipRoom.Benchmarks.Live;
 /// (scripts/bench.sh starts it) and prints one line per row of issue 21, each beside its budget and, where the issue
 /// names one, a baseline measured in the same run. Options: --user (admin) and --password of the first admin,
 /// --subscribers N, --rollbacks R, --rollouts K, --listen-seconds S (hub updates), --cpu-seconds C (poll CPU, whole
-/// minutes), --idle-seconds I (the demo-only baseline), --backfill-wait-seconds W, --server-pid PID, --clk-tck HZ,
+/// minutes), --backfill-wait-seconds W, --server-pid PID, --clk-tck HZ,
 /// --webhook-port P (the port ShipRoom's Deploy:WebhookUrl points at), --barehub-url URL, --runtime-assets a,b (modules
 /// the dashboard imports at run time), --tabs N (dashboard tabs in Chromium; 0: those rows are not measured),
 /// --warmup-tabs W (dashboard and bare-page tabs opened and closed first; at least 20 unless given),
@@ -67,7 +67,6 @@ public static class LiveCommand
         var rollouts = options.Int("rollouts", 100);
         var listenSeconds = options.Int("listen-seconds", 60);
         var cpuSeconds = options.Int("cpu-seconds", 120);
-        var idleSeconds = options.Int("idle-seconds", 30);
         var serverPid = options.Int("server-pid", 0);
         var clkTck = options.Int("clk-tck", 100);
         var plan = await File.ReadAllTextAsync(options.Required("plan"), ct);
@@ -140,18 +139,6 @@ public static class LiveCommand
                 Log($"tabs: failed: {exception}");
                 tabRows = DashboardTabRows.NotMeasuredAll($"failed: {exception.GetType().Name}: {exception.Message.Split('\n')[0].Trim()}");
             }
-        }
-
-        // --- the poll CPU row's baseline: the process with only the demo, before the K rollouts exist ----------------
-        // Measured here, not after rolling the K back: rollbacks leave work behind (postmortem drafts, sweeps) that
-        // landed in an after-the-fact window (quick runs read 8 to 207 ms CPU per second there). No hub client is
-        // connected here, as none is in the poll CPU window.
-        (double CpuMs, double JitMs, ServerCounters During)? demoOnly = null;
-        if (serverPid > 0)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(3), ct);
-            demoOnly = await MeasureCpuAsync(url, serverPid, clkTck, TimeSpan.FromSeconds(idleSeconds), ct);
-            Log($"only the demo: {demoOnly.Value.CpuMs / idleSeconds:0.0} ms CPU per second ({demoOnly.Value.JitMs / idleSeconds:0.0} of it the background JIT), {demoOnly.Value.During.Polls:0} polls in {idleSeconds} s");
         }
 
         // --- subscribers on ShipRoom's hub, connected before the load arrives ------------------------------------------
@@ -228,10 +215,12 @@ public static class LiveCommand
         }
 
         // The K rollouts run on the wall clock and poll each whole minute, all in the few seconds after it: the poll CPU
-        // window starts between 15 and 55 s past a minute and lasts whole minutes, so it holds every burst whole. The
+        // window starts between 15 and 55 s past a minute and lasts whole minutes, so it holds every burst whole, and is cut
+        // at each burst's start and end (PollCpuWindow): the quiet time between them is the baseline. The
         // bare hub (two broadcasts of about 8 s) runs while that time comes. It started only at 20 or 50 s past until
         // the tenth round: up to 30 s of waiting, which took the quick run past five minutes.
-        var cpuStart = DateTime.UtcNow.AddSeconds(20);
+        var now = DateTime.UtcNow;
+        var cpuStart = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc).AddSeconds(20);
         if (cpuStart.Second < 15)
         {
             cpuStart = cpuStart.AddSeconds(15 - cpuStart.Second);
@@ -289,49 +278,32 @@ public static class LiveCommand
         }
         else
         {
-            if (cpuStart > DateTime.UtcNow)
+            var perSecond = new List<double>();
+            var segments = await PollCpuWindow.MeasureAsync(url, serverPid, clkTck, cpuStart, TimeSpan.FromSeconds(cpuSeconds), perSecond, ct);
+            Log($"poll CPU window, the server's CPU ms each second from {cpuStart:HH:mm:ss} ([bursts]): {PollCpuWindow.Profile(cpuStart, perSecond)}");
+            var e = PollCpuWindow.Judge(segments);
+            // The background JIT's CPU is left out (BackgroundJit): a server that has run for a while has compiled its
+            // code, while in these minutes the runtime was still recompiling (tiered compilation promotes a method after
+            // 30 calls, and the demo's polls call theirs every few seconds). What it was is said in the row.
+            var figures = $"{e.AddedCpuMs:0} ms CPU in the {e.BurstSeconds:0} s of bursts beyond the quiet rate, over {e.AddedPolls:0.0} polls beyond the quiet rate " +
+                          $"({e.BurstCpuMs:0} ms and {e.BurstPolls:0} polls in the bursts; the background JIT's CPU left out: {e.JitMs:0} ms in the window)";
+            var quietText = $"the same window's {e.QuietSeconds:0} s between the bursts (the demo, timers, everything but the {live.Count} rollouts' polls): " +
+                            $"{e.QuietCpuPerSecond:0.0} ms CPU per second besides the background JIT, {e.QuietPollsPerSecond * 60:0.0} polls a minute";
+            if (!e.Usable(live.Count, cpuSeconds / 60))
             {
-                await Task.Delay(cpuStart - DateTime.UtcNow, ct);
-            }
-
-            var (cpu, jitMs, during) = await MeasureCpuAsync(url, serverPid, clkTck, TimeSpan.FromSeconds(cpuSeconds), ct);
-            var polls = during.Polls;
-            // The background JIT's CPU is left out of both windows (BackgroundJit): a server that has run for a while
-            // has compiled its code, while in these minutes the runtime was still recompiling (tiered compilation
-            // promotes a method after 30 calls, and the demo's polls call theirs every few seconds). What it was is said
-            // in the row.
-            var demoCpuPerSecond = demoOnly is { } only ? (only.CpuMs - only.JitMs) / idleSeconds : double.NaN;
-            var demoPollsPerSecond = demoOnly is { } onlyPolls ? onlyPolls.During.Polls / idleSeconds : double.NaN;
-            var addedCpu = cpu - jitMs - demoCpuPerSecond * cpuSeconds;
-            var addedPolls = polls - demoPollsPerSecond * cpuSeconds;
-            if (demoOnly is not { } baseline)
-            {
-                Print(BenchRow.NotMeasured("poll CPU", "≤ 5 ms per steady poll", "no demo-only baseline (no --server-pid)"));
-            }
-            else if (addedPolls < live.Count / 2.0 || addedCpu < 0)
-            {
-                // Fewer polls than half the rollouts' one a minute, or less CPU than the demo alone: the window or the
-                // baseline did not hold what they should, and a quotient of them would pass or fail by accident.
-                Print(BenchRow.NotMeasured("poll CPU", "≤ 5 ms per steady poll",
-                    $"window unusable: {addedPolls:0.0} polls and {addedCpu:0} ms CPU beyond the demo-only rate ({cpu:0} ms over {polls:0} polls in {cpuSeconds} s, {jitMs:0} ms of it the background JIT; demo only {demoCpuPerSecond:0.0} ms/s besides it)"));
+                // Fewer polls than half the rollouts' one a minute in the bursts, or less CPU there than between them:
+                // the window did not hold what it should, and a quotient of them would pass or fail by accident.
+                Print(BenchRow.NotMeasured("poll CPU", "≤ 5 ms per steady poll", $"window unusable: {figures}; {quietText}"));
             }
             else
             {
-                // What the K rollouts' polls add: the window's CPU beyond the demo-only rate, over the polls beyond the
-                // demo's own. The whole process's figure (demo, timers, scheduler included) is printed beside it. No hub
-                // client or dashboard watches these rollouts: the figure is an unwatched poll's.
-                var perPoll = addedCpu / addedPolls;
-                var wholePerPoll = cpu / polls;
-                var readPerPoll = during.PollSeconds * 1000 / polls;
-                var withJit = (cpu - baseline.CpuMs / idleSeconds * cpuSeconds) / addedPolls;
+                // No hub client or dashboard watches these rollouts: the figure is an unwatched poll's. The whole
+                // process's figure (demo, timers, scheduler, JIT included) is printed beside it.
                 Print(new BenchRow($"poll CPU ({live.Count} rollouts + the demo, {cpuSeconds} s)",
-                    $"{Stats.Ms(perPoll)} server CPU per poll of the {live.Count} rollouts ({addedCpu:0} ms CPU beyond the demo-only rate over {addedPolls:0.0} polls beyond the demo's, " +
-                    $"the background JIT's CPU left out of both: {jitMs:0} ms in this window, {baseline.JitMs:0} ms in the demo-only one; with it {Stats.Ms(withJit)}); " +
-                    $"the whole process: {Stats.Ms(wholePerPoll)} per poll ({cpu:0} ms CPU over {polls:0} polls: hub, demo, timers, scheduler, JIT, everything in the interval); " +
-                    $"mean shiproom_poll_duration_seconds {Stats.Ms(readPerPoll)}, a whole poll from reading to publishing, wall clock",
-                    $"≤ {PollCpuBudgetMs:0} ms per steady poll",
-                    $"only the demo, before the {live.Count} were created: {demoCpuPerSecond:0.0} ms CPU per second besides the background JIT, {baseline.During.Polls:0} polls in {idleSeconds} s",
-                    perPoll <= PollCpuBudgetMs));
+                    $"{Stats.Ms(e.PerPollMs)} server CPU per poll of the {live.Count} rollouts ({figures}); " +
+                    $"the whole process: {Stats.Ms(e.WholeCpuMs / e.WholePolls)} per poll ({e.WholeCpuMs:0} ms CPU over {e.WholePolls:0} polls: hub, demo, timers, scheduler, JIT, everything in the window); " +
+                    $"mean shiproom_poll_duration_seconds {Stats.Ms(e.WholePollSeconds * 1000 / e.WholePolls)}, a whole poll from reading to publishing, wall clock",
+                    $"≤ {PollCpuBudgetMs:0} ms per steady poll", quietText, e.PerPollMs <= PollCpuBudgetMs));
             }
         }
 
@@ -493,20 +465,5 @@ public static class LiveCommand
         }
 
         return $"first polls of {created.Count} new rollouts NOT all done after {wait.TotalSeconds:0} s (the figures after this include back-fills)";
-    }
-
-    /// <summary>
-    /// The server process's CPU time over <paramref name="interval"/>, its background JIT's share of it
-    /// (<see cref="BackgroundJit"/>), and what its counters say happened meanwhile.
-    /// </summary>
-    private static async Task<(double CpuMs, double JitMs, ServerCounters During)> MeasureCpuAsync(Uri url, int pid, int clkTck, TimeSpan interval, CancellationToken ct)
-    {
-        var before = await ServerCounters.ReadAsync(url, ct);
-        await using var jit = BackgroundJit.Start(pid, clkTck);
-        var cpuBefore = ProcFs.CpuMilliseconds(pid, clkTck);
-        await Task.Delay(interval, ct);
-        var cpuAfter = ProcFs.CpuMilliseconds(pid, clkTck);
-        var jitMs = await jit.StopAsync();
-        return (cpuAfter - cpuBefore, jitMs, (await ServerCounters.ReadAsync(url, ct)).Since(before));
     }
 }
