@@ -286,7 +286,8 @@ public static class LiveCommand
             // code, while in these minutes the runtime was still recompiling (tiered compilation promotes a method after
             // 30 calls, and the demo's polls call theirs every few seconds). What it was is said in the row.
             var figures = $"{e.AddedCpuMs:0} ms CPU in the {e.BurstSeconds:0} s of bursts beyond the quiet rate, over {e.AddedPolls:0.0} polls beyond the quiet rate " +
-                          $"({e.BurstCpuMs:0} ms and {e.BurstPolls:0} polls in the bursts; the background JIT's CPU left out: {e.JitMs:0} ms in the window)";
+                          $"({e.BurstCpuMs:0} ms and {e.BurstPolls:0} polls in the bursts; the background JIT's CPU left out: {e.JitMs:0} ms in the window; " +
+                          $"beyond the quiet rate, per poll: {Stats.Ms(e.GcPausePerPollMs)} of garbage-collector pauses, {e.AllocatedPerPoll / 1024:N0} KB allocated)";
             var quietText = $"the same window's {e.QuietSeconds:0} s between the bursts (the demo, timers, everything but the {live.Count} rollouts' polls): " +
                             $"{e.QuietCpuPerSecond:0.0} ms CPU per second besides the background JIT, {e.QuietPollsPerSecond * 60:0.0} polls a minute";
             if (!e.Usable(live.Count, cpuSeconds / 60))

@@ -16,15 +16,22 @@ public static class PollCpuWindow
     public const int BurstSeconds = 15;
 
     /// <summary>One stretch of the window between two readings: a burst (from a whole minute) or a quiet one.</summary>
-    public sealed record Segment(bool Burst, double Seconds, double CpuMs, double JitMs, double Polls, double PollSeconds);
+    public sealed record Segment(bool Burst, double Seconds, double CpuMs, double JitMs, double Polls, double PollSeconds, double GcPauseMs, double AllocatedBytes);
 
     /// <summary>What the K rollouts' polls cost, with the figures it is made of.</summary>
     public sealed record Estimate(
         double PerPollMs, double AddedCpuMs, double AddedPolls,
         double QuietSeconds, double QuietCpuPerSecond, double QuietPollsPerSecond,
         double BurstSeconds, double BurstCpuMs, double BurstPolls,
-        double JitMs, double WholeCpuMs, double WholePolls, double WholePollSeconds)
+        double JitMs, double WholeCpuMs, double WholePolls, double WholePollSeconds,
+        double BurstGcPauseMs, double QuietGcPauseMs, double BurstAllocatedBytes, double QuietAllocatedBytes)
     {
+        /// <summary>The garbage collector's pauses in the bursts beyond the quiet rate, per added poll.</summary>
+        public double GcPausePerPollMs => (BurstGcPauseMs - QuietGcPauseMs / QuietSeconds * BurstSeconds) / AddedPolls;
+
+        /// <summary>Bytes allocated in the bursts beyond the quiet rate, per added poll.</summary>
+        public double AllocatedPerPoll => (BurstAllocatedBytes - QuietAllocatedBytes / QuietSeconds * BurstSeconds) / AddedPolls;
+
         public bool Usable(int rollouts, int minutes) => QuietSeconds > 0 && BurstSeconds > 0 && AddedCpuMs > 0 && AddedPolls >= rollouts * minutes / 2.0;
     }
 
@@ -58,7 +65,7 @@ public static class PollCpuWindow
             var jitMs = jit.SoFar();
             var read = await ServerCounters.ReadAsync(url, ct);
             var during = read.Since(segmentCounters);
-            segments.Add(new Segment(segmentStart.Second < BurstSeconds, (second - segmentStart).TotalSeconds, cpu - segmentCpu, jitMs - segmentJit, during.Polls, during.PollSeconds));
+            segments.Add(new Segment(segmentStart.Second < BurstSeconds, (second - segmentStart).TotalSeconds, cpu - segmentCpu, jitMs - segmentJit, during.Polls, during.PollSeconds, during.GcPauseSeconds * 1000, during.AllocatedBytes));
             (segmentCpu, segmentJit, segmentCounters, segmentStart) = (cpu, jitMs, read, second);
         }
 
@@ -82,7 +89,8 @@ public static class PollCpuWindow
         var addedCpu = burstCpu - quietRate * burstSeconds;
         var addedPolls = burstPolls - quietPollRate * burstSeconds;
         return new Estimate(addedCpu / addedPolls, addedCpu, addedPolls, quietSeconds, quietRate, quietPollRate,
-            burstSeconds, burstCpu, burstPolls, segments.Sum(s => s.JitMs), segments.Sum(s => s.CpuMs), segments.Sum(s => s.Polls), segments.Sum(s => s.PollSeconds));
+            burstSeconds, burstCpu, burstPolls, segments.Sum(s => s.JitMs), segments.Sum(s => s.CpuMs), segments.Sum(s => s.Polls), segments.Sum(s => s.PollSeconds),
+            bursts.Sum(s => s.GcPauseMs), quiet.Sum(s => s.GcPauseMs), bursts.Sum(s => s.AllocatedBytes), quiet.Sum(s => s.AllocatedBytes));
     }
 
     /// <summary>The window's CPU per second, one figure per second, bursts marked: what the log shows of it.</summary>

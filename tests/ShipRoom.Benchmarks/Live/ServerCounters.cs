@@ -4,16 +4,17 @@ namespace ShipRoom.Benchmarks.Live;
 
 /// <summary>
 /// What ShipRoom's own /metrics says at one moment: polls counted (every outcome) and the time they took, and the
-/// browser circuits it holds.
+/// browser circuits it holds, and the runtime's garbage collector: its pauses and the bytes allocated (the System.Runtime
+/// meter).
 /// </summary>
-public readonly record struct ServerCounters(double Polls, double PollSeconds, long Circuits)
+public readonly record struct ServerCounters(double Polls, double PollSeconds, long Circuits, double GcPauseSeconds = 0, double AllocatedBytes = 0)
 {
     private static readonly HttpClient Client = new();
 
     public static async Task<ServerCounters> ReadAsync(Uri server, CancellationToken ct)
     {
         var text = await Client.GetStringAsync(new Uri(server, "/metrics"), ct);
-        double polls = 0, seconds = 0;
+        double polls = 0, seconds = 0, gcPause = 0, allocated = 0;
         long circuits = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -29,13 +30,22 @@ public readonly record struct ServerCounters(double Polls, double PollSeconds, l
             {
                 circuits += (long)Value(line);
             }
+            else if (line.StartsWith("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal))
+            {
+                gcPause += Value(line);
+            }
+            else if (line.StartsWith("dotnet_gc_heap_total_allocated_bytes_total", StringComparison.Ordinal))
+            {
+                allocated += Value(line);
+            }
         }
 
-        return new ServerCounters(polls, seconds, circuits);
+        return new ServerCounters(polls, seconds, circuits, gcPause, allocated);
     }
 
     /// <summary>What happened between <paramref name="earlier"/> and this reading (circuits: this reading's).</summary>
-    public ServerCounters Since(ServerCounters earlier) => new(Polls - earlier.Polls, PollSeconds - earlier.PollSeconds, Circuits);
+    public ServerCounters Since(ServerCounters earlier) =>
+        new(Polls - earlier.Polls, PollSeconds - earlier.PollSeconds, Circuits, GcPauseSeconds - earlier.GcPauseSeconds, AllocatedBytes - earlier.AllocatedBytes);
 
     private static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
 }
