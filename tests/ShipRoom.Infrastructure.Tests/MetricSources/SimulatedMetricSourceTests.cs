@@ -126,5 +126,24 @@ public sealed class SimulatedMetricSourceTests
     }
 
     [Fact]
-    public void An_unknown_scenario_name_does_not_parse() => Assert.False(SimulatorScenarioNames.TryParse("meltdown", out _));
+    public void Every_scenario_parses_from_its_name_and_its_member_name_in_any_case()
+    {
+        foreach (var scenario in Enum.GetValues<SimulatorScenario>())
+        {
+            Assert.True(SimulatorScenarioNames.TryParse(scenario.ToName().ToUpperInvariant(), out var byName));
+            Assert.Equal(scenario, byName);
+            Assert.True(SimulatorScenarioNames.TryParse(scenario.ToString().ToLowerInvariant(), out var byMember));
+            Assert.Equal(scenario, byMember);
+        }
+    }
+
+    [Theory]
+    [InlineData("meltdown")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void An_unknown_scenario_name_does_not_parse(string? name)
+    {
+        Assert.False(SimulatorScenarioNames.TryParse(name, out var parsed));
+        Assert.Equal(SimulatorScenario.Healthy, parsed);
+    }
 }

@@ -33,15 +33,17 @@ public static class SimulatorScenarioNames
         _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
     };
 
+    // Every poll of a simulated rollout reads its scenario by name: looked up, not found by formatting every member.
+    private static readonly Dictionary<string, SimulatorScenario> ByName = Enum.GetValues<SimulatorScenario>()
+        .SelectMany(s => new[] { (Name: s.ToName(), Scenario: s), (Name: s.ToString(), Scenario: s) })
+        .DistinctBy(n => n.Name, StringComparer.OrdinalIgnoreCase)
+        .ToDictionary(n => n.Name, n => n.Scenario, StringComparer.OrdinalIgnoreCase);
+
     public static bool TryParse(string? name, out SimulatorScenario scenario)
     {
-        foreach (var candidate in Enum.GetValues<SimulatorScenario>())
+        if (name is not null && ByName.TryGetValue(name, out scenario))
         {
-            if (string.Equals(candidate.ToName(), name, StringComparison.OrdinalIgnoreCase) || string.Equals(candidate.ToString(), name, StringComparison.OrdinalIgnoreCase))
-            {
-                scenario = candidate;
-                return true;
-            }
+            return true;
         }
 
         scenario = SimulatorScenario.Healthy;
