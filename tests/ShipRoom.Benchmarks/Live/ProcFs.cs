@@ -29,4 +29,13 @@ public static class ProcFs
 
         throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS line");
     }
+
+    /// <summary>The whole machine's busy and total CPU time since boot, in clock ticks (/proc/stat's first line; idle and iowait are not busy).</summary>
+    public static (long Busy, long Total) MachineTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        // user nice system idle iowait irq softirq steal (guest time is already in user)
+        var total = fields.Take(8).Sum();
+        return (total - fields[3] - fields[4], total);
+    }
 }
