@@ -82,6 +82,33 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
     }
 
     [Fact]
+    public async Task Rollouts_polled_side_by_side_are_judged_one_at_a_time_on_SQLite_only()
+    {
+        await using var host = await RolloutTestHost.CreateAsync(engine);
+        var ids = new List<long>();
+        for (var i = 0; i < 8; i++)
+        {
+            ids.Add(await host.StartRolloutAsync(startedAgo: TimeSpan.FromMinutes(5)));
+        }
+
+        Assert.Equal(8, await host.Poller.PollDueAsync(Ct));
+
+        Assert.Equal(host.Database.Connections.Provider == StorageProvider.Sqlite, host.Poller.JudgesOneAtATime);
+        if (host.Poller.JudgesOneAtATime)
+        {
+            Assert.Equal(1, host.Poller.MostJudgingAtOnce);
+        }
+
+        // Every one of them was judged and published all the same.
+        foreach (var id in ids)
+        {
+            Assert.NotNull((await host.Database.Rollouts.GetAsync(id, Ct))!.LastPolledTo);
+        }
+
+        Assert.Equal(ids.Order(), host.Published.All.Select(s => s.Id).Distinct().Order());
+    }
+
+    [Fact]
     public async Task Two_instances_polling_the_same_tick_read_the_range_once()
     {
         await using var host = await RolloutTestHost.CreateAsync(engine);

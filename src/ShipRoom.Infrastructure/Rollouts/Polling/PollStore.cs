@@ -13,6 +13,8 @@ public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository po
 
     private DateTimeOffset _lastRepair = DateTimeOffset.MinValue;
 
+    public StorageProvider Provider => connections.Provider;
+
     public Task<IReadOnlyList<RolloutRecord>> ListLiveAsync(CancellationToken cancellationToken) => rollouts.ListLiveAsync(cancellationToken);
 
     public Task<RolloutRecord?> GetAsync(long rolloutId, CancellationToken cancellationToken) => rollouts.GetAsync(rolloutId, cancellationToken);
