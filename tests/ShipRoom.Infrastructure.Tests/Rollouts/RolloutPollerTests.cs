@@ -91,21 +91,68 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
             ids.Add(await host.StartRolloutAsync(startedAgo: TimeSpan.FromMinutes(5)));
         }
 
+        var publishedBefore = host.Published.All.Count;
+        // A slow publish keeps each judgement's turn long enough that judgements side by side would surely overlap.
+        host.Published.Delay = TimeSpan.FromMilliseconds(200);
+
         Assert.Equal(8, await host.Poller.PollDueAsync(Ct));
 
-        Assert.Equal(host.Database.Connections.Provider == StorageProvider.Sqlite, host.Poller.JudgesOneAtATime);
-        if (host.Poller.JudgesOneAtATime)
+        var sqlite = host.Database.Connections.Provider == StorageProvider.Sqlite;
+        Assert.Equal(sqlite, host.Poller.JudgesOneAtATime);
+        if (sqlite)
         {
             Assert.Equal(1, host.Poller.MostJudgingAtOnce);
         }
-
-        // Every one of them was judged and published all the same.
-        foreach (var id in ids)
+        else
         {
-            Assert.NotNull((await host.Database.Rollouts.GetAsync(id, Ct))!.LastPolledTo);
+            Assert.True(host.Poller.MostJudgingAtOnce > 1, $"judged at most {host.Poller.MostJudgingAtOnce} at once on PostgreSQL");
         }
 
-        Assert.Equal(ids.Order(), host.Published.All.Select(s => s.Id).Distinct().Order());
+        // Every one of them was judged and its snapshot published all the same.
+        Assert.Equal(ids.Order(), host.Published.All.Skip(publishedBefore).Select(s => s.Id).Order());
+    }
+
+    [Fact]
+    public async Task A_command_waiting_for_the_deploy_system_holds_up_no_other_rollouts_judgement()
+    {
+        var deploy = new HeldDeploySystem();
+        await using var host = await RolloutTestHost.CreateAsync(engine, deploy);
+        // Payments fail from the first phase: E2E < 99.5% for 5 minutes rolls back.
+        var failing = await host.StartRolloutAsync("payment-failures", 0);
+        var other = await host.StartRolloutAsync();
+        await host.Poller.PollAsync(failing, Ct);
+        await host.Poller.PollAsync(other, Ct);
+        host.Time.Advance(TimeSpan.FromMinutes(6));
+
+        var rollingBack = host.Poller.PollAsync(failing, Ct);
+        await deploy.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        // The automatic rollback waits for the deploy system; the other rollout is polled and judged meanwhile.
+        var outcome = await host.Poller.PollAsync(other, Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(PollOutcomeKind.Polled, outcome.Kind);
+        Assert.Equal(other, outcome.Snapshot!.Id);
+        Assert.False(rollingBack.IsCompleted);
+
+        deploy.Release.SetResult();
+        await rollingBack.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(Core.Rollouts.RolloutStatus.RolledBack, (await host.Database.Rollouts.GetAsync(failing, Ct))!.Status);
+    }
+
+    /// <summary>A deploy system that answers only when the test lets it.</summary>
+    private sealed class HeldDeploySystem : global::ShipRoom.Infrastructure.Deploy.IDeployExecutor
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Name => "held-deploy-system";
+
+        public async Task<global::ShipRoom.Infrastructure.Deploy.ExecutorResult> ExecuteAsync(global::ShipRoom.Infrastructure.Deploy.DeployAction action, CancellationToken cancellationToken)
+        {
+            Reached.TrySetResult();
+            await Release.Task.WaitAsync(cancellationToken);
+            return global::ShipRoom.Infrastructure.Deploy.ExecutorResult.Ok($"{action.Action} acknowledged");
+        }
     }
 
     [Fact]

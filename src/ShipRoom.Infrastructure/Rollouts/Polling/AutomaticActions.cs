@@ -19,14 +19,15 @@ public sealed class AutomaticActions(
     ILogger<AutomaticActions> logger)
 {
     public async Task<RolloutSnapshot> ActAsync(RolloutAssessment assessment, CancellationToken cancellationToken) =>
-        (await TryActAsync(assessment, cancellationToken)).Snapshot;
+        (await TryActAsync(assessment, beforeCommand: null, cancellationToken)).Snapshot;
 
     /// <summary>
     /// As <see cref="ActAsync"/>, and whether the command the judge called for met another change of the rollout at the
     /// same moment (a poll on another instance acting on the same trigger): the snapshot is then the judge's stale view,
-    /// and the caller should look again.
+    /// and the caller should look again. <paramref name="beforeCommand"/> is called just before a command is carried out
+    /// (the poller leaves its judging turn there: the command may wait seconds for the deploy system).
     /// </summary>
-    public async Task<(RolloutSnapshot Snapshot, bool Raced)> TryActAsync(RolloutAssessment assessment, CancellationToken cancellationToken)
+    public async Task<(RolloutSnapshot Snapshot, bool Raced)> TryActAsync(RolloutAssessment assessment, Action? beforeCommand, CancellationToken cancellationToken)
     {
         var rollout = assessment.Rollout;
         using (Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Judge, rollout.Id))
@@ -39,6 +40,7 @@ public sealed class AutomaticActions(
             if (assessment.Verdict is { } verdict &&
                 RolloutJudge.Decide(assessment.Plan, verdict, new RolloutState(rollout.Status, rollout.PhaseIndex), RolloutSourceSettings.FromJson(rollout.SourceSettings).AutoAdvance) is { } decision)
             {
+                beforeCommand?.Invoke();
                 var result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, decision.Command, CommandActor.Automatic, decision.Reason,
                     IdempotencyKey: decision.IdempotencyKey(rollout.Id, rollout.PhaseIndex)) { Assessment = assessment }, cancellationToken);
                 if (result.Snapshot is { } published)

@@ -40,19 +40,13 @@ public sealed class RolloutPoller(
     private readonly ConcurrentDictionary<long, DateTimeOffset> _lastAttempt = new();
     private readonly ConcurrentDictionary<long, Task<PollOutcome>> _inFlight = new();
 
-    // On SQLite every connection keeps its own page cache, and a write through any other connection empties it: four
-    // polls judging side by side on the 2-core machine spent twice the CPU per poll of one poll at a time (5.1-6.7 ms
-    // against 2.8 ms, scripts/bench.sh --quick, docs/benchmarks.md, fourteenth round). The metric reads still overlap,
-    // so a slow source holds one poll, not the others.
-    private readonly SemaphoreSlim _judging = new(1, 1);
-    private int _judgingNow;
-    private int _mostJudgingAtOnce;
+    private readonly JudgingTurns _judging = new(store.Provider == StorageProvider.Sqlite);
 
     /// <summary>Whether rollouts are judged one at a time here (SQLite) or side by side (PostgreSQL).</summary>
-    public bool JudgesOneAtATime => store.Provider == StorageProvider.Sqlite;
+    public bool JudgesOneAtATime => _judging.OneAtATime;
 
     /// <summary>The most judgements (and the acting and publishing after them) this instance has run at the same moment.</summary>
-    public int MostJudgingAtOnce => Volatile.Read(ref _mostJudgingAtOnce);
+    public int MostJudgingAtOnce => _judging.MostAtOnce;
 
     /// <summary>Polls every live rollout whose poll is due, a few at a time; returns how many were polled.</summary>
     public async Task<int> PollDueAsync(CancellationToken cancellationToken)
@@ -192,37 +186,14 @@ public sealed class RolloutPoller(
         return new PollOutcome(PollOutcomeKind.Polled, written, from, to, read.Problems, snapshot);
     }
 
-    /// <summary>Judges the rollout as it now stands (once), carries out what triggers or auto-advance require, and publishes.</summary>
+    /// <summary>
+    /// Judges the rollout as it now stands (once), carries out what triggers or auto-advance require, and publishes. On
+    /// SQLite one rollout is judged at a time (<see cref="JudgingTurns"/>); a command leaves the turn before it goes out.
+    /// </summary>
     public async Task<RolloutSnapshot?> JudgeAndActAsync(long rolloutId, CancellationToken cancellationToken)
     {
-        var oneAtATime = JudgesOneAtATime;
-        if (oneAtATime)
-        {
-            await _judging.WaitAsync(cancellationToken);
-        }
+        using var turn = await _judging.EnterAsync(cancellationToken);
 
-        var now = Interlocked.Increment(ref _judgingNow);
-        for (var most = Volatile.Read(ref _mostJudgingAtOnce); now > most; most = Volatile.Read(ref _mostJudgingAtOnce))
-        {
-            Interlocked.CompareExchange(ref _mostJudgingAtOnce, now, most);
-        }
-
-        try
-        {
-            return await JudgeAndActNowAsync(rolloutId, cancellationToken);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _judgingNow);
-            if (oneAtATime)
-            {
-                _judging.Release();
-            }
-        }
-    }
-
-    private async Task<RolloutSnapshot?> JudgeAndActNowAsync(long rolloutId, CancellationToken cancellationToken)
-    {
         // Another instance may act on the same trigger at the same moment: then this one's command is refused as a
         // conflict (or found done), and the answer must be the rollout as it now is, not the stale judgement.
         for (var attempt = 1; ; attempt++)
@@ -233,7 +204,7 @@ public sealed class RolloutPoller(
                 return null;
             }
 
-            var (snapshot, raced) = await actions.TryActAsync(await assessor.AssessAsync(rollout, cancellationToken), cancellationToken);
+            var (snapshot, raced) = await actions.TryActAsync(await assessor.AssessAsync(rollout, cancellationToken), turn.Leave, cancellationToken);
             if (!raced || attempt == 3)
             {
                 return snapshot;

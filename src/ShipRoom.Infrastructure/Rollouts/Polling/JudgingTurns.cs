@@ -1,0 +1,62 @@
+namespace ShipRoom.Infrastructure.Rollouts.Polling;
+
+/// <summary>
+/// Judging one rollout at a time on SQLite. Every SQLite connection keeps its own page cache, and a write through any
+/// other connection empties it: four polls judging side by side on the 2-core machine spent about twice the CPU per
+/// poll of one at a time (docs/benchmarks.md, fourteenth round). A turn covers judging, recording the history, building
+/// and publishing; it is left before a command goes to the deploy system (seconds, with retries), so a slow deploy
+/// system holds up no other rollout's judgement or rollback. The metric reads are outside it: a slow source holds one poll.
+/// </summary>
+public sealed class JudgingTurns(bool oneAtATime)
+{
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private int _now;
+    private int _most;
+
+    public bool OneAtATime { get; } = oneAtATime;
+
+    /// <summary>The most judgements that ran at the same moment (for tests and diagnostics).</summary>
+    public int MostAtOnce => Volatile.Read(ref _most);
+
+    /// <summary>Waits for a turn (on SQLite); the turn ends when it is left or disposed, whichever comes first.</summary>
+    public async Task<Turn> EnterAsync(CancellationToken cancellationToken)
+    {
+        if (OneAtATime)
+        {
+            await _turn.WaitAsync(cancellationToken);
+        }
+
+        var now = Interlocked.Increment(ref _now);
+        for (var most = Volatile.Read(ref _most); now > most; most = Volatile.Read(ref _most))
+        {
+            Interlocked.CompareExchange(ref _most, now, most);
+        }
+
+        return new Turn(this);
+    }
+
+    private void End()
+    {
+        Interlocked.Decrement(ref _now);
+        if (OneAtATime)
+        {
+            _turn.Release();
+        }
+    }
+
+    public sealed class Turn(JudgingTurns turns) : IDisposable
+    {
+        private int _left;
+
+        /// <summary>Ends the turn now (once; later calls and disposal do nothing).</summary>
+        public void Leave()
+        {
+            if (Interlocked.Exchange(ref _left, 1) == 0)
+            {
+                turns.End();
+            }
+        }
+
+        public void Dispose() => Leave();
+    }
+}
