@@ -147,6 +147,12 @@ public static class LiveCommand
             Log(await QuietMachine.WaitAsync(TimeSpan.FromSeconds(45), ct));
         }
 
+        if (serverPid > 0)
+        {
+            var waited = await PollCpuWindow.WaitToCreateAsync(ct);
+            Log($"waited {waited.TotalSeconds:0.0} s for {PollCpuWindow.CreateFrom}-{PollCpuWindow.CreateUntil} s past the minute, so the {rollouts} rollouts' probes run between their polls' bursts");
+        }
+
         // --- subscribers on ShipRoom's hub, connected before the load arrives ------------------------------------------
         List<double> shipRoomLatencies;
         List<int> sizes;
@@ -293,7 +299,8 @@ public static class LiveCommand
             // 30 calls, and the demo's polls call theirs every few seconds). What it was is said in the row.
             var figures = $"{e.AddedCpuMs:0} ms CPU in the {e.BurstSeconds:0} s of bursts beyond the quiet rate, over {e.AddedPolls:0.0} polls beyond the quiet rate " +
                           $"({e.BurstCpuMs:0} ms and {e.BurstPolls:0} polls in the bursts; the background JIT's CPU left out: {e.JitMs:0} ms in the window; " +
-                          $"beyond the quiet rate, per poll: {Stats.Ms(e.GcPausePerPollMs)} of garbage-collector pauses, {e.AllocatedPerPoll / 1024:N0} KB allocated)";
+                          $"beyond the quiet rate, per poll: {Stats.Ms(e.GcPausePerPollMs)} of garbage-collector pauses, {e.AllocatedPerPoll / 1024:N0} KB allocated; " +
+                          $"synthetic probe runs: {e.BurstProbeRuns:0} in the bursts, {e.QuietProbeRuns:0} between them)";
             var quietText = $"the same window's {e.QuietSeconds:0} s between the bursts (the demo, timers, everything but the {live.Count} rollouts' polls): " +
                             $"{e.QuietCpuPerSecond:0.0} ms CPU per second besides the background JIT, {e.QuietPollsPerSecond * 60:0.0} polls a minute";
             if (!e.Usable(live.Count, cpuSeconds / 60))

@@ -16,7 +16,7 @@ public static class PollCpuWindow
     public const int BurstSeconds = 15;
 
     /// <summary>One stretch of the window between two readings: a burst (from a whole minute) or a quiet one.</summary>
-    public sealed record Segment(bool Burst, double Seconds, double CpuMs, double JitMs, double Polls, double PollSeconds, double GcPauseMs, double AllocatedBytes);
+    public sealed record Segment(bool Burst, double Seconds, double CpuMs, double JitMs, double Polls, double PollSeconds, double GcPauseMs, double AllocatedBytes, double ProbeRuns);
 
     /// <summary>What the K rollouts' polls cost, with the figures it is made of.</summary>
     public sealed record Estimate(
@@ -24,7 +24,8 @@ public static class PollCpuWindow
         double QuietSeconds, double QuietCpuPerSecond, double QuietPollsPerSecond,
         double BurstSeconds, double BurstCpuMs, double BurstPolls,
         double JitMs, double WholeCpuMs, double WholePolls, double WholePollSeconds,
-        double BurstGcPauseMs, double QuietGcPauseMs, double BurstAllocatedBytes, double QuietAllocatedBytes)
+        double BurstGcPauseMs, double QuietGcPauseMs, double BurstAllocatedBytes, double QuietAllocatedBytes,
+        double BurstProbeRuns, double QuietProbeRuns)
     {
         /// <summary>The garbage collector's pauses in the bursts beyond the quiet rate, per added poll.</summary>
         public double GcPausePerPollMs => (BurstGcPauseMs - QuietGcPauseMs / QuietSeconds * BurstSeconds) / AddedPolls;
@@ -44,6 +45,12 @@ public static class PollCpuWindow
         Uri url, int pid, int clkTck, DateTime start, TimeSpan length, List<double> perSecond, CancellationToken ct)
     {
         start = new DateTime(start.Ticks - start.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+        // Come late (the steps before it ran long), the window moves by whole minutes: its segments keep their seconds.
+        while (DateTime.UtcNow > start.AddMilliseconds(500))
+        {
+            start = start.AddMinutes(1);
+        }
+
         await DelayUntilAsync(start, ct);
         await using var jit = BackgroundJit.Start(pid, clkTck);
         var counters = await ServerCounters.ReadAsync(url, ct);
@@ -65,7 +72,7 @@ public static class PollCpuWindow
             var jitMs = jit.SoFar();
             var read = await ServerCounters.ReadAsync(url, ct);
             var during = read.Since(segmentCounters);
-            segments.Add(new Segment(segmentStart.Second < BurstSeconds, (second - segmentStart).TotalSeconds, cpu - segmentCpu, jitMs - segmentJit, during.Polls, during.PollSeconds, during.GcPauseSeconds * 1000, during.AllocatedBytes));
+            segments.Add(new Segment(segmentStart.Second < BurstSeconds, (second - segmentStart).TotalSeconds, cpu - segmentCpu, jitMs - segmentJit, during.Polls, during.PollSeconds, during.GcPauseSeconds * 1000, during.AllocatedBytes, during.ProbeRuns));
             (segmentCpu, segmentJit, segmentCounters, segmentStart) = (cpu, jitMs, read, second);
         }
 
@@ -90,7 +97,8 @@ public static class PollCpuWindow
         var addedPolls = burstPolls - quietPollRate * burstSeconds;
         return new Estimate(addedCpu / addedPolls, addedCpu, addedPolls, quietSeconds, quietRate, quietPollRate,
             burstSeconds, burstCpu, burstPolls, segments.Sum(s => s.JitMs), segments.Sum(s => s.CpuMs), segments.Sum(s => s.Polls), segments.Sum(s => s.PollSeconds),
-            bursts.Sum(s => s.GcPauseMs), quiet.Sum(s => s.GcPauseMs), bursts.Sum(s => s.AllocatedBytes), quiet.Sum(s => s.AllocatedBytes));
+            bursts.Sum(s => s.GcPauseMs), quiet.Sum(s => s.GcPauseMs), bursts.Sum(s => s.AllocatedBytes), quiet.Sum(s => s.AllocatedBytes),
+            bursts.Sum(s => s.ProbeRuns), quiet.Sum(s => s.ProbeRuns));
     }
 
     /// <summary>The window's CPU per second, one figure per second, bursts marked: what the log shows of it.</summary>
@@ -101,6 +109,28 @@ public static class PollCpuWindow
             var text = ms.ToString("0", CultureInfo.InvariantCulture);
             return second == 0 ? $"[{text}" : second == BurstSeconds - 1 ? $"{text}]" : text;
         }));
+
+    /// <summary>
+    /// Waits until the second of the minute is between <see cref="CreateFrom"/> and <see cref="CreateUntil"/> before the
+    /// K rollouts are made. Each live rollout runs its plan's synthetic probes once a minute (the shipped plan has three,
+    /// each a database write) from the 5 s scheduler tick after it was made. The K are made within seconds of each other,
+    /// so their probes run together at the same second every minute: made in the first 15 s of a minute, they ran inside
+    /// the bursts and counted as poll CPU. Made from here (the subscribers' connecting and the creating end within 10 s),
+    /// they run in the quiet time. There they raise the quiet rate, which is taken out of the bursts for 15 s of every 45:
+    /// with one poll a minute per rollout, the figure errs low by a third of one rollout's probe CPU a minute. Returns
+    /// how long it waited.
+    /// </summary>
+    public static async Task<TimeSpan> WaitToCreateAsync(CancellationToken ct)
+    {
+        var now = DateTime.UtcNow;
+        var second = now.Second + now.Millisecond / 1000.0;
+        var wait = second < CreateFrom ? CreateFrom - second : second > CreateUntil ? 60 - second + CreateFrom : 0;
+        await Task.Delay(TimeSpan.FromSeconds(wait), ct);
+        return TimeSpan.FromSeconds(wait);
+    }
+
+    public const int CreateFrom = 15;
+    public const int CreateUntil = 40;
 
     private static async Task DelayUntilAsync(DateTime at, CancellationToken ct)
     {

@@ -4,10 +4,11 @@ using System.Globalization;
 namespace ShipRoom.Benchmarks.Live;
 
 /// <summary>
-/// Waits, after the tab rows, until the machine has been quiet for a few seconds in a row: the browser's processes
-/// ending and the server letting its circuits go take both cores for seconds. Until the fourteenth round the poll CPU
-/// row's separate demo-only window (20 s quick, 60 s full) stood here and gave that time by accident; without it the
-/// first rollbacks of a full run came 8 s after 20 tabs closed and answered in 42 and 66 ms.
+/// Waits, after the tab rows, until the machine has been quiet for a few seconds in a row, so that the rows after them
+/// (subscribers, rollbacks during back-fills) do not meet the browser's processes ending or the server letting its
+/// circuits go. Until the fourteenth round the poll CPU row's separate demo-only window (20 s quick, 60 s full) stood
+/// here. In that round's runs this wait always ended after 3 s (the machine 0–4% busy): it rules the tabs' ending out
+/// rather than waiting for it.
 /// </summary>
 public static class QuietMachine
 {

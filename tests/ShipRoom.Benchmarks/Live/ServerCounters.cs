@@ -4,17 +4,17 @@ namespace ShipRoom.Benchmarks.Live;
 
 /// <summary>
 /// What ShipRoom's own /metrics says at one moment: polls counted (every outcome) and the time they took, and the
-/// browser circuits it holds, and the runtime's garbage collector: its pauses and the bytes allocated (the System.Runtime
-/// meter).
+/// browser circuits it holds, the synthetic probe runs, and the runtime's garbage collector: its pauses and the bytes
+/// allocated (the System.Runtime meter).
 /// </summary>
-public readonly record struct ServerCounters(double Polls, double PollSeconds, long Circuits, double GcPauseSeconds = 0, double AllocatedBytes = 0)
+public readonly record struct ServerCounters(double Polls, double PollSeconds, long Circuits, double GcPauseSeconds = 0, double AllocatedBytes = 0, double ProbeRuns = 0)
 {
     private static readonly HttpClient Client = new();
 
     public static async Task<ServerCounters> ReadAsync(Uri server, CancellationToken ct)
     {
         var text = await Client.GetStringAsync(new Uri(server, "/metrics"), ct);
-        double polls = 0, seconds = 0, gcPause = 0, allocated = 0;
+        double polls = 0, seconds = 0, gcPause = 0, allocated = 0, probeRuns = 0;
         long circuits = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -30,6 +30,10 @@ public readonly record struct ServerCounters(double Polls, double PollSeconds, l
             {
                 circuits += (long)Value(line);
             }
+            else if (line.StartsWith("shiproom_probe_runs_total", StringComparison.Ordinal))
+            {
+                probeRuns += Value(line);
+            }
             else if (line.StartsWith("dotnet_gc_pause_time_seconds_total", StringComparison.Ordinal))
             {
                 gcPause += Value(line);
@@ -40,12 +44,12 @@ public readonly record struct ServerCounters(double Polls, double PollSeconds, l
             }
         }
 
-        return new ServerCounters(polls, seconds, circuits, gcPause, allocated);
+        return new ServerCounters(polls, seconds, circuits, gcPause, allocated, probeRuns);
     }
 
     /// <summary>What happened between <paramref name="earlier"/> and this reading (circuits: this reading's).</summary>
     public ServerCounters Since(ServerCounters earlier) =>
-        new(Polls - earlier.Polls, PollSeconds - earlier.PollSeconds, Circuits, GcPauseSeconds - earlier.GcPauseSeconds, AllocatedBytes - earlier.AllocatedBytes);
+        new(Polls - earlier.Polls, PollSeconds - earlier.PollSeconds, Circuits, GcPauseSeconds - earlier.GcPauseSeconds, AllocatedBytes - earlier.AllocatedBytes, ProbeRuns - earlier.ProbeRuns);
 
     private static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
 }
