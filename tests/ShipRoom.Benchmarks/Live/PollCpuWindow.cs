@@ -115,7 +115,7 @@ public static class PollCpuWindow
     /// K rollouts are made. Each live rollout runs its plan's synthetic probes once a minute (the shipped plan has three,
     /// each a database write) from the 5 s scheduler tick after it was made. The K are made within seconds of each other,
     /// so their probes run together at the same second every minute: made in the first 15 s of a minute, they ran inside
-    /// the bursts and counted as poll CPU. Made from here (the subscribers' connecting and the creating end within 10 s),
+    /// the bursts and counted as poll CPU. Made from here (the subscribers' connecting and the creating took under 10 s),
     /// they run in the quiet time. There they raise the quiet rate, which is taken out of the bursts for 15 s of every 45:
     /// with one poll a minute per rollout, the figure errs low by a third of one rollout's probe CPU a minute. Returns
     /// how long it waited.
@@ -130,7 +130,7 @@ public static class PollCpuWindow
     }
 
     public const int CreateFrom = 15;
-    public const int CreateUntil = 40;
+    public const int CreateUntil = 45;
 
     private static async Task DelayUntilAsync(DateTime at, CancellationToken ct)
     {
