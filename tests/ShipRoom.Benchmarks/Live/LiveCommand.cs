@@ -147,11 +147,6 @@ public static class LiveCommand
             Log(await QuietMachine.WaitAsync(TimeSpan.FromSeconds(45), ct));
         }
 
-        if (serverPid > 0)
-        {
-            var waited = await PollCpuWindow.WaitToCreateAsync(ct);
-            Log($"waited {waited.TotalSeconds:0.0} s for {PollCpuWindow.CreateFrom}-{PollCpuWindow.CreateUntil} s past the minute, so the {rollouts} rollouts' probes run between their polls' bursts");
-        }
 
         // --- subscribers on ShipRoom's hub, connected before the load arrives ------------------------------------------
         List<double> shipRoomLatencies;
@@ -164,6 +159,12 @@ public static class LiveCommand
         await using (var swarm = await ConnectLoggedAsync(new Uri(url, "/hubs/rollouts"), subscribers, session.Token, HubSwarm.SubscribeTo(demo), Log, ct))
         {
             // --- K rollouts polling in the background (the poll CPU row, and load for the others) --------------------
+            if (serverPid > 0)
+            {
+                var waited = await PollCpuWindow.WaitToCreateAsync(ct);
+                Log($"waited {waited.TotalSeconds:0.0} s for {PollCpuWindow.CreateFrom}-{PollCpuWindow.CreateUntil} s past the minute, so the {rollouts} rollouts' probes run between their polls' bursts");
+            }
+
             var pollsBeforeCreate = (await ServerCounters.ReadAsync(url, ct)).Polls;
             var started = Stopwatch.StartNew();
             var createErrors = new List<string>();
@@ -291,8 +292,8 @@ public static class LiveCommand
         else
         {
             var perSecond = new List<double>();
-            var segments = await PollCpuWindow.MeasureAsync(url, serverPid, clkTck, cpuStart, TimeSpan.FromSeconds(cpuSeconds), perSecond, ct);
-            Log($"poll CPU window, the server's CPU ms each second from {cpuStart:HH:mm:ss} ([bursts]): {PollCpuWindow.Profile(cpuStart, perSecond)}");
+            var (segments, windowStart) = await PollCpuWindow.MeasureAsync(url, serverPid, clkTck, cpuStart, TimeSpan.FromSeconds(cpuSeconds), perSecond, ct);
+            Log($"poll CPU window, the server's CPU ms each second from {windowStart:HH:mm:ss} ([bursts]): {PollCpuWindow.Profile(windowStart, perSecond)}");
             var e = PollCpuWindow.Judge(segments);
             // The background JIT's CPU is left out (BackgroundJit): a server that has run for a while has compiled its
             // code, while in these minutes the runtime was still recompiling (tiered compilation promotes a method after

@@ -41,7 +41,7 @@ public static class PollCpuWindow
     /// (/metrics) at every whole minute and <see cref="BurstSeconds"/> past it until <paramref name="length"/> has passed.
     /// The process's CPU is also read each second for <paramref name="perSecond"/>, the log's profile of the window.
     /// </summary>
-    public static async Task<IReadOnlyList<Segment>> MeasureAsync(
+    public static async Task<(IReadOnlyList<Segment> Segments, DateTime Start)> MeasureAsync(
         Uri url, int pid, int clkTck, DateTime start, TimeSpan length, List<double> perSecond, CancellationToken ct)
     {
         start = new DateTime(start.Ticks - start.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
@@ -76,7 +76,7 @@ public static class PollCpuWindow
             (segmentCpu, segmentJit, segmentCounters, segmentStart) = (cpu, jitMs, read, second);
         }
 
-        return segments;
+        return (segments, start);
     }
 
     /// <summary>
@@ -114,8 +114,8 @@ public static class PollCpuWindow
     /// Waits until the second of the minute is between <see cref="CreateFrom"/> and <see cref="CreateUntil"/> before the
     /// K rollouts are made. Each live rollout runs its plan's synthetic probes once a minute (the shipped plan has three,
     /// each a database write) from the 5 s scheduler tick after it was made. The K are made within seconds of each other,
-    /// so their probes run together at the same second every minute: made in the first 15 s of a minute, they ran inside
-    /// the bursts and counted as poll CPU. Made from here (the subscribers' connecting and the creating took under 10 s),
+    /// so their probes run together within a few seconds every minute: made in the first 15 s of a minute, they ran inside
+    /// the bursts and counted as poll CPU. Made from here (the creating took under 6 s, the next tick is within 5 s),
     /// they run in the quiet time. There they raise the quiet rate, which is taken out of the bursts for 15 s of every 45:
     /// with one poll a minute per rollout, the figure errs low by a third of one rollout's probe CPU a minute. Returns
     /// how long it waited.
@@ -130,7 +130,7 @@ public static class PollCpuWindow
     }
 
     public const int CreateFrom = 15;
-    public const int CreateUntil = 45;
+    public const int CreateUntil = 42;
 
     private static async Task DelayUntilAsync(DateTime at, CancellationToken ct)
     {

@@ -120,20 +120,26 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
         // Payments fail from the first phase: E2E < 99.5% for 5 minutes rolls back.
         var failing = await host.StartRolloutAsync("payment-failures", 0);
         var other = await host.StartRolloutAsync();
-        await host.Poller.PollAsync(failing, Ct);
-        await host.Poller.PollAsync(other, Ct);
+        await host.Poller.PollAsync(failing, Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await host.Poller.PollAsync(other, Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
         host.Time.Advance(TimeSpan.FromMinutes(6));
 
         var rollingBack = host.Poller.PollAsync(failing, Ct);
-        await deploy.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        try
+        {
+            await deploy.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
-        // The automatic rollback waits for the deploy system; the other rollout is polled and judged meanwhile.
-        var outcome = await host.Poller.PollAsync(other, Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        Assert.Equal(PollOutcomeKind.Polled, outcome.Kind);
-        Assert.Equal(other, outcome.Snapshot!.Id);
-        Assert.False(rollingBack.IsCompleted);
+            // The automatic rollback waits for the deploy system; the other rollout is polled and judged meanwhile.
+            var outcome = await host.Poller.PollAsync(other, Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            Assert.Equal(PollOutcomeKind.Polled, outcome.Kind);
+            Assert.Equal(other, outcome.Snapshot!.Id);
+            Assert.False(rollingBack.IsCompleted);
+        }
+        finally
+        {
+            deploy.Release.TrySetResult();
+        }
 
-        deploy.Release.SetResult();
         await rollingBack.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Assert.Equal(Core.Rollouts.RolloutStatus.RolledBack, (await host.Database.Rollouts.GetAsync(failing, Ct))!.Status);
     }

@@ -192,12 +192,12 @@ public sealed class RolloutPoller(
     /// </summary>
     public async Task<RolloutSnapshot?> JudgeAndActAsync(long rolloutId, CancellationToken cancellationToken)
     {
-        using var turn = await _judging.EnterAsync(cancellationToken);
-
-        // Another instance may act on the same trigger at the same moment: then this one's command is refused as a
-        // conflict (or found done), and the answer must be the rollout as it now is, not the stale judgement.
+        // Another instance (or a probe or signal here) may act on the same trigger at the same moment: then this one's
+        // command is refused as a conflict (or found done), and the answer must be the rollout as it now is, not the
+        // stale judgement. Each attempt takes its own turn.
         for (var attempt = 1; ; attempt++)
         {
+            using var turn = await _judging.EnterAsync(cancellationToken);
             var rollout = await store.GetAsync(rolloutId, cancellationToken);
             if (rollout is null)
             {
