@@ -147,7 +147,6 @@ public static class LiveCommand
             Log(await QuietMachine.WaitAsync(TimeSpan.FromSeconds(45), ct));
         }
 
-
         // --- subscribers on ShipRoom's hub, connected before the load arrives ------------------------------------------
         List<double> shipRoomLatencies;
         List<int> sizes;
@@ -232,8 +231,7 @@ public static class LiveCommand
         // at each burst's start and end (PollCpuWindow): the quiet time between them is the baseline. The
         // bare hub (two broadcasts of about 8 s) runs while that time comes. It started only at 20 or 50 s past until
         // the tenth round: up to 30 s of waiting, which took the quick run past five minutes.
-        var now = DateTime.UtcNow;
-        var cpuStart = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc).AddSeconds(20);
+        var cpuStart = DateTime.UtcNow.AddSeconds(20);
         if (cpuStart.Second < 15)
         {
             cpuStart = cpuStart.AddSeconds(15 - cpuStart.Second);
