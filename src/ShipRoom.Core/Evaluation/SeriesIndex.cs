@@ -123,6 +123,10 @@ public sealed class SeriesIndex
         return result;
     }
 
+    /// <summary>The finite values of [from, to) summed in time order as decimals (payment cap usage, as its triggers count it).</summary>
+    public decimal SumFinite(string metric, Cohort cohort, string? journey, DateTimeOffset from, DateTimeOffset to) =>
+        AddFinite(metric, cohort, journey, from, to, 0m);
+
     /// <summary>
     /// <paramref name="sum"/> plus the finite values of [from, to) in time order, as decimals: the additions a sum over
     /// <see cref="Range"/> makes, without building the range.

@@ -13,8 +13,5 @@ public interface ISampleRepository
     /// <summary>Samples with From ≤ time &lt; To, in time order. NaN comes back for a minute stored without a finite value.</summary>
     Task<IReadOnlyList<MetricSample>> ReadAsync(long rolloutId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
-    /// <summary>The sum of the overall series of one metric and cohort over [from, to) (payment cap usage).</summary>
-    Task<double> SumAsync(long rolloutId, string metricKey, Cohort cohort, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
-
     Task<DateTimeOffset?> LatestSampleTimeAsync(long rolloutId, CancellationToken cancellationToken);
 }

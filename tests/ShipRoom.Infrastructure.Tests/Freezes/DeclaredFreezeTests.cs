@@ -150,25 +150,7 @@ public abstract class DeclaredFreezeTests(IStorageEngine engine)
     {
         await using var database = await engine.CreateAsync(migrate: false);
         // The migrations as they were before 0021, applied and given a rollout with its lock; then the rest.
-        var before = Directory.CreateTempSubdirectory("shiproom-migrations-").FullName;
-        try
-        {
-            foreach (var folder in new[] { "sqlite", "postgres" })
-            {
-                Directory.CreateDirectory(Path.Combine(before, folder));
-                foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "db", folder), "*.sql").Where(f => string.CompareOrdinal(Path.GetFileName(f), "0021") < 0))
-                {
-                    File.Copy(file, Path.Combine(before, folder, Path.GetFileName(file)));
-                }
-            }
-
-            var options = new StorageOptions { Provider = database.Options.Provider, ConnectionString = database.Options.ConnectionString, MigrationsPath = before };
-            await new MigrationRunner(database.Connections, Microsoft.Extensions.Options.Options.Create(options), Microsoft.Extensions.Logging.Abstractions.NullLogger<MigrationRunner>.Instance).MigrateAsync(Ct);
-        }
-        finally
-        {
-            Directory.Delete(before, recursive: true);
-        }
+        await database.MigrateBeforeAsync("0021", Ct);
 
         var at = RolloutTestHost.Start;
         var rollout = await database.Rollouts.CreateAsync(new NewRollout("checkout", "v1", new string('0', 40), "release: {}", "hash", RolloutStatus.Running, at, "simulator", "{}", 60, at, "releng", at), Ct);
@@ -178,7 +160,7 @@ public abstract class DeclaredFreezeTests(IStorageEngine engine)
         var recorded = await RowsAsync(database);
         Assert.Equal(2, recorded.Count);
 
-        Assert.Equal(["0021_declared_freezes.sql"], await database.Migrations.MigrateAsync(Ct));
+        Assert.Equal("0021_declared_freezes.sql", (await database.Migrations.MigrateAsync(Ct))[0]);
         Assert.Equal(recorded, await RowsAsync(database)); // same ids, rollouts, kinds, owners, reasons, times
         Assert.Equal(2, (await repository.ListSinceAsync(at.AddDays(-1), Ct)).Count);
         Assert.False(await repository.AddAsync(rollout, FreezeKinds.InfraLock, "someone", "again", at, null, Ct)); // still one per rollout and kind

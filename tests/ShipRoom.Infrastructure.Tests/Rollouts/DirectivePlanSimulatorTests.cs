@@ -108,6 +108,28 @@ public sealed class DirectivePlanSimulatorTests
     }
 
     /// <summary>
+    /// The cap usage the dashboard shows is every canary transaction and dollar stored since the rollout began, summed
+    /// here from the stored samples: what the snapshot reads from the judged window must agree with the database.
+    /// </summary>
+    [Fact]
+    public async Task The_payment_cap_usage_shown_counts_every_canary_payment_stored_since_the_rollout_began()
+    {
+        var (host, id, _, _) = await RunAsync(Directive004, "healthy", 2);
+        await using var _ = host;
+
+        var snapshot = host.Published.Latest!;
+        var caps = snapshot.PaymentCaps!;
+        var started = snapshot.Phases[0].StartedAt!.Value;
+        var stored = (await host.Database.Samples.ReadAsync(id, started, snapshot.Now, Ct))
+            .Where(s => s.Cohort == Core.Metrics.Cohort.Canary && s.Journey is null && double.IsFinite(s.Value)).ToList();
+        var transactions = stored.Where(s => s.MetricKey == "payment_transactions_count").Sum(s => (decimal)s.Value);
+        var dollars = stored.Where(s => s.MetricKey == "payment_dollars_total").Sum(s => (decimal)s.Value);
+
+        Assert.True(transactions > 0 && dollars > 0, $"{transactions} transactions, ${dollars}");
+        Assert.Equal(((int)Math.Round(transactions), Math.Round(dollars, 2)), (caps.Transactions, caps.Dollars));
+    }
+
+    /// <summary>
     /// "$20 max/tx": $25 payments from 10% hold directive 004 (its caps hold for the whole rollout); the same payments
     /// from 50% in directive 002, whose caps were lifted on leaving 25% (the deploy system acknowledged), are normal volume.
     /// </summary>

@@ -162,9 +162,6 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
             return read;
         }
 
-        public Task<double> SumAsync(long rolloutId, string metricKey, Cohort cohort, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-            inner.SumAsync(rolloutId, metricKey, cohort, from, to, cancellationToken);
-
         public Task<DateTimeOffset?> LatestSampleTimeAsync(long rolloutId, CancellationToken cancellationToken) => inner.LatestSampleTimeAsync(rolloutId, cancellationToken);
     }
 }

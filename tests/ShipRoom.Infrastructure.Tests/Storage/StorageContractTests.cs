@@ -306,6 +306,45 @@ public abstract class StorageContractTests(IStorageEngine engine)
     }
 
     [Fact]
+    public async Task Migration_0022_keys_samples_by_time_and_keeps_every_sample_written_before_it()
+    {
+        await using var db = await engine.CreateAsync(migrate: false);
+        await db.MigrateBeforeAsync("0022", Ct);
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        await using (var connection = await db.Connections.OpenAsync(Ct))
+        {
+            // Written as the schema before it stood, metric before time, with a journey and a minute of no data.
+            foreach (var (metric, cohort, journey, minute, value) in new (string, string, string, int, double?)[]
+            {
+                ("p95_latency_ms", "Canary", "", 1, 120.5), ("error_rate", "Control", "", 1, 0.25), ("p95_latency_ms", "Control", "checkout", 0, 99),
+                ("error_rate", "Canary", "", 0, null), ("p95_latency_ms", "Control", "", 0, 101.125),
+            })
+            {
+                await connection.ExecuteAsync(
+                    "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) VALUES (@id, @metric, @cohort, @journey, @time, @value)",
+                    new { id, metric, cohort, journey, time = UnixTime.ToMs(T.AddMinutes(minute)), value });
+            }
+        }
+
+        Assert.Contains("0022_metric_samples_by_time.sql", await db.Migrations.MigrateAsync(Ct));
+
+        var read = (await db.Samples.ReadAsync(id, T, T.AddMinutes(2), Ct)).Select(s => $"{s.Time:HH:mm} {s.MetricKey} {s.Cohort} {s.Journey} {s.Value}");
+        Assert.Equal(
+            ["10:00 error_rate Canary  NaN", "10:00 p95_latency_ms Control  101.125", "10:00 p95_latency_ms Control checkout 99", "10:01 error_rate Control  0.25", "10:01 p95_latency_ms Canary  120.5"],
+            read);
+        // A minute written again is still one sample with the latest value under the new key.
+        Assert.Equal(1, await db.Samples.UpsertAsync(id, [new MetricSample("error_rate", Cohort.Control, null, T.AddMinutes(1), 0.5)], Ct));
+        Assert.Equal(0.5, (await db.Samples.ReadAsync(id, T.AddMinutes(1), T.AddMinutes(2), Ct)).Single(s => s.MetricKey == "error_rate").Value);
+        Assert.Equal(T.AddMinutes(1), await db.Samples.LatestSampleTimeAsync(id, Ct));
+
+        await using var check = await db.Connections.OpenAsync(Ct);
+        var indexes = db.Connections.Provider == StorageProvider.Postgres
+            ? await check.QueryAsync<string>("SELECT indexname FROM pg_indexes WHERE tablename = 'metric_samples'")
+            : await check.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'metric_samples'");
+        Assert.DoesNotContain("ix_metric_samples_time", indexes); // the key's prefix serves the time lookups now
+    }
+
+    [Fact]
     public async Task A_sample_for_a_rollout_that_does_not_exist_is_refused_on_every_connection_the_pool_hands_out_again()
     {
         await using var db = await engine.CreateAsync();

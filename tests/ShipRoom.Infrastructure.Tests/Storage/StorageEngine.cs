@@ -40,6 +40,30 @@ public sealed class TestDatabase : IAsyncDisposable
     public MigrationRunner SecondInstanceMigrations() =>
         new(StorageServiceCollectionExtensions.CreateConnectionFactory(Options), Microsoft.Extensions.Options.Options.Create(Options), NullLogger<MigrationRunner>.Instance);
 
+    /// <summary>Applies the shipped migrations named before <paramref name="first"/> only: the schema as it was before that one.</summary>
+    public async Task MigrateBeforeAsync(string first, CancellationToken cancellationToken)
+    {
+        var before = Directory.CreateTempSubdirectory("shiproom-migrations-").FullName;
+        try
+        {
+            foreach (var folder in new[] { "sqlite", "postgres" })
+            {
+                Directory.CreateDirectory(Path.Combine(before, folder));
+                foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "db", folder), "*.sql").Where(f => string.CompareOrdinal(Path.GetFileName(f), first) < 0))
+                {
+                    File.Copy(file, Path.Combine(before, folder, Path.GetFileName(file)));
+                }
+            }
+
+            var options = new StorageOptions { Provider = Options.Provider, ConnectionString = Options.ConnectionString, MigrationsPath = before };
+            await new MigrationRunner(Connections, Microsoft.Extensions.Options.Options.Create(options), NullLogger<MigrationRunner>.Instance).MigrateAsync(cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(before, recursive: true);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Connections is IAsyncDisposable disposable)

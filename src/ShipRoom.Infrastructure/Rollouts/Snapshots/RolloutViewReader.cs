@@ -1,17 +1,14 @@
-using ShipRoom.Core.Metrics;
 using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Infrastructure.Rollouts.Snapshots;
 
-/// <summary>What the dashboard shows beside the verdict: polls, checklists, summaries, roster, posts, payment cap usage and the postmortem.</summary>
+/// <summary>What the dashboard shows beside the verdict: polls, checklists, summaries, roster, posts and the postmortem.</summary>
 public sealed record RolloutViewFacts(
     IReadOnlyList<PollRunRecord> Polls,
     IReadOnlyList<ChecklistItemRecord> ChecklistItems,
     IReadOnlyList<PhaseSummaryRecord> Summaries,
     IReadOnlyList<RosterEntry> Roster,
     IReadOnlyList<NotificationRecord> Posts,
-    double? CapTransactions,
-    double? CapDollars,
     PostmortemRecord? Postmortem = null,
     IReadOnlyList<PageUpdate>? Pages = null)
 {
@@ -29,7 +26,6 @@ public sealed class RolloutViewReader(
     IPhaseSummaryRepository summaries,
     IRosterRepository roster,
     INotificationRepository posts,
-    ISampleRepository samples,
     DraftViewReader drafts,
     IPageUpdateRepository pages)
 {
@@ -41,15 +37,6 @@ public sealed class RolloutViewReader(
     public async Task<RolloutViewFacts> ReadAsync(RolloutAssessment assessment, CancellationToken cancellationToken)
     {
         var id = assessment.Rollout.Id;
-        double? transactions = null;
-        double? dollars = null;
-        if (assessment.Plan.PaymentCaps is { } caps)
-        {
-            var from = assessment.StartedAt ?? assessment.Now;
-            transactions = caps.TransactionsMetric is null ? null : await samples.SumAsync(id, caps.TransactionsMetric, Cohort.Canary, from, assessment.Now, cancellationToken);
-            dollars = caps.DollarsMetric is null ? null : await samples.SumAsync(id, caps.DollarsMetric, Cohort.Canary, from, assessment.Now, cancellationToken);
-        }
-
         var completed = assessment.Rollout.Status == Core.Rollouts.RolloutStatus.Completed && assessment.Plan.PostSuccess is not null;
         return new RolloutViewFacts(
             await pollRuns.ListRecentAsync(id, RecentPolls, cancellationToken),
@@ -57,8 +44,6 @@ public sealed class RolloutViewReader(
             await summaries.ListAsync(id, cancellationToken),
             await roster.ListAsync(id, cancellationToken),
             await posts.ListAsync(id, RecentPosts, cancellationToken),
-            transactions,
-            dollars,
             await drafts.PostmortemAsync(id, cancellationToken),
             await pages.LatestAsync(id, cancellationToken))
         {

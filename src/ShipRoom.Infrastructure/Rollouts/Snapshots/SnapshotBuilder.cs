@@ -70,6 +70,7 @@ public sealed class SnapshotBuilder(
         var (rollout, plan, wallNow, now) = (assessment.Rollout, assessment.Plan, assessment.WallNow, assessment.Now);
         var verdict = assessment.Verdict;
         var lastMinute = assessment.EvaluatedUpTo.AddMinutes(-1);
+        var (panels, capsUsed) = ReadSeries(assessment, lastMinute);
         return new RolloutSnapshot
         {
             Id = rollout.Id,
@@ -85,8 +86,8 @@ public sealed class SnapshotBuilder(
             TimeFactor = rollout.TimeFactor,
             Poll = PollStatusOf(rollout, plan, view.Polls, wallNow),
             Verdict = verdict is null ? null : RecentGateMinutes(verdict),
-            Panels = PanelsOf(assessment, lastMinute),
-            PaymentCaps = PaymentCapsOf(plan, view, assessment),
+            Panels = panels,
+            PaymentCaps = capsUsed,
             Timeline = Timeline(assessment.Decisions, view.Polls),
             Rollback = RollbackTimingOf(plan, assessment.Decisions),
             Checklists = Checklists(plan, rollout, assessment.Phases, view.ChecklistItems, wallNow),
@@ -151,14 +152,16 @@ public sealed class SnapshotBuilder(
             : verdict with { Gates = verdict.Gates.Select(g => g.History.Count <= GateMinutesShown ? g : g with { History = g.History.TakeLast(GateMinutesShown).ToList() }).ToList() };
 
     /// <summary>
-    /// The charts and latest values, read from the index the assessment's own evaluation kept (SQLite keeps the window,
-    /// and the index with it) or, where none is kept or another evaluation has run since, from an index of the
-    /// assessment's samples made here.
+    /// The charts, latest values and payment cap usage, read from the index the assessment's own evaluation kept (SQLite
+    /// keeps the window, and the index with it) or, where none is kept or another evaluation has run since, from an index
+    /// of the assessment's samples made here.
     /// </summary>
-    private static IReadOnlyList<PanelSnapshot> PanelsOf(RolloutAssessment assessment, DateTimeOffset lastMinute)
+    private static (IReadOnlyList<PanelSnapshot> Panels, PaymentCapUsage? Caps) ReadSeries(RolloutAssessment assessment, DateTimeOffset lastMinute)
     {
-        IReadOnlyList<PanelSnapshot> From(SeriesIndex series) => BuildPanels(assessment.Plan, series, assessment.Verdict, assessment.Rollout.PhaseIndex, lastMinute);
-        return assessment.Memo?.ReadIndex(assessment.MemoGeneration, kept => kept is null ? null : From(kept)) ?? From(new SeriesIndex(assessment.Samples));
+        (IReadOnlyList<PanelSnapshot>, PaymentCapUsage?) From(SeriesIndex series) =>
+            (BuildPanels(assessment.Plan, series, assessment.Verdict, assessment.Rollout.PhaseIndex, lastMinute), PaymentCapsOf(assessment, series));
+        return assessment.Memo?.ReadIndex(assessment.MemoGeneration, kept => kept is null ? ((IReadOnlyList<PanelSnapshot>, PaymentCapUsage?)?)null : From(kept))
+            ?? From(new SeriesIndex(assessment.Samples));
     }
 
     private static IReadOnlyList<PanelSnapshot> BuildPanels(RolloutPlan plan, SeriesIndex series, RolloutVerdict? verdict, int phaseIndex, DateTimeOffset lastMinute)
@@ -197,15 +200,21 @@ public sealed class SnapshotBuilder(
         _ => panel.ToString(),
     };
 
-    private static PaymentCapUsage? PaymentCapsOf(RolloutPlan plan, RolloutViewFacts view, RolloutAssessment assessment)
+    /// <summary>
+    /// The caps' usage since the rollout began, summed from the samples judged (the assessment reads everything since the
+    /// rollout began when the plan has caps) the way the payment cap triggers sum them: finite values as decimals, in time order.
+    /// </summary>
+    private static PaymentCapUsage? PaymentCapsOf(RolloutAssessment assessment, SeriesIndex series)
     {
-        if (plan.PaymentCaps is not { } caps)
+        if (assessment.Plan.PaymentCaps is not { } caps)
         {
             return null;
         }
 
-        var transactions = (int)Math.Round(view.CapTransactions ?? 0);
-        var dollars = Math.Round((decimal)(view.CapDollars ?? 0), 2);
+        var plan = assessment.Plan;
+        var from = assessment.StartedAt ?? assessment.Now;
+        var transactions = caps.TransactionsMetric is { } counted ? (int)Math.Round(series.SumFinite(counted, Cohort.Canary, null, from, assessment.Now)) : 0;
+        var dollars = caps.DollarsMetric is { } spent ? Math.Round(series.SumFinite(spent, Cohort.Canary, null, from, assessment.Now), 2) : 0m;
         decimal? largest = null;
         if (caps.LargestTransactionMetric is { } metric && assessment.StartedAt is { } started)
         {
