@@ -60,15 +60,7 @@ public sealed class SampleWindows(ISampleRepository samples, Func<bool> keep, in
         if (_windows.TryGetValue(rolloutId, out var kept) && kept.From <= from && kept.To <= to && from <= kept.To)
         {
             var newer = kept.To == to ? [] : await samples.ReadAsync(rolloutId, kept.To, to, cancellationToken);
-            var first = FirstAtOrAfter(kept.Samples, from);
-            var joined = new List<MetricSample>(kept.Samples.Count - first + newer.Count);
-            for (var i = first; i < kept.Samples.Count; i++)
-            {
-                joined.Add(kept.Samples[i]);
-            }
-
-            joined.AddRange(newer);
-            read = joined;
+            read = kept.Samples.From(FirstAtOrAfter(kept.Samples, from)).Append(newer);
         }
         else
         {
@@ -77,7 +69,9 @@ public sealed class SampleWindows(ISampleRepository samples, Func<bool> keep, in
 
         if (polledTo is { } final && to <= final && _keep.Value)
         {
-            Keep(rolloutId, new Window(from, to, read, Interlocked.Increment(ref _uses)));
+            var run = SampleRun.Of(read);
+            Keep(rolloutId, new Window(from, to, run, Interlocked.Increment(ref _uses)));
+            return run;
         }
 
         return read;
@@ -164,5 +158,5 @@ public sealed class SampleWindows(ISampleRepository samples, Func<bool> keep, in
         return low;
     }
 
-    private sealed record Window(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<MetricSample> Samples, long Use);
+    private sealed record Window(DateTimeOffset From, DateTimeOffset To, SampleRun Samples, long Use);
 }
