@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ShipRoom.Core.Judgement;
 
 /// <summary>
@@ -17,38 +19,78 @@ public sealed class MannWhitneyTest : IMetricComparisonTest
             throw new ArgumentException("both samples need at least one value");
         }
 
-        var differences = new double[n * m];
-        var k = 0;
-        foreach (var x in canary)
+        // Every poll judges each metric again: the differences and the pooled sample are rented, not allocated.
+        var total = n * m;
+        var differences = ArrayPool<double>.Shared.Rent(total);
+        try
         {
-            foreach (var y in control)
+            var k = 0;
+            foreach (var x in canary)
             {
-                differences[k++] = x - y;
+                foreach (var y in control)
+                {
+                    differences[k++] = x - y;
+                }
             }
+
+            Array.Sort(differences, 0, total);
+            var estimate = total % 2 == 1 ? differences[total / 2] : (differences[(total / 2) - 1] + differences[total / 2]) / 2;
+
+            var z = NormalDistribution.Quantile(1 - ((1 - confidenceLevel) / 2));
+            var variance = n * m / 12.0 * ((n + m + 1) - TieTerm(canary, control));
+            var offset = (int)Math.Floor((total / 2.0) - (z * Math.Sqrt(Math.Max(0, variance))));
+            offset = Math.Clamp(offset, 0, (total - 1) / 2);
+            return new ShiftEstimate(estimate, differences[offset], differences[total - 1 - offset]);
         }
-
-        Array.Sort(differences);
-        var total = differences.Length;
-        var estimate = total % 2 == 1 ? differences[total / 2] : (differences[(total / 2) - 1] + differences[total / 2]) / 2;
-
-        var z = NormalDistribution.Quantile(1 - ((1 - confidenceLevel) / 2));
-        var variance = n * m / 12.0 * ((n + m + 1) - TieTerm(canary, control));
-        var offset = (int)Math.Floor((total / 2.0) - (z * Math.Sqrt(Math.Max(0, variance))));
-        offset = Math.Clamp(offset, 0, (total - 1) / 2);
-        return new ShiftEstimate(estimate, differences[offset], differences[total - 1 - offset]);
+        finally
+        {
+            ArrayPool<double>.Shared.Return(differences);
+        }
     }
 
     // Σ(t³ − t) / ((N)(N − 1)) over groups of tied values in the pooled sample.
+    // Tied values are equal by double.Equals (as grouping by value counts them), so they sit side by side once sorted.
     private static double TieTerm(IReadOnlyList<double> canary, IReadOnlyList<double> control)
     {
-        var pooled = canary.Concat(control).ToList();
-        var size = pooled.Count;
+        var size = canary.Count + control.Count;
         if (size < 2)
         {
             return 0;
         }
 
-        var ties = pooled.GroupBy(v => v).Where(g => g.Count() > 1).Sum(g => Math.Pow(g.Count(), 3) - g.Count());
-        return ties / (size * (size - 1.0));
+        var pooled = ArrayPool<double>.Shared.Rent(size);
+        try
+        {
+            for (var i = 0; i < canary.Count; i++)
+            {
+                pooled[i] = canary[i];
+            }
+
+            for (var i = 0; i < control.Count; i++)
+            {
+                pooled[canary.Count + i] = control[i];
+            }
+
+            Array.Sort(pooled, 0, size);
+            var ties = 0.0;
+            for (var start = 0; start < size;)
+            {
+                var end = start + 1;
+                while (end < size && pooled[end].Equals(pooled[start]))
+                {
+                    end++;
+                }
+
+                var run = end - start;
+                ties += run > 1 ? Math.Pow(run, 3) - run : 0;
+                start = end;
+            }
+
+            return ties / (size * (size - 1.0));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(pooled);
+        }
     }
 }

@@ -31,6 +31,17 @@ public sealed class MannWhitneyTests
     }
 
     [Fact]
+    public void Tied_values_narrow_the_interval_as_the_tie_correction_says()
+    {
+        // Pooled ties: 1×2, 2×2, 5×2, 8×5, so Σ(t³ − t) = 6 + 6 + 6 + 120 = 138 over N(N − 1) = 132: var = 36/12·(13 − 1.045)
+        // = 35.86 and K = ⌊18 − 2.3263·5.989⌋ = 4 (without the correction it would be 3, and the lower bound −6). The 36
+        // differences sorted begin −6 −6 −6 −6 −5 −5 and end with six 7s: the 5th smallest is −5, the 5th largest 7.
+        var shift = new MannWhitneyTest().Compare([2, 2, 3, 8, 8, 8], [1, 1, 5, 5, 8, 8], 0.98);
+
+        Assert.Equal(new ShiftEstimate(0.5, -5, 7), shift);
+    }
+
+    [Fact]
     public void All_ties_keep_the_interval_at_zero()
     {
         var shift = new MannWhitneyTest().Compare([5, 5, 5, 5], [5, 5, 5, 5], 0.98);
