@@ -90,37 +90,35 @@ public sealed class SeriesIndex
     }
 
     /// <summary>
-    /// The last <paramref name="max"/> finite values of [from, to) in time order, each made into a <typeparamref name="T"/>
-    /// straight from the index: a chart's points, built on every snapshot, without the list <see cref="Range"/> makes.
+    /// Where the last <paramref name="max"/> finite values of [from, to) are: the series' minutes (UTC ticks) and values
+    /// from the first of them to the end of the range, straight from the index, non-finite values in between included
+    /// (skip them). Returns how many are finite. A chart's points are read from here on every snapshot.
     /// </summary>
-    public T[] LastOf<T>(string metric, Cohort cohort, string? journey, DateTimeOffset from, DateTimeOffset to, int max, Func<DateTimeOffset, double, T> make)
+    public int LastFinite(string metric, Cohort cohort, string? journey, DateTimeOffset from, DateTimeOffset to, int max, out ReadOnlySpan<long> ticks, out ReadOnlySpan<double> values)
     {
+        ticks = default;
+        values = default;
         if (!_series.TryGetValue((metric, cohort, journey ?? ""), out var points))
         {
-            return [];
+            return 0;
         }
 
         var first = LowerBound(points.Ticks, points.Count, from.UtcTicks);
         var end = LowerBound(points.Ticks, points.Count, to.UtcTicks);
         var finite = 0;
+        var start = end;
         for (var i = end - 1; i >= first && finite < max; i--)
         {
             if (double.IsFinite(points.Values[i]))
             {
                 finite++;
+                start = i;
             }
         }
 
-        var result = new T[finite];
-        for (var i = end - 1; i >= first && finite > 0; i--)
-        {
-            if (double.IsFinite(points.Values[i]))
-            {
-                result[--finite] = make(new DateTimeOffset(points.Ticks[i], TimeSpan.Zero), points.Values[i]);
-            }
-        }
-
-        return result;
+        ticks = points.Ticks.AsSpan(start, end - start);
+        values = points.Values.AsSpan(start, end - start);
+        return finite;
     }
 
     /// <summary>The finite values of [from, to) summed in time order as decimals (payment cap usage, as its triggers count it).</summary>

@@ -40,6 +40,9 @@ public sealed class SampleWindows(ISampleRepository samples, Func<bool> keep, in
     /// <summary>Unless told otherwise: about 130 MB of samples at most (a sample is about 64 bytes): 60 rollouts each with 5 hours of the shipped plans' 168 series.</summary>
     public const int MaxSamples = 2_000_000;
 
+    /// <summary>Samples a kept window has room for beyond its own: about seven minutes of the shipped plans' series.</summary>
+    private const int MinimumRoom = 1024;
+
     private readonly ConcurrentDictionary<long, Window> _windows = new();
     private long _kept;
     private long _uses;
@@ -69,7 +72,7 @@ public sealed class SampleWindows(ISampleRepository samples, Func<bool> keep, in
 
         if (polledTo is { } final && to <= final && _keep.Value)
         {
-            var run = SampleRun.Of(read);
+            var run = AppendRun<MetricSample>.Of(read, MinimumRoom);
             Keep(rolloutId, new Window(from, to, run, Interlocked.Increment(ref _uses)));
             return run;
         }
@@ -158,5 +161,5 @@ public sealed class SampleWindows(ISampleRepository samples, Func<bool> keep, in
         return low;
     }
 
-    private sealed record Window(DateTimeOffset From, DateTimeOffset To, SampleRun Samples, long Use);
+    private sealed record Window(DateTimeOffset From, DateTimeOffset To, AppendRun<MetricSample> Samples, long Use);
 }

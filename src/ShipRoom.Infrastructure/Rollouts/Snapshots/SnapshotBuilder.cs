@@ -70,7 +70,7 @@ public sealed class SnapshotBuilder(
         var (rollout, plan, wallNow, now) = (assessment.Rollout, assessment.Plan, assessment.WallNow, assessment.Now);
         var verdict = assessment.Verdict;
         var lastMinute = assessment.EvaluatedUpTo.AddMinutes(-1);
-        var (panels, capsUsed) = ReadSeries(assessment, lastMinute);
+        var (panels, capsUsed) = ReadSeries(assessment, lastMinute, lastKnown.Get(rollout.Id));
         return new RolloutSnapshot
         {
             Id = rollout.Id,
@@ -156,18 +156,25 @@ public sealed class SnapshotBuilder(
     /// keeps the window, and the index with it) or, where none is kept or another evaluation has run since, from an index
     /// of the assessment's samples made here.
     /// </summary>
-    private static (IReadOnlyList<PanelSnapshot> Panels, PaymentCapUsage? Caps) ReadSeries(RolloutAssessment assessment, DateTimeOffset lastMinute)
+    private static (IReadOnlyList<PanelSnapshot> Panels, PaymentCapUsage? Caps) ReadSeries(RolloutAssessment assessment, DateTimeOffset lastMinute, RolloutSnapshot? before)
     {
         (IReadOnlyList<PanelSnapshot>, PaymentCapUsage?) From(SeriesIndex series) =>
-            (BuildPanels(assessment.Plan, series, assessment.Verdict, assessment.Rollout.PhaseIndex, lastMinute), PaymentCapsOf(assessment, series));
+            (BuildPanels(assessment.Plan, series, assessment.Verdict, assessment.Rollout.PhaseIndex, lastMinute, before), PaymentCapsOf(assessment, series));
         return assessment.Memo?.ReadIndex(assessment.MemoGeneration, kept => kept is null ? ((IReadOnlyList<PanelSnapshot>, PaymentCapUsage?)?)null : From(kept))
             ?? From(new SeriesIndex(assessment.Samples));
     }
 
-    private static IReadOnlyList<PanelSnapshot> BuildPanels(RolloutPlan plan, SeriesIndex series, RolloutVerdict? verdict, int phaseIndex, DateTimeOffset lastMinute)
+    /// <summary>The panels; each chart series carries on from <paramref name="before"/>'s where the index still agrees with it (<see cref="ChartPoints"/>).</summary>
+    private static IReadOnlyList<PanelSnapshot> BuildPanels(RolloutPlan plan, SeriesIndex series, RolloutVerdict? verdict, int phaseIndex, DateTimeOffset lastMinute, RolloutSnapshot? before)
     {
         var gates = plan.GatesFor(phaseIndex);
         var chartFrom = lastMinute.AddMinutes(-(MaxPointsPerSeries - 1));
+        var earlier = new Dictionary<string, MetricSnapshot>(StringComparer.Ordinal);
+        foreach (var shown in before?.Panels.SelectMany(p => p.Metrics) ?? [])
+        {
+            earlier.TryAdd(shown.Key, shown);
+        }
+
         return plan.Metrics.GroupBy(m => m.Panel).OrderBy(g => g.Key).Select(group => new PanelSnapshot(group.Key, PanelTitle(group.Key), group.Select(metric =>
         {
             var control = series.ValueAt(metric.Key, Cohort.Control, null, lastMinute);
@@ -186,13 +193,10 @@ public sealed class SnapshotBuilder(
                 gate?.Pass.Text,
                 gate?.Pass is AbsoluteCondition absolute ? (double)absolute.Threshold : null,
                 metric.Journeys.Select(j => new JourneyValue(j, series.ValueAt(metric.Key, Cohort.Control, j, lastMinute), series.ValueAt(metric.Key, Cohort.Canary, j, lastMinute))).ToList(),
-                Points(series, metric.Key, Cohort.Control, chartFrom, lastMinute),
-                Points(series, metric.Key, Cohort.Canary, chartFrom, lastMinute));
+                ChartPoints.Of(series, metric.Key, Cohort.Control, chartFrom, lastMinute.AddMinutes(1), MaxPointsPerSeries, earlier.GetValueOrDefault(metric.Key)?.ControlSeries),
+                ChartPoints.Of(series, metric.Key, Cohort.Canary, chartFrom, lastMinute.AddMinutes(1), MaxPointsPerSeries, earlier.GetValueOrDefault(metric.Key)?.CanarySeries));
         }).ToList())).ToList();
     }
-
-    private static IReadOnlyList<SeriesPoint> Points(SeriesIndex series, string metric, Cohort cohort, DateTimeOffset from, DateTimeOffset lastMinute) =>
-        series.LastOf(metric, cohort, null, from, lastMinute.AddMinutes(1), MaxPointsPerSeries, static (minute, value) => new SeriesPoint(minute, Math.Round(value, 6)));
 
     public static string PanelTitle(MetricPanel panel) => panel switch
     {

@@ -7,7 +7,7 @@ namespace ShipRoom.Infrastructure.Tests.Rollouts;
 /// A kept window grows by the new minutes in place of copying itself every poll, and no view of it ever sees a
 /// sample change under it.
 /// </summary>
-public sealed class SampleRunTests
+public sealed class AppendRunTests
 {
     private static readonly DateTimeOffset T = new(2026, 11, 25, 14, 0, 0, TimeSpan.Zero);
 
@@ -19,7 +19,7 @@ public sealed class SampleRunTests
     [Fact]
     public void The_next_minutes_are_appended_in_place_and_the_earlier_view_still_ends_where_it_did()
     {
-        var first = SampleRun.Of(Minutes(0, 60));
+        var first = AppendRun<MetricSample>.Of(Minutes(0, 60), 16);
         var second = first.Append(Minutes(60, 61));
 
         Assert.True(second.SharesItemsWith(first));
@@ -34,7 +34,7 @@ public sealed class SampleRunTests
     public void Two_windows_appended_to_the_same_one_each_keep_their_own_new_minutes()
     {
         // Two judgements of one rollout at once (a poll and a command's check) extend the same kept window.
-        var kept = SampleRun.Of(Minutes(0, 10));
+        var kept = AppendRun<MetricSample>.Of(Minutes(0, 10), 16);
         var poll = kept.Append(Minutes(10, 12));
         var check = kept.Append([new MetricSample("error_rate", Cohort.Canary, null, T.AddMinutes(10), -1)]);
 
@@ -52,8 +52,8 @@ public sealed class SampleRunTests
     [Fact]
     public void A_window_outgrowing_its_room_moves_to_a_larger_array_and_the_old_views_keep_theirs()
     {
-        var run = SampleRun.Of(Minutes(0, 100));
-        var views = new List<SampleRun> { run };
+        var run = AppendRun<MetricSample>.Of(Minutes(0, 100), 16);
+        var views = new List<AppendRun<MetricSample>> { run };
         for (var minute = 100; minute < 3_000; minute += 100)
         {
             run = run.Append(Minutes(minute, minute + 100));
@@ -71,7 +71,7 @@ public sealed class SampleRunTests
     [Fact]
     public void A_window_starting_later_keeps_the_minutes_from_its_start_and_lets_most_of_the_old_ones_go()
     {
-        var run = SampleRun.Of(Minutes(0, 100));
+        var run = AppendRun<MetricSample>.Of(Minutes(0, 100), 16);
 
         var nearly = run.From(10);
         Assert.True(nearly.SharesItemsWith(run));
@@ -83,5 +83,19 @@ public sealed class SampleRunTests
         Assert.Same(run, run.From(0));
         Assert.Empty(run.From(100));
         Assert.Throws<ArgumentOutOfRangeException>(() => run.From(101));
+    }
+
+    [Fact]
+    public void An_adopted_array_is_appended_to_in_its_free_slots_only()
+    {
+        var items = new MetricSample[12];
+        Minutes(0, 10).CopyTo(items);
+        var run = AppendRun<MetricSample>.Adopt(items, 10, 16);
+
+        var longer = run.Append(Minutes(10, 12));
+        Assert.True(longer.SharesItemsWith(run));
+        Assert.Same(items[11], longer[11]);
+        Assert.False(longer.Append(Minutes(12, 13)).SharesItemsWith(run)); // full: a larger array
+        Assert.Throws<ArgumentOutOfRangeException>(() => AppendRun<MetricSample>.Adopt(items, 13, 16));
     }
 }
