@@ -92,7 +92,9 @@ public sealed class SeriesIndex
     /// <summary>
     /// Where the last <paramref name="max"/> finite values of [from, to) are: the series' minutes (UTC ticks) and values
     /// from the first of them to the end of the range, straight from the index, non-finite values in between included
-    /// (skip them). Returns how many are finite. A chart's points are read from here on every snapshot.
+    /// (skip them). Returns how many are finite. A chart's points are read from here on every snapshot. The spans are
+    /// the index's own arrays: read them before the index is next appended to (<see cref="TryAppend"/>), as the memo's
+    /// lock ensures for a kept index.
     /// </summary>
     public int LastFinite(string metric, Cohort cohort, string? journey, DateTimeOffset from, DateTimeOffset to, int max, out ReadOnlySpan<long> ticks, out ReadOnlySpan<double> values)
     {

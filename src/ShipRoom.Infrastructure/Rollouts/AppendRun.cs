@@ -32,8 +32,8 @@ public sealed class AppendRun<T> : IReadOnlyList<T>
     public bool SharesItemsWith(AppendRun<T> other) => ReferenceEquals(_shared, other._shared);
 
     /// <summary>
-    /// A new run of <paramref name="items"/>, with room to append in place: a quarter of its length, and at least
-    /// <paramref name="minimumRoom"/> (a few polls' worth).
+    /// <paramref name="items"/> itself when it is a run already; otherwise a new run of them, with room to append in
+    /// place: a quarter of its length, and at least <paramref name="minimumRoom"/> (a few polls' worth).
     /// </summary>
     public static AppendRun<T> Of(IReadOnlyList<T> items, int minimumRoom) => items as AppendRun<T> ?? Copy(items, [], minimumRoom);
 

@@ -40,7 +40,7 @@ public sealed class SampleWindows(ISampleRepository samples, Func<bool> keep, in
     /// <summary>Unless told otherwise: about 130 MB of samples at most (a sample is about 64 bytes): 60 rollouts each with 5 hours of the shipped plans' 168 series.</summary>
     public const int MaxSamples = 2_000_000;
 
-    /// <summary>Samples a kept window has room for beyond its own: about seven minutes of the shipped plans' series.</summary>
+    /// <summary>The least room a kept window has beyond its own samples: seven minutes of the 1% → 100% plan's 137 series.</summary>
     private const int MinimumRoom = 1024;
 
     private readonly ConcurrentDictionary<long, Window> _windows = new();

@@ -69,6 +69,31 @@ public sealed class ChartPointsTests
     }
 
     [Fact]
+    public void A_last_snapshot_newer_than_the_index_is_not_carried_on()
+    {
+        // The last known snapshot came from a later judgement (a command's) than the one building now.
+        var newer = Chart(Index(12), 12, 240, before: null);
+        var index = Index(11);
+
+        Assert.Equal(Expected(index, 11, 240), Chart(index, 11, 240, newer));
+    }
+
+    [Fact]
+    public void Two_snapshots_built_from_the_same_earlier_one_each_get_their_own_new_minutes()
+    {
+        // A poll and a command's check of one rollout at once, each carrying on from the last snapshot.
+        var earlier = (AppendRun<SeriesPoint>)Chart(Index(10), 10, 240, before: null);
+        var poll = (AppendRun<SeriesPoint>)Chart(Index(11), 11, 240, earlier);
+        var check = (AppendRun<SeriesPoint>)Chart(Index(11, m => m == 10 ? 99 : m + 0.1234567), 11, 240, earlier);
+
+        Assert.True(poll.SharesItemsWith(earlier));
+        Assert.False(check.SharesItemsWith(earlier));
+        Assert.Equal(Expected(Index(11), 11, 240), poll);
+        Assert.Equal(99, check[10].Value);
+        Assert.Equal(Expected(Index(10), 10, 240), earlier);
+    }
+
+    [Fact]
     public void No_finite_minute_is_an_empty_chart_and_the_next_one_starts_afresh()
     {
         Assert.Empty(Chart(Index(5, _ => double.NaN), 5, 240, before: null));

@@ -15,7 +15,7 @@ public abstract class SnapshotChartsTests(IStorageEngine engine, bool keepsIndex
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(20, 60)]
+    [InlineData(20, 61)]
     [InlineData(300, SnapshotBuilder.MaxPointsPerSeries)] // past the longest window: every poll slides it a minute
     public async Task Each_chart_holds_the_stored_minutes_of_its_window_poll_after_poll(int startedMinutesAgo, int fullest)
     {

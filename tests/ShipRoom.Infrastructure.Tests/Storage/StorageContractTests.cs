@@ -342,6 +342,10 @@ public abstract class StorageContractTests(IStorageEngine engine)
             ? await check.QueryAsync<string>("SELECT indexname FROM pg_indexes WHERE tablename = 'metric_samples'")
             : await check.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'metric_samples'");
         Assert.DoesNotContain("ix_metric_samples_time", indexes); // the key's prefix serves the time lookups now
+        var key = db.Connections.Provider == StorageProvider.Postgres
+            ? await check.ExecuteScalarAsync<string>("SELECT indexdef FROM pg_indexes WHERE indexname = 'metric_samples_pkey'")
+            : string.Join(", ", await check.QueryAsync<string>("SELECT name FROM pragma_table_info('metric_samples') WHERE pk > 0 ORDER BY pk"));
+        Assert.Contains("rollout_id, sample_time_ms, metric_key, cohort, journey", key);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace ShipRoom.Infrastructure.Rollouts.Snapshots;
 /// </summary>
 public static class ChartPoints
 {
-    /// <summary>Room for new points beyond a fresh series: 16 polls of a full one before it moves to a new array.</summary>
+    /// <summary>The least room for new points beyond a fresh series (a quarter of its length otherwise: 60 polls of a full one).</summary>
     private const int MinimumRoom = 16;
 
     public static IReadOnlyList<SeriesPoint> Of(SeriesIndex series, string metric, Cohort cohort, DateTimeOffset from, DateTimeOffset to, int max, IReadOnlyList<SeriesPoint>? before)

@@ -217,7 +217,8 @@ public sealed class SnapshotBuilder(
 
         var plan = assessment.Plan;
         var from = assessment.StartedAt ?? assessment.Now;
-        var transactions = caps.TransactionsMetric is { } counted ? (int)Math.Round(series.SumFinite(counted, Cohort.Canary, null, from, assessment.Now)) : 0;
+        // Clamped: a decimal past int's range throws on conversion, and a miswired metric (a running total) gets there.
+        var transactions = caps.TransactionsMetric is { } counted ? (int)Math.Clamp(Math.Round(series.SumFinite(counted, Cohort.Canary, null, from, assessment.Now)), int.MinValue, int.MaxValue) : 0;
         var dollars = caps.DollarsMetric is { } spent ? Math.Round(series.SumFinite(spent, Cohort.Canary, null, from, assessment.Now), 2) : 0m;
         decimal? largest = null;
         if (caps.LargestTransactionMetric is { } metric && assessment.StartedAt is { } started)
