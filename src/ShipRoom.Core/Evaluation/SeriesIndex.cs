@@ -127,6 +127,26 @@ public sealed class SeriesIndex
     public decimal SumFinite(string metric, Cohort cohort, string? journey, DateTimeOffset from, DateTimeOffset to) =>
         AddFinite(metric, cohort, journey, from, to, 0m);
 
+    /// <summary>The largest finite value of [from, to), or null when there is none (a payment cap's largest transaction).</summary>
+    public double? MaxFinite(string metric, Cohort cohort, string? journey, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (!_series.TryGetValue((metric, cohort, journey ?? ""), out var points))
+        {
+            return null;
+        }
+
+        double? max = null;
+        for (var i = LowerBound(points.Ticks, points.Count, from.UtcTicks); i < points.Count && points.Ticks[i] < to.UtcTicks; i++)
+        {
+            if (double.IsFinite(points.Values[i]) && !(points.Values[i] <= max))
+            {
+                max = points.Values[i];
+            }
+        }
+
+        return max;
+    }
+
     /// <summary>
     /// <paramref name="sum"/> plus the finite values of [from, to) in time order, as decimals: the additions a sum over
     /// <see cref="Range"/> makes, without building the range.

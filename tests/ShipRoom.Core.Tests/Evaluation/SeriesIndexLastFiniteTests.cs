@@ -48,4 +48,14 @@ public sealed class SeriesIndexLastFiniteTests
         Assert.Equal(0, none.Count);
         Assert.Empty(none.Points);
     }
+
+    [Fact]
+    public void The_largest_finite_value_of_a_range_leaves_out_no_data_and_the_minutes_outside()
+    {
+        // Minutes 0-9 hold 0, 10, NaN, 30, 40, 50, 60, NaN, 80, 90.
+        Assert.Equal(80.0, Index.MaxFinite("latency", Cohort.Canary, null, T.AddMinutes(1), T.AddMinutes(9)));
+        Assert.Equal(10.0, Index.MaxFinite("latency", Cohort.Canary, null, T, T.AddMinutes(3)));
+        Assert.Null(Index.MaxFinite("latency", Cohort.Canary, null, T.AddMinutes(7), T.AddMinutes(8)));
+        Assert.Null(Index.MaxFinite("latency", Cohort.Control, null, T, T.AddMinutes(10)));
+    }
 }

@@ -220,12 +220,11 @@ public sealed class SnapshotBuilder(
         // Clamped: a decimal past int's range throws on conversion, and a miswired metric (a running total) gets there.
         var transactions = caps.TransactionsMetric is { } counted ? (int)Math.Clamp(Math.Round(series.SumFinite(counted, Cohort.Canary, null, from, assessment.Now)), int.MinValue, int.MaxValue) : 0;
         var dollars = caps.DollarsMetric is { } spent ? Math.Round(series.SumFinite(spent, Cohort.Canary, null, from, assessment.Now), 2) : 0m;
-        decimal? largest = null;
-        if (caps.LargestTransactionMetric is { } metric && assessment.StartedAt is { } started)
-        {
-            var values = assessment.Samples.Where(s => s.MetricKey == metric && s.Cohort == Cohort.Canary && s.Journey is null && s.Time >= started && double.IsFinite(s.Value)).Select(s => s.Value).ToList();
-            largest = values.Count == 0 ? null : Math.Round((decimal)values.Max(), 2);
-        }
+        // From the same index, not a scan of every sample since the rollout began (the shipped 1% -> 100% plan has caps).
+        decimal? largest = caps.LargestTransactionMetric is { } metric && assessment.StartedAt is { } started
+            && series.MaxFinite(metric, Cohort.Canary, null, started, assessment.Now) is { } max
+            ? Math.Round((decimal)max, 2)
+            : null;
 
         var lastPhase = caps.Through is null ? -1 : plan.PhaseIndexOf(caps.Through);
         return new PaymentCapUsage(transactions, caps.MaxTransactions, dollars, caps.MaxTotal, caps.MaxPerTransaction, caps.Currency,
