@@ -80,16 +80,16 @@ if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 if [ "$failed" -gt 0 ]; then
-  # Name what failed next to the closing line, where a reader of a long CI log looks first.
-  log "failed tests:"
-  grep -E '^\s*failed [^:]' "$work/test.log" | sed -E 's/^\s*/  /' | head -20 || true
-  # Each failure's message too: the live output scrolls it far above the closing lines CI shows.
+  # Each failure's message: the live output scrolls it far above the closing lines CI shows.
   log "why they failed (the first 25 lines of each, at most five):"
   awk '
     /^[[:space:]]*failed [^:]/ { if (shown < 5) { inside = 1; lines = 0; shown++; print "  " $0; next } }
     inside && (/^[[:space:]]*(passed|failed|skipped) / || /^Running tests from/ || /^Test run summary/) { inside = 0 }
     inside && lines < 25 { print "    " $0; lines++ }
   ' "$work/test.log" || true
+  # The names last, right above the closing line: a reader (or a check) that keeps only a log's tail still sees them.
+  log "failed tests:"
+  grep -E '^\s*failed [^:]' "$work/test.log" | sed -E 's/^\s*/  /' | head -20 || true
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"
