@@ -9,31 +9,25 @@ namespace ShipRoom.Infrastructure.Rollouts.Polling;
 /// command is called for. It is left before a command is carried out (the command goes to the deploy system, seconds
 /// with retries, and builds and publishes its own snapshot), so a slow deploy system holds up no other rollout's
 /// judgement or rollback. The metric reads are outside it: a slow source holds one poll.
-/// PostgreSQL judges side by side, but never on every core at once (<see cref="BesideCommands"/>): judging is CPU work
-/// nobody waits for, and with every core judging back-fills a rollback's continuations queue behind them in the thread
-/// pool (docs/benchmarks.md, sixteenth round, has what it changed).
 /// </summary>
-public sealed class JudgingTurns(int atOnce)
+public sealed class JudgingTurns(bool oneAtATime)
 {
-    private readonly SemaphoreSlim _turn = new(atOnce, atOnce);
+    private readonly SemaphoreSlim _turn = new(1, 1);
     private int _now;
     private int _most;
 
-    /// <summary>How many rollouts may be judged at the same moment.</summary>
-    public int AtOnce { get; } = atOnce;
-
-    public bool OneAtATime => AtOnce == 1;
-
-    /// <summary>Judgements side by side on <paramref name="cores"/> cores: all but one, which is kept for what someone waits for (a command, a page).</summary>
-    public static int BesideCommands(int cores) => Math.Max(1, cores - 1);
+    public bool OneAtATime { get; } = oneAtATime;
 
     /// <summary>The most judgements that ran at the same moment (for tests and diagnostics).</summary>
     public int MostAtOnce => Volatile.Read(ref _most);
 
-    /// <summary>Waits for a turn; the turn ends when it is left or disposed, whichever comes first.</summary>
+    /// <summary>Waits for a turn (on SQLite); the turn ends when it is left or disposed, whichever comes first.</summary>
     public async Task<Turn> EnterAsync(CancellationToken cancellationToken)
     {
-        await _turn.WaitAsync(cancellationToken);
+        if (OneAtATime)
+        {
+            await _turn.WaitAsync(cancellationToken);
+        }
 
         var now = Interlocked.Increment(ref _now);
         for (var most = Volatile.Read(ref _most); now > most; most = Volatile.Read(ref _most))
@@ -47,7 +41,10 @@ public sealed class JudgingTurns(int atOnce)
     private void End()
     {
         Interlocked.Decrement(ref _now);
-        _turn.Release();
+        if (OneAtATime)
+        {
+            _turn.Release();
+        }
     }
 
     public sealed class Turn(JudgingTurns turns) : IDisposable

@@ -24,7 +24,7 @@ public sealed record PollOutcome(PollOutcomeKind Kind, int Samples, DateTimeOffs
 /// Polls rollouts: reads every metric of a plan from where the last poll stopped up to now (so downtime is back-filled,
 /// not skipped), stores the samples, judges the rollout once, and lets <see cref="AutomaticActions"/> act and publish.
 /// Due rollouts are polled side by side (a bounded number at a time), each within a deadline; on SQLite they are judged
-/// one at a time, on PostgreSQL on all cores but one (<see cref="JudgesAtOnce"/>).
+/// one at a time (<see cref="JudgesOneAtATime"/>).
 /// </summary>
 public sealed class RolloutPoller(
     PollStore store,
@@ -40,10 +40,10 @@ public sealed class RolloutPoller(
     private readonly ConcurrentDictionary<long, DateTimeOffset> _lastAttempt = new();
     private readonly ConcurrentDictionary<long, Task<PollOutcome>> _inFlight = new();
 
-    private readonly JudgingTurns _judging = new(store.Provider == StorageProvider.Sqlite ? 1 : JudgingTurns.BesideCommands(Environment.ProcessorCount));
+    private readonly JudgingTurns _judging = new(store.Provider == StorageProvider.Sqlite);
 
-    /// <summary>How many rollouts are judged at the same moment here: one on SQLite, all cores but one on PostgreSQL.</summary>
-    public int JudgesAtOnce => _judging.AtOnce;
+    /// <summary>Whether rollouts are judged one at a time here (SQLite) or side by side (PostgreSQL).</summary>
+    public bool JudgesOneAtATime => _judging.OneAtATime;
 
     /// <summary>The most judgements (and the acting and publishing after them) this instance has run at the same moment.</summary>
     public int MostJudgingAtOnce => _judging.MostAtOnce;
@@ -188,8 +188,7 @@ public sealed class RolloutPoller(
 
     /// <summary>
     /// Judges the rollout as it now stands (once), carries out what triggers or auto-advance require, and publishes. On
-    /// SQLite one rollout is judged at a time, on PostgreSQL one less than the cores (<see cref="JudgingTurns"/>); a command
-    /// leaves the turn before it goes out.
+    /// SQLite one rollout is judged at a time (<see cref="JudgingTurns"/>); a command leaves the turn before it goes out.
     /// </summary>
     public async Task<RolloutSnapshot?> JudgeAndActAsync(long rolloutId, CancellationToken cancellationToken)
     {
