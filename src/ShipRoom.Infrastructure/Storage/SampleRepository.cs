@@ -13,8 +13,8 @@ namespace ShipRoom.Infrastructure.Storage;
 /// </summary>
 public sealed class SampleRepository(IDbConnectionFactory connections) : ISampleRepository
 {
-    /// <summary>Rows per INSERT: 6 parameters each stays far below SQLite's and PostgreSQL's parameter limits.</summary>
-    private const int RowsPerStatement = 500;
+    /// <summary>Rows per INSERT on PostgreSQL: a day's back-fill of a large plan (about 200,000 rows) in a few statements of bounded size.</summary>
+    public const int PostgresRowsPerStatement = 10_000;
 
     /// <summary>About 6 ms of writing on the development VM: the longest a command waits for a poll's samples.</summary>
     public const int SqliteRowsPerTransaction = 1000;
@@ -34,33 +34,42 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
             .Select(g => (g.Key, Value: g.Last().Value))
             .ToList();
 
-        if (connections.Provider == StorageProvider.Sqlite)
-        {
-            return await UpsertOnSqliteAsync(rolloutId, rows, cancellationToken);
-        }
+        return connections.Provider == StorageProvider.Sqlite
+            ? await UpsertOnSqliteAsync(rolloutId, rows, cancellationToken)
+            : await UpsertOnPostgresAsync(rolloutId, rows, cancellationToken);
+    }
 
-        // PostgreSQL: a few multi-row statements in one transaction, not one round trip per sample.
+    /// <summary>
+    /// The rows go as five arrays, unnested by PostgreSQL: five parameters a statement however many rows, where a VALUES
+    /// list of 500 rows took 3,000 (each an object made and bound here, the named ones rewritten to positional ones in a
+    /// 25 KB statement, parsed and planned there). One transaction, so a poll's samples are all there or none.
+    /// </summary>
+    private async Task<int> UpsertOnPostgresAsync(long rolloutId, List<((string MetricKey, Cohort Cohort, string Journey, long TimeMs) Key, double Value)> rows, CancellationToken cancellationToken)
+    {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var written = 0;
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        foreach (var chunk in rows.Chunk(PostgresRowsPerStatement))
         {
-            var sql = new System.Text.StringBuilder("INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) VALUES ");
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            AddParameter(command, "r", rolloutId);
+            var (metrics, cohorts, journeys, times, values) = (new string[chunk.Length], new string[chunk.Length], new string[chunk.Length], new long[chunk.Length], new double?[chunk.Length]);
             for (var i = 0; i < chunk.Length; i++)
             {
                 var (key, value) = chunk[i];
-                sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@r, @k{i}, @c{i}, @j{i}, @t{i}, @v{i})");
-                AddParameter(command, $"k{i}", key.MetricKey);
-                AddParameter(command, $"c{i}", key.Cohort.ToString());
-                AddParameter(command, $"j{i}", key.Journey);
-                AddParameter(command, $"t{i}", key.TimeMs);
-                AddParameter(command, $"v{i}", double.IsFinite(value) ? value : DBNull.Value, System.Data.DbType.Double);
+                (metrics[i], cohorts[i], journeys[i], times[i]) = (key.MetricKey, key.Cohort.ToString(), key.Journey, key.TimeMs);
+                values[i] = double.IsFinite(value) ? value : null;
             }
 
-            command.CommandText = sql.Append(UpsertConflict).ToString();
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText =
+                "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) " +
+                "SELECT @r, k, c, j, t, v FROM unnest(@k, @c, @j, @t, @v) AS s (k, c, j, t, v)" + UpsertConflict;
+            AddParameter(command, "r", rolloutId);
+            AddParameter(command, "k", metrics);
+            AddParameter(command, "c", cohorts);
+            AddParameter(command, "j", journeys);
+            AddParameter(command, "t", times);
+            AddParameter(command, "v", values);
             written += await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
