@@ -8,7 +8,8 @@ namespace ShipRoom.Benchmarks.Live;
 /// the minutes after the bench's warm-up tabs it was still busy (with only the demo running, dotnet_jit_compilation_time
 /// counted 40-75% of the process's CPU), and a server that has run a while is not. The worker exits when idle and a new
 /// one starts later, so the threads are read every <see cref="Interval"/> and each one's last reading kept: a thread
-/// that ends loses at most what it did since it was last read, and the figure errs low, never high.
+/// that ends loses at most what it did since it was last read, and the figure errs low, never high. Every other thread
+/// is read the same way, for the log's split of a window's CPU by thread name (<see cref="ByThreadName"/>).
 /// </summary>
 public sealed class BackgroundJit : IAsyncDisposable
 {
@@ -17,18 +18,18 @@ public sealed class BackgroundJit : IAsyncDisposable
 
     private readonly int _pid;
     private readonly int _clkTck;
-    private readonly Dictionary<int, double> _atStart;
-    private readonly Dictionary<int, double> _latest = [];
+    private readonly Dictionary<int, (string Name, double Ms)> _atStart;
+    private readonly Dictionary<int, (string Name, double Ms)> _latest = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reading;
 
     private BackgroundJit(int pid, int clkTck)
     {
         (_pid, _clkTck) = (pid, clkTck);
-        _atStart = Workers();
-        foreach (var (tid, ms) in _atStart)
+        _atStart = Threads();
+        foreach (var (tid, thread) in _atStart)
         {
-            _latest[tid] = ms;
+            _latest[tid] = thread;
         }
 
         _reading = ReadAsync();
@@ -51,9 +52,28 @@ public sealed class BackgroundJit : IAsyncDisposable
         Read();
         lock (_latest)
         {
-            return _latest.Sum(t => t.Value - _atStart.GetValueOrDefault(t.Key));
+            return _latest.Where(t => t.Value.Name.StartsWith(WorkerName, StringComparison.Ordinal)).Sum(t => t.Value.Ms - Started(t.Key));
         }
     }
+
+    /// <summary>
+    /// CPU milliseconds since <see cref="Start"/> by thread name (Linux's 15 characters: ".NET TP Worker", ".NET Timer"…),
+    /// largest first; threads that ended count what they did until last read.
+    /// </summary>
+    public IReadOnlyList<(string Name, double Ms)> ByThreadName()
+    {
+        Read();
+        lock (_latest)
+        {
+            return _latest.GroupBy(t => t.Value.Name, StringComparer.Ordinal)
+                .Select(g => (g.Key, g.Sum(t => t.Value.Ms - Started(t.Key))))
+                .Where(t => t.Item2 > 0)
+                .OrderByDescending(t => t.Item2)
+                .ToList();
+        }
+    }
+
+    private double Started(int tid) => _atStart.TryGetValue(tid, out var thread) ? thread.Ms : 0;
 
     public async ValueTask DisposeAsync()
     {
@@ -80,37 +100,33 @@ public sealed class BackgroundJit : IAsyncDisposable
 
     private void Read()
     {
-        var now = Workers();
+        var now = Threads();
         lock (_latest)
         {
-            foreach (var (tid, ms) in now)
+            foreach (var (tid, thread) in now)
             {
-                _latest[tid] = ms;
+                _latest[tid] = thread;
             }
         }
     }
 
-    private Dictionary<int, double> Workers()
+    private Dictionary<int, (string Name, double Ms)> Threads()
     {
-        var workers = new Dictionary<int, double>();
+        var threads = new Dictionary<int, (string Name, double Ms)>();
         if (_pid <= 0)
         {
-            return workers;
+            return threads;
         }
 
         foreach (var task in Directory.EnumerateDirectories($"/proc/{_pid}/task"))
         {
             try
             {
-                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(WorkerName, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
+                var name = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
                 var stat = File.ReadAllText(Path.Combine(task, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                workers[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = ticks * 1000.0 / _clkTck;
+                threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (name, ticks * 1000.0 / _clkTck);
             }
             catch (IOException)
             {
@@ -118,6 +134,6 @@ public sealed class BackgroundJit : IAsyncDisposable
             }
         }
 
-        return workers;
+        return threads;
     }
 }
