@@ -293,7 +293,7 @@ public static class LiveCommand
             var (segments, windowStart) = await PollCpuWindow.MeasureAsync(url, serverPid, clkTck, cpuStart, TimeSpan.FromSeconds(cpuSeconds), perSecond, ct);
             Log($"poll CPU window, the server's CPU ms each second from {windowStart:HH:mm:ss} ([bursts]): {PollCpuWindow.Profile(windowStart, perSecond)}");
             var e = PollCpuWindow.Judge(segments);
-            // The background JIT's CPU is left out (BackgroundJit): a server that has run for a while has compiled its
+            // The background JIT's CPU is left out (ThreadCpu): a server that has run for a while has compiled its
             // code, while in these minutes the runtime was still recompiling (tiered compilation promotes a method after
             // 30 calls, and the demo's polls call theirs every few seconds). What it was is said in the row.
             var figures = $"{e.AddedCpuMs:0} ms CPU in the {e.BurstSeconds:0} s of bursts beyond the quiet rate, over {e.AddedPolls:0.0} polls beyond the quiet rate " +

@@ -52,7 +52,7 @@ public static class PollCpuWindow
         }
 
         await DelayUntilAsync(start, ct);
-        await using var jit = BackgroundJit.Start(pid, clkTck);
+        await using var jit = ThreadCpu.Start(pid);
         var counters = await ServerCounters.ReadAsync(url, ct);
         var cpu = ProcFs.CpuMilliseconds(pid, clkTck);
         var (segmentCpu, segmentJit, segmentCounters, segmentStart) = (cpu, 0.0, counters, start);
@@ -69,7 +69,7 @@ public static class PollCpuWindow
                 continue;
             }
 
-            var jitMs = jit.SoFar();
+            var jitMs = jit.JitSoFar();
             var read = await ServerCounters.ReadAsync(url, ct);
             var during = read.Since(segmentCounters);
             segments.Add(new Segment(segmentStart.Second < BurstSeconds, (second - segmentStart).TotalSeconds, cpu - segmentCpu, jitMs - segmentJit, during.Polls, during.PollSeconds, during.GcPauseSeconds * 1000, during.AllocatedBytes, during.ProbeRuns));
