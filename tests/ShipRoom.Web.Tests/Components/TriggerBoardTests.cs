@@ -28,6 +28,22 @@ public sealed class TriggerBoardTests : ComponentTestContext
     }
 
     [Fact]
+    public void Dashboards_showing_the_same_verdict_show_the_same_rows_and_each_shows_the_next_verdict_as_it_is()
+    {
+        var verdict = Verdict();
+        var first = Render<TriggerBoard>(p => p.Add(x => x.Verdict, verdict));
+        var second = Render<TriggerBoard>(p => p.Add(x => x.Verdict, verdict));
+        Assert.Equal(first.Find("tbody").InnerHtml, second.Find("tbody").InnerHtml);
+
+        // The rows written for one verdict are not those of the next: a new streak and a fired trigger show at once.
+        second.Render(p => p.Add(x => x.Verdict, WithTrigger(t => t with { ConsecutiveBad = 4 })));
+        Assert.Contains("4 of 5 min", second.Find("tr[data-trigger=errors]").TextContent);
+        first.Render(p => p.Add(x => x.Verdict, WithTrigger(t => t with { State = TriggerState.Fired, FiredAt = Now.AddMinutes(-1) })));
+        Assert.Equal("FIRED 10:29 UTC", first.Find("tr[data-trigger=errors] .trigger-state").TextContent);
+        Assert.Contains("3 of 5 min", Render<TriggerBoard>(p => p.Add(x => x.Verdict, verdict)).Find("tr[data-trigger=errors]").TextContent);
+    }
+
+    [Fact]
     public void A_fired_trigger_says_when_it_fired_and_a_hold_trigger_says_hold()
     {
         var fired = WithTrigger(t => t with { State = TriggerState.Fired, FiredAt = Now.AddMinutes(-1), Action = TriggerAction.Hold });
