@@ -89,7 +89,7 @@ if [ "$failed" -gt 0 ]; then
   ' "$work/test.log" || true
   # The names last, right above the closing line: a reader (or a check) that keeps only a log's tail still sees them.
   log "failed tests:"
-  grep -E '^\s*failed [^:]' "$work/test.log" | sed -E 's/^\s*/  /' | head -20 || true
+  grep -E '^\s*failed [^:]' "$work/test.log" | sed -E 's/^\s*/  /' | head -17 || true
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$rc"

@@ -72,6 +72,12 @@ public static class DashboardTabRows
     private readonly record struct Window(double CpuMs, double TickMs, double JitMs, int Updates, double Polls, long BlazorBytes, long Frames, double Seconds, IReadOnlyDictionary<string, long> BytesByKind,
         IReadOnlyList<(long Bytes, bool PhaseChanged)> PerUpdate, IReadOnlyList<(string Name, double Ms)> ByThread)
     {
+        /// <summary>
+        /// Said in the log when the threads' sum reads more than two ticks below the process's ticks: a thread's time
+        /// after its last reading was lost, and the window's CPU reads low.
+        /// </summary>
+        public string TicksCheck => TickMs - CpuMs > 20 ? $"; WARNING: the threads' sum is {TickMs - CpuMs:0} ms below the process's ticks" : "";
+
         /// <summary>The window's CPU by thread name, for the log: where the milliseconds a tab adds land.</summary>
         public string ThreadsText => string.Join(", ", ByThread.Select(t => $"{t.Name.Trim()} {t.Ms:0.0}"));
     }
@@ -141,7 +147,7 @@ public static class DashboardTabRows
         }
 
         var zero = await zeroTask;
-        log($"tabs: 0 open: {zero.CpuMs:0} ms CPU ({zero.JitMs:0} of it the background JIT; the process's ticks read {zero.TickMs:0}) over {zero.Updates} updates ({zero.Polls:0} polls) in {zero.Seconds:0.0} s; by thread (ms): {zero.ThreadsText}");
+        log($"tabs: 0 open: {zero.CpuMs:0} ms CPU ({zero.JitMs:0} of it the background JIT; the process's ticks read {zero.TickMs:0}) over {zero.Updates} updates ({zero.Polls:0} polls) in {zero.Seconds:0.0} s; by thread (ms): {zero.ThreadsText}{zero.TicksCheck}");
 
         // The heap and RSS again at the end of the window with no tab: RSS's baseline, and the heap's figure the memory
         // row says beside its own. With nobody watching the heap still moves: the demo's series grow, and what the
@@ -195,7 +201,7 @@ public static class DashboardTabRows
 
         // --- N dashboards open ----------------------------------------------------------------------------------------
         var open = await WindowAsync(session.BaseAddress, updates, tabs, settings, ct);
-        log($"tabs: {tabs.Open} open: {open.CpuMs:0} ms CPU ({open.JitMs:0} of it the background JIT; the process's ticks read {open.TickMs:0}) over {open.Updates} updates ({open.Polls:0} polls) in {open.Seconds:0.0} s; by thread (ms): {open.ThreadsText}; /_blazor {open.BlazorBytes:N0} B in {open.Frames} frames ({string.Join(", ", open.BytesByKind.Select(k => $"{k.Key} {k.Value:N0} B"))})");
+        log($"tabs: {tabs.Open} open: {open.CpuMs:0} ms CPU ({open.JitMs:0} of it the background JIT; the process's ticks read {open.TickMs:0}) over {open.Updates} updates ({open.Polls:0} polls) in {open.Seconds:0.0} s; by thread (ms): {open.ThreadsText}{open.TicksCheck}; /_blazor {open.BlazorBytes:N0} B in {open.Frames} frames ({string.Join(", ", open.BytesByKind.Select(k => $"{k.Key} {k.Value:N0} B"))})");
         var heapN = settings.ServerPid > 0 ? await GcHeap.CollectTwiceAsync(settings.ServerPid, ct) : (GcHeap.Collected?)null;
         var rssN = settings.ServerPid > 0 ? ProcFs.RssBytes(settings.ServerPid) : 0;
         log(heapN is { } hn ? $"tabs: {tabs.Open} open: heap {Stats.Bytes(hn.LiveBytes)} live ({Stats.Bytes(hn.HeapBytes)} with free space; GC {hn.Reason}), RSS {Stats.Bytes(rssN)}" : "tabs: no memory figures");
@@ -340,7 +346,7 @@ public static class DashboardTabRows
         var counters0 = await ServerCounters.ReadAsync(server, ct);
         // The window's CPU is its threads' time on a CPU in nanoseconds (ThreadCpu), not the process's 10 ms ticks: with
         // 5 tabs over 3 updates one tick was 0.67 ms of the per-tab figure. The ticks are kept for the log.
-        await using var threads = ThreadCpu.Start(settings.ServerPid);
+        await using var threads = ThreadCpu.Start(settings.ServerPid, settings.ClkTck);
         var ticks0 = settings.ServerPid > 0 ? ProcFs.CpuMilliseconds(settings.ServerPid, settings.ClkTck) : 0;
         var (bytes0, frames0, kinds0) = (tabs.BlazorBytes, tabs.BlazorFrames, tabs.BlazorBytesByKind);
         var started = Stopwatch.StartNew();
@@ -356,13 +362,11 @@ public static class DashboardTabRows
         }
 
         var ticks1 = settings.ServerPid > 0 ? ProcFs.CpuMilliseconds(settings.ServerPid, settings.ClkTck) : 0;
-        var cpuMs = threads.AllSoFar();
-        var byThread = threads.ByThreadName();
-        var jitMs = await threads.StopAsync();
+        var reading = await threads.StopAsync();
         var during = (await ServerCounters.ReadAsync(server, ct)).Since(counters0);
         var (bytes1, frames1, kinds1) = (tabs.BlazorBytes, tabs.BlazorFrames, tabs.BlazorBytesByKind);
         var kinds = kinds1.ToDictionary(k => k.Key, k => k.Value - kinds0.GetValueOrDefault(k.Key), StringComparer.Ordinal);
-        return new Window(cpuMs, ticks1 - ticks0, jitMs, updates.All.Count - count0, during.Polls, bytes1 - bytes0, frames1 - frames0, started.Elapsed.TotalSeconds, kinds, perUpdate, byThread);
+        return new Window(reading.AllMs, ticks1 - ticks0, reading.JitMs, updates.All.Count - count0, during.Polls, bytes1 - bytes0, frames1 - frames0, started.Elapsed.TotalSeconds, kinds, perUpdate, reading.ByName);
     }
 
     /// <summary>Waits until the subscribed client has received <paramref name="count"/> updates in all, at most a minute per missing update.</summary>

@@ -52,7 +52,7 @@ public static class PollCpuWindow
         }
 
         await DelayUntilAsync(start, ct);
-        await using var jit = ThreadCpu.Start(pid);
+        await using var jit = ThreadCpu.Start(pid, clkTck);
         var counters = await ServerCounters.ReadAsync(url, ct);
         var cpu = ProcFs.CpuMilliseconds(pid, clkTck);
         var (segmentCpu, segmentJit, segmentCounters, segmentStart) = (cpu, 0.0, counters, start);

@@ -7,7 +7,9 @@ namespace ShipRoom.Benchmarks.Live;
 /// /proc's stat counts 10 ms ticks: over a quick run's tab window, 15 tab updates, one tick was 0.67 ms of the per-tab
 /// figure, and the process's and the JIT's readings each rounded by up to a tick). Threads are read every
 /// <see cref="Interval"/> and each one's last reading kept: a thread that ends loses at most what it did since it was last
-/// read (a thread-pool worker ends after 20 s idle, so nothing), and the figures err low, never high.
+/// read (a thread-pool worker ends after 20 s idle, so nothing). A thread first seen after the start counts from zero only
+/// if it started after the start (its start time in /proc/PID/task/TID/stat); one that was running but missed by the
+/// first listing is left out, not counted for its whole life.
 /// <para>
 /// One thread is named apart: the runtime's background JIT, the tiered compilation worker (".NET Tiered Com" in
 /// /proc/PID/task/TID/comm), which recompiles methods called often enough with full optimisation. In the minutes after
@@ -18,18 +20,27 @@ namespace ShipRoom.Benchmarks.Live;
 public sealed class ThreadCpu : IAsyncDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+    private readonly int _clkTck;
     private const string JitWorkerName = ".NET Tiered Com";
 
     private readonly int _pid;
+    private readonly long _startedAtTicks;
     private readonly Dictionary<int, (string Name, double Ms)> _atStart;
     private readonly Dictionary<int, (string Name, double Ms)> _latest = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reading;
 
-    private ThreadCpu(int pid)
+    private ThreadCpu(int pid, int clkTck)
     {
         _pid = pid;
-        _atStart = Threads();
+        _clkTck = clkTck;
+        _startedAtTicks = (long)(double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture) * clkTck);
+        _atStart = Threads(startedBefore: long.MaxValue);
+        if (pid > 0 && _atStart.Count == 0)
+        {
+            throw new InvalidOperationException($"no thread of process {pid} could be read from /proc/{pid}/task/*/schedstat");
+        }
+
         foreach (var (tid, thread) in _atStart)
         {
             _latest[tid] = thread;
@@ -38,39 +49,43 @@ public sealed class ThreadCpu : IAsyncDisposable
         _reading = ReadAsync();
     }
 
-    /// <summary>Starts reading the process's threads; <paramref name="pid"/> 0 reads nothing.</summary>
-    public static ThreadCpu Start(int pid) => new(pid);
+    /// <summary>Starts reading the process's threads (<paramref name="clkTck"/>: the kernel's ticks a second); <paramref name="pid"/> 0 reads nothing.</summary>
+    public static ThreadCpu Start(int pid, int clkTck) => new(pid, clkTck);
 
-    /// <summary>Stops reading and returns the background JIT's CPU milliseconds since <see cref="Start"/>.</summary>
-    public async Task<double> StopAsync()
+    /// <summary>What the threads did since <see cref="Start"/>, from one last reading.</summary>
+    public sealed record Reading(double AllMs, double JitMs, IReadOnlyList<(string Name, double Ms)> ByName);
+
+    /// <summary>Stops reading, reads once more, and returns every figure from that one reading.</summary>
+    public async Task<Reading> StopAsync()
     {
         await _stop.CancelAsync();
         await _reading;
-        return JitSoFar();
+        Read();
+        lock (_latest)
+        {
+            return new Reading(Sum(_ => true), Sum(IsJit), ByName());
+        }
     }
 
     /// <summary>The background JIT's CPU milliseconds since <see cref="Start"/>, read now; reading goes on.</summary>
-    public double JitSoFar() => SoFar(name => name.StartsWith(JitWorkerName, StringComparison.Ordinal));
-
-    /// <summary>Every thread's CPU milliseconds since <see cref="Start"/>, read now; reading goes on.</summary>
-    public double AllSoFar() => SoFar(_ => true);
-
-    /// <summary>
-    /// CPU milliseconds since <see cref="Start"/> by thread name (Linux's 15 characters: ".NET TP Worker", ".NET Timer"…),
-    /// largest first.
-    /// </summary>
-    public IReadOnlyList<(string Name, double Ms)> ByThreadName()
+    public double JitSoFar()
     {
         Read();
         lock (_latest)
         {
-            return _latest.GroupBy(t => t.Value.Name, StringComparer.Ordinal)
-                .Select(g => (g.Key, g.Sum(t => t.Value.Ms - Started(t.Key))))
-                .Where(t => t.Item2 >= 0.5)
-                .OrderByDescending(t => t.Item2)
-                .ToList();
+            return Sum(IsJit);
         }
     }
+
+    private static bool IsJit(string name) => name.StartsWith(JitWorkerName, StringComparison.Ordinal);
+
+    // CPU milliseconds since Start by thread name (Linux's 15 characters: ".NET TP Worker", ".NET Timer"…), largest first.
+    private List<(string Name, double Ms)> ByName() =>
+        _latest.GroupBy(t => t.Value.Name, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Sum(t => t.Value.Ms - Started(t.Key))))
+            .Where(t => t.Item2 >= 0.5)
+            .OrderByDescending(t => t.Item2)
+            .ToList();
 
     public async ValueTask DisposeAsync()
     {
@@ -79,14 +94,7 @@ public sealed class ThreadCpu : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private double SoFar(Func<string, bool> which)
-    {
-        Read();
-        lock (_latest)
-        {
-            return _latest.Where(t => which(t.Value.Name)).Sum(t => t.Value.Ms - Started(t.Key));
-        }
-    }
+    private double Sum(Func<string, bool> which) => _latest.Where(t => which(t.Value.Name)).Sum(t => t.Value.Ms - Started(t.Key));
 
     private double Started(int tid) => _atStart.TryGetValue(tid, out var thread) ? thread.Ms : 0;
 
@@ -108,17 +116,19 @@ public sealed class ThreadCpu : IAsyncDisposable
 
     private void Read()
     {
-        var now = Threads();
+        var now = Threads(startedBefore: _startedAtTicks);
         lock (_latest)
         {
+            // The background reading and a last one can overlap: a thread's time only grows, so the larger one is the later.
             foreach (var (tid, thread) in now)
             {
-                _latest[tid] = thread;
+                _latest[tid] = _latest.TryGetValue(tid, out var held) && held.Ms > thread.Ms ? held : thread;
             }
         }
     }
 
-    private Dictionary<int, (string Name, double Ms)> Threads()
+    /// <summary>The threads now, leaving out any not seen at the start that started before <paramref name="startedBefore"/> (ticks since boot).</summary>
+    private Dictionary<int, (string Name, double Ms)> Threads(long startedBefore)
     {
         var threads = new Dictionary<int, (string Name, double Ms)>();
         if (_pid <= 0)
@@ -130,9 +140,20 @@ public sealed class ThreadCpu : IAsyncDisposable
         {
             try
             {
+                var tid = int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture);
+                if (_atStart is not null && !_atStart.ContainsKey(tid))
+                {
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var startTicks = long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
+                    if (startTicks < startedBefore)
+                    {
+                        continue;
+                    }
+                }
+
                 var name = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
                 var onCpuNs = long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0], CultureInfo.InvariantCulture);
-                threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = (name, onCpuNs / 1e6);
+                threads[tid] = (name, onCpuNs / 1e6);
             }
             catch (IOException)
             {

@@ -253,7 +253,7 @@ public abstract class StorageContractTests(IStorageEngine engine)
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
         var hour = Enumerable.Range(0, 60).SelectMany(minute => Enumerable.Range(0, 170).Select(series =>
             new MetricSample($"metric_{series:000}", series % 2 == 0 ? Cohort.Canary : Cohort.Control, series % 3 == 0 ? "checkout" : null, T.AddMinutes(minute),
-                series == 7 && minute % 10 == 0 ? double.NaN : minute + (series / 1000.0)))).ToList();
+                series == 7 && minute % 10 == 0 ? double.NaN : series == 8 && minute % 10 == 0 ? double.PositiveInfinity : minute + (series / 1000.0)))).ToList();
         Assert.True(hour.Count > 2 * SampleRepository.SqliteRowsPerTransaction);
         Assert.True(hour.Count > SampleRepository.PostgresRowsPerStatement);
 
@@ -262,9 +262,9 @@ public abstract class StorageContractTests(IStorageEngine engine)
 
         var stored = await db.Samples.ReadAsync(id, T, T.AddHours(1), Ct);
         Assert.Equal(hour.Count, stored.Count);
-        // Every sample as written, journey and no data included.
+        // Every sample as written, journey included; NaN and infinity are stored as no data and read back as NaN.
         Assert.Equal(
-            hour.Select(s => $"{s.Time:HH:mm} {s.MetricKey} {s.Cohort} {s.Journey ?? ""} {s.Value}").Order(StringComparer.Ordinal),
+            hour.Select(s => $"{s.Time:HH:mm} {s.MetricKey} {s.Cohort} {s.Journey ?? ""} {(double.IsFinite(s.Value) ? s.Value : double.NaN)}").Order(StringComparer.Ordinal),
             stored.Select(s => $"{s.Time:HH:mm} {s.MetricKey} {s.Cohort} {s.Journey} {s.Value}").Order(StringComparer.Ordinal));
     }
 
