@@ -20,7 +20,6 @@ namespace ShipRoom.Benchmarks.Live;
 public sealed class ThreadCpu : IAsyncDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
-    private readonly int _clkTck;
     private const string JitWorkerName = ".NET Tiered Com";
 
     private readonly int _pid;
@@ -33,9 +32,8 @@ public sealed class ThreadCpu : IAsyncDisposable
     private ThreadCpu(int pid, int clkTck)
     {
         _pid = pid;
-        _clkTck = clkTck;
         _startedAtTicks = (long)(double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture) * clkTck);
-        _atStart = Threads(startedBefore: long.MaxValue);
+        _atStart = Threads();
         if (pid > 0 && _atStart.Count == 0)
         {
             throw new InvalidOperationException($"no thread of process {pid} could be read from /proc/{pid}/task/*/schedstat");
@@ -116,7 +114,7 @@ public sealed class ThreadCpu : IAsyncDisposable
 
     private void Read()
     {
-        var now = Threads(startedBefore: _startedAtTicks);
+        var now = Threads();
         lock (_latest)
         {
             // The background reading and a last one can overlap: a thread's time only grows, so the larger one is the later.
@@ -127,8 +125,8 @@ public sealed class ThreadCpu : IAsyncDisposable
         }
     }
 
-    /// <summary>The threads now, leaving out any not seen at the start that started before <paramref name="startedBefore"/> (ticks since boot).</summary>
-    private Dictionary<int, (string Name, double Ms)> Threads(long startedBefore)
+    /// <summary>The threads now; once the start's are known, leaving out any not among them that started before the start.</summary>
+    private Dictionary<int, (string Name, double Ms)> Threads()
     {
         var threads = new Dictionary<int, (string Name, double Ms)>();
         if (_pid <= 0)
@@ -145,7 +143,7 @@ public sealed class ThreadCpu : IAsyncDisposable
                 {
                     var stat = File.ReadAllText(Path.Combine(task, "stat"));
                     var startTicks = long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
-                    if (startTicks < startedBefore)
+                    if (startTicks < _startedAtTicks)
                     {
                         continue;
                     }
