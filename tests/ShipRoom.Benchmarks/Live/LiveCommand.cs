@@ -17,7 +17,8 @@ namespace ShipRoom.Benchmarks.Live;
 /// --webhook-port P (the port ShipRoom's Deploy:WebhookUrl points at), --barehub-url URL, --runtime-assets a,b (modules
 /// the dashboard imports at run time), --tabs N (dashboard tabs in Chromium; 0: those rows are not measured),
 /// --warmup-tabs W (dashboard and bare-page tabs opened and closed first; at least 20 unless given),
-/// --tab-updates K (demo updates per CPU window with and without tabs), --barepage-url URL and --barepage-pid PID (the
+/// --tab-updates K (demo updates per CPU window with and without tabs), --tabs-only (the tab rows and nothing after them:
+/// the quick way to compare two builds' dashboards, or to profile one), --barepage-url URL and --barepage-pid PID (the
 /// bare Blazor page), --plan FILE, --label TEXT (appended to every row name), --markdown FILE (the table rows),
 /// --ready-seconds, --timeout-minutes. The order of the steps is in docs/benchmarks.md.
 /// </summary>
@@ -139,6 +140,16 @@ public static class LiveCommand
                 Log($"tabs: failed: {exception}");
                 tabRows = DashboardTabRows.NotMeasuredAll($"failed: {exception.GetType().Name}: {exception.Message.Split('\n')[0].Trim()}");
             }
+        }
+
+        if (options.Flag("tabs-only"))
+        {
+            foreach (var row in tabRows)
+            {
+                Print(row);
+            }
+
+            return 0;
         }
 
         // The rows after this one meet the load they are meant to meet (back-fills, subscribers), not the tabs' ending.
