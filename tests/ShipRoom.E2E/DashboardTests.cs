@@ -79,6 +79,9 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         }
 
         Assert.True(matched, "the chart in the browser does not hold the snapshot's points");
+        // The points came in the dashboard's live values call (live-cells.js imports the charts' module by the same URL,
+        // so both hold the same charts): the module was fetched once.
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname.startsWith('/js/metric-chart')).length"));
         // The dashed limit is two points spanning the canary series, first point to last: the browser moves its ends with
         // each update (js/metric-chart.js), and it neither grows nor falls behind.
         Assert.Equal("2 true true", await page.EvaluateAsync<string>("() => { const d = document.getElementById('chart-p95_latency_ms').data; if (d.length < 3) return 'no limit line'; const c = d[1].x; return `${d[2].x.length} ${String(d[2].x[0]) === String(c[0])} ${String(d[2].x[1]) === String(c[c.length - 1])}`; }"));
@@ -108,6 +111,8 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
             .Select(g => $"{g.Key} {g.Sum(f => f.Bytes)} B in {g.Count()} messages");
         Console.WriteLine($"blazor-bytes: {Interlocked.Read(ref received) - bytes0} B received over /_blazor for {updates} snapshot sequence steps in 10 s: {string.Join(", ", kinds)}");
         Assert.True(updates > 0);
+        // No chart sends a call of its own once drawn: its points ride in the live values call (LivePatches).
+        Assert.DoesNotContain(frames, f => !f.Start.Contains("RenderBatch", StringComparison.Ordinal) && f.Start.Contains("\"update\"", StringComparison.Ordinal));
     }
 
     /// <summary>

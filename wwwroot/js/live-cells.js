@@ -1,10 +1,35 @@
-// Live values a panel sent instead of rendering again (src/ShipRoom.Web/Live/LiveCells.cs, LivePatches.cs).
+// Live values a panel sent instead of rendering again (src/ShipRoom.Web/Live/LiveCells.cs, LivePatches.cs), and the
+// dashboard's charts' new points, in one call per update.
 // For each scope (a [data-live-scope] element): how many values its markup has, and the changed ones as slot numbers
 // with their values. Each [data-live] element of the scope, in document order, takes one value per name in its
 // data-live attribute ("text" when empty): "text" sets its text, any other name that attribute ("" removes it).
+// For each chart: its id and the parts js/metric-chart.js `update` takes, one array per part (the same module the
+// charts import: the same URL, so the same instance).
+import { update } from "./metric-chart.js";
+
 const attributes = new Set(["class", "title", "aria-label", "data-status", "datetime"]);
 
-export function apply(scopes, sizes, changed, values) {
+// Returns the charts that refused their points and each one's error ([ids, errors]); throws when the values do not fit
+// the markup, after the charts took theirs.
+export async function apply(scopes, sizes, changed, values, charts = [], x = [], y = [], indices = [], max = [], marks = [], limitValues = [], limitNames = []) {
+  const drawing = charts.map((id, c) => update(id, x[c], y[c], indices[c], max[c], marks[c], limitValues[c], limitNames[c])
+    .then(() => null, error => [id, String(error?.message ?? error)]));
+  let cellsError = null;
+  try {
+    setCells(scopes, sizes, changed, values);
+  } catch (error) {
+    cellsError = error;
+  }
+
+  const refused = (await Promise.all(drawing)).filter(r => r !== null);
+  if (cellsError) {
+    throw cellsError;
+  }
+
+  return [refused.map(r => r[0]), refused.map(r => r[1])];
+}
+
+function setCells(scopes, sizes, changed, values) {
   scopes.forEach((scope, s) => {
     const root = document.querySelector(`[data-live-scope="${scope}"]`);
     if (!root) {

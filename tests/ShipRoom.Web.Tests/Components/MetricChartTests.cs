@@ -130,6 +130,78 @@ public sealed class MetricChartTests : ComponentTestContext
         Assert.Equal(1, Invocations("update"));
     }
 
+    /// <summary>
+    /// On a dashboard the charts' new points go with its live values, one call per update for all of them
+    /// (LivePatches, live-cells.js <c>apply</c>), once each chart's first draw is done; no chart makes a call of its own.
+    /// </summary>
+    [Fact]
+    public async Task On_a_dashboard_the_new_points_go_in_the_live_values_call_not_a_call_per_chart()
+    {
+        await using var patches = new ShipRoom.Web.Live.LivePatches(JSInterop.JSRuntime);
+        await patches.LoadAsync();
+        var latency = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)).AddCascadingValue(patches));
+        var errors = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5) with { Key = "error_rate_pct" }).AddCascadingValue(patches));
+        latency.WaitForAssertion(() => Assert.Equal(2, Invocations("draw")));
+
+        latency.Render(p => p.Add(x => x.Metric, Latency(6)));
+        errors.Render(p => p.Add(x => x.Metric, Latency(6) with { Key = "error_rate_pct" }));
+        Assert.True(await patches.FlushAsync());
+
+        Assert.Equal(0, Invocations("update"));
+        var apply = Assert.Single(JSInterop.Invocations, i => i.Identifier == "apply");
+        Assert.Equal(["chart-p95_latency_ms", "chart-error_rate_pct"], Assert.IsType<string[]>(apply.Arguments[4]));
+        var x = Assert.IsType<DateTime[][][]>(apply.Arguments[5]);
+        var y = Assert.IsType<double[][][]>(apply.Arguments[6]);
+        Assert.Equal([0, 1], Assert.IsType<int[][]>(apply.Arguments[7])[0]);
+        Assert.Equal([6, 6], Assert.IsType<int[][]>(apply.Arguments[8])[0]);
+        // One new point per trace: the newest of each series, nothing before it.
+        Assert.Equal([Now.AddMinutes(-5).UtcDateTime], x[0][1]);
+        Assert.Equal([105.0], y[0][1]);
+        Assert.Equal([98.0], y[0][0]);
+        Assert.Equal(2, Invocations("draw"));
+    }
+
+    /// <summary>
+    /// A chart whose points the browser refused inside the dashboard's call (a Plotly error, told back by
+    /// live-cells.js), or whose call may not have arrived, is drawn whole at its next change; the other charts and
+    /// the live values go on as before.
+    /// </summary>
+    [Fact]
+    public async Task A_chart_whose_points_the_dashboard_call_did_not_deliver_is_redrawn_at_its_next_change()
+    {
+        var cells = JSInterop.SetupModule("./js/live-cells.js");
+        var apply = cells.Setup<string[][]?>("apply", _ => true);
+        apply.SetResult([["chart-p95_latency_ms"], ["Plotly: gd.data must be an array"]]);
+        await using var patches = new ShipRoom.Web.Live.LivePatches(JSInterop.JSRuntime);
+        await patches.LoadAsync();
+        var latency = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)).AddCascadingValue(patches));
+        var errors = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5) with { Key = "error_rate_pct" }).AddCascadingValue(patches));
+        latency.WaitForAssertion(() => Assert.Equal(2, Invocations("draw")));
+
+        latency.Render(p => p.Add(x => x.Metric, Latency(6)));
+        errors.Render(p => p.Add(x => x.Metric, Latency(6) with { Key = "error_rate_pct" }));
+        Assert.True(await patches.FlushAsync());
+        Assert.True(patches.Working);
+
+        latency.Render(p => p.Add(x => x.Metric, Latency(7)));
+        errors.Render(p => p.Add(x => x.Metric, Latency(7) with { Key = "error_rate_pct" }));
+        latency.WaitForAssertion(() => Assert.Equal(3, Invocations("draw")));
+        Assert.Equal("chart-p95_latency_ms", JSInterop.Invocations.Last(i => i.Identifier == "draw").Arguments[1]);
+
+        Assert.True(await patches.FlushAsync());
+
+        // The call is cut (a lost connection): every chart in it redraws at its next change.
+        latency.Render(p => p.Add(x => x.Metric, Latency(8)));
+        errors.Render(p => p.Add(x => x.Metric, Latency(8) with { Key = "error_rate_pct" }));
+        cells.Setup<string[][]?>("apply", _ => true).SetException(new Microsoft.JSInterop.JSDisconnectedException("gone"));
+        Assert.False(await patches.FlushAsync());
+        Assert.Equal(3, Invocations("draw"));
+        latency.Render(p => p.Add(x => x.Metric, Latency(9)));
+        errors.Render(p => p.Add(x => x.Metric, Latency(9) with { Key = "error_rate_pct" }));
+        latency.WaitForAssertion(() => Assert.Equal(5, Invocations("draw")));
+        Assert.Equal(0, Invocations("update"));
+    }
+
     [Fact]
     public void Another_theme_redraws_the_chart_and_the_same_points_send_nothing()
     {

@@ -99,7 +99,7 @@ public sealed class LiveCellsTests : IAsyncDisposable
     public async Task A_browser_that_refuses_the_values_gets_renders_from_then_on()
     {
         _browser.JSInterop.Mode = JSRuntimeMode.Strict;
-        _browser.JSInterop.SetupModule("./js/live-cells.js").SetupVoid("apply", _ => true).SetException(new Microsoft.JSInterop.JSException("apply failed"));
+        _browser.JSInterop.SetupModule("./js/live-cells.js").Setup<string[][]?>("apply", _ => true).SetException(new Microsoft.JSInterop.JSException("apply failed"));
         await _patches.LoadAsync();
         var cells = _patches.NewCells();
         Assert.True(cells.Update("a", ["1"], _patches));
@@ -117,7 +117,7 @@ public sealed class LiveCellsTests : IAsyncDisposable
     public async Task Values_lost_with_the_connection_make_every_panel_render_once_and_then_patch_again()
     {
         _browser.JSInterop.Mode = JSRuntimeMode.Strict;
-        var apply = _browser.JSInterop.SetupModule("./js/live-cells.js").SetupVoid("apply", _ => true);
+        var apply = _browser.JSInterop.SetupModule("./js/live-cells.js").Setup<string[][]?>("apply", _ => true);
         await _patches.LoadAsync();
         var cells = _patches.NewCells();
         Assert.True(cells.Update("a", ["1"], _patches));
