@@ -11,7 +11,7 @@ namespace ShipRoom.Web.Live;
 /// <summary>
 /// One store, many subscribers: the latest snapshot of every live rollout, and of the most recently finished ones
 /// (<see cref="LiveOptions.FinishedRolloutsKept"/>). Components subscribe
-/// and are called back at most once per <see cref="NotifyInterval"/> (a burst of changes is one render); hub
+/// and are called back at most once per <see cref="NotifyInterval"/>, all by one timer (a burst of changes is one render; <see cref="ChangeFanOut"/>); hub
 /// clients in the rollout's group get <c>RolloutUpdated</c> with what changed since the previous snapshot
 /// (<see cref="RolloutUpdate"/>, numbered by a sequence this store hands out; docs/live-updates.md).
 /// A rollback made here while the database was away and not written yet is laid over the snapshot here, once for every
@@ -38,6 +38,7 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
         this.unsaved = unsaved;
         this.time = time;
         this.logger = logger;
+        _subscribers = new ChangeFanOut(NotifyInterval, time, exception => logger.LogWarning(exception, "Telling subscribers of a rollout change failed"));
         unsaved.Changed += ShowAgain;
         _ = Task.Run(PushLoopAsync);
     }
@@ -52,7 +53,7 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     public static readonly TimeSpan NotifyInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly ConcurrentDictionary<long, Entry> _snapshots = new();
-    private readonly ConcurrentDictionary<Guid, Subscription> _subscriptions = new();
+    private readonly ChangeFanOut _subscribers;
     private readonly Lock _publishing = new();
     private readonly Dictionary<long, int> _hubWatchers = new();
     private long _sequence;
@@ -108,7 +109,7 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
             // reads them (a hub client of this rollout; a dashboard of it, whose panels compare revisions). A rollout nobody
             // watches keeps no fingerprint, and the first update after someone comes is made against its held snapshot.
             var hubWatches = _hubWatchers.GetValueOrDefault(built.Id) > 0;
-            var panelsWatch = _subscriptions.Values.Any(s => s.RolloutId == built.Id);
+            var panelsWatch = _subscribers.Follows(built.Id);
             JsonObject? slim = null;
             IReadOnlyDictionary<string, byte[]>? fingerprint = null;
             IReadOnlyDictionary<string, byte[]>? heldSlim = null;
@@ -148,10 +149,7 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
             ForgetOldFinished();
         }
 
-        foreach (var subscription in _subscriptions.Values.Where(s => s.RolloutId is null || s.RolloutId == snapshot.Id))
-        {
-            subscription.Callback.Signal();
-        }
+        _subscribers.Changed(snapshot.Id);
     }
 
     private async Task PushLoopAsync()
@@ -170,7 +168,11 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
         }
     }
 
-    public void Dispose() => _pushes.Writer.TryComplete();
+    public void Dispose()
+    {
+        _subscribers.Dispose();
+        _pushes.Writer.TryComplete();
+    }
 
     /// <summary>Calls <paramref name="onChange"/> (coalesced) after each new snapshot of the rollout, or of any rollout when null.</summary>
     public IDisposable Subscribe(long? rolloutId, Func<Task> onChange, Action<Exception> onError)
@@ -180,19 +182,10 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
             JudgeParts(watched);
         }
 
-        var id = Guid.NewGuid();
-        var subscription = new Subscription(rolloutId, new CoalescingCallback(onChange, NotifyInterval, time, onError));
-        _subscriptions[id] = subscription;
-        return new Unsubscriber(() =>
-        {
-            if (_subscriptions.TryRemove(id, out var removed))
-            {
-                removed.Callback.Dispose();
-            }
-        });
+        return _subscribers.Add(rolloutId, onChange, onError);
     }
 
-    public int SubscriberCount => _subscriptions.Count;
+    public int SubscriberCount => _subscribers.Count;
 
     /// <summary>
     /// A dashboard comes to a rollout whose held snapshot nobody watched when it was published: its parts get their
@@ -270,8 +263,6 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     /// under and its slim JSON's properties as text (what the next update is compared with; null while nobody watched it).
     /// </summary>
     private sealed record Entry(long Sequence, RolloutSnapshot Snapshot, RolloutSnapshot Built, IReadOnlyDictionary<string, byte[]>? Slim);
-
-    private sealed record Subscription(long? RolloutId, CoalescingCallback Callback);
 
     private sealed class Unsubscriber(Action dispose) : IDisposable
     {
