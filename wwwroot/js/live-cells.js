@@ -3,17 +3,14 @@
 // For each scope (a [data-live-scope] element): how many values its markup has, and the changed ones as slot numbers
 // with their values. Each [data-live] element of the scope, in document order, takes one value per name in its
 // data-live attribute ("text" when empty): "text" sets its text, any other name that attribute ("" removes it).
-// For each chart: its id and the parts js/metric-chart.js `update` takes, one array per part (the same module the
-// charts import: the same URL, so the same instance).
-import { update } from "./metric-chart.js";
-
+// For each chart: its id and the parts js/metric-chart.js `update` takes, one array per part. That module is imported
+// here by the same URL the charts import it by, so it is the same instance; only when there are charts, so the values
+// do not depend on it.
 const attributes = new Set(["class", "title", "aria-label", "data-status", "datetime"]);
 
 // Returns the charts that refused their points and each one's error ([ids, errors]); throws when the values do not fit
 // the markup, after the charts took theirs.
 export async function apply(scopes, sizes, changed, values, charts = [], x = [], y = [], indices = [], max = [], marks = [], limitValues = [], limitNames = []) {
-  const drawing = charts.map((id, c) => update(id, x[c], y[c], indices[c], max[c], marks[c], limitValues[c], limitNames[c])
-    .then(() => null, error => [id, String(error?.message ?? error)]));
   let cellsError = null;
   try {
     setCells(scopes, sizes, changed, values);
@@ -21,12 +18,25 @@ export async function apply(scopes, sizes, changed, values, charts = [], x = [],
     cellsError = error;
   }
 
-  const refused = (await Promise.all(drawing)).filter(r => r !== null);
+  const refused = charts.length === 0 ? [] : await updateCharts(charts, x, y, indices, max, marks, limitValues, limitNames);
   if (cellsError) {
     throw cellsError;
   }
 
   return [refused.map(r => r[0]), refused.map(r => r[1])];
+}
+
+async function updateCharts(charts, x, y, indices, max, marks, limitValues, limitNames) {
+  let update;
+  try {
+    ({ update } = await import("./metric-chart.js"));
+  } catch (error) {
+    return charts.map(id => [id, `js/metric-chart.js did not load: ${error?.message ?? error}`]);
+  }
+
+  const results = await Promise.all(charts.map((id, c) => update(id, x[c], y[c], indices[c], max[c], marks[c], limitValues[c], limitNames[c])
+    .then(() => null, error => [id, String(error?.message ?? error)])));
+  return results.filter(r => r !== null);
 }
 
 function setCells(scopes, sizes, changed, values) {

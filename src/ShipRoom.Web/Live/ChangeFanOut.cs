@@ -4,8 +4,8 @@ namespace ShipRoom.Web.Live;
 
 /// <summary>
 /// Tells the store's subscribers (dashboards, the rollout list, the freeze board) that rollouts changed: each is called
-/// at most once per interval, after the interval, whatever the burst, as with a coalescing callback of its own; but one
-/// timer serves them all, and the calls are made from one wave.
+/// at most once per interval whatever the burst, and never before the change. One timer serves them all: a change made
+/// while a wave is already due (for another rollout) goes with that wave, so it can be told sooner than the interval.
 /// </summary>
 /// <remarks>
 /// A timer of its own per subscriber was a timer firing per open dashboard per update, each handed to a pool thread

@@ -28,7 +28,6 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     private readonly IHubContext<RolloutsHub> hub;
     private readonly IOptions<LiveOptions> options;
     private readonly UnsavedRollbacks unsaved;
-    private readonly TimeProvider time;
     private readonly ILogger<RolloutSnapshotStore> logger;
 
     public RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<LiveOptions> options, UnsavedRollbacks unsaved, TimeProvider time, ILogger<RolloutSnapshotStore> logger)
@@ -36,7 +35,6 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
         this.hub = hub;
         this.options = options;
         this.unsaved = unsaved;
-        this.time = time;
         this.logger = logger;
         _subscribers = new ChangeFanOut(NotifyInterval, time, exception => logger.LogWarning(exception, "Telling subscribers of a rollout change failed"));
         unsaved.Changed += ShowAgain;

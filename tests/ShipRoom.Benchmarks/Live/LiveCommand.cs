@@ -144,9 +144,19 @@ public static class LiveCommand
 
         if (options.Flag("tabs-only"))
         {
+            if (tabs <= 0)
+            {
+                throw new ArgumentException("--tabs-only measures the tab rows: give --tabs N too");
+            }
+
             foreach (var row in tabRows)
             {
                 Print(row);
+            }
+
+            if (options.Get("markdown") is { } tabsMarkdown)
+            {
+                await File.AppendAllLinesAsync(tabsMarkdown, rows.Select(r => r.MarkdownRow), ct);
             }
 
             return 0;

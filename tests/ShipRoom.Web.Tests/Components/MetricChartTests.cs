@@ -162,6 +162,34 @@ public sealed class MetricChartTests : ComponentTestContext
     }
 
     /// <summary>
+    /// On a dashboard too, points that come while the first draw is still on its way wait behind it, in the chart's own
+    /// call: the live values' call, sent after the render, could reach the browser before the draw is done.
+    /// </summary>
+    [Fact]
+    public async Task On_a_dashboard_points_before_the_first_draw_is_done_follow_it_in_the_charts_own_call()
+    {
+        var charts = JSInterop.SetupModule(Module);
+        var draw = charts.SetupVoid("draw", _ => true);
+        await using var patches = new ShipRoom.Web.Live.LivePatches(JSInterop.JSRuntime);
+        await patches.LoadAsync();
+        var chart = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)).AddCascadingValue(patches));
+
+        chart.Render(p => p.Add(x => x.Metric, Latency(6)));
+        Assert.True(await patches.FlushAsync());
+        Assert.DoesNotContain(JSInterop.Invocations, i => i.Identifier == "apply");
+        Assert.Equal(0, Invocations("update"));
+
+        draw.SetVoidResult();
+        for (var wait = 0; wait < 200 && Invocations("update") < 1; wait++)
+        {
+            Thread.Sleep(25);
+        }
+
+        var update = Assert.Single(JSInterop.Invocations, i => i.Identifier == "update");
+        Assert.Equal([6, 6], Ints(update.Arguments[4]));
+    }
+
+    /// <summary>
     /// A chart whose points the browser refused inside the dashboard's call (a Plotly error, told back by
     /// live-cells.js), or whose call may not have arrived, is drawn whole at its next change; the other charts and
     /// the live values go on as before.
