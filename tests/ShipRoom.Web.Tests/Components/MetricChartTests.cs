@@ -137,14 +137,9 @@ public sealed class MetricChartTests : ComponentTestContext
     [Fact]
     public async Task On_a_dashboard_the_new_points_go_in_the_live_values_call_not_a_call_per_chart()
     {
-        await using var patches = new ShipRoom.Web.Live.LivePatches(JSInterop.JSRuntime);
-        await patches.LoadAsync();
-        var latency = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)).AddCascadingValue(patches));
-        var errors = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5) with { Key = "error_rate_pct" }).AddCascadingValue(patches));
-        latency.WaitForAssertion(() => Assert.Equal(2, Invocations("draw")));
-
-        latency.Render(p => p.Add(x => x.Metric, Latency(6)));
-        errors.Render(p => p.Add(x => x.Metric, Latency(6) with { Key = "error_rate_pct" }));
+        await using var dashboard = await TwoChartsOnADashboardAsync();
+        var patches = dashboard.Patches;
+        dashboard.Show(6);
         Assert.True(await patches.FlushAsync());
 
         Assert.Equal(0, Invocations("update"));
@@ -200,33 +195,25 @@ public sealed class MetricChartTests : ComponentTestContext
         var cells = JSInterop.SetupModule("./js/live-cells.js");
         var apply = cells.Setup<string[][]?>("apply", _ => true);
         apply.SetResult([["chart-p95_latency_ms"], ["Plotly: gd.data must be an array"]]);
-        await using var patches = new ShipRoom.Web.Live.LivePatches(JSInterop.JSRuntime);
-        await patches.LoadAsync();
-        var latency = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)).AddCascadingValue(patches));
-        var errors = Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5) with { Key = "error_rate_pct" }).AddCascadingValue(patches));
-        latency.WaitForAssertion(() => Assert.Equal(2, Invocations("draw")));
-
-        latency.Render(p => p.Add(x => x.Metric, Latency(6)));
-        errors.Render(p => p.Add(x => x.Metric, Latency(6) with { Key = "error_rate_pct" }));
+        await using var dashboard = await TwoChartsOnADashboardAsync();
+        var patches = dashboard.Patches;
+        dashboard.Show(6);
         Assert.True(await patches.FlushAsync());
         Assert.True(patches.Working);
 
-        latency.Render(p => p.Add(x => x.Metric, Latency(7)));
-        errors.Render(p => p.Add(x => x.Metric, Latency(7) with { Key = "error_rate_pct" }));
-        latency.WaitForAssertion(() => Assert.Equal(3, Invocations("draw")));
+        dashboard.Show(7);
+        dashboard.LatencyChart.WaitForAssertion(() => Assert.Equal(3, Invocations("draw")));
         Assert.Equal("chart-p95_latency_ms", JSInterop.Invocations.Last(i => i.Identifier == "draw").Arguments[1]);
 
         Assert.True(await patches.FlushAsync());
 
         // The call is cut (a lost connection): every chart in it redraws at its next change.
-        latency.Render(p => p.Add(x => x.Metric, Latency(8)));
-        errors.Render(p => p.Add(x => x.Metric, Latency(8) with { Key = "error_rate_pct" }));
+        dashboard.Show(8);
         cells.Setup<string[][]?>("apply", _ => true).SetException(new Microsoft.JSInterop.JSDisconnectedException("gone"));
         Assert.False(await patches.FlushAsync());
         Assert.Equal(3, Invocations("draw"));
-        latency.Render(p => p.Add(x => x.Metric, Latency(9)));
-        errors.Render(p => p.Add(x => x.Metric, Latency(9) with { Key = "error_rate_pct" }));
-        latency.WaitForAssertion(() => Assert.Equal(5, Invocations("draw")));
+        dashboard.Show(9);
+        dashboard.LatencyChart.WaitForAssertion(() => Assert.Equal(5, Invocations("draw")));
         Assert.Equal(0, Invocations("update"));
     }
 
@@ -332,6 +319,30 @@ public sealed class MetricChartTests : ComponentTestContext
 
         Assert.Equal(2, Invocations("draw"));
         Assert.Equal(0, Invocations("update"));
+    }
+
+    /// <summary>Two charts drawn inside a dashboard's live values (LivePatches), as the dashboard page places them.</summary>
+    private sealed record TwoCharts(ShipRoom.Web.Live.LivePatches Patches, IRenderedComponent<MetricChart> LatencyChart, IRenderedComponent<MetricChart> ErrorsChart) : IAsyncDisposable
+    {
+        /// <summary>Both metrics' series now have this many points.</summary>
+        public void Show(int points)
+        {
+            LatencyChart.Render(p => p.Add(x => x.Metric, Latency(points)));
+            ErrorsChart.Render(p => p.Add(x => x.Metric, Latency(points) with { Key = "error_rate_pct" }));
+        }
+
+        public ValueTask DisposeAsync() => Patches.DisposeAsync();
+    }
+
+    private async Task<TwoCharts> TwoChartsOnADashboardAsync()
+    {
+        var patches = new ShipRoom.Web.Live.LivePatches(JSInterop.JSRuntime);
+        await patches.LoadAsync();
+        var charts = new TwoCharts(patches,
+            Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5)).AddCascadingValue(patches)),
+            Render<MetricChart>(p => p.Add(x => x.Metric, Latency(5) with { Key = "error_rate_pct" }).AddCascadingValue(patches)));
+        charts.LatencyChart.WaitForAssertion(() => Assert.Equal(2, Invocations("draw")));
+        return charts;
     }
 
     private static List<int> Ints(object? argument) => ((IEnumerable<int>)argument!).ToList();
