@@ -50,7 +50,7 @@ public sealed class DashboardRenderTests
 
         // The moved canary is a live cell: sent to the browser as a value (wwwroot/js/live-cells.js), the board not rendered.
         var movedText = Core.NumberText.WithUnit(123.456, gate.Unit);
-        page.WaitForAssertion(() => Assert.Contains(browser.JSInterop.Invocations, i => i.Identifier == "apply" && Sent(i).Contains(movedText)), TimeSpan.FromSeconds(10));
+        await SentAsync(browser, sent => sent.Contains(movedText));
         Assert.Equal(gateRenders, gates.RenderCount);
         Assert.Equal(timelineRenders, timeline.RenderCount);
         Assert.Equal(checklistRenders, checklists.RenderCount);
@@ -63,7 +63,7 @@ public sealed class DashboardRenderTests
             Verdict = moved.Verdict with { Gates = moved.Verdict.Gates.Select((g, i) => i == 0 ? g with { Status = Core.Evaluation.GateStatus.Red, Reason = "canary over its limit" } : g).ToList() },
         };
         await PublishAsync(app, store, red);
-        page.WaitForAssertion(() => Assert.Contains(browser.JSInterop.Invocations, i => i.Identifier == "apply" && Sent(i).Contains("canary over its limit") && Sent(i).Contains("status-chip status-red")), TimeSpan.FromSeconds(10));
+        await SentAsync(browser, sent => sent.Contains("canary over its limit") && sent.Contains("status-chip status-red"));
         Assert.Equal(gateRenders, gates.RenderCount);
 
         // A gate goes (a new shape): the board renders, and shows every value as the snapshot holds it, the patched ones
@@ -133,7 +133,7 @@ public sealed class DashboardRenderTests
         Assert.Equal(timelineRenders, timeline.RenderCount);
 
         connection.Up();
-        page.WaitForAssertion(() => Assert.Contains(browser.JSInterop.Invocations, i => i.Identifier == "apply" && Sent(i).Contains(movedText)), TimeSpan.FromSeconds(10));
+        await SentAsync(browser, sent => sent.Contains(movedText));
         page.WaitForAssertion(() => Assert.Equal("Held while the browser was away", page.Find("ol.timeline li .timeline-summary").TextContent), TimeSpan.FromSeconds(10));
     }
 
@@ -152,6 +152,21 @@ public sealed class DashboardRenderTests
     }
 
     private static string Sent(JSRuntimeInvocation invocation) => System.Text.Json.JsonSerializer.Serialize(invocation.Arguments);
+
+    /// <summary>
+    /// Waits (bounded) for a live values call that matches. Polled: the call is made after the render that queued it,
+    /// and bUnit's WaitForAssertion checks again only on renders, so a call made after the last render was never seen
+    /// by it (the test failed under load with the call there).
+    /// </summary>
+    private static async Task SentAsync(BunitContext browser, Func<string, bool> matches)
+    {
+        for (var wait = 0; wait < 400 && !browser.JSInterop.Invocations.Any(i => i.Identifier == "apply" && matches(Sent(i))); wait++)
+        {
+            await Task.Delay(25, Ct);
+        }
+
+        Assert.Contains(browser.JSInterop.Invocations, i => i.Identifier == "apply" && matches(Sent(i)));
+    }
 
     private static async Task PublishAsync(LiveApp app, RolloutSnapshotStore store, RolloutSnapshot snapshot)
     {
