@@ -169,6 +169,9 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         await page.ReloadAsync();
         await page.WaitForFunctionAsync("() => { const c = document.querySelectorAll('[data-chart]'); return c.length > 0 && Array.from(c).every(x => x.querySelector('.main-svg')); }", null, new() { Timeout = 30_000 });
 
+        // Read once the page is live: the live render replaces the prerendered page, its head content and chart elements
+        // included, and elements read across that swap were missing or detached (two suite runs in the seventeenth round).
+        await page.Locator("main[data-interactive=true] [data-chart] .main-svg").First.WaitForAsync(new() { Timeout = 30_000 });
         Assert.Equal(1, await page.Locator("#plotly-early").CountAsync());
         Assert.Single(bundles);
         Assert.Equal(1, await page.EvaluateAsync<int>("() => document.querySelectorAll('script[src*=\"plotly-basic\"]').length"));
@@ -177,12 +180,9 @@ public sealed class DashboardTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(chart.Locator(".key-item")).ToHaveTextAsync(new[] { new System.Text.RegularExpressions.Regex("^Control$"), new System.Text.RegularExpressions.Regex("^Canary$"), new System.Text.RegularExpressions.Regex("^Limit ") });
         Assert.Equal(0, await page.Locator("[data-chart] .legend, [data-chart] .modebar, [data-chart] .gtitle").CountAsync());
 
-        // Live, each chart div holds one Plotly chart (the one drawn from the prerendered page, moved in, or one drawn
-        // by the live page), at the div's width, and no prerendered figure is left.
-        await page.Locator("main[data-interactive=true] [data-chart] .main-svg").First.WaitForAsync(new() { Timeout = 30_000 });
-        // The picture once the page is live: taken before, the live render's swap of the prerendered page could detach
-        // the chart mid-screenshot ("Element is not attached to the DOM", seen in a suite run).
         await chart.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "metric-chart.png") });
+        // Each chart div holds one Plotly chart (the one drawn from the prerendered page, moved in, or one drawn by the
+        // live page), at the div's width, and no prerendered figure is left.
         var plots = await page.EvaluateAsync<int[][]>("() => Array.from(document.querySelectorAll('[data-plot]')).map(p => [p.querySelectorAll('.js-plotly-plot').length, Math.abs(p.getBoundingClientRect().width - p.querySelector('.main-svg').getBoundingClientRect().width) < 2 ? 1 : 0])");
         Assert.NotEmpty(plots);
         Assert.Equal(await page.Locator("[data-chart]").CountAsync(), plots.Length);
