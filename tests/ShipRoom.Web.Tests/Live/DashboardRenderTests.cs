@@ -129,7 +129,7 @@ public sealed class DashboardRenderTests
         var movedText = Core.NumberText.WithUnit(123.456, gate.Unit);
         await heard.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         await page.InvokeAsync(() => { });
-        Assert.DoesNotContain(browser.JSInterop.Invocations, i => i.Identifier == "apply" && Sent(i).Contains(movedText));
+        Assert.False(await WasSentAsync(browser, sent => sent.Contains(movedText)), "a live values call carried the moved text");
         Assert.Equal(timelineRenders, timeline.RenderCount);
 
         connection.Up();
@@ -160,13 +160,17 @@ public sealed class DashboardRenderTests
     /// </summary>
     private static async Task SentAsync(BunitContext browser, Func<string, bool> matches)
     {
-        for (var wait = 0; wait < 400 && !browser.JSInterop.Invocations.Any(i => i.Identifier == "apply" && matches(Sent(i))); wait++)
+        for (var wait = 0; wait < 400 && !await WasSentAsync(browser, matches); wait++)
         {
             await Task.Delay(25, Ct);
         }
 
-        Assert.Contains(browser.JSInterop.Invocations, i => i.Identifier == "apply" && matches(Sent(i)));
+        Assert.True(await WasSentAsync(browser, matches), "no live values call matched");
     }
+
+    /// <summary>Read on the renderer's dispatcher: bUnit records calls in a plain dictionary as the components make them.</summary>
+    private static Task<bool> WasSentAsync(BunitContext browser, Func<string, bool> matches) =>
+        browser.Renderer.Dispatcher.InvokeAsync(() => browser.JSInterop.Invocations.Any(i => i.Identifier == "apply" && matches(Sent(i))));
 
     private static async Task PublishAsync(LiveApp app, RolloutSnapshotStore store, RolloutSnapshot snapshot)
     {
