@@ -108,7 +108,7 @@ public static class RolloutEndpoints
         }
 
         var result = await commands.ExecuteAsync(new CommandRequest(id, command, CurrentActor.From(context.User), body.Reason ?? "", body.ExpectedVersion, body.IdempotencyKey) { FreezeOverride = body.FreezeOverrideReason }, cancellationToken);
-        return Results.Json(new { status = result.Status.ToString(), result.Message, result.DecisionId, rolloutStatus = result.Snapshot?.Status.ToString(), rolloutVersion = result.Snapshot?.Version },
+        return Results.Json(new { status = result.Status.ToString(), result.Message, result.DecisionId, rolloutStatus = result.RolloutStatus?.ToString(), rolloutVersion = result.RolloutVersion },
             statusCode: StatusCodeOf(result.Status, StatusCodes.Status200OK));
     }
 

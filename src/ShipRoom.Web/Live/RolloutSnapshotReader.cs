@@ -4,7 +4,7 @@ using ShipRoom.Infrastructure.Rollouts.Snapshots;
 namespace ShipRoom.Web.Live;
 
 /// <summary>Reads snapshots from the store, building (and publishing) one only when this instance has none yet.</summary>
-public sealed class RolloutSnapshotReader(RolloutSnapshotStore store, SnapshotBuilder builder)
+public sealed class RolloutSnapshotReader(RolloutSnapshotStore store, SnapshotBuilder builder, SnapshotRefresher refresher)
 {
     private readonly SemaphoreSlim _building = new(1, 1);
 
@@ -13,6 +13,7 @@ public sealed class RolloutSnapshotReader(RolloutSnapshotStore store, SnapshotBu
 
     public async Task<RolloutSnapshot?> GetAsync(long rolloutId, CancellationToken cancellationToken)
     {
+        await refresher.Pending(rolloutId).WaitAsync(cancellationToken);
         if (store.Get(rolloutId) is { } cached)
         {
             return cached;

@@ -57,7 +57,7 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
         }
 
         var result = await commands.ExecuteAsync(new CommandRequest(rolloutId, command, ShipRoom.Web.Authentication.CurrentActor.From(Context.User!), reason ?? "", expectedVersion), Context.ConnectionAborted);
-        return new HubCommandResult(result.Status.ToString(), result.Message, result.Snapshot?.Version);
+        return new HubCommandResult(result.Status.ToString(), result.Message, result.RolloutVersion);
     }
 
     public async Task Unsubscribe(long rolloutId)

@@ -80,7 +80,7 @@ public abstract class ChecklistServiceTests(IStorageEngine engine)
         Assert.Equal(CommandStatus.Invalid, releng.Status);
         Assert.Contains("the T-1h pre-flight is not complete (9 open", releng.Message);
         Assert.Equal(CommandStatus.Executed, ceo.Status);
-        Assert.Equal(RolloutStatus.Running, ceo.Snapshot!.Status);
+        Assert.Equal(RolloutStatus.Running, (await ceo.Published)!.Status);
         var start = (await host.Database.Decisions.ListAsync(id, 5, Ct)).First(d => d.Outcome == DecisionOutcome.Executed);
         Assert.Equal(("ceo", "dashboards verified by phone; start"), (start.Actor, start.Reason));
     }

@@ -69,7 +69,7 @@ public abstract class CommandRobustnessTests(IStorageEngine engine)
         var moved = (await host.Database.Rollouts.GetAsync(id, Ct))!;
         var retried = await host.Commands.ExecuteAsync(Command(id, RolloutCommand.RollBack, moved.Version), Ct);
 
-        var timing = retried.Snapshot!.Rollback;
+        var timing = (await retried.Published)!.Rollback;
         Assert.Equal(firstAt, timing.RequestedAt);
         Assert.Equal(TimeSpan.FromSeconds(40), timing.Took);
     }

@@ -38,6 +38,7 @@ public sealed class OneBuildPerChangeTests
         var result = await host.Commands.ExecuteAsync(new CommandRequest(id, RolloutCommand.Hold, RolloutTestHost.IncidentCommander, "looking at checkout"), Ct);
 
         Assert.Equal(CommandStatus.Executed, result.Status);
+        await result.Published;
         Assert.Equal((before.Builds + 1, before.Published + 1), Count(host));
     }
 

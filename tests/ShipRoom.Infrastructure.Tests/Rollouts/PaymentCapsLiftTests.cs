@@ -30,8 +30,8 @@ public abstract class PaymentCapsLiftTests(IStorageEngine engine)
         Assert.Equal(("10%", "releng"), (lift.PhaseName, lift.Actor));
         var audit = await host.Get<IAuditLog>().QueryAsync(new AuditQuery(RolloutId: id, Kind: PaymentCapsLift.AuditKind), Ct);
         Assert.Contains("caps through 1%", Assert.Single(audit).Reason);
-        Assert.True(advance.Snapshot!.PaymentCaps!.Lifted);
-        Assert.False(advance.Snapshot.PaymentCaps.LiftPending);
+        Assert.True((await advance.Published)!.PaymentCaps!.Lifted);
+        Assert.False((await advance.Published)!.PaymentCaps!.LiftPending);
     }
 
     [Theory]
@@ -75,7 +75,7 @@ public abstract class PaymentCapsLiftTests(IStorageEngine engine)
 
         Assert.Equal(CommandStatus.Executed, advance.Status);
         Assert.DoesNotContain(deploy.Received, a => a.Action == PaymentCapsLift.Action);
-        Assert.False(advance.Snapshot!.PaymentCaps!.Lifted);
+        Assert.False((await advance.Published)!.PaymentCaps!.Lifted);
     }
 }
 

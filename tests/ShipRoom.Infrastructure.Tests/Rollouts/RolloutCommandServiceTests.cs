@@ -50,6 +50,48 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
     }
 
     [Fact]
+    public async Task A_rollback_answers_with_the_state_it_stored_before_its_snapshot_reaches_the_viewers()
+    {
+        var executor = new ScriptedExecutor();
+        await using var host = await RolloutTestHost.CreateAsync(engine, executor);
+        var id = await host.StartRolloutAsync();
+        var before = (await host.Database.Rollouts.GetAsync(id, Ct))!;
+        var viewersTold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Published.Held = viewersTold.Task;
+
+        var result = await host.Commands.ExecuteAsync(RollBack(id, RolloutTestHost.IncidentCommander), Ct);
+
+        var stored = (await host.Database.Rollouts.GetAsync(id, Ct))!;
+        Assert.Equal((CommandStatus.Executed, RolloutStatus.RolledBack, stored.Version), (result.Status, result.RolloutStatus, result.RolloutVersion));
+        Assert.Equal((RolloutStatus.RolledBack, before.Version + 2), (stored.Status, stored.Version));
+        Assert.Equal(1, executor.Calls);
+        Assert.False(result.Published.IsCompleted, "the answer waited for the viewers to be told");
+        var pending = host.Get<Infrastructure.Rollouts.Snapshots.SnapshotRefresher>().Pending(id);
+        Assert.False(pending.IsCompleted, "a reader of this rollout would not wait for the snapshot under way");
+        viewersTold.SetResult();
+        await pending.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var published = await result.Published.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal((RolloutStatus.RolledBack, stored.Version), (published!.Status, published.Version));
+        Assert.Same(published, host.Published.Latest);
+    }
+
+    [Fact]
+    public async Task A_rollback_whose_snapshot_cannot_be_published_is_still_carried_out_and_says_so()
+    {
+        var executor = new ScriptedExecutor();
+        await using var host = await RolloutTestHost.CreateAsync(engine, executor);
+        var id = await host.StartRolloutAsync();
+        host.Published.Failure = new InvalidOperationException("the hub is gone");
+
+        var result = await host.Commands.ExecuteAsync(RollBack(id, RolloutTestHost.IncidentCommander), Ct);
+
+        Assert.Equal((CommandStatus.Executed, RolloutStatus.RolledBack), (result.Status, result.RolloutStatus));
+        Assert.Null(await result.Published.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal(1, executor.Calls);
+        Assert.Equal(RolloutStatus.RolledBack, (await host.Database.Rollouts.GetAsync(id, Ct))!.Status);
+    }
+
+    [Fact]
     public async Task The_incident_commander_rolls_back_and_the_decision_audit_and_snapshot_say_so()
     {
         var executor = new ScriptedExecutor();
@@ -60,15 +102,15 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
 
         Assert.Equal(CommandStatus.Executed, result.Status);
         Assert.Equal(1, executor.Calls);
-        Assert.Equal(RolloutStatus.RolledBack, result.Snapshot!.Status);
+        Assert.Equal(RolloutStatus.RolledBack, (await result.Published)!.Status);
         var decision = (await host.Database.Decisions.ListAsync(id, 10, Ct)).First();
         Assert.Equal((RolloutCommand.RollBack, "ic", DecisionOutcome.Executed, "RolledBack at 1%"), (decision.Kind, decision.Actor, decision.Outcome, decision.ToStatus));
         Assert.NotNull(decision.AcknowledgedAt);
         var audit = Assert.Single(await host.Database.Audit.QueryAsync(new AuditQuery(RolloutId: id, Kind: "rollout.rollback"), Ct));
         Assert.Equal(("ic", "Running at 1%", "RolledBack at 1%", "P95 regression on checkout"), (audit.Actor, audit.Before, audit.After, audit.Reason));
-        Assert.Equal(TimeSpan.FromMinutes(2), result.Snapshot.Rollback.Budget);
-        Assert.True(result.Snapshot.Rollback.WithinBudget);
-        Assert.Equal(host.Published.Latest!.Version, result.Snapshot.Version);
+        Assert.Equal(TimeSpan.FromMinutes(2), (await result.Published)!.Rollback.Budget);
+        Assert.True((await result.Published)!.Rollback.WithinBudget);
+        Assert.Equal(host.Published.Latest!.Version, (await result.Published)!.Version);
     }
 
     [Fact]
@@ -127,7 +169,9 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
 
         Assert.Equal(CommandStatus.ExecutorFailed, failed.Status);
         Assert.Contains("deploy API answered 503", failed.Message);
-        var snapshot = host.Published.Latest!;
+        Assert.Equal(RolloutStatus.RollingBack, failed.RolloutStatus);
+        var snapshot = (await failed.Published)!;
+        Assert.Same(snapshot, host.Published.Latest);
         Assert.Equal(RolloutStatus.RollingBack, snapshot.Status);
         Assert.Equal("deploy API answered 503", snapshot.Rollback.Error);
         Assert.Contains(snapshot.Timeline, e => e.Outcome == nameof(DecisionOutcome.Failed) && e.Summary.Contains("executor failed", StringComparison.Ordinal));
@@ -136,7 +180,7 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
         var retried = await host.Commands.ExecuteAsync(RollBack(id, RolloutTestHost.IncidentCommander, snapshot.Version), Ct);
 
         Assert.Equal(CommandStatus.Executed, retried.Status);
-        Assert.Equal(RolloutStatus.RolledBack, retried.Snapshot!.Status);
+        Assert.Equal(RolloutStatus.RolledBack, (await retried.Published)!.Status);
         Assert.Equal(2, executor.Calls);
     }
 
@@ -155,7 +199,7 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
         Assert.Equal(CommandStatus.Invalid, early.Status);
         Assert.Contains("0 of 15 minutes observed", early.Message);
         Assert.Equal(CommandStatus.Executed, onTime.Status);
-        Assert.Equal(("10%", RolloutStatus.Running), (onTime.Snapshot!.CurrentPhase.Name, onTime.Snapshot.Status));
+        Assert.Equal(("10%", RolloutStatus.Running), ((await onTime.Published)!.CurrentPhase.Name, (await onTime.Published)!.Status));
     }
 
     [Fact]

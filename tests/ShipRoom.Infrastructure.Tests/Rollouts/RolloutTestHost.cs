@@ -125,8 +125,24 @@ public sealed class RolloutTestHost : IAsyncDisposable
         /// <summary>How long each publish takes (a slow hub or many viewers).</summary>
         public TimeSpan Delay { get; set; }
 
+        /// <summary>While set and not complete, every publish waits for it (viewers that have not been told yet).</summary>
+        public Task? Held { get; set; }
+
+        /// <summary>When set, every publish fails with it (a hub or cluster channel that broke).</summary>
+        public Exception? Failure { get; set; }
+
         public async Task PublishAsync(RolloutSnapshot snapshot, CancellationToken cancellationToken)
         {
+            if (Failure is { } failure)
+            {
+                throw failure;
+            }
+
+            if (Held is { } held)
+            {
+                await held.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            }
+
             _snapshots.Enqueue(snapshot);
             if (Delay > TimeSpan.Zero)
             {

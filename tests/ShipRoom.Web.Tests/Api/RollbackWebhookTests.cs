@@ -37,9 +37,12 @@ public sealed class RollbackWebhookTests : IAsyncLifetime
         var ic = ApiTestHost.Client(_factory, await ApiTestHost.TokenAsync(_factory, Roles.IncidentCommander));
 
         var response = await ApiTestHost.CommandAsync(ic, id, "rollback", "payments E2E dropped", 2);
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement;
+        // Read at once: the answer came before the snapshot was built, and a read on this instance waits for it.
         var snapshot = JsonDocument.Parse(await ic.GetStringAsync($"/api/rollouts/{id}", ct)).RootElement;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("RolledBack", snapshot.GetProperty("version").GetInt64()), (answer.GetProperty("rolloutStatus").GetString(), answer.GetProperty("rolloutVersion").GetInt64()));
         Assert.True(_deploySystem.Received.TryDequeue(out var hook));
         Assert.Equal("/rollouts/hook", hook.Path);
         Assert.Equal("sha256=" + WebhookDeployExecutor.Sign(hook.Body, Secret), hook.Headers[WebhookDeployExecutor.SignatureHeader]);

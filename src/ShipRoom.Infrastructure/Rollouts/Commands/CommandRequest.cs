@@ -36,7 +36,35 @@ public enum CommandStatus
 /// </summary>
 public sealed record CommandResult(CommandStatus Status, string Message, long? DecisionId = null, Snapshots.RolloutSnapshot? Snapshot = null)
 {
+    private readonly Task<Snapshots.RolloutSnapshot?>? _published;
+    private readonly Core.Rollouts.RolloutStatus? _rolloutStatus;
+    private readonly long? _rolloutVersion;
+
     public bool Succeeded => Status is CommandStatus.Executed or CommandStatus.Duplicate;
 
     public bool RecordedOnly { get; init; }
+
+    /// <summary>
+    /// The rollout's snapshot once built and handed to every viewer. A rollout command answers before that (its state
+    /// is stored and the deploy system has answered): whoever needs the snapshot itself awaits this. Never faults.
+    /// </summary>
+    public Task<Snapshots.RolloutSnapshot?> Published
+    {
+        get => _published ?? Task.FromResult(Snapshot);
+        init => _published = value;
+    }
+
+    /// <summary>The rollout's status as this command left it (null when it was not carried out).</summary>
+    public Core.Rollouts.RolloutStatus? RolloutStatus
+    {
+        get => _rolloutStatus ?? Snapshot?.Status;
+        init => _rolloutStatus = value;
+    }
+
+    /// <summary>The rollout's version as this command left it: the <c>expectedVersion</c> of the next command.</summary>
+    public long? RolloutVersion
+    {
+        get => _rolloutVersion ?? Snapshot?.Version;
+        init => _rolloutVersion = value;
+    }
 }

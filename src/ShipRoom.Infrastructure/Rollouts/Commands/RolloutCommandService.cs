@@ -12,7 +12,7 @@ namespace ShipRoom.Infrastructure.Rollouts.Commands;
 /// The one path every command takes, whoever gives it (a component, the API, the hub, chat, a trigger): authorise on
 /// the server, claim the idempotency key, check, move the state (recording that it moved before the deploy call, so a
 /// crash in between is finished by <see cref="ExecutionRecovery"/>), run the deploy executor, record the decision and
-/// the audit entry, and build and publish the snapshot once.
+/// the audit entry, and answer; the snapshot is built and published once, meanwhile (<see cref="CommandResult.Published"/>).
 /// </summary>
 public sealed class RolloutCommandService(
     IRolloutRepository rollouts,
@@ -159,9 +159,13 @@ public sealed class RolloutCommandService(
         if (executed is { Acknowledged: false })
         {
             await ledger.FailedAsync(decision, request, StatusText(plan, from), StatusText(plan, to), deploy.Name, executed, wallNow, cancellationToken);
-            await refresher.RefreshAsync(rollout.Id, cancellationToken);
             return new CommandResult(CommandStatus.ExecutorFailed,
-                $"{kind.Key()} recorded, but the deploy executor failed: {executed.Error}. The rollout is {to.Status.ToText()}; give the command again to retry, or carry it out with the runbook.", decision.Id);
+                $"{kind.Key()} recorded, but the deploy executor failed: {executed.Error}. The rollout is {to.Status.ToText()}; give the command again to retry, or carry it out with the runbook.", decision.Id)
+            {
+                Published = refresher.RefreshSoon(rollout.Id),
+                RolloutStatus = to.Status,
+                RolloutVersion = version,
+            };
         }
 
         if (kind == RolloutCommand.RollBack)
@@ -170,6 +174,7 @@ public sealed class RolloutCommandService(
             if (await rollouts.TryChangeStateAsync(rollout.Id, version, new RolloutStateChange(done.To.Status, done.To.PhaseIndex, rollout.PhaseStartedAt, time.GetUtcNow()), cancellationToken))
             {
                 to = done.To;
+                version++;
             }
         }
 
@@ -180,12 +185,17 @@ public sealed class RolloutCommandService(
             ResumedAt = kind == RolloutCommand.Resume ? rolloutNow : null,
         }, cancellationToken);
         var lifted = kind == RolloutCommand.Advance && check.Retrying is null ? await LiftPaymentCapsAsync(request, rollout, decision.Id, plan, from, to, cancellationToken) : null;
-        var snapshot = await refresher.RefreshAsync(rollout.Id, cancellationToken);
         var recordedOnly = executed?.RecordedOnly == true;
         var message = recordedOnly
             ? $"{kind.Key()} recorded — carry out by runbook: no deploy system is configured, so nothing was sent. ShipRoom shows the rollout {to.Status.ToText().ToLowerInvariant()} at {plan.Phases[to.PhaseIndex].Name}."
             : $"{kind.Key()}: the rollout is {to.Status.ToText().ToLowerInvariant()} at {plan.Phases[to.PhaseIndex].Name}" + (check.Retrying is null ? "" : " (carried out again after the deploy system failed)");
-        return new CommandResult(CommandStatus.Executed, message + (lifted is null ? "" : $"; {lifted}"), decision.Id, snapshot) { RecordedOnly = recordedOnly };
+        return new CommandResult(CommandStatus.Executed, message + (lifted is null ? "" : $"; {lifted}"), decision.Id)
+        {
+            RecordedOnly = recordedOnly,
+            Published = refresher.RefreshSoon(rollout.Id),
+            RolloutStatus = to.Status,
+            RolloutVersion = version,
+        };
     }
 
     /// <summary>

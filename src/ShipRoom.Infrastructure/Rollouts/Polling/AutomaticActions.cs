@@ -43,7 +43,7 @@ public sealed class AutomaticActions(
                 beforeCommand?.Invoke();
                 var result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, decision.Command, CommandActor.Automatic, decision.Reason,
                     IdempotencyKey: decision.IdempotencyKey(rollout.Id, rollout.PhaseIndex)) { Assessment = assessment }, cancellationToken);
-                if (result.Snapshot is { } published)
+                if (await result.Published is { } published)
                 {
                     return (published, false);
                 }
