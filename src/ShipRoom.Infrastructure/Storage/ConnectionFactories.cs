@@ -69,6 +69,8 @@ public sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource) : IDb
 {
     public StorageProvider Provider => StorageProvider.Postgres;
 
+    public WriteTurns Writes { get; } = new(singleWriter: false);
+
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();

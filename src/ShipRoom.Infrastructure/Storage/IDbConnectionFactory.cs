@@ -9,6 +9,6 @@ public interface IDbConnectionFactory
 
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>Who writes next, where the engine has a single writer (SQLite); <see cref="WriteTurns.None"/> elsewhere.</summary>
+    /// <summary>Who writes next: commands before background writes, which on a single writer (SQLite) also take turns.</summary>
     WriteTurns Writes => WriteTurns.None;
 }

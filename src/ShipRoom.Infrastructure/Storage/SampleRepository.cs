@@ -45,6 +45,7 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     /// </summary>
     private async Task<int> UpsertOnPostgresAsync(long rolloutId, List<((string MetricKey, Cohort Cohort, string Journey, long TimeMs) Key, double Value)> rows, CancellationToken cancellationToken)
     {
+        using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var written = 0;

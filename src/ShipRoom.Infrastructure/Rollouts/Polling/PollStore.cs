@@ -26,7 +26,7 @@ public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository po
     {
         try
         {
-            // Nobody waits for a poll's writes: on SQLite they go after any command waiting (WriteTurns).
+            // Nobody waits for a poll's writes: they go after any command being carried out (WriteTurns).
             using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
             return await pollRuns.StartAsync(rolloutId, time.GetUtcNow(), from, to, cancellationToken);
         }
