@@ -269,16 +269,17 @@ public abstract class StorageContractTests(IStorageEngine engine)
     }
 
     [Fact]
-    public async Task A_polls_sample_write_waits_for_a_command_being_carried_out_where_the_engine_has_one_writer()
+    public async Task A_polls_sample_write_waits_for_a_command_being_carried_out()
     {
+        // On SQLite the command needs the one writer; on PostgreSQL its statements need the cores an hour of back-fill
+        // keeps busy (a rollback's answer, p99 70-120 ms beside 50 first polls before the samples waited).
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
-        var oneWriter = db.Connections.Provider == StorageProvider.Sqlite;
 
         var rollback = db.Connections.Writes.Command();
         var write = db.Samples.UpsertAsync(id, [new MetricSample("p95_latency_ms", Cohort.Canary, null, T, 110)], Ct);
         await Task.Delay(150, Ct);
-        Assert.Equal(!oneWriter, write.IsCompleted);
+        Assert.False(write.IsCompleted, "the poll's samples were written while a command was being carried out");
 
         rollback.Dispose();
         Assert.Equal(1, await write.WaitAsync(TimeSpan.FromSeconds(10), Ct));
