@@ -59,6 +59,51 @@ public sealed class RolloutHeaderTests : ComponentTestContext
     }
 
     [Fact]
+    public void The_stale_check_wakes_when_the_data_turns_stale_not_every_second()
+    {
+        var clock = new CountingTime(new FakeTimeProvider(Now));
+        Services.AddSingleton<TimeProvider>(clock);
+        var fresh = Snapshot(Verdict(Gate("p95", GateStatus.Green, 96)));
+        var header = Render<RolloutHeader>(p => p.Add(x => x.Snapshot, fresh with { Poll = fresh.Poll with { StaleAt = Now.AddSeconds(30) } }));
+        for (var second = 0; second < 20; second++)
+        {
+            clock.Inner.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // A newer poll moves the moment: nothing fires at the old one.
+        header.Render(p => p.Add(x => x.Snapshot, fresh with { Poll = fresh.Poll with { StaleAt = Now.AddSeconds(60) } }));
+        for (var second = 20; second < 60; second++)
+        {
+            clock.Inner.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(0, clock.Fired);
+        Assert.Empty(header.FindAll("[data-stale]"));
+        clock.Inner.Advance(TimeSpan.FromSeconds(1));
+        header.WaitForAssertion(() => Assert.Contains("STALE — no successful poll since", header.Find("[data-stale]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Equal(1, clock.Fired);
+    }
+
+    /// <summary>A test clock that counts the timer callbacks it runs.</summary>
+    private sealed class CountingTime(FakeTimeProvider inner) : TimeProvider
+    {
+        private int _fired;
+
+        public FakeTimeProvider Inner => inner;
+
+        public int Fired => Volatile.Read(ref _fired);
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(s =>
+            {
+                Interlocked.Increment(ref _fired);
+                callback(s);
+            }, state, dueTime, period);
+    }
+
+    [Fact]
     public void A_fresh_poll_after_stale_data_clears_the_notice()
     {
         var clock = new FakeTimeProvider(Now);
