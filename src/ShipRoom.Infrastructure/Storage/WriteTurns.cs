@@ -1,9 +1,9 @@
 namespace ShipRoom.Infrastructure.Storage;
 
 /// <summary>
-/// Who writes next on an engine with a single writer (SQLite): a command someone is waiting for (a rollback, a hold)
-/// goes before background writes, the ones nobody waits for (a poll's claim, samples, judgement history and record).
-/// Background writes take turns among themselves, awaiting instead of blocking a thread in SQLite's busy wait, and do
+/// Who writes next: a command someone is waiting for (a rollback, a hold) goes before background writes, the ones
+/// nobody waits for (a poll's claim, samples, judgement history and record). On an engine with a single writer
+/// (SQLite) background writes also take turns among themselves, awaiting instead of blocking a thread in SQLite's busy wait, and do
 /// not start while a command is being carried out, so a command waits for at most the one background transaction
 /// already running. A background write waits for commands at most <see cref="MaxBackgroundWait"/> (2 s), so a stream
 /// of commands cannot stop the polls. A turn is not re-entrant: code holding one must not ask for another. PostgreSQL locks
@@ -16,7 +16,7 @@ public sealed class WriteTurns
     /// <summary>The longest a background write yields to commands before it goes anyway, unless told otherwise.</summary>
     public static readonly TimeSpan DefaultMaxBackgroundWait = TimeSpan.FromSeconds(2);
 
-    /// <summary>No turns: every write goes at once (PostgreSQL, or a test that does not care).</summary>
+    /// <summary>No turns: every write goes at once (a connection factory that names none, as a test's may).</summary>
     public static readonly WriteTurns None = new(enabled: false);
 
     private readonly bool _enabled;

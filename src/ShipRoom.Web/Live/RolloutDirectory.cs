@@ -26,6 +26,8 @@ public sealed class RolloutDirectory(IRolloutRepository rollouts, RolloutSnapsho
 {
     public async Task<IReadOnlyList<RolloutListRow>> ListAsync(CancellationToken cancellationToken)
     {
+        // A command's answer comes before its snapshot: whoever lists right after it sees what it did.
+        await reader.AllPendingAsync(cancellationToken);
         var rows = new List<RolloutListRow>();
         foreach (var rollout in await rollouts.ListAsync(cancellationToken))
         {

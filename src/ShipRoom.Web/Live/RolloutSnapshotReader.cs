@@ -11,6 +11,9 @@ public sealed class RolloutSnapshotReader(RolloutSnapshotStore store, SnapshotBu
     /// <summary>The snapshot held and its update sequence number (see <see cref="RolloutSnapshotStore.GetState"/>).</summary>
     public RolloutState? State(long rolloutId) => store.GetState(rolloutId);
 
+    /// <summary>Waits for the snapshots under way for changes this instance already answered (see <see cref="SnapshotRefresher.Pending"/>).</summary>
+    public Task AllPendingAsync(CancellationToken cancellationToken) => refresher.AllPending().WaitAsync(cancellationToken);
+
     public async Task<RolloutSnapshot?> GetAsync(long rolloutId, CancellationToken cancellationToken)
     {
         await refresher.Pending(rolloutId).WaitAsync(cancellationToken);

@@ -27,13 +27,19 @@ public sealed class ViewerClock(IJSRuntime js)
             await using var module = await js.InvokeAsync<IJSObjectReference>("import", "./js/viewer-time.js");
             var id = await module.InvokeAsync<string?>("timeZone");
             // A browser that names no zone (Intl without time zone data) is shown UTC rather than ending the circuit.
-            _zone = id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+            Use(id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc);
         }
         catch (Exception exception) when (exception is JSException or JSDisconnectedException or InvalidOperationException or TaskCanceledException)
         {
-            _zone = TimeZoneInfo.Utc;
+            Use(TimeZoneInfo.Utc);
         }
+    }
 
+    // In one step, before the module's disposal yields: a render in between must not see the zone known and the
+    // times formatted without it.
+    private void Use(TimeZoneInfo zone)
+    {
+        _zone = zone;
         _formatted.Clear();
     }
 

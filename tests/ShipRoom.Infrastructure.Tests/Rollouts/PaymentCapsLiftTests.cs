@@ -52,6 +52,7 @@ public abstract class PaymentCapsLiftTests(IStorageEngine engine)
 
         Assert.Equal(CommandStatus.Executed, advance.Status);
         Assert.Contains(deploySystemRefuses ? "payment caps NOT lifted: executor deploy-system failed" : "payment caps lift pending: no deploy system is configured", advance.Message);
+        await advance.Published;
         var caps = host.Published.Latest!.PaymentCaps!;
         Assert.Equal((false, true), (caps.Lifted, caps.LiftPending));
         // Still enforced: the cap triggers keep watching at 10%, not "lifted after phase 1%".

@@ -39,6 +39,7 @@ public sealed class RollbackWebhookTests : IAsyncLifetime
         var response = await ApiTestHost.CommandAsync(ic, id, "rollback", "payments E2E dropped", 2);
         var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement;
         // Read at once: the answer came before the snapshot was built, and a read on this instance waits for it.
+        var listed = JsonDocument.Parse(await ic.GetStringAsync("/api/rollouts", ct)).RootElement.EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == id);
         var snapshot = JsonDocument.Parse(await ic.GetStringAsync($"/api/rollouts/{id}", ct)).RootElement;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -48,6 +49,7 @@ public sealed class RollbackWebhookTests : IAsyncLifetime
         Assert.Equal("sha256=" + WebhookDeployExecutor.Sign(hook.Body, Secret), hook.Headers[WebhookDeployExecutor.SignatureHeader]);
         Assert.Contains("\"reason\":\"payments E2E dropped\"", hook.Body);
         Assert.Equal("rolledBack", snapshot.GetProperty("status").GetString());
+        Assert.Equal(("RolledBack", answer.GetProperty("rolloutVersion").GetInt64()), (listed.GetProperty("status").GetString(), listed.GetProperty("rolloutVersion").GetInt64()));
         Assert.True(snapshot.GetProperty("rollback").GetProperty("withinBudget").GetBoolean());
         Assert.DoesNotContain(Secret, snapshot.GetRawText());
     }

@@ -39,7 +39,7 @@ public sealed class SnapshotRefresher(SnapshotBuilder snapshots, IRolloutPublish
             }
             catch (Exception exception)
             {
-                logger.LogWarning(exception, "Rollout {RolloutId} changed, but its snapshot could not be built or published; viewers see the change at its next poll", rolloutId);
+                logger.LogWarning(exception, "Rollout {RolloutId} changed, but its snapshot could not be built or published; viewers see the change with its next snapshot (a poll, a command, or a page opened afresh)", rolloutId);
                 return null;
             }
         });
@@ -58,6 +58,9 @@ public sealed class SnapshotRefresher(SnapshotBuilder snapshots, IRolloutPublish
     /// gave a command and then reads the rollout here sees what the command did.
     /// </summary>
     public Task Pending(long rolloutId) => _latestSoon.TryGetValue(rolloutId, out var refresh) ? refresh : Task.CompletedTask;
+
+    /// <summary>As <see cref="Pending"/>, for every rollout: what a reader of the whole list waits for.</summary>
+    public Task AllPending() => _latestSoon.IsEmpty ? Task.CompletedTask : Task.WhenAll(_latestSoon.Values);
 
     /// <summary>The storage these snapshots read is disposed after this: let the ones under way finish first (bounded).</summary>
     public async ValueTask DisposeAsync()
