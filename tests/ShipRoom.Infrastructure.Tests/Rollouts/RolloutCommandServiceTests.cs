@@ -169,7 +169,7 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
 
         Assert.Equal(CommandStatus.ExecutorFailed, failed.Status);
         Assert.Contains("deploy API answered 503", failed.Message);
-        Assert.Equal(RolloutStatus.RollingBack, failed.RolloutStatus);
+        Assert.Equal((RolloutStatus.RollingBack, (await host.Database.Rollouts.GetAsync(id, Ct))!.Version), (failed.RolloutStatus, failed.RolloutVersion));
         var snapshot = (await failed.Published)!;
         Assert.Same(snapshot, host.Published.Latest);
         Assert.Equal(RolloutStatus.RollingBack, snapshot.Status);
@@ -181,6 +181,7 @@ public abstract class RolloutCommandServiceTests(IStorageEngine engine)
 
         Assert.Equal(CommandStatus.Executed, retried.Status);
         Assert.Equal(RolloutStatus.RolledBack, (await retried.Published)!.Status);
+        Assert.Equal((await host.Database.Rollouts.GetAsync(id, Ct))!.Version, retried.RolloutVersion);
         Assert.Equal(2, executor.Calls);
     }
 

@@ -121,6 +121,9 @@ public sealed class RolloutsHubTests : IAsyncLifetime
 
         Assert.Equal("Forbidden", refused.Status);
         Assert.Equal("Executed", held.Status);
+        // The version the hold stored: the expectedVersion of the next command, answered before the snapshot is built.
+        var stored = await _factory.Services.GetRequiredService<ShipRoom.Infrastructure.Storage.IRolloutRepository>().GetAsync(id, Ct);
+        Assert.Equal((null, stored!.Version), (refused.RolloutVersion, held.RolloutVersion));
     }
 
     public static TheoryData<string> AllRoles => new(Roles.All);
