@@ -9,8 +9,8 @@ public sealed class SnapshotRefresher(SnapshotBuilder snapshots, IRolloutPublish
     /// <summary>How long shutting down waits for the snapshots still being built for changes already answered.</summary>
     public static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<Task, byte> _soon = new();
-    private readonly ConcurrentDictionary<long, Task<RolloutSnapshot?>> _latestSoon = new();
+    // The snapshots under way for changes already answered, each with its rollout (a handful at most).
+    private readonly ConcurrentDictionary<Task<RolloutSnapshot?>, long> _soon = new();
 
     public async Task<RolloutSnapshot?> RefreshAsync(long rolloutId, CancellationToken cancellationToken)
     {
@@ -43,24 +43,28 @@ public sealed class SnapshotRefresher(SnapshotBuilder snapshots, IRolloutPublish
                 return null;
             }
         });
-        _soon.TryAdd(refresh, 0);
-        _latestSoon[rolloutId] = refresh;
-        _ = refresh.ContinueWith(done =>
-        {
-            _soon.TryRemove(done, out _);
-            _latestSoon.TryRemove(new KeyValuePair<long, Task<RolloutSnapshot?>>(rolloutId, refresh));
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _soon.TryAdd(refresh, rolloutId);
+        _ = refresh.ContinueWith(done => _soon.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return refresh;
     }
 
     /// <summary>
-    /// The snapshot under way for a change this instance already answered, if any: a reader waits for it, so that whoever
-    /// gave a command and then reads the rollout here sees what the command did.
+    /// The snapshots under way for changes of the rollout this instance already answered, if any: a reader waits for
+    /// them, so that whoever gave a command and then reads the rollout here sees what the command did.
     /// </summary>
-    public Task Pending(long rolloutId) => _latestSoon.TryGetValue(rolloutId, out var refresh) ? refresh : Task.CompletedTask;
+    public Task Pending(long rolloutId)
+    {
+        if (_soon.IsEmpty)
+        {
+            return Task.CompletedTask;
+        }
+
+        var under = _soon.Where(s => s.Value == rolloutId).Select(s => s.Key).ToArray();
+        return under.Length == 0 ? Task.CompletedTask : Task.WhenAll(under);
+    }
 
     /// <summary>As <see cref="Pending"/>, for every rollout: what a reader of the whole list waits for.</summary>
-    public Task AllPending() => _latestSoon.IsEmpty ? Task.CompletedTask : Task.WhenAll(_latestSoon.Values);
+    public Task AllPending() => _soon.IsEmpty ? Task.CompletedTask : Task.WhenAll(_soon.Keys);
 
     /// <summary>The storage these snapshots read is disposed after this: let the ones under way finish first (bounded).</summary>
     public async ValueTask DisposeAsync()
