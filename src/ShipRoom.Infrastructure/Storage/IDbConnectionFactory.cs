@@ -11,10 +11,4 @@ public interface IDbConnectionFactory
 
     /// <summary>Who writes next: commands before background writes, which on a single writer (SQLite) also take turns.</summary>
     WriteTurns Writes => WriteTurns.None;
-
-    /// <summary>
-    /// Copies what the write-ahead log holds into the database file, if anything was committed since the last time, and
-    /// returns the log frames copied. Only SQLite has such a step to take off the commits; elsewhere it does nothing.
-    /// </summary>
-    Task<int> CheckpointAsync(CancellationToken cancellationToken) => Task.FromResult(0);
 }

@@ -21,7 +21,6 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IDbConnectionFactory>(provider => new DeferredConnectionFactory(() => CreateConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value)));
         services.AddSingleton<IMigrationRunner, MigrationRunner>();
         services.AddSingleton<StorageReachability>();
-        services.AddHostedService<WalCheckpointer>();
         services.AddSingleton<IUserRepository, UserRepository>();
         services.AddSingleton<IAuditLog, AuditLog>();
         services.AddSingleton<IRolloutRepository, RolloutRepository>();
