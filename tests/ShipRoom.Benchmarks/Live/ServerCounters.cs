@@ -5,9 +5,10 @@ namespace ShipRoom.Benchmarks.Live;
 /// <summary>
 /// What ShipRoom's own /metrics says at one moment: polls counted (every outcome) and the time they took, and the
 /// browser circuits it holds, the synthetic probe runs, and the runtime's garbage collector: its pauses and the bytes
-/// allocated (the System.Runtime meter).
+/// allocated (the System.Runtime meter), and the memory it had committed at its latest collection (a gauge: part of the
+/// process's RSS that is the GC's, live objects and free space it keeps alike).
 /// </summary>
-public readonly record struct ServerCounters(double Polls, double PollSeconds, long Circuits, double GcPauseSeconds = 0, double AllocatedBytes = 0, double ProbeRuns = 0)
+public readonly record struct ServerCounters(double Polls, double PollSeconds, long Circuits, double GcPauseSeconds = 0, double AllocatedBytes = 0, double ProbeRuns = 0, long GcCommittedBytes = 0)
 {
     private static readonly HttpClient Client = new();
 
@@ -15,7 +16,7 @@ public readonly record struct ServerCounters(double Polls, double PollSeconds, l
     {
         var text = await Client.GetStringAsync(new Uri(server, "/metrics"), ct);
         double polls = 0, seconds = 0, gcPause = 0, allocated = 0, probeRuns = 0;
-        long circuits = 0;
+        long circuits = 0, committed = 0;
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith("shiproom_polls_total", StringComparison.Ordinal))
@@ -42,14 +43,18 @@ public readonly record struct ServerCounters(double Polls, double PollSeconds, l
             {
                 allocated += Value(line);
             }
+            else if (line.StartsWith("dotnet_gc_last_collection_memory_committed_size_bytes", StringComparison.Ordinal))
+            {
+                committed = (long)Value(line);
+            }
         }
 
-        return new ServerCounters(polls, seconds, circuits, gcPause, allocated, probeRuns);
+        return new ServerCounters(polls, seconds, circuits, gcPause, allocated, probeRuns, committed);
     }
 
-    /// <summary>What happened between <paramref name="earlier"/> and this reading (circuits: this reading's).</summary>
+    /// <summary>What happened between <paramref name="earlier"/> and this reading (circuits and committed memory: this reading's).</summary>
     public ServerCounters Since(ServerCounters earlier) =>
-        new(Polls - earlier.Polls, PollSeconds - earlier.PollSeconds, Circuits, GcPauseSeconds - earlier.GcPauseSeconds, AllocatedBytes - earlier.AllocatedBytes, ProbeRuns - earlier.ProbeRuns);
+        new(Polls - earlier.Polls, PollSeconds - earlier.PollSeconds, Circuits, GcPauseSeconds - earlier.GcPauseSeconds, AllocatedBytes - earlier.AllocatedBytes, ProbeRuns - earlier.ProbeRuns, GcCommittedBytes);
 
     private static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
 }
