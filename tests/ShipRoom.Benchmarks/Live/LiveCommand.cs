@@ -384,6 +384,7 @@ public static class LiveCommand
         var api = new List<double>();
         var hook = new List<double>();
         var problems = new List<string>();
+        var gcPauses = new List<double>();
         for (var i = 0; i < count; i++)
         {
             long id;
@@ -399,6 +400,9 @@ public static class LiveCommand
             }
 
             await Task.Delay(250, ct);
+            // The server's garbage-collector pauses from just before the command to the webhook's arrival: a slow
+            // rollback that met a pause is told apart from one that waited for storage or the machine.
+            var gcBefore = (await ServerCounters.ReadAsync(session.BaseAddress, ct)).GcPauseSeconds;
             var t0 = Stopwatch.GetTimestamp();
             using var response = await session.Api.PostAsJsonAsync($"/api/rollouts/{id}/commands/rollback", new { reason = "scripts/bench.sh: rollback timing" }, ct);
             var answered = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
@@ -424,7 +428,9 @@ public static class LiveCommand
             }
 
             hook.Add(Stopwatch.GetElapsedTime(t0, arrived).TotalMilliseconds);
-            log($"rollback of rollout {id}: created in {Stats.Ms(Stopwatch.GetElapsedTime(created, t0).TotalMilliseconds - 250)}, API answer {Stats.Ms(answered)}, webhook after {Stats.Ms(hook[^1])}");
+            var gcMs = ((await ServerCounters.ReadAsync(session.BaseAddress, ct)).GcPauseSeconds - gcBefore) * 1000;
+            gcPauses.Add(gcMs);
+            log($"rollback of rollout {id}: created in {Stats.Ms(Stopwatch.GetElapsedTime(created, t0).TotalMilliseconds - 250)}, API answer {Stats.Ms(answered)}, webhook after {Stats.Ms(hook[^1])}, GC pauses meanwhile {Stats.Ms(gcMs)}");
         }
 
         log($"rollbacks: {api.Count} answered, {hook.Count} webhooks, {problems.Count} problems{(problems.Count > 0 ? ": " + problems[0] : "")}");
@@ -439,8 +445,20 @@ public static class LiveCommand
         return new BenchRow(Name,
             $"API answer p50 {Stats.Ms(Stats.Percentile(api, 50))}, p99 {Stats.Ms(Stats.Percentile(api, 99))}, max {Stats.Ms(api.Max())}; " +
             $"webhook arrival p50 {Stats.Ms(Stats.Percentile(hook, 50))}, p99 {Stats.Ms(Stats.Percentile(hook, 99))}, max {Stats.Ms(hook.DefaultIfEmpty(double.NaN).Max())} " +
-            $"({api.Count} rollbacks{(problems.Count > 0 ? $", {problems.Count} failed" : "")})",
+            $"({api.Count} rollbacks{(problems.Count > 0 ? $", {problems.Count} failed" : "")}{SlowestGc(api, gcPauses)})",
             budget, $"loopback POST round trip p50 {Stats.Ms(Stats.Percentile(loopback, 50))}, max {Stats.Ms(loopback.Max())}", passed);
+    }
+
+    /// <summary>The GC's pauses during the slowest answer (answers and pauses are recorded together, in order).</summary>
+    private static string SlowestGc(List<double> answers, List<double> gcPauses)
+    {
+        if (gcPauses.Count != answers.Count || answers.Count == 0)
+        {
+            return "";
+        }
+
+        var slowest = answers.IndexOf(answers.Max());
+        return $"; the slowest answer met {Stats.Ms(gcPauses[slowest])} of GC pauses, {Stats.Ms(gcPauses.Sum())} over all";
     }
 
     private static async Task WaitReadyAsync(Uri url, TimeSpan wait, CancellationToken ct)
