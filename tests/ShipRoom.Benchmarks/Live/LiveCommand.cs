@@ -399,10 +399,12 @@ public static class LiveCommand
                 continue;
             }
 
-            await Task.Delay(250, ct);
-            // The server's garbage-collector pauses from just before the command to the webhook's arrival: a slow
-            // rollback that met a pause is told apart from one that waited for storage or the machine.
+            var createdMs = Stopwatch.GetElapsedTime(created).TotalMilliseconds;
+            // The server's garbage-collector pauses from 250 ms before the command to just after its webhook: a slow
+            // rollback that met a pause is told apart from one that waited for storage or the machine. Read before the
+            // pause, so that the collection a scrape's allocations may bring is not brought into the command.
             var gcBefore = (await ServerCounters.ReadAsync(session.BaseAddress, ct)).GcPauseSeconds;
+            await Task.Delay(250, ct);
             var t0 = Stopwatch.GetTimestamp();
             using var response = await session.Api.PostAsJsonAsync($"/api/rollouts/{id}/commands/rollback", new { reason = "scripts/bench.sh: rollback timing" }, ct);
             var answered = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
@@ -421,16 +423,16 @@ public static class LiveCommand
                 await Task.Delay(5, ct);
             }
 
+            var gcMs = ((await ServerCounters.ReadAsync(session.BaseAddress, ct)).GcPauseSeconds - gcBefore) * 1000;
+            gcPauses.Add(gcMs);
             if (arrived == 0)
             {
-                problems.Add($"rollout {id}: no rollback webhook within 10 s (answer: {body})");
+                problems.Add($"rollout {id}: no rollback webhook within 10 s (answer: {body}; GC pauses {Stats.Ms(gcMs)})");
                 continue;
             }
 
             hook.Add(Stopwatch.GetElapsedTime(t0, arrived).TotalMilliseconds);
-            var gcMs = ((await ServerCounters.ReadAsync(session.BaseAddress, ct)).GcPauseSeconds - gcBefore) * 1000;
-            gcPauses.Add(gcMs);
-            log($"rollback of rollout {id}: created in {Stats.Ms(Stopwatch.GetElapsedTime(created, t0).TotalMilliseconds - 250)}, API answer {Stats.Ms(answered)}, webhook after {Stats.Ms(hook[^1])}, GC pauses meanwhile {Stats.Ms(gcMs)}");
+            log($"rollback of rollout {id}: created in {Stats.Ms(createdMs)}, API answer {Stats.Ms(answered)}, webhook after {Stats.Ms(hook[^1])}, GC pauses from 250 ms before the command to after the webhook {Stats.Ms(gcMs)}");
         }
 
         log($"rollbacks: {api.Count} answered, {hook.Count} webhooks, {problems.Count} problems{(problems.Count > 0 ? ": " + problems[0] : "")}");
@@ -449,16 +451,19 @@ public static class LiveCommand
             budget, $"loopback POST round trip p50 {Stats.Ms(Stats.Percentile(loopback, 50))}, max {Stats.Ms(loopback.Max())}", passed);
     }
 
-    /// <summary>The GC's pauses during the slowest answer (answers and pauses are recorded together, in order).</summary>
+    /// <summary>
+    /// The GC's pauses around the rollback with the slowest answer: each answered rollback adds one answer and one GC
+    /// reading (from 250 ms before the command to just after its webhook, or after the wait for it), in order.
+    /// </summary>
     private static string SlowestGc(List<double> answers, List<double> gcPauses)
     {
         if (gcPauses.Count != answers.Count || answers.Count == 0)
         {
-            return "";
+            return $"; GC pauses not read for every rollback ({gcPauses.Count} of {answers.Count})";
         }
 
         var slowest = answers.IndexOf(answers.Max());
-        return $"; the slowest answer met {Stats.Ms(gcPauses[slowest])} of GC pauses, {Stats.Ms(gcPauses.Sum())} over all";
+        return $"; GC pauses from 250 ms before the command to after its webhook: {Stats.Ms(gcPauses[slowest])} around the slowest answer, {Stats.Ms(gcPauses.Sum())} around all";
     }
 
     private static async Task WaitReadyAsync(Uri url, TimeSpan wait, CancellationToken ct)

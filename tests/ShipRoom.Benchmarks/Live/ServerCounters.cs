@@ -5,8 +5,8 @@ namespace ShipRoom.Benchmarks.Live;
 /// <summary>
 /// What ShipRoom's own /metrics says at one moment: polls counted (every outcome) and the time they took, and the
 /// browser circuits it holds, the synthetic probe runs, and the runtime's garbage collector: its pauses and the bytes
-/// allocated (the System.Runtime meter), and the memory it had committed at its latest collection (a gauge: part of the
-/// process's RSS that is the GC's, live objects and free space it keeps alike).
+/// allocated (the System.Runtime meter), and the memory it had committed at its latest collection of any kind (a gauge:
+/// live objects and the free space it keeps alike; committed is not necessarily resident, so it is no share of RSS).
 /// </summary>
 public readonly record struct ServerCounters(double Polls, double PollSeconds, long Circuits, double GcPauseSeconds = 0, double AllocatedBytes = 0, double ProbeRuns = 0, long GcCommittedBytes = 0)
 {
