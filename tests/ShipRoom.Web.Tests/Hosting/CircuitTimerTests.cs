@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace ShipRoom.Web.Tests.Hosting;
+
+/// <summary>
+/// Every open page is a circuit, and each circuit's MudBlazor popover service runs a periodic timer from its first
+/// render. At MudBlazor's default (0.5 s) that timer was two wake-ups a second per open dashboard, open all day on a wall
+/// screen: the composition lengthens it (docs/benchmarks.md, nineteenth round).
+/// </summary>
+public sealed class CircuitTimerTests : IAsyncLifetime
+{
+    private readonly ShipRoomAppFactory _factory = new();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+
+    [Fact]
+    public async Task A_circuits_popover_service_ticks_every_five_seconds_not_twice_a_second()
+    {
+        // The popover service is a circuit's (scoped): the scope stands in for one.
+        await using var circuit = _factory.Services.CreateAsyncScope();
+        var popovers = circuit.ServiceProvider.GetRequiredService<IPopoverService>();
+
+        Assert.Equal(ShipRoomWebApplication.PopoverQueueDelay, popovers.PopoverOptions.QueueDelay);
+        Assert.True(popovers.PopoverOptions.QueueDelay >= TimeSpan.FromSeconds(5), $"the popover queue ticks every {popovers.PopoverOptions.QueueDelay}");
+    }
+}
