@@ -89,12 +89,13 @@ public static class ShipRoomWebApplication
     }
 
     /// <summary>
-    /// How often each circuit's MudBlazor popover queue ticks (MudBlazor's default is 0.5 s). Its timer runs from the
-    /// circuit's first render whether or not a popover is ever opened: with 20 dashboards open, 40 wake-ups a second of
-    /// the runtime's timer thread, each handing a work item to the pool. At 5 s the bench's server CPU per update per
-    /// open dashboard went from 4.40-5.17 to 1.57-2.06 ms (docs/benchmarks.md, nineteenth round). The queue only
-    /// detaches popovers already closed, so a longer period leaves a closed menu's hidden element in the page a few
-    /// seconds longer and changes nothing anyone sees.
+    /// How often each circuit's MudBlazor popover queue ticks (MudBlazor's default is 0.5 s). Its timer runs from when
+    /// <c>MudPopoverProvider</c> in <c>MainLayout</c> first resolves the service, whether or not a popover is ever opened:
+    /// with 20 dashboards open, 40 wake-ups a second of the runtime's timer thread, each handing a work item to the pool.
+    /// At 5 s the bench's server CPU per update per open dashboard went from 4.40-5.17 to 1.57-2.06 ms
+    /// (docs/benchmarks.md, nineteenth round). The queue only holds popovers whose component was disposed: they leave
+    /// the page at once, and the tick only drops their browser-side bookkeeping (observers, listeners), now up to 5 s
+    /// later. Opening, closing and placing a popover never wait for it.
     /// </summary>
     public static readonly TimeSpan PopoverQueueDelay = TimeSpan.FromSeconds(5);
 

@@ -4,9 +4,10 @@ using MudBlazor;
 namespace ShipRoom.Web.Tests.Hosting;
 
 /// <summary>
-/// Every open page is a circuit, and each circuit's MudBlazor popover service runs a periodic timer from its first
-/// render. At MudBlazor's default (0.5 s) that timer was two wake-ups a second per open dashboard, open all day on a wall
-/// screen: the composition lengthens it (docs/benchmarks.md, nineteenth round).
+/// Every open page is a circuit, and on pages with MainLayout (the dashboard among them) each circuit's MudBlazor popover
+/// service runs a periodic timer, popover or not. At MudBlazor's default (0.5 s) that was two wake-ups a second per open
+/// dashboard: the composition lengthens it (docs/benchmarks.md, nineteenth round). This checks the setting the circuit's
+/// service is built with; the bench measures what it saves.
 /// </summary>
 public sealed class CircuitTimerTests : IAsyncLifetime
 {
@@ -23,7 +24,6 @@ public sealed class CircuitTimerTests : IAsyncLifetime
         await using var circuit = _factory.Services.CreateAsyncScope();
         var popovers = circuit.ServiceProvider.GetRequiredService<IPopoverService>();
 
-        Assert.Equal(ShipRoomWebApplication.PopoverQueueDelay, popovers.PopoverOptions.QueueDelay);
-        Assert.True(popovers.PopoverOptions.QueueDelay >= TimeSpan.FromSeconds(5), $"the popover queue ticks every {popovers.PopoverOptions.QueueDelay}");
+        Assert.Equal(TimeSpan.FromSeconds(5), popovers.PopoverOptions.QueueDelay);
     }
 }
