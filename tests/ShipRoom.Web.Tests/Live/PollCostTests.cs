@@ -40,8 +40,8 @@ public sealed class PollCostTests
         Assert.InRange(sampleWrites, 1, outcome.Samples);
 
         // Measured 20 statements and 19 connection opens (2026-12-06; 26 and 22 on 2026-12-03): a guard against growth.
-        // Issue 21's budget is 15 and 3. Over it: the rollout and its phases read twice (by the poll, then by the
-        // snapshot), six panel reads (checklist, summaries, roster, notifications, postmortem, post-success) that change
+        // Issue 21's budget is 15 and 3. Over it: the rollout and its phases read twice (by the poll, then again in the
+        // judging turn, where they must be current), six panel reads (checklist, summaries, roster, notifications, postmortem, post-success) that change
         // only when a person acts, and a connection opened per read; not there yet.
         Assert.DoesNotContain(others, t => t.StartsWith("PRAGMA foreign_keys", StringComparison.Ordinal));
         Assert.True(others.Count <= 22, $"one poll ran {others.Count} statements besides the sample write");
