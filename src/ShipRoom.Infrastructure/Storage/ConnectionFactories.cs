@@ -95,3 +95,21 @@ public sealed class DeferredConnectionFactory(Func<IDbConnectionFactory> create)
         }
     }
 }
+
+/// <summary>
+/// The factory every repository gets: inside a <see cref="SharedConnectionScope"/> it lends the scope's connection when
+/// it is free, and otherwise opens one from the engine's factory as before.
+/// </summary>
+public sealed class SharingConnectionFactory(IDbConnectionFactory engine) : IDbConnectionFactory, IAsyncDisposable
+{
+    public StorageProvider Provider => engine.Provider;
+
+    public WriteTurns Writes => engine.Writes;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        SharedConnectionScope.Current is { } scope && await scope.TryLendAsync(engine, cancellationToken) is { } lent
+            ? lent
+            : await engine.OpenAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => engine is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
+}

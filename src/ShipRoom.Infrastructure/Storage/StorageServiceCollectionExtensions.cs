@@ -18,7 +18,7 @@ public static class StorageServiceCollectionExtensions
             .PostConfigure(options => options.ConnectionString ??= configuration.GetConnectionString(ConfigurationKeys.ConnectionStringName));
         // Created on first use, so that building services never reads unvalidated options: start-up validation then
         // reports every problem at once instead of the first one a constructor happened to touch.
-        services.AddSingleton<IDbConnectionFactory>(provider => new DeferredConnectionFactory(() => CreateConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value)));
+        services.AddSingleton<IDbConnectionFactory>(provider => Sharing(new DeferredConnectionFactory(() => CreateConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value))));
         services.AddSingleton<IMigrationRunner, MigrationRunner>();
         services.AddSingleton<StorageReachability>();
         services.AddSingleton<IUserRepository, UserRepository>();
@@ -40,8 +40,12 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ISlackRequestSignatureRepository, SlackRequestSignatureRepository>();
         services.AddSingleton<INotificationRepository, NotificationRepository>();
         services.AddSingleton<IJudgementHistoryRepository, JudgementHistoryRepository>();
+        services.AddSingleton<IRolloutViewChangeRepository, RolloutViewChangeRepository>();
         return services;
     }
+
+    /// <summary>What repositories are given: the engine's factory, lending a <see cref="SharedConnectionScope"/>'s connection where there is one.</summary>
+    public static IDbConnectionFactory Sharing(IDbConnectionFactory engine) => new SharingConnectionFactory(engine);
 
     public static IDbConnectionFactory CreateConnectionFactory(StorageOptions options)
     {

@@ -444,8 +444,143 @@ public abstract class StorageContractTests(IStorageEngine engine)
             ],
             recorded);
     }
+    // ---- what a dashboard shows beside the verdict -------------------------------------------------------
+
+    [Fact]
+    public async Task Every_write_to_a_rollouts_panels_moves_its_view_version_and_no_other_rollouts()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout("watched"), Ct);
+        var other = await db.Rollouts.CreateAsync(NewRollout("other"), Ct);
+        var versions = new RolloutViewChangeRepository(db.Connections);
+        var checklists = new ChecklistRepository(db.Connections);
+        var roster = new RosterRepository(db.Connections);
+        var posts = new NotificationRepository(db.Connections);
+        var drafts = new PostmortemRepository(db.Connections);
+        var steps = new PostSuccessRepository(db.Connections);
+        var seen = new List<long> { await versions.VersionAsync(id, Ct) };
+        var otherBefore = await versions.VersionAsync(other, Ct);
+
+        async Task Moved(string write, Func<Task> act)
+        {
+            await act();
+            var now = await versions.VersionAsync(id, Ct);
+            Assert.True(now > seen[^1], $"{write} did not move the view version (still {now})");
+            seen.Add(now);
+        }
+
+        await Moved("a checklist item", () => checklists.AddItemsAsync(id, [new NewChecklistItem("T-1h", "dashboards", "Dashboards open", "ic", -60, 1)], Ct));
+        var item = (await checklists.ListAsync(id, Ct)).Single();
+        await Moved("a tick", () => checklists.TickAsync(id, item.Id, TickStates.Done, "alice", null, T, Ct));
+        await Moved("a roster entry", () => roster.UpsertAsync(id, new RosterEntry("ic", "Alice", null, null, null, null, null, null, null, 1), Ct));
+        await Moved("a roster entry changed", () => roster.UpsertAsync(id, new RosterEntry("ic", "Bob", null, null, null, null, null, null, null, 1), Ct));
+        await Moved("a phase summary", () => new PhaseSummaryRepository(db.Connections).InsertAsync(id, 0, "pm", "All green.", "advance", "{}", T, Ct));
+        await Moved("a post", () => posts.EnqueueAsync(new NotificationDraft(id, "started", "ship-room", "started", "Started", "{}", T), Ct));
+        var post = (await posts.ListAsync(id, 10, Ct)).Single();
+        await Moved("a post sent", () => posts.MarkSentAsync(post.Id, T, Ct));
+        await Moved("a postmortem drafted", () => drafts.CreateAsync(id, "rollback", "# What happened", T, T.AddDays(1), Ct));
+        await Moved("a postmortem edited", () => drafts.UpdateAsync(id, "# What happened, edited", "ic", T, 1, Ct));
+        await Moved("a page update", () => new PageUpdateRepository(db.Connections).InsertAsync(new PageUpdate(id, $"shiproom-{id}-rollback", "rollback", "ev-1", "incident.acknowledged", "ic", null, T, T), Ct));
+        await Moved("a post-success step", () => steps.TryClaimAsync(id, "tag", T, T.AddMinutes(-5), 3, Ct));
+        await Moved("a post-success step done", () => steps.FinishAsync(id, "tag", "done", "", T, Ct));
+
+        Assert.Equal(otherBefore, await versions.VersionAsync(other, Ct));
+        // A post that belongs to no rollout moves none.
+        await posts.EnqueueAsync(new NotificationDraft(null, "digest", "ship-room", "digest", "Digest", "{}", T), Ct);
+        Assert.Equal((seen[^1], otherBefore), (await versions.VersionAsync(id, Ct), await versions.VersionAsync(other, Ct)));
+    }
+
+    // ---- one connection for calls made one after another -------------------------------------------------
+
+    [Fact]
+    public async Task Calls_in_a_shared_connection_scope_go_through_one_connection_and_a_call_that_finds_it_lent_opens_its_own()
+    {
+        await using var db = await engine.CreateAsync();
+        var counting = new OpenCounter(db.Connections);
+        var connections = StorageServiceCollectionExtensions.Sharing(counting);
+        var rollouts = new RolloutRepository(connections);
+        var id = await rollouts.CreateAsync(NewRollout(), Ct);
+        Assert.Equal(1L, counting.Opens);
+
+        await using (var scope = SharedConnectionScope.Begin())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.NotNull(await rollouts.GetAsync(id, Ct));
+            }
+
+            // Written in a transaction on the lent connection, then read back on it.
+            await new SampleRepository(connections).UpsertAsync(id, [new MetricSample("errors", Cohort.Canary, null, T, 0.5)], Ct);
+            Assert.Single(await new SampleRepository(connections).ReadAsync(id, T, T.AddMinutes(1), Ct));
+            Assert.Equal((1, 2L), (scope.Opened, counting.Opens));
+
+            // Held by one caller, the connection is not lent to a second: that one opens its own, and both work.
+            await using (var held = await connections.OpenAsync(Ct))
+            {
+                Assert.Equal(1L, await held.ExecuteScalarAsync<long>("SELECT count(*) FROM rollouts"));
+                Assert.NotNull(await rollouts.GetAsync(id, Ct));
+                Assert.Equal(3L, counting.Opens);
+                Assert.Equal(1L, await held.ExecuteScalarAsync<long>("SELECT count(*) FROM rollouts"));
+            }
+
+            // Side by side, each call has a connection to itself.
+            var together = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => rollouts.GetAsync(id, Ct))));
+            Assert.All(together, Assert.NotNull);
+        }
+
+        var before = counting.Opens;
+        Assert.NotNull(await rollouts.GetAsync(id, Ct));
+        Assert.Equal(before + 1, counting.Opens);
+        Assert.Null(SharedConnectionScope.Current);
+    }
+
+    [Fact]
+    public async Task A_connection_lent_when_its_scope_ends_is_closed_when_it_comes_back_and_the_work_that_outlived_the_scope_goes_on()
+    {
+        await using var db = await engine.CreateAsync();
+        var connections = StorageServiceCollectionExtensions.Sharing(db.Connections);
+        var rollouts = new RolloutRepository(connections);
+        var id = await rollouts.CreateAsync(NewRollout(), Ct);
+        System.Data.Common.DbConnection lent;
+        Task<RolloutRecord?> outlived;
+        await using (SharedConnectionScope.Begin())
+        {
+            lent = await connections.OpenAsync(Ct);
+            outlived = Task.Run(async () =>
+            {
+                await Task.Delay(50, Ct);
+                return await rollouts.GetAsync(id, Ct); // the scope has ended by now: its own connection
+            }, Ct);
+        }
+
+        Assert.Equal(System.Data.ConnectionState.Open, lent.State);
+        Assert.Equal(1L, await lent.ExecuteScalarAsync<long>("SELECT count(*) FROM rollouts"));
+        await lent.DisposeAsync();
+        Assert.Equal(System.Data.ConnectionState.Closed, lent.State);
+        Assert.NotNull(await outlived);
+    }
+
 }
 
 public sealed class SqliteStorageContractTests() : StorageContractTests(new SqliteEngine());
 
 public sealed class PostgresStorageContractTests(PostgresServer server) : StorageContractTests(new PostgresEngine(server));
+
+/// <summary>The engine's factory, counting the connections it opens.</summary>
+internal sealed class OpenCounter(IDbConnectionFactory inner) : IDbConnectionFactory
+{
+    private long _opens;
+
+    public long Opens => Interlocked.Read(ref _opens);
+
+    public StorageProvider Provider => inner.Provider;
+
+    public WriteTurns Writes => inner.Writes;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await inner.OpenAsync(cancellationToken);
+        Interlocked.Increment(ref _opens);
+        return connection;
+    }
+}

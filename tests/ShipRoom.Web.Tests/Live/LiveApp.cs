@@ -49,7 +49,7 @@ public sealed class LiveApp : IAsyncDisposable
         var time = new FakeTimeProvider(RolloutTestHost.Start);
         var connections = new CountingConnectionFactory(StorageServiceCollectionExtensions.CreateConnectionFactory(database.Options));
         services.AddSingleton<TimeProvider>(time);
-        services.AddSingleton<IDbConnectionFactory>(connections);
+        services.AddSingleton(StorageServiceCollectionExtensions.Sharing(connections));
         return new LiveApp(database, services.BuildServiceProvider(), time, connections);
     }
 

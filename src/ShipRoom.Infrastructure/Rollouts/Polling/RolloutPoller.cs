@@ -122,6 +122,8 @@ public sealed class RolloutPoller(
     private async Task<PollOutcome> PollOnceAsync(long rolloutId, CancellationToken cancellationToken)
     {
         using var activity = Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Poll, rolloutId);
+        // The poll's storage calls come one after another: they share one connection (19 opens per poll before).
+        await using var shared = SharedConnectionScope.Begin();
         var rollout = await store.GetAsync(rolloutId, cancellationToken);
         if (rollout is null)
         {
@@ -137,9 +139,7 @@ public sealed class RolloutPoller(
         var wallNow = time.GetUtcNow();
         _lastAttempt[rollout.Id] = wallNow;
         var to = Minutes.Floor(RolloutClock.Now(rollout, wallNow));
-        var phases = await store.ListPhasesAsync(rollout.Id, cancellationToken);
-        var rolloutStart = phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(rollout.PhaseStartedAt.Value).Min();
-        var from = Minutes.Floor(rollout.LastPolledTo ?? rolloutStart - TimeSpan.FromHours(1));
+        var from = Minutes.Floor(rollout.LastPolledTo ?? await RolloutStartAsync(rollout, cancellationToken) - TimeSpan.FromHours(1));
         if (from < to - options.MaxBackfill)
         {
             from = Minutes.Floor(to - options.MaxBackfill);
@@ -168,6 +168,13 @@ public sealed class RolloutPoller(
             // Failed and slow polls are the ones worth seeing: the duration is recorded whatever happened.
             store.RecordDuration(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
+    }
+
+    /// <summary>When the canary first took traffic: where the first poll starts reading (an hour before it).</summary>
+    private async Task<DateTimeOffset> RolloutStartAsync(RolloutRecord rollout, CancellationToken cancellationToken)
+    {
+        var phases = await store.ListPhasesAsync(rollout.Id, cancellationToken);
+        return phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(rollout.PhaseStartedAt!.Value).Min();
     }
 
     private async Task<PollOutcome> ReadJudgeAndActAsync(RolloutRecord rollout, RolloutPlan plan, long runId, DateTimeOffset from, DateTimeOffset to, System.Diagnostics.Activity? activity,

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using ShipRoom.Core.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Infrastructure.Rollouts.Snapshots;
@@ -19,9 +21,15 @@ public sealed record RolloutViewFacts(
     public PostmortemRecord? WinNote { get; init; }
 }
 
-/// <summary>Reads <see cref="RolloutViewFacts"/> for one rollout.</summary>
+/// <summary>
+/// Reads <see cref="RolloutViewFacts"/> for one rollout. The recent polls change with every poll and are read each time;
+/// the panels (checklists, summaries, roster, posts, drafts, page updates) change only when someone acts or a post goes
+/// out, so an unfinished rollout's are kept and read again only when its view version has moved
+/// (<see cref="IRolloutViewChangeRepository"/>: triggers count every write to them, on any instance).
+/// </summary>
 public sealed class RolloutViewReader(
     IPollRunRepository pollRuns,
+    IRolloutViewChangeRepository changes,
     IChecklistRepository checklists,
     IPhaseSummaryRepository summaries,
     IRosterRepository roster,
@@ -34,12 +42,46 @@ public sealed class RolloutViewReader(
     /// <summary>#ship-room posts shown on the dashboard, newest first.</summary>
     public const int RecentPosts = 12;
 
+    private readonly ConcurrentDictionary<long, KeptPanels> _kept = new();
+
+    private long _reused;
+
+    /// <summary>Reads that reused the kept panels (for tests and diagnostics).</summary>
+    public long Reused => Interlocked.Read(ref _reused);
+
     public async Task<RolloutViewFacts> ReadAsync(RolloutAssessment assessment, CancellationToken cancellationToken)
     {
         var id = assessment.Rollout.Id;
-        var completed = assessment.Rollout.Status == Core.Rollouts.RolloutStatus.Completed && assessment.Plan.PostSuccess is not null;
+        var polls = await pollRuns.ListRecentAsync(id, RecentPolls, cancellationToken);
+        if (RolloutStateMachine.IsFinished(assessment.Rollout.Status))
+        {
+            // Finished rollouts are seldom rebuilt (a post-success step, a draft edited): none is kept, so what is kept
+            // stays bounded by the rollouts under way.
+            _kept.TryRemove(id, out _);
+            return await ReadPanelsAsync(assessment, polls, cancellationToken);
+        }
+
+        // The version is read before the panels: a write between the two is in the panels and moves the version past
+        // the one they are kept under, so the next read reads them again. Never the other way round.
+        var version = await changes.VersionAsync(id, cancellationToken);
+        if (_kept.TryGetValue(id, out var kept) && kept.Version == version)
+        {
+            Interlocked.Increment(ref _reused);
+            return kept.Facts with { Polls = polls };
+        }
+
+        var facts = await ReadPanelsAsync(assessment, polls, cancellationToken);
+        var read = new KeptPanels(version, facts);
+        _kept.AddOrUpdate(id, read, (_, other) => other.Version > version ? other : read);
+        return facts;
+    }
+
+    private async Task<RolloutViewFacts> ReadPanelsAsync(RolloutAssessment assessment, IReadOnlyList<PollRunRecord> polls, CancellationToken cancellationToken)
+    {
+        var id = assessment.Rollout.Id;
+        var completed = assessment.Rollout.Status == RolloutStatus.Completed && assessment.Plan.PostSuccess is not null;
         return new RolloutViewFacts(
-            await pollRuns.ListRecentAsync(id, RecentPolls, cancellationToken),
+            polls,
             await checklists.ListAsync(id, cancellationToken),
             await summaries.ListAsync(id, cancellationToken),
             await roster.ListAsync(id, cancellationToken),
@@ -51,6 +93,8 @@ public sealed class RolloutViewReader(
             WinNote = completed ? await drafts.WinNoteAsync(id, cancellationToken) : null,
         };
     }
+
+    private sealed record KeptPanels(long Version, RolloutViewFacts Facts);
 }
 
 /// <summary>The drafts a rollout's dashboard shows (postmortem, win note) and its post-success steps: one reader for what people write after a rollout.</summary>

@@ -33,6 +33,8 @@ public sealed class SnapshotRefresher(SnapshotBuilder snapshots, IRolloutPublish
     {
         var refresh = Task.Run(async () =>
         {
+            // It outlives the caller: its reads must not borrow the caller's connection, which closes when the caller is done.
+            Storage.SharedConnectionScope.Leave();
             try
             {
                 return await RefreshAsync(rolloutId, CancellationToken.None);

@@ -1,0 +1,23 @@
+using Dapper;
+
+namespace ShipRoom.Infrastructure.Storage;
+
+public interface IRolloutViewChangeRepository
+{
+    /// <summary>
+    /// The rollout's view version: how many writes the engine has seen to what its dashboard shows beside the verdict
+    /// (checklists, roster, summaries, posts, drafts, page updates, post-success steps), counted by triggers (migration
+    /// 0023). It moves with every such write, on any instance and through any code path.
+    /// </summary>
+    Task<long> VersionAsync(long rolloutId, CancellationToken cancellationToken);
+}
+
+public sealed class RolloutViewChangeRepository(IDbConnectionFactory connections) : IRolloutViewChangeRepository
+{
+    public async Task<long> VersionAsync(long rolloutId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM rollout_view_changes WHERE rollout_id = @rolloutId", new { rolloutId }, cancellationToken: cancellationToken));
+    }
+}

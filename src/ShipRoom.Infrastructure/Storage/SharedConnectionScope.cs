@@ -1,0 +1,157 @@
+using System.Data.Common;
+
+namespace ShipRoom.Infrastructure.Storage;
+
+/// <summary>
+/// One connection for a run of storage calls made one after another, instead of one per call: a poll's claim, samples,
+/// record, judgement and snapshot reads go through about fifteen repository calls, and each opened its own connection
+/// (19 opens per steady poll, PollCostTests). Begun with <see cref="Begin"/>, it flows with the async calls below it.
+/// A connection is lent to one caller at a time: a caller that asks while it is lent (a nested call, or work started
+/// in the background that inherited the scope) gets a connection of its own, so two callers never share one at the
+/// same moment. Once the scope has ended, callers that still hold it open their own connections too.
+/// </summary>
+public sealed class SharedConnectionScope : IAsyncDisposable
+{
+    private static readonly AsyncLocal<SharedConnectionScope?> Ambient = new();
+
+    private readonly Lock _sync = new();
+    private readonly Dictionary<IDbConnectionFactory, Slot> _slots = new(ReferenceEqualityComparer.Instance);
+    private readonly SharedConnectionScope? _outer;
+    private bool _ended;
+
+    private SharedConnectionScope(SharedConnectionScope? outer) => _outer = outer;
+
+    /// <summary>The scope the calls running here share, if any.</summary>
+    internal static SharedConnectionScope? Current => Ambient.Value;
+
+    /// <summary>
+    /// Starts sharing a connection for the calls that follow in this flow, until the scope is disposed. Synchronous on
+    /// purpose: the scope is set in the caller's own flow, not in a callee's.
+    /// </summary>
+    public static SharedConnectionScope Begin()
+    {
+        var scope = new SharedConnectionScope(Ambient.Value);
+        Ambient.Value = scope;
+        return scope;
+    }
+
+    /// <summary>
+    /// Leaves any scope in this flow: for work that goes on in the background after the code that started it returns
+    /// (its own connections, not a borrowed one that ends under it).
+    /// </summary>
+    public static void Leave() => Ambient.Value = null;
+
+    /// <summary>Connections opened for this scope (for tests and diagnostics).</summary>
+    public int Opened { get; private set; }
+
+    /// <summary>
+    /// Lends this scope's connection to <paramref name="factory"/> (opened on the first call), or returns null when it is
+    /// lent already or the scope has ended: the caller then opens its own.
+    /// </summary>
+    internal async Task<DbConnection?> TryLendAsync(IDbConnectionFactory factory, CancellationToken cancellationToken)
+    {
+        Slot slot;
+        lock (_sync)
+        {
+            if (_ended)
+            {
+                return null;
+            }
+
+            if (!_slots.TryGetValue(factory, out slot!))
+            {
+                slot = new Slot();
+                _slots.Add(factory, slot);
+            }
+
+            if (slot.Lent)
+            {
+                return null;
+            }
+
+            slot.Lent = true;
+        }
+
+        if (slot.Connection is null)
+        {
+            try
+            {
+                slot.Connection = await factory.OpenAsync(cancellationToken);
+                lock (_sync)
+                {
+                    Opened++;
+                }
+            }
+            catch
+            {
+                lock (_sync)
+                {
+                    slot.Lent = false;
+                }
+
+                throw;
+            }
+        }
+
+        return new LentConnection(slot.Connection, () => Return(slot));
+    }
+
+    private ValueTask Return(Slot slot)
+    {
+        DbConnection? close = null;
+        lock (_sync)
+        {
+            slot.Lent = false;
+            // A connection the caller broke (or one lent after the scope ended) is not lent again.
+            if (_ended || slot.Connection?.State != System.Data.ConnectionState.Open)
+            {
+                close = slot.Connection;
+                slot.Connection = null;
+            }
+        }
+
+        return close?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    /// <summary>Ends the scope in this flow and closes its connections; one still lent is closed when it comes back.</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (ReferenceEquals(Ambient.Value, this))
+        {
+            Ambient.Value = _outer;
+        }
+
+        List<DbConnection> close = [];
+        lock (_sync)
+        {
+            if (_ended)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _ended = true;
+            foreach (var slot in _slots.Values.Where(s => !s.Lent && s.Connection is not null))
+            {
+                close.Add(slot.Connection!);
+                slot.Connection = null;
+            }
+        }
+
+        return close.Count == 0 ? ValueTask.CompletedTask : CloseAsync(close);
+    }
+
+    private static async ValueTask CloseAsync(List<DbConnection> connections)
+    {
+        foreach (var connection in connections)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    private sealed class Slot
+    {
+        public DbConnection? Connection { get; set; }
+
+        public bool Lent { get; set; }
+    }
+}
