@@ -113,6 +113,7 @@ run_pass() {
       ShipRoom__Deploy__WebhookUrl="http://127.0.0.1:$hook_port/deploy" \
       ShipRoom__Deploy__WebhookSecret="bench-secret-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')" \
       ShipRoom__Security__ApiRequestsPerMinute=100000 \
+      ShipRoom__Storage__CountStatements=true \
       nice -n 10 dotnet ShipRoom.Web.dll
   ) > "$work/shiproom-$provider.log" 2>&1 &
   server_pid=$!

@@ -21,8 +21,19 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
     // SQLite's own busy handler tries again after 1, 2, 5, 10 ... ms, never more than 100 ms apart.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _prepared = [];
 
-    public SqliteConnectionFactory(string connectionString)
+    private readonly StorageCounters? _counters;
+
+    // Held in a field so the native side never calls a collected delegate; null unless statements are counted.
+    private readonly SQLitePCL.delegate_trace? _onStatement;
+
+    public SqliteConnectionFactory(string connectionString, StorageCounters? counters = null, bool countStatements = false)
     {
+        _counters = counters;
+        if (counters is not null && countStatements)
+        {
+            _onStatement = (_, sql) => counters.StatementRan(SampleWrite.IsIn(sql));
+        }
+
         var builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = null, DefaultTimeout = 30 };
         if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:")
         {
@@ -51,6 +62,11 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
                 await using var command = connection.CreateCommand();
                 command.CommandText = $"PRAGMA foreign_keys = 1; PRAGMA busy_timeout = {BusyTimeoutMs}";
                 await command.ExecuteNonQueryAsync(cancellationToken);
+                if (_onStatement is not null)
+                {
+                    SQLitePCL.raw.sqlite3_trace(connection.Handle, _onStatement, null);
+                }
+
                 _prepared.AddOrUpdate(connection.Handle!, this);
             }
             catch
@@ -60,18 +76,45 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
             }
         }
 
+        _counters?.ConnectionOpened();
         return connection;
+    }
+
+    /// <summary>Whether a traced statement is the sample write (SQLite's text, parameters expanded), read in place.</summary>
+    private static class SampleWrite
+    {
+        private static readonly byte[] Prefix = "INSERT INTO metric_samples"u8.ToArray();
+
+        public static bool IsIn(SQLitePCL.utf8z sql)
+        {
+            ref readonly var first = ref sql.GetPinnableReference();
+            for (var i = 0; i < Prefix.Length; i++)
+            {
+                // Stops at the terminating zero: never reads past a shorter text.
+                if (System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.CompilerServices.Unsafe.AsRef(in first), i) != Prefix[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }
 
 /// <summary>PostgreSQL through one pooled data source for the process.</summary>
-public sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource) : IDbConnectionFactory, IAsyncDisposable
+public sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource, StorageCounters? counters = null) : IDbConnectionFactory, IAsyncDisposable
 {
     public StorageProvider Provider => StorageProvider.Postgres;
 
     public WriteTurns Writes { get; } = new(singleWriter: false);
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await dataSource.OpenConnectionAsync(cancellationToken);
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        counters?.ConnectionOpened();
+        return connection;
+    }
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }

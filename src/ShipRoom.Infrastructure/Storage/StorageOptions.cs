@@ -22,4 +22,10 @@ public sealed class StorageOptions
 
     /// <summary>Seconds to wait for the database at start-up before giving up with a clear message.</summary>
     public int StartupTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// Counts every statement SQLite runs (<c>shiproom_storage_statements_total</c>), through SQLite's own trace: a
+    /// callback per statement and the text expanded, so off unless measuring (the bench turns it on). Not on PostgreSQL.
+    /// </summary>
+    public bool CountStatements { get; set; }
 }

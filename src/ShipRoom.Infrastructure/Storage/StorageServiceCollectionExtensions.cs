@@ -18,7 +18,9 @@ public static class StorageServiceCollectionExtensions
             .PostConfigure(options => options.ConnectionString ??= configuration.GetConnectionString(ConfigurationKeys.ConnectionStringName));
         // Created on first use, so that building services never reads unvalidated options: start-up validation then
         // reports every problem at once instead of the first one a constructor happened to touch.
-        services.AddSingleton<IDbConnectionFactory>(provider => Sharing(new DeferredConnectionFactory(() => CreateConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value))));
+        services.AddSingleton<StorageCounters>();
+        services.AddSingleton<IDbConnectionFactory>(provider => Sharing(new DeferredConnectionFactory(() =>
+            CreateConnectionFactory(provider.GetRequiredService<IOptions<StorageOptions>>().Value, provider.GetRequiredService<StorageCounters>()))));
         services.AddSingleton<IMigrationRunner, MigrationRunner>();
         services.AddSingleton<StorageReachability>();
         services.AddSingleton<IUserRepository, UserRepository>();
@@ -47,13 +49,13 @@ public static class StorageServiceCollectionExtensions
     /// <summary>What repositories are given: the engine's factory, lending a <see cref="SharedConnectionScope"/>'s connection where there is one.</summary>
     public static IDbConnectionFactory Sharing(IDbConnectionFactory engine) => new SharingConnectionFactory(engine);
 
-    public static IDbConnectionFactory CreateConnectionFactory(StorageOptions options)
+    public static IDbConnectionFactory CreateConnectionFactory(StorageOptions options, StorageCounters? counters = null)
     {
         var provider = Enum.Parse<StorageProvider>(options.Provider, ignoreCase: true);
         return provider switch
         {
-            StorageProvider.Postgres => new PostgresConnectionFactory(new NpgsqlDataSourceBuilder(options.ConnectionString).Build()),
-            _ => new SqliteConnectionFactory(options.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString),
+            StorageProvider.Postgres => new PostgresConnectionFactory(new NpgsqlDataSourceBuilder(options.ConnectionString).Build(), counters),
+            _ => new SqliteConnectionFactory(options.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString, counters, options.CountStatements),
         };
     }
 }

@@ -338,6 +338,7 @@ public static class LiveCommand
                     $"the whole process: {Stats.Ms(e.WholeCpuMs / e.WholePolls)} per poll ({e.WholeCpuMs:0} ms CPU over {e.WholePolls:0} polls: hub, demo, timers, scheduler, JIT, everything in the window); " +
                     $"mean shiproom_poll_duration_seconds {Stats.Ms(e.WholePollSeconds * 1000 / e.WholePolls)}, a whole poll from reading to publishing, wall clock",
                     $"≤ {PollCpuBudgetMs:0} ms per steady poll", quietText, e.PerPollMs <= PollCpuBudgetMs));
+                Print(StorageRow(e, live.Count));
             }
         }
 
@@ -355,6 +356,30 @@ public static class LiveCommand
 
         return 0;
     }
+
+    /// <summary>
+    /// Issue 21's storage row from the poll CPU window's counts: statements besides the sample writes and connections
+    /// opened, in the bursts beyond the quiet rate, per added poll. Statements are counted by SQLite's own trace
+    /// (bench.sh turns ShipRoom:Storage:CountStatements on; its callback's cost is inside the poll CPU figure); on
+    /// PostgreSQL none are counted and the row is judged on the connections alone.
+    /// </summary>
+    private static BenchRow StorageRow(PollCpuWindow.Estimate e, int rollouts)
+    {
+        var counted = e.Statements.Burst + e.Statements.Quiet > 0;
+        var statements = counted
+            ? $"{e.StatementsPerPoll:0.0} statements besides the sample writes ({e.SampleWritesPerPoll:0.0} sample writes, one per sample)"
+            : "statements not counted (SQLite's trace only)";
+        var measured = $"{statements} and {e.ConnectionsOpenedPerPoll:0.0} connections opened per poll of the {rollouts} rollouts, in the bursts beyond the quiet rate " +
+                       $"(bursts: {e.Statements.Burst:0} statements, {e.SampleWrites.Burst:0} sample writes, {e.ConnectionsOpened.Burst:0} opens over {e.BurstPolls:0} polls in {e.BurstSeconds:0} s)";
+        var quiet = $"the quiet {e.QuietSeconds:0} s: {e.Statements.Quiet / e.QuietSeconds:0.0} statements and {e.ConnectionsOpened.Quiet / e.QuietSeconds:0.0} opens a second " +
+                    "(the demo's polls, probes, the outbox, the heartbeat)";
+        var passed = (!counted || e.StatementsPerPoll <= StatementBudget) && e.ConnectionsOpenedPerPoll <= ConnectionBudget;
+        return new BenchRow($"storage per poll ({rollouts} rollouts)", measured, $"≤ {StatementBudget} statements and ≤ {ConnectionBudget} connection opens per poll, besides the sample write", quiet, passed);
+    }
+
+    private const int StatementBudget = 15;
+
+    private const int ConnectionBudget = 3;
 
     private static async Task<HubSwarm> ConnectLoggedAsync(Uri hub, int clients, string? token, Func<HubConnection, Task>? afterConnect, Action<string> log, CancellationToken ct)
     {

@@ -16,7 +16,8 @@ public static class PollCpuWindow
     public const int BurstSeconds = 15;
 
     /// <summary>One stretch of the window between two readings: a burst (from a whole minute) or a quiet one.</summary>
-    public sealed record Segment(bool Burst, double Seconds, double CpuMs, double JitMs, double Polls, double PollSeconds, double GcPauseMs, double AllocatedBytes, double ProbeRuns);
+    public sealed record Segment(bool Burst, double Seconds, double CpuMs, double JitMs, double Polls, double PollSeconds, double GcPauseMs, double AllocatedBytes, double ProbeRuns,
+        double Statements = 0, double SampleWrites = 0, double ConnectionsOpened = 0);
 
     /// <summary>What the K rollouts' polls cost, with the figures it is made of.</summary>
     public sealed record Estimate(
@@ -27,6 +28,24 @@ public static class PollCpuWindow
         double BurstGcPauseMs, double QuietGcPauseMs, double BurstAllocatedBytes, double QuietAllocatedBytes,
         double BurstProbeRuns, double QuietProbeRuns)
     {
+        /// <summary>The bursts' and the quiet segments' storage counts, for <see cref="StatementsPerPoll"/> and the rest.</summary>
+        public (double Burst, double Quiet) Statements { get; init; }
+
+        public (double Burst, double Quiet) SampleWrites { get; init; }
+
+        public (double Burst, double Quiet) ConnectionsOpened { get; init; }
+
+        /// <summary>SQL statements besides the sample writes in the bursts beyond the quiet rate, per added poll.</summary>
+        public double StatementsPerPoll => Added(Statements);
+
+        /// <summary>Sample writes (one per sample on SQLite) in the bursts beyond the quiet rate, per added poll.</summary>
+        public double SampleWritesPerPoll => Added(SampleWrites);
+
+        /// <summary>Connections opened in the bursts beyond the quiet rate, per added poll.</summary>
+        public double ConnectionsOpenedPerPoll => Added(ConnectionsOpened);
+
+        private double Added((double Burst, double Quiet) count) => (count.Burst - count.Quiet / QuietSeconds * BurstSeconds) / AddedPolls;
+
         /// <summary>The garbage collector's pauses in the bursts beyond the quiet rate, per added poll.</summary>
         public double GcPausePerPollMs => (BurstGcPauseMs - QuietGcPauseMs / QuietSeconds * BurstSeconds) / AddedPolls;
 
@@ -72,7 +91,8 @@ public static class PollCpuWindow
             var jitMs = jit.JitSoFar();
             var read = await ServerCounters.ReadAsync(url, ct);
             var during = read.Since(segmentCounters);
-            segments.Add(new Segment(segmentStart.Second < BurstSeconds, (second - segmentStart).TotalSeconds, cpu - segmentCpu, jitMs - segmentJit, during.Polls, during.PollSeconds, during.GcPauseSeconds * 1000, during.AllocatedBytes, during.ProbeRuns));
+            segments.Add(new Segment(segmentStart.Second < BurstSeconds, (second - segmentStart).TotalSeconds, cpu - segmentCpu, jitMs - segmentJit, during.Polls, during.PollSeconds, during.GcPauseSeconds * 1000, during.AllocatedBytes, during.ProbeRuns,
+                during.Statements, during.SampleWrites, during.ConnectionsOpened));
             (segmentCpu, segmentJit, segmentCounters, segmentStart) = (cpu, jitMs, read, second);
         }
 
@@ -98,7 +118,12 @@ public static class PollCpuWindow
         return new Estimate(addedCpu / addedPolls, addedCpu, addedPolls, quietSeconds, quietRate, quietPollRate,
             burstSeconds, burstCpu, burstPolls, segments.Sum(s => s.JitMs), segments.Sum(s => s.CpuMs), segments.Sum(s => s.Polls), segments.Sum(s => s.PollSeconds),
             bursts.Sum(s => s.GcPauseMs), quiet.Sum(s => s.GcPauseMs), bursts.Sum(s => s.AllocatedBytes), quiet.Sum(s => s.AllocatedBytes),
-            bursts.Sum(s => s.ProbeRuns), quiet.Sum(s => s.ProbeRuns));
+            bursts.Sum(s => s.ProbeRuns), quiet.Sum(s => s.ProbeRuns))
+        {
+            Statements = (bursts.Sum(s => s.Statements), quiet.Sum(s => s.Statements)),
+            SampleWrites = (bursts.Sum(s => s.SampleWrites), quiet.Sum(s => s.SampleWrites)),
+            ConnectionsOpened = (bursts.Sum(s => s.ConnectionsOpened), quiet.Sum(s => s.ConnectionsOpened)),
+        };
     }
 
     /// <summary>The window's CPU per second, one figure per second, bursts marked: what the log shows of it.</summary>

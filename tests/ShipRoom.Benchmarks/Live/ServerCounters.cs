@@ -6,16 +6,18 @@ namespace ShipRoom.Benchmarks.Live;
 /// What ShipRoom's own /metrics says at one moment: polls counted (every outcome) and the time they took, and the
 /// browser circuits it holds, the synthetic probe runs, and the runtime's garbage collector: its pauses and the bytes
 /// allocated (the System.Runtime meter), and the memory it had committed at its latest collection of any kind (a gauge:
-/// live objects and the free space it keeps alike; committed is not necessarily resident, so it is no share of RSS).
+/// live objects and the free space it keeps alike; committed is not necessarily resident, so it is no share of RSS),
+/// and storage: the connections opened, and (SQLite, ShipRoom:Storage:CountStatements) the statements run, sample writes apart.
 /// </summary>
-public readonly record struct ServerCounters(double Polls, double PollSeconds, long Circuits, double GcPauseSeconds = 0, double AllocatedBytes = 0, double ProbeRuns = 0, long GcCommittedBytes = 0)
+public readonly record struct ServerCounters(double Polls, double PollSeconds, long Circuits, double GcPauseSeconds = 0, double AllocatedBytes = 0, double ProbeRuns = 0, long GcCommittedBytes = 0,
+    double Statements = 0, double SampleWrites = 0, double ConnectionsOpened = 0)
 {
     private static readonly HttpClient Client = new();
 
     public static async Task<ServerCounters> ReadAsync(Uri server, CancellationToken ct)
     {
         var text = await Client.GetStringAsync(new Uri(server, "/metrics"), ct);
-        double polls = 0, seconds = 0, gcPause = 0, allocated = 0, probeRuns = 0;
+        double polls = 0, seconds = 0, gcPause = 0, allocated = 0, probeRuns = 0, statements = 0, sampleWrites = 0, opened = 0;
         long circuits = 0, committed = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -43,18 +45,31 @@ public readonly record struct ServerCounters(double Polls, double PollSeconds, l
             {
                 allocated += Value(line);
             }
+            else if (line.StartsWith("shiproom_storage_statements_total{kind=\"other\"}", StringComparison.Ordinal))
+            {
+                statements += Value(line);
+            }
+            else if (line.StartsWith("shiproom_storage_statements_total{kind=\"sample_write\"}", StringComparison.Ordinal))
+            {
+                sampleWrites += Value(line);
+            }
+            else if (line.StartsWith("shiproom_storage_connections_opened_total", StringComparison.Ordinal))
+            {
+                opened += Value(line);
+            }
             else if (line.StartsWith("dotnet_gc_last_collection_memory_committed_size_bytes", StringComparison.Ordinal))
             {
                 committed = (long)Value(line);
             }
         }
 
-        return new ServerCounters(polls, seconds, circuits, gcPause, allocated, probeRuns, committed);
+        return new ServerCounters(polls, seconds, circuits, gcPause, allocated, probeRuns, committed, statements, sampleWrites, opened);
     }
 
     /// <summary>What happened between <paramref name="earlier"/> and this reading (circuits and committed memory: this reading's).</summary>
     public ServerCounters Since(ServerCounters earlier) =>
-        new(Polls - earlier.Polls, PollSeconds - earlier.PollSeconds, Circuits, GcPauseSeconds - earlier.GcPauseSeconds, AllocatedBytes - earlier.AllocatedBytes, ProbeRuns - earlier.ProbeRuns, GcCommittedBytes);
+        new(Polls - earlier.Polls, PollSeconds - earlier.PollSeconds, Circuits, GcPauseSeconds - earlier.GcPauseSeconds, AllocatedBytes - earlier.AllocatedBytes, ProbeRuns - earlier.ProbeRuns, GcCommittedBytes,
+            Statements - earlier.Statements, SampleWrites - earlier.SampleWrites, ConnectionsOpened - earlier.ConnectionsOpened);
 
     private static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
 }

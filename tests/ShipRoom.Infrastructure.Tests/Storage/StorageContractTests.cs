@@ -490,6 +490,47 @@ public abstract class StorageContractTests(IStorageEngine engine)
         Assert.Equal((seen[^1], otherBefore), (await versions.VersionAsync(id, Ct), await versions.VersionAsync(other, Ct)));
     }
 
+    // ---- counted for /metrics ---------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Connections_opened_are_counted_and_on_SQLite_with_CountStatements_the_statements_the_sample_writes_apart()
+    {
+        await using var db = await engine.CreateAsync();
+        var counters = new StorageCounters();
+        var counted = new StorageOptions { Provider = db.Options.Provider, ConnectionString = db.Options.ConnectionString, CountStatements = true };
+        var factory = StorageServiceCollectionExtensions.CreateConnectionFactory(counted, counters);
+        try
+        {
+            var connections = StorageServiceCollectionExtensions.Sharing(factory);
+            var id = await new RolloutRepository(connections).CreateAsync(NewRollout(), Ct);
+            var (opened, statements) = (counters.ConnectionsOpened, counters.Statements);
+            await using (SharedConnectionScope.Begin())
+            {
+                await new SampleRepository(connections).UpsertAsync(id, [new MetricSample("errors", Cohort.Canary, null, T, 0.5), new MetricSample("errors", Cohort.Control, null, T, 0.4), new MetricSample("errors", Cohort.Canary, null, T.AddMinutes(1), 0.6)], Ct);
+                Assert.NotNull(await new RolloutRepository(connections).GetAsync(id, Ct));
+            }
+
+            Assert.Equal(opened + 1, counters.ConnectionsOpened);
+            if (db.Options.Provider == "Sqlite")
+            {
+                // Three rows through the prepared write; besides it at least the transaction and the read (the engine may run more, never fewer).
+                Assert.Equal(3L, counters.SampleWrites);
+                Assert.InRange(counters.Statements - statements, 3, 10);
+            }
+            else
+            {
+                Assert.Equal((0L, 0L), (counters.SampleWrites, counters.Statements));
+            }
+        }
+        finally
+        {
+            if (factory is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
     // ---- one connection for calls made one after another -------------------------------------------------
 
     [Fact]

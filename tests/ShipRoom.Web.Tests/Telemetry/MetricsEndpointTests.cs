@@ -26,6 +26,7 @@ public sealed class MetricsEndpointTests
             ("shiproom_polls_total", "counter"), ("shiproom_samples_stored_total", "counter"), ("shiproom_commands_total", "counter"),
             ("shiproom_sign_ins_total", "counter"), ("shiproom_http_requests_total", "counter"), ("shiproom_uptime_seconds", "gauge"),
             ("shiproom_managed_memory_bytes", "gauge"), ("shiproom_circuits", "gauge"), ("shiproom_poll_duration_seconds", "histogram"),
+            ("shiproom_storage_connections_opened_total", "counter"), ("shiproom_storage_statements_total", "counter"),
             ("dotnet_process_cpu_time_seconds_total", "counter"), ("dotnet_jit_compilation_time_seconds_total", "counter"), ("dotnet_gc_collections_total", "counter"),
         })
         {
