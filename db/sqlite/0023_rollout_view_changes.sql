@@ -3,7 +3,10 @@
 -- all again: seven statements of a steady poll's twenty (issue 21). Every write to those tables, whoever makes it and on
 -- whichever instance, adds a row here; a rollout's count of rows is its view version, and a snapshot reads the panels
 -- again only when that count has moved. A count, not the highest id: ids are handed out before commit, so a later id
--- can be seen before an earlier one; the count grows with every commit, in any order.
+-- can be seen before an earlier one; the count grows with every commit, in any order. It is a version only while a live
+-- rollout's rows are never deleted (prune finished rollouts' rows only, if ever) and while triggers fire: a TRUNCATE,
+-- a session with triggers off (session_replication_role = replica, a restore with --disable-triggers) or a database
+-- restored under a running instance is not seen; restart the instances after such work.
 CREATE TABLE rollout_view_changes (
     id          INTEGER PRIMARY KEY,
     rollout_id  INTEGER NOT NULL

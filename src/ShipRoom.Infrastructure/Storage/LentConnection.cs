@@ -8,9 +8,12 @@ namespace ShipRoom.Infrastructure.Storage;
 /// but closing or disposing it gives it back to the scope instead of closing it. Commands and transactions are the real
 /// connection's own, so the engine's driver (and Dapper) see no difference.
 /// </summary>
-internal sealed class LentConnection(DbConnection inner, Func<ValueTask> giveBack) : DbConnection
+internal sealed class LentConnection(DbConnection inner, Func<bool, ValueTask> giveBack) : DbConnection
 {
     private int _returned;
+
+    // The latest transaction begun here: given back while it is still open, the connection is not lent again.
+    private DbTransaction? _transaction;
 
     [System.Diagnostics.CodeAnalysis.AllowNull]
     public override string ConnectionString
@@ -47,7 +50,11 @@ internal sealed class LentConnection(DbConnection inner, Func<ValueTask> giveBac
 
     public override Task CloseAsync() => GiveBack().AsTask();
 
-    public override ValueTask DisposeAsync() => GiveBack();
+    public override async ValueTask DisposeAsync()
+    {
+        await GiveBack();
+        GC.SuppressFinalize(this);
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -59,10 +66,10 @@ internal sealed class LentConnection(DbConnection inner, Func<ValueTask> giveBac
         base.Dispose(disposing);
     }
 
-    protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) => inner.BeginTransaction(isolationLevel);
+    protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) => _transaction = inner.BeginTransaction(isolationLevel);
 
     protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken) =>
-        await inner.BeginTransactionAsync(isolationLevel, cancellationToken);
+        _transaction = await inner.BeginTransactionAsync(isolationLevel, cancellationToken);
 
     protected override DbCommand CreateDbCommand() => inner.CreateCommand();
 
@@ -70,5 +77,18 @@ internal sealed class LentConnection(DbConnection inner, Func<ValueTask> giveBac
 
     protected override DbBatch CreateDbBatch() => inner.CreateBatch();
 
-    private ValueTask GiveBack() => Interlocked.Exchange(ref _returned, 1) == 0 ? giveBack() : ValueTask.CompletedTask;
+    private ValueTask GiveBack() => Interlocked.Exchange(ref _returned, 1) == 0 ? giveBack(NoTransactionOpen()) : ValueTask.CompletedTask;
+
+    // A finished transaction no longer names its connection (both engines); a disposed Npgsql one refuses to be asked.
+    private bool NoTransactionOpen()
+    {
+        try
+        {
+            return _transaction?.Connection is null;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+    }
 }

@@ -36,10 +36,28 @@ public sealed class SharedConnectionScope : IAsyncDisposable
     }
 
     /// <summary>
-    /// Leaves any scope in this flow: for work that goes on in the background after the code that started it returns
-    /// (its own connections, not a borrowed one that ends under it).
+    /// Leaves any scope in this flow: for work that goes on in the background after the code that started it returns,
+    /// which would otherwise hold the scope's connection and leave the code after it to open another.
     /// </summary>
     public static void Leave() => Ambient.Value = null;
+
+    /// <summary>
+    /// Steps out of the scope for a call that waits on something outside the database (a metric source, the deploy
+    /// system: seconds): the scope's idle connection goes back to the pool instead of being held through the wait, and
+    /// the calls under the suspension open their own. Disposing the result steps back in; the next call opens afresh.
+    /// Synchronous on purpose, as <see cref="Begin"/>.
+    /// </summary>
+    public static IDisposable Suspend()
+    {
+        if (Ambient.Value is not { } scope)
+        {
+            return NoSuspension.Instance;
+        }
+
+        scope.CloseIdle();
+        Ambient.Value = null;
+        return new Suspension(scope);
+    }
 
     /// <summary>Connections opened for this scope (for tests and diagnostics).</summary>
     public int Opened { get; private set; }
@@ -93,24 +111,55 @@ public sealed class SharedConnectionScope : IAsyncDisposable
             }
         }
 
-        return new LentConnection(slot.Connection, () => Return(slot));
+        return new LentConnection(slot.Connection, clean => Return(slot, clean));
     }
 
-    private ValueTask Return(Slot slot)
+    private async ValueTask Return(Slot slot, bool clean)
     {
         DbConnection? close = null;
         lock (_sync)
         {
             slot.Lent = false;
-            // A connection the caller broke (or one lent after the scope ended) is not lent again.
-            if (_ended || slot.Connection?.State != System.Data.ConnectionState.Open)
+            // Not lent again: one given back after the scope ended, one the caller broke, or one with a transaction
+            // still open (the next caller's statements would silently join it); closing it rolls that back.
+            if (_ended || !clean || slot.Connection?.State != System.Data.ConnectionState.Open)
             {
                 close = slot.Connection;
                 slot.Connection = null;
             }
         }
 
-        return close?.DisposeAsync() ?? ValueTask.CompletedTask;
+        if (close is not null)
+        {
+            await CloseQuietlyAsync(close);
+        }
+    }
+
+    /// <summary>Gives the idle connections back to the pool; the scope opens again on its next call.</summary>
+    private void CloseIdle()
+    {
+        List<DbConnection> idle = [];
+        lock (_sync)
+        {
+            foreach (var slot in _slots.Values.Where(s => !s.Lent && s.Connection is not null))
+            {
+                idle.Add(slot.Connection!);
+                slot.Connection = null;
+            }
+        }
+
+        foreach (var connection in idle)
+        {
+            // Back to the engine's pool: no I/O on either engine, so a synchronous close does not block.
+            try
+            {
+                connection.Dispose();
+            }
+            catch (Exception exception) when (exception is DbException or InvalidOperationException)
+            {
+                // A connection that fails to close is one the pool discards; the scope opens a new one.
+            }
+        }
     }
 
     /// <summary>Ends the scope in this flow and closes its connections; one still lent is closed when it comes back.</summary>
@@ -137,14 +186,41 @@ public sealed class SharedConnectionScope : IAsyncDisposable
             }
         }
 
-        return close.Count == 0 ? ValueTask.CompletedTask : CloseAsync(close);
+        return close.Count == 0 ? ValueTask.CompletedTask : CloseAllAsync(close);
     }
 
-    private static async ValueTask CloseAsync(List<DbConnection> connections)
+    private static async ValueTask CloseAllAsync(List<DbConnection> connections)
     {
         foreach (var connection in connections)
         {
+            await CloseQuietlyAsync(connection);
+        }
+    }
+
+    // A failure to close (a connection the engine already dropped) must not hide the caller's own outcome or leave the
+    // scope's other connections open: the pool discards such a connection.
+    private static async ValueTask CloseQuietlyAsync(DbConnection connection)
+    {
+        try
+        {
             await connection.DisposeAsync();
+        }
+        catch (Exception exception) when (exception is DbException or InvalidOperationException)
+        {
+        }
+    }
+
+    private sealed class Suspension(SharedConnectionScope scope) : IDisposable
+    {
+        public void Dispose() => Ambient.Value = scope;
+    }
+
+    private sealed class NoSuspension : IDisposable
+    {
+        public static readonly NoSuspension Instance = new();
+
+        public void Dispose()
+        {
         }
     }
 

@@ -555,50 +555,91 @@ public abstract class StorageContractTests(IStorageEngine engine)
             Assert.Single(await new SampleRepository(connections).ReadAsync(id, T, T.AddMinutes(1), Ct));
             Assert.Equal((1, 2L), (scope.Opened, counting.Opens));
 
-            // Held by one caller, the connection is not lent to a second: that one opens its own, and both work.
-            await using (var held = await connections.OpenAsync(Ct))
+            // Four callers holding a connection at the same moment: one has the scope's, the other three their own.
+            using var together = new Barrier(4);
+            var held = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
             {
-                Assert.Equal(1L, await held.ExecuteScalarAsync<long>("SELECT count(*) FROM rollouts"));
-                Assert.NotNull(await rollouts.GetAsync(id, Ct));
-                Assert.Equal(3L, counting.Opens);
-                Assert.Equal(1L, await held.ExecuteScalarAsync<long>("SELECT count(*) FROM rollouts"));
-            }
-
-            // Side by side, each call has a connection to itself.
-            var together = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => rollouts.GetAsync(id, Ct))));
-            Assert.All(together, Assert.NotNull);
+                var connection = await connections.OpenAsync(Ct);
+                together.SignalAndWait(TimeSpan.FromSeconds(10), Ct);
+                var rows = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM rollouts");
+                together.SignalAndWait(TimeSpan.FromSeconds(10), Ct);
+                await connection.DisposeAsync();
+                return (Lent: connection is LentConnection, Rows: rows);
+            }, Ct)));
+            Assert.Equal(1, held.Count(h => h.Lent));
+            Assert.All(held, h => Assert.Equal(1L, h.Rows));
+            Assert.Equal((1, 5L), (scope.Opened, counting.Opens));
         }
 
-        var before = counting.Opens;
+        Assert.Equal(0, counting.OpenNow);
         Assert.NotNull(await rollouts.GetAsync(id, Ct));
-        Assert.Equal(before + 1, counting.Opens);
+        Assert.Equal(6L, counting.Opens);
         Assert.Null(SharedConnectionScope.Current);
     }
 
     [Fact]
-    public async Task A_connection_lent_when_its_scope_ends_is_closed_when_it_comes_back_and_the_work_that_outlived_the_scope_goes_on()
+    public async Task A_shared_connection_is_closed_when_its_scope_ends_or_when_given_back_after_and_is_not_lent_with_a_transaction_left_open()
     {
         await using var db = await engine.CreateAsync();
-        var connections = StorageServiceCollectionExtensions.Sharing(db.Connections);
-        var rollouts = new RolloutRepository(connections);
-        var id = await rollouts.CreateAsync(NewRollout(), Ct);
-        System.Data.Common.DbConnection lent;
-        Task<RolloutRecord?> outlived;
-        await using (SharedConnectionScope.Begin())
+        var counting = new OpenCounter(db.Connections);
+        var connections = StorageServiceCollectionExtensions.Sharing(counting);
+        var id = await new RolloutRepository(connections).CreateAsync(NewRollout(), Ct);
+
+        DbConnection lent;
+        await using (var scope = SharedConnectionScope.Begin())
         {
-            lent = await connections.OpenAsync(Ct);
-            outlived = Task.Run(async () =>
+            // A transaction left open by its caller: the connection is closed (rolling it back), not lent to the next.
+            var careless = await connections.OpenAsync(Ct);
+            var transaction = await careless.BeginTransactionAsync(Ct);
+            await careless.ExecuteAsync("UPDATE rollouts SET name = 'lost' WHERE id = @id", new { id }, transaction);
+            await careless.DisposeAsync();
+            Assert.Equal(0, counting.OpenNow);
+            await using (var next = await connections.OpenAsync(Ct))
             {
-                await Task.Delay(50, Ct);
-                return await rollouts.GetAsync(id, Ct); // the scope has ended by now: its own connection
-            }, Ct);
+                Assert.IsType<LentConnection>(next);
+                Assert.Equal("checkout v2", await next.ExecuteScalarAsync<string>("SELECT name FROM rollouts WHERE id = @id", new { id }));
+            }
+
+            Assert.Equal(2, scope.Opened);
+            lent = await connections.OpenAsync(Ct);
         }
 
-        Assert.Equal(System.Data.ConnectionState.Open, lent.State);
+        // Lent when the scope ended: still open for its caller, closed when given back.
+        Assert.Equal(1, counting.OpenNow);
         Assert.Equal(1L, await lent.ExecuteScalarAsync<long>("SELECT count(*) FROM rollouts"));
         await lent.DisposeAsync();
-        Assert.Equal(System.Data.ConnectionState.Closed, lent.State);
-        Assert.NotNull(await outlived);
+        Assert.Equal(0, counting.OpenNow);
+    }
+
+    [Fact]
+    public async Task A_suspended_scope_holds_no_connection_through_the_wait_and_opens_afresh_after_it()
+    {
+        await using var db = await engine.CreateAsync();
+        var counting = new OpenCounter(db.Connections);
+        var connections = StorageServiceCollectionExtensions.Sharing(counting);
+        var rollouts = new RolloutRepository(connections);
+        var id = await rollouts.CreateAsync(NewRollout(), Ct);
+
+        await using (var scope = SharedConnectionScope.Begin())
+        {
+            Assert.NotNull(await rollouts.GetAsync(id, Ct));
+            Assert.Equal(1, counting.OpenNow);
+            using (SharedConnectionScope.Suspend())
+            {
+                Assert.Equal(0, counting.OpenNow);
+                Assert.Null(SharedConnectionScope.Current);
+                // A call under the suspension has a connection of its own, closed when it is done.
+                Assert.NotNull(await rollouts.GetAsync(id, Ct));
+                Assert.Equal(0, counting.OpenNow);
+            }
+
+            Assert.Same(scope, SharedConnectionScope.Current);
+            Assert.NotNull(await rollouts.GetAsync(id, Ct));
+            Assert.NotNull(await rollouts.GetAsync(id, Ct));
+            Assert.Equal((2, 1), (scope.Opened, counting.OpenNow));
+        }
+
+        Assert.Equal(0, counting.OpenNow);
     }
 
 }
@@ -607,12 +648,17 @@ public sealed class SqliteStorageContractTests() : StorageContractTests(new Sqli
 
 public sealed class PostgresStorageContractTests(PostgresServer server) : StorageContractTests(new PostgresEngine(server));
 
-/// <summary>The engine's factory, counting the connections it opens.</summary>
+/// <summary>The engine's factory, counting the connections it opens and keeping them, to tell how many are open now.</summary>
 internal sealed class OpenCounter(IDbConnectionFactory inner) : IDbConnectionFactory
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<DbConnection> _opened = new();
+
     private long _opens;
 
     public long Opens => Interlocked.Read(ref _opens);
+
+    /// <summary>Real connections opened here and not closed since.</summary>
+    public int OpenNow => _opened.Count(c => c.State != System.Data.ConnectionState.Closed);
 
     public StorageProvider Provider => inner.Provider;
 
@@ -622,6 +668,7 @@ internal sealed class OpenCounter(IDbConnectionFactory inner) : IDbConnectionFac
     {
         var connection = await inner.OpenAsync(cancellationToken);
         Interlocked.Increment(ref _opens);
+        _opened.Enqueue(connection);
         return connection;
     }
 }

@@ -41,8 +41,14 @@ public sealed class AutomaticActions(
                 RolloutJudge.Decide(assessment.Plan, verdict, new RolloutState(rollout.Status, rollout.PhaseIndex), RolloutSourceSettings.FromJson(rollout.SourceSettings).AutoAdvance) is { } decision)
             {
                 beforeCommand?.Invoke();
-                var result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, decision.Command, CommandActor.Automatic, decision.Reason,
-                    IdempotencyKey: decision.IdempotencyKey(rollout.Id, rollout.PhaseIndex)) { Assessment = assessment }, cancellationToken);
+                CommandResult result;
+                using (SharedConnectionScope.Suspend())
+                {
+                    // The command waits for the deploy system (seconds, with retries): it holds no connection of the poll's.
+                    result = await commands.ExecuteAsync(new CommandRequest(rollout.Id, decision.Command, CommandActor.Automatic, decision.Reason,
+                        IdempotencyKey: decision.IdempotencyKey(rollout.Id, rollout.PhaseIndex)) { Assessment = assessment }, cancellationToken);
+                }
+
                 if (await result.Published is { } published)
                 {
                     return (published, false);

@@ -122,7 +122,8 @@ public sealed class RolloutPoller(
     private async Task<PollOutcome> PollOnceAsync(long rolloutId, CancellationToken cancellationToken)
     {
         using var activity = Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Poll, rolloutId);
-        // The poll's storage calls come one after another: they share one connection (19 opens per poll before).
+        // The poll's storage calls come one after another: they share one connection (19 opens per poll before), given
+        // back to the pool through the metric read and a command's call to the deploy system.
         await using var shared = SharedConnectionScope.Begin();
         var rollout = await store.GetAsync(rolloutId, cancellationToken);
         if (rollout is null)
@@ -180,7 +181,13 @@ public sealed class RolloutPoller(
     private async Task<PollOutcome> ReadJudgeAndActAsync(RolloutRecord rollout, RolloutPlan plan, long runId, DateTimeOffset from, DateTimeOffset to, System.Diagnostics.Activity? activity,
         CancellationToken cancellationToken)
     {
-        var read = await reader.ReadAsync(rollout, plan, from, to, DeadlineFor(rollout, plan), cancellationToken);
+        MetricReadResult read;
+        using (SharedConnectionScope.Suspend())
+        {
+            // Up to the deadline on a slow source: no connection is held through it.
+            read = await reader.ReadAsync(rollout, plan, from, to, DeadlineFor(rollout, plan), cancellationToken);
+        }
+
         var written = await store.RecordAsync(runId, rollout, read, to, cancellationToken);
         activity?.SetTag(Telemetry.RolloutTracing.OutcomeTag, read.Status.ToString());
         if (read.AllFailed)

@@ -24,7 +24,7 @@ public sealed record RolloutViewFacts(
 /// <summary>
 /// Reads <see cref="RolloutViewFacts"/> for one rollout. The recent polls change with every poll and are read each time;
 /// the panels (checklists, summaries, roster, posts, drafts, page updates) change only when someone acts or a post goes
-/// out, so an unfinished rollout's are kept and read again only when its view version has moved
+/// out, so a live rollout's are kept and read again only when its view version has moved
 /// (<see cref="IRolloutViewChangeRepository"/>: triggers count every write to them, on any instance).
 /// </summary>
 public sealed class RolloutViewReader(
@@ -42,6 +42,9 @@ public sealed class RolloutViewReader(
     /// <summary>#ship-room posts shown on the dashboard, newest first.</summary>
     public const int RecentPosts = 12;
 
+    /// <summary>Live rollouts whose panels are kept; past it they are all let go and read again (more live rollouts than polls can serve).</summary>
+    public const int MaxKept = 1_000;
+
     private readonly ConcurrentDictionary<long, KeptPanels> _kept = new();
 
     private long _reused;
@@ -53,10 +56,11 @@ public sealed class RolloutViewReader(
     {
         var id = assessment.Rollout.Id;
         var polls = await pollRuns.ListRecentAsync(id, RecentPolls, cancellationToken);
-        if (RolloutStateMachine.IsFinished(assessment.Rollout.Status))
+        if (!RolloutStateMachine.IsLive(assessment.Rollout.Status))
         {
-            // Finished rollouts are seldom rebuilt (a post-success step, a draft edited): none is kept, so what is kept
-            // stays bounded by the rollouts under way.
+            // Only polled rollouts gain from keeping: the others are rebuilt when someone acts, which moves the version
+            // anyway. A rollout that finished on another instance keeps its entry here until its next build; the cap
+            // bounds what such leftovers can hold.
             _kept.TryRemove(id, out _);
             return await ReadPanelsAsync(assessment, polls, cancellationToken);
         }
@@ -71,6 +75,11 @@ public sealed class RolloutViewReader(
         }
 
         var facts = await ReadPanelsAsync(assessment, polls, cancellationToken);
+        if (_kept.Count >= MaxKept)
+        {
+            _kept.Clear();
+        }
+
         var read = new KeptPanels(version, facts);
         _kept.AddOrUpdate(id, read, (_, other) => other.Version > version ? other : read);
         return facts;

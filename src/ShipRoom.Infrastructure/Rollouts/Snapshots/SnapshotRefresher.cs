@@ -33,7 +33,7 @@ public sealed class SnapshotRefresher(SnapshotBuilder snapshots, IRolloutPublish
     {
         var refresh = Task.Run(async () =>
         {
-            // It outlives the caller: its reads must not borrow the caller's connection, which closes when the caller is done.
+            // It goes on beside the caller: borrowing the caller's shared connection, it would leave the caller to open another.
             Storage.SharedConnectionScope.Leave();
             try
             {
