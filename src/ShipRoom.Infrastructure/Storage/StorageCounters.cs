@@ -3,7 +3,7 @@ namespace ShipRoom.Infrastructure.Storage;
 /// <summary>
 /// What storage did, for /metrics: connections opened from the engine (a shared one counts once however often it is
 /// lent), and with <see cref="StorageOptions.CountStatements"/> on SQLite, the statements the engine ran, counted by its
-/// own trace, the sample writes apart. The bench reads them around the polls to measure storage per poll from outside.
+/// own trace, the sample writes apart. A <see cref="StorageTally"/> under way in the caller's flow is told as well.
 /// </summary>
 public sealed class StorageCounters
 {
@@ -19,10 +19,15 @@ public sealed class StorageCounters
     /// <summary>Executions of the sample write (0 unless counted).</summary>
     public long SampleWrites => Interlocked.Read(ref _sampleWrites);
 
-    internal void ConnectionOpened() => Interlocked.Increment(ref _connectionsOpened);
+    internal void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _connectionsOpened);
+        StorageTally.Current?.ConnectionOpened();
+    }
 
     internal void StatementRan(bool sampleWrite)
     {
+        StorageTally.Current?.StatementRan(sampleWrite);
         if (sampleWrite)
         {
             Interlocked.Increment(ref _sampleWrites);

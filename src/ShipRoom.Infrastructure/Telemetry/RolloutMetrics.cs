@@ -18,6 +18,9 @@ public sealed class RolloutMetrics : IDisposable
         ProbeRuns = _meter.CreateCounter<long>("shiproom_probe_runs_total", description: "Synthetic probe runs by result.");
         Posts = _meter.CreateCounter<long>("shiproom_posts_total", description: "#ship-room post attempts by channel and result.");
         SnapshotBuilds = _meter.CreateCounter<long>("shiproom_snapshot_builds_total", description: "Rollout snapshots built: one per change, whatever the number of viewers.");
+        PollStatements = _meter.CreateCounter<long>("shiproom_poll_storage_statements_total",
+            description: "SQL statements SQLite ran for polls, the sample writes apart (kind); 0 unless ShipRoom:Storage:CountStatements is on.");
+        PollConnections = _meter.CreateCounter<long>("shiproom_poll_storage_connections_opened_total", description: "Database connections opened for polls.");
         PollDuration = _meter.CreateHistogram<double>("shiproom_poll_duration_seconds", unit: "s", description: "How long a poll took, reading to publishing.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PollDurationBuckets });
     }
@@ -33,6 +36,10 @@ public sealed class RolloutMetrics : IDisposable
     public Counter<long> Posts { get; }
 
     public Counter<long> SnapshotBuilds { get; }
+
+    public Counter<long> PollStatements { get; }
+
+    public Counter<long> PollConnections { get; }
 
     public Histogram<double> PollDuration { get; }
 

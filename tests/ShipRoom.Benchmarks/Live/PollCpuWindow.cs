@@ -17,7 +17,7 @@ public static class PollCpuWindow
 
     /// <summary>One stretch of the window between two readings: a burst (from a whole minute) or a quiet one.</summary>
     public sealed record Segment(bool Burst, double Seconds, double CpuMs, double JitMs, double Polls, double PollSeconds, double GcPauseMs, double AllocatedBytes, double ProbeRuns,
-        double Statements = 0, double SampleWrites = 0, double ConnectionsOpened = 0);
+        ServerCounters? Counted = null);
 
     /// <summary>What the K rollouts' polls cost, with the figures it is made of.</summary>
     public sealed record Estimate(
@@ -28,23 +28,17 @@ public static class PollCpuWindow
         double BurstGcPauseMs, double QuietGcPauseMs, double BurstAllocatedBytes, double QuietAllocatedBytes,
         double BurstProbeRuns, double QuietProbeRuns)
     {
-        /// <summary>The bursts' and the quiet segments' storage counts, for <see cref="StatementsPerPoll"/> and the rest.</summary>
-        public (double Burst, double Quiet) Statements { get; init; }
+        /// <summary>The window's counts, summed over its segments: storage, by the whole server and by the polls alone.</summary>
+        public ServerCounters Counted { get; init; }
 
-        public (double Burst, double Quiet) SampleWrites { get; init; }
+        /// <summary>Statements besides the sample writes per poll, each poll's own (tallied in its flow), over the whole window.</summary>
+        public double StatementsPerPoll => Counted.PollStatements / Counted.Polls;
 
-        public (double Burst, double Quiet) ConnectionsOpened { get; init; }
+        /// <summary>Sample writes per poll (one per sample on SQLite), each poll's own, over the whole window.</summary>
+        public double SampleWritesPerPoll => Counted.PollSampleWrites / Counted.Polls;
 
-        /// <summary>SQL statements besides the sample writes in the bursts beyond the quiet rate, per added poll.</summary>
-        public double StatementsPerPoll => Added(Statements);
-
-        /// <summary>Sample writes (one per sample on SQLite) in the bursts beyond the quiet rate, per added poll.</summary>
-        public double SampleWritesPerPoll => Added(SampleWrites);
-
-        /// <summary>Connections opened in the bursts beyond the quiet rate, per added poll.</summary>
-        public double ConnectionsOpenedPerPoll => Added(ConnectionsOpened);
-
-        private double Added((double Burst, double Quiet) count) => (count.Burst - count.Quiet / QuietSeconds * BurstSeconds) / AddedPolls;
+        /// <summary>Connections opened per poll, each poll's own, over the whole window.</summary>
+        public double ConnectionsOpenedPerPoll => Counted.PollConnectionsOpened / Counted.Polls;
 
         /// <summary>The garbage collector's pauses in the bursts beyond the quiet rate, per added poll.</summary>
         public double GcPausePerPollMs => (BurstGcPauseMs - QuietGcPauseMs / QuietSeconds * BurstSeconds) / AddedPolls;
@@ -92,7 +86,7 @@ public static class PollCpuWindow
             var read = await ServerCounters.ReadAsync(url, ct);
             var during = read.Since(segmentCounters);
             segments.Add(new Segment(segmentStart.Second < BurstSeconds, (second - segmentStart).TotalSeconds, cpu - segmentCpu, jitMs - segmentJit, during.Polls, during.PollSeconds, during.GcPauseSeconds * 1000, during.AllocatedBytes, during.ProbeRuns,
-                during.Statements, during.SampleWrites, during.ConnectionsOpened));
+                during));
             (segmentCpu, segmentJit, segmentCounters, segmentStart) = (cpu, jitMs, read, second);
         }
 
@@ -120,11 +114,14 @@ public static class PollCpuWindow
             bursts.Sum(s => s.GcPauseMs), quiet.Sum(s => s.GcPauseMs), bursts.Sum(s => s.AllocatedBytes), quiet.Sum(s => s.AllocatedBytes),
             bursts.Sum(s => s.ProbeRuns), quiet.Sum(s => s.ProbeRuns))
         {
-            Statements = (bursts.Sum(s => s.Statements), quiet.Sum(s => s.Statements)),
-            SampleWrites = (bursts.Sum(s => s.SampleWrites), quiet.Sum(s => s.SampleWrites)),
-            ConnectionsOpened = (bursts.Sum(s => s.ConnectionsOpened), quiet.Sum(s => s.ConnectionsOpened)),
+            Counted = segments.Select(s => s.Counted ?? default).Aggregate(default(ServerCounters), Sum),
         };
     }
+
+    private static ServerCounters Sum(ServerCounters a, ServerCounters b) =>
+        new(a.Polls + b.Polls, a.PollSeconds + b.PollSeconds, b.Circuits, a.GcPauseSeconds + b.GcPauseSeconds, a.AllocatedBytes + b.AllocatedBytes, a.ProbeRuns + b.ProbeRuns, b.GcCommittedBytes,
+            a.Statements + b.Statements, a.SampleWrites + b.SampleWrites, a.ConnectionsOpened + b.ConnectionsOpened,
+            a.PollStatements + b.PollStatements, a.PollSampleWrites + b.PollSampleWrites, a.PollConnectionsOpened + b.PollConnectionsOpened);
 
     /// <summary>The window's CPU per second, one figure per second, bursts marked: what the log shows of it.</summary>
     public static string Profile(DateTime start, IReadOnlyList<double> perSecond) =>

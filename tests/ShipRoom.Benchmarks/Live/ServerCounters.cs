@@ -7,17 +7,18 @@ namespace ShipRoom.Benchmarks.Live;
 /// browser circuits it holds, the synthetic probe runs, and the runtime's garbage collector: its pauses and the bytes
 /// allocated (the System.Runtime meter), and the memory it had committed at its latest collection of any kind (a gauge:
 /// live objects and the free space it keeps alike; committed is not necessarily resident, so it is no share of RSS),
-/// and storage: the connections opened, and (SQLite, ShipRoom:Storage:CountStatements) the statements run, sample writes apart.
+/// and storage: the connections opened, and (SQLite, ShipRoom:Storage:CountStatements) the statements run, sample writes
+/// apart, by the whole server and by its polls alone (each poll's own, tallied in its flow).
 /// </summary>
 public readonly record struct ServerCounters(double Polls, double PollSeconds, long Circuits, double GcPauseSeconds = 0, double AllocatedBytes = 0, double ProbeRuns = 0, long GcCommittedBytes = 0,
-    double Statements = 0, double SampleWrites = 0, double ConnectionsOpened = 0)
+    double Statements = 0, double SampleWrites = 0, double ConnectionsOpened = 0, double PollStatements = 0, double PollSampleWrites = 0, double PollConnectionsOpened = 0)
 {
     private static readonly HttpClient Client = new();
 
     public static async Task<ServerCounters> ReadAsync(Uri server, CancellationToken ct)
     {
         var text = await Client.GetStringAsync(new Uri(server, "/metrics"), ct);
-        double polls = 0, seconds = 0, gcPause = 0, allocated = 0, probeRuns = 0, statements = 0, sampleWrites = 0, opened = 0;
+        double polls = 0, seconds = 0, gcPause = 0, allocated = 0, probeRuns = 0, statements = 0, sampleWrites = 0, opened = 0, pollStatements = 0, pollSampleWrites = 0, pollOpened = 0;
         long circuits = 0, committed = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -45,6 +46,18 @@ public readonly record struct ServerCounters(double Polls, double PollSeconds, l
             {
                 allocated += Value(line);
             }
+            else if (line.StartsWith("shiproom_poll_storage_statements_total{kind=\"other\"}", StringComparison.Ordinal))
+            {
+                pollStatements += Value(line);
+            }
+            else if (line.StartsWith("shiproom_poll_storage_statements_total{kind=\"sample_write\"}", StringComparison.Ordinal))
+            {
+                pollSampleWrites += Value(line);
+            }
+            else if (line.StartsWith("shiproom_poll_storage_connections_opened_total", StringComparison.Ordinal))
+            {
+                pollOpened += Value(line);
+            }
             else if (line.StartsWith("shiproom_storage_statements_total{kind=\"other\"}", StringComparison.Ordinal))
             {
                 statements += Value(line);
@@ -63,13 +76,14 @@ public readonly record struct ServerCounters(double Polls, double PollSeconds, l
             }
         }
 
-        return new ServerCounters(polls, seconds, circuits, gcPause, allocated, probeRuns, committed, statements, sampleWrites, opened);
+        return new ServerCounters(polls, seconds, circuits, gcPause, allocated, probeRuns, committed, statements, sampleWrites, opened, pollStatements, pollSampleWrites, pollOpened);
     }
 
     /// <summary>What happened between <paramref name="earlier"/> and this reading (circuits and committed memory: this reading's).</summary>
     public ServerCounters Since(ServerCounters earlier) =>
         new(Polls - earlier.Polls, PollSeconds - earlier.PollSeconds, Circuits, GcPauseSeconds - earlier.GcPauseSeconds, AllocatedBytes - earlier.AllocatedBytes, ProbeRuns - earlier.ProbeRuns, GcCommittedBytes,
-            Statements - earlier.Statements, SampleWrites - earlier.SampleWrites, ConnectionsOpened - earlier.ConnectionsOpened);
+            Statements - earlier.Statements, SampleWrites - earlier.SampleWrites, ConnectionsOpened - earlier.ConnectionsOpened,
+            PollStatements - earlier.PollStatements, PollSampleWrites - earlier.PollSampleWrites, PollConnectionsOpened - earlier.PollConnectionsOpened);
 
     private static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
 }

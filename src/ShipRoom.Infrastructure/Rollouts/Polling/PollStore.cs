@@ -58,6 +58,14 @@ public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository po
     /// <summary>A whole poll, from the read to the snapshot published (judging and acting included), for <c>shiproom_poll_duration_seconds</c>.</summary>
     public void RecordDuration(TimeSpan took) => metrics.PollDuration.Record(took.TotalSeconds);
 
+    /// <summary>What a poll cost in storage (from its claim to its snapshot), for the bench's storage row.</summary>
+    public void RecordStorage(StorageTally tally)
+    {
+        metrics.PollStatements.Add(tally.Statements, new KeyValuePair<string, object?>("kind", "other"));
+        metrics.PollStatements.Add(tally.SampleWrites, new KeyValuePair<string, object?>("kind", "sample_write"));
+        metrics.PollConnections.Add(tally.ConnectionsOpened);
+    }
+
     /// <summary>Closes runs left Running by an instance that stopped mid-poll; at most once a minute.</summary>
     public async Task<int> CloseAbandonedAsync(CancellationToken cancellationToken)
     {

@@ -125,6 +125,7 @@ public sealed class RolloutPoller(
         // The poll's storage calls come one after another: they share one connection (19 opens per poll before), given
         // back to the pool through the metric read and a command's call to the deploy system.
         await using var shared = SharedConnectionScope.Begin();
+        using var tally = StorageTally.Begin();
         var rollout = await store.GetAsync(rolloutId, cancellationToken);
         if (rollout is null)
         {
@@ -168,6 +169,7 @@ public sealed class RolloutPoller(
         {
             // Failed and slow polls are the ones worth seeing: the duration is recorded whatever happened.
             store.RecordDuration(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            store.RecordStorage(tally);
         }
     }
 

@@ -1,0 +1,60 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using ShipRoom.Core.Security;
+using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Telemetry;
+using ShipRoom.Web.Tests.Api;
+using ShipRoom.Web.Tests.Hosting;
+
+namespace ShipRoom.Web.Tests.Telemetry;
+
+/// <summary>
+/// A poll's own storage, tallied in its flow on the shipped composition with statements counted: what the bench's
+/// storage row reads from /metrics. The instruments are this app's own (other test apps share the meter's name).
+/// </summary>
+public sealed class PollStorageTallyTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_poll_tallies_its_own_statements_and_connections_and_nothing_the_server_runs_beside_it()
+    {
+        await using var factory = new ShipRoomAppFactory(new Dictionary<string, string?> { ["ShipRoom:Storage:CountStatements"] = "true" });
+        var id = await ApiTestHost.RunningRolloutAsync(factory);
+        var metrics = factory.Services.GetRequiredService<RolloutMetrics>();
+        var counters = factory.Services.GetRequiredService<StorageCounters>();
+        var measured = new System.Collections.Concurrent.ConcurrentQueue<(Instrument Instrument, long Value, string? Kind)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument, metrics.PollStatements) || ReferenceEquals(instrument, metrics.PollConnections))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var kind = tags.ToArray().Where(t => t.Key == "kind").Select(t => t.Value as string).FirstOrDefault();
+            measured.Enqueue((instrument, value, kind));
+        });
+        listener.Start();
+
+        var client = ApiTestHost.Client(factory, await ApiTestHost.TokenAsync(factory, Roles.ReleaseEngineer));
+        var (statementsBefore, writesBefore) = (counters.Statements, counters.SampleWrites);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/rollouts/{id}/poll", null, Ct)).StatusCode);
+        var (statementsAfter, writesAfter) = (counters.Statements, counters.SampleWrites);
+
+        var statements = measured.Where(m => m.Instrument == metrics.PollStatements && m.Kind == "other").Sum(m => m.Value);
+        var sampleWrites = measured.Where(m => m.Instrument == metrics.PollStatements && m.Kind == "sample_write").Sum(m => m.Value);
+        var opens = measured.Where(m => m.Instrument == metrics.PollConnections).Sum(m => m.Value);
+        Xunit.TestContext.Current.TestOutputHelper?.WriteLine($"the poll: {statements} statements, {sampleWrites} sample writes, {opens} connections; the server meanwhile: {statementsAfter - statementsBefore} statements");
+        Assert.True(sampleWrites > 50, $"the poll wrote its samples, one statement each: {sampleWrites}");
+        Assert.Equal(writesAfter - writesBefore, sampleWrites);
+        // The request's own statements (the token's check, the audit of the call) are the server's, not the poll's.
+        Assert.InRange(statements, 5, statementsAfter - statementsBefore - 1);
+        Assert.InRange(opens, 1, 3);
+    }
+}
