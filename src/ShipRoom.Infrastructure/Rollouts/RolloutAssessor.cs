@@ -32,6 +32,12 @@ public sealed record RolloutAssessment(
     /// <summary>The memo's generation of the evaluation that gave <see cref="Verdict"/> (<see cref="MinuteMemo.ReadIndex{T}"/>).</summary>
     public int MemoGeneration { get; init; }
 
+    /// <summary>
+    /// The rollout's fact version, read before its phases and decisions (live rollouts; null otherwise): what the
+    /// snapshot's panels are kept under (<see cref="IRolloutFactChangeRepository"/>).
+    /// </summary>
+    public long? FactVersion { get; init; }
+
     /// <summary>When the canary first took traffic (the first phase's start), or null before the rollout started.</summary>
     public DateTimeOffset? StartedAt => Phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt).Min();
 }
@@ -39,6 +45,7 @@ public sealed record RolloutAssessment(
 /// <summary>Reads what the engine judges a rollout from, and judges it. Never reads the clock of the engine itself: the rollout's clock is passed in.</summary>
 public sealed class RolloutAssessor(
     IRolloutRepository rollouts,
+    IRolloutFactChangeRepository factChanges,
     SampleWindows samples,
     IDecisionRepository decisions,
     IProbeRunRepository probeRuns,
@@ -58,6 +65,17 @@ public sealed class RolloutAssessor(
     /// </summary>
     private readonly ConcurrentDictionary<long, MinuteMemo> _memos = new();
 
+    /// <summary>
+    /// Each live rollout's phases and recent decisions, under the fact version they were read at: they change only when
+    /// a command is carried out or someone signs off, and a poll read them again each time.
+    /// </summary>
+    private readonly ConcurrentDictionary<long, KeptFacts> _facts = new();
+
+    /// <summary>Reads of a live rollout that reused its kept phases and decisions (for tests and diagnostics).</summary>
+    public long FactsReused => Interlocked.Read(ref _factsReused);
+
+    private long _factsReused;
+
     /// <summary>Rollouts holding a memo (for tests and diagnostics).</summary>
     public int MemoCount => _memos.Count;
 
@@ -69,13 +87,12 @@ public sealed class RolloutAssessor(
         var plan = plans.Get(rollout);
         var wallNow = time.GetUtcNow();
         var now = RolloutClock.Now(rollout, wallNow);
-        var phases = await rollouts.ListPhasesAsync(rollout.Id, cancellationToken);
-        var recent = await decisions.ListAsync(rollout.Id, RecentDecisions, cancellationToken);
+        var (phases, recent, factVersion) = await PhasesAndDecisionsAsync(rollout, cancellationToken);
         var phaseStart = rollout.PhaseStartedAt ?? now;
         var evaluatedUpTo = Minutes.Floor(rollout.LastPolledTo is { } polled && polled < now ? polled : now);
         if (rollout.PhaseStartedAt is null)
         {
-            return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, [], [], null);
+            return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, [], [], null) { FactVersion = factVersion };
         }
 
         var rolloutStart = phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
@@ -118,8 +135,46 @@ public sealed class RolloutAssessor(
             }
         }
 
-        return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, loaded, probes, verdict) { Signals = raised, Memo = memo, MemoGeneration = judgedBy };
+        return new RolloutAssessment(rollout, plan, wallNow, now, evaluatedUpTo, phases, recent, loaded, probes, verdict)
+        {
+            Signals = raised, Memo = memo, MemoGeneration = judgedBy, FactVersion = factVersion,
+        };
     }
+
+    /// <summary>
+    /// A live rollout's phases and decisions, kept while its fact version stands (read first: a write between it and
+    /// the reads moves it past the version they are kept under, so they are read again next time); read each time for
+    /// the others.
+    /// </summary>
+    private async Task<(IReadOnlyList<PhaseRecord> Phases, IReadOnlyList<DecisionRecord> Decisions, long? Version)> PhasesAndDecisionsAsync(RolloutRecord rollout, CancellationToken cancellationToken)
+    {
+        if (!RolloutStateMachine.IsLive(rollout.Status))
+        {
+            _facts.TryRemove(rollout.Id, out _);
+            return (await rollouts.ListPhasesAsync(rollout.Id, cancellationToken), await decisions.ListAsync(rollout.Id, RecentDecisions, cancellationToken), null);
+        }
+
+        var version = await factChanges.VersionAsync(rollout.Id, cancellationToken);
+        if (_facts.TryGetValue(rollout.Id, out var kept) && kept.Version == version)
+        {
+            Interlocked.Increment(ref _factsReused);
+            return (kept.Phases, kept.Decisions, version);
+        }
+
+        var read = new KeptFacts(version, await rollouts.ListPhasesAsync(rollout.Id, cancellationToken), await decisions.ListAsync(rollout.Id, RecentDecisions, cancellationToken));
+        if (_facts.Count >= MaxKeptFacts)
+        {
+            _facts.Clear();
+        }
+
+        _facts.AddOrUpdate(rollout.Id, read, (_, other) => other.Version > version ? other : read);
+        return (read.Phases, read.Decisions, version);
+    }
+
+    /// <summary>Live rollouts whose phases and decisions are kept; past it all are let go and read again.</summary>
+    public const int MaxKeptFacts = 1_000;
+
+    private sealed record KeptFacts(long Version, IReadOnlyList<PhaseRecord> Phases, IReadOnlyList<DecisionRecord> Decisions);
 
     /// <summary>
     /// The history the plan needs: the hours before the phase, and where the plan declares SLOs or enforces payment caps,

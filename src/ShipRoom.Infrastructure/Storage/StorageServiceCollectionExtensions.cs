@@ -42,7 +42,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ISlackRequestSignatureRepository, SlackRequestSignatureRepository>();
         services.AddSingleton<INotificationRepository, NotificationRepository>();
         services.AddSingleton<IJudgementHistoryRepository, JudgementHistoryRepository>();
-        services.AddSingleton<IRolloutViewChangeRepository, RolloutViewChangeRepository>();
+        services.AddSingleton<IRolloutFactChangeRepository, RolloutFactChangeRepository>();
         return services;
     }
 

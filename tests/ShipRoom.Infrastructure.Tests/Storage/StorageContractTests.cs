@@ -444,15 +444,15 @@ public abstract class StorageContractTests(IStorageEngine engine)
             ],
             recorded);
     }
-    // ---- what a dashboard shows beside the verdict -------------------------------------------------------
+    // ---- what the judge and the dashboard read besides the rollout and its samples -------------------------------------------------------
 
     [Fact]
-    public async Task Every_write_to_a_rollouts_panels_moves_its_view_version_and_no_other_rollouts()
+    public async Task Every_write_to_a_rollouts_phases_decisions_and_panels_moves_its_fact_version_and_no_other_rollouts()
     {
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout("watched"), Ct);
         var other = await db.Rollouts.CreateAsync(NewRollout("other"), Ct);
-        var versions = new RolloutViewChangeRepository(db.Connections);
+        var versions = new RolloutFactChangeRepository(db.Connections);
         var checklists = new ChecklistRepository(db.Connections);
         var roster = new RosterRepository(db.Connections);
         var posts = new NotificationRepository(db.Connections);
@@ -465,7 +465,7 @@ public abstract class StorageContractTests(IStorageEngine engine)
         {
             await act();
             var now = await versions.VersionAsync(id, Ct);
-            Assert.True(now > seen[^1], $"{write} did not move the view version (still {now})");
+            Assert.True(now > seen[^1], $"{write} did not move the fact version (still {now})");
             seen.Add(now);
         }
 
@@ -483,6 +483,12 @@ public abstract class StorageContractTests(IStorageEngine engine)
         await Moved("a page update", () => new PageUpdateRepository(db.Connections).InsertAsync(new PageUpdate(id, $"shiproom-{id}-rollback", "rollback", "ev-1", "incident.acknowledged", "ic", null, T, T), Ct));
         await Moved("a post-success step", () => steps.TryClaimAsync(id, "tag", T, T.AddMinutes(-5), 3, Ct));
         await Moved("a post-success step done", () => steps.FinishAsync(id, "tag", "done", "", T, Ct));
+
+        await Moved("a phase started", () => db.Rollouts.RecordPhaseStartAsync(id, 1, "10%", 10, T, Ct));
+        var decision = await db.Decisions.RecordAsync(new DecisionDraft(id, RolloutCommand.Hold, "ic", "checking", "hold:1", T, DecisionOutcome.Pending, "Running", null), Ct);
+        Assert.True(await versions.VersionAsync(id, Ct) > seen[^1], "a decision did not move the fact version");
+        seen.Add(await versions.VersionAsync(id, Ct));
+        await Moved("a decision carried out", () => db.Decisions.SetCompletedAsync(decision.Decision.Id, T, null, null, Ct));
 
         Assert.Equal(otherBefore, await versions.VersionAsync(other, Ct));
         // A post that belongs to no rollout moves none.

@@ -39,8 +39,9 @@ public sealed class PollCostTests
         Assert.All(texts.Where(t => t.Contains("INSERT INTO metric_samples", StringComparison.Ordinal)), t => Assert.DoesNotContain("), (", t, StringComparison.Ordinal));
         Assert.InRange(sampleWrites, 1, outcome.Samples);
 
-        // Issue 21's budget: 15 statements and 3 connection opens. Measured 14 and 2 on 2026-12-06 (a connection before the
-        // metric read, one after it); 20 and 19 before the panels were kept by view version and the calls shared one.
+        // Issue 21's budget: 15 statements and 3 connection opens. Measured 12 and 2 on 2026-12-06 (a connection before the
+        // metric read, one after it); 20 and 19 before the phases, decisions and panels were kept by fact version and the
+        // calls shared a connection.
         Assert.DoesNotContain(others, t => t.StartsWith("PRAGMA foreign_keys", StringComparison.Ordinal));
         Assert.True(others.Count <= 15, $"one poll ran {others.Count} statements besides the sample write");
         Assert.True(app.Connections.Opens <= 3, $"one poll opened {app.Connections.Opens} connections");
@@ -69,5 +70,17 @@ public sealed class PollCostTests
 
         Assert.Equal(reused + 1, views.Reused);
         Assert.Equal("Zed Example", after.Snapshot!.Roster.Single(r => r.Role == role).Entry?.PrimaryName);
+
+        // The judge's own facts the same way: a decision recorded straight to the table is in the next assessment.
+        var assessor = app.Get<ShipRoom.Infrastructure.Rollouts.RolloutAssessor>();
+        var rollouts = app.Get<ShipRoom.Infrastructure.Storage.IRolloutRepository>();
+        var factsReused = assessor.FactsReused;
+        await assessor.AssessAsync((await rollouts.GetAsync(id, Ct))!, Ct);
+        Assert.Equal(factsReused + 1, assessor.FactsReused);
+        var (decision, _) = await app.Get<ShipRoom.Infrastructure.Storage.IDecisionRepository>().RecordAsync(new ShipRoom.Infrastructure.Storage.DecisionDraft(
+            id, ShipRoom.Core.Rollouts.RolloutCommand.Approve, "ceo", "ok at 10%", "approve:elsewhere", app.Time.GetUtcNow(), ShipRoom.Core.Rollouts.DecisionOutcome.Pending, "Running", null), Ct);
+        var judged = await assessor.AssessAsync((await rollouts.GetAsync(id, Ct))!, Ct);
+        Assert.Equal(factsReused + 1, assessor.FactsReused);
+        Assert.Contains(judged.Decisions, d => d.Id == decision.Id);
     }
 }

@@ -24,12 +24,12 @@ public sealed record RolloutViewFacts(
 /// <summary>
 /// Reads <see cref="RolloutViewFacts"/> for one rollout. The recent polls change with every poll and are read each time;
 /// the panels (checklists, summaries, roster, posts, drafts, page updates) change only when someone acts or a post goes
-/// out, so a live rollout's are kept and read again only when its view version has moved
-/// (<see cref="IRolloutViewChangeRepository"/>: triggers count every write to them, on any instance).
+/// out, so a live rollout's are kept and read again only when its fact version has moved
+/// (<see cref="IRolloutFactChangeRepository"/>: triggers count every write to them, on any instance).
 /// </summary>
 public sealed class RolloutViewReader(
     IPollRunRepository pollRuns,
-    IRolloutViewChangeRepository changes,
+    IRolloutFactChangeRepository changes,
     IChecklistRepository checklists,
     IPhaseSummaryRepository summaries,
     IRosterRepository roster,
@@ -65,9 +65,9 @@ public sealed class RolloutViewReader(
             return await ReadPanelsAsync(assessment, polls, cancellationToken);
         }
 
-        // The version is read before the panels: a write between the two is in the panels and moves the version past
-        // the one they are kept under, so the next read reads them again. Never the other way round.
-        var version = await changes.VersionAsync(id, cancellationToken);
+        // The version is read before the panels (by the assessment, before its own reads): a write between the two is in
+        // the panels and moves the version past the one they are kept under, so the next read reads them again.
+        var version = assessment.FactVersion ?? await changes.VersionAsync(id, cancellationToken);
         if (_kept.TryGetValue(id, out var kept) && kept.Version == version)
         {
             Interlocked.Increment(ref _reused);
