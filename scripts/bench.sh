@@ -77,6 +77,10 @@ stop() {
 # Published, not just built: a Release build outside Development serves _content/ (MudBlazor, Plotly) only from
 # publish output (docs/../shared STACK notes), and the first-load row must see what production serves.
 start=$(date +%s)
+# What was built, read before the build: the tree may change while the run goes on, and this script's own output file
+# (docs/benchmarks.md) is no change to the code measured.
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git status --porcelain -- . ':!docs/benchmarks.md' 2>/dev/null | grep -qv '^??' && echo " (with uncommitted changes)" || true)
 log "publishing src/ShipRoom.Web (Release) and building tests/ShipRoom.Benchmarks (Release)"
 nice -n 10 dotnet publish src/ShipRoom.Web -c Release -o "$work/web" --nologo -v q -clp:ErrorsOnly >&2
 nice -n 10 dotnet build tests/ShipRoom.Benchmarks -c Release --nologo -v q -clp:ErrorsOnly >&2
@@ -183,8 +187,6 @@ command=$(echo "scripts/bench.sh $*" | sed 's/ *$//')
 # One section per kind of run (quick or full, with or without PostgreSQL), each replaced by the next run of its kind.
 mode=$([ "$quick" -eq 1 ] && echo quick || echo full)$([ "$postgres" -eq 1 ] && echo "+postgres" || true)
 cpu_model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=$(git status --porcelain 2>/dev/null | grep -qv '^??' && echo " (with uncommitted changes)" || true)
 {
   echo "<!-- scripts/bench.sh writes this section; edit the script, not the figures. -->"
   echo "### The latest \`$command\` run"

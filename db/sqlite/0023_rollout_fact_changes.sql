@@ -6,9 +6,8 @@
 -- fact version, and a poll reads them again only when that count has moved. A count, not the highest id: ids are handed
 -- out before commit, so a later id can be seen before an earlier one; the count grows with every commit, in any order.
 -- It is a version only while a live rollout's rows are never deleted (prune finished rollouts' rows only, if ever) and
--- while triggers fire: a TRUNCATE, a session with triggers off (session_replication_role = replica, a restore with
--- --disable-triggers) or a database restored under a running instance is not seen; restart the instances after such
--- work.
+-- while the triggers are there: a database file replaced or restored under the running instance, or a tool that drops
+-- the triggers, is not seen; restart ShipRoom after such work.
 CREATE TABLE rollout_fact_changes (
     id          INTEGER PRIMARY KEY,
     rollout_id  INTEGER NOT NULL

@@ -31,7 +31,20 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
         _counters = counters;
         if (counters is not null && countStatements)
         {
-            _onStatement = (_, sql) => counters.StatementRan(SampleWrite.IsIn(sql));
+            _onStatement = (_, sql) =>
+            {
+                // Runs inside SQLite's callback: nothing may escape it (an exception there ends the process).
+                try
+                {
+                    if (!TracedText.StartsWith(sql, TracedText.TriggerEntry))
+                    {
+                        counters.StatementRan(TracedText.StartsWith(sql, TracedText.SampleWrite));
+                    }
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                }
+            };
         }
 
         var builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = null, DefaultTimeout = 30 };
@@ -80,18 +93,30 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
         return connection;
     }
 
-    /// <summary>Whether a traced statement is the sample write (SQLite's text, parameters expanded), read in place.</summary>
-    private static class SampleWrite
+    /// <summary>The text SQLite's legacy trace gives (parameters expanded), read in place without making a string of it.</summary>
+    private static class TracedText
     {
-        private static readonly byte[] Prefix = "INSERT INTO metric_samples"u8.ToArray();
+        public static readonly byte[] SampleWrite = "INSERT INTO metric_samples"u8.ToArray();
 
-        public static bool IsIn(SQLitePCL.utf8z sql)
+        /// <summary>
+        /// The legacy trace reports a trigger that fires, and each of its steps, as lines of their own that begin with
+        /// "-- " ("-- TRIGGER name", "-- INSERT INTO ..."): not statements anyone sent, and none of ShipRoom's begins so.
+        /// </summary>
+        public static readonly byte[] TriggerEntry = "-- "u8.ToArray();
+
+        public static bool StartsWith(SQLitePCL.utf8z sql, byte[] prefix)
         {
-            ref readonly var first = ref sql.GetPinnableReference();
-            for (var i = 0; i < Prefix.Length; i++)
+            ref var first = ref System.Runtime.CompilerServices.Unsafe.AsRef(in sql.GetPinnableReference());
+            // No text at all (SQLite could not expand it): nothing to read.
+            if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref first))
             {
-                // Stops at the terminating zero: never reads past a shorter text.
-                if (System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.CompilerServices.Unsafe.AsRef(in first), i) != Prefix[i])
+                return false;
+            }
+
+            for (var i = 0; i < prefix.Length; i++)
+            {
+                // Stops at the terminating zero (no prefix holds one): never reads past a shorter text.
+                if (System.Runtime.CompilerServices.Unsafe.Add(ref first, i) != prefix[i])
                 {
                     return false;
                 }

@@ -79,7 +79,9 @@ internal sealed class LentConnection(DbConnection inner, Func<bool, ValueTask> g
 
     private ValueTask GiveBack() => Interlocked.Exchange(ref _returned, 1) == 0 ? giveBack(NoTransactionOpen()) : ValueTask.CompletedTask;
 
-    // A finished transaction no longer names its connection (both engines); a disposed Npgsql one refuses to be asked.
+    // A disposed transaction (every repository's `await using`) shows as finished on both engines: SQLite's no longer
+    // names its connection, Npgsql's refuses to be asked. A committed but undisposed Npgsql one still names it, so its
+    // connection is closed rather than lent again: safe, only an open more.
     private bool NoTransactionOpen()
     {
         try

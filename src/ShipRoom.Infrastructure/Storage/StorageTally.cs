@@ -33,6 +33,13 @@ public sealed class StorageTally : IDisposable
 
     public long ConnectionsOpened => Interlocked.Read(ref _connectionsOpened);
 
+    /// <summary>Whether the work was counted where it is counted (a poll: its samples recorded).</summary>
+    public bool Recorded => Volatile.Read(ref _recorded);
+
+    private bool _recorded;
+
+    internal void MarkRecorded() => Volatile.Write(ref _recorded, true);
+
     internal void ConnectionOpened() => Interlocked.Increment(ref _connectionsOpened);
 
     internal void StatementRan(bool sampleWrite) => Interlocked.Increment(ref sampleWrite ? ref _sampleWrites : ref _statements);

@@ -522,6 +522,12 @@ public abstract class StorageContractTests(IStorageEngine engine)
                 // Three rows through the prepared write; besides it at least the transaction and the read (the engine may run more, never fewer).
                 Assert.Equal(3L, counters.SampleWrites);
                 Assert.InRange(counters.Statements - statements, 3, 10);
+
+                // One statement that fires a trigger (the fact version's) is one statement: the trace's trigger line is not counted.
+                var before = counters.Statements;
+                await using var connection = await factory.OpenAsync(Ct);
+                await connection.ExecuteAsync("INSERT INTO rollout_phases (rollout_id, phase_index, name, traffic_share, started_at_ms) VALUES (@id, 0, '1%', 1, 0)", new { id });
+                Assert.Equal(before + 1, counters.Statements);
             }
             else
             {
@@ -566,9 +572,9 @@ public abstract class StorageContractTests(IStorageEngine engine)
             var held = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
             {
                 var connection = await connections.OpenAsync(Ct);
-                together.SignalAndWait(TimeSpan.FromSeconds(10), Ct);
+                Assert.True(together.SignalAndWait(TimeSpan.FromSeconds(30), Ct), "the four callers never held connections together");
                 var rows = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM rollouts");
-                together.SignalAndWait(TimeSpan.FromSeconds(10), Ct);
+                Assert.True(together.SignalAndWait(TimeSpan.FromSeconds(30), Ct), "the four callers never read together");
                 await connection.DisposeAsync();
                 return (Lent: connection is LentConnection, Rows: rows);
             }, Ct)));

@@ -21,6 +21,8 @@ public sealed class PollStorageTallyTests
     public async Task A_poll_tallies_its_own_statements_and_connections_and_nothing_the_server_runs_beside_it()
     {
         await using var factory = new ShipRoomAppFactory(new Dictionary<string, string?> { ["ShipRoom:Storage:CountStatements"] = "true" });
+        // The scheduler would poll the new rollout on its own tick: only the poll asked for below may run.
+        await (await factory.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(Ct)).Standby(Ct);
         var id = await ApiTestHost.RunningRolloutAsync(factory);
         var metrics = factory.Services.GetRequiredService<RolloutMetrics>();
         var counters = factory.Services.GetRequiredService<StorageCounters>();
@@ -44,7 +46,9 @@ public sealed class PollStorageTallyTests
 
         var client = ApiTestHost.Client(factory, await ApiTestHost.TokenAsync(factory, Roles.ReleaseEngineer));
         var (statementsBefore, writesBefore) = (counters.Statements, counters.SampleWrites);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/rollouts/{id}/poll", null, Ct)).StatusCode);
+        var answer = await client.PostAsync($"/api/rollouts/{id}/poll", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("\"Polled\"", await answer.Content.ReadAsStringAsync(Ct));
         var (statementsAfter, writesAfter) = (counters.Statements, counters.SampleWrites);
 
         var statements = measured.Where(m => m.Instrument == metrics.PollStatements && m.Kind == "other").Sum(m => m.Value);

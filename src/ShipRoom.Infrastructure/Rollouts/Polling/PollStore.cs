@@ -51,6 +51,7 @@ public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository po
         }
 
         metrics.Polls.Add(1, new KeyValuePair<string, object?>("outcome", read.Status.ToString()));
+        StorageTally.Current?.MarkRecorded();
         metrics.SamplesStored.Add(written);
         return written;
     }

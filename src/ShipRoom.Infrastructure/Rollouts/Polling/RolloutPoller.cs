@@ -169,7 +169,11 @@ public sealed class RolloutPoller(
         {
             // Failed and slow polls are the ones worth seeing: the duration is recorded whatever happened.
             store.RecordDuration(System.Diagnostics.Stopwatch.GetElapsedTime(started));
-            store.RecordStorage(tally);
+            // Storage per poll is read against the polls counted, which are counted when their samples are recorded.
+            if (tally.Recorded)
+            {
+                store.RecordStorage(tally);
+            }
         }
     }
 
