@@ -21,9 +21,9 @@ public sealed class PollStorageTallyTests
     public async Task A_poll_tallies_its_own_statements_and_connections_and_nothing_the_server_runs_beside_it()
     {
         await using var factory = new ShipRoomAppFactory(new Dictionary<string, string?> { ["ShipRoom:Storage:CountStatements"] = "true" });
-        // The scheduler would poll the new rollout on its own tick: only the poll asked for below may run.
-        await (await factory.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(Ct)).Standby(Ct);
-        var id = await ApiTestHost.RunningRolloutAsync(factory);
+        // The scheduler's own polls would also do: every poll's tally is listened to, whoever asked for it. Pausing its
+        // job only makes the poll asked for below the likely one.
+        await (await factory.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(Ct)).PauseJob(ShipRoom.Infrastructure.Scheduling.PollDueRolloutsJob.Key, Ct);
         var metrics = factory.Services.GetRequiredService<RolloutMetrics>();
         var counters = factory.Services.GetRequiredService<StorageCounters>();
         var measured = new System.Collections.Concurrent.ConcurrentQueue<(Instrument Instrument, long Value, string? Kind)>();
@@ -44,21 +44,21 @@ public sealed class PollStorageTallyTests
         });
         listener.Start();
 
-        var client = ApiTestHost.Client(factory, await ApiTestHost.TokenAsync(factory, Roles.ReleaseEngineer));
         var (statementsBefore, writesBefore) = (counters.Statements, counters.SampleWrites);
-        var answer = await client.PostAsync($"/api/rollouts/{id}/poll", null, Ct);
-        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.Contains("\"Polled\"", await answer.Content.ReadAsStringAsync(Ct));
+        var id = await ApiTestHost.RunningRolloutAsync(factory);
+        var client = ApiTestHost.Client(factory, await ApiTestHost.TokenAsync(factory, Roles.ReleaseEngineer));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/rollouts/{id}/poll", null, Ct)).StatusCode);
         var (statementsAfter, writesAfter) = (counters.Statements, counters.SampleWrites);
 
         var statements = measured.Where(m => m.Instrument == metrics.PollStatements && m.Kind == "other").Sum(m => m.Value);
         var sampleWrites = measured.Where(m => m.Instrument == metrics.PollStatements && m.Kind == "sample_write").Sum(m => m.Value);
-        var opens = measured.Where(m => m.Instrument == metrics.PollConnections).Sum(m => m.Value);
-        Xunit.TestContext.Current.TestOutputHelper?.WriteLine($"the poll: {statements} statements, {sampleWrites} sample writes, {opens} connections; the server meanwhile: {statementsAfter - statementsBefore} statements");
+        var opens = measured.Where(m => m.Instrument == metrics.PollConnections).ToList();
+        Xunit.TestContext.Current.TestOutputHelper?.WriteLine($"{opens.Count} poll(s): {statements} statements, {sampleWrites} sample writes, {opens.Sum(o => o.Value)} connections; the server meanwhile: {statementsAfter - statementsBefore} statements");
+        // Every sample written in the window was a poll's, and tallied as such.
         Assert.True(sampleWrites > 50, $"the poll wrote its samples, one statement each: {sampleWrites}");
         Assert.Equal(writesAfter - writesBefore, sampleWrites);
-        // The request's own statements (the token's check, the audit of the call) are the server's, not the poll's.
-        Assert.InRange(statements, 5, statementsAfter - statementsBefore - 1);
-        Assert.InRange(opens, 1, 3);
+        // Creating the rollout, the token's check and the call's audit are the server's statements, not a poll's.
+        Assert.InRange(statements, 5 * opens.Count, statementsAfter - statementsBefore - 10);
+        Assert.All(opens, o => Assert.InRange(o.Value, 1, 3));
     }
 }
