@@ -10,7 +10,8 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Storage on the engine ShipRoom:Storage:Provider names, with ConnectionStrings:ShipRoom, validated at start-up.
-    /// Every repository is a singleton: each call opens a pooled connection and gives it back.
+    /// Every repository is a singleton: each call takes a pooled connection and gives it back, or borrows the one its
+    /// caller shares (SharedConnectionScope: a poll's calls).
     /// </summary>
     public static IServiceCollection AddShipRoomStorage(this IServiceCollection services, IConfiguration configuration)
     {
