@@ -69,12 +69,10 @@ public sealed class RolloutAssessor(
     /// Each live rollout's phases and recent decisions, under the fact version they were read at: they change only when
     /// a command is carried out or someone signs off, and a poll read them again each time.
     /// </summary>
-    private readonly ConcurrentDictionary<long, KeptFacts> _facts = new();
+    private readonly KeptByFactVersion<(IReadOnlyList<PhaseRecord> Phases, IReadOnlyList<DecisionRecord> Decisions)> _facts = new();
 
     /// <summary>Reads of a live rollout that reused its kept phases and decisions (for tests and diagnostics).</summary>
-    public long FactsReused => Interlocked.Read(ref _factsReused);
-
-    private long _factsReused;
+    public long FactsReused => _facts.Reused;
 
     /// <summary>Rollouts holding a memo (for tests and diagnostics).</summary>
     public int MemoCount => _memos.Count;
@@ -141,40 +139,23 @@ public sealed class RolloutAssessor(
         };
     }
 
-    /// <summary>
-    /// A live rollout's phases and decisions, kept while its fact version stands (read first: a write between it and
-    /// the reads moves it past the version they are kept under, so they are read again next time); read each time for
-    /// the others.
-    /// </summary>
+    /// <summary>A live rollout's phases and decisions, kept while its fact version stands; read each time for the others.</summary>
     private async Task<(IReadOnlyList<PhaseRecord> Phases, IReadOnlyList<DecisionRecord> Decisions, long? Version)> PhasesAndDecisionsAsync(RolloutRecord rollout, CancellationToken cancellationToken)
     {
+        async Task<(IReadOnlyList<PhaseRecord>, IReadOnlyList<DecisionRecord>)> ReadAsync() =>
+            (await rollouts.ListPhasesAsync(rollout.Id, cancellationToken), await decisions.ListAsync(rollout.Id, RecentDecisions, cancellationToken));
+
         if (!RolloutStateMachine.IsLive(rollout.Status))
         {
-            _facts.TryRemove(rollout.Id, out _);
-            return (await rollouts.ListPhasesAsync(rollout.Id, cancellationToken), await decisions.ListAsync(rollout.Id, RecentDecisions, cancellationToken), null);
+            _facts.Forget(rollout.Id);
+            var (phases, recent) = await ReadAsync();
+            return (phases, recent, null);
         }
 
         var version = await factChanges.VersionAsync(rollout.Id, cancellationToken);
-        if (_facts.TryGetValue(rollout.Id, out var kept) && kept.Version == version)
-        {
-            Interlocked.Increment(ref _factsReused);
-            return (kept.Phases, kept.Decisions, version);
-        }
-
-        var read = new KeptFacts(version, await rollouts.ListPhasesAsync(rollout.Id, cancellationToken), await decisions.ListAsync(rollout.Id, RecentDecisions, cancellationToken));
-        if (_facts.Count >= MaxKeptFacts)
-        {
-            _facts.Clear();
-        }
-
-        _facts.AddOrUpdate(rollout.Id, read, (_, other) => other.Version > version ? other : read);
-        return (read.Phases, read.Decisions, version);
+        var kept = await _facts.GetOrReadAsync(rollout.Id, version, ReadAsync);
+        return (kept.Phases, kept.Decisions, version);
     }
-
-    /// <summary>Live rollouts whose phases and decisions are kept; past it all are let go and read again.</summary>
-    public const int MaxKeptFacts = 1_000;
-
-    private sealed record KeptFacts(long Version, IReadOnlyList<PhaseRecord> Phases, IReadOnlyList<DecisionRecord> Decisions);
 
     /// <summary>
     /// The history the plan needs: the hours before the phase, and where the plan declares SLOs or enforces payment caps,

@@ -138,14 +138,10 @@ public sealed class SharedConnectionScope : IAsyncDisposable
     /// <summary>Gives the idle connections back to the pool; the scope opens again on its next call.</summary>
     private void CloseIdle()
     {
-        List<DbConnection> idle = [];
+        List<DbConnection> idle;
         lock (_sync)
         {
-            foreach (var slot in _slots.Values.Where(s => !s.Lent && s.Connection is not null))
-            {
-                idle.Add(slot.Connection!);
-                slot.Connection = null;
-            }
+            idle = TakeIdle();
         }
 
         foreach (var connection in idle)
@@ -170,7 +166,7 @@ public sealed class SharedConnectionScope : IAsyncDisposable
             Ambient.Value = _outer;
         }
 
-        List<DbConnection> close = [];
+        List<DbConnection> close;
         lock (_sync)
         {
             if (_ended)
@@ -179,14 +175,23 @@ public sealed class SharedConnectionScope : IAsyncDisposable
             }
 
             _ended = true;
-            foreach (var slot in _slots.Values.Where(s => !s.Lent && s.Connection is not null))
-            {
-                close.Add(slot.Connection!);
-                slot.Connection = null;
-            }
+            close = TakeIdle();
         }
 
         return close.Count == 0 ? ValueTask.CompletedTask : CloseAllAsync(close);
+    }
+
+    /// <summary>Takes the connections no caller holds out of their slots (under the lock); a lent one stays with its caller.</summary>
+    private List<DbConnection> TakeIdle()
+    {
+        List<DbConnection> idle = [];
+        foreach (var slot in _slots.Values.Where(s => !s.Lent && s.Connection is not null))
+        {
+            idle.Add(slot.Connection!);
+            slot.Connection = null;
+        }
+
+        return idle;
     }
 
     private static async ValueTask CloseAllAsync(List<DbConnection> connections)

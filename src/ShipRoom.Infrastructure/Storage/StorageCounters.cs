@@ -28,13 +28,6 @@ public sealed class StorageCounters
     internal void StatementRan(bool sampleWrite)
     {
         StorageTally.Current?.StatementRan(sampleWrite);
-        if (sampleWrite)
-        {
-            Interlocked.Increment(ref _sampleWrites);
-        }
-        else
-        {
-            Interlocked.Increment(ref _statements);
-        }
+        Interlocked.Increment(ref sampleWrite ? ref _sampleWrites : ref _statements);
     }
 }

@@ -114,14 +114,9 @@ public static class PollCpuWindow
             bursts.Sum(s => s.GcPauseMs), quiet.Sum(s => s.GcPauseMs), bursts.Sum(s => s.AllocatedBytes), quiet.Sum(s => s.AllocatedBytes),
             bursts.Sum(s => s.ProbeRuns), quiet.Sum(s => s.ProbeRuns))
         {
-            Counted = segments.Select(s => s.Counted ?? default).Aggregate(default(ServerCounters), Sum),
+            Counted = segments.Select(s => s.Counted ?? default).Aggregate(default(ServerCounters), (sum, next) => sum.Plus(next)),
         };
     }
-
-    private static ServerCounters Sum(ServerCounters a, ServerCounters b) =>
-        new(a.Polls + b.Polls, a.PollSeconds + b.PollSeconds, b.Circuits, a.GcPauseSeconds + b.GcPauseSeconds, a.AllocatedBytes + b.AllocatedBytes, a.ProbeRuns + b.ProbeRuns, b.GcCommittedBytes,
-            a.Statements + b.Statements, a.SampleWrites + b.SampleWrites, a.ConnectionsOpened + b.ConnectionsOpened,
-            a.PollStatements + b.PollStatements, a.PollSampleWrites + b.PollSampleWrites, a.PollConnectionsOpened + b.PollConnectionsOpened);
 
     /// <summary>The window's CPU per second, one figure per second, bursts marked: what the log shows of it.</summary>
     public static string Profile(DateTime start, IReadOnlyList<double> perSecond) =>

@@ -85,5 +85,12 @@ public readonly record struct ServerCounters(double Polls, double PollSeconds, l
             Statements - earlier.Statements, SampleWrites - earlier.SampleWrites, ConnectionsOpened - earlier.ConnectionsOpened,
             PollStatements - earlier.PollStatements, PollSampleWrites - earlier.PollSampleWrites, PollConnectionsOpened - earlier.PollConnectionsOpened);
 
+    /// <summary>Two stretches' counts added up (circuits and committed memory: the later one's, as in <see cref="Since"/>).</summary>
+    public ServerCounters Plus(ServerCounters later) =>
+        new(Polls + later.Polls, PollSeconds + later.PollSeconds, later.Circuits, GcPauseSeconds + later.GcPauseSeconds, AllocatedBytes + later.AllocatedBytes,
+            ProbeRuns + later.ProbeRuns, later.GcCommittedBytes, Statements + later.Statements, SampleWrites + later.SampleWrites,
+            ConnectionsOpened + later.ConnectionsOpened, PollStatements + later.PollStatements, PollSampleWrites + later.PollSampleWrites,
+            PollConnectionsOpened + later.PollConnectionsOpened);
+
     private static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ShipRoom.Core.Rollouts;
 using ShipRoom.Infrastructure.Storage;
 
@@ -24,12 +23,11 @@ public sealed record RolloutViewFacts(
 /// <summary>
 /// Reads <see cref="RolloutViewFacts"/> for one rollout. The recent polls change with every poll and are read each time;
 /// the panels (checklists, summaries, roster, posts, drafts, page updates) change only when someone acts or a post goes
-/// out, so a live rollout's are kept and read again only when its fact version has moved
-/// (<see cref="IRolloutFactChangeRepository"/>: triggers count every write to them, on any instance).
+/// out, so a live rollout's are kept under the fact version its assessment read first and read again only when it has
+/// moved (<see cref="IRolloutFactChangeRepository"/>: triggers count every write to them, on any instance).
 /// </summary>
 public sealed class RolloutViewReader(
     IPollRunRepository pollRuns,
-    IRolloutFactChangeRepository changes,
     IChecklistRepository checklists,
     IPhaseSummaryRepository summaries,
     IRosterRepository roster,
@@ -42,47 +40,24 @@ public sealed class RolloutViewReader(
     /// <summary>#ship-room posts shown on the dashboard, newest first.</summary>
     public const int RecentPosts = 12;
 
-    /// <summary>Live rollouts whose panels are kept; past it they are all let go and read again (more live rollouts than polls can serve).</summary>
-    public const int MaxKept = 1_000;
-
-    private readonly ConcurrentDictionary<long, KeptPanels> _kept = new();
-
-    private long _reused;
+    private readonly KeptByFactVersion<RolloutViewFacts> _kept = new();
 
     /// <summary>Reads that reused the kept panels (for tests and diagnostics).</summary>
-    public long Reused => Interlocked.Read(ref _reused);
+    public long Reused => _kept.Reused;
 
     public async Task<RolloutViewFacts> ReadAsync(RolloutAssessment assessment, CancellationToken cancellationToken)
     {
         var id = assessment.Rollout.Id;
         var polls = await pollRuns.ListRecentAsync(id, RecentPolls, cancellationToken);
-        if (!RolloutStateMachine.IsLive(assessment.Rollout.Status))
+        // The assessment read the version (live rollouts only) before its own reads, so before these.
+        if (assessment.FactVersion is not { } version)
         {
-            // Only polled rollouts gain from keeping: the others are rebuilt when someone acts, which moves the version
-            // anyway. A rollout that finished on another instance keeps its entry here until its next build; the cap
-            // bounds what such leftovers can hold.
-            _kept.TryRemove(id, out _);
+            _kept.Forget(id);
             return await ReadPanelsAsync(assessment, polls, cancellationToken);
         }
 
-        // The version is read before the panels (by the assessment, before its own reads): a write between the two is in
-        // the panels and moves the version past the one they are kept under, so the next read reads them again.
-        var version = assessment.FactVersion ?? await changes.VersionAsync(id, cancellationToken);
-        if (_kept.TryGetValue(id, out var kept) && kept.Version == version)
-        {
-            Interlocked.Increment(ref _reused);
-            return kept.Facts with { Polls = polls };
-        }
-
-        var facts = await ReadPanelsAsync(assessment, polls, cancellationToken);
-        if (_kept.Count >= MaxKept)
-        {
-            _kept.Clear();
-        }
-
-        var read = new KeptPanels(version, facts);
-        _kept.AddOrUpdate(id, read, (_, other) => other.Version > version ? other : read);
-        return facts;
+        var kept = await _kept.GetOrReadAsync(id, version, () => ReadPanelsAsync(assessment, polls, cancellationToken));
+        return kept with { Polls = polls };
     }
 
     private async Task<RolloutViewFacts> ReadPanelsAsync(RolloutAssessment assessment, IReadOnlyList<PollRunRecord> polls, CancellationToken cancellationToken)
@@ -103,7 +78,6 @@ public sealed class RolloutViewReader(
         };
     }
 
-    private sealed record KeptPanels(long Version, RolloutViewFacts Facts);
 }
 
 /// <summary>The drafts a rollout's dashboard shows (postmortem, win note) and its post-success steps: one reader for what people write after a rollout.</summary>
