@@ -41,7 +41,7 @@ public sealed class MinuteMemo
 
     /// <summary>
     /// Whether the index is kept between evaluations (it holds the window's samples and 16 bytes per point). The
-    /// assessor keeps it only while the storage keeps the rollout's window too (the same sample objects, SQLite), so it
+    /// assessor keeps it only while the storage keeps the rollout's window too (the same sample objects), so it
     /// adds no sample of its own and goes when the window does.
     /// </summary>
     public bool KeepsIndex { get; set; } = true;
@@ -244,7 +244,7 @@ public sealed class MinuteMemo
 
     /// <summary>
     /// The first samples are the ones the kept index holds: the same objects where the storage keeps its window between
-    /// polls (SQLite), or equal ones bit for bit (a caller that read them again).
+    /// polls, or equal ones bit for bit (a caller that read them again).
     /// </summary>
     private bool Continues(IReadOnlyList<MetricSample> samples)
     {

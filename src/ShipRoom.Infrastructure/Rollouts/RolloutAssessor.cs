@@ -113,7 +113,7 @@ public sealed class RolloutAssessor(
 
         if (memo is not null)
         {
-            // The index holds the window's samples: kept only while the window is (SQLite), so it adds none of its own.
+            // The index holds the window's samples: kept only while the window is, so it adds none of its own.
             memo.KeepsIndex = samples.Holds(rollout.Id);
         }
 

@@ -7,36 +7,16 @@ namespace ShipRoom.Infrastructure.Rollouts;
 /// <summary>
 /// The samples each live rollout was last judged on, kept between polls so a poll reads from storage only the minutes
 /// that came in since (reading every sample of the window again was most of a poll's work: 62% of it in a profile of
-/// 50 rollouts polling on SQLite). Sound because stored samples only ever arrive at or after the rollout's
-/// polled-up-to mark, which only moves forward (<see cref="Polling.PollStore"/> is their only writer, and a poll claims
-/// its range once across instances): a window is kept only when it ends at or before that mark (before the first poll
-/// there is none, and the first poll back-fills the hour before the start). A window that does not start
-/// inside the kept one (an earlier start, a time before the kept end) is read whole. Windows are dropped when the
-/// rollout finishes, and the least recently used ones make room when more than <see cref="MaxSamples"/> are kept.
-/// Kept on SQLite only (see the storage constructor).
+/// 50 rollouts polling on SQLite, and most of what a poll allocated on PostgreSQL). Sound because no sample below a
+/// rollout's polled-up-to mark is written once the mark stands, whichever instance polls
+/// (<see cref="ISampleRepository.StorePollAsync"/> is the polls' only write, and the mark only moves forward): a window
+/// is kept only when it ends at or before that mark (before the first poll there is none, and the first poll back-fills
+/// the hour before the start). A window that does not start inside the kept one (an earlier start, a time before the
+/// kept end) is read whole. Windows are dropped when the rollout finishes, and the least recently used ones make room
+/// when more than <see cref="MaxSamples"/> are kept.
 /// </summary>
-public sealed class SampleWindows(ISampleRepository samples, Func<bool> keep, int maxSamples = SampleWindows.MaxSamples)
+public sealed class SampleWindows(ISampleRepository samples, int maxSamples = SampleWindows.MaxSamples)
 {
-    /// <summary>
-    /// Kept on SQLite only, where one instance writes the samples. On PostgreSQL two instances may claim overlapping
-    /// ranges (the claim is unique on the range, not on its start): one could rewrite minutes below the other's mark,
-    /// and a kept window would not see it. Every judgement there reads its window whole, as before.
-    /// </summary>
-    public SampleWindows(ISampleRepository samples, IDbConnectionFactory connections)
-        : this(samples, () => connections.Provider == StorageProvider.Sqlite)
-    {
-    }
-
-    /// <summary>Keeps windows or not whatever the engine (tests of the mechanism on both).</summary>
-    public SampleWindows(ISampleRepository samples, bool keep, int maxSamples = SampleWindows.MaxSamples)
-        : this(samples, () => keep, maxSamples)
-    {
-    }
-
-    // Asked when first needed, not when built: the engine is known only once the storage options are valid, and a
-    // wrong setting must be reported with all the others at start-up (StartupFailureTests), not by this constructor.
-    private readonly Lazy<bool> _keep = new(keep);
-
     /// <summary>Unless told otherwise: about 130 MB of samples at most (a sample is about 64 bytes): 60 rollouts each with 5 hours of the shipped plans' 168 series.</summary>
     public const int MaxSamples = 2_000_000;
 
@@ -70,7 +50,7 @@ public sealed class SampleWindows(ISampleRepository samples, Func<bool> keep, in
             read = await samples.ReadAsync(rolloutId, from, to, cancellationToken);
         }
 
-        if (polledTo is { } final && to <= final && _keep.Value)
+        if (polledTo is { } final && to <= final)
         {
             var run = AppendRun<MetricSample>.Of(read, MinimumRoom);
             Keep(rolloutId, new Window(from, to, run, Interlocked.Increment(ref _uses)));

@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using Dapper;
 using ShipRoom.Core.Metrics;
+using SampleRow = ((string MetricKey, ShipRoom.Core.Metrics.Cohort Cohort, string Journey, long TimeMs) Key, double Value);
 
 namespace ShipRoom.Infrastructure.Storage;
 
@@ -20,6 +21,9 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
 
     private const string UpsertConflict = " ON CONFLICT (rollout_id, sample_time_ms, metric_key, cohort, journey) DO UPDATE SET value = excluded.value";
 
+    /// <summary>The first key of the advisory lock a rollout's sample writes take on PostgreSQL (the second is the rollout).</summary>
+    private const int PostgresSampleWriteLock = 74_748_503;
+
     public async Task<int> UpsertAsync(long rolloutId, IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken)
     {
         if (samples.Count == 0)
@@ -27,27 +31,96 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
             return 0;
         }
 
-        // The same key twice in one statement would make ON CONFLICT fail on PostgreSQL, so the last value wins here.
-        var rows = samples
-            .GroupBy(s => (s.MetricKey, s.Cohort, Journey: s.Journey ?? "", TimeMs: UnixTime.ToMs(s.Time)))
-            .Select(g => (g.Key, Value: g.Last().Value))
-            .ToList();
-
         return connections.Provider == StorageProvider.Sqlite
-            ? await UpsertOnSqliteAsync(rolloutId, rows, cancellationToken)
-            : await UpsertOnPostgresAsync(rolloutId, rows, cancellationToken);
+            ? await UpsertOnSqliteAsync(rolloutId, Rows(samples), cancellationToken)
+            : await UpsertOnPostgresAsync(rolloutId, Rows(samples), poll: null, cancellationToken);
     }
+
+    public async Task<int> StorePollAsync(long rolloutId, IReadOnlyList<MetricSample> samples, DateTimeOffset? polledTo, CancellationToken cancellationToken)
+    {
+        if (connections.Provider != StorageProvider.Sqlite)
+        {
+            return await UpsertOnPostgresAsync(rolloutId, Rows(samples), new PollWrite(polledTo), cancellationToken);
+        }
+
+        // One instance writes on SQLite: its polls' writes of one rollout take turns here, as the advisory lock makes them
+        // on PostgreSQL (the poller runs one poll of a rollout at a time; this holds whoever else calls).
+        var pollWrites = SqlitePollWrites[(int)((ulong)rolloutId % (ulong)SqlitePollWrites.Length)];
+        await pollWrites.WaitAsync(cancellationToken);
+        try
+        {
+            var rows = Rows(samples);
+            if (rows.Count > 0)
+            {
+                await using var connection = await connections.OpenAsync(cancellationToken);
+                rows = AtOrAfter(await connection.ExecuteScalarAsync<long?>(new CommandDefinition(ReadMarkSql, new { rolloutId }, cancellationToken: cancellationToken)), rows);
+            }
+
+            var written = rows.Count == 0 ? 0 : await UpsertOnSqliteAsync(rolloutId, rows, cancellationToken);
+            if (polledTo is { } mark)
+            {
+                using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
+                await using var connection = await connections.OpenAsync(cancellationToken);
+                await connection.ExecuteAsync(new CommandDefinition(RolloutRepository.MoveLastPolledToSql, new { id = rolloutId, polledTo = UnixTime.ToMs(mark) }, cancellationToken: cancellationToken));
+            }
+
+            return written;
+        }
+        finally
+        {
+            pollWrites.Release();
+        }
+    }
+
+    /// <summary>
+    /// Striped by rollout, shared by the process (a repository is cheap to make, and tests make one per call): two
+    /// rollouts on one stripe only wait for each other's few milliseconds. Taken before any write turn, never inside one.
+    /// </summary>
+    private static readonly SemaphoreSlim[] SqlitePollWrites = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    private const string ReadMarkSql = "SELECT last_polled_to_ms FROM rollouts WHERE id = @rolloutId";
+
+    /// <summary>A poll's write: only the minutes at or after the mark it finds, then the mark moved to PolledTo (unless null).</summary>
+    private sealed record PollWrite(DateTimeOffset? PolledTo);
+
+    private static List<SampleRow> AtOrAfter(long? markMs,
+        List<SampleRow> rows) =>
+        markMs is { } mark ? rows.Where(r => r.Key.TimeMs >= mark).ToList() : rows;
+
+    /// <summary>One row per key: the same key twice in one statement would make ON CONFLICT fail on PostgreSQL, so the last value wins here.</summary>
+    private static List<SampleRow> Rows(IReadOnlyList<MetricSample> samples) => samples
+        .GroupBy(s => (s.MetricKey, s.Cohort, Journey: s.Journey ?? "", TimeMs: UnixTime.ToMs(s.Time)))
+        .Select(g => (g.Key, Value: g.Last().Value))
+        .ToList();
 
     /// <summary>
     /// The rows go as five arrays, unnested by PostgreSQL: five parameters a statement however many rows, where a VALUES
     /// list of 500 rows took 3,000 (each an object made and bound here, the named ones rewritten to positional ones in a
     /// 25 KB statement, parsed and planned there). One transaction, so a poll's samples are all there or none.
     /// </summary>
-    private async Task<int> UpsertOnPostgresAsync(long rolloutId, List<((string MetricKey, Cohort Cohort, string Journey, long TimeMs) Key, double Value)> rows, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A poll's write (<paramref name="poll"/>) takes the rollout's advisory lock, then reads the mark (its own statement,
+    /// so it sees what a write that held the lock before committed), stores only the minutes at or after it, and moves
+    /// the mark, all in the one transaction. Commands never wait on that lock: it is not the rollout's row.
+    /// </remarks>
+    private async Task<int> UpsertOnPostgresAsync(long rolloutId, List<SampleRow> rows, PollWrite? poll,
+        CancellationToken cancellationToken)
     {
+        if (rows.Count == 0 && poll?.PolledTo is null)
+        {
+            return 0;
+        }
+
         using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (poll is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT pg_advisory_xact_lock(@kind, @rollout)", new { kind = PostgresSampleWriteLock, rollout = unchecked((int)rolloutId) }, transaction, cancellationToken: cancellationToken));
+            rows = AtOrAfter(await connection.ExecuteScalarAsync<long?>(new CommandDefinition(ReadMarkSql, new { rolloutId }, transaction, cancellationToken: cancellationToken)), rows);
+        }
+
         var written = 0;
         foreach (var chunk in rows.Chunk(PostgresRowsPerStatement))
         {
@@ -73,6 +146,12 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
             written += await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        if (poll?.PolledTo is { } mark)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                RolloutRepository.MoveLastPolledToSql, new { id = rolloutId, polledTo = UnixTime.ToMs(mark) }, transaction, cancellationToken: cancellationToken));
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return written;
     }
@@ -85,7 +164,7 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     /// an hour of back-fill no longer holds the lock for its whole write. Nothing judges the minutes until the poll
     /// moves the rollout's polled-up-to mark past them, after this; a poll cut off half-way writes them again.
     /// </summary>
-    private async Task<int> UpsertOnSqliteAsync(long rolloutId, List<((string MetricKey, Cohort Cohort, string Journey, long TimeMs) Key, double Value)> rows, CancellationToken cancellationToken)
+    private async Task<int> UpsertOnSqliteAsync(long rolloutId, List<SampleRow> rows, CancellationToken cancellationToken)
     {
         var written = 0;
         foreach (var chunk in rows.Chunk(SqliteRowsPerTransaction))

@@ -25,7 +25,7 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
         var counting = new CountingSamples(db.Samples);
-        var windows = new SampleWindows(counting, keep: true);
+        var windows = new SampleWindows(counting);
         await db.Samples.UpsertAsync(id, Minutes(0, 60), Ct);
 
         var first = await windows.ReadAsync(id, T, T.AddMinutes(60), Polled, Ct);
@@ -51,7 +51,7 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
         var counting = new CountingSamples(db.Samples);
-        var windows = new SampleWindows(counting, keep: true);
+        var windows = new SampleWindows(counting);
         await db.Samples.UpsertAsync(id, Minutes(0, 30), Ct);
         await windows.ReadAsync(id, T.AddMinutes(10), T.AddMinutes(30), Polled, Ct);
 
@@ -68,17 +68,65 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
     }
 
     [Fact]
-    public async Task Windows_are_kept_on_SQLite_only_where_one_instance_writes_the_samples()
+    public async Task A_slower_poll_of_an_overlapping_range_rewrites_no_minute_a_kept_window_holds()
     {
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
-        await db.Samples.UpsertAsync(id, Minutes(0, 10), Ct);
-        var windows = new SampleWindows(db.Samples, db.Connections);
+        var windows = new SampleWindows(db.Samples);
 
-        Assert.Equal(40, (await windows.ReadAsync(id, T, T.AddMinutes(10), Polled, Ct)).Count);
-        Assert.Equal(db.Connections.Provider == StorageProvider.Sqlite ? 1 : 0, windows.Count);
-        // The judgement keeps its index of these samples only while the window is kept (RolloutAssessor asks).
-        Assert.Equal(db.Connections.Provider == StorageProvider.Sqlite, windows.Holds(id));
+        // Two instances claimed [0, 10) and [0, 8) of one rollout; the first stored and marked its range first.
+        Assert.Equal(10 * 4, await db.Samples.StorePollAsync(id, Minutes(0, 10), T.AddMinutes(10), Ct));
+        var marked = (await db.Rollouts.GetAsync(id, Ct))!.LastPolledTo;
+        Assert.Equal(T.AddMinutes(10), marked);
+        var kept = Text(await windows.ReadAsync(id, T, T.AddMinutes(10), marked, Ct));
+        Assert.True(windows.Holds(id));
+
+        // The slower one read other values (a late scrape): nothing of it is below the mark, so nothing is stored, and the
+        // mark does not go back.
+        Assert.Equal(0, await db.Samples.StorePollAsync(id, Minutes(0, 8, late: 1000), T.AddMinutes(8), Ct));
+        Assert.Equal(T.AddMinutes(10), (await db.Rollouts.GetAsync(id, Ct))!.LastPolledTo);
+        Assert.Equal(kept, Text(await db.Samples.ReadAsync(id, T, T.AddMinutes(10), Ct)));
+
+        // One reaching further stores only its minutes from the mark on, and the kept window plus them is a whole read.
+        Assert.Equal(2 * 4, await db.Samples.StorePollAsync(id, Minutes(5, 12, late: 1000), T.AddMinutes(12), Ct));
+        Assert.Equal(
+            Text(await db.Samples.ReadAsync(id, T, T.AddMinutes(12), Ct)),
+            Text(await windows.ReadAsync(id, T, T.AddMinutes(12), T.AddMinutes(12), Ct)));
+    }
+
+    [Fact]
+    public async Task Under_racing_overlapping_polls_no_minute_below_a_mark_once_read_changes_afterwards()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var seen = new System.Collections.Concurrent.ConcurrentBag<(DateTimeOffset Mark, string Samples)>();
+        for (var round = 0; round < 12; round++)
+        {
+            // Each round two instances claim ranges from the same start, one reaching a minute further, and read their
+            // own values; meanwhile a judgement reads the mark and the window below it, as SampleWindows would keep it.
+            var from = round * 5;
+            var first = db.Samples.StorePollAsync(id, Minutes(from, from + 5), T.AddMinutes(from + 5), Ct);
+            var second = db.Samples.StorePollAsync(id, Minutes(from, from + 6, late: 1000 * (round + 1)), T.AddMinutes(from + 6), Ct);
+            var judging = Task.Run(async () =>
+            {
+                for (var read = 0; read < 4; read++)
+                {
+                    if ((await db.Rollouts.GetAsync(id, Ct))!.LastPolledTo is { } mark)
+                    {
+                        seen.Add((mark, Text(await db.Samples.ReadAsync(id, T, mark, Ct))));
+                    }
+                }
+            }, Ct);
+            await Task.WhenAll(first, second, judging);
+        }
+
+        Assert.NotEmpty(seen);
+        foreach (var (mark, samples) in seen)
+        {
+            Assert.Equal(Text(await db.Samples.ReadAsync(id, T, mark, Ct)), samples);
+        }
+
+        Assert.Equal(T.AddMinutes(11 * 5 + 6), (await db.Rollouts.GetAsync(id, Ct))!.LastPolledTo);
     }
 
     [Fact]
@@ -86,7 +134,7 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
     {
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
-        var windows = new SampleWindows(db.Samples, keep: true);
+        var windows = new SampleWindows(db.Samples);
 
         // Judged before the first poll (a start's snapshot): the poll back-fills the hour before, so nothing is kept.
         Assert.Empty(await windows.ReadAsync(id, T.AddMinutes(-60), T, polledTo: null, Ct));
@@ -110,7 +158,7 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
             await db.Samples.UpsertAsync(id, Minutes(0, 10), Ct);
         }
 
-        var windows = new SampleWindows(db.Samples, keep: true, maxSamples: 100);
+        var windows = new SampleWindows(db.Samples, maxSamples: 100);
         await windows.ReadAsync(a, T, T.AddMinutes(10), Polled, Ct);
         await windows.ReadAsync(b, T, T.AddMinutes(10), Polled, Ct);
         Assert.Equal((2, 80L), (windows.Count, windows.KeptSamples));
@@ -128,16 +176,17 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
     }
 
     /// <summary>Two series a minute, one with a journey, and a NO DATA minute now and then: 4 samples a minute.</summary>
-    private static List<MetricSample> Minutes(int from, int to)
+    /// <summary><paramref name="late"/> shifts every value, as a later read of the same minutes may.</summary>
+    private static List<MetricSample> Minutes(int from, int to, double late = 0)
     {
         var samples = new List<MetricSample>();
         for (var minute = from; minute < to; minute++)
         {
             var at = T.AddMinutes(minute);
-            samples.Add(new MetricSample("p95_latency_ms", Cohort.Control, null, at, 100 + minute));
-            samples.Add(new MetricSample("p95_latency_ms", Cohort.Canary, null, at, minute % 7 == 0 ? double.NaN : 101 + minute));
-            samples.Add(new MetricSample("error_rate", Cohort.Canary, "checkout", at, 0.001 * minute));
-            samples.Add(new MetricSample("error_rate", Cohort.Control, "checkout", at, 0.002));
+            samples.Add(new MetricSample("p95_latency_ms", Cohort.Control, null, at, late + 100 + minute));
+            samples.Add(new MetricSample("p95_latency_ms", Cohort.Canary, null, at, minute % 7 == 0 ? double.NaN : late + 101 + minute));
+            samples.Add(new MetricSample("error_rate", Cohort.Canary, "checkout", at, late + 0.001 * minute));
+            samples.Add(new MetricSample("error_rate", Cohort.Control, "checkout", at, late + 0.002));
         }
 
         return samples;
@@ -154,6 +203,9 @@ public abstract class SampleWindowsTests(IStorageEngine engine)
         public int Returned { get; private set; }
 
         public Task<int> UpsertAsync(long rolloutId, IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken) => inner.UpsertAsync(rolloutId, samples, cancellationToken);
+
+        public Task<int> StorePollAsync(long rolloutId, IReadOnlyList<MetricSample> samples, DateTimeOffset? polledTo, CancellationToken cancellationToken) =>
+            inner.StorePollAsync(rolloutId, samples, polledTo, cancellationToken);
 
         public async Task<IReadOnlyList<MetricSample>> ReadAsync(long rolloutId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
         {

@@ -39,14 +39,10 @@ public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository po
     /// <summary>Stores what was read and closes the run; the next poll starts where this one stopped unless every read failed.</summary>
     public async Task<int> RecordAsync(long runId, RolloutRecord rollout, MetricReadResult read, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var written = await samples.UpsertAsync(rollout.Id, read.Samples, cancellationToken); // takes its own turns
+        // Takes its own turns; the mark moves with the samples (what a kept sample window relies on) unless every read failed.
+        var written = await samples.StorePollAsync(rollout.Id, read.Samples, read.AllFailed ? null : to, cancellationToken);
         using (await connections.Writes.BackgroundAsync(cancellationToken))
         {
-            if (!read.AllFailed)
-            {
-                await rollouts.SetLastPolledToAsync(rollout.Id, to, cancellationToken);
-            }
-
             await pollRuns.FinishAsync(runId, time.GetUtcNow(), read.Status, written, read.Problems.Count == 0 ? null : string.Join('\n', read.Problems.Take(50)), cancellationToken);
         }
 

@@ -152,8 +152,8 @@ public sealed class SnapshotBuilder(
             : verdict with { Gates = verdict.Gates.Select(g => g.History.Count <= GateMinutesShown ? g : g with { History = g.History.TakeLast(GateMinutesShown).ToList() }).ToList() };
 
     /// <summary>
-    /// The charts, latest values and payment cap usage, read from the index the assessment's own evaluation kept (SQLite
-    /// keeps the window, and the index with it) or, where none is kept or another evaluation has run since, from an index
+    /// The charts, latest values and payment cap usage, read from the index the assessment's own evaluation kept (kept
+    /// with the rollout's sample window) or, where none is kept or another evaluation has run since, from an index
     /// of the assessment's samples made here.
     /// </summary>
     private static (IReadOnlyList<PanelSnapshot> Panels, PaymentCapUsage? Caps) ReadSeries(RolloutAssessment assessment, DateTimeOffset lastMinute, RolloutSnapshot? before)
