@@ -19,12 +19,13 @@ public sealed class DecisionRepository(IDbConnectionFactory connections) : IDeci
         {
             try
             {
-                var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                // The row as stored comes back with the insert: one round trip before a command's deploy call, not two.
+                var created = await connection.QuerySingleAsync<DecisionRow>(new CommandDefinition(
                     "INSERT INTO decisions (rollout_id, kind, actor, reason, idempotency_key, requested_at_ms, outcome, from_status, to_status, detail) " +
-                    "VALUES (@RolloutId, @Kind, @Actor, @Reason, @IdempotencyKey, @RequestedAtMs, @Outcome, @FromStatus, @ToStatus, @Detail) RETURNING id",
+                    $"VALUES (@RolloutId, @Kind, @Actor, @Reason, @IdempotencyKey, @RequestedAtMs, @Outcome, @FromStatus, @ToStatus, @Detail) RETURNING {Columns}",
                     new { draft.RolloutId, Kind = draft.Kind.Key(), draft.Actor, draft.Reason, draft.IdempotencyKey, RequestedAtMs = UnixTime.ToMs(draft.RequestedAt), Outcome = draft.Outcome.ToString(), draft.FromStatus, draft.ToStatus, draft.Detail },
                     cancellationToken: cancellationToken));
-                return ((await GetAsync(id, cancellationToken))!, true);
+                return (created.ToRecord(), true);
             }
             catch (DbException exception) when (DatabaseErrors.IsUniqueViolation(exception))
             {

@@ -36,12 +36,6 @@ public sealed class SharedConnectionScope : IAsyncDisposable
     }
 
     /// <summary>
-    /// Leaves any scope in this flow: for work that goes on in the background after the code that started it returns,
-    /// which would otherwise hold the scope's connection and leave the code after it to open another.
-    /// </summary>
-    public static void Leave() => Ambient.Value = null;
-
-    /// <summary>
     /// Steps out of the scope for a call that waits on something outside the database (a metric source, the deploy
     /// system: seconds): the scope's idle connection goes back to the pool instead of being held through the wait, and
     /// the calls under the suspension open their own. Disposing the result steps back in; the next call opens afresh.

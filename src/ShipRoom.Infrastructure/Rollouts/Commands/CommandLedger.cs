@@ -17,8 +17,20 @@ public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit
     /// </summary>
     public IDisposable CarryingOut() => connections.Writes.Command();
 
-    /// <summary>Inside <see cref="CarryingOut"/>: the command waits for the deploy system, and the polls may write meanwhile.</summary>
-    public IDisposable WaitingForDeploySystem() => connections.Writes.Aside();
+    /// <summary>
+    /// Inside <see cref="CarryingOut"/>: the command waits for the deploy system (seconds, with retries), so the polls may
+    /// write meanwhile, and the command's shared connection goes back to the pool instead of being held through the wait.
+    /// </summary>
+    public IDisposable WaitingForDeploySystem() => new Waiting(connections.Writes.Aside(), SharedConnectionScope.Suspend());
+
+    private sealed class Waiting(IDisposable aside, IDisposable suspended) : IDisposable
+    {
+        public void Dispose()
+        {
+            suspended.Dispose();
+            aside.Dispose();
+        }
+    }
 
     /// <summary>How long a duplicate waits for the first request to settle, so it can say what really became of it.</summary>
     public static readonly TimeSpan SettleWait = TimeSpan.FromSeconds(3);

@@ -38,6 +38,9 @@ public sealed class RolloutCommandService(
         CommandResult result;
         try
         {
+            // The command's storage calls come one after another: they share one connection (12 opens for a rollback
+            // before), given back to the pool while the deploy system is called (CommandLedger.WaitingForDeploySystem).
+            await using var shared = SharedConnectionScope.Begin();
             result = await ExecuteCoreAsync(request, cancellationToken);
         }
         catch (Exception exception) when (DeferredRollbacks.IsStorageFailure(exception) && request.Kind == RolloutCommand.RollBack)

@@ -33,8 +33,9 @@ public sealed class SnapshotRefresher(SnapshotBuilder snapshots, IRolloutPublish
     {
         var refresh = Task.Run(async () =>
         {
-            // It goes on beside the caller: borrowing the caller's shared connection, it would leave the caller to open another.
-            Storage.SharedConnectionScope.Leave();
+            // It goes on beside the caller: its reads share a connection of their own (borrowing the caller's, it would
+            // leave the caller to open another).
+            await using var shared = Storage.SharedConnectionScope.Begin();
             try
             {
                 return await RefreshAsync(rolloutId, CancellationToken.None);
