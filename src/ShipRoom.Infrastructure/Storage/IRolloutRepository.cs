@@ -18,9 +18,6 @@ public interface IRolloutRepository
     Task RecordPhaseStartAsync(long id, int phaseIndex, string name, double trafficPercent, DateTimeOffset startedAt, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<PhaseRecord>> ListPhasesAsync(long id, CancellationToken cancellationToken);
-
-    /// <summary>Moves the polled-up-to mark forward (never back).</summary>
-    Task SetLastPolledToAsync(long id, DateTimeOffset polledTo, CancellationToken cancellationToken);
 }
 
 public sealed record PhaseRecord(int PhaseIndex, string Name, double TrafficPercent, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt);

@@ -5,19 +5,14 @@ namespace ShipRoom.Infrastructure.Storage;
 public interface ISampleRepository
 {
     /// <summary>
-    /// Stores a batch as it is, below the mark or not: for seeding and tests, a poll stores with
-    /// <see cref="StorePollAsync"/>. One transaction on PostgreSQL; transactions of 1,000 rows on SQLite, which has one
-    /// writer. A minute stored twice keeps the latest value. Returns the rows written.
-    /// </summary>
-    Task<int> UpsertAsync(long rolloutId, IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Stores a poll's samples and moves the rollout's polled-up-to mark to <paramref name="polledTo"/> (null leaves it),
-    /// so that no sample below the mark is written once the mark stands, whichever instance writes: what
-    /// <see cref="Rollouts.SampleWindows"/> relies on to keep a judged window. The polls' writes of one rollout take
-    /// turns (an advisory lock on PostgreSQL; in process on SQLite, where one instance writes), and each stores only the
-    /// minutes at or after the mark it finds: two instances may claim overlapping ranges, and the slower one no longer
-    /// rewrites what the faster one marked polled. Returns the rows written.
+    /// Stores a poll's samples and moves the rollout's polled-up-to mark to <paramref name="polledTo"/> (null leaves it;
+    /// the mark only moves forward), so that no sample below the mark is written once the mark stands, whichever
+    /// instance writes: what <see cref="Rollouts.SampleWindows"/> relies on to keep a judged window. This is the only
+    /// write of samples and of the mark. The polls' writes of one rollout take turns (an advisory lock on PostgreSQL;
+    /// SQLite's one write lock, each transaction of the write reading the mark again), and each stores only the minutes
+    /// at or after the mark it finds: two instances may claim overlapping ranges, and the slower one no longer rewrites
+    /// what the faster one marked polled (nor fills in what the faster one's partly failed read left empty below it).
+    /// Returns the rows written.
     /// </summary>
     Task<int> StorePollAsync(long rolloutId, IReadOnlyList<MetricSample> samples, DateTimeOffset? polledTo, CancellationToken cancellationToken);
 

@@ -174,19 +174,6 @@ public sealed class RolloutRepository(IDbConnectionFactory connections) : IRollo
         return rows.Select(r => new PhaseRecord((int)r.PhaseIndex, r.Name, r.TrafficShare, UnixTime.FromMs(r.StartedAtMs), UnixTime.FromMs(r.EndedAtMs))).ToList();
     }
 
-    /// <summary>The polled-up-to mark only moves forward (parameters @id, @polledTo in Unix ms).</summary>
-    internal const string MoveLastPolledToSql =
-        "UPDATE rollouts SET last_polled_to_ms = @polledTo WHERE id = @id AND (last_polled_to_ms IS NULL OR last_polled_to_ms < @polledTo)";
-
-    public async Task SetLastPolledToAsync(long id, DateTimeOffset polledTo, CancellationToken cancellationToken)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            MoveLastPolledToSql,
-            new { id, polledTo = UnixTime.ToMs(polledTo) },
-            cancellationToken: cancellationToken));
-    }
-
     private sealed class PhaseRow
     {
         public long PhaseIndex { get; set; }

@@ -21,70 +21,30 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
 
     private const string UpsertConflict = " ON CONFLICT (rollout_id, sample_time_ms, metric_key, cohort, journey) DO UPDATE SET value = excluded.value";
 
-    /// <summary>The first key of the advisory lock a rollout's sample writes take on PostgreSQL (the second is the rollout).</summary>
-    private const int PostgresSampleWriteLock = 74_748_503;
-
-    public async Task<int> UpsertAsync(long rolloutId, IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken)
-    {
-        if (samples.Count == 0)
-        {
-            return 0;
-        }
-
-        return connections.Provider == StorageProvider.Sqlite
-            ? await UpsertOnSqliteAsync(rolloutId, Rows(samples), cancellationToken)
-            : await UpsertOnPostgresAsync(rolloutId, Rows(samples), poll: null, cancellationToken);
-    }
-
-    public async Task<int> StorePollAsync(long rolloutId, IReadOnlyList<MetricSample> samples, DateTimeOffset? polledTo, CancellationToken cancellationToken)
-    {
-        if (connections.Provider != StorageProvider.Sqlite)
-        {
-            return await UpsertOnPostgresAsync(rolloutId, Rows(samples), new PollWrite(polledTo), cancellationToken);
-        }
-
-        // One instance writes on SQLite: its polls' writes of one rollout take turns here, as the advisory lock makes them
-        // on PostgreSQL (the poller runs one poll of a rollout at a time; this holds whoever else calls).
-        var pollWrites = SqlitePollWrites[(int)((ulong)rolloutId % (ulong)SqlitePollWrites.Length)];
-        await pollWrites.WaitAsync(cancellationToken);
-        try
-        {
-            var rows = Rows(samples);
-            if (rows.Count > 0)
-            {
-                await using var connection = await connections.OpenAsync(cancellationToken);
-                rows = AtOrAfter(await connection.ExecuteScalarAsync<long?>(new CommandDefinition(ReadMarkSql, new { rolloutId }, cancellationToken: cancellationToken)), rows);
-            }
-
-            var written = rows.Count == 0 ? 0 : await UpsertOnSqliteAsync(rolloutId, rows, cancellationToken);
-            if (polledTo is { } mark)
-            {
-                using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
-                await using var connection = await connections.OpenAsync(cancellationToken);
-                await connection.ExecuteAsync(new CommandDefinition(RolloutRepository.MoveLastPolledToSql, new { id = rolloutId, polledTo = UnixTime.ToMs(mark) }, cancellationToken: cancellationToken));
-            }
-
-            return written;
-        }
-        finally
-        {
-            pollWrites.Release();
-        }
-    }
-
-    /// <summary>
-    /// Striped by rollout, shared by the process (a repository is cheap to make, and tests make one per call): two
-    /// rollouts on one stripe only wait for each other's few milliseconds. Taken before any write turn, never inside one.
-    /// </summary>
-    private static readonly SemaphoreSlim[] SqlitePollWrites = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    /// <summary>The first key of the advisory lock a rollout's poll writes take on PostgreSQL (the second is the rollout).</summary>
+    internal const int PostgresSampleWriteLock = 74_748_503;
 
     private const string ReadMarkSql = "SELECT last_polled_to_ms FROM rollouts WHERE id = @rolloutId";
 
-    /// <summary>A poll's write: only the minutes at or after the mark it finds, then the mark moved to PolledTo (unless null).</summary>
-    private sealed record PollWrite(DateTimeOffset? PolledTo);
+    /// <summary>The polled-up-to mark only moves forward.</summary>
+    private const string MoveMarkSql = "UPDATE rollouts SET last_polled_to_ms = @polledTo WHERE id = @rolloutId AND (last_polled_to_ms IS NULL OR last_polled_to_ms < @polledTo)";
 
-    private static List<SampleRow> AtOrAfter(long? markMs,
-        List<SampleRow> rows) =>
+    /// <summary>
+    /// Stores a batch as it is, below the rollout's mark or not: for seeding and tests only, so not on
+    /// <see cref="ISampleRepository"/> (what runs stores a poll's samples with <see cref="StorePollAsync"/>). One
+    /// transaction on PostgreSQL; transactions of 1,000 rows on SQLite. A minute stored twice keeps the latest value.
+    /// </summary>
+    public async Task<int> UpsertAsync(long rolloutId, IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken) =>
+        samples.Count == 0 ? 0
+        : connections.Provider == StorageProvider.Sqlite ? await UpsertOnSqliteAsync(rolloutId, Rows(samples), poll: false, polledTo: null, cancellationToken)
+        : await UpsertOnPostgresAsync(rolloutId, Rows(samples), poll: false, polledTo: null, cancellationToken);
+
+    public async Task<int> StorePollAsync(long rolloutId, IReadOnlyList<MetricSample> samples, DateTimeOffset? polledTo, CancellationToken cancellationToken) =>
+        connections.Provider == StorageProvider.Sqlite
+            ? await UpsertOnSqliteAsync(rolloutId, Rows(samples), poll: true, polledTo, cancellationToken)
+            : await UpsertOnPostgresAsync(rolloutId, Rows(samples), poll: true, polledTo, cancellationToken);
+
+    private static IReadOnlyList<SampleRow> AtOrAfter(long? markMs, IReadOnlyList<SampleRow> rows) =>
         markMs is { } mark ? rows.Where(r => r.Key.TimeMs >= mark).ToList() : rows;
 
     /// <summary>One row per key: the same key twice in one statement would make ON CONFLICT fail on PostgreSQL, so the last value wins here.</summary>
@@ -99,22 +59,22 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     /// 25 KB statement, parsed and planned there). One transaction, so a poll's samples are all there or none.
     /// </summary>
     /// <remarks>
-    /// A poll's write (<paramref name="poll"/>) takes the rollout's advisory lock, then reads the mark (its own statement,
-    /// so it sees what a write that held the lock before committed), stores only the minutes at or after it, and moves
-    /// the mark, all in the one transaction. Commands never wait on that lock: it is not the rollout's row.
+    /// A poll's write (<paramref name="poll"/>) takes the rollout's advisory lock, then reads the mark in a statement of
+    /// its own (read committed, so it sees what a write that held the lock before committed), stores only the minutes at
+    /// or after it, and moves the mark, all in the one transaction. Commands never wait on the lock, which is not the
+    /// rollout's row; the row itself is held only from the mark's update, the last statement, to the commit.
     /// </remarks>
-    private async Task<int> UpsertOnPostgresAsync(long rolloutId, List<SampleRow> rows, PollWrite? poll,
-        CancellationToken cancellationToken)
+    private async Task<int> UpsertOnPostgresAsync(long rolloutId, IReadOnlyList<SampleRow> rows, bool poll, DateTimeOffset? polledTo, CancellationToken cancellationToken)
     {
-        if (rows.Count == 0 && poll?.PolledTo is null)
+        if (rows.Count == 0 && polledTo is null)
         {
             return 0;
         }
 
         using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (poll is not null)
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        if (poll)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "SELECT pg_advisory_xact_lock(@kind, @rollout)", new { kind = PostgresSampleWriteLock, rollout = unchecked((int)rolloutId) }, transaction, cancellationToken: cancellationToken));
@@ -146,10 +106,9 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
             written += await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        if (poll?.PolledTo is { } mark)
+        if (polledTo is { } mark)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                RolloutRepository.MoveLastPolledToSql, new { id = rolloutId, polledTo = UnixTime.ToMs(mark) }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(MoveMarkSql, new { rolloutId, polledTo = UnixTime.ToMs(mark) }, transaction, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -162,28 +121,52 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     /// executed per row, is the fast bulk write for SQLite. SQLite has one writer, so the rows go in transactions of
     /// <see cref="SqliteRowsPerTransaction"/>, each taking its turn after any command waiting (<see cref="WriteTurns"/>):
     /// an hour of back-fill no longer holds the lock for its whole write. Nothing judges the minutes until the poll
-    /// moves the rollout's polled-up-to mark past them, after this; a poll cut off half-way writes them again.
+    /// moves the rollout's polled-up-to mark past them, in its last transaction; a poll cut off half-way writes them
+    /// again. A poll's write (<paramref name="poll"/>) reads the mark inside each transaction and stores only the minutes
+    /// at or after it.
     /// </summary>
-    private async Task<int> UpsertOnSqliteAsync(long rolloutId, List<SampleRow> rows, CancellationToken cancellationToken)
+    private async Task<int> UpsertOnSqliteAsync(long rolloutId, IReadOnlyList<SampleRow> rows, bool poll, DateTimeOffset? polledTo, CancellationToken cancellationToken)
     {
+        var chunks = rows.Chunk(SqliteRowsPerTransaction).ToList();
+        if (chunks.Count == 0 && polledTo is not null)
+        {
+            chunks.Add([]); // the mark moves all the same
+        }
+
         var written = 0;
-        foreach (var chunk in rows.Chunk(SqliteRowsPerTransaction))
+        for (var index = 0; index < chunks.Count; index++)
         {
             using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
             await using var connection = await connections.OpenAsync(cancellationToken);
+            // BEGIN IMMEDIATE: SQLite's one write lock is held from here, so the mark read below stands until the commit,
+            // whichever process or instance writes next.
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) VALUES (@r, @k, @c, @j, @t, @v)" + UpsertConflict;
-            // Named as in the text, "@" included: Microsoft.Data.Sqlite binds every parameter on every row, and a bare name
-            // is looked up, missed, and looked up again with each prefix (two strings and two UTF-8 copies a parameter).
-            AddParameter(insert, "@r", rolloutId);
-            var (metric, cohort, journey, time, number) = (AddParameter(insert, "@k", ""), AddParameter(insert, "@c", ""), AddParameter(insert, "@j", ""), AddParameter(insert, "@t", 0L), AddParameter(insert, "@v", 0d, DbType.Double));
-            foreach (var (key, value) in chunk)
+            IReadOnlyList<SampleRow> chunk = chunks[index];
+            if (poll && chunk.Count > 0)
             {
-                (metric.Value, cohort.Value, journey.Value, time.Value) = (key.MetricKey, key.Cohort.ToString(), key.Journey, key.TimeMs);
-                number.Value = double.IsFinite(value) ? value : DBNull.Value;
-                written += await insert.ExecuteNonQueryAsync(cancellationToken);
+                chunk = AtOrAfter(await connection.ExecuteScalarAsync<long?>(new CommandDefinition(ReadMarkSql, new { rolloutId }, transaction, cancellationToken: cancellationToken)), chunk);
+            }
+
+            if (chunk.Count > 0)
+            {
+                await using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) VALUES (@r, @k, @c, @j, @t, @v)" + UpsertConflict;
+                // Named as in the text, "@" included: Microsoft.Data.Sqlite binds every parameter on every row, and a bare
+                // name is looked up, missed, and looked up again with each prefix (two strings and two UTF-8 copies a parameter).
+                AddParameter(insert, "@r", rolloutId);
+                var (metric, cohort, journey, time, number) = (AddParameter(insert, "@k", ""), AddParameter(insert, "@c", ""), AddParameter(insert, "@j", ""), AddParameter(insert, "@t", 0L), AddParameter(insert, "@v", 0d, DbType.Double));
+                foreach (var (key, value) in chunk)
+                {
+                    (metric.Value, cohort.Value, journey.Value, time.Value) = (key.MetricKey, key.Cohort.ToString(), key.Journey, key.TimeMs);
+                    number.Value = double.IsFinite(value) ? value : DBNull.Value;
+                    written += await insert.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+
+            if (index == chunks.Count - 1 && polledTo is { } mark)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(MoveMarkSql, new { rolloutId, polledTo = UnixTime.ToMs(mark) }, transaction, cancellationToken: cancellationToken));
             }
 
             await transaction.CommitAsync(cancellationToken);

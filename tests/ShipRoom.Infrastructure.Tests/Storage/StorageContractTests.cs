@@ -225,8 +225,8 @@ public abstract class StorageContractTests(IStorageEngine engine)
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
 
-        await db.Rollouts.SetLastPolledToAsync(id, T.AddMinutes(30), Ct);
-        await db.Rollouts.SetLastPolledToAsync(id, T.AddMinutes(15), Ct);
+        Assert.Equal(0, await db.Samples.StorePollAsync(id, [], T.AddMinutes(30), Ct));
+        Assert.Equal(0, await db.Samples.StorePollAsync(id, [], T.AddMinutes(15), Ct));
 
         Assert.Equal(T.AddMinutes(30), (await db.Rollouts.GetAsync(id, Ct))!.LastPolledTo);
     }

@@ -49,7 +49,7 @@ public sealed class DemoHubUpdatesTests
         Assert.True(mirror.Applied >= 2, $"only {mirror.Applied} updates were applied");
         Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(final.Snapshot, ShipRoomJson.Options), mirror.State), "the client's state differs from the server's");
         Assert.InRange(mirror.LargestUpdateBytes, 1, MaxUpdateBytes);
-        // On SQLite the storage keeps the window between polls, so the judgement extends its index rather than rebuilding it.
+        // The storage keeps the window between polls, so the judgement extends its index rather than rebuilding it.
         var assessor = factory.Services.GetRequiredService<RolloutAssessor>();
         Assert.True(assessor.IndexExtensions > 0, "no poll extended the kept series index");
         Xunit.TestContext.Current.SendDiagnosticMessage($"demo: {mirror.Applied} updates, largest {mirror.LargestUpdateBytes} B");

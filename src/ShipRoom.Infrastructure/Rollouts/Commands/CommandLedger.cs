@@ -21,9 +21,13 @@ public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit
     /// Inside <see cref="CarryingOut"/>: the command waits for the deploy system (seconds, with retries), so the polls may
     /// write meanwhile, and the command's shared connection goes back to the pool instead of being held through the wait.
     /// </summary>
-    public IDisposable WaitingForDeploySystem() => new Waiting(connections.Writes.Aside(), SharedConnectionScope.Suspend());
+    public IDisposable WaitingForDeploySystem()
+    {
+        var suspended = SharedConnectionScope.Suspend();
+        return new Waiting(suspended, connections.Writes.Aside());
+    }
 
-    private sealed class Waiting(IDisposable aside, IDisposable suspended) : IDisposable
+    private sealed class Waiting(IDisposable suspended, IDisposable aside) : IDisposable
     {
         public void Dispose()
         {
@@ -66,10 +70,14 @@ public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit
     {
         // Real waiting, counted in steps: the first request settles in wall time whatever clock the rollout runs on.
         var current = first;
-        for (var step = 0; current.Outcome == DecisionOutcome.Pending && step < SettleWait / SettleStep; step++)
+        // Up to 3 s of waiting: the command's shared connection goes back to the pool meanwhile.
+        using (SharedConnectionScope.Suspend())
         {
-            await Task.Delay(SettleStep, cancellationToken);
-            current = await decisions.GetAsync(first.Id, cancellationToken) ?? current;
+            for (var step = 0; current.Outcome == DecisionOutcome.Pending && step < SettleWait / SettleStep; step++)
+            {
+                await Task.Delay(SettleStep, cancellationToken);
+                current = await decisions.GetAsync(first.Id, cancellationToken) ?? current;
+            }
         }
 
         if (current.Outcome == DecisionOutcome.Refused && mayTryAgain)

@@ -150,7 +150,8 @@ public sealed class RolloutCommandService(
         if (kind.NeedsExecutor())
         {
             var phase = plan.Phases[to.PhaseIndex];
-            using (ledger.WaitingForDeploySystem())
+            // With no deploy system there is nothing to wait for: the command keeps its connection.
+            using (deploy.RecordsOnly ? null : ledger.WaitingForDeploySystem())
             {
                 executed = await deploy.RunAsync(new DeployAction(kind.Key(), rollout.Id, plan.Release.Version, plan.Release.Commit, to.PhaseIndex, phase.Name, phase.TrafficPercent,
                     request.Actor.Name, request.Reason, wallNow) { DecisionId = decision.Id }, cancellationToken);
