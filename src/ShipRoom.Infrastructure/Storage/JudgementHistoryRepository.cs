@@ -30,17 +30,18 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
     /// Per rollout, the last status or state recorded for each gate and trigger in each phase, as this instance last
     /// read and wrote them. Held on SQLite only, where this instance is the only writer and its writes take turns, so
     /// it is what storage holds: a poll whose judgement changed nothing (most polls) then records nothing without
-    /// opening a write transaction to find that out. On PostgreSQL another instance may have recorded a change since:
-    /// the last rows are read every time.
+    /// opening a write transaction to find that out, and one that changed something writes its changes without reading
+    /// first. On PostgreSQL another instance may have recorded a change since: the last rows are read every time.
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, IReadOnlyDictionary<(char Kind, int Phase, string Key), string>> _recorded = new();
 
     public async Task<int> RecordChangesAsync(long rolloutId, IReadOnlyList<GateResultRecord> gates, IReadOnlyList<TriggerResultRecord> triggers, CancellationToken cancellationToken)
     {
-        // A poll's write that reads before it writes, holding SQLite's only write lock meanwhile: commands go first.
+        // A poll's write that may read before it writes, holding SQLite's only write lock meanwhile: commands go first.
         using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
         var holds = connections.Provider == StorageProvider.Sqlite;
-        if (holds && _recorded.TryGetValue(rolloutId, out var held) && Unchanged(held, gates, triggers))
+        IReadOnlyDictionary<(char Kind, int Phase, string Key), string>? held = null;
+        if (holds && _recorded.TryGetValue(rolloutId, out held) && Unchanged(held, gates, triggers))
         {
             return 0;
         }
@@ -48,36 +49,27 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
         // Whatever happens below, what is held of this rollout may no longer be what storage holds.
         _recorded.TryRemove(rolloutId, out _);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var lastGate = (await connection.QueryAsync<(long Phase, string Key, string Status)>(new CommandDefinition(
-                "SELECT g.phase_index, g.gate_key, g.status FROM gate_results g WHERE g.rollout_id = @rolloutId AND g.id = " +
-                "(SELECT MAX(l.id) FROM gate_results l WHERE l.rollout_id = g.rollout_id AND l.phase_index = g.phase_index AND l.gate_key = g.gate_key)",
-                new { rolloutId }, transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(r => ((int)r.Phase, r.Key), r => r.Status);
-        var lastTrigger = (await connection.QueryAsync<(long Phase, string Key, string State)>(new CommandDefinition(
-                "SELECT t.phase_index, t.trigger_key, t.state FROM trigger_results t WHERE t.rollout_id = @rolloutId AND t.id = " +
-                "(SELECT MAX(l.id) FROM trigger_results l WHERE l.rollout_id = t.rollout_id AND l.phase_index = t.phase_index AND l.trigger_key = t.trigger_key)",
-                new { rolloutId }, transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(r => ((int)r.Phase, r.Key), r => r.State);
-
-        var written = 0;
-        foreach (var gate in gates.Where(g => !lastGate.TryGetValue((g.PhaseIndex, g.GateKey), out var status) || status != g.Status))
+        int written;
+        IReadOnlyDictionary<(char Kind, int Phase, string Key), string> last;
+        if (held is not null)
         {
-            written += await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO gate_results (rollout_id, evaluated_at_ms, phase_index, gate_key, status, canary_value, control_value, detail) VALUES (@rolloutId, @at, @PhaseIndex, @GateKey, @Status, @Canary, @Control, @Detail)",
-                new { rolloutId, at = UnixTime.ToMs(gate.At), gate.PhaseIndex, gate.GateKey, gate.Status, Canary = Finite(gate.Canary), Control = Finite(gate.Control), gate.Detail },
-                transaction, cancellationToken: cancellationToken));
+            // What is held is what storage holds (this instance is its only writer): the changes go in at once, a
+            // statement a table, the 2 reads and the transaction around them not needed (a poll that found gates moving
+            // ran 4 statements more than a steady one; it now runs 1 or 2). Should the second fail, nothing is held any
+            // more, and the next poll reads what was stored and records the rest.
+            last = held;
+            written = await InsertGatesAsync(connection, null, rolloutId, Changed(gates, last), cancellationToken)
+                + await InsertTriggersAsync(connection, null, rolloutId, Changed(triggers, last), cancellationToken);
+        }
+        else
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            last = await ReadLastAsync(connection, transaction, rolloutId, cancellationToken);
+            written = await InsertGatesAsync(connection, transaction, rolloutId, Changed(gates, last), cancellationToken)
+                + await InsertTriggersAsync(connection, transaction, rolloutId, Changed(triggers, last), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        foreach (var trigger in triggers.Where(t => !lastTrigger.TryGetValue((t.PhaseIndex, t.TriggerKey), out var state) || state != t.State))
-        {
-            written += await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO trigger_results (rollout_id, evaluated_at_ms, phase_index, trigger_key, state, held_for_seconds, detail) VALUES (@rolloutId, @at, @PhaseIndex, @TriggerKey, @State, @HeldForSeconds, @Detail)",
-                new { rolloutId, at = UnixTime.ToMs(trigger.At), trigger.PhaseIndex, trigger.TriggerKey, trigger.State, trigger.HeldForSeconds, trigger.Detail },
-                transaction, cancellationToken: cancellationToken));
-        }
-
-        await transaction.CommitAsync(cancellationToken);
         if (holds)
         {
             if (_recorded.Count >= RecordedRolloutsHeld)
@@ -85,17 +77,7 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
                 _recorded.Clear();
             }
 
-            var recorded = new Dictionary<(char Kind, int Phase, string Key), string>();
-            foreach (var ((phase, key), status) in lastGate)
-            {
-                recorded[('g', phase, key)] = status;
-            }
-
-            foreach (var ((phase, key), state) in lastTrigger)
-            {
-                recorded[('t', phase, key)] = state;
-            }
-
+            var recorded = new Dictionary<(char Kind, int Phase, string Key), string>(last);
             foreach (var gate in gates)
             {
                 recorded[('g', gate.PhaseIndex, gate.GateKey)] = gate.Status;
@@ -110,6 +92,90 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
         }
 
         return written;
+    }
+
+    /// <summary>The last status or state recorded for each gate ('g') and trigger ('t') of the rollout, in each phase.</summary>
+    private static async Task<IReadOnlyDictionary<(char Kind, int Phase, string Key), string>> ReadLastAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
+        long rolloutId, CancellationToken cancellationToken)
+    {
+        var last = new Dictionary<(char Kind, int Phase, string Key), string>();
+        foreach (var (phase, key, status) in await connection.QueryAsync<(long Phase, string Key, string Status)>(new CommandDefinition(
+                     "SELECT g.phase_index, g.gate_key, g.status FROM gate_results g WHERE g.rollout_id = @rolloutId AND g.id = " +
+                     "(SELECT MAX(l.id) FROM gate_results l WHERE l.rollout_id = g.rollout_id AND l.phase_index = g.phase_index AND l.gate_key = g.gate_key)",
+                     new { rolloutId }, transaction, cancellationToken: cancellationToken)))
+        {
+            last[('g', (int)phase, key)] = status;
+        }
+
+        foreach (var (phase, key, state) in await connection.QueryAsync<(long Phase, string Key, string State)>(new CommandDefinition(
+                     "SELECT t.phase_index, t.trigger_key, t.state FROM trigger_results t WHERE t.rollout_id = @rolloutId AND t.id = " +
+                     "(SELECT MAX(l.id) FROM trigger_results l WHERE l.rollout_id = t.rollout_id AND l.phase_index = t.phase_index AND l.trigger_key = t.trigger_key)",
+                     new { rolloutId }, transaction, cancellationToken: cancellationToken)))
+        {
+            last[('t', (int)phase, key)] = state;
+        }
+
+        return last;
+    }
+
+    private static List<GateResultRecord> Changed(IReadOnlyList<GateResultRecord> gates, IReadOnlyDictionary<(char Kind, int Phase, string Key), string> last) =>
+        gates.Where(g => !last.TryGetValue(('g', g.PhaseIndex, g.GateKey), out var status) || status != g.Status).ToList();
+
+    private static List<TriggerResultRecord> Changed(IReadOnlyList<TriggerResultRecord> triggers, IReadOnlyDictionary<(char Kind, int Phase, string Key), string> last) =>
+        triggers.Where(t => !last.TryGetValue(('t', t.PhaseIndex, t.TriggerKey), out var state) || state != t.State).ToList();
+
+    /// <summary>One statement for all the rows, in their order (the last one of a gate is the one with the highest id).</summary>
+    private static Task<int> InsertGatesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, long rolloutId, List<GateResultRecord> gates, CancellationToken cancellationToken)
+    {
+        if (gates.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        var parameters = new DynamicParameters(new { rolloutId });
+        var rows = new List<string>(gates.Count);
+        for (var i = 0; i < gates.Count; i++)
+        {
+            var gate = gates[i];
+            rows.Add($"(@rolloutId, @at{i}, @phase{i}, @key{i}, @status{i}, @canary{i}, @control{i}, @detail{i})");
+            parameters.Add($"at{i}", UnixTime.ToMs(gate.At));
+            parameters.Add($"phase{i}", gate.PhaseIndex);
+            parameters.Add($"key{i}", gate.GateKey);
+            parameters.Add($"status{i}", gate.Status);
+            parameters.Add($"canary{i}", Finite(gate.Canary), System.Data.DbType.Double);
+            parameters.Add($"control{i}", Finite(gate.Control), System.Data.DbType.Double);
+            parameters.Add($"detail{i}", gate.Detail, System.Data.DbType.String);
+        }
+
+        return connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO gate_results (rollout_id, evaluated_at_ms, phase_index, gate_key, status, canary_value, control_value, detail) VALUES " + string.Join(", ", rows),
+            parameters, transaction, cancellationToken: cancellationToken));
+    }
+
+    private static Task<int> InsertTriggersAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, long rolloutId, List<TriggerResultRecord> triggers, CancellationToken cancellationToken)
+    {
+        if (triggers.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        var parameters = new DynamicParameters(new { rolloutId });
+        var rows = new List<string>(triggers.Count);
+        for (var i = 0; i < triggers.Count; i++)
+        {
+            var trigger = triggers[i];
+            rows.Add($"(@rolloutId, @at{i}, @phase{i}, @key{i}, @state{i}, @held{i}, @detail{i})");
+            parameters.Add($"at{i}", UnixTime.ToMs(trigger.At));
+            parameters.Add($"phase{i}", trigger.PhaseIndex);
+            parameters.Add($"key{i}", trigger.TriggerKey);
+            parameters.Add($"state{i}", trigger.State);
+            parameters.Add($"held{i}", trigger.HeldForSeconds);
+            parameters.Add($"detail{i}", trigger.Detail, System.Data.DbType.String);
+        }
+
+        return connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO trigger_results (rollout_id, evaluated_at_ms, phase_index, trigger_key, state, held_for_seconds, detail) VALUES " + string.Join(", ", rows),
+            parameters, transaction, cancellationToken: cancellationToken));
     }
 
     private static bool Unchanged(IReadOnlyDictionary<(char Kind, int Phase, string Key), string> recorded, IReadOnlyList<GateResultRecord> gates, IReadOnlyList<TriggerResultRecord> triggers) =>

@@ -84,4 +84,35 @@ public sealed class PollCostTests
         Assert.Equal(factsReused + 1, assessor.FactsReused);
         Assert.Contains(judged.Decisions, d => d.Id == decision.Id);
     }
+
+    [Fact]
+    public async Task A_poll_whose_judgement_moved_writes_its_changes_without_reading_the_history_first()
+    {
+        await using var app = await LiveApp.CreateAsync();
+        var id = await app.StartRolloutAsync();
+        await app.Get<RolloutPoller>().PollAsync(id, Ct);
+        var history = app.Get<ShipRoom.Infrastructure.Storage.IJudgementHistoryRepository>();
+        var at = app.Time.GetUtcNow();
+
+        // A gate fails and a trigger fires in the same judgement, as when a canary goes bad: two rows, two tables.
+        app.Connections.Reset();
+        var written = await history.RecordChangesAsync(id,
+            [new ShipRoom.Infrastructure.Storage.GateResultRecord(at, 0, "error-rate", "FAIL", 0.9, 0.1, "canary 0.9% vs 0.1%")],
+            [new ShipRoom.Infrastructure.Storage.TriggerResultRecord(at, 0, "error-spike", "Firing", 60, "held 60 s")], Ct);
+
+        Assert.Equal(2, written);
+        // One statement a table: a poll that records changes costs 2 more than a steady one. It read the last rows of
+        // both tables in a transaction before and wrote a row a statement: 4 + one per change more.
+        Assert.Equal(2, app.Connections.Texts.Count(t => !t.StartsWith("-- ", StringComparison.Ordinal)));
+        Assert.DoesNotContain(app.Connections.Texts, t => t.StartsWith("SELECT", StringComparison.Ordinal));
+
+        // What was written is what the history holds, and the next unchanged judgement writes nothing.
+        Assert.Contains(await history.ListGatesAsync(id, Ct), g => g is { GateKey: "error-rate", Status: "FAIL", Detail: "canary 0.9% vs 0.1%" });
+        Assert.Contains(await history.ListTriggersAsync(id, Ct), t => t is { TriggerKey: "error-spike", State: "Firing", HeldForSeconds: 60 });
+        app.Connections.Reset();
+        Assert.Equal(0, await history.RecordChangesAsync(id,
+            [new ShipRoom.Infrastructure.Storage.GateResultRecord(at.AddMinutes(1), 0, "error-rate", "FAIL", 0.8, 0.1, null)],
+            [new ShipRoom.Infrastructure.Storage.TriggerResultRecord(at.AddMinutes(1), 0, "error-spike", "Firing", 120, null)], Ct));
+        Assert.Empty(app.Connections.Texts);
+    }
 }
