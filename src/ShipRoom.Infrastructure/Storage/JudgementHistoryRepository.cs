@@ -124,58 +124,66 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
     private static List<TriggerResultRecord> Changed(IReadOnlyList<TriggerResultRecord> triggers, IReadOnlyDictionary<(char Kind, int Phase, string Key), string> last) =>
         triggers.Where(t => !last.TryGetValue(('t', t.PhaseIndex, t.TriggerKey), out var state) || state != t.State).ToList();
 
-    /// <summary>One statement for all the rows, in their order (the last one of a gate is the one with the highest id).</summary>
-    private static Task<int> InsertGatesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, long rolloutId, List<GateResultRecord> gates, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rows of a multi-row INSERT: 7 parameters a gate row, so a statement stays far below SQLite's 32,766 parameters
+    /// however many gates a plan has (the parser limits the plan's size, not its count of gates).
+    /// </summary>
+    private const int RowsPerInsert = 500;
+
+    /// <summary>One statement for the rows (one per <see cref="RowsPerInsert"/>); a call holds one row per gate.</summary>
+    private static async Task<int> InsertGatesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, long rolloutId, List<GateResultRecord> gates, CancellationToken cancellationToken)
     {
-        if (gates.Count == 0)
+        var written = 0;
+        foreach (var chunk in gates.Chunk(RowsPerInsert))
         {
-            return Task.FromResult(0);
+            var parameters = new DynamicParameters(new { rolloutId });
+            var rows = new List<string>(chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var gate = chunk[i];
+                rows.Add($"(@rolloutId, @at{i}, @phase{i}, @key{i}, @status{i}, @canary{i}, @control{i}, @detail{i})");
+                parameters.Add($"at{i}", UnixTime.ToMs(gate.At));
+                parameters.Add($"phase{i}", gate.PhaseIndex);
+                parameters.Add($"key{i}", gate.GateKey);
+                parameters.Add($"status{i}", gate.Status);
+                parameters.Add($"canary{i}", Finite(gate.Canary), System.Data.DbType.Double);
+                parameters.Add($"control{i}", Finite(gate.Control), System.Data.DbType.Double);
+                parameters.Add($"detail{i}", gate.Detail, System.Data.DbType.String);
+            }
+
+            written += await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO gate_results (rollout_id, evaluated_at_ms, phase_index, gate_key, status, canary_value, control_value, detail) VALUES " + string.Join(", ", rows),
+                parameters, transaction, cancellationToken: cancellationToken));
         }
 
-        var parameters = new DynamicParameters(new { rolloutId });
-        var rows = new List<string>(gates.Count);
-        for (var i = 0; i < gates.Count; i++)
-        {
-            var gate = gates[i];
-            rows.Add($"(@rolloutId, @at{i}, @phase{i}, @key{i}, @status{i}, @canary{i}, @control{i}, @detail{i})");
-            parameters.Add($"at{i}", UnixTime.ToMs(gate.At));
-            parameters.Add($"phase{i}", gate.PhaseIndex);
-            parameters.Add($"key{i}", gate.GateKey);
-            parameters.Add($"status{i}", gate.Status);
-            parameters.Add($"canary{i}", Finite(gate.Canary), System.Data.DbType.Double);
-            parameters.Add($"control{i}", Finite(gate.Control), System.Data.DbType.Double);
-            parameters.Add($"detail{i}", gate.Detail, System.Data.DbType.String);
-        }
-
-        return connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO gate_results (rollout_id, evaluated_at_ms, phase_index, gate_key, status, canary_value, control_value, detail) VALUES " + string.Join(", ", rows),
-            parameters, transaction, cancellationToken: cancellationToken));
+        return written;
     }
 
-    private static Task<int> InsertTriggersAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, long rolloutId, List<TriggerResultRecord> triggers, CancellationToken cancellationToken)
+    private static async Task<int> InsertTriggersAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, long rolloutId, List<TriggerResultRecord> triggers, CancellationToken cancellationToken)
     {
-        if (triggers.Count == 0)
+        var written = 0;
+        foreach (var chunk in triggers.Chunk(RowsPerInsert))
         {
-            return Task.FromResult(0);
+            var parameters = new DynamicParameters(new { rolloutId });
+            var rows = new List<string>(chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var trigger = chunk[i];
+                rows.Add($"(@rolloutId, @at{i}, @phase{i}, @key{i}, @state{i}, @held{i}, @detail{i})");
+                parameters.Add($"at{i}", UnixTime.ToMs(trigger.At));
+                parameters.Add($"phase{i}", trigger.PhaseIndex);
+                parameters.Add($"key{i}", trigger.TriggerKey);
+                parameters.Add($"state{i}", trigger.State);
+                parameters.Add($"held{i}", trigger.HeldForSeconds);
+                parameters.Add($"detail{i}", trigger.Detail, System.Data.DbType.String);
+            }
+
+            written += await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO trigger_results (rollout_id, evaluated_at_ms, phase_index, trigger_key, state, held_for_seconds, detail) VALUES " + string.Join(", ", rows),
+                parameters, transaction, cancellationToken: cancellationToken));
         }
 
-        var parameters = new DynamicParameters(new { rolloutId });
-        var rows = new List<string>(triggers.Count);
-        for (var i = 0; i < triggers.Count; i++)
-        {
-            var trigger = triggers[i];
-            rows.Add($"(@rolloutId, @at{i}, @phase{i}, @key{i}, @state{i}, @held{i}, @detail{i})");
-            parameters.Add($"at{i}", UnixTime.ToMs(trigger.At));
-            parameters.Add($"phase{i}", trigger.PhaseIndex);
-            parameters.Add($"key{i}", trigger.TriggerKey);
-            parameters.Add($"state{i}", trigger.State);
-            parameters.Add($"held{i}", trigger.HeldForSeconds);
-            parameters.Add($"detail{i}", trigger.Detail, System.Data.DbType.String);
-        }
-
-        return connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO trigger_results (rollout_id, evaluated_at_ms, phase_index, trigger_key, state, held_for_seconds, detail) VALUES " + string.Join(", ", rows),
-            parameters, transaction, cancellationToken: cancellationToken));
+        return written;
     }
 
     private static bool Unchanged(IReadOnlyDictionary<(char Kind, int Phase, string Key), string> recorded, IReadOnlyList<GateResultRecord> gates, IReadOnlyList<TriggerResultRecord> triggers) =>

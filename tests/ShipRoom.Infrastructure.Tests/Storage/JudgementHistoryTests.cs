@@ -59,6 +59,35 @@ public abstract class JudgementHistoryTests(IStorageEngine engine, bool onlyWrit
         Assert.Equal(2, (await restarted.ListGatesAsync(id, Ct)).Count);
     }
 
+    [Fact]
+    public async Task Gates_without_data_and_more_gates_than_one_statement_holds_are_recorded_as_given()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(new NewRollout("checkout v2", "v1", "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "release: {}", "plan-hash",
+            RolloutStatus.Running, T, "simulator", "{}", 60, T, "alice", T), Ct);
+        var history = new JudgementHistoryRepository(db.Connections);
+        // 8,200 gates, 7 parameters each, are more than one statement may carry on SQLite (32,766; the test fails there
+        // without the rows split); every third has no data (no values, as a NO DATA gate is recorded).
+        var gates = Enumerable.Range(0, 8200).Select(i => new GateResultRecord(T, 0, $"gate-{i:0000}", i % 3 == 0 ? "NO DATA" : "PASS",
+            i % 3 == 0 ? null : 0.5 + i, i % 3 == 0 ? null : 0.25, i % 3 == 0 ? null : $"canary {i}")).ToList();
+
+        Assert.Equal(8201, await history.RecordChangesAsync(id, gates, [new TriggerResultRecord(T, 0, "error-spike", "Clear", 0, null)], Ct));
+
+        var stored = (await history.ListGatesAsync(id, Ct)).ToDictionary(g => g.GateKey);
+        Assert.Equal(8200, stored.Count);
+        Assert.Equal(("NO DATA", (double?)null, (double?)null, (string?)null), (stored["gate-0300"].Status, stored["gate-0300"].Canary, stored["gate-0300"].Control, stored["gate-0300"].Detail));
+        Assert.Equal(("PASS", (double?)1199.5, (double?)0.25, "canary 1199"), (stored["gate-1199"].Status, stored["gate-1199"].Canary, stored["gate-1199"].Control, stored["gate-1199"].Detail));
+        Assert.Equal("NO DATA", stored["gate-8199"].Status);
+
+        // Held or read again, the next judgement that moves one gate writes one row.
+        gates[1199] = gates[1199] with { At = T.AddMinutes(1), Status = "FAIL" };
+        Assert.Equal(1, await history.RecordChangesAsync(id, gates, [new TriggerResultRecord(T.AddMinutes(1), 0, "error-spike", "Clear", 0, null)], Ct));
+        Assert.Equal(8201, (await history.ListGatesAsync(id, Ct)).Count);
+        var restarted = new JudgementHistoryRepository(db.Connections);
+        Assert.Equal(1, await restarted.RecordChangesAsync(id, [gates[0] with { At = T.AddMinutes(2), Status = "PASS", Canary = 0.5, Control = 0.25 }], [], Ct));
+        Assert.Equal(["NO DATA", "PASS"], (await history.ListGatesAsync(id, Ct)).Where(g => g.GateKey == "gate-0000").Select(g => g.Status));
+    }
+
     private sealed class CountingConnections(IDbConnectionFactory inner) : IDbConnectionFactory
     {
         public int Opened;

@@ -29,10 +29,11 @@ public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit
 
     private sealed class Waiting(IDisposable suspended, IDisposable aside) : IDisposable
     {
+        // The reverse of the setup: counted as a command again, then back in the scope.
         public void Dispose()
         {
-            suspended.Dispose();
             aside.Dispose();
+            suspended.Dispose();
         }
     }
 
