@@ -18,8 +18,7 @@ public abstract class JudgementHistoryTests(IStorageEngine engine, bool onlyWrit
     public async Task Only_changes_are_written_and_an_unchanged_judgement_opens_no_connection_where_this_instance_is_the_only_writer()
     {
         await using var db = await engine.CreateAsync();
-        var id = await db.Rollouts.CreateAsync(new NewRollout("checkout v2", "v1", "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "release: {}", "plan-hash",
-            RolloutStatus.Running, T, "simulator", "{}", 60, T, "alice", T), Ct);
+        var id = await db.Rollouts.CreateAsync(Running(), Ct);
         var connections = new CountingConnections(db.Connections);
         var history = new JudgementHistoryRepository(connections);
 
@@ -48,8 +47,7 @@ public abstract class JudgementHistoryTests(IStorageEngine engine, bool onlyWrit
     public async Task A_new_instance_reads_what_was_recorded_before_it_and_writes_only_what_changed_since()
     {
         await using var db = await engine.CreateAsync();
-        var id = await db.Rollouts.CreateAsync(new NewRollout("checkout v2", "v1", "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "release: {}", "plan-hash",
-            RolloutStatus.Running, T, "simulator", "{}", 60, T, "alice", T), Ct);
+        var id = await db.Rollouts.CreateAsync(Running(), Ct);
         GateResultRecord[] Gate(int minute, string status) => [new GateResultRecord(T.AddMinutes(minute), 0, "error-rate", status, 0.2, 0.1, null)];
 
         Assert.Equal(1, await new JudgementHistoryRepository(db.Connections).RecordChangesAsync(id, Gate(1, "FAIL"), [], Ct));
@@ -63,8 +61,7 @@ public abstract class JudgementHistoryTests(IStorageEngine engine, bool onlyWrit
     public async Task Gates_without_data_and_more_gates_than_one_statement_holds_are_recorded_as_given()
     {
         await using var db = await engine.CreateAsync();
-        var id = await db.Rollouts.CreateAsync(new NewRollout("checkout v2", "v1", "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "release: {}", "plan-hash",
-            RolloutStatus.Running, T, "simulator", "{}", 60, T, "alice", T), Ct);
+        var id = await db.Rollouts.CreateAsync(Running(), Ct);
         var history = new JudgementHistoryRepository(db.Connections);
         // 8,200 gates, 7 parameters each, are more than one statement may carry on SQLite (32,766; the test fails there
         // without the rows split); every third has no data (no values, as a NO DATA gate is recorded).
@@ -87,6 +84,9 @@ public abstract class JudgementHistoryTests(IStorageEngine engine, bool onlyWrit
         Assert.Equal(1, await restarted.RecordChangesAsync(id, [gates[0] with { At = T.AddMinutes(2), Status = "PASS", Canary = 0.5, Control = 0.25 }], [], Ct));
         Assert.Equal(["NO DATA", "PASS"], (await history.ListGatesAsync(id, Ct)).Where(g => g.GateKey == "gate-0000").Select(g => g.Status));
     }
+
+    private static NewRollout Running() =>
+        new("checkout v2", "v1", "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "release: {}", "plan-hash", RolloutStatus.Running, T, "simulator", "{}", 60, T, "alice", T);
 
     private sealed class CountingConnections(IDbConnectionFactory inner) : IDbConnectionFactory
     {
