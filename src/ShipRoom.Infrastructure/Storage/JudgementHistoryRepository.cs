@@ -1,4 +1,5 @@
 using Dapper;
+using HistoryKey = (char Kind, int Phase, string Key);
 
 namespace ShipRoom.Infrastructure.Storage;
 
@@ -33,14 +34,14 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
     /// opening a write transaction to find that out, and one that changed something writes its changes without reading
     /// first. On PostgreSQL another instance may have recorded a change since: the last rows are read every time.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, IReadOnlyDictionary<(char Kind, int Phase, string Key), string>> _recorded = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, IReadOnlyDictionary<HistoryKey, string>> _recorded = new();
 
     public async Task<int> RecordChangesAsync(long rolloutId, IReadOnlyList<GateResultRecord> gates, IReadOnlyList<TriggerResultRecord> triggers, CancellationToken cancellationToken)
     {
         // A poll's write that may read before it writes, holding SQLite's only write lock meanwhile: commands go first.
         using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
         var holds = connections.Provider == StorageProvider.Sqlite;
-        IReadOnlyDictionary<(char Kind, int Phase, string Key), string>? held = null;
+        IReadOnlyDictionary<HistoryKey, string>? held = null;
         if (holds && _recorded.TryGetValue(rolloutId, out held) && Unchanged(held, gates, triggers))
         {
             return 0;
@@ -50,7 +51,7 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
         _recorded.TryRemove(rolloutId, out _);
         await using var connection = await connections.OpenAsync(cancellationToken);
         int written;
-        IReadOnlyDictionary<(char Kind, int Phase, string Key), string> last;
+        IReadOnlyDictionary<HistoryKey, string> last;
         if (held is not null)
         {
             // What is held is what storage holds (this instance is its only writer): the changes go in at once, a
@@ -77,7 +78,7 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
                 _recorded.Clear();
             }
 
-            var recorded = new Dictionary<(char Kind, int Phase, string Key), string>(last);
+            var recorded = new Dictionary<HistoryKey, string>(last);
             foreach (var gate in gates)
             {
                 recorded[('g', gate.PhaseIndex, gate.GateKey)] = gate.Status;
@@ -95,10 +96,10 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
     }
 
     /// <summary>The last status or state recorded for each gate ('g') and trigger ('t') of the rollout, in each phase.</summary>
-    private static async Task<IReadOnlyDictionary<(char Kind, int Phase, string Key), string>> ReadLastAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
+    private static async Task<IReadOnlyDictionary<HistoryKey, string>> ReadLastAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
         long rolloutId, CancellationToken cancellationToken)
     {
-        var last = new Dictionary<(char Kind, int Phase, string Key), string>();
+        var last = new Dictionary<HistoryKey, string>();
         foreach (var (phase, key, status) in await connection.QueryAsync<(long Phase, string Key, string Status)>(new CommandDefinition(
                      "SELECT g.phase_index, g.gate_key, g.status FROM gate_results g WHERE g.rollout_id = @rolloutId AND g.id = " +
                      "(SELECT MAX(l.id) FROM gate_results l WHERE l.rollout_id = g.rollout_id AND l.phase_index = g.phase_index AND l.gate_key = g.gate_key)",
@@ -118,10 +119,10 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
         return last;
     }
 
-    private static List<GateResultRecord> Changed(IReadOnlyList<GateResultRecord> gates, IReadOnlyDictionary<(char Kind, int Phase, string Key), string> last) =>
+    private static List<GateResultRecord> Changed(IReadOnlyList<GateResultRecord> gates, IReadOnlyDictionary<HistoryKey, string> last) =>
         gates.Where(g => !last.TryGetValue(('g', g.PhaseIndex, g.GateKey), out var status) || status != g.Status).ToList();
 
-    private static List<TriggerResultRecord> Changed(IReadOnlyList<TriggerResultRecord> triggers, IReadOnlyDictionary<(char Kind, int Phase, string Key), string> last) =>
+    private static List<TriggerResultRecord> Changed(IReadOnlyList<TriggerResultRecord> triggers, IReadOnlyDictionary<HistoryKey, string> last) =>
         triggers.Where(t => !last.TryGetValue(('t', t.PhaseIndex, t.TriggerKey), out var state) || state != t.State).ToList();
 
     /// <summary>
@@ -186,7 +187,7 @@ public sealed class JudgementHistoryRepository(IDbConnectionFactory connections)
         return written;
     }
 
-    private static bool Unchanged(IReadOnlyDictionary<(char Kind, int Phase, string Key), string> recorded, IReadOnlyList<GateResultRecord> gates, IReadOnlyList<TriggerResultRecord> triggers) =>
+    private static bool Unchanged(IReadOnlyDictionary<HistoryKey, string> recorded, IReadOnlyList<GateResultRecord> gates, IReadOnlyList<TriggerResultRecord> triggers) =>
         gates.All(g => recorded.TryGetValue(('g', g.PhaseIndex, g.GateKey), out var status) && status == g.Status)
         && triggers.All(t => recorded.TryGetValue(('t', t.PhaseIndex, t.TriggerKey), out var state) && state == t.State);
 
