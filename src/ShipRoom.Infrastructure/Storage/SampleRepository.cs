@@ -13,8 +13,12 @@ namespace ShipRoom.Infrastructure.Storage;
 /// </summary>
 public sealed class SampleRepository(IDbConnectionFactory connections) : ISampleRepository
 {
-    /// <summary>Rows per INSERT on PostgreSQL: a day's back-fill of a large plan (about 200,000 rows) in a few statements of bounded size.</summary>
-    public const int PostgresRowsPerStatement = 10_000;
+    /// <summary>
+    /// Rows per INSERT on PostgreSQL: a few milliseconds of the server's time each, the longest a command given during a
+    /// back-fill waits for it (the write yields to commands between statements). 10,000 before: an hour of the shipped
+    /// plan in one statement, which a rollback met on a core.
+    /// </summary>
+    public const int PostgresRowsPerStatement = 1000;
 
     /// <summary>About 6 ms of writing on the development VM: the longest a command waits for a poll's samples.</summary>
     public const int SqliteRowsPerTransaction = 1000;
@@ -56,7 +60,8 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     /// <summary>
     /// The rows go as five arrays, unnested by PostgreSQL: five parameters a statement however many rows, where a VALUES
     /// list of 500 rows took 3,000 (each an object made and bound here, the named ones rewritten to positional ones in a
-    /// 25 KB statement, parsed and planned there). One transaction, so a poll's samples are all there or none.
+    /// 25 KB statement, parsed and planned there). One transaction, so a poll's samples are all there or none; before
+    /// each statement it yields to the commands being carried out (<see cref="WriteTurns.BackgroundTurn"/>).
     /// </summary>
     /// <remarks>
     /// A poll's write (<paramref name="poll"/>) takes the rollout's advisory lock, then reads the mark in a statement of
@@ -84,6 +89,7 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
         var written = 0;
         foreach (var chunk in rows.Chunk(PostgresRowsPerStatement))
         {
+            await turn.YieldToCommandsAsync(cancellationToken);
             var (metrics, cohorts, journeys, times, values) = (new string[chunk.Length], new string[chunk.Length], new string[chunk.Length], new long[chunk.Length], new double?[chunk.Length]);
             for (var i = 0; i < chunk.Length; i++)
             {

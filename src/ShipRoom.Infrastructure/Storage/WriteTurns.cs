@@ -9,7 +9,8 @@ namespace ShipRoom.Infrastructure.Storage;
 /// commands cannot stop the polls. A turn is not re-entrant: code holding one must not ask for another. PostgreSQL
 /// locks rows, not the database: there background writes go side by side (<c>singleWriter: false</c>), but still after
 /// the commands in flight, whose statements would otherwise wait for cores busy with an hour of back-fill (a rollback's
-/// answer, p99 70-150 ms beside 50 first polls). <see cref="None"/> never waits.
+/// answer, p99 70-150 ms beside 50 first polls), and a write of many statements yields again between them
+/// (<see cref="BackgroundTurn.YieldToCommandsAsync"/>). <see cref="None"/> never waits.
 /// </summary>
 public sealed class WriteTurns
 {
@@ -91,11 +92,11 @@ public sealed class WriteTurns
     /// Waits for the background writers' turn: after the commands in flight and, with a single writer, after the
     /// background write before it.
     /// </summary>
-    public async Task<IDisposable> BackgroundAsync(CancellationToken cancellationToken)
+    public async Task<BackgroundTurn> BackgroundAsync(CancellationToken cancellationToken)
     {
         if (!_enabled)
         {
-            return Scope.Empty;
+            return BackgroundTurn.Free;
         }
 
         // Commands first, before the turn is taken and again once it is: each background write yields to commands at
@@ -105,7 +106,7 @@ public sealed class WriteTurns
         await NoCommandsAsync(deadline, cancellationToken);
         if (!_singleWriter)
         {
-            return Scope.Empty;
+            return new BackgroundTurn(this, deadline, null);
         }
 
         await _background.WaitAsync(cancellationToken);
@@ -119,7 +120,7 @@ public sealed class WriteTurns
             throw;
         }
 
-        return new Scope(() => _background.Release());
+        return new BackgroundTurn(this, deadline, () => _background.Release());
     }
 
     private async Task NoCommandsAsync(long deadline, CancellationToken cancellationToken)
@@ -144,6 +145,32 @@ public sealed class WriteTurns
         {
             // Commands kept coming for MaxBackgroundWait: the poll's write goes now.
         }
+    }
+
+    /// <summary>
+    /// A background write's turn. A write of several statements (an hour of back-fill) calls
+    /// <see cref="YieldToCommandsAsync"/> between them: a command given meanwhile then runs while the write waits, not
+    /// beside its statements. On PostgreSQL those statements run on the same cores as the command's, in other server
+    /// processes: four back-fills side by side took them, and a rollback's answer waited 50-95 ms for a core. The write
+    /// yields within the same bound as its first wait (<see cref="MaxBackgroundWait"/> from when it asked), so its
+    /// transaction stays open at most that much longer.
+    /// </summary>
+    public sealed class BackgroundTurn : IDisposable
+    {
+        /// <summary>A turn that never waits (turns not enabled).</summary>
+        internal static readonly BackgroundTurn Free = new(null, 0, null);
+
+        private readonly WriteTurns? _turns;
+        private readonly long _deadline;
+        private Action? _release;
+
+        internal BackgroundTurn(WriteTurns? turns, long deadline, Action? release) => (_turns, _deadline, _release) = (turns, deadline, release);
+
+        /// <summary>Waits while commands are being carried out, until the turn's deadline; at once when there are none.</summary>
+        public Task YieldToCommandsAsync(CancellationToken cancellationToken) =>
+            _turns is null ? Task.CompletedTask : _turns.NoCommandsAsync(_deadline, cancellationToken);
+
+        public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
     }
 
     private static TaskCompletionSource Completed()

@@ -246,4 +246,64 @@ public sealed class PostgresSampleWindowsTests(PostgresServer server) : SampleWi
         Assert.Equal(4 * 4, (await db.Samples.ReadAsync(id, T, T.AddMinutes(10), Ct)).Count);
         Assert.Equal(T.AddMinutes(10), (await db.Rollouts.GetAsync(id, Ct))!.LastPolledTo);
     }
+
+    [Fact]
+    public async Task A_back_fill_gives_way_between_its_statements_to_a_command_given_meanwhile()
+    {
+        await using var db = await new PostgresEngine(server).CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var turns = new WriteTurns(maxBackgroundWait: TimeSpan.FromSeconds(60), singleWriter: false);
+        var samples = new SampleRepository(new WithTurns(db.Connections, turns));
+        var backFill = Minutes(0, 1000);
+        Assert.True(backFill.Count > 3 * SampleRepository.PostgresRowsPerStatement);
+
+        // The write is held at the rollout's lock, past its first wait for commands; a rollback is given; then the lock goes.
+        await using var other = await db.Connections.OpenAsync(Ct);
+        await using var transaction = await other.BeginTransactionAsync(Ct);
+        await other.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@kind, @rollout)",
+            new { kind = SampleRepository.PostgresSampleWriteLock, rollout = (int)id }, transaction, cancellationToken: Ct));
+        var write = samples.StorePollAsync(id, backFill, T.AddMinutes(1000), Ct);
+        await WaitForTheRolloutsLockAsync(db, id, granted: false);
+        var rollback = turns.Command();
+        await transaction.CommitAsync(Ct);
+        await WaitForTheRolloutsLockAsync(db, id, granted: true);
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500), Ct);
+        Assert.False(write.IsCompleted, "the back-fill wrote on while a command was being carried out");
+
+        rollback.Dispose();
+        Assert.Equal(backFill.Count, await write.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal(backFill.Count, (await db.Samples.ReadAsync(id, T, T.AddMinutes(1000), Ct)).Count);
+    }
+
+    /// <summary>Until the rollout's sample-write lock is held (granted) or waited for (not granted) by one session, within 10 s.</summary>
+    private static async Task WaitForTheRolloutsLockAsync(TestDatabase db, long id, bool granted)
+    {
+        // pg_locks is the whole cluster's, and other tests write samples meanwhile: this database, this rollout.
+        const string Sql = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted = @granted " +
+                           "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) " +
+                           "AND classid::bigint = @kind AND objid::bigint = @rollout";
+        await using var watcher = await db.Connections.OpenAsync(Ct);
+        for (var tries = 0; tries < 200; tries++)
+        {
+            if (await watcher.ExecuteScalarAsync<long>(new CommandDefinition(Sql, new { granted, kind = (long)SampleRepository.PostgresSampleWriteLock, rollout = id }, cancellationToken: Ct)) == 1)
+            {
+                return;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.Fail($"no advisory lock {(granted ? "held" : "waited for")} within 10 s");
+    }
+
+    /// <summary>The database's connections with turns of the test's own (a longer bound than the engine's 2 s).</summary>
+    private sealed class WithTurns(IDbConnectionFactory inner, WriteTurns turns) : IDbConnectionFactory
+    {
+        public StorageProvider Provider => inner.Provider;
+
+        public WriteTurns Writes => turns;
+
+        public Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken) => inner.OpenAsync(cancellationToken);
+    }
 }

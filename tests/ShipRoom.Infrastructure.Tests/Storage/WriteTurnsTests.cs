@@ -143,6 +143,39 @@ public sealed class WriteTurnsTests
         (await background.WaitAsync(Bound, Ct)).Dispose();
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_write_of_many_statements_yields_between_them_to_a_command_given_meanwhile(bool singleWriter)
+    {
+        var turns = new WriteTurns(maxBackgroundWait: TimeSpan.FromSeconds(30), singleWriter: singleWriter);
+        using var backFill = await turns.BackgroundAsync(Ct);
+        await backFill.YieldToCommandsAsync(Ct).WaitAsync(Bound, Ct);
+
+        var rollback = turns.Command();
+        var next = backFill.YieldToCommandsAsync(Ct);
+        await Task.Delay(100, Ct);
+        Assert.False(next.IsCompleted);
+
+        rollback.Dispose();
+        await next.WaitAsync(Bound, Ct);
+    }
+
+    [Fact]
+    public async Task A_write_yields_between_statements_no_longer_than_its_turns_bound_from_when_it_asked()
+    {
+        var turns = new WriteTurns(maxBackgroundWait: TimeSpan.FromMilliseconds(300), singleWriter: false);
+        using var backFill = await turns.BackgroundAsync(Ct);
+        using var endless = turns.Command();
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        await backFill.YieldToCommandsAsync(Ct).WaitAsync(Bound, Ct);
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), $"yielded {waited.Elapsed.TotalMilliseconds:F0} ms");
+
+        // Its bound is spent: later yields go at once.
+        Assert.True(backFill.YieldToCommandsAsync(Ct).IsCompletedSuccessfully);
+    }
+
     [Fact]
     public async Task None_never_waits()
     {
@@ -151,6 +184,7 @@ public sealed class WriteTurnsTests
         var second = WriteTurns.None.BackgroundAsync(Ct);
 
         Assert.True(second.IsCompletedSuccessfully);
+        Assert.True(first.YieldToCommandsAsync(Ct).IsCompletedSuccessfully);
         Assert.Equal(0, WriteTurns.None.CommandsInFlight);
     }
 }
