@@ -43,6 +43,9 @@ pg_bin=
 pg_data=
 pg_server=
 pg_db=
+# The throwaway PostgreSQL's postmaster, once started: the driver reads its processes' time on the cores around each
+# rollback (0: not ours to read, or SQLite).
+database_pid=0
 bench_exe="$root/tests/ShipRoom.Benchmarks/bin/Release/net10.0/ShipRoom.Benchmarks"
 
 cleanup() {
@@ -135,7 +138,7 @@ run_pass() {
   nice -n 10 "$bench_exe" live --url "http://127.0.0.1:$port" --password "$password" \
     --subscribers "$subscribers" --rollbacks "$rollbacks" --rollouts "$rollouts" \
     --listen-seconds "$listen_seconds" --cpu-seconds "$cpu_seconds" --backfill-wait-seconds "$backfill_wait" \
-    --server-pid "$server_pid" --clk-tck "$(getconf CLK_TCK)" --webhook-port "$hook_port" \
+    --server-pid "$server_pid" --database-pid "$database_pid" --clk-tck "$(getconf CLK_TCK)" --webhook-port "$hook_port" \
     --barehub-url "http://127.0.0.1:$bare_port/hub" --runtime-assets "$runtime_assets" \
     --tabs "$tabs" --tab-updates "$tab_updates" --barepage-url "http://127.0.0.1:$page_port/" --barepage-pid "$page_pid" \
     --plan "$root/plans/directive-004-ramp-1-10-25-50-100.yaml" --label "$label" --markdown "$table" 2> >(tee "$logs/driver-$provider.log" >&2) | tee -a "$lines"
@@ -175,6 +178,7 @@ if [ "$postgres" -eq 1 ]; then
     runuser -u postgres -- nice -n 10 "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/pg-sock/pg.log" -w -t 30 \
       -o "-F -k $work/pg-sock -p $pg_port -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null
     pg_server="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+    database_pid=$(head -1 "$pg_data/postmaster.pid")
     log "throwaway PostgreSQL on 127.0.0.1:$pg_port"
   fi
   pg_db="shiproom_bench_$(date +%s)_$$"

@@ -13,7 +13,8 @@ namespace ShipRoom.Benchmarks.Live;
 /// (scripts/bench.sh starts it) and prints one line per row of issue 21, each beside its budget and, where the issue
 /// names one, a baseline measured in the same run. Options: --user (admin) and --password of the first admin,
 /// --subscribers N, --rollbacks R, --rollouts K, --listen-seconds S (hub updates), --cpu-seconds C (poll CPU, whole
-/// minutes), --backfill-wait-seconds W, --server-pid PID, --clk-tck HZ,
+/// minutes), --backfill-wait-seconds W, --server-pid PID, --clk-tck HZ, --database-pid PID (PostgreSQL's postmaster: its
+/// processes' time on the cores around each rollback),
 /// --webhook-port P (the port ShipRoom's Deploy:WebhookUrl points at), --barehub-url URL, --runtime-assets a,b (modules
 /// the dashboard imports at run time), --tabs N (dashboard tabs in Chromium; 0: those rows are not measured),
 /// --warmup-tabs W (dashboard and bare-page tabs opened and closed first; at least 20 unless given),
@@ -209,7 +210,7 @@ public static class LiveCommand
 
             // Rollbacks while every new rollout's first poll back-fills an hour and the subscribers are connected: the
             // issue's condition for this row.
-            Print(await RollbackAsync(session, receiver, plan, rollbacks, Log, ct));
+            Print(await RollbackAsync(session, receiver, plan, rollbacks, serverPid, options.Int("database-pid", 0), Log, ct));
 
             // Then wait for the back-fills to end, so the hub rows see steady polls.
             backfillText = await WaitForFirstPollsAsync(session, url, live, pollsBeforeCreate, started, TimeSpan.FromSeconds(options.Int("backfill-wait-seconds", 600)), ct);
@@ -395,7 +396,7 @@ public static class LiveCommand
         return swarm;
     }
 
-    private static async Task<BenchRow> RollbackAsync(ShipRoomSession session, WebhookReceiver receiver, string plan, int count, Action<string> log, CancellationToken ct)
+    private static async Task<BenchRow> RollbackAsync(ShipRoomSession session, WebhookReceiver receiver, string plan, int count, int serverPid, int databasePid, Action<string> log, CancellationToken ct)
     {
         const string Name = "rollback → deploy webhook";
         var budget = $"p99 ≤ {RollbackP99BudgetMs:0} ms, max ≤ {RollbackMaxBudgetMs:0} ms";
@@ -416,6 +417,7 @@ public static class LiveCommand
         var hook = new List<double>();
         var problems = new List<string>();
         var gcPauses = new List<double>();
+        var cores = new List<string>();
         for (var i = 0; i < count; i++)
         {
             long id;
@@ -435,6 +437,8 @@ public static class LiveCommand
             // rollback that met a pause is told apart from one that waited for storage or the machine. Read before the
             // pause, so that the collection a scrape's allocations may bring is not brought into the command.
             var gcBefore = (await ServerCounters.ReadAsync(session.BaseAddress, ct)).GcPauseSeconds;
+            var coresBefore = CoreShares.Read(serverPid, databasePid);
+            var windowStart = Stopwatch.GetTimestamp();
             await Task.Delay(250, ct);
             var t0 = Stopwatch.GetTimestamp();
             using var response = await session.Api.PostAsJsonAsync($"/api/rollouts/{id}/commands/rollback", new { reason = "scripts/bench.sh: rollback timing" }, ct);
@@ -454,8 +458,12 @@ public static class LiveCommand
                 await Task.Delay(5, ct);
             }
 
+            // Before the scrape below, whose work in ShipRoom is no part of the command's.
+            var around = CoreShares.Between(coresBefore, CoreShares.Read(serverPid, databasePid));
+            var window = Stopwatch.GetElapsedTime(windowStart).TotalMilliseconds;
             var gcMs = ((await ServerCounters.ReadAsync(session.BaseAddress, ct)).GcPauseSeconds - gcBefore) * 1000;
             gcPauses.Add(gcMs);
+            cores.Add($"in the {Stats.Ms(window)} from 250 ms before the command to its webhook, {around.Describe(databasePid > 0)}");
             if (arrived == 0)
             {
                 problems.Add($"rollout {id}: no rollback webhook within 10 s (answer: {body}; GC pauses {Stats.Ms(gcMs)})");
@@ -463,7 +471,7 @@ public static class LiveCommand
             }
 
             hook.Add(Stopwatch.GetElapsedTime(t0, arrived).TotalMilliseconds);
-            log($"rollback of rollout {id}: created in {Stats.Ms(createdMs)}, API answer {Stats.Ms(answered)}, webhook after {Stats.Ms(hook[^1])}, GC pauses from 250 ms before the command to after the webhook {Stats.Ms(gcMs)}");
+            log($"rollback of rollout {id}: created in {Stats.Ms(createdMs)}, API answer {Stats.Ms(answered)}, webhook after {Stats.Ms(hook[^1])}, GC pauses from 250 ms before the command to after the webhook {Stats.Ms(gcMs)}; {cores[^1]}");
         }
 
         log($"rollbacks: {api.Count} answered, {hook.Count} webhooks, {problems.Count} problems{(problems.Count > 0 ? ": " + problems[0] : "")}");
@@ -478,7 +486,7 @@ public static class LiveCommand
         return new BenchRow(Name,
             $"API answer p50 {Stats.Ms(Stats.Percentile(api, 50))}, p99 {Stats.Ms(Stats.Percentile(api, 99))}, max {Stats.Ms(api.Max())}; " +
             $"webhook arrival p50 {Stats.Ms(Stats.Percentile(hook, 50))}, p99 {Stats.Ms(Stats.Percentile(hook, 99))}, max {Stats.Ms(hook.DefaultIfEmpty(double.NaN).Max())} " +
-            $"({api.Count} rollbacks{(problems.Count > 0 ? $", {problems.Count} failed" : "")}{SlowestGc(api, gcPauses)})",
+            $"({api.Count} rollbacks{(problems.Count > 0 ? $", {problems.Count} failed" : "")}{SlowestGc(api, gcPauses)}{(serverPid > 0 && cores.Count == api.Count ? "; " + cores[api.IndexOf(api.Max())] : "")})",
             budget, $"loopback POST round trip p50 {Stats.Ms(Stats.Percentile(loopback, 50))}, max {Stats.Ms(loopback.Max())}", passed);
     }
 
