@@ -15,8 +15,8 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
 {
     /// <summary>
     /// Rows per INSERT on PostgreSQL: a few milliseconds of the server's time each, the longest a command given during a
-    /// back-fill waits for it (the write yields to commands between statements). 10,000 before: an hour of the shipped
-    /// plan in one statement, which a rollback met on a core.
+    /// back-fill waits for it while the write's turn lasts (the write yields to commands between statements, up to its
+    /// turn's bound). 10,000 before: an hour of the shipped plan in one statement, which a rollback met on a core.
     /// </summary>
     public const int PostgresRowsPerStatement = 1000;
 
@@ -67,7 +67,9 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     /// A poll's write (<paramref name="poll"/>) takes the rollout's advisory lock, then reads the mark in a statement of
     /// its own (read committed, so it sees what a write that held the lock before committed), stores only the minutes at
     /// or after it, and moves the mark, all in the one transaction. Commands never wait on the lock, which is not the
-    /// rollout's row; the row itself is held only from the mark's update, the last statement, to the commit.
+    /// rollout's row. The inserts hold the row for key share (the foreign key), also while the write yields, which no
+    /// command's update of the row conflicts with; the row is held for update only from the mark's update, the last
+    /// statement, to the commit.
     /// </remarks>
     private async Task<int> UpsertOnPostgresAsync(long rolloutId, IReadOnlyList<SampleRow> rows, bool poll, DateTimeOffset? polledTo, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 namespace ShipRoom.Infrastructure.Storage;
 
 /// <summary>
-/// Who writes next: a command someone is waiting for (a rollback, a hold) goes before background writes, the ones
+/// Who writes next, within this process: a command someone is waiting for (a rollback, a hold) goes before background writes, the ones
 /// nobody waits for (a poll's claim, samples, judgement history and record). On an engine with a single writer (SQLite)
 /// background writes also take turns among themselves, awaiting instead of blocking a thread in SQLite's busy wait, and
 /// do not start while a command is being carried out, so a command waits for at most the one background transaction
@@ -123,34 +123,44 @@ public sealed class WriteTurns
         return new BackgroundTurn(this, deadline, () => _background.Release());
     }
 
+    /// <summary>
+    /// Until no command is being carried out, or the deadline (stopwatch time) has passed. Looks again after each wait:
+    /// a command may have begun as the last one ended, and a timer may fire a little before the deadline as the
+    /// stopwatch counts it.
+    /// </summary>
     private async Task NoCommandsAsync(long deadline, CancellationToken cancellationToken)
     {
-        Task noCommands;
-        lock (_sync)
+        while (true)
         {
-            noCommands = _noCommands.Task;
-        }
+            Task noCommands;
+            lock (_sync)
+            {
+                noCommands = _noCommands.Task;
+            }
 
-        var left = TimeProvider.System.GetElapsedTime(TimeProvider.System.GetTimestamp(), deadline);
-        if (noCommands.IsCompleted || left <= TimeSpan.Zero)
-        {
-            return;
-        }
+            var left = TimeProvider.System.GetElapsedTime(TimeProvider.System.GetTimestamp(), deadline);
+            if (noCommands.IsCompleted || left <= TimeSpan.Zero)
+            {
+                return;
+            }
 
-        try
-        {
-            await noCommands.WaitAsync(left, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            // Commands kept coming for MaxBackgroundWait: the poll's write goes now.
+            try
+            {
+                await noCommands.WaitAsync(left, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Commands kept coming for MaxBackgroundWait: the poll's write goes once the deadline has passed.
+            }
         }
     }
 
     /// <summary>
     /// A background write's turn. A write of several statements (an hour of back-fill) calls
-    /// <see cref="YieldToCommandsAsync"/> between them: a command given meanwhile then runs while the write waits, not
-    /// beside its statements. On PostgreSQL those statements run on the same cores as the command's, in other server
+    /// <see cref="YieldToCommandsAsync"/> between them: a command this process is carrying out then runs while the write
+    /// waits, not beside its statements (a command on another instance is not seen). Only for a write that holds nothing
+    /// a command needs meanwhile, as PostgreSQL's sample write; a SQLite transaction holds the one write lock, so a
+    /// SQLite write gives way between its transactions instead, each taking a turn of its own. On PostgreSQL those statements run on the same cores as the command's, in other server
     /// processes: four back-fills side by side took them, and a rollback's answer waited 50-95 ms for a core. The write
     /// yields within the same bound as its first wait (<see cref="MaxBackgroundWait"/> from when it asked), so its
     /// transaction stays open at most that much longer.

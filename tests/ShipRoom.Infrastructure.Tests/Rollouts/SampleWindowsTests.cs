@@ -248,7 +248,7 @@ public sealed class PostgresSampleWindowsTests(PostgresServer server) : SampleWi
     }
 
     [Fact]
-    public async Task A_back_fill_gives_way_between_its_statements_to_a_command_given_meanwhile()
+    public async Task A_back_fill_gives_way_before_its_statements_to_a_command_given_after_it_began()
     {
         await using var db = await new PostgresEngine(server).CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
@@ -257,7 +257,9 @@ public sealed class PostgresSampleWindowsTests(PostgresServer server) : SampleWi
         var backFill = Minutes(0, 1000);
         Assert.True(backFill.Count > 3 * SampleRepository.PostgresRowsPerStatement);
 
-        // The write is held at the rollout's lock, past its first wait for commands; a rollback is given; then the lock goes.
+        // The write is held at the rollout's lock, past its first wait for commands; a rollback is given; then the lock
+        // goes. The write yields before each statement, the first one included: this sees the first (the same call as
+        // the others), and that the write does not go on while the command lasts.
         await using var other = await db.Connections.OpenAsync(Ct);
         await using var transaction = await other.BeginTransactionAsync(Ct);
         await other.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@kind, @rollout)",
@@ -282,7 +284,7 @@ public sealed class PostgresSampleWindowsTests(PostgresServer server) : SampleWi
         // pg_locks is the whole cluster's, and other tests write samples meanwhile: this database, this rollout.
         const string Sql = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted = @granted " +
                            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) " +
-                           "AND classid::bigint = @kind AND objid::bigint = @rollout";
+                           "AND classid::bigint = @kind AND objid::bigint = @rollout AND objsubid = 2";
         await using var watcher = await db.Connections.OpenAsync(Ct);
         for (var tries = 0; tries < 200; tries++)
         {

@@ -169,7 +169,9 @@ public sealed class WriteTurnsTests
         using var endless = turns.Command();
 
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        await backFill.YieldToCommandsAsync(Ct).WaitAsync(Bound, Ct);
+        var yielding = backFill.YieldToCommandsAsync(Ct);
+        Assert.False(yielding.IsCompleted);
+        await yielding.WaitAsync(Bound, Ct);
         Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), $"yielded {waited.Elapsed.TotalMilliseconds:F0} ms");
 
         // Its bound is spent: later yields go at once.
