@@ -2,8 +2,9 @@
 # Measures ShipRoom against issue 21's budgets from outside, the way people and automation meet it: builds the web app
 # (published, Release) and the driver, starts ShipRoom on the embedded default (SQLite in a temporary data directory)
 # on 127.0.0.1 with a free port, drives it from separate processes (tests/ShipRoom.Benchmarks `live`: a SignalR client
-# swarm, a deploy-webhook receiver, dashboard tabs in headless Chromium through Playwright; `barehub`: the bare SignalR
-# hub baseline; `barepage`: the bare Blazor page baseline), prints one line per row
+# swarm, dashboard tabs in headless Chromium through Playwright; `deploysystem`: the deploy webhook's receiver, where the
+# rollback row runs; `barehub`: the bare SignalR hub baseline; `barepage`: the bare Blazor page baseline), prints one
+# line per row
 #   bench <row>: measured <figure>, budget <figure>, baseline <figure>: PASS|FAIL
 # and writes the table, the command, the machine and the date into docs/benchmarks.md. Cleans up what it started.
 #   scripts/bench.sh              1,000 subscribers, 100 rollbacks, 100 rollouts polling, 20 dashboard tabs
@@ -106,10 +107,15 @@ load_before=$(loadavg)
 # run_pass PROVIDER CONNECTION_STRING LABEL
 run_pass() {
   local provider=$1 connection=$2 label=$3
-  local port hook_port bare_port page_port password server_pid bare_pid page_pid
+  local port hook_port bare_port page_port password server_pid bare_pid page_pid hook_pid
   port=$(free_port); hook_port=$(free_port); bare_port=$(free_port); page_port=$(free_port)
   password="bench-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
-  log "starting ShipRoom ($provider) on 127.0.0.1:$port; deploy webhook to 127.0.0.1:$hook_port"
+  log "starting the deploy system on 127.0.0.1:$hook_port and ShipRoom ($provider) on 127.0.0.1:$port"
+  # The deploy system first (ShipRoom calls it for the demo's start), in a process of its own: the rollback row runs
+  # there, away from the driver's subscriber swarm (tests/ShipRoom.Benchmarks/Live/RollbackTiming.cs).
+  nice -n 10 "$bench_exe" deploysystem --port "$hook_port" > "$work/deploysystem-$provider.log" 2>&1 &
+  hook_pid=$!
+  pids+=("$hook_pid")
   (
     cd "$work/web"
     exec env ASPNETCORE_ENVIRONMENT=Production \
@@ -138,7 +144,7 @@ run_pass() {
   nice -n 10 "$bench_exe" live --url "http://127.0.0.1:$port" --password "$password" \
     --subscribers "$subscribers" --rollbacks "$rollbacks" --rollouts "$rollouts" \
     --listen-seconds "$listen_seconds" --cpu-seconds "$cpu_seconds" --backfill-wait-seconds "$backfill_wait" \
-    --server-pid "$server_pid" --database-pid "$database_pid" --clk-tck "$(getconf CLK_TCK)" --webhook-port "$hook_port" \
+    --server-pid "$server_pid" --database-pid "$database_pid" --clk-tck "$(getconf CLK_TCK)" --deploy-system-url "http://127.0.0.1:$hook_port" \
     --barehub-url "http://127.0.0.1:$bare_port/hub" --runtime-assets "$runtime_assets" \
     --tabs "$tabs" --tab-updates "$tab_updates" --barepage-url "http://127.0.0.1:$page_port/" --barepage-pid "$page_pid" \
     --plan "$root/plans/directive-004-ramp-1-10-25-50-100.yaml" --label "$label" --markdown "$table" 2> >(tee "$logs/driver-$provider.log" >&2) | tee -a "$lines"
@@ -152,9 +158,10 @@ run_pass() {
     log "ShipRoom ($provider) logged problems (first 20 lines):"; cat "$work/server-problems-$provider.txt" >&2
   fi
   stop "$page_pid"
+  stop "$hook_pid"
   stop "$bare_pid"
   stop "$server_pid"
-  cp "$work/shiproom-$provider.log" "$work/barehub-$provider.log" "$work/barepage-$provider.log" "$logs/" 2>/dev/null || true
+  cp "$work/shiproom-$provider.log" "$work/barehub-$provider.log" "$work/barepage-$provider.log" "$work/deploysystem-$provider.log" "$logs/" 2>/dev/null || true
   if [ "$rc" -ne 0 ]; then
     log "the driver failed (exit $rc)"; exit 2
   fi

@@ -4,18 +4,19 @@ namespace ShipRoom.Benchmarks.Live;
 
 /// <summary>
 /// Who had the machine's cores around one command, and who waited for one: the time each thread of ShipRoom, of the
-/// database server (its postmaster and every process it started) and of this driver spent on a CPU and waiting on a run
-/// queue, from /proc/PID/task/TID/schedstat (nanoseconds; /proc's stat counts 10 ms ticks, too coarse for a rollback).
+/// database server (its postmaster and every process it started), of the driver (the subscriber swarm) and of this
+/// process (the rollbacks' client and the deploy webhook's receiver) spent on a CPU and waiting on a run queue, from /proc/PID/task/TID/schedstat (nanoseconds; /proc's stat counts 10 ms ticks, too coarse for a rollback).
 /// Read before and after; a thread seen only once is left out. A slow answer with ShipRoom waiting for a core was the
 /// machine's, one with ShipRoom neither running nor waiting was waiting on something else.
 /// </summary>
-public sealed record CoreShares(Share ShipRoom, Share Database, Share Driver)
+public sealed record CoreShares(Share ShipRoom, Share Database, Share Driver, Share Timing)
 {
-    public static Reading Read(int serverPid, int databasePid)
+    public static Reading Read(int serverPid, int databasePid, int driverPid)
     {
         var threads = new Dictionary<(char Group, int Tid), (double RunMs, double WaitMs)>();
         AddThreads(threads, 'S', serverPid);
-        AddThreads(threads, 'D', Environment.ProcessId);
+        AddThreads(threads, 'D', driverPid);
+        AddThreads(threads, 'T', Environment.ProcessId);
         if (databasePid > 0)
         {
             foreach (var pid in ProcessTree(databasePid))
@@ -39,13 +40,14 @@ public sealed record CoreShares(Share ShipRoom, Share Database, Share Driver)
             }
         }
 
-        return new CoreShares(sums.GetValueOrDefault('S'), sums.GetValueOrDefault('P'), sums.GetValueOrDefault('D'));
+        return new CoreShares(sums.GetValueOrDefault('S'), sums.GetValueOrDefault('P'), sums.GetValueOrDefault('D'), sums.GetValueOrDefault('T'));
     }
 
     public string Describe(bool withDatabase) =>
         $"ShipRoom ran {Stats.Ms(ShipRoom.RunMs)} and waited {Stats.Ms(ShipRoom.WaitMs)} for a core" +
         (withDatabase ? $", PostgreSQL ran {Stats.Ms(Database.RunMs)} and waited {Stats.Ms(Database.WaitMs)}" : "") +
-        $", the driver ran {Stats.Ms(Driver.RunMs)} and waited {Stats.Ms(Driver.WaitMs)}";
+        $", the driver (its subscribers) ran {Stats.Ms(Driver.RunMs)} and waited {Stats.Ms(Driver.WaitMs)}" +
+        $", the rollbacks' own process ran {Stats.Ms(Timing.RunMs)} and waited {Stats.Ms(Timing.WaitMs)}";
 
     /// <summary>The process and every process under it (PostgreSQL's backends are children of the postmaster).</summary>
     private static List<int> ProcessTree(int root)

@@ -15,7 +15,7 @@ namespace ShipRoom.Benchmarks.Live;
 /// --subscribers N, --rollbacks R, --rollouts K, --listen-seconds S (hub updates), --cpu-seconds C (poll CPU, whole
 /// minutes), --backfill-wait-seconds W, --server-pid PID, --clk-tck HZ, --database-pid PID (PostgreSQL's postmaster: its
 /// processes' time on the cores around each rollback),
-/// --webhook-port P (the port ShipRoom's Deploy:WebhookUrl points at), --barehub-url URL, --runtime-assets a,b (modules
+/// --deploy-system-url URL (`deploysystem`, where ShipRoom's Deploy:WebhookUrl points; the rollback row runs there), --barehub-url URL, --runtime-assets a,b (modules
 /// the dashboard imports at run time), --tabs N (dashboard tabs in Chromium; 0: those rows are not measured),
 /// --warmup-tabs W (dashboard and bare-page tabs opened and closed first; at least 20 unless given),
 /// --tab-updates K (demo updates per CPU window with and without tabs), --tabs-only (the tab rows and nothing after them:
@@ -27,8 +27,6 @@ public static class LiveCommand
 {
     private const int UpdateBudgetBytes = 32 * 1024;
     private const double LatencyBudgetMs = 150;
-    private const double RollbackP99BudgetMs = 50;
-    private const double RollbackMaxBudgetMs = 250;
     private const double PollCpuBudgetMs = 5;
     private const long FirstLoadBudgetBytes = 800_000;
     private const int BareIntervalMs = 500;
@@ -84,8 +82,8 @@ public static class LiveCommand
 
         void Log(string text) => Console.Error.WriteLine($"[live {DateTime.UtcNow:HH:mm:ss}] {text}");
 
-        // The deploy system first: ShipRoom calls it for every start, hold, advance and rollback.
-        await using var receiver = await WebhookReceiver.StartAsync(options.Int("webhook-port", 0));
+        // The deploy system ShipRoom calls for every start, hold, advance and rollback: a process of its own.
+        using var deploySystem = new HttpClient { BaseAddress = new Uri(options.Required("deploy-system-url")), Timeout = TimeSpan.FromMinutes(20) };
         await WaitReadyAsync(url, TimeSpan.FromSeconds(options.Int("ready-seconds", 180)), ct);
         using var session = await ShipRoomSession.SignInAsync(url, options.Get("user") ?? "admin", options.Required("password"), ct);
         var demo = await session.DemoRolloutAsync(TimeSpan.FromSeconds(60), ct);
@@ -210,7 +208,7 @@ public static class LiveCommand
 
             // Rollbacks while every new rollout's first poll back-fills an hour and the subscribers are connected: the
             // issue's condition for this row.
-            Print(await RollbackAsync(session, receiver, plan, rollbacks, serverPid, options.Int("database-pid", 0), Log, ct));
+            Print(await RollbacksAsync(deploySystem, new RollbackTiming.Request(url.ToString(), session.Token, plan, rollbacks, serverPid, options.Int("database-pid", 0), Environment.ProcessId), Log, ct));
 
             // Then wait for the back-fills to end, so the hub rows see steady polls.
             backfillText = await WaitForFirstPollsAsync(session, url, live, pollsBeforeCreate, started, TimeSpan.FromSeconds(options.Int("backfill-wait-seconds", 600)), ct);
@@ -396,115 +394,6 @@ public static class LiveCommand
         return swarm;
     }
 
-    private static async Task<BenchRow> RollbackAsync(ShipRoomSession session, WebhookReceiver receiver, string plan, int count, int serverPid, int databasePid, Action<string> log, CancellationToken ct)
-    {
-        const string Name = "rollback → deploy webhook";
-        var budget = $"p99 ≤ {RollbackP99BudgetMs:0} ms, max ≤ {RollbackMaxBudgetMs:0} ms";
-
-        // Baseline: a POST over loopback to the same receiver, answered at once.
-        var loopback = new List<double>();
-        using (var plain = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{receiver.Port}") })
-        {
-            for (var i = 0; i < 30; i++)
-            {
-                var t = Stopwatch.GetTimestamp();
-                using var response = await plain.PostAsync("/echo", new StringContent("{}", Encoding.UTF8, "application/json"), ct);
-                loopback.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-            }
-        }
-
-        var api = new List<double>();
-        var hook = new List<double>();
-        var problems = new List<string>();
-        var gcPauses = new List<double>();
-        var cores = new List<string>();
-        for (var i = 0; i < count; i++)
-        {
-            long id;
-            var created = Stopwatch.GetTimestamp();
-            try
-            {
-                id = await session.CreateStartedRolloutAsync(plan, ct);
-            }
-            catch (InvalidOperationException exception)
-            {
-                problems.Add(exception.Message);
-                continue;
-            }
-
-            var createdMs = Stopwatch.GetElapsedTime(created).TotalMilliseconds;
-            // The server's garbage-collector pauses from 250 ms before the command to just after its webhook: a slow
-            // rollback that met a pause is told apart from one that waited for storage or the machine. Read before the
-            // pause, so that the collection a scrape's allocations may bring is not brought into the command.
-            var gcBefore = (await ServerCounters.ReadAsync(session.BaseAddress, ct)).GcPauseSeconds;
-            var coresBefore = CoreShares.Read(serverPid, databasePid);
-            var windowStart = Stopwatch.GetTimestamp();
-            await Task.Delay(250, ct);
-            var t0 = Stopwatch.GetTimestamp();
-            using var response = await session.Api.PostAsJsonAsync($"/api/rollouts/{id}/commands/rollback", new { reason = "scripts/bench.sh: rollback timing" }, ct);
-            var answered = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                problems.Add($"rollout {id}: {(int)response.StatusCode} {(body.Length > 300 ? body[..300] + "…" : body)}");
-                continue;
-            }
-
-            api.Add(answered);
-            var until = DateTime.UtcNow.AddSeconds(10);
-            long arrived;
-            while (!receiver.TryGetRollback(id, out arrived) && DateTime.UtcNow < until)
-            {
-                await Task.Delay(5, ct);
-            }
-
-            // Before the scrape below, whose work in ShipRoom is no part of the command's.
-            var around = CoreShares.Between(coresBefore, CoreShares.Read(serverPid, databasePid));
-            var window = Stopwatch.GetElapsedTime(windowStart).TotalMilliseconds;
-            var gcMs = ((await ServerCounters.ReadAsync(session.BaseAddress, ct)).GcPauseSeconds - gcBefore) * 1000;
-            gcPauses.Add(gcMs);
-            cores.Add($"in the {Stats.Ms(window)} from 250 ms before the command to its webhook, {around.Describe(databasePid > 0)}");
-            if (arrived == 0)
-            {
-                problems.Add($"rollout {id}: no rollback webhook within 10 s (answer: {body}; GC pauses {Stats.Ms(gcMs)})");
-                continue;
-            }
-
-            hook.Add(Stopwatch.GetElapsedTime(t0, arrived).TotalMilliseconds);
-            log($"rollback of rollout {id}: created in {Stats.Ms(createdMs)}, API answer {Stats.Ms(answered)}, webhook after {Stats.Ms(hook[^1])}, GC pauses from 250 ms before the command to after the webhook {Stats.Ms(gcMs)}; {cores[^1]}");
-        }
-
-        log($"rollbacks: {api.Count} answered, {hook.Count} webhooks, {problems.Count} problems{(problems.Count > 0 ? ": " + problems[0] : "")}");
-        if (api.Count == 0)
-        {
-            return BenchRow.NotMeasured(Name, budget, problems.Count > 0 ? $"every rollback failed; first: {problems[0]}" : "no rollback ran");
-        }
-
-        var passed = problems.Count == 0 &&
-                     Stats.Percentile(api, 99) <= RollbackP99BudgetMs && api.Max() <= RollbackMaxBudgetMs &&
-                     Stats.Percentile(hook, 99) <= RollbackP99BudgetMs && hook.DefaultIfEmpty(double.NaN).Max() <= RollbackMaxBudgetMs;
-        return new BenchRow(Name,
-            $"API answer p50 {Stats.Ms(Stats.Percentile(api, 50))}, p99 {Stats.Ms(Stats.Percentile(api, 99))}, max {Stats.Ms(api.Max())}; " +
-            $"webhook arrival p50 {Stats.Ms(Stats.Percentile(hook, 50))}, p99 {Stats.Ms(Stats.Percentile(hook, 99))}, max {Stats.Ms(hook.DefaultIfEmpty(double.NaN).Max())} " +
-            $"({api.Count} rollbacks{(problems.Count > 0 ? $", {problems.Count} failed" : "")}{SlowestGc(api, gcPauses)}{(serverPid > 0 && cores.Count == api.Count ? "; " + cores[api.IndexOf(api.Max())] : "")})",
-            budget, $"loopback POST round trip p50 {Stats.Ms(Stats.Percentile(loopback, 50))}, max {Stats.Ms(loopback.Max())}", passed);
-    }
-
-    /// <summary>
-    /// The GC's pauses around the rollback with the slowest answer: each answered rollback adds one answer and one GC
-    /// reading (from 250 ms before the command to just after its webhook, or after the wait for it), in order.
-    /// </summary>
-    private static string SlowestGc(List<double> answers, List<double> gcPauses)
-    {
-        if (gcPauses.Count != answers.Count || answers.Count == 0)
-        {
-            return $"; GC pauses not read for every rollback ({gcPauses.Count} of {answers.Count})";
-        }
-
-        var slowest = answers.IndexOf(answers.Max());
-        return $"; GC pauses from 250 ms before the command to after its webhook: {Stats.Ms(gcPauses[slowest])} around the slowest answer, {Stats.Ms(gcPauses.Sum())} around all";
-    }
-
     private static async Task WaitReadyAsync(Uri url, TimeSpan wait, CancellationToken ct)
     {
         using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
@@ -537,6 +426,25 @@ public static class LiveCommand
     /// Waits until the rollouts just created have had their first poll (each back-fills an hour of minutes): ShipRoom's
     /// poll counter has grown by their number and the last one's snapshot has a poll time.
     /// </summary>
+    /// <summary>The rollback row, run in the deploy system's process (<see cref="RollbackTiming"/>); its lines logged here.</summary>
+    private static async Task<BenchRow> RollbacksAsync(HttpClient deploySystem, RollbackTiming.Request request, Action<string> log, CancellationToken ct)
+    {
+        using var response = await deploySystem.PostAsJsonAsync("/bench/rollbacks", request, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return BenchRow.NotMeasured("rollback → deploy webhook", $"p99 ≤ {RollbackTiming.P99BudgetMs:0} ms, max ≤ {RollbackTiming.MaxBudgetMs:0} ms",
+                $"the deploy system's process answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
+
+        var result = (await response.Content.ReadFromJsonAsync<RollbackTiming.Result>(ct))!;
+        foreach (var line in result.Log)
+        {
+            log(line);
+        }
+
+        return result.Row;
+    }
+
     private static async Task<string> WaitForFirstPollsAsync(ShipRoomSession session, Uri url, List<long> created, double pollsBefore, Stopwatch sinceCreate, TimeSpan wait, CancellationToken ct)
     {
         if (created.Count == 0)

@@ -71,6 +71,14 @@ public sealed partial class ShipRoomSession : IDisposable
         return new ShipRoomSession(baseAddress, handler.CookieContainer, cookieClient, api, token);
     }
 
+    /// <summary>A session of an API token issued elsewhere (the driver's): for API calls only, no cookie.</summary>
+    public static ShipRoomSession WithToken(Uri baseAddress, string token)
+    {
+        var api = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = baseAddress };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return new ShipRoomSession(baseAddress, new CookieContainer(), new HttpClient { BaseAddress = baseAddress }, api, token);
+    }
+
     /// <summary>The rollout ShipRoom runs by itself on the simulator (the first live one), waited for until it has a snapshot.</summary>
     public async Task<long> DemoRolloutAsync(TimeSpan wait, CancellationToken cancellationToken)
     {

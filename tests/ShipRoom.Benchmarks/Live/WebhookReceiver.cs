@@ -5,14 +5,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ShipRoom.Benchmarks.Live;
 
 /// <summary>
 /// The deploy system as ShipRoom sees it (<c>ShipRoom:Deploy:WebhookUrl</c>): answers 200 at once to every action and
-/// notes when each rollback arrived (<see cref="Stopwatch"/> timestamps in this process, the same clock the driver
-/// times the API call with). It does not check the signature: it measures, it deploys nothing.
+/// notes when each rollback arrived (<see cref="Stopwatch"/> timestamps in this process, the same clock
+/// <see cref="RollbackTiming"/> times the API call with, in this process too). It does not check the signature: it measures, it deploys nothing.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -48,9 +49,31 @@ public sealed class WebhookReceiver : IAsyncDisposable
         });
         // The loopback baseline: the same kind of request with nothing behind it.
         app.MapPost("/echo", () => Results.Ok());
+        // The rollback row, run here at the driver's request, away from its subscriber swarm (RollbackTiming).
+        app.MapPost("/bench/rollbacks", async (RollbackTiming.Request request, CancellationToken cancellationToken) =>
+        {
+            var log = new List<string>();
+            using var session = ShipRoomSession.WithToken(new Uri(request.Url), request.Token);
+            var row = await RollbackTiming.RunAsync(session, receiver, request.Plan, request.Count, request.ServerPid, request.DatabasePid, request.DriverPid,
+                text => { lock (log) { log.Add($"[deploy system {DateTime.UtcNow:HH:mm:ss.fff}] {text}"); } }, cancellationToken);
+            return Results.Ok(new RollbackTiming.Result(row, log));
+        });
         await app.StartAsync();
         receiver.Port = new Uri(ServerAddresses.Of(app).First()).Port;
         return receiver;
+    }
+
+    /// <summary>
+    /// <c>ShipRoom.Benchmarks deploysystem --port P</c>: the deploy system ShipRoom's <c>Deploy:WebhookUrl</c> points at,
+    /// in a process of its own (scripts/bench.sh starts it before ShipRoom), until stopped.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Options.Parse(args);
+        await using var receiver = await StartAsync(options.Int("port", 0));
+        await Console.Out.WriteLineAsync($"deploy system listening on 127.0.0.1:{receiver.Port}");
+        await receiver._app.WaitForShutdownAsync();
+        return 0;
     }
 
     public bool TryGetRollback(long rolloutId, out long timestamp) => _rollbacks.TryGetValue(rolloutId, out timestamp);
