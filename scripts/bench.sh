@@ -116,6 +116,11 @@ run_pass() {
   nice -n 10 "$bench_exe" deploysystem --port "$hook_port" > "$work/deploysystem-$provider.log" 2>&1 &
   hook_pid=$!
   pids+=("$hook_pid")
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$hook_port") 2>/dev/null && break
+    kill -0 "$hook_pid" 2>/dev/null || { log "the deploy system did not start:"; cat "$work/deploysystem-$provider.log" >&2; exit 2; }
+    sleep 0.1
+  done
   (
     cd "$work/web"
     exec env ASPNETCORE_ENVIRONMENT=Production \

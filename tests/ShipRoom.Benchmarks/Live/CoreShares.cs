@@ -106,9 +106,9 @@ public sealed record CoreShares(Share ShipRoom, Share Database, Share Driver, Sh
                 }
             }
         }
-        catch (DirectoryNotFoundException)
+        catch (IOException)
         {
-            // the process ended
+            // the process ended (DirectoryNotFoundException is one)
         }
     }
 

@@ -37,8 +37,8 @@ public static class LiveCommand
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(options.Int("timeout-minutes", 30)));
 
         // SIGTERM or Ctrl-C ends the run through the token, so everything opened with `await using` (the browser and its
-        // tabs among them) is closed before the process exits. Without this the webhook receiver's host took the signal
-        // and the run went on.
+        // tabs among them) is closed before the process exits. Without this a web host in the process (the webhook
+        // receiver's, when it ran here) took the signal and the run went on.
         void Stop(PosixSignalContext signal)
         {
             signal.Cancel = true;
@@ -83,7 +83,7 @@ public static class LiveCommand
         void Log(string text) => Console.Error.WriteLine($"[live {DateTime.UtcNow:HH:mm:ss}] {text}");
 
         // The deploy system ShipRoom calls for every start, hold, advance and rollback: a process of its own.
-        using var deploySystem = new HttpClient { BaseAddress = new Uri(options.Required("deploy-system-url")), Timeout = TimeSpan.FromMinutes(20) };
+        using var deploySystem = options.Get("deploy-system-url") is { } deployUrl ? new HttpClient { BaseAddress = new Uri(deployUrl), Timeout = TimeSpan.FromMinutes(20) } : null;
         await WaitReadyAsync(url, TimeSpan.FromSeconds(options.Int("ready-seconds", 180)), ct);
         using var session = await ShipRoomSession.SignInAsync(url, options.Get("user") ?? "admin", options.Required("password"), ct);
         var demo = await session.DemoRolloutAsync(TimeSpan.FromSeconds(60), ct);
@@ -208,7 +208,7 @@ public static class LiveCommand
 
             // Rollbacks while every new rollout's first poll back-fills an hour and the subscribers are connected: the
             // issue's condition for this row.
-            Print(await RollbacksAsync(deploySystem, new RollbackTiming.Request(url.ToString(), session.Token, plan, rollbacks, serverPid, options.Int("database-pid", 0), Environment.ProcessId), Log, ct));
+            Print(await RollbacksAsync(deploySystem, new RollbackTiming.Request(url.ToString(), session.Token, plan, rollbacks, serverPid, options.Int("database-pid", 0), Environment.ProcessId), ct));
 
             // Then wait for the back-fills to end, so the hub rows see steady polls.
             backfillText = await WaitForFirstPollsAsync(session, url, live, pollsBeforeCreate, started, TimeSpan.FromSeconds(options.Int("backfill-wait-seconds", 600)), ct);
@@ -422,28 +422,42 @@ public static class LiveCommand
         }
     }
 
+    /// <summary>The rollback row, run in the deploy system's process (<see cref="RollbackTiming"/>); its lines logged here.</summary>
+    private static async Task<BenchRow> RollbacksAsync(HttpClient? deploySystem, RollbackTiming.Request request, CancellationToken ct)
+    {
+        var budget = $"p99 ≤ {RollbackTiming.P99BudgetMs:0} ms, max ≤ {RollbackTiming.MaxBudgetMs:0} ms";
+        if (deploySystem is null)
+        {
+            return BenchRow.NotMeasured(RollbackTiming.Name, budget, "no --deploy-system-url (the rollbacks run in the deploy system's process)");
+        }
+
+        try
+        {
+            using var response = await deploySystem.PostAsJsonAsync("/bench/rollbacks", request, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                return BenchRow.NotMeasured(RollbackTiming.Name, budget, $"the deploy system's process answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+            }
+
+            var result = (await response.Content.ReadFromJsonAsync<RollbackTiming.Result>(ct))!;
+            // Each line carries the deploy system's own time: no second stamp of when it was printed here.
+            foreach (var line in result.Log)
+            {
+                await Console.Error.WriteLineAsync(line);
+            }
+
+            return result.Row;
+        }
+        catch (Exception exception) when (exception is HttpRequestException || (exception is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            return BenchRow.NotMeasured(RollbackTiming.Name, budget, $"the deploy system's process at {deploySystem.BaseAddress} was not reached or did not answer: {exception.Message}");
+        }
+    }
+
     /// <summary>
     /// Waits until the rollouts just created have had their first poll (each back-fills an hour of minutes): ShipRoom's
     /// poll counter has grown by their number and the last one's snapshot has a poll time.
     /// </summary>
-    /// <summary>The rollback row, run in the deploy system's process (<see cref="RollbackTiming"/>); its lines logged here.</summary>
-    private static async Task<BenchRow> RollbacksAsync(HttpClient deploySystem, RollbackTiming.Request request, Action<string> log, CancellationToken ct)
-    {
-        using var response = await deploySystem.PostAsJsonAsync("/bench/rollbacks", request, ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            return BenchRow.NotMeasured("rollback → deploy webhook", $"p99 ≤ {RollbackTiming.P99BudgetMs:0} ms, max ≤ {RollbackTiming.MaxBudgetMs:0} ms",
-                $"the deploy system's process answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
-        }
-
-        var result = (await response.Content.ReadFromJsonAsync<RollbackTiming.Result>(ct))!;
-        foreach (var line in result.Log)
-        {
-            log(line);
-        }
-
-        return result.Row;
-    }
 
     private static async Task<string> WaitForFirstPollsAsync(ShipRoomSession session, Uri url, List<long> created, double pollsBefore, Stopwatch sinceCreate, TimeSpan wait, CancellationToken ct)
     {
