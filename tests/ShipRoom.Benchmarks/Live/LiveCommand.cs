@@ -425,7 +425,7 @@ public static class LiveCommand
     /// <summary>The rollback row, run in the deploy system's process (<see cref="RollbackTiming"/>); its lines logged here.</summary>
     private static async Task<BenchRow> RollbacksAsync(HttpClient? deploySystem, RollbackTiming.Request request, CancellationToken ct)
     {
-        var budget = $"p99 ≤ {RollbackTiming.P99BudgetMs:0} ms, max ≤ {RollbackTiming.MaxBudgetMs:0} ms";
+        var budget = RollbackTiming.Budget;
         if (deploySystem is null)
         {
             return BenchRow.NotMeasured(RollbackTiming.Name, budget, "no --deploy-system-url (the rollbacks run in the deploy system's process)");

@@ -18,6 +18,9 @@ public static class RollbackTiming
     public const double P99BudgetMs = 50;
     public const double MaxBudgetMs = 250;
 
+    /// <summary>The row's budget as printed.</summary>
+    public static readonly string Budget = $"p99 ≤ {P99BudgetMs:0} ms, max ≤ {MaxBudgetMs:0} ms";
+
     /// <summary>What the driver asks the deploy system's process to run.</summary>
     public sealed record Request(string Url, string Token, string Plan, int Count, int ServerPid, int DatabasePid, int DriverPid);
 
@@ -26,7 +29,7 @@ public static class RollbackTiming
 
     public static async Task<BenchRow> RunAsync(ShipRoomSession session, WebhookReceiver receiver, string plan, int count, int serverPid, int databasePid, int driverPid, Action<string> log, CancellationToken ct)
     {
-        var budget = $"p99 ≤ {P99BudgetMs:0} ms, max ≤ {MaxBudgetMs:0} ms";
+        var budget = Budget;
 
         // Baseline: a POST over loopback to the same receiver, answered at once.
         var loopback = new List<double>();
