@@ -51,6 +51,7 @@ public sealed class RolloutAssessor(
     IProbeRunRepository probeRuns,
     ISignalRepository signals,
     PlanCache plans,
+    IDbConnectionFactory connections,
     TimeProvider time)
 {
     /// <summary>Minutes of history read before the phase began: for sigma conditions, streaks carried over a phase change and the charts.</summary>
@@ -94,6 +95,10 @@ public sealed class RolloutAssessor(
         }
 
         var rolloutStart = phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
+        // Reading and judging a window is the heaviest work of a poll on either engine (a first poll's hour of samples):
+        // it gives way to a command this process is carrying out before each (within a command's own check, at once).
+        var commandsFirst = connections.Writes.BackgroundWork();
+        await commandsFirst.YieldToCommandsAsync(cancellationToken);
         var loaded = await samples.ReadAsync(rollout.Id, Minutes.Floor(ReadFrom(plan, phaseStart, rolloutStart, evaluatedUpTo)), evaluatedUpTo, rollout.LastPolledTo, cancellationToken);
         var raised = plan.Signals.Count == 0 && !plan.Triggers.Any(t => t.When is not null) ? [] : await signals.ListAsync(rollout.Id, cancellationToken);
         var probes = plan.Probes.Count == 0 ? [] : await probeRuns.ListAsync(rollout.Id, rolloutStart, now.AddMinutes(1), cancellationToken);
@@ -117,6 +122,7 @@ public sealed class RolloutAssessor(
             memo.KeepsIndex = samples.Holds(rollout.Id);
         }
 
+        await commandsFirst.YieldToCommandsAsync(cancellationToken);
         RolloutVerdict verdict;
         var judgedBy = 0;
         if (memo is null)

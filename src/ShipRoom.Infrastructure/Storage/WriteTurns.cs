@@ -48,8 +48,17 @@ public sealed class WriteTurns
         }
 
         Started();
-        return new Scope(Ended);
+        var outer = CommandFlow.Value;
+        CommandFlow.Value = true;
+        return new Scope(() =>
+        {
+            CommandFlow.Value = outer;
+            Ended();
+        });
     }
+
+    /// <summary>Whether the code running is carrying out a command (what it calls must not give way to itself).</summary>
+    private static readonly AsyncLocal<bool> CommandFlow = new();
 
     private void Started()
     {
@@ -102,7 +111,7 @@ public sealed class WriteTurns
         // Commands first, before the turn is taken and again once it is: each background write yields to commands at
         // most MaxBackgroundWait from when it asked, so waiting writes do not add their waits up behind a long command
         // (a slow deploy system), and a command that started meanwhile still goes before the write.
-        var deadline = TimeProvider.System.GetTimestamp() + (long)(MaxBackgroundWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        var deadline = DeadlineFromNow();
         await NoCommandsAsync(deadline, cancellationToken);
         if (!_singleWriter)
         {
@@ -122,6 +131,22 @@ public sealed class WriteTurns
 
         return new BackgroundTurn(this, deadline, () => _background.Release());
     }
+
+    /// <summary>
+    /// Background work that writes nothing gives way to commands too (a poll judging an hour of samples, a push to a
+    /// thousand hub clients): it waits while this process carries out a command, at most <see cref="MaxBackgroundWait"/>
+    /// from now, and goes at once when there is none. On two cores such work took the cores a command's statements and
+    /// its answer needed. Called from within a command (an advance judges the rollout), it goes at once.
+    /// </summary>
+    public Task GiveWayToCommandsAsync(CancellationToken cancellationToken) => BackgroundWork().YieldToCommandsAsync(cancellationToken);
+
+    /// <summary>
+    /// For background work of several steps that writes nothing (a push to hub clients, a slice at a time): it calls
+    /// <see cref="BackgroundTurn.YieldToCommandsAsync"/> before each step, all within <see cref="MaxBackgroundWait"/> from now.
+    /// </summary>
+    public BackgroundTurn BackgroundWork() => _enabled && !CommandFlow.Value ? new BackgroundTurn(this, DeadlineFromNow(), null) : BackgroundTurn.Free;
+
+    private long DeadlineFromNow() => TimeProvider.System.GetTimestamp() + (long)(MaxBackgroundWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
 
     /// <summary>
     /// Until no command is being carried out, or the deadline (stopwatch time) has passed. Looks again after each wait:

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
+using ShipRoom.Infrastructure.Storage;
 
 namespace ShipRoom.Web.Live;
 
@@ -18,21 +19,31 @@ namespace ShipRoom.Web.Live;
 /// surface (<see cref="UnsavedRollbackOverlay"/>): each snapshot published gets it, and the held one is shown again
 /// when such a rollback is added or written.
 /// Hub pushes go out from one queue, in sequence order, by a loop of their own: publishing never waits for hub clients
-/// (a poll or a command's answer waited for every subscriber's write: with 200 clients, tens of milliseconds).
+/// (a poll or a command's answer waited for every subscriber's write: with 200 clients, tens of milliseconds). A push
+/// goes to the rollout's watchers <see cref="PushSlice"/> connections at a time, giving way to the commands this
+/// process carries out before each slice (<see cref="WriteTurns.GiveWayToCommandsAsync"/>): a push to 1,000 clients took
+/// both cores for about 100 ms, and a rollback given then waited for them (docs/benchmarks.md, twenty-third round).
 /// </summary>
 public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
 {
     /// <summary>Pushes waiting for the hub beyond which a warning is logged (none is dropped: a rollout's last update may be its only one).</summary>
     public const int QueuedPushesWarning = 1024;
 
+    /// <summary>Hub connections one push writes to before it looks for commands to give way to.</summary>
+    public const int PushSlice = 100;
+
     private readonly IHubContext<RolloutsHub> hub;
     private readonly IOptions<LiveOptions> options;
     private readonly UnsavedRollbacks unsaved;
     private readonly ILogger<RolloutSnapshotStore> logger;
+    private readonly IDbConnectionFactory? connections;
 
-    public RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<LiveOptions> options, UnsavedRollbacks unsaved, TimeProvider time, ILogger<RolloutSnapshotStore> logger)
+    /// <param name="connections">Whose commands a push gives way to; none (a test's store) pushes at once.</param>
+    public RolloutSnapshotStore(IHubContext<RolloutsHub> hub, IOptions<LiveOptions> options, UnsavedRollbacks unsaved, TimeProvider time, ILogger<RolloutSnapshotStore> logger,
+        IDbConnectionFactory? connections = null)
     {
         this.hub = hub;
+        this.connections = connections;
         this.options = options;
         this.unsaved = unsaved;
         this.logger = logger;
@@ -53,7 +64,8 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     private readonly ConcurrentDictionary<long, Entry> _snapshots = new();
     private readonly ChangeFanOut _subscribers;
     private readonly Lock _publishing = new();
-    private readonly Dictionary<long, int> _hubWatchers = new();
+    /// <summary>The hub connections watching each rollout: who its updates are pushed to.</summary>
+    private readonly Dictionary<long, HashSet<string>> _hubWatchers = new();
     private long _sequence;
 
     public RolloutSnapshot? Get(long rolloutId) => _snapshots.GetValueOrDefault(rolloutId)?.Snapshot;
@@ -106,7 +118,7 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
             // The slim JSON, its fingerprint and the patch cost milliseconds a snapshot: they are made only for someone who
             // reads them (a hub client of this rollout; a dashboard of it, whose panels compare revisions). A rollout nobody
             // watches keeps no fingerprint, and the first update after someone comes is made against its held snapshot.
-            var hubWatches = _hubWatchers.GetValueOrDefault(built.Id) > 0;
+            var hubWatches = _hubWatchers.ContainsKey(built.Id);
             var panelsWatch = _subscribers.Follows(built.Id);
             JsonObject? slim = null;
             IReadOnlyDictionary<string, byte[]>? fingerprint = null;
@@ -157,7 +169,16 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
             Interlocked.Decrement(ref _queued);
             try
             {
-                await hub.Clients.Group(RolloutsHub.GroupName(rolloutId)).SendAsync(RolloutsHub.UpdatedEvent, update, CancellationToken.None);
+                // The watchers when the push goes, not when it was queued: one that came since ignores an update older
+                // than the state it read; one that left gets nothing more.
+                var watchers = Watchers(rolloutId);
+                using var turn = (connections?.Writes ?? WriteTurns.None).BackgroundWork();
+                for (var start = 0; start < watchers.Length; start += PushSlice)
+                {
+                    await turn.YieldToCommandsAsync(CancellationToken.None);
+                    await hub.Clients.Clients(new ArraySegment<string>(watchers, start, Math.Min(PushSlice, watchers.Length - start)))
+                        .SendAsync(RolloutsHub.UpdatedEvent, update, CancellationToken.None);
+                }
             }
             catch (Exception exception)
             {
@@ -204,28 +225,30 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     }
 
     /// <summary>
-    /// A hub client reads <c>RolloutUpdated</c> of the rollout until the returned scope is disposed: only then is each
-    /// snapshot of it turned into an update. Taken under the publishing lock, before the client joins the group and reads
-    /// the state: a snapshot published before it is in that state, one published after it is pushed, none falls between.
+    /// The hub connection reads <c>RolloutUpdated</c> of the rollout until the returned scope is disposed: only while
+    /// someone does is each snapshot of it turned into an update, and pushes go to the connections watching. Taken under
+    /// the publishing lock, before the client reads the state: a snapshot published before it is in that state, one
+    /// published after it is pushed to this connection, none falls between.
     /// </summary>
-    public IDisposable WatchFromHub(long rolloutId)
+    public IDisposable WatchFromHub(long rolloutId, string connectionId)
     {
         lock (_publishing)
         {
-            _hubWatchers[rolloutId] = _hubWatchers.GetValueOrDefault(rolloutId) + 1;
+            if (!_hubWatchers.TryGetValue(rolloutId, out var watchers))
+            {
+                _hubWatchers[rolloutId] = watchers = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            watchers.Add(connectionId);
         }
 
         return new Unsubscriber(() =>
         {
             lock (_publishing)
             {
-                if (_hubWatchers.GetValueOrDefault(rolloutId) <= 1)
+                if (_hubWatchers.TryGetValue(rolloutId, out var watchers) && watchers.Remove(connectionId) && watchers.Count == 0)
                 {
                     _hubWatchers.Remove(rolloutId);
-                }
-                else
-                {
-                    _hubWatchers[rolloutId]--;
                 }
             }
         });
@@ -236,7 +259,15 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     {
         lock (_publishing)
         {
-            return _hubWatchers.GetValueOrDefault(rolloutId);
+            return _hubWatchers.GetValueOrDefault(rolloutId)?.Count ?? 0;
+        }
+    }
+
+    private string[] Watchers(long rolloutId)
+    {
+        lock (_publishing)
+        {
+            return _hubWatchers.GetValueOrDefault(rolloutId)?.ToArray() ?? [];
         }
     }
 

@@ -17,11 +17,11 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
     public const string Path = "/hubs/rollouts";
     public const string UpdatedEvent = "RolloutUpdated";
 
-    public static string GroupName(long rolloutId) => $"rollout:{rolloutId}";
-
     /// <summary>
-    /// Joins the rollout's group, then answers with the state held: an update published in between has a sequence at
-    /// most the answer's and is ignored by the client, so none is lost. Calling it again re-fetches the whole state.
+    /// Watches the rollout, then answers with the state held: an update published in between has a sequence at most the
+    /// answer's and is ignored by the client, so none is lost. Calling it again re-fetches the whole state. Updates go to
+    /// the connections watching (<see cref="RolloutSnapshotStore.WatchFromHub"/>), not to a SignalR group: the store
+    /// sends them a slice at a time.
     /// </summary>
     public async Task<RolloutState> Subscribe(long rolloutId)
     {
@@ -31,18 +31,8 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
             throw new HubException($"rollout {rolloutId} does not exist");
         }
 
-        // Watching first (the store then makes this rollout's updates), the group second, the state last: see WatchFromHub.
-        var watch = Watch(rolloutId);
-        try
-        {
-            await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(rolloutId), Context.ConnectionAborted);
-        }
-        catch when (watch is not null)
-        {
-            Release(rolloutId);
-            throw;
-        }
-
+        // Watching first (the store then makes this rollout's updates and pushes them here), the state last: see WatchFromHub.
+        Watch(rolloutId);
         // Sequence -1 (a finished rollout just forgotten by the store) matches no update's Previous, not even the 0 of an
         // update that had nothing before it: the next one re-fetches.
         return reader.State(rolloutId) ?? new RolloutState(-1, snapshot);
@@ -60,10 +50,10 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
         return new HubCommandResult(result.Status.ToString(), result.Message, result.RolloutVersion);
     }
 
-    public async Task Unsubscribe(long rolloutId)
+    public Task Unsubscribe(long rolloutId)
     {
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(rolloutId), Context.ConnectionAborted);
         Release(rolloutId);
+        return Task.CompletedTask;
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
@@ -83,24 +73,23 @@ public sealed class RolloutsHub(RolloutSnapshotReader reader, RolloutCommandServ
     }
 
     /// <summary>
-    /// Takes the connection's watch of the rollout unless it holds one (a re-fetch is not a second watcher); returns the
-    /// new watch, or null. A Subscribe still running when the connection goes would take its watch after
-    /// OnDisconnectedAsync has released the others, so each watch also ends with the connection itself.
+    /// Takes the connection's watch of the rollout unless it holds one (a re-fetch is not a second watcher). A Subscribe
+    /// still running when the connection goes would take its watch after OnDisconnectedAsync has released the others, so
+    /// each watch also ends with the connection itself.
     /// </summary>
-    private IDisposable? Watch(long rolloutId)
+    private void Watch(long rolloutId)
     {
         var watches = Watches();
         lock (watches)
         {
             if (watches.ContainsKey(rolloutId))
             {
-                return null;
+                return;
             }
 
-            var watch = store.WatchFromHub(rolloutId);
+            var watch = store.WatchFromHub(rolloutId, Context.ConnectionId);
             watches[rolloutId] = watch;
             Context.ConnectionAborted.Register(watch.Dispose);
-            return watch;
         }
     }
 

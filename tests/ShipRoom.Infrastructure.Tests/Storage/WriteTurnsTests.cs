@@ -179,6 +179,41 @@ public sealed class WriteTurnsTests
     }
 
     [Fact]
+    public async Task Background_work_gives_way_to_a_command_carried_out_elsewhere_but_not_within_the_commands_own_code()
+    {
+        var turns = new WriteTurns(maxBackgroundWait: TimeSpan.FromSeconds(30), singleWriter: false);
+        var rollback = await Task.Run(() => turns.Command(), Ct);
+        var judging = turns.GiveWayToCommandsAsync(Ct);
+        await Task.Delay(100, Ct);
+        Assert.False(judging.IsCompleted);
+
+        // An advance judges its rollout while it is being carried out: that judgement must not wait for itself.
+        using (turns.Command())
+        {
+            Assert.True(turns.GiveWayToCommandsAsync(Ct).IsCompletedSuccessfully);
+        }
+
+        Assert.False(judging.IsCompleted);
+        rollback.Dispose();
+        await judging.WaitAsync(Bound, Ct);
+        Assert.True(turns.GiveWayToCommandsAsync(Ct).IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task Background_work_of_several_steps_gives_way_no_longer_than_one_bound_in_all()
+    {
+        var turns = new WriteTurns(maxBackgroundWait: TimeSpan.FromMilliseconds(300), singleWriter: false);
+        using var endless = await Task.Run(() => turns.Command(), Ct);
+        var push = turns.BackgroundWork();
+
+        var first = push.YieldToCommandsAsync(Ct);
+        Assert.False(first.IsCompleted);
+        await first.WaitAsync(Bound, Ct);
+        Assert.True(push.YieldToCommandsAsync(Ct).IsCompletedSuccessfully);
+        Assert.Equal(1, turns.CommandsInFlight);
+    }
+
+    [Fact]
     public async Task None_never_waits()
     {
         using var command = WriteTurns.None.Command();
@@ -187,6 +222,7 @@ public sealed class WriteTurnsTests
 
         Assert.True(second.IsCompletedSuccessfully);
         Assert.True(first.YieldToCommandsAsync(Ct).IsCompletedSuccessfully);
+        Assert.True(WriteTurns.None.GiveWayToCommandsAsync(Ct).IsCompletedSuccessfully);
         Assert.Equal(0, WriteTurns.None.CommandsInFlight);
     }
 }

@@ -108,6 +108,31 @@ public sealed class RolloutsHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_update_published_while_a_command_is_carried_out_reaches_the_subscriber_once_the_command_is_done()
+    {
+        var id = await ApiTestHost.RunningRolloutAsync(_factory);
+        var store = _factory.Services.GetRequiredService<RolloutSnapshotStore>();
+        await using var hub = Connect(await ApiTestHost.TokenAsync(_factory, Roles.Viewer));
+        var mirror = new Live.HubMirror(hub, id);
+        await hub.StartAsync(Ct);
+        await mirror.SubscribeAsync(Ct);
+
+        // Whatever is published once the command has begun (this snapshot, or a poll's meanwhile) waits for it; a push
+        // begun before it may still land, with a sequence at most the one held then.
+        var command = _factory.Services.GetRequiredService<ShipRoom.Infrastructure.Storage.IDbConnectionFactory>().Writes.Command();
+        var held = store.GetState(id)!;
+        await store.PublishAsync(held.Snapshot with { BuiltAt = held.Snapshot.BuiltAt.AddSeconds(1) }, Ct);
+        await Task.Delay(500, Ct);
+        Assert.DoesNotContain(mirror.Seen, update => update.GetProperty("sequence").GetInt64() > held.Sequence);
+
+        command.Dispose();
+        var published = store.GetState(id)!;
+        await mirror.CatchUpAsync(published.Sequence, Ct);
+        Assert.Equal(published.Sequence, mirror.Sequence);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.JsonSerializer.SerializeToNode(published.Snapshot, ShipRoomJson.Options), mirror.State));
+    }
+
+    [Fact]
     public async Task Commands_through_the_hub_are_authorised_like_the_api()
     {
         var id = await ApiTestHost.RunningRolloutAsync(_factory);

@@ -10,6 +10,7 @@ using ShipRoom.Core.Rollouts;
 using ShipRoom.Infrastructure.Deploy;
 using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
+using ShipRoom.Infrastructure.Storage;
 using ShipRoom.Web.Live;
 using ShipRoom.Web.Tests.Components;
 
@@ -214,7 +215,7 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
     {
         var slow = new SlowHub();
         using var store = new RolloutSnapshotStore(slow, Options.Create(new LiveOptions()), _unsaved, _time, NullLogger<RolloutSnapshotStore>.Instance);
-        using var watch = store.WatchFromHub(7);
+        using var watch = store.WatchFromHub(7, "connection-a");
 
         // A subscriber that does not read: every hub send waits until it does.
         for (var version = 3; version <= 5; version++)
@@ -229,7 +230,7 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
             await Task.Delay(10, Ct);
         }
 
-        Assert.Equal([RolloutsHub.GroupName(7)], slow.Sent.Select(s => s.Group).Distinct());
+        Assert.Equal(["connection-a"], slow.Sent.SelectMany(s => s.To).Distinct());
         var sequences = slow.Sent.Select(s => ((RolloutUpdate)s.Args[0]!).Sequence).ToList();
         Assert.Equal(3, sequences.Count);
         Assert.Equal(sequences.Order(), sequences);
@@ -251,7 +252,7 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
 
         // A client comes (watch, then the state, as RolloutsHub.Subscribe does) and the next snapshot is pushed as an
         // update against the state it read.
-        var watch = store.WatchFromHub(snapshots[1].Id);
+        var watch = store.WatchFromHub(snapshots[1].Id, "connection-a");
         Assert.Equal(1, store.HubWatchers(snapshots[1].Id));
         var state = store.GetState(snapshots[1].Id)!;
         await store.PublishAsync(snapshots[2], Ct);
@@ -267,6 +268,28 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
         await Task.Delay(50, Ct);
         Assert.Single(hub.Sent);
         Assert.Same(snapshots[3], store.Get(snapshots[3].Id));
+    }
+
+    [Fact]
+    public async Task A_push_goes_to_every_watching_connection_once_a_slice_at_a_time_and_waits_while_a_command_is_carried_out()
+    {
+        var hub = new SlowHub();
+        hub.Release();
+        var turns = new WriteTurns(maxBackgroundWait: TimeSpan.FromSeconds(30));
+        using var store = new RolloutSnapshotStore(hub, Options.Create(new LiveOptions()), _unsaved, _time, NullLogger<RolloutSnapshotStore>.Instance, new TurnsOnly(turns));
+        var watchers = Enumerable.Range(0, 2 * RolloutSnapshotStore.PushSlice + 7).Select(i => $"connection-{i}").ToList();
+        var watches = watchers.Select(connection => store.WatchFromHub(7, connection)).ToList();
+        watches[^1].Dispose();
+
+        // A command is being carried out when the push is due: the push waits for it, then goes to each watcher once.
+        var command = turns.Command();
+        await store.PublishAsync(Snapshot(7, 3), Ct);
+        await Task.Delay(300, Ct);
+        Assert.Empty(hub.Sent);
+        command.Dispose();
+        await SentAsync(hub, 3);
+        Assert.Equal([RolloutSnapshotStore.PushSlice, RolloutSnapshotStore.PushSlice, 6], hub.Sent.Select(s => s.To.Length));
+        Assert.Equal(watchers.SkipLast(1).Order(StringComparer.Ordinal), hub.Sent.SelectMany(s => s.To).Order(StringComparer.Ordinal));
     }
 
     /// <summary>Four consecutive snapshots of one rollout, each a minute of chart points and gate history later.</summary>
@@ -286,12 +309,22 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
         return (RolloutUpdate)hub.Sent.Last().Args[0]!;
     }
 
-    /// <summary>A hub whose group sends wait until released: hub clients that read slowly, which a test cannot make a real connection be on demand.</summary>
+    /// <summary>Only the turns of a connection factory: the store asks for nothing else.</summary>
+    private sealed class TurnsOnly(WriteTurns turns) : IDbConnectionFactory
+    {
+        public StorageProvider Provider => StorageProvider.Sqlite;
+
+        public WriteTurns Writes => turns;
+
+        public Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken cancellationToken) => throw new NotSupportedException("the snapshot store opens no connection");
+    }
+
+    /// <summary>A hub whose sends wait until released: hub clients that read slowly, which a test cannot make a real connection be on demand.</summary>
     private sealed class SlowHub : IHubContext<RolloutsHub>, IHubClients, IGroupManager
     {
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public System.Collections.Concurrent.ConcurrentQueue<(string Group, object?[] Args)> Sent { get; } = new();
+        public System.Collections.Concurrent.ConcurrentQueue<(string[] To, object?[] Args)> Sent { get; } = new();
 
         public void Release() => _released.TrySetResult();
 
@@ -299,7 +332,7 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
 
         public IGroupManager Groups => this;
 
-        IClientProxy IHubClients<IClientProxy>.Group(string groupName) => new Proxy(this, groupName);
+        IClientProxy IHubClients<IClientProxy>.Group(string groupName) => throw new NotSupportedException();
 
         IClientProxy IHubClients<IClientProxy>.All => throw new NotSupportedException();
 
@@ -307,7 +340,7 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
 
         IClientProxy IHubClients<IClientProxy>.Client(string connectionId) => throw new NotSupportedException();
 
-        IClientProxy IHubClients<IClientProxy>.Clients(IReadOnlyList<string> connectionIds) => throw new NotSupportedException();
+        IClientProxy IHubClients<IClientProxy>.Clients(IReadOnlyList<string> connectionIds) => new Proxy(this, [.. connectionIds]);
 
         IClientProxy IHubClients<IClientProxy>.GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
 
@@ -321,12 +354,12 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
 
         public Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-        private sealed class Proxy(SlowHub hub, string group) : IClientProxy
+        private sealed class Proxy(SlowHub hub, string[] to) : IClientProxy
         {
             public async Task SendCoreAsync(string method, object?[] args, CancellationToken cancellationToken = default)
             {
                 await hub._released.Task;
-                hub.Sent.Enqueue((group, args));
+                hub.Sent.Enqueue((to, args));
             }
         }
     }

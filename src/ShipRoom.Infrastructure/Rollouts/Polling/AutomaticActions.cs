@@ -16,6 +16,7 @@ public sealed class AutomaticActions(
     RolloutCommandService commands,
     SnapshotBuilder snapshots,
     IRolloutPublisher publisher,
+    IDbConnectionFactory connections,
     ILogger<AutomaticActions> logger)
 {
     public async Task<RolloutSnapshot> ActAsync(RolloutAssessment assessment, CancellationToken cancellationToken) =>
@@ -63,6 +64,8 @@ public sealed class AutomaticActions(
 
         using (Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Publish, rollout.Id))
         {
+            // Building a snapshot (every chart's points) gives way to a command being carried out, as the judgement did.
+            await connections.Writes.GiveWayToCommandsAsync(cancellationToken);
             var snapshot = await snapshots.BuildAsync(assessment, cancellationToken);
             await publisher.PublishAsync(snapshot, cancellationToken);
             return (snapshot, false);
