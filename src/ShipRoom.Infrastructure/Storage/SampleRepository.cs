@@ -67,8 +67,8 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     /// A poll's write (<paramref name="poll"/>) takes the rollout's advisory lock, then reads the mark in a statement of
     /// its own (read committed, so it sees what a write that held the lock before committed), stores only the minutes at
     /// or after it, and moves the mark, all in the one transaction. Commands never wait on the lock, which is not the
-    /// rollout's row. The inserts hold the row for key share (the foreign key), also while the write yields, which no
-    /// command's update of the row conflicts with; the row is held for update only from the mark's update, the last
+    /// rollout's row. The inserts lock nothing of the rollout's row (no foreign key checks them: a write reads the row
+    /// once and refuses a rollout that does not exist); it is held for update only from the mark's update, the last
     /// statement, to the commit.
     /// </remarks>
     private async Task<int> UpsertOnPostgresAsync(long rolloutId, IReadOnlyList<SampleRow> rows, bool poll, DateTimeOffset? polledTo, CancellationToken cancellationToken)
@@ -85,7 +85,18 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "SELECT pg_advisory_xact_lock(@kind, @rollout)", new { kind = PostgresSampleWriteLock, rollout = unchecked((int)rolloutId) }, transaction, cancellationToken: cancellationToken));
-            rows = AtOrAfter(await connection.ExecuteScalarAsync<long?>(new CommandDefinition(ReadMarkSql, new { rolloutId }, transaction, cancellationToken: cancellationToken)), rows);
+        }
+
+        // No foreign key checks each row (db/postgres/0024): the rollout's row is read once, with its mark.
+        var marks = (await connection.QueryAsync<long?>(new CommandDefinition(ReadMarkSql, new { rolloutId }, transaction, cancellationToken: cancellationToken))).ToList();
+        if (marks.Count == 0)
+        {
+            throw new InvalidOperationException($"rollout {rolloutId} does not exist: its samples ({rows.Count}) were not stored");
+        }
+
+        if (poll)
+        {
+            rows = AtOrAfter(marks[0], rows);
         }
 
         var written = 0;

@@ -360,14 +360,20 @@ public abstract class StorageContractTests(IStorageEngine engine)
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
 
-        // Several opens in a row: pooled connections come back, and foreign keys must still hold on them.
+        // Several opens in a row: pooled connections come back, and the refusal must still hold on them. SQLite's foreign
+        // key refuses it; on PostgreSQL, which has none on samples (db/postgres/0024), the write itself does, by the id.
         for (var attempt = 0; attempt < 3; attempt++)
         {
             Assert.Equal(1, await db.Samples.UpsertAsync(id, [new MetricSample("p95_latency_ms", Cohort.Canary, null, T.AddMinutes(attempt), 100)], Ct));
-            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => db.Samples.UpsertAsync(id + 1000, [new MetricSample("p95_latency_ms", Cohort.Canary, null, T, 100)], Ct));
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => db.Samples.UpsertAsync(id + 1000, [new MetricSample("p95_latency_ms", Cohort.Canary, null, T, 100)], Ct));
+            Assert.True(refused is System.Data.Common.DbException { Message: var sqlite } && sqlite.Contains("FOREIGN KEY", StringComparison.Ordinal)
+                || refused.Message == $"rollout {id + 1000} does not exist: its samples (1) were not stored", refused.ToString());
+            var polled = await Assert.ThrowsAnyAsync<Exception>(() => db.Samples.StorePollAsync(id + 1000, [new MetricSample("p95_latency_ms", Cohort.Canary, null, T, 100)], T.AddMinutes(1), Ct));
+            Assert.False(polled is OperationCanceledException, polled.ToString());
         }
 
         Assert.Equal(3, (await db.Samples.ReadAsync(id, T, T.AddHours(1), Ct)).Count);
+        Assert.Empty(await db.Samples.ReadAsync(id + 1000, T, T.AddHours(1), Ct));
     }
 
     // ---- polls and decisions -------------------------------------------------------------------------
