@@ -51,7 +51,6 @@ public sealed class RolloutAssessor(
     IProbeRunRepository probeRuns,
     ISignalRepository signals,
     PlanCache plans,
-    IDbConnectionFactory connections,
     TimeProvider time)
 {
     /// <summary>Minutes of history read before the phase began: for sigma conditions, streaks carried over a phase change and the charts.</summary>
@@ -81,8 +80,14 @@ public sealed class RolloutAssessor(
     /// <summary>Judgements of the live rollouts that extended their kept series index instead of building it (for tests and diagnostics).</summary>
     public long IndexExtensions => _memos.Values.Sum(memo => (long)memo.IndexExtensions);
 
-    public async Task<RolloutAssessment> AssessAsync(RolloutRecord rollout, CancellationToken cancellationToken)
+    /// <param name="commandsFirst">
+    /// A poll's judgement gives way to the commands this process carries out through it, before it reads its window and
+    /// again before it judges it: the heaviest work of a poll on either engine (a first poll's hour of samples). Free
+    /// (none) for a judgement someone waits for: a page, a signal, a command's own check.
+    /// </param>
+    public async Task<RolloutAssessment> AssessAsync(RolloutRecord rollout, CancellationToken cancellationToken, WriteTurns.BackgroundTurn? commandsFirst = null)
     {
+        commandsFirst ??= WriteTurns.BackgroundTurn.Free;
         var plan = plans.Get(rollout);
         var wallNow = time.GetUtcNow();
         var now = RolloutClock.Now(rollout, wallNow);
@@ -95,9 +100,6 @@ public sealed class RolloutAssessor(
         }
 
         var rolloutStart = phases.Where(p => p.StartedAt is not null).Select(p => p.StartedAt!.Value).DefaultIfEmpty(phaseStart).Min();
-        // Reading and judging a window is the heaviest work of a poll on either engine (a first poll's hour of samples):
-        // it gives way to a command this process is carrying out before each (within a command's own check, at once).
-        var commandsFirst = connections.Writes.BackgroundWork();
         await commandsFirst.YieldToCommandsAsync(cancellationToken);
         var loaded = await samples.ReadAsync(rollout.Id, Minutes.Floor(ReadFrom(plan, phaseStart, rolloutStart, evaluatedUpTo)), evaluatedUpTo, rollout.LastPolledTo, cancellationToken);
         var raised = plan.Signals.Count == 0 && !plan.Triggers.Any(t => t.When is not null) ? [] : await signals.ListAsync(rollout.Id, cancellationToken);

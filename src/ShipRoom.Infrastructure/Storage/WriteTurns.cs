@@ -48,17 +48,17 @@ public sealed class WriteTurns
         }
 
         Started();
-        var outer = CommandFlow.Value;
-        CommandFlow.Value = true;
+        var outer = _commandFlow.Value;
+        _commandFlow.Value = true;
         return new Scope(() =>
         {
-            CommandFlow.Value = outer;
+            _commandFlow.Value = outer;
             Ended();
         });
     }
 
-    /// <summary>Whether the code running is carrying out a command (what it calls must not give way to itself).</summary>
-    private static readonly AsyncLocal<bool> CommandFlow = new();
+    /// <summary>Whether the code running carries out one of these turns' commands (what it calls must not give way to itself).</summary>
+    private readonly AsyncLocal<bool> _commandFlow = new();
 
     private void Started()
     {
@@ -133,20 +133,20 @@ public sealed class WriteTurns
     }
 
     /// <summary>
-    /// Background work that writes nothing gives way to commands too (a poll judging an hour of samples, a push to a
-    /// thousand hub clients): it waits while this process carries out a command, at most <see cref="MaxBackgroundWait"/>
-    /// from now, and goes at once when there is none. On two cores such work took the cores a command's statements and
-    /// its answer needed. Called from within a command (an advance judges the rollout), it goes at once.
+    /// Background work that writes nothing gives way to commands too, with no turn among itself (a poll judging an hour
+    /// of samples, a push to a thousand hub clients a slice at a time): before each step it calls
+    /// <see cref="BackgroundTurn.YieldToCommandsAsync"/>, which waits while this process carries out a command, all
+    /// within <see cref="MaxBackgroundWait"/> from <paramref name="askedAt"/> (a stopwatch timestamp; now when not given:
+    /// a push counts from when it was queued, so a queue of pushes does not add its waits up). On two cores such work took
+    /// the cores a command's statements and its answer needed. Asked for within a command's own code (an advance judges
+    /// its rollout), the turn never waits.
     /// </summary>
-    public Task GiveWayToCommandsAsync(CancellationToken cancellationToken) => BackgroundWork().YieldToCommandsAsync(cancellationToken);
+    public BackgroundTurn BackgroundWork(long? askedAt = null) =>
+        _enabled && !_commandFlow.Value ? new BackgroundTurn(this, Deadline(askedAt ?? TimeProvider.System.GetTimestamp()), null) : BackgroundTurn.Free;
 
-    /// <summary>
-    /// For background work of several steps that writes nothing (a push to hub clients, a slice at a time): it calls
-    /// <see cref="BackgroundTurn.YieldToCommandsAsync"/> before each step, all within <see cref="MaxBackgroundWait"/> from now.
-    /// </summary>
-    public BackgroundTurn BackgroundWork() => _enabled && !CommandFlow.Value ? new BackgroundTurn(this, DeadlineFromNow(), null) : BackgroundTurn.Free;
+    private long DeadlineFromNow() => Deadline(TimeProvider.System.GetTimestamp());
 
-    private long DeadlineFromNow() => TimeProvider.System.GetTimestamp() + (long)(MaxBackgroundWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
+    private long Deadline(long askedAt) => askedAt + (long)(MaxBackgroundWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
 
     /// <summary>
     /// Until no command is being carried out, or the deadline (stopwatch time) has passed. Looks again after each wait:

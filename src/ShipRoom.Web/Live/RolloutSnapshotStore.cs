@@ -13,7 +13,7 @@ namespace ShipRoom.Web.Live;
 /// One store, many subscribers: the latest snapshot of every live rollout, and of the most recently finished ones
 /// (<see cref="LiveOptions.FinishedRolloutsKept"/>). Components subscribe
 /// and are called back at most once per <see cref="NotifyInterval"/>, all by one timer (a burst of changes is one render; <see cref="ChangeFanOut"/>); hub
-/// clients in the rollout's group get <c>RolloutUpdated</c> with what changed since the previous snapshot
+/// clients watching the rollout get <c>RolloutUpdated</c> with what changed since the previous snapshot
 /// (<see cref="RolloutUpdate"/>, numbered by a sequence this store hands out; docs/live-updates.md).
 /// A rollback made here while the database was away and not written yet is laid over the snapshot here, once for every
 /// surface (<see cref="UnsavedRollbackOverlay"/>): each snapshot published gets it, and the held one is shown again
@@ -21,8 +21,8 @@ namespace ShipRoom.Web.Live;
 /// Hub pushes go out from one queue, in sequence order, by a loop of their own: publishing never waits for hub clients
 /// (a poll or a command's answer waited for every subscriber's write: with 200 clients, tens of milliseconds). A push
 /// goes to the rollout's watchers <see cref="PushSlice"/> connections at a time, giving way to the commands this
-/// process carries out before each slice (<see cref="WriteTurns.GiveWayToCommandsAsync"/>): a push to 1,000 clients took
-/// both cores for about 100 ms, and a rollback given then waited for them (docs/benchmarks.md, twenty-third round).
+/// process carries out before each slice (<see cref="WriteTurns.BackgroundWork"/>, at most 2 s from when the push was
+/// queued): a push to 1,000 clients keeps both cores busy for about 100 ms, and a rollback given then waits for them.
 /// </summary>
 public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
 {
@@ -49,10 +49,14 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
         this.logger = logger;
         _subscribers = new ChangeFanOut(NotifyInterval, time, exception => logger.LogWarning(exception, "Telling subscribers of a rollout change failed"));
         unsaved.Changed += ShowAgain;
-        _ = Task.Run(PushLoopAsync);
+        // The loop owes nothing to whoever made the store first (a command's flow would stop it giving way).
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(PushLoopAsync);
+        }
     }
 
-    private readonly Channel<(long RolloutId, RolloutUpdate Update)> _pushes = Channel.CreateUnbounded<(long, RolloutUpdate)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(long RolloutId, RolloutUpdate Update, long QueuedAt)> _pushes = Channel.CreateUnbounded<(long, RolloutUpdate, long)>(new UnboundedChannelOptions { SingleReader = true });
     private bool _backlogWarned;
     private int _queued;
 
@@ -145,7 +149,7 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
                 var update = RolloutUpdateBuilder.Between(held?.Sequence ?? 0, held?.Snapshot, heldSlim, sequence, snapshot, slim!, fingerprint!);
 
                 // Queued under the lock, so updates reach the hub in the order of their sequence numbers.
-                _pushes.Writer.TryWrite((snapshot.Id, update));
+                _pushes.Writer.TryWrite((snapshot.Id, update, TimeProvider.System.GetTimestamp()));
                 if (Interlocked.Increment(ref _queued) > QueuedPushesWarning && !_backlogWarned)
                 {
                     _backlogWarned = true;
@@ -164,25 +168,25 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
 
     private async Task PushLoopAsync()
     {
-        await foreach (var (rolloutId, update) in _pushes.Reader.ReadAllAsync())
+        await foreach (var (rolloutId, update, queuedAt) in _pushes.Reader.ReadAllAsync())
         {
             Interlocked.Decrement(ref _queued);
-            try
+            // The watchers when the push goes, not when it was queued: one that came since ignores an update older than
+            // the state it read; one that left gets nothing more.
+            var watchers = Watchers(rolloutId);
+            using var turn = (connections?.Writes ?? WriteTurns.None).BackgroundWork(queuedAt);
+            for (var start = 0; start < watchers.Length; start += PushSlice)
             {
-                // The watchers when the push goes, not when it was queued: one that came since ignores an update older
-                // than the state it read; one that left gets nothing more.
-                var watchers = Watchers(rolloutId);
-                using var turn = (connections?.Writes ?? WriteTurns.None).BackgroundWork();
-                for (var start = 0; start < watchers.Length; start += PushSlice)
+                try
                 {
                     await turn.YieldToCommandsAsync(CancellationToken.None);
-                    await hub.Clients.Clients(new ArraySegment<string>(watchers, start, Math.Min(PushSlice, watchers.Length - start)))
+                    await hub.Clients.Clients(new ConnectionSlice(watchers, start, Math.Min(PushSlice, watchers.Length - start)))
                         .SendAsync(RolloutsHub.UpdatedEvent, update, CancellationToken.None);
                 }
-            }
-            catch (Exception exception)
-            {
-                logger.LogWarning(exception, "Pushing rollout {RolloutId} to hub clients failed", rolloutId);
+                catch (Exception exception)
+                {
+                    logger.LogWarning(exception, "Pushing rollout {RolloutId} to {Count} hub clients failed", rolloutId, Math.Min(PushSlice, watchers.Length - start));
+                }
             }
         }
     }

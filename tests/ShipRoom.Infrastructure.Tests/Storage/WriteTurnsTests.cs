@@ -183,20 +183,26 @@ public sealed class WriteTurnsTests
     {
         var turns = new WriteTurns(maxBackgroundWait: TimeSpan.FromSeconds(30), singleWriter: false);
         var rollback = await Task.Run(() => turns.Command(), Ct);
-        var judging = turns.GiveWayToCommandsAsync(Ct);
+        var judging = turns.BackgroundWork().YieldToCommandsAsync(Ct);
         await Task.Delay(100, Ct);
         Assert.False(judging.IsCompleted);
 
-        // An advance judges its rollout while it is being carried out: that judgement must not wait for itself.
+        // An advance judges its rollout while it is being carried out: that judgement must not wait for itself. Other
+        // turns' commands are not this one's.
+        var elsewhere = new WriteTurns(maxBackgroundWait: TimeSpan.FromSeconds(30), singleWriter: false);
+        using (var otherCommand = await Task.Run(() => elsewhere.Command(), Ct))
         using (turns.Command())
         {
-            Assert.True(turns.GiveWayToCommandsAsync(Ct).IsCompletedSuccessfully);
+            Assert.True(turns.BackgroundWork().YieldToCommandsAsync(Ct).IsCompletedSuccessfully);
+            Assert.False(elsewhere.BackgroundWork().YieldToCommandsAsync(Ct).IsCompleted);
         }
 
+        // The command's end ends its mark: background work here gives way to the rollback again.
+        Assert.False(turns.BackgroundWork().YieldToCommandsAsync(Ct).IsCompleted);
         Assert.False(judging.IsCompleted);
         rollback.Dispose();
         await judging.WaitAsync(Bound, Ct);
-        Assert.True(turns.GiveWayToCommandsAsync(Ct).IsCompletedSuccessfully);
+        Assert.True(turns.BackgroundWork().YieldToCommandsAsync(Ct).IsCompletedSuccessfully);
     }
 
     [Fact]
@@ -211,6 +217,10 @@ public sealed class WriteTurnsTests
         await first.WaitAsync(Bound, Ct);
         Assert.True(push.YieldToCommandsAsync(Ct).IsCompletedSuccessfully);
         Assert.Equal(1, turns.CommandsInFlight);
+
+        // Counted from when the work was asked for (a push, from when it was queued): one queued long ago goes at once.
+        var queuedLongAgo = TimeProvider.System.GetTimestamp() - TimeProvider.System.TimestampFrequency;
+        Assert.True(turns.BackgroundWork(queuedLongAgo).YieldToCommandsAsync(Ct).IsCompletedSuccessfully);
     }
 
     [Fact]
@@ -222,7 +232,7 @@ public sealed class WriteTurnsTests
 
         Assert.True(second.IsCompletedSuccessfully);
         Assert.True(first.YieldToCommandsAsync(Ct).IsCompletedSuccessfully);
-        Assert.True(WriteTurns.None.GiveWayToCommandsAsync(Ct).IsCompletedSuccessfully);
+        Assert.True(WriteTurns.None.BackgroundWork().YieldToCommandsAsync(Ct).IsCompletedSuccessfully);
         Assert.Equal(0, WriteTurns.None.CommandsInFlight);
     }
 }

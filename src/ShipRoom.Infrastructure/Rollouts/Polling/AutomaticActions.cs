@@ -16,7 +16,6 @@ public sealed class AutomaticActions(
     RolloutCommandService commands,
     SnapshotBuilder snapshots,
     IRolloutPublisher publisher,
-    IDbConnectionFactory connections,
     ILogger<AutomaticActions> logger)
 {
     public async Task<RolloutSnapshot> ActAsync(RolloutAssessment assessment, CancellationToken cancellationToken) =>
@@ -26,9 +25,11 @@ public sealed class AutomaticActions(
     /// As <see cref="ActAsync"/>, and whether the command the judge called for met another change of the rollout at the
     /// same moment (a poll on another instance acting on the same trigger): the snapshot is then the judge's stale view,
     /// and the caller should look again. <paramref name="beforeCommand"/> is called just before a command is carried out
-    /// (the poller leaves its judging turn there: the command may wait seconds for the deploy system).
+    /// (the poller leaves its judging turn there: the command may wait seconds for the deploy system). A poll's
+    /// <paramref name="commandsFirst"/> (its judgement's) gives way to commands once more before the snapshot is built.
     /// </summary>
-    public async Task<(RolloutSnapshot Snapshot, bool Raced)> TryActAsync(RolloutAssessment assessment, Action? beforeCommand, CancellationToken cancellationToken)
+    public async Task<(RolloutSnapshot Snapshot, bool Raced)> TryActAsync(RolloutAssessment assessment, Action? beforeCommand, CancellationToken cancellationToken,
+        WriteTurns.BackgroundTurn? commandsFirst = null)
     {
         var rollout = assessment.Rollout;
         using (Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Judge, rollout.Id))
@@ -64,8 +65,11 @@ public sealed class AutomaticActions(
 
         using (Telemetry.RolloutTracing.Start(Telemetry.RolloutTracing.Publish, rollout.Id))
         {
-            // Building a snapshot (every chart's points) gives way to a command being carried out, as the judgement did.
-            await connections.Writes.GiveWayToCommandsAsync(cancellationToken);
+            if (commandsFirst is not null)
+            {
+                await commandsFirst.YieldToCommandsAsync(cancellationToken);
+            }
+
             var snapshot = await snapshots.BuildAsync(assessment, cancellationToken);
             await publisher.PublishAsync(snapshot, cancellationToken);
             return (snapshot, false);

@@ -19,6 +19,9 @@ public sealed class PollStore(IRolloutRepository rollouts, IPollRunRepository po
 
     public Task<RolloutRecord?> GetAsync(long rolloutId, CancellationToken cancellationToken) => rollouts.GetAsync(rolloutId, cancellationToken);
 
+    /// <summary>A poll's judgement and snapshot give way to the commands being carried out through this, as its writes do.</summary>
+    public WriteTurns.BackgroundTurn CommandsFirst() => connections.Writes.BackgroundWork();
+
     public Task<IReadOnlyList<PhaseRecord>> ListPhasesAsync(long rolloutId, CancellationToken cancellationToken) => rollouts.ListPhasesAsync(rolloutId, cancellationToken);
 
     /// <summary>Claims [from, to) for this instance; null when another instance claimed it first.</summary>

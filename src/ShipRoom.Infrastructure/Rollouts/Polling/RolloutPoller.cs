@@ -202,7 +202,7 @@ public sealed class RolloutPoller(
             logger.LogWarning("Rollout {RolloutId}: every metric read failed ({Problem}); the next poll retries from {From}", rollout.Id, read.Problems.FirstOrDefault(), from);
         }
 
-        var snapshot = await JudgeAndActAsync(rollout.Id, cancellationToken);
+        var snapshot = await JudgeAndActAsync(rollout.Id, store.CommandsFirst(), cancellationToken);
         return new PollOutcome(PollOutcomeKind.Polled, written, from, to, read.Problems, snapshot);
     }
 
@@ -210,7 +210,10 @@ public sealed class RolloutPoller(
     /// Judges the rollout as it now stands (once), carries out what triggers or auto-advance require, and publishes. On
     /// SQLite one rollout is judged at a time (<see cref="JudgingTurns"/>); a command leaves the turn before it goes out.
     /// </summary>
-    public async Task<RolloutSnapshot?> JudgeAndActAsync(long rolloutId, CancellationToken cancellationToken)
+    public Task<RolloutSnapshot?> JudgeAndActAsync(long rolloutId, CancellationToken cancellationToken) => JudgeAndActAsync(rolloutId, null, cancellationToken);
+
+    /// <param name="commandsFirst">A poll's: its judgement gives way to the commands being carried out (nobody waits for it).</param>
+    private async Task<RolloutSnapshot?> JudgeAndActAsync(long rolloutId, WriteTurns.BackgroundTurn? commandsFirst, CancellationToken cancellationToken)
     {
         // Another instance (or a probe or signal here) may act on the same trigger at the same moment: then this one's
         // command is refused as a conflict (or found done), and the answer must be the rollout as it now is, not the
@@ -224,7 +227,7 @@ public sealed class RolloutPoller(
                 return null;
             }
 
-            var (snapshot, raced) = await actions.TryActAsync(await assessor.AssessAsync(rollout, cancellationToken), turn.Leave, cancellationToken);
+            var (snapshot, raced) = await actions.TryActAsync(await assessor.AssessAsync(rollout, cancellationToken, commandsFirst), turn.Leave, cancellationToken, commandsFirst);
             if (!raced || attempt == 3)
             {
                 return snapshot;
