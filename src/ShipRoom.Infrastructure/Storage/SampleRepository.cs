@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using Dapper;
+using Npgsql;
 using ShipRoom.Core.Metrics;
 using SampleRow = ((string MetricKey, ShipRoom.Core.Metrics.Cohort Cohort, string Journey, long TimeMs) Key, double Value);
 
@@ -41,12 +42,29 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     public async Task<int> UpsertAsync(long rolloutId, IReadOnlyList<MetricSample> samples, CancellationToken cancellationToken) =>
         samples.Count == 0 ? 0
         : connections.Provider == StorageProvider.Sqlite ? await UpsertOnSqliteAsync(rolloutId, Rows(samples), poll: false, polledTo: null, cancellationToken)
-        : await UpsertOnPostgresAsync(rolloutId, Rows(samples), poll: false, polledTo: null, cancellationToken);
+        : await UpsertOnPostgresAsync(rolloutId, Rows(samples), poll: false, polledTo: null, upsert: true, cancellationToken);
 
-    public async Task<int> StorePollAsync(long rolloutId, IReadOnlyList<MetricSample> samples, DateTimeOffset? polledTo, CancellationToken cancellationToken) =>
-        connections.Provider == StorageProvider.Sqlite
-            ? await UpsertOnSqliteAsync(rolloutId, Rows(samples), poll: true, polledTo, cancellationToken)
-            : await UpsertOnPostgresAsync(rolloutId, Rows(samples), poll: true, polledTo, cancellationToken);
+    public async Task<int> StorePollAsync(long rolloutId, IReadOnlyList<MetricSample> samples, DateTimeOffset? polledTo, CancellationToken cancellationToken)
+    {
+        if (connections.Provider == StorageProvider.Sqlite)
+        {
+            return await UpsertOnSqliteAsync(rolloutId, Rows(samples), poll: true, polledTo, cancellationToken);
+        }
+
+        var rows = Rows(samples);
+        try
+        {
+            // Plain inserts: a poll stores only minutes at or after the mark, and every poll before it stored only minutes
+            // before the mark it moved, so none is there yet. ON CONFLICT ... DO UPDATE cost as much again as the insert
+            // itself (411,000 rows on the 2-core VM: 1.35-1.54 s with it, 0.71-0.79 s without, psql).
+            return await UpsertOnPostgresAsync(rolloutId, rows, poll: true, polledTo, upsert: false, cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Minutes stored ahead of the mark some other way (seeded): the whole write again, keeping the latest values.
+            return await UpsertOnPostgresAsync(rolloutId, rows, poll: true, polledTo, upsert: true, cancellationToken);
+        }
+    }
 
     private static IReadOnlyList<SampleRow> AtOrAfter(long? markMs, IReadOnlyList<SampleRow> rows) =>
         markMs is { } mark ? rows.Where(r => r.Key.TimeMs >= mark).ToList() : rows;
@@ -71,7 +89,7 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     /// once and refuses a rollout that does not exist); it is held for update only from the mark's update, the last
     /// statement, to the commit.
     /// </remarks>
-    private async Task<int> UpsertOnPostgresAsync(long rolloutId, IReadOnlyList<SampleRow> rows, bool poll, DateTimeOffset? polledTo, CancellationToken cancellationToken)
+    private async Task<int> UpsertOnPostgresAsync(long rolloutId, IReadOnlyList<SampleRow> rows, bool poll, DateTimeOffset? polledTo, bool upsert, CancellationToken cancellationToken)
     {
         if (rows.Count == 0 && polledTo is null)
         {
@@ -115,7 +133,7 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
             command.Transaction = transaction;
             command.CommandText =
                 "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) " +
-                "SELECT @r, k, c, j, t, v FROM unnest(@k, @c, @j, @t, @v) AS s (k, c, j, t, v)" + UpsertConflict;
+                "SELECT @r, k, c, j, t, v FROM unnest(@k, @c, @j, @t, @v) AS s (k, c, j, t, v)" + (upsert ? UpsertConflict : "");
             AddParameter(command, "r", rolloutId);
             AddParameter(command, "k", metrics);
             AddParameter(command, "c", cohorts);

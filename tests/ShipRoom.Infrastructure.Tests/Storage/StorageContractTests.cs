@@ -231,6 +231,25 @@ public abstract class StorageContractTests(IStorageEngine engine)
         Assert.Equal(T.AddMinutes(30), (await db.Rollouts.GetAsync(id, Ct))!.LastPolledTo);
     }
 
+    [Fact]
+    public async Task Polls_store_one_after_another_and_one_over_minutes_seeded_ahead_of_its_mark_keeps_the_latest_values()
+    {
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        MetricSample Sample(int minute, double value) => new("p95_latency_ms", Cohort.Canary, null, T.AddMinutes(minute), value);
+
+        // Each poll stores what is at or after the mark the last one moved (on PostgreSQL as plain inserts).
+        Assert.Equal(2, await db.Samples.StorePollAsync(id, [Sample(0, 100), Sample(1, 101)], T.AddMinutes(2), Ct));
+        Assert.Equal(2, await db.Samples.StorePollAsync(id, [Sample(1, 999), Sample(2, 102), Sample(3, 103)], T.AddMinutes(4), Ct));
+
+        // A minute stored ahead of the mark some other way (seeded) does not fail the poll over it: the poll's value wins.
+        Assert.Equal(1, await db.Samples.UpsertAsync(id, [Sample(5, 1)], Ct));
+        Assert.Equal(2, await db.Samples.StorePollAsync(id, [Sample(4, 104), Sample(5, 105)], T.AddMinutes(6), Ct));
+
+        Assert.Equal([100, 101, 102, 103, 104, 105], (await db.Samples.ReadAsync(id, T, T.AddHours(1), Ct)).Select(s => s.Value));
+        Assert.Equal(T.AddMinutes(6), (await db.Rollouts.GetAsync(id, Ct))!.LastPolledTo);
+    }
+
     // ---- samples -------------------------------------------------------------------------------------
 
     [Fact]
