@@ -61,7 +61,8 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // Minutes stored ahead of the mark some other way (seeded): the whole write again, keeping the latest values.
+            // Minutes stored ahead of the mark some other way (seeded; or by a version before the mark moved with the
+            // samples): the whole write again, keeping the latest values. Once per such rollout: it moves the mark past them.
             return await UpsertOnPostgresAsync(rolloutId, rows, poll: true, polledTo, upsert: true, cancellationToken);
         }
     }
@@ -69,7 +70,7 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     private static IReadOnlyList<SampleRow> AtOrAfter(long? markMs, IReadOnlyList<SampleRow> rows) =>
         markMs is { } mark ? rows.Where(r => r.Key.TimeMs >= mark).ToList() : rows;
 
-    /// <summary>One row per key: the same key twice in one statement would make ON CONFLICT fail on PostgreSQL, so the last value wins here.</summary>
+    /// <summary>One row per key: the same key twice in one statement would fail a plain insert or ON CONFLICT on PostgreSQL, so the last value wins here.</summary>
     private static List<SampleRow> Rows(IReadOnlyList<MetricSample> samples) => samples
         .GroupBy(s => (s.MetricKey, s.Cohort, Journey: s.Journey ?? "", TimeMs: UnixTime.ToMs(s.Time)))
         .Select(g => (g.Key, Value: g.Last().Value))

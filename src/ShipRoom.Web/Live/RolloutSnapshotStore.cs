@@ -171,24 +171,35 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
         await foreach (var (rolloutId, update, queuedAt) in _pushes.Reader.ReadAllAsync())
         {
             Interlocked.Decrement(ref _queued);
-            // The watchers when the push goes, not when it was queued: one that came since ignores an update older than
-            // the state it read; one that left gets nothing more.
-            var watchers = Watchers(rolloutId);
-            using var turn = (connections?.Writes ?? WriteTurns.None).BackgroundWork(queuedAt);
-            for (var start = 0; start < watchers.Length; start += PushSlice)
+            try
             {
-                try
-                {
-                    await turn.YieldToCommandsAsync(CancellationToken.None);
-                    await hub.Clients.Clients(new ConnectionSlice(watchers, start, Math.Min(PushSlice, watchers.Length - start)))
-                        .SendAsync(RolloutsHub.UpdatedEvent, update, CancellationToken.None);
-                }
-                catch (Exception exception)
-                {
-                    logger.LogWarning(exception, "Pushing rollout {RolloutId} to {Count} hub clients failed", rolloutId, Math.Min(PushSlice, watchers.Length - start));
-                }
+                await PushAsync(rolloutId, update, queuedAt);
+            }
+            catch (Exception exception)
+            {
+                logger.LogWarning(exception, "Pushing rollout {RolloutId} to hub clients failed", rolloutId);
             }
         }
+    }
+
+    /// <summary>
+    /// To the watchers when the push goes, not when it was queued: one that came since ignores an update older than the
+    /// state it read; one that left gets nothing more. Each slice's send starts after giving way; the next update waits
+    /// for all of them, so a slow client holds back later updates (none is dropped), not the rest of this one.
+    /// </summary>
+    private async Task PushAsync(long rolloutId, RolloutUpdate update, long queuedAt)
+    {
+        var watchers = Watchers(rolloutId);
+        var turn = (connections?.Writes ?? WriteTurns.None).BackgroundWork(queuedAt);
+        var sends = new List<Task>();
+        for (var start = 0; start < watchers.Length; start += PushSlice)
+        {
+            await turn.YieldToCommandsAsync(CancellationToken.None);
+            sends.Add(hub.Clients.Clients(new ConnectionSlice(watchers, start, Math.Min(PushSlice, watchers.Length - start)))
+                .SendAsync(RolloutsHub.UpdatedEvent, update, CancellationToken.None));
+        }
+
+        await Task.WhenAll(sends);
     }
 
     public void Dispose()

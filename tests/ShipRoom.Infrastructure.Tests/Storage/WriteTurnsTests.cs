@@ -208,7 +208,7 @@ public sealed class WriteTurnsTests
     [Fact]
     public async Task Background_work_of_several_steps_gives_way_no_longer_than_one_bound_in_all()
     {
-        var turns = new WriteTurns(maxBackgroundWait: TimeSpan.FromMilliseconds(300), singleWriter: false);
+        var turns = new WriteTurns(maxBackgroundWait: TimeSpan.FromSeconds(2), singleWriter: false);
         using var endless = await Task.Run(() => turns.Command(), Ct);
         var push = turns.BackgroundWork();
 
@@ -219,7 +219,7 @@ public sealed class WriteTurnsTests
         Assert.Equal(1, turns.CommandsInFlight);
 
         // Counted from when the work was asked for (a push, from when it was queued): one queued long ago goes at once.
-        var queuedLongAgo = TimeProvider.System.GetTimestamp() - TimeProvider.System.TimestampFrequency;
+        var queuedLongAgo = TimeProvider.System.GetTimestamp() - 3 * TimeProvider.System.TimestampFrequency;
         Assert.True(turns.BackgroundWork(queuedLongAgo).YieldToCommandsAsync(Ct).IsCompletedSuccessfully);
     }
 

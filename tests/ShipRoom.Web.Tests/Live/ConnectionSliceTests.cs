@@ -15,6 +15,8 @@ public sealed class ConnectionSliceTests
         Assert.Equal(3, slice.Count);
         Assert.Equal("c", slice[1]);
         // The way SignalR's send to connections asks: Enumerable.Contains on the list it was given, which a collection answers itself.
+        // A collection, so that Enumerable.Contains asks it (by hash) instead of enumerating.
+        Assert.IsAssignableFrom<ICollection<string>>(slice);
         IReadOnlyList<string> given = slice;
         var (inside, before, after) = (given.Contains("d"), given.Contains("a"), given.Contains("e"));
         Assert.True(inside);
