@@ -1,8 +1,9 @@
 namespace ShipRoom.Infrastructure.Storage;
 
 /// <summary>
-/// Who writes next, within this process: a command someone is waiting for (a rollback, a hold) goes before background writes, the ones
-/// nobody waits for (a poll's claim, samples, judgement history and record). On an engine with a single writer (SQLite)
+/// Who writes next, within this process: a command someone is waiting for (a rollback, a hold) goes before background
+/// writes, the ones nobody waits for (a poll's claim, samples, judgement history and record), and before background
+/// work that writes nothing (<see cref="BackgroundWork"/>). On an engine with a single writer (SQLite)
 /// background writes also take turns among themselves, awaiting instead of blocking a thread in SQLite's busy wait, and
 /// do not start while a command is being carried out, so a command waits for at most the one background transaction
 /// already running. A background write waits for commands at most <see cref="MaxBackgroundWait"/> (2 s), so a stream of
@@ -111,7 +112,7 @@ public sealed class WriteTurns
         // Commands first, before the turn is taken and again once it is: each background write yields to commands at
         // most MaxBackgroundWait from when it asked, so waiting writes do not add their waits up behind a long command
         // (a slow deploy system), and a command that started meanwhile still goes before the write.
-        var deadline = DeadlineFromNow();
+        var deadline = Deadline(TimeProvider.System.GetTimestamp());
         await NoCommandsAsync(deadline, cancellationToken);
         if (!_singleWriter)
         {
@@ -143,8 +144,6 @@ public sealed class WriteTurns
     /// </summary>
     public BackgroundTurn BackgroundWork(long? askedAt = null) =>
         _enabled && !_commandFlow.Value ? new BackgroundTurn(this, Deadline(askedAt ?? TimeProvider.System.GetTimestamp()), null) : BackgroundTurn.Free;
-
-    private long DeadlineFromNow() => Deadline(TimeProvider.System.GetTimestamp());
 
     private long Deadline(long askedAt) => askedAt + (long)(MaxBackgroundWait.TotalSeconds * TimeProvider.System.TimestampFrequency);
 
@@ -185,8 +184,9 @@ public sealed class WriteTurns
     /// <see cref="YieldToCommandsAsync"/> between them: a command this process is carrying out then runs while the write
     /// waits, not beside its statements (a command on another instance is not seen). Only for a write that holds nothing
     /// a command needs meanwhile, as PostgreSQL's sample write; a SQLite transaction holds the one write lock, so a
-    /// SQLite write gives way between its transactions instead, each taking a turn of its own. On PostgreSQL those statements run on the same cores as the command's, in other server
-    /// processes: four back-fills side by side took them, and a rollback's answer waited 50-95 ms for a core. The write
+    /// SQLite write gives way between its transactions instead, each taking a turn of its own. On PostgreSQL those
+    /// statements run on the same cores as the command's, in other server processes: four back-fills side by side took
+    /// them, and a rollback's answer waited 50-95 ms for a core. The write
     /// yields within the same bound as its first wait (<see cref="MaxBackgroundWait"/> from when it asked), so its
     /// transaction stays open at most that much longer.
     /// </summary>
