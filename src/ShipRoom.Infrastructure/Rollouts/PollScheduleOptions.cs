@@ -26,6 +26,12 @@ public sealed class PollScheduleOptions
     /// <summary>How many rollouts are polled at the same time: a slow metric source holds one slot, not the others.</summary>
     public int ParallelPolls { get; set; } = 4;
 
+    /// <summary>
+    /// How many of those may be back-fills (a first poll's hour, or what a downtime missed) at the same time: each is tens
+    /// of steady polls' work, and on two cores four at once left commands waiting for a core.
+    /// </summary>
+    public int ParallelBackfills { get; set; } = 2;
+
     /// <summary>A poll's deadline is half its interval, but never less than this (a slow source still gets a fair chance)…</summary>
     public TimeSpan MinPollDeadline { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -48,6 +54,7 @@ public sealed class PollScheduleOptionsValidator : IValidateOptions<PollSchedule
         problems.Range(nameof(options.MaxBackfill), options.MaxBackfill, TimeSpan.FromMinutes(1), TimeSpan.FromDays(31));
         problems.Range(nameof(options.ProbeInterval), options.ProbeInterval, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1));
         problems.Range(nameof(options.ParallelPolls), options.ParallelPolls, 1, 64);
+        problems.Range(nameof(options.ParallelBackfills), options.ParallelBackfills, 1, 64);
         problems.Range(nameof(options.MinPollDeadline), options.MinPollDeadline, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         problems.Range(nameof(options.MaxPollDeadline), options.MaxPollDeadline, options.MinPollDeadline, TimeSpan.FromMinutes(30));
         return problems.Result;

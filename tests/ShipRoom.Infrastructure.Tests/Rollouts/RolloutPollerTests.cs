@@ -113,6 +113,43 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
     }
 
     [Fact]
+    public async Task Back_fills_take_turns_two_at_a_time_after_the_steady_polls_of_the_same_tick()
+    {
+        await using var host = await RolloutTestHost.CreateAsync(engine, settings: new Dictionary<string, string?>
+        {
+            ["ShipRoom:Polling:ParallelPolls"] = "4",
+            ["ShipRoom:Polling:ParallelBackfills"] = "2",
+        });
+        var fresh = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            fresh.Add(await host.StartRolloutAsync(startedAgo: TimeSpan.FromMinutes(5)));
+        }
+
+        // Created last, polled once: due again a minute later as steady polls, behind six first polls in the list.
+        var steady = new List<long> { await host.StartRolloutAsync(startedAgo: TimeSpan.FromMinutes(5)), await host.StartRolloutAsync(startedAgo: TimeSpan.FromMinutes(5)) };
+        foreach (var id in steady)
+        {
+            await host.Poller.PollAsync(id, Ct);
+        }
+
+        host.Time.Advance(TimeSpan.FromSeconds(61));
+        var live = await host.Get<PollStore>().ListLiveAsync(Ct);
+        Assert.Equal(fresh.Order(), live.Where(host.Poller.IsBackfill).Select(r => r.Id).Order());
+        var publishedBefore = host.Published.All.Count;
+        // A slow publish keeps each poll going long enough that back-fills side by side would surely overlap.
+        host.Published.Delay = TimeSpan.FromMilliseconds(150);
+
+        Assert.Equal(8, await host.Poller.PollDueAsync(Ct));
+
+        Assert.Equal(2, host.Poller.MostBackfillingAtOnce);
+        var order = host.Published.All.Skip(publishedBefore).Select(s => s.Id).ToList();
+        Assert.Equal(fresh.Concat(steady).Order(), order.Order());
+        // The steady polls started first and are quick: no back-fill's turn came before both were done but two.
+        Assert.All(steady, id => Assert.True(order.IndexOf(id) < 4, $"steady rollout {id} published {order.IndexOf(id) + 1}th of {string.Join(", ", order)}"));
+    }
+
+    [Fact]
     public async Task A_command_waiting_for_the_deploy_system_holds_up_no_other_rollouts_judgement()
     {
         var deploy = new HeldDeploySystem();

@@ -13,13 +13,12 @@ namespace ShipRoom.Infrastructure.Rollouts.Polling;
 public sealed class JudgingTurns(bool oneAtATime)
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
-    private int _now;
-    private int _most;
+    private readonly AtOnceCount _judging = new();
 
     public bool OneAtATime { get; } = oneAtATime;
 
     /// <summary>The most judgements that ran at the same moment (for tests and diagnostics).</summary>
-    public int MostAtOnce => Volatile.Read(ref _most);
+    public int MostAtOnce => _judging.Most;
 
     /// <summary>Waits for a turn (on SQLite); the turn ends when it is left or disposed, whichever comes first.</summary>
     public async Task<Turn> EnterAsync(CancellationToken cancellationToken)
@@ -29,18 +28,13 @@ public sealed class JudgingTurns(bool oneAtATime)
             await _turn.WaitAsync(cancellationToken);
         }
 
-        var now = Interlocked.Increment(ref _now);
-        for (var most = Volatile.Read(ref _most); now > most; most = Volatile.Read(ref _most))
-        {
-            Interlocked.CompareExchange(ref _most, now, most);
-        }
-
+        _judging.Enter();
         return new Turn(this);
     }
 
     private void End()
     {
-        Interlocked.Decrement(ref _now);
+        _judging.Exit();
         if (OneAtATime)
         {
             _turn.Release();

@@ -23,8 +23,8 @@ public sealed record PollOutcome(PollOutcomeKind Kind, int Samples, DateTimeOffs
 /// <summary>
 /// Polls rollouts: reads every metric of a plan from where the last poll stopped up to now (so downtime is back-filled,
 /// not skipped), stores the samples, judges the rollout once, and lets <see cref="AutomaticActions"/> act and publish.
-/// Due rollouts are polled side by side (a bounded number at a time), each within a deadline; on SQLite they are judged
-/// one at a time (<see cref="JudgesOneAtATime"/>).
+/// Due rollouts are polled side by side (a bounded number at a time, fewer of them back-fills), each within a deadline;
+/// on SQLite they are judged one at a time (<see cref="JudgesOneAtATime"/>).
 /// </summary>
 public sealed class RolloutPoller(
     PollStore store,
@@ -41,6 +41,7 @@ public sealed class RolloutPoller(
     private readonly ConcurrentDictionary<long, Task<PollOutcome>> _inFlight = new();
 
     private readonly JudgingTurns _judging = new(store.Provider == StorageProvider.Sqlite);
+    private readonly BackfillLane _backfills = new(Math.Clamp(options.ParallelBackfills, 1, options.ParallelPolls));
 
     /// <summary>Whether rollouts are judged one at a time here (SQLite) or side by side (PostgreSQL).</summary>
     public bool JudgesOneAtATime => _judging.OneAtATime;
@@ -48,17 +49,30 @@ public sealed class RolloutPoller(
     /// <summary>The most judgements (and the acting and publishing after them) this instance has run at the same moment.</summary>
     public int MostJudgingAtOnce => _judging.MostAtOnce;
 
-    /// <summary>Polls every live rollout whose poll is due, a few at a time; returns how many were polled.</summary>
+    /// <summary>The most back-fills this instance has polled at the same moment.</summary>
+    public int MostBackfillingAtOnce => _backfills.MostAtOnce;
+
+    /// <summary>
+    /// Polls every live rollout whose poll is due, a few at a time, and fewer back-fills at a time
+    /// (<see cref="BackfillLane"/>); returns how many were polled.
+    /// </summary>
     public async Task<int> PollDueAsync(CancellationToken cancellationToken)
     {
         await store.CloseAbandonedAsync(cancellationToken);
-        var due = (await store.ListLiveAsync(cancellationToken)).Where(r => RolloutStateMachine.IsLive(r.Status) && IsDue(r)).ToList();
+        // Steady polls first: a tick that meets many back-fills (rollouts just created, or the end of a downtime) starts
+        // every steady poll before its back-fills queue for their lane.
+        var due = (await store.ListLiveAsync(cancellationToken))
+            .Where(r => RolloutStateMachine.IsLive(r.Status) && IsDue(r))
+            .Select(r => (Rollout: r, Backfill: IsBackfill(r)))
+            .OrderBy(d => d.Backfill)
+            .ToList();
         var polled = 0;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.ParallelPolls, CancellationToken = cancellationToken }, async (rollout, token) =>
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.ParallelPolls, CancellationToken = cancellationToken }, async (item, token) =>
         {
             try
             {
-                var outcome = await PollAsync(rollout.Id, token);
+                using var lane = item.Backfill ? await _backfills.EnterAsync(token) : null;
+                var outcome = await PollAsync(item.Rollout.Id, token);
                 if (outcome.Kind == PollOutcomeKind.Polled)
                 {
                     Interlocked.Increment(ref polled);
@@ -67,10 +81,22 @@ public sealed class RolloutPoller(
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 // One rollout's failure must not stop the others from being watched.
-                logger.LogError(exception, "Polling rollout {RolloutId} failed", rollout.Id);
+                logger.LogError(exception, "Polling rollout {RolloutId} failed", item.Rollout.Id);
             }
         });
         return polled;
+    }
+
+    /// <summary>Whether its next poll reads more than two of its intervals: its first (an hour before it started), or one after a downtime.</summary>
+    public bool IsBackfill(RolloutRecord rollout)
+    {
+        if (rollout.LastPolledTo is not { } polledTo)
+        {
+            return true;
+        }
+
+        var interval = plans.Get(rollout).PollEvery ?? options.DefaultPollInterval;
+        return RolloutClock.Now(rollout, time.GetUtcNow()) - polledTo > 2 * interval;
     }
 
     public bool IsDue(RolloutRecord rollout)
