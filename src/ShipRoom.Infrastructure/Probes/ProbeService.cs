@@ -46,17 +46,17 @@ public sealed class ProbeService(
 
         var at = RolloutClock.Now(rollout, wallNow);
         var simulated = RolloutSourceSettings.FromJson(rollout.SourceSettings).SimulatedProbes ?? rollout.MetricSource == MetricSourceNames.Simulator;
-        var failed = false;
+        var results = new List<HttpProbeRunner.Result>(plan.Probes.Count);
         foreach (var probe in plan.Probes)
         {
             var result = simulated
                 ? new HttpProbeRunner.Result(new ProbeRun(probe.Name, at, true, "simulated"), null, probe.ExpectStatus)
                 : await runner.RunAsync(probe, cancellationToken);
-            await recorder.RecordAsync(rollout.Id, result with { Run = result.Run with { RanAt = at } }, cancellationToken);
-            failed |= !result.Run.Passed;
+            results.Add(result with { Run = result.Run with { RanAt = at } });
         }
 
-        if (failed)
+        await recorder.RecordAsync(rollout.Id, results, cancellationToken);
+        if (results.Any(r => !r.Run.Passed))
         {
             // A failure may complete a streak: judge now rather than at the next poll.
             await poller.JudgeAndActAsync(rollout.Id, cancellationToken);

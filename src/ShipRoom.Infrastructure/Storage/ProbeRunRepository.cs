@@ -6,7 +6,11 @@ namespace ShipRoom.Infrastructure.Storage;
 
 public interface IProbeRunRepository
 {
-    Task InsertAsync(long rolloutId, ProbeRun run, double? latencyMs, int? statusCode, CancellationToken cancellationToken);
+    /// <summary>
+    /// One sweep's runs of a rollout's probes, in one transaction. Nobody waits for it: it takes the background writes'
+    /// turn, after the commands being carried out.
+    /// </summary>
+    Task InsertAsync(long rolloutId, IReadOnlyList<NewProbeRun> runs, CancellationToken cancellationToken);
 
     /// <summary>Runs with From ≤ ran_at &lt; To, oldest first (runs at the same instant in the order they were recorded).</summary>
     Task<IReadOnlyList<ProbeRun>> ListAsync(long rolloutId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
@@ -15,15 +19,28 @@ public interface IProbeRunRepository
     Task<IReadOnlyList<RecordedProbeRun>> ListRecordedAsync(long rolloutId, CancellationToken cancellationToken);
 }
 
+/// <summary>A probe run to record, with what the probe measured (none for a simulated run or an unreachable target).</summary>
+public sealed record NewProbeRun(ProbeRun Run, double? LatencyMs, int? StatusCode);
+
 public sealed class ProbeRunRepository(IDbConnectionFactory connections) : IProbeRunRepository
 {
-    public async Task InsertAsync(long rolloutId, ProbeRun run, double? latencyMs, int? statusCode, CancellationToken cancellationToken)
+    public async Task InsertAsync(long rolloutId, IReadOnlyList<NewProbeRun> runs, CancellationToken cancellationToken)
     {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        // Without the turn, a hundred new rollouts' first probes (three inserts each) met every rollback given then at
+        // SQLite's one write lock, and each wait there is a sleep of SQLite's busy handler.
+        using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO probe_runs (rollout_id, probe_name, ran_at_ms, passed, latency_ms, status_code, reason) VALUES (@rolloutId, @name, @at, @passed, @latencyMs, @statusCode, @reason)",
-            new { rolloutId, name = run.ProbeName, at = UnixTime.ToMs(run.RanAt), passed = run.Passed ? 1 : 0, latencyMs, statusCode, reason = run.Reason },
-            cancellationToken: cancellationToken));
+            runs.Select(r => new { rolloutId, name = r.Run.ProbeName, at = UnixTime.ToMs(r.Run.RanAt), passed = r.Run.Passed ? 1 : 0, latencyMs = r.LatencyMs, statusCode = r.StatusCode, reason = r.Run.Reason }),
+            transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<ProbeRun>> ListAsync(long rolloutId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

@@ -306,6 +306,29 @@ public abstract class StorageContractTests(IStorageEngine engine)
     }
 
     [Fact]
+    public async Task A_probe_sweeps_runs_wait_for_a_command_being_carried_out_and_go_in_together()
+    {
+        // A hundred new rollouts' first probes, three inserts each, met the rollbacks given then at SQLite's write lock.
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var runs = new ProbeRunRepository(db.Connections);
+
+        var rollback = db.Connections.Writes.Command();
+        var write = runs.InsertAsync(id,
+        [
+            new NewProbeRun(new Core.Evaluation.ProbeRun("health", T, true, "simulated"), null, 200),
+            new NewProbeRun(new Core.Evaluation.ProbeRun("ready", T, true, "simulated"), null, 200),
+        ], Ct);
+        await Task.Delay(150, Ct);
+        Assert.False(write.IsCompleted, "the probe runs were written while a command was being carried out");
+        Assert.Empty(await runs.ListAsync(id, T, T.AddMinutes(1), Ct));
+
+        rollback.Dispose();
+        await write.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(["health", "ready"], (await runs.ListAsync(id, T, T.AddMinutes(1), Ct)).Select(r => r.ProbeName));
+    }
+
+    [Fact]
     public async Task Samples_read_back_exactly_in_a_half_open_range_with_journeys_and_no_data_kept()
     {
         await using var db = await engine.CreateAsync();
@@ -454,9 +477,13 @@ public abstract class StorageContractTests(IStorageEngine engine)
         await using var db = await engine.CreateAsync();
         var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
         var runs = new ProbeRunRepository(db.Connections);
-        await runs.InsertAsync(id, new Core.Evaluation.ProbeRun("ready", T.AddMinutes(1), true), 38.5, 200, Ct);
-        await runs.InsertAsync(id, new Core.Evaluation.ProbeRun("smoke", T, false, "status 503, expected 200"), 212.25, 503, Ct);
-        await runs.InsertAsync(id, new Core.Evaluation.ProbeRun("health", T, false, "unreachable (ConnectionError)"), null, null, Ct);
+        await runs.InsertAsync(id, [new NewProbeRun(new Core.Evaluation.ProbeRun("ready", T.AddMinutes(1), true), 38.5, 200)], Ct);
+        await runs.InsertAsync(id,
+        [
+            new NewProbeRun(new Core.Evaluation.ProbeRun("smoke", T, false, "status 503, expected 200"), 212.25, 503),
+            new NewProbeRun(new Core.Evaluation.ProbeRun("health", T, false, "unreachable (ConnectionError)"), null, null),
+        ], Ct);
+        await runs.InsertAsync(id, [], Ct);
 
         var judged = await runs.ListAsync(id, T, T.AddMinutes(2), Ct);
         var recorded = await runs.ListRecordedAsync(id, Ct);
