@@ -24,6 +24,16 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     /// <summary>About 6 ms of writing on the development VM: the longest a command waits for a poll's samples.</summary>
     public const int SqliteRowsPerTransaction = 1000;
 
+    /// <summary>
+    /// Rows per SQLite INSERT, as one JSON text (<see cref="SqliteSampleRowsJson"/>): about 70 characters a row, so 400
+    /// keep the string under the large object heap's 85,000 bytes.
+    /// </summary>
+    public const int SqliteRowsPerStatement = 400;
+
+    private const string SqliteInsertFromJsonSql =
+        "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) " +
+        "SELECT @r, row.value ->> 0, row.value ->> 1, row.value ->> 2, row.value ->> 3, row.value ->> 4 FROM json_each(@rows) AS row WHERE true";
+
     private const string UpsertConflict = " ON CONFLICT (rollout_id, sample_time_ms, metric_key, cohort, journey) DO UPDATE SET value = excluded.value";
 
     /// <summary>The first key of the advisory lock a rollout's poll writes take on PostgreSQL (the second is the rollout).</summary>
@@ -70,11 +80,32 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     private static IReadOnlyList<SampleRow> AtOrAfter(long? markMs, IReadOnlyList<SampleRow> rows) =>
         markMs is { } mark ? rows.Where(r => r.Key.TimeMs >= mark).ToList() : rows;
 
-    /// <summary>One row per key: the same key twice in one statement would fail a plain insert or ON CONFLICT on PostgreSQL, so the last value wins here.</summary>
-    private static List<SampleRow> Rows(IReadOnlyList<MetricSample> samples) => samples
-        .GroupBy(s => (s.MetricKey, s.Cohort, Journey: s.Journey ?? "", TimeMs: UnixTime.ToMs(s.Time)))
-        .Select(g => (g.Key, Value: g.Last().Value))
-        .ToList();
+    /// <summary>
+    /// One row per key, in the order first seen: the same key twice in one statement would fail a plain insert or ON
+    /// CONFLICT on PostgreSQL, so the last value wins here. An index by key, not a grouping: a group made per sample was
+    /// a back-fill's garbage.
+    /// </summary>
+    private static List<SampleRow> Rows(IReadOnlyList<MetricSample> samples)
+    {
+        var rows = new List<SampleRow>(samples.Count);
+        var rowOf = new Dictionary<(string MetricKey, Cohort Cohort, string Journey, long TimeMs), int>(samples.Count);
+        foreach (var sample in samples)
+        {
+            var key = (sample.MetricKey, sample.Cohort, sample.Journey ?? "", UnixTime.ToMs(sample.Time));
+            ref var row = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(rowOf, key, out var seen);
+            if (seen)
+            {
+                rows[row] = (key, sample.Value);
+            }
+            else
+            {
+                row = rows.Count;
+                rows.Add((key, sample.Value));
+            }
+        }
+
+        return rows;
+    }
 
     /// <summary>
     /// The rows go as five arrays, unnested by PostgreSQL: five parameters a statement however many rows, where a VALUES
@@ -154,9 +185,9 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     }
 
     /// <summary>
-    /// In process there is no round trip to save, and SQLite finds a named parameter by a linear search of the
-    /// statement's names (a 3,000-parameter statement spent most of a poll binding): one prepared single-row statement,
-    /// executed per row, is the fast bulk write for SQLite. SQLite has one writer, so the rows go in transactions of
+    /// SQLite finds a named parameter by a linear search of the statement's names (a 3,000-parameter statement spent most
+    /// of a poll binding), and a statement per row made a kilobyte of garbage a sample: the rows go as one JSON text a
+    /// statement (<see cref="SqliteSampleRowsJson"/>), unpacked by SQLite itself. SQLite has one writer, so the rows go in transactions of
     /// <see cref="SqliteRowsPerTransaction"/>, each taking its turn after any command waiting (<see cref="WriteTurns"/>):
     /// an hour of back-fill no longer holds the lock for its whole write. Nothing judges the minutes until the poll
     /// moves the rollout's polled-up-to mark past them, in its last transaction; a poll cut off half-way writes them
@@ -172,6 +203,7 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
         }
 
         var written = 0;
+        var rowsJson = new SqliteSampleRowsJson();
         for (var index = 0; index < chunks.Count; index++)
         {
             using var turn = await connections.Writes.BackgroundAsync(cancellationToken);
@@ -189,15 +221,15 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
             {
                 await using var insert = connection.CreateCommand();
                 insert.Transaction = transaction;
-                insert.CommandText = "INSERT INTO metric_samples (rollout_id, metric_key, cohort, journey, sample_time_ms, value) VALUES (@r, @k, @c, @j, @t, @v)" + UpsertConflict;
-                // Named as in the text, "@" included: Microsoft.Data.Sqlite binds every parameter on every row, and a bare
-                // name is looked up, missed, and looked up again with each prefix (two strings and two UTF-8 copies a parameter).
+                // WHERE true: without it SQLite would read ON CONFLICT as a join's ON.
+                insert.CommandText = SqliteInsertFromJsonSql + UpsertConflict;
+                // Named as in the text, "@" included: a bare name is looked up, missed, and looked up again with each prefix.
                 AddParameter(insert, "@r", rolloutId);
-                var (metric, cohort, journey, time, number) = (AddParameter(insert, "@k", ""), AddParameter(insert, "@c", ""), AddParameter(insert, "@j", ""), AddParameter(insert, "@t", 0L), AddParameter(insert, "@v", 0d, DbType.Double));
-                foreach (var (key, value) in chunk)
+                var json = AddParameter(insert, "@rows", "");
+                var array = chunk as SampleRow[] ?? chunk.ToArray();
+                for (var start = 0; start < array.Length; start += SqliteRowsPerStatement)
                 {
-                    (metric.Value, cohort.Value, journey.Value, time.Value) = (key.MetricKey, key.Cohort.ToString(), key.Journey, key.TimeMs);
-                    number.Value = double.IsFinite(value) ? value : DBNull.Value;
+                    json.Value = rowsJson.Write(array.AsSpan(start, Math.Min(SqliteRowsPerStatement, array.Length - start)));
                     written += await insert.ExecuteNonQueryAsync(cancellationToken);
                 }
             }

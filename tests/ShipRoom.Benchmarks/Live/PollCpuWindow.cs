@@ -34,7 +34,7 @@ public static class PollCpuWindow
         /// <summary>Statements besides the sample writes per poll, each poll's own (tallied in its flow), over the whole window.</summary>
         public double StatementsPerPoll => Counted.PollStatements / Counted.Polls;
 
-        /// <summary>Sample writes per poll (one per sample on SQLite), each poll's own, over the whole window.</summary>
+        /// <summary>Sample writes per poll (on SQLite a statement of up to 400 samples), each poll's own, over the whole window.</summary>
         public double SampleWritesPerPoll => Counted.PollSampleWrites / Counted.Polls;
 
         /// <summary>Connections opened per poll, each poll's own, over the whole window.</summary>

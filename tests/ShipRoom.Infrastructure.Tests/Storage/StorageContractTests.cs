@@ -329,6 +329,34 @@ public abstract class StorageContractTests(IStorageEngine engine)
     }
 
     [Fact]
+    public async Task Every_double_a_source_can_give_reads_back_as_the_same_double_and_the_rest_as_no_data()
+    {
+        // SQLite takes a poll's rows as JSON text: each value must come back bit for bit, whatever its digits.
+        await using var db = await engine.CreateAsync();
+        var id = await db.Rollouts.CreateAsync(NewRollout(), Ct);
+        var random = new Random(21);
+        double[] edges = [0, 1, 100, 0.1, 1.0 / 3, 99.99999999999999, 1e-300, 5e-324, 2.2250738585072014E-308, 1.7976931348623157E+308, -1e15, 123456789012345680, 4.940656458412465E-10];
+        var values = edges.Concat(Enumerable.Range(0, 1500).Select(i => i % 3 == 0 ? random.NextDouble() : i % 3 == 1 ? random.NextDouble() * 1e6 - 5e5 : BitConverter.Int64BitsToDouble(random.NextInt64(0, 0x7FEFFFFFFFFFFFFF)))).ToList();
+        double[] noData = [double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+        var samples = values.Concat(noData)
+            .Select((value, minute) => new MetricSample("p95_latency_ms", minute % 2 == 0 ? Cohort.Canary : Cohort.Control, minute % 5 == 0 ? "checkout \"fast\" \\ path" : null, T.AddMinutes(minute), value))
+            .ToList();
+
+        Assert.Equal(samples.Count, await db.Samples.UpsertAsync(id, samples, Ct));
+        var stored = (await db.Samples.ReadAsync(id, T, T.AddMinutes(samples.Count), Ct)).ToDictionary(s => s.Time);
+
+        Assert.Equal(samples.Count, stored.Count);
+        Assert.All(samples, sample =>
+        {
+            var back = stored[sample.Time];
+            Assert.Equal((sample.Cohort, sample.Journey), (back.Cohort, back.Journey));
+            Assert.True(double.IsFinite(sample.Value)
+                ? BitConverter.DoubleToInt64Bits(sample.Value) == BitConverter.DoubleToInt64Bits(back.Value)
+                : double.IsNaN(back.Value), $"{sample.Value:R} at {sample.Time:HH:mm} read back as {back.Value:R}");
+        });
+    }
+
+    [Fact]
     public async Task Samples_read_back_exactly_in_a_half_open_range_with_journeys_and_no_data_kept()
     {
         await using var db = await engine.CreateAsync();
@@ -572,8 +600,8 @@ public abstract class StorageContractTests(IStorageEngine engine)
             Assert.Equal(opened + 1, counters.ConnectionsOpened);
             if (db.Options.Provider == "Sqlite")
             {
-                // Three rows through the prepared write; besides it at least the transaction and the read (the engine may run more, never fewer).
-                Assert.Equal(3L, counters.SampleWrites);
+                // Three rows in the one JSON statement; besides it at least the transaction and the read (the engine may run more, never fewer).
+                Assert.Equal(1L, counters.SampleWrites);
                 Assert.InRange(counters.Statements - statements, 3, 10);
 
                 // One statement that fires a trigger (the fact version's) is one statement: the trace's trigger line is not counted.
