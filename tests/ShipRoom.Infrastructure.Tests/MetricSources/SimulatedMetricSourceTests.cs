@@ -26,6 +26,26 @@ public sealed class SimulatedMetricSourceTests
         Assert.NotEqual(first.Select(s => s.Value), other.Select(s => s.Value));
     }
 
+    [Theory]
+    [InlineData(7, "p95_latency_ms", "canary", null, 29_413_920L)]
+    [InlineData(-3, "payments_e2e_success_pct", "control", "checkout", 0L)]
+    [InlineData(2_000_000_000, "élan_métrique", "canary", "voyage é", long.MaxValue)]
+    public void A_minutes_noise_is_seeded_by_the_same_bytes_as_before_so_a_seed_replays_what_it_always_did(int seed, string metric, string cohort, string? journey, long minute)
+    {
+        // The hash once went through a string and its UTF-8 bytes; it is written into the stack now. A long name takes
+        // the old way (over the stack's 256 bytes).
+        foreach (var key in new[] { metric, metric + new string('x', 300) })
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var b in System.Text.Encoding.UTF8.GetBytes($"{seed}|{key}|{cohort}|{journey}|{minute}"))
+            {
+                hash = (hash ^ b) * 1099511628211UL;
+            }
+
+            Assert.Equal(hash, DeterministicNoise.Hash(seed, key, cohort, journey, minute));
+        }
+    }
+
     [Fact]
     public async Task One_sample_per_whole_minute_in_the_half_open_range()
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 
 namespace ShipRoom.Infrastructure.MetricSources.Simulation;
 
@@ -13,11 +14,20 @@ internal static class DeterministicNoise
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 
-    private static ulong Hash(int seed, string metricKey, string cohort, string? journey, long minute)
+    internal static ulong Hash(int seed, string metricKey, string cohort, string? journey, long minute)
     {
-        // FNV-1a: string.GetHashCode is randomised per process and would break replay.
+        // FNV-1a over the UTF-8 of "seed|metric|cohort|journey|minute": string.GetHashCode is randomised per process and
+        // would break replay. Written into the stack, not a string and its bytes: a back-fill asks for thousands of minutes.
+        Span<byte> text = stackalloc byte[256];
+        return Utf8.TryWrite(text, $"{seed}|{metricKey}|{cohort}|{journey}|{minute}", out var written)
+            ? Fnv1a(text[..written])
+            : Fnv1a(Encoding.UTF8.GetBytes($"{seed}|{metricKey}|{cohort}|{journey}|{minute}"));
+    }
+
+    private static ulong Fnv1a(ReadOnlySpan<byte> bytes)
+    {
         var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes($"{seed}|{metricKey}|{cohort}|{journey}|{minute}"))
+        foreach (var b in bytes)
         {
             hash = (hash ^ b) * 1099511628211UL;
         }
