@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ShipRoom.Infrastructure.MetricSources.Selection;
 using ShipRoom.Core.Rollouts;
 using ShipRoom.Core.Security;
@@ -33,6 +34,37 @@ public abstract class ChecklistServiceTests(IStorageEngine engine)
         Assert.Equal(("SecurityLead", new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero)), (security.OwnerRole, security.Due!.Value));
         Assert.Null(security.State);
         Assert.Null(snapshot.Checklists[^1].Items[0].Due);
+    }
+
+    [Fact]
+    public async Task Creating_a_rollout_and_ticking_an_item_are_written_as_commands_the_polls_writes_wait_for()
+    {
+        // Beside a hundred back-fills on SQLite a creation's writes met the polls' transactions at the write lock: 3.2 s.
+        var seen = new List<(string Action, int Commands)>();
+        await using var host = await RolloutTestHost.CreateAsync(engine, services => services.AddSingleton<IAuditLog>(provider =>
+            new CommandsSeenByTheAuditLog(new AuditLog(provider.GetRequiredService<IDbConnectionFactory>()), provider.GetRequiredService<IDbConnectionFactory>().Writes, seen)));
+        var id = await host.StartRolloutAsync();
+        var writes = host.Get<IDbConnectionFactory>().Writes;
+        Assert.Equal(0, writes.CommandsInFlight);
+
+        var ticked = await host.Get<ChecklistService>().TickAsync(id, "t1h-security", TickStates.Done, Security, null, Ct);
+
+        Assert.Equal(CommandStatus.Executed, ticked.Status);
+        Assert.Equal([("rollout.created", 1), ("rollout.start", 1), ("checklist.tick", 1)], seen);
+        Assert.Equal(0, writes.CommandsInFlight);
+    }
+
+    private sealed class CommandsSeenByTheAuditLog(IAuditLog inner, WriteTurns writes, List<(string Action, int Commands)> seen) : IAuditLog
+    {
+        public Task<AuditEntry> AppendAsync(AuditEntryDraft draft, CancellationToken cancellationToken)
+        {
+            seen.Add((draft.Kind, writes.CommandsInFlight));
+            return inner.AppendAsync(draft, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
+
+        public Task<AuditChainVerification> VerifyChainAsync(CancellationToken cancellationToken) => inner.VerifyChainAsync(cancellationToken);
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public sealed class RolloutTestHost : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly bool _ownsDatabase;
 
-    private RolloutTestHost(TestDatabase database, IDeployExecutor? executor, FakeTimeProvider? time, bool ownsDatabase = true, IReadOnlyDictionary<string, string?>? settings = null)
+    private RolloutTestHost(TestDatabase database, IDeployExecutor? executor, FakeTimeProvider? time, bool ownsDatabase = true, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configure = null)
     {
         Database = database;
         _ownsDatabase = ownsDatabase;
@@ -47,6 +48,7 @@ public sealed class RolloutTestHost : IAsyncDisposable
             services.AddSingleton(executor);
         }
 
+        configure?.Invoke(services);
         _services = services.BuildServiceProvider();
     }
 
@@ -68,6 +70,10 @@ public sealed class RolloutTestHost : IAsyncDisposable
 
     public static async Task<RolloutTestHost> CreateAsync(IStorageEngine engine, IDeployExecutor? executor = null, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(await engine.CreateAsync(), executor, null, settings: settings);
+
+    /// <summary>A host with some of its services replaced (registered after the app's, so they win).</summary>
+    public static async Task<RolloutTestHost> CreateAsync(IStorageEngine engine, Action<IServiceCollection> configure) =>
+        new(await engine.CreateAsync(), null, null, configure: configure);
 
     /// <summary>A host whose clock starts at <paramref name="start"/>: a rollout on recorded Prometheus history runs on the recorded hours.</summary>
     public static async Task<RolloutTestHost> CreateAsync(IStorageEngine engine, DateTimeOffset start, IReadOnlyDictionary<string, string?> settings, IDeployExecutor? executor = null) =>

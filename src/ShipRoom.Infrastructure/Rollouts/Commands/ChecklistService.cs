@@ -8,7 +8,7 @@ namespace ShipRoom.Infrastructure.Rollouts.Commands;
 /// Ticks, unticks and marks checklist items not applicable (only with a reason). Every change is kept, audited and
 /// published, so two people ticking at once both see both ticks live.
 /// </summary>
-public sealed class ChecklistService(IChecklistRepository checklists, IRolloutRepository rollouts, IAuditLog audit, SnapshotRefresher refresher, TimeProvider time)
+public sealed class ChecklistService(IChecklistRepository checklists, IRolloutRepository rollouts, IAuditLog audit, SnapshotRefresher refresher, IDbConnectionFactory connections, TimeProvider time)
 {
     public async Task<CommandResult> TickAsync(long rolloutId, string itemKey, string state, CommandActor actor, string? reason, CancellationToken cancellationToken)
     {
@@ -45,8 +45,13 @@ public sealed class ChecklistService(IChecklistRepository checklists, IRolloutRe
         }
 
         var now = time.GetUtcNow();
-        await checklists.TickAsync(rolloutId, item.Id, state, actor.Name, reason, now, cancellationToken);
-        await audit.AppendAsync(new AuditEntryDraft(now, actor.Name, "checklist.tick", rolloutId, $"{item.ListName}: {item.Title}", item.State ?? "open", state, reason), cancellationToken);
+        using (connections.Writes.Command())
+        {
+            // Someone waits for the tick: the polls' writes go after it (WriteTurns), as after a rollback.
+            await checklists.TickAsync(rolloutId, item.Id, state, actor.Name, reason, now, cancellationToken);
+            await audit.AppendAsync(new AuditEntryDraft(now, actor.Name, "checklist.tick", rolloutId, $"{item.ListName}: {item.Title}", item.State ?? "open", state, reason), cancellationToken);
+        }
+
         var snapshot = await refresher.RefreshAsync(rolloutId, cancellationToken);
 
         return new CommandResult(CommandStatus.Executed, $"{item.Title}: {state}", Snapshot: snapshot);
