@@ -25,8 +25,8 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
     public const int SqliteRowsPerTransaction = 1000;
 
     /// <summary>
-    /// Rows per SQLite INSERT, as one JSON text (<see cref="SqliteSampleRowsJson"/>): about 70 characters a row, so 400
-    /// keep the string under the large object heap's 85,000 bytes.
+    /// Rows per SQLite INSERT, as one JSON text (<see cref="SqliteSampleRowsJson"/>): the shipped plans' rows are 70-80
+    /// characters, so 400 keep the string (two bytes a character) under the large object heap's 85,000 bytes.
     /// </summary>
     public const int SqliteRowsPerStatement = 400;
 
@@ -203,7 +203,7 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
         }
 
         var written = 0;
-        var rowsJson = new SqliteSampleRowsJson();
+        var rowsJson = new SqliteSampleRowsJson(Math.Min(rows.Count, SqliteRowsPerStatement));
         for (var index = 0; index < chunks.Count; index++)
         {
             using var turn = await connections.Writes.BackgroundAsync(cancellationToken);

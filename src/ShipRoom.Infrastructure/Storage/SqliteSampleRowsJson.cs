@@ -15,10 +15,15 @@ namespace ShipRoom.Infrastructure.Storage;
 /// </summary>
 public sealed class SqliteSampleRowsJson
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _buffer;
     private readonly Utf8JsonWriter _writer;
 
-    public SqliteSampleRowsJson() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+    /// <param name="rows">The most rows one text will hold: the buffer is sized for them (a steady poll's 90, or 400).</param>
+    public SqliteSampleRowsJson(int rows)
+    {
+        _buffer = new ArrayBufferWriter<byte>(Math.Max(1, rows) * 96);
+        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+    }
 
     public string Write(ReadOnlySpan<SampleRow> rows)
     {
@@ -28,9 +33,9 @@ public sealed class SqliteSampleRowsJson
         foreach (var (key, value) in rows)
         {
             _writer.WriteStartArray();
-            _writer.WriteStringValue(key.MetricKey);
+            _writer.WriteStringValue(WellFormed(key.MetricKey));
             _writer.WriteStringValue(CohortName(key.Cohort));
-            _writer.WriteStringValue(key.Journey);
+            _writer.WriteStringValue(WellFormed(key.Journey));
             _writer.WriteNumberValue(key.TimeMs);
             if (double.IsFinite(value))
             {
@@ -48,6 +53,13 @@ public sealed class SqliteSampleRowsJson
         _writer.Flush();
         return Encoding.UTF8.GetString(_buffer.WrittenSpan);
     }
+
+    /// <summary>
+    /// A half of a surrogate pair alone (a plan's escape) as U+FFFD, as SQLite's own binding stored it: the JSON writer
+    /// refuses it, and one such name would fail the whole poll.
+    /// </summary>
+    private static string WellFormed(string text) =>
+        text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 ? text : Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
 
     private static string CohortName(Core.Metrics.Cohort cohort) => cohort switch
     {

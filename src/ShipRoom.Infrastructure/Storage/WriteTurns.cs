@@ -1,8 +1,9 @@
 namespace ShipRoom.Infrastructure.Storage;
 
 /// <summary>
-/// Who writes next, within this process: a command someone is waiting for (a rollback, a hold) goes before background
-/// writes, the ones nobody waits for (a poll's claim, samples, judgement history and record), and before background
+/// Who writes next, within this process: a command someone is waiting for (a rollback, a hold, a rollout's creation, a
+/// checklist tick) goes before background writes, the ones nobody waits for (a poll's claim, samples, judgement history
+/// and record, the probes' runs), and before background
 /// work that writes nothing (<see cref="BackgroundWork"/>). On an engine with a single writer (SQLite)
 /// background writes also take turns among themselves, awaiting instead of blocking a thread in SQLite's busy wait, and
 /// do not start while a command is being carried out, so a command waits for at most the one background transaction

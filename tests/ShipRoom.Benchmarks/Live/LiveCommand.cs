@@ -372,7 +372,7 @@ public static class LiveCommand
         var seconds = e.QuietSeconds + e.BurstSeconds;
         var measured = (counted ? $"{e.StatementsPerPoll:0.0} statements besides the sample writes and " : "statements not counted (SQLite's trace only); ") +
                        $"{e.ConnectionsOpenedPerPoll:0.00} connections opened per poll (each poll's own, tallied in its flow, over the window's {c.Polls:0} polls: " +
-                       (counted ? $"{c.PollStatements:0} statements, {c.PollSampleWrites:0} sample writes ({e.SampleWritesPerPoll:0.0} a poll, one per 400 samples), " : "") +
+                       (counted ? $"{c.PollStatements:0} statements, {c.PollSampleWrites:0} sample writes ({e.SampleWritesPerPoll:0.0} a poll, up to 400 samples a statement), " : "") +
                        $"{c.PollConnectionsOpened:0} opens)";
         var server = $"the whole server in the same {seconds:0} s: " + (counted ? $"{c.Statements / seconds:0.0} statements and " : "") +
                      $"{c.ConnectionsOpened / seconds:0.0} connections opened a second (polls, {c.ProbeRuns:0} probe runs, the outbox, the heartbeat, the API)";

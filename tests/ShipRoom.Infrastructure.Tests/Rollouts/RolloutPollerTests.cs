@@ -113,6 +113,22 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
     }
 
     [Fact]
+    public async Task A_poll_minutes_late_is_steady_and_one_after_forty_minutes_of_downtime_is_a_back_fill()
+    {
+        await using var host = await RolloutTestHost.CreateAsync(engine);
+        var id = await host.StartRolloutAsync();
+        var store = host.Get<PollStore>();
+        Assert.True(host.Poller.IsBackfill((await store.GetAsync(id, Ct))!), "the first poll reads the hour before the start");
+        await host.Poller.PollAsync(id, Ct);
+
+        // The plan polls every minute: three minutes late is three intervals, but three minutes of samples.
+        host.Time.Advance(TimeSpan.FromMinutes(3));
+        Assert.False(host.Poller.IsBackfill((await store.GetAsync(id, Ct))!));
+        host.Time.Advance(TimeSpan.FromMinutes(37));
+        Assert.True(host.Poller.IsBackfill((await store.GetAsync(id, Ct))!));
+    }
+
+    [Fact]
     public async Task Back_fills_take_turns_two_at_a_time_after_the_steady_polls_of_the_same_tick()
     {
         await using var host = await RolloutTestHost.CreateAsync(engine, settings: new Dictionary<string, string?>

@@ -339,7 +339,12 @@ public abstract class StorageContractTests(IStorageEngine engine)
         var values = edges.Concat(Enumerable.Range(0, 1500).Select(i => i % 3 == 0 ? random.NextDouble() : i % 3 == 1 ? random.NextDouble() * 1e6 - 5e5 : BitConverter.Int64BitsToDouble(random.NextInt64(0, 0x7FEFFFFFFFFFFFFF)))).ToList();
         double[] noData = [double.NaN, double.PositiveInfinity, double.NegativeInfinity];
         var samples = values.Concat(noData)
-            .Select((value, minute) => new MetricSample("p95_latency_ms", minute % 2 == 0 ? Cohort.Canary : Cohort.Control, minute % 5 == 0 ? "checkout \"fast\" \\ path" : null, T.AddMinutes(minute), value))
+            .Select((value, minute) => new MetricSample("p95_latency_ms", minute % 2 == 0 ? Cohort.Canary : Cohort.Control, (minute % 5) switch
+            {
+                0 => "checkout \"fast\" \\ path",
+                1 => "paiement é 支付 \u0001 😀",
+                _ => null,
+            }, T.AddMinutes(minute), value))
             .ToList();
 
         Assert.Equal(samples.Count, await db.Samples.UpsertAsync(id, samples, Ct));

@@ -87,7 +87,11 @@ public sealed class RolloutPoller(
         return polled;
     }
 
-    /// <summary>Whether its next poll reads more than two of its intervals: its first (an hour before it started), or one after a downtime.</summary>
+    /// <summary>
+    /// Whether its next poll is a back-fill: its first (from an hour before it started), or one after a downtime, reading
+    /// more than two of its intervals and more than <see cref="BackfillAbove"/>. A poll a tick late, or one of a rollout
+    /// on a fast demo clock, reads a few minutes: a steady poll's work, not a back-fill's.
+    /// </summary>
     public bool IsBackfill(RolloutRecord rollout)
     {
         if (rollout.LastPolledTo is not { } polledTo)
@@ -96,8 +100,12 @@ public sealed class RolloutPoller(
         }
 
         var interval = plans.Get(rollout).PollEvery ?? options.DefaultPollInterval;
-        return RolloutClock.Now(rollout, time.GetUtcNow()) - polledTo > 2 * interval;
+        var unread = RolloutClock.Now(rollout, time.GetUtcNow()) - polledTo;
+        return unread > 2 * interval && unread > BackfillAbove;
     }
+
+    /// <summary>Rollout time a poll reads beyond which it is a back-fill (besides two of its intervals).</summary>
+    public static readonly TimeSpan BackfillAbove = TimeSpan.FromMinutes(30);
 
     public bool IsDue(RolloutRecord rollout)
     {
