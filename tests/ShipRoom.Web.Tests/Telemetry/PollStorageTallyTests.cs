@@ -55,7 +55,7 @@ public sealed class PollStorageTallyTests
         var opens = measured.Where(m => m.Instrument == metrics.PollConnections).ToList();
         Xunit.TestContext.Current.TestOutputHelper?.WriteLine($"{opens.Count} poll(s): {statements} statements, {sampleWrites} sample writes, {opens.Sum(o => o.Value)} connections; the server meanwhile: {statementsAfter - statementsBefore} statements");
         // Every sample written in the window was a poll's, and tallied as such.
-        Assert.True(sampleWrites > 50, $"the poll wrote its samples, one statement each: {sampleWrites}");
+        Assert.True(sampleWrites > 0, $"the poll wrote its samples (on SQLite up to 400 a statement): {sampleWrites}");
         Assert.Equal(writesAfter - writesBefore, sampleWrites);
         // Creating the rollout, the token's check and the call's audit are the server's statements, not a poll's.
         Assert.InRange(statements, 5 * opens.Count, statementsAfter - statementsBefore - 10);

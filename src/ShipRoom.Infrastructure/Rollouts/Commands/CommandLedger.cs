@@ -47,6 +47,9 @@ public sealed class CommandLedger(IDecisionRepository decisions, IAuditLog audit
 
     public Task<DecisionRecord?> GetAsync(long decisionId, CancellationToken cancellationToken) => decisions.GetAsync(decisionId, cancellationToken);
 
+    /// <summary>A decision taken outside a command's claim (a rollout started on its creation), recorded as it is.</summary>
+    public Task<(DecisionRecord Decision, bool Created)> RecordAsync(DecisionDraft draft, CancellationToken cancellationToken) => decisions.RecordAsync(draft, cancellationToken);
+
     public Task<IReadOnlyList<DecisionRecord>> RecentAsync(long rolloutId, int limit, CancellationToken cancellationToken) => decisions.ListAsync(rolloutId, limit, cancellationToken);
 
     public async Task ForbiddenAsync(CommandRequest request, string reason, CancellationToken cancellationToken) =>

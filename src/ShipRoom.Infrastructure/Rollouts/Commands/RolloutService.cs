@@ -22,12 +22,11 @@ public sealed record CreateRolloutResult(long? RolloutId, IReadOnlyList<PlanProb
 /// <summary>Creates rollouts from plan files (linted first, every problem returned) and lists them.</summary>
 public sealed class RolloutService(
     IRolloutRepository rollouts,
-    IDecisionRepository decisions,
+    CommandLedger ledger,
     IAuditLog audit,
     IChecklistRepository checklists,
     SnapshotRefresher refresher,
     MetricSourceResolver sources,
-    IDbConnectionFactory connections,
     TimeProvider time,
     ILogger<RolloutService> logger)
 {
@@ -75,7 +74,7 @@ public sealed class RolloutService(
     private async Task<long> StoreAsync(string planYaml, string fileName, CommandActor actor, NewRolloutOptions options, RolloutPlan plan, DateTimeOffset wallNow, string hash,
         CancellationToken cancellationToken)
     {
-        using var command = connections.Writes.Command();
+        using var command = ledger.CarryingOut();
         var id = await rollouts.CreateAsync(new NewRollout(plan.Release.Name, plan.Release.Version, plan.Release.Commit, planYaml, hash, RolloutStatus.Scheduled, plan.Release.T0,
             options.MetricSource, options.Settings.ToJson(), options.TimeFactor, wallNow, actor.Name, wallNow), cancellationToken);
         var position = 0;
@@ -91,7 +90,7 @@ public sealed class RolloutService(
             var running = plan.Phases.Count == 1 ? RolloutStatus.Stabilising : RolloutStatus.Running;
             await rollouts.TryChangeStateAsync(id, created.Version, new RolloutStateChange(running, 0, startedAt, wallNow), cancellationToken);
             await rollouts.RecordPhaseStartAsync(id, 0, plan.Phases[0].Name, plan.Phases[0].TrafficPercent, startedAt, cancellationToken);
-            var (decision, _) = await decisions.RecordAsync(new DecisionDraft(id, RolloutCommand.Start, actor.Name, actor.IsAutomatic ? "demo rollout started" : $"started on creation by {actor.Name}", $"start:{id}:v1", wallNow,
+            var (decision, _) = await ledger.RecordAsync(new DecisionDraft(id, RolloutCommand.Start, actor.Name, actor.IsAutomatic ? "demo rollout started" : $"started on creation by {actor.Name}", $"start:{id}:v1", wallNow,
                 DecisionOutcome.Executed, nameof(RolloutStatus.Scheduled), $"{running} at {plan.Phases[0].Name}"), cancellationToken);
             await audit.AppendAsync(new AuditEntryDraft(wallNow, actor.Name, "rollout.start", id, $"Started at {plan.Phases[0].Name}", nameof(RolloutStatus.Scheduled), running.ToString(), decision.Reason), cancellationToken);
         }
