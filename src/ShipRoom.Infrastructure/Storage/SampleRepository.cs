@@ -226,10 +226,9 @@ public sealed class SampleRepository(IDbConnectionFactory connections) : ISample
                 // Named as in the text, "@" included: a bare name is looked up, missed, and looked up again with each prefix.
                 AddParameter(insert, "@r", rolloutId);
                 var json = AddParameter(insert, "@rows", "");
-                var array = chunk as SampleRow[] ?? chunk.ToArray();
-                for (var start = 0; start < array.Length; start += SqliteRowsPerStatement)
+                for (var start = 0; start < chunk.Count; start += SqliteRowsPerStatement)
                 {
-                    json.Value = rowsJson.Write(array.AsSpan(start, Math.Min(SqliteRowsPerStatement, array.Length - start)));
+                    json.Value = rowsJson.Write(chunk, start, Math.Min(SqliteRowsPerStatement, chunk.Count - start));
                     written += await insert.ExecuteNonQueryAsync(cancellationToken);
                 }
             }

@@ -25,13 +25,15 @@ public sealed class SqliteSampleRowsJson
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
     }
 
-    public string Write(ReadOnlySpan<SampleRow> rows)
+    /// <summary>Rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> as one JSON text.</summary>
+    public string Write(IReadOnlyList<SampleRow> rows, int start, int count)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
         _writer.WriteStartArray();
-        foreach (var (key, value) in rows)
+        for (var index = start; index < start + count; index++)
         {
+            var (key, value) = rows[index];
             _writer.WriteStartArray();
             _writer.WriteStringValue(WellFormed(key.MetricKey));
             _writer.WriteStringValue(CohortName(key.Cohort));

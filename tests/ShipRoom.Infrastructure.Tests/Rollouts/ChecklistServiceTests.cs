@@ -39,7 +39,7 @@ public abstract class ChecklistServiceTests(IStorageEngine engine)
     [Fact]
     public async Task Creating_a_rollout_and_ticking_an_item_are_written_as_commands_the_polls_writes_wait_for()
     {
-        // Beside a hundred back-fills on SQLite a creation's writes met the polls' transactions at the write lock: 3.2 s.
+        // Someone waits for both: the polls' writes must go after them, not meet them at SQLite's write lock.
         var seen = new List<(string Action, int Commands)>();
         await using var host = await RolloutTestHost.CreateAsync(engine, services => services.AddSingleton<IAuditLog>(provider =>
             new CommandsSeenByTheAuditLog(new AuditLog(provider.GetRequiredService<IDbConnectionFactory>()), provider.GetRequiredService<IDbConnectionFactory>().Writes, seen)));

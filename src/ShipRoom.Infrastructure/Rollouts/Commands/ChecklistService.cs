@@ -8,7 +8,7 @@ namespace ShipRoom.Infrastructure.Rollouts.Commands;
 /// Ticks, unticks and marks checklist items not applicable (only with a reason). Every change is kept, audited and
 /// published, so two people ticking at once both see both ticks live.
 /// </summary>
-public sealed class ChecklistService(IChecklistRepository checklists, IRolloutRepository rollouts, IAuditLog audit, SnapshotRefresher refresher, IDbConnectionFactory connections, TimeProvider time)
+public sealed class ChecklistService(IChecklistRepository checklists, IRolloutRepository rollouts, IAuditLog audit, SnapshotRefresher refresher, CommandLedger ledger, TimeProvider time)
 {
     public async Task<CommandResult> TickAsync(long rolloutId, string itemKey, string state, CommandActor actor, string? reason, CancellationToken cancellationToken)
     {
@@ -45,7 +45,7 @@ public sealed class ChecklistService(IChecklistRepository checklists, IRolloutRe
         }
 
         var now = time.GetUtcNow();
-        using (connections.Writes.Command())
+        using (ledger.CarryingOut())
         {
             // Someone waits for the tick: the polls' writes go after it (WriteTurns), as after a rollback.
             await checklists.TickAsync(rolloutId, item.Id, state, actor.Name, reason, now, cancellationToken);

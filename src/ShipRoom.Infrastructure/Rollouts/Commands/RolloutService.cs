@@ -67,9 +67,8 @@ public sealed class RolloutService(
     }
 
     /// <summary>
-    /// The rollout's writes, carried out as a command: someone waits for them. On SQLite, written beside a hundred
-    /// back-fills, they met the polls' transactions at the one write lock and waited in SQLite's busy handler (a
-    /// rollout took 3.2 s to create); as a command, the polls' writes wait instead (<see cref="WriteTurns"/>).
+    /// The rollout's writes, carried out as a command: someone waits for them, so the polls' writes wait instead
+    /// (<see cref="WriteTurns"/>) of meeting them at SQLite's one write lock.
     /// </summary>
     private async Task<long> StoreAsync(string planYaml, string fileName, CommandActor actor, NewRolloutOptions options, RolloutPlan plan, DateTimeOffset wallNow, string hash,
         CancellationToken cancellationToken)
