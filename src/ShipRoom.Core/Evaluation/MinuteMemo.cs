@@ -12,7 +12,7 @@ namespace ShipRoom.Core.Evaluation;
 /// new. Conditions that read more than their own minute (sigma against the control's last hour) are not kept.
 /// Entries the last evaluation did not ask for are dropped at its end, so the memo holds one evaluation's minutes.
 /// The memo also keeps the rollout's <see cref="SeriesIndex"/> (unless told not to, <see cref="KeepsIndex"/>): when a
-/// poll's samples are the previous poll's (the same objects, or equal ones, in the same order) followed by new ones,
+/// poll's samples are the previous poll's (the same run of them, or equal ones, in the same order) followed by new ones,
 /// those are appended to it, and a kept minute that none of them touched is taken without reading its values again
 /// (nothing it was judged on can have changed); a gate's history is then carried up to the first touched minute.
 /// Anything else (an earlier window start, a sample replaced or missing, an evaluation that threw) builds the index
@@ -30,6 +30,8 @@ public sealed class MinuteMemo
     private readonly Dictionary<Key, GateTrail> _trails = new(KeyComparer.Instance);
     private int _generation;
     private SeriesIndex? _index;
+    /// <summary>The samples the kept index holds: the caller's run itself when it gave one, else a copy.</summary>
+    private AppendRun<MetricSample>? _indexedRun;
     private MetricSample[] _indexed = [];
     private int _indexedCount;
 
@@ -41,8 +43,8 @@ public sealed class MinuteMemo
 
     /// <summary>
     /// Whether the index is kept between evaluations (it holds the window's samples and 16 bytes per point). The
-    /// assessor keeps it only while the storage keeps the rollout's window too (the same sample objects), so it
-    /// adds no sample of its own and goes when the window does.
+    /// assessor keeps it only while the storage keeps the rollout's window too (the same run of samples), so it adds
+    /// no sample of its own and goes when the window does.
     /// </summary>
     public bool KeepsIndex { get; set; } = true;
 
@@ -93,6 +95,7 @@ public sealed class MinuteMemo
     internal void Reset()
     {
         _index = null;
+        _indexedRun = null;
         _indexed = [];
         _indexedCount = 0;
         _touched = null;
@@ -182,7 +185,8 @@ public sealed class MinuteMemo
         }
 
         _index = new SeriesIndex(samples);
-        _indexed = new MetricSample[samples.Count];
+        _indexedRun = null;
+        _indexed = [];
         _indexedCount = 0;
         Remember(samples);
         _touched = null;
@@ -243,14 +247,19 @@ public sealed class MinuteMemo
         _trails[new Key(gate, metric)] = new GateTrail(firstMinute.UtcTicks, history, since, _generation, tookKept);
 
     /// <summary>
-    /// The first samples are the ones the kept index holds: the same objects where the storage keeps its window between
-    /// polls, or equal ones bit for bit (a caller that read them again).
+    /// The first samples are the ones the kept index holds, bit for bit (the storage's kept window, or a caller that read
+    /// them again).
     /// </summary>
     private bool Continues(IReadOnlyList<MetricSample> samples)
     {
+        if (_indexedRun is not null && samples is AppendRun<MetricSample> run && run.StartsWith(_indexedRun))
+        {
+            return true;
+        }
+
         for (var i = 0; i < _indexedCount; i++)
         {
-            if (!ReferenceEquals(samples[i], _indexed[i]) && !SameSample(samples[i], _indexed[i]))
+            if (!SameSample(samples[i], _indexedRun is null ? _indexed[i] : _indexedRun[i]))
             {
                 return false;
             }
@@ -265,11 +274,26 @@ public sealed class MinuteMemo
         string.Equals(a.Journey, b.Journey, StringComparison.Ordinal) && BitConverter.DoubleToInt64Bits(a.Value) == BitConverter.DoubleToInt64Bits(b.Value);
 
     /// <summary>
-    /// A copy of the sample references, not the list: a caller that changes its list in place after this evaluation
-    /// must not make the next one believe nothing changed.
+    /// A run as it is (its written items never change, and the storage's kept window is one: no second copy of a
+    /// window); any other list copied, not kept: a caller that changes its list in place after this evaluation must
+    /// not make the next one believe nothing changed.
     /// </summary>
     private void Remember(IReadOnlyList<MetricSample> samples)
     {
+        if (samples is AppendRun<MetricSample> run)
+        {
+            _indexedRun = run;
+            _indexed = [];
+            _indexedCount = run.Count;
+            return;
+        }
+
+        if (_indexedRun is not null)
+        {
+            _indexedRun = null;
+            _indexedCount = 0;
+        }
+
         if (_indexed.Length < samples.Count)
         {
             Array.Resize(ref _indexed, Math.Max(samples.Count, _indexed.Length + (_indexed.Length / 2)));

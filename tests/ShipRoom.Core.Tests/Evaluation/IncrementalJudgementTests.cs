@@ -140,8 +140,8 @@ public sealed class IncrementalJudgementTests
     }
 
     /// <summary>
-    /// Where every poll reads its window whole (PostgreSQL) the samples are equal, not the same objects: the index is
-    /// extended all the same. A list changed in place after a judgement (a sample replaced by another value) is not
+    /// Where every poll reads its window whole (PostgreSQL) the samples are equal, not the same run of them: the index
+    /// is extended all the same. A list changed in place after a judgement (a sample replaced by another value) is not
     /// mistaken for the one judged: the index is built again and the verdict follows the new value.
     /// </summary>
     [Fact]
@@ -176,6 +176,47 @@ public sealed class IncrementalJudgementTests
         var unkept = JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), readAgain, memo);
         Assert.False(memo.LastExtendedIndex);
         Assert.Equal(Json(changed), Json(unkept));
+    }
+
+    /// <summary>
+    /// The storage keeps a rollout's window as an <see cref="AppendRun{T}"/>, appended to poll after poll: the memo keeps
+    /// that run, not a copy of its samples, and knows a later view of it continues what it indexed without comparing
+    /// them. A run in another array is compared sample by sample: equal ones extend the index, a changed one does not.
+    /// </summary>
+    [Fact]
+    public void A_window_kept_as_a_run_extends_the_kept_index_and_another_run_is_compared()
+    {
+        const string file = "directive-004-ramp-1-10-25-50-100.yaml";
+        var plan = PlanParser.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plans", file)), file).Plan!;
+        var phaseStart = ShippedPlan.T0;
+        var stored = History(plan, new Random(17), phaseStart.AddMinutes(-Before), Before + 30);
+        List<MetricSample> Until(int minute, int from = int.MinValue) =>
+            stored.Where(s => s.Time >= phaseStart.AddMinutes(from == int.MinValue ? -Before : from) && s.Time < phaseStart.AddMinutes(minute)).ToList();
+        var memo = new MinuteMemo();
+        var kept = AppendRun<MetricSample>.Of(Until(20), 1024);
+        JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(20), kept, memo);
+        Assert.False(memo.LastExtendedIndex);
+
+        var next = kept.Append(Until(21, from: 20));
+        Assert.True(next.StartsWith(kept));
+        var extended = JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), next, memo);
+        Assert.True(memo.LastExtendedIndex);
+        Assert.Equal(Json(JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), next, null)), Json(extended));
+
+        var equalElsewhere = AppendRun<MetricSample>.Of(Until(22), 1024);
+        var fromEqual = JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(22), equalElsewhere, memo);
+        Assert.True(memo.LastExtendedIndex);
+        Assert.Equal(Json(JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(22), equalElsewhere, null)), Json(fromEqual));
+
+        var gate = plan.GatesFor(3).First(g => g.Pass is AbsoluteCondition && g.Series.Scope == JourneyScope.Overall);
+        var minute = phaseStart.AddMinutes(10);
+        var revised = Until(23);
+        var at = revised.FindIndex(s => s.MetricKey == gate.Series.MetricKey && s.Cohort == Cohort.Canary && s.Journey is null && s.Time == minute);
+        var limit = (double)((AbsoluteCondition)gate.Pass).Threshold;
+        revised[at] = revised[at] with { Value = ((AbsoluteCondition)gate.Pass).Operator is ComparisonOperator.LessOrEqual or ComparisonOperator.Less ? (limit * 2) + 1 : limit / 2 };
+        var changed = JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(23), AppendRun<MetricSample>.Of(revised, 1024), memo);
+        Assert.False(memo.LastExtendedIndex);
+        Assert.Equal(GateStatus.Red, changed.Gates.First(g => g.Key == gate.Key).History.First(m => m.Minute == minute).Status);
     }
 
     /// <summary>
@@ -214,7 +255,7 @@ public sealed class IncrementalJudgementTests
         }, memo: memo);
 
     /// <summary>The list itself is judged, not a copy: what a caller that changes its list in place would pass.</summary>
-    private static RolloutVerdict JudgeAsIs(RolloutPlan plan, int phaseIndex, DateTimeOffset phaseStart, DateTimeOffset now, List<MetricSample> samples, MinuteMemo? memo) =>
+    private static RolloutVerdict JudgeAsIs(RolloutPlan plan, int phaseIndex, DateTimeOffset phaseStart, DateTimeOffset now, IReadOnlyList<MetricSample> samples, MinuteMemo? memo) =>
         RolloutEvaluator.Default.Evaluate(plan, new EvaluationInput(phaseIndex, phaseStart, now, samples) { RolloutStartedAt = phaseStart.AddMinutes(-Before) }, memo: memo);
 
     private static string Json(RolloutVerdict verdict) => JsonSerializer.Serialize(verdict, ShipRoomJson.Options);

@@ -1,3 +1,4 @@
+using ShipRoom.Core;
 using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Metrics;
 

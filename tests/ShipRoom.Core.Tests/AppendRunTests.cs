@@ -1,7 +1,6 @@
 using ShipRoom.Core.Metrics;
-using ShipRoom.Infrastructure.Rollouts;
 
-namespace ShipRoom.Infrastructure.Tests.Rollouts;
+namespace ShipRoom.Core.Tests;
 
 /// <summary>
 /// A kept window grows by the new minutes in place of copying itself every poll, and no view of it ever sees a
@@ -49,6 +48,21 @@ public sealed class AppendRunTests
     }
 
     [Fact]
+    public void A_view_starts_with_an_earlier_one_only_when_it_is_the_same_array_from_the_same_slot()
+    {
+        var kept = AppendRun<MetricSample>.Of(Minutes(0, 10), 16);
+        var poll = kept.Append(Minutes(10, 12));
+        var check = kept.Append(Minutes(10, 11)); // the same end appended twice: an array of its own
+
+        Assert.True(poll.StartsWith(kept));
+        Assert.True(kept.StartsWith(kept));
+        Assert.False(kept.StartsWith(poll)); // shorter
+        Assert.False(check.StartsWith(kept)); // equal items, another array: only a comparison can tell
+        Assert.False(poll.From(1).StartsWith(kept)); // the same array from a later slot
+        Assert.False(AppendRun<MetricSample>.Of(Minutes(0, 10), 16).StartsWith(kept));
+    }
+
+    [Fact]
     public void A_window_outgrowing_its_room_moves_to_a_larger_array_and_the_old_views_keep_theirs()
     {
         var run = AppendRun<MetricSample>.Of(Minutes(0, 100), 16);
@@ -93,7 +107,8 @@ public sealed class AppendRunTests
 
         var longer = run.Append(Minutes(10, 12));
         Assert.True(longer.SharesItemsWith(run));
-        Assert.Same(items[11], longer[11]);
+        Assert.Equal(items[11], longer[11]);
+        Assert.Equal(11, items[11].Value); // written in the adopted array itself
         Assert.False(longer.Append(Minutes(12, 13)).SharesItemsWith(run)); // full: a larger array
         Assert.Throws<ArgumentOutOfRangeException>(() => AppendRun<MetricSample>.Adopt(items, 13, 16));
     }
