@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ShipRoom.Core;
 using ShipRoom.Core.Evaluation;
 using ShipRoom.Core.Metrics;
 using ShipRoom.Core.Notifications;
@@ -35,9 +36,9 @@ public class EngineBenchmarks
 }
 
 /// <summary>
-/// A poll as the assessor runs it on SQLite: the rollout's memo (and the index it keeps) holds the previous poll, one
-/// minute earlier, and this poll's samples are that poll's sample objects followed by the new minute's, minute by
-/// minute (as <c>SampleWindows</c> joins them). Each iteration judges the two polls before it first, outside the
+/// A poll as the assessor runs it: the rollout's memo (and the index it keeps) holds the previous poll, one minute
+/// earlier, and this poll's samples are that poll's run of samples with the new minute's appended in place (as
+/// <c>SampleWindows</c> keeps a window on either engine). Each iteration judges the two polls before it first, outside the
 /// measurement (the first builds the index, the second extends it as a steady poll does), so every measured call
 /// brings exactly one new minute to an index that has been extended before.
 /// </summary>
@@ -98,9 +99,11 @@ internal sealed record EngineHistory(RolloutPlan Plan, EvaluationInput Input, Ev
         }
 
         var input = new EvaluationInput(3, PhaseStart, PhaseStart.AddMinutes(minutes), samples) { RolloutStartedAt = PhaseStart.AddMinutes(-60) };
-        var minuteBefore = input with { Now = input.Now.AddMinutes(-1), Samples = samples.Take(minuteStarts[^1]).ToList() };
-        var twoMinutesBefore = input with { Now = input.Now.AddMinutes(-2), Samples = samples.Take(minuteStarts[^2]).ToList() };
-        return new EngineHistory(plan, input, minuteBefore, twoMinutesBefore);
+        var twoBefore = AppendRun<MetricSample>.Of(samples[..minuteStarts[^2]], 1024);
+        var oneBefore = twoBefore.Append(samples[minuteStarts[^2]..minuteStarts[^1]]);
+        var minuteBefore = input with { Now = input.Now.AddMinutes(-1), Samples = oneBefore };
+        var twoMinutesBefore = input with { Now = input.Now.AddMinutes(-2), Samples = twoBefore };
+        return new EngineHistory(plan, input with { Samples = oneBefore.Append(samples[minuteStarts[^1]..]) }, minuteBefore, twoMinutesBefore);
     }
 
     private static double Baseline(string key) => key switch
