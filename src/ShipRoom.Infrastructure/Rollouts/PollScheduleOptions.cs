@@ -28,9 +28,11 @@ public sealed class PollScheduleOptions
 
     /// <summary>
     /// How many of those may be back-fills (a first poll's hour, or what a downtime missed) at the same time: each is tens
-    /// of steady polls' work, and on two cores four at once left commands waiting for a core.
+    /// of steady polls' work. Unless told otherwise, half the cores (at least one): the other half is left to commands,
+    /// steady polls and the database. On two cores, two at once kept both busy, and rollbacks given in those seconds
+    /// waited for a core (docs/benchmarks.md, twenty-fifth round).
     /// </summary>
-    public int ParallelBackfills { get; set; } = 2;
+    public int ParallelBackfills { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>A poll's deadline is half its interval, but never less than this (a slow source still gets a fair chance)…</summary>
     public TimeSpan MinPollDeadline { get; set; } = TimeSpan.FromSeconds(10);
