@@ -67,11 +67,14 @@ public class NextPollBenchmarks
     }
 
     [Benchmark(Description = "Evaluate, next poll (memo and index of the previous one)")]
-    public RolloutVerdict EvaluateNextPoll() => RolloutEvaluator.Default.Evaluate(_history.Plan, _history.Input, memo: _memo);
+    public RolloutVerdict EvaluateNextPoll() => RolloutEvaluator.Default.Evaluate(_history.Plan, _history.NextPoll, memo: _memo);
 }
 
-/// <summary>The shipped plan and its samples at the 50% phase (the most gates and its approval), in storage order.</summary>
-internal sealed record EngineHistory(RolloutPlan Plan, EvaluationInput Input, EvaluationInput MinuteBefore, EvaluationInput TwoMinutesBefore)
+/// <summary>
+/// The shipped plan and its samples at the 50% phase (the most gates and its approval), in storage order: as one list
+/// (<c>Input</c>, judged from scratch), and as the last three polls' runs of a kept window.
+/// </summary>
+internal sealed record EngineHistory(RolloutPlan Plan, EvaluationInput Input, EvaluationInput NextPoll, EvaluationInput MinuteBefore, EvaluationInput TwoMinutesBefore)
 {
     private static readonly DateTimeOffset PhaseStart = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
 
@@ -103,7 +106,7 @@ internal sealed record EngineHistory(RolloutPlan Plan, EvaluationInput Input, Ev
         var oneBefore = twoBefore.Append(samples[minuteStarts[^2]..minuteStarts[^1]]);
         var minuteBefore = input with { Now = input.Now.AddMinutes(-1), Samples = oneBefore };
         var twoMinutesBefore = input with { Now = input.Now.AddMinutes(-2), Samples = twoBefore };
-        return new EngineHistory(plan, input with { Samples = oneBefore.Append(samples[minuteStarts[^1]..]) }, minuteBefore, twoMinutesBefore);
+        return new EngineHistory(plan, input, input with { Samples = oneBefore.Append(samples[minuteStarts[^1]..]) }, minuteBefore, twoMinutesBefore);
     }
 
     private static double Baseline(string key) => key switch

@@ -44,7 +44,7 @@ public sealed class MinuteMemo
     /// <summary>
     /// Whether the index is kept between evaluations (it holds the window's samples and 16 bytes per point). The
     /// assessor keeps it only while the storage keeps the rollout's window too (the same run of samples), so it adds
-    /// no sample of its own and goes when the window does.
+    /// no sample of its own; a window the storage lets go to make room is let go here at the rollout's next judgement.
     /// </summary>
     public bool KeepsIndex { get; set; } = true;
 
@@ -275,7 +275,7 @@ public sealed class MinuteMemo
 
     /// <summary>
     /// A run as it is (its written items never change, and the storage's kept window is one: no second copy of a
-    /// window); any other list copied, not kept: a caller that changes its list in place after this evaluation must
+    /// window; a run adopting an array trusts that nothing else writes it, see <see cref="AppendRun{T}.Adopt"/>); any other list copied, not kept: a caller that changes its list in place after this evaluation must
     /// not make the next one believe nothing changed.
     /// </summary>
     private void Remember(IReadOnlyList<MetricSample> samples)

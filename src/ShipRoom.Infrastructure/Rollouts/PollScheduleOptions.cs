@@ -32,7 +32,7 @@ public sealed class PollScheduleOptions
     /// steady polls and the database. On two cores, two at once kept both busy, and rollbacks given in those seconds
     /// waited for a core (docs/benchmarks.md, twenty-fifth round).
     /// </summary>
-    public int ParallelBackfills { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
+    public int ParallelBackfills { get; set; } = Math.Clamp(Environment.ProcessorCount / 2, 1, 64);
 
     /// <summary>A poll's deadline is half its interval, but never less than this (a slow source still gets a fair chance)…</summary>
     public TimeSpan MinPollDeadline { get; set; } = TimeSpan.FromSeconds(10);

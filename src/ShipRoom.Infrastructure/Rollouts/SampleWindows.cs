@@ -18,7 +18,7 @@ namespace ShipRoom.Infrastructure.Rollouts;
 /// </summary>
 public sealed class SampleWindows(ISampleRepository samples, int maxSamples = SampleWindows.MaxSamples)
 {
-    /// <summary>Unless told otherwise: about 96 MB of samples at most (a sample is 48 bytes): 60 rollouts each with 5 hours of the shipped plans' 168 series.</summary>
+    /// <summary>Unless told otherwise: 96 MB of samples at most, about 120 MB with the room each window keeps to grow in place (a sample is 48 bytes): 60 rollouts each with 5 hours of the shipped plans' 168 series.</summary>
     public const int MaxSamples = 2_000_000;
 
     /// <summary>The least room a kept window has beyond its own samples: seven minutes of the 1% → 100% plan's 137 series.</summary>

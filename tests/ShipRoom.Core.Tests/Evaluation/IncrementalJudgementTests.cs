@@ -75,8 +75,8 @@ public sealed class IncrementalJudgementTests
     }
 
     /// <summary>
-    /// Polls as the assessor runs them on SQLite: each poll's list is the previous poll's sample objects followed by the
-    /// minutes stored since (as <c>SampleWindows</c> joins them), sometimes with a second, later sample of a gated canary
+    /// Polls as the assessor runs them: each poll's samples are the previous poll's run of them with the minutes stored
+    /// since appended in place (as <c>SampleWindows</c> keeps a window), sometimes with a second, later sample of a gated canary
     /// for the minute the previous poll ended on, on the other side of the gate's limit. The kept index is extended (not
     /// built again), untouched minutes are taken without reading their values, the revised minute's status changes,
     /// and every verdict is the one judging from scratch gives.
@@ -93,29 +93,31 @@ public sealed class IncrementalJudgementTests
         var gate = plan.GatesFor(phaseIndex).First(g => g.Pass is AbsoluteCondition && g.Series.Scope != JourneyScope.All);
         var journey = gate.Series.Scope == JourneyScope.One ? gate.Series.Journey : null;
         var memo = new MinuteMemo();
-        var window = stored.Where(s => s.Time < phaseStart.AddMinutes(1)).ToList();
-        var previous = Judge(plan, phaseIndex, phaseStart, phaseStart.AddMinutes(1), window, memo);
+        var window = AppendRun<MetricSample>.Of(stored.Where(s => s.Time < phaseStart.AddMinutes(1)).ToList(), 64);
+        var previous = JudgeAsIs(plan, phaseIndex, phaseStart, phaseStart.AddMinutes(1), window, memo);
         Assert.False(memo.LastExtendedIndex);
         var lateSamples = 0;
+        var appendedInPlace = 0;
         for (var minute = 2; minute <= 120; minute += 1 + random.Next(3))
         {
             var now = phaseStart.AddMinutes(minute);
-            var joined = new List<MetricSample>(window);
-            joined.AddRange(stored.Where(s => s.Time >= window[^1].Time.AddMinutes(1) && s.Time < now));
+            var newer = stored.Where(s => s.Time >= window[^1].Time.AddMinutes(1) && s.Time < now).ToList();
             GateStatus? revisedFrom = null;
             var ended = Minutes.Floor(window[^1].Time);
             if (minute % 7 == 0 && previous.Gates.First(g => g.Key == gate.Key).History.LastOrDefault(m => m.Minute == ended) is { Status: GateStatus.Green or GateStatus.Yellow or GateStatus.Red } judged)
             {
                 // Stored in this poll's range: the later sample of the minute wins.
-                joined.Insert(window.Count, new MetricSample(gate.Series.MetricKey, Cohort.Canary, journey, ended, OtherSide((AbsoluteCondition)gate.Pass, judged.Status)));
+                newer.Insert(0, new MetricSample(gate.Series.MetricKey, Cohort.Canary, journey, ended, OtherSide((AbsoluteCondition)gate.Pass, judged.Status)));
                 revisedFrom = judged.Status;
                 lateSamples++;
             }
 
-            var incremental = Judge(plan, phaseIndex, phaseStart, now, joined, memo);
+            var joined = window.Append(newer);
+            appendedInPlace += joined.StartsWith(window) ? 1 : 0; // else it outgrew its room: compared sample by sample
+            var incremental = JudgeAsIs(plan, phaseIndex, phaseStart, now, joined, memo);
             Assert.True(memo.LastExtendedIndex, $"the index was built again at minute {minute}");
             Assert.True(memo.LastTakenUntouched > 0, $"nothing was taken untouched at minute {minute}");
-            Assert.Equal(Json(Judge(plan, phaseIndex, phaseStart, now, joined, null)), Json(incremental));
+            Assert.Equal(Json(JudgeAsIs(plan, phaseIndex, phaseStart, now, joined, null)), Json(incremental));
             Assert.True(memo.LastJudged <= (plan.Gates.Count + plan.Triggers.Count + 8) * 4, $"{memo.LastJudged} minutes judged at minute {minute}");
             if (revisedFrom is { } before)
             {
@@ -127,6 +129,7 @@ public sealed class IncrementalJudgementTests
         }
 
         Assert.True(lateSamples >= 3, $"{lateSamples} late samples");
+        Assert.True(appendedInPlace >= 10, $"{appendedInPlace} polls appended in place");
     }
 
     /// <summary>A value well past the limit when the minute passed, well inside it when it did not.</summary>
@@ -152,10 +155,10 @@ public sealed class IncrementalJudgementTests
         var phaseStart = ShippedPlan.T0;
         var stored = History(plan, new Random(11), phaseStart.AddMinutes(-Before), Before + 30);
         var memo = new MinuteMemo();
-        var read = stored.Where(s => s.Time < phaseStart.AddMinutes(20)).Select(s => s with { }).ToList();
+        var read = stored.Where(s => s.Time < phaseStart.AddMinutes(20)).ToList();
         JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(20), read, memo);
 
-        var readAgain = stored.Where(s => s.Time < phaseStart.AddMinutes(21)).Select(s => s with { }).ToList();
+        var readAgain = stored.Where(s => s.Time < phaseStart.AddMinutes(21)).ToList();
         var extended = JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), readAgain, memo);
         Assert.True(memo.LastExtendedIndex);
         Assert.Equal(Json(JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), readAgain, null)), Json(extended));
@@ -202,6 +205,10 @@ public sealed class IncrementalJudgementTests
         var extended = JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), next, memo);
         Assert.True(memo.LastExtendedIndex);
         Assert.Equal(Json(JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), next, null)), Json(extended));
+
+        var asList = JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(21), Until(21), memo); // a plain list after a run: compared
+        Assert.True(memo.LastExtendedIndex);
+        Assert.Equal(Json(extended), Json(asList));
 
         var equalElsewhere = AppendRun<MetricSample>.Of(Until(22), 1024);
         var fromEqual = JudgeAsIs(plan, 3, phaseStart, phaseStart.AddMinutes(22), equalElsewhere, memo);
