@@ -84,7 +84,12 @@ public abstract class RolloutPollerTests(IStorageEngine engine)
     [Fact]
     public async Task Rollouts_polled_side_by_side_are_judged_one_at_a_time_on_SQLite_only()
     {
-        await using var host = await RolloutTestHost.CreateAsync(engine);
+        // First polls are back-fills: as many side by side as polls, so only the judging turn can hold them apart.
+        await using var host = await RolloutTestHost.CreateAsync(engine, settings: new Dictionary<string, string?>
+        {
+            ["ShipRoom:Polling:ParallelPolls"] = "4",
+            ["ShipRoom:Polling:ParallelBackfills"] = "4",
+        });
         var ids = new List<long>();
         for (var i = 0; i < 8; i++)
         {
