@@ -38,8 +38,8 @@ public class EngineBenchmarks
 /// <summary>
 /// A poll as the assessor runs it: the rollout's memo (and the index it keeps) holds the previous poll, one minute
 /// earlier, and this poll's samples are that poll's run of samples with the new minute's appended in place (as
-/// <c>SampleWindows</c> keeps a window on either engine). Each iteration judges the two polls before it first, outside the
-/// measurement (the first builds the index, the second extends it as a steady poll does), so every measured call
+/// <c>SampleWindows</c> keeps a window on either engine). Each iteration judges the two polls before it first, outside
+/// the measurement (the first builds the index, the second extends it as a steady poll does), so every measured call
 /// brings exactly one new minute to an index that has been extended before.
 /// </summary>
 [MemoryDiagnoser]

@@ -275,8 +275,9 @@ public sealed class MinuteMemo
 
     /// <summary>
     /// A run as it is (its written items never change, and the storage's kept window is one: no second copy of a
-    /// window; a run adopting an array trusts that nothing else writes it, see <see cref="AppendRun{T}.Adopt"/>); any other list copied, not kept: a caller that changes its list in place after this evaluation must
-    /// not make the next one believe nothing changed.
+    /// window; a run adopting an array trusts that nothing else writes it, see <see cref="AppendRun{T}.Adopt"/>); any
+    /// other list copied, not kept: a caller that changes its list in place after this evaluation must not make the
+    /// next one believe nothing changed.
     /// </summary>
     private void Remember(IReadOnlyList<MetricSample> samples)
     {

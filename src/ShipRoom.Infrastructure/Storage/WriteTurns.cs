@@ -4,14 +4,15 @@ namespace ShipRoom.Infrastructure.Storage;
 /// Who writes next, within this process: a command someone is waiting for (a rollback, a hold, a rollout's creation, a
 /// checklist tick) goes before background writes, the ones nobody waits for (a poll's claim, samples, judgement history
 /// and record, the probes' runs), and before background work that writes nothing (<see cref="BackgroundWork"/>). On an
-/// engine with a single writer (SQLite) background writes also take turns among themselves, awaiting instead of blocking a thread in SQLite's busy wait, and
-/// do not start while a command is being carried out, so a command waits for at most the one background transaction
-/// already running. A background write waits for commands at most <see cref="MaxBackgroundWait"/> (2 s), so a stream of
-/// commands cannot stop the polls. A turn is not re-entrant: code holding one must not ask for another. PostgreSQL
-/// locks rows, not the database: there background writes go side by side (<c>singleWriter: false</c>), but still after
-/// the commands in flight, whose statements would otherwise wait for cores busy with an hour of back-fill (a rollback's
-/// answer, p99 70-150 ms beside 50 first polls), and a write of many statements yields again between them
-/// (<see cref="BackgroundTurn.YieldToCommandsAsync"/>). <see cref="None"/> never waits.
+/// engine with a single writer (SQLite) background writes also take turns among themselves, awaiting instead of
+/// blocking a thread in SQLite's busy wait, and do not start while a command is being carried out, so a command waits
+/// for at most the one background transaction already running. A background write waits for commands at most
+/// <see cref="MaxBackgroundWait"/> (2 s), so a stream of commands cannot stop the polls. A turn is not re-entrant: code
+/// holding one must not ask for another. PostgreSQL locks rows, not the database: there background writes go side by
+/// side (<c>singleWriter: false</c>), but still after the commands in flight, whose statements would otherwise wait for
+/// cores busy with an hour of back-fill (a rollback's answer, p99 70-150 ms beside 50 first polls), and a write of many
+/// statements yields again between them (<see cref="BackgroundTurn.YieldToCommandsAsync"/>). <see cref="None"/> never
+/// waits.
 /// </summary>
 public sealed class WriteTurns
 {
