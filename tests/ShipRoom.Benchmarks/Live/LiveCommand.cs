@@ -215,8 +215,19 @@ public static class LiveCommand
             Log(backfillText);
 
             swarm.Clear();
-            await Task.Delay(TimeSpan.FromSeconds(listenSeconds), ct);
-            var received = swarm.All.ToList();
+            var serverBefore = await ServerCounters.ReadAsync(url, ct);
+            List<HubSwarm.Received> received;
+            await using (var driverPauses = new PauseTimeline())
+            {
+                await Task.Delay(TimeSpan.FromSeconds(listenSeconds), ct);
+                received = swarm.All.ToList();
+                var serverGc = (await ServerCounters.ReadAsync(url, ct)).GcPauseSeconds - serverBefore.GcPauseSeconds;
+                // Whose pauses a slow update met: the driver's are read beside each update, the server's only over the window.
+                Log($"GC pauses while the hub rows listened: the server {Stats.Ms(serverGc * 1000)}, the driver {Stats.Ms(driverPauses.Total.TotalMilliseconds)}; " +
+                    "the driver's from each update's builtAt to its last receipt: " + string.Join("; ", received.GroupBy(r => r.Sequence).OrderBy(g => g.Key)
+                        .Select(g => $"#{g.Key} {driverPauses.PausedBetween(g.First().BuiltAt, g.Max(r => r.At)).TotalMilliseconds:0.0} ms")));
+            }
+
             shipRoomLatencies = received.Select(r => (r.At - r.BuiltAt).TotalMilliseconds).ToList();
             sizes = received.Where(r => r.Client == 0).Select(r => r.Bytes).ToList();
             updatesSeen = received.Where(r => r.Client == 0).Select(r => r.Sequence).Distinct().Count();
