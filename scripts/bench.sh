@@ -113,9 +113,10 @@ run_pass() {
   log "starting the deploy system on 127.0.0.1:$hook_port and ShipRoom ($provider) on 127.0.0.1:$port"
   # The deploy system first (ShipRoom calls it for the demo's start), in a process of its own: the rollback row runs
   # there, away from the driver's subscriber swarm (tests/ShipRoom.Benchmarks/Live/RollbackTiming.cs). Without tiered
-  # compilation: its code is compiled once, optimised, at first use. Tiered, it recompiled its hot methods during the
-  # row's first 15 rollbacks (60-175 ms of CPU in each 300 ms window, 4-8 ms after), on the cores ShipRoom's answers
-  # needed, and it serves the webhook and reads the answers (docs/benchmarks.md, twenty-sixth round).
+  # compilation: its code is compiled once, optimised, at first use. Tiered, it compiled its hot methods again through
+  # the row's first 15 rollbacks (54-94 ms of CPU in each ~300 ms window on average, up to 174 ms; 8-13 ms later), on
+  # the cores ShipRoom's answers needed, and it serves the webhook and reads the answers (docs/benchmarks.md,
+  # twenty-sixth round).
   DOTNET_TieredCompilation=0 nice -n 10 "$bench_exe" deploysystem --port "$hook_port" > "$work/deploysystem-$provider.log" 2>&1 &
   hook_pid=$!
   pids+=("$hook_pid")

@@ -214,15 +214,16 @@ public static class LiveCommand
             backfillText = await WaitForFirstPollsAsync(session, url, live, pollsBeforeCreate, started, TimeSpan.FromSeconds(options.Int("backfill-wait-seconds", 600)), ct);
             Log(backfillText);
 
-            swarm.Clear();
+            // Whose pauses a slow update met: the driver's are read beside each update, the server's over the window.
+            // Both start before the window does, so that no update in it falls before the first reading.
             var serverBefore = await ServerCounters.ReadAsync(url, ct);
             List<HubSwarm.Received> received;
-            await using (var driverPauses = new PauseTimeline())
+            await using (var driverPauses = new PauseTimeline(TimeSpan.FromSeconds(listenSeconds + 5)))
             {
+                swarm.Clear();
                 await Task.Delay(TimeSpan.FromSeconds(listenSeconds), ct);
                 received = swarm.All.ToList();
                 var serverGc = (await ServerCounters.ReadAsync(url, ct)).GcPauseSeconds - serverBefore.GcPauseSeconds;
-                // Whose pauses a slow update met: the driver's are read beside each update, the server's only over the window.
                 Log($"GC pauses while the hub rows listened: the server {Stats.Ms(serverGc * 1000)}, the driver {Stats.Ms(driverPauses.Total.TotalMilliseconds)}; " +
                     "the driver's from each update's builtAt to its last receipt: " + string.Join("; ", received.GroupBy(r => r.Sequence).OrderBy(g => g.Key)
                         .Select(g => $"#{g.Key} {driverPauses.PausedBetween(g.First().BuiltAt, g.Max(r => r.At)).TotalMilliseconds:0.0} ms")));

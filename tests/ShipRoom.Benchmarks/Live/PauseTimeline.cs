@@ -9,11 +9,19 @@ public sealed class PauseTimeline : IAsyncDisposable
 {
     private const int EveryMs = 5;
 
-    private readonly List<(DateTimeOffset At, TimeSpan Paused)> _readings = [];
+    private readonly List<(DateTimeOffset At, TimeSpan Paused)> _readings;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public PauseTimeline() => _loop = Task.Run(ReadAsync);
+    /// <param name="expected">
+    /// How long it will be read: the list is sized once, so that it does not grow its way onto the large object heap of
+    /// the process whose pauses it reads.
+    /// </param>
+    public PauseTimeline(TimeSpan expected)
+    {
+        _readings = new((int)(expected.TotalMilliseconds / EveryMs) + 1);
+        _loop = Task.Run(ReadAsync);
+    }
 
     private async Task ReadAsync()
     {
@@ -35,7 +43,10 @@ public sealed class PauseTimeline : IAsyncDisposable
         }
     }
 
-    /// <summary>The pauses between the last reading at or before <paramref name="from"/> and the first at or after <paramref name="to"/>.</summary>
+    /// <summary>
+    /// The pauses between the last reading at or before <paramref name="from"/> and the first at or after
+    /// <paramref name="to"/> (at most a reading's interval wider on each side).
+    /// </summary>
     public TimeSpan PausedBetween(DateTimeOffset from, DateTimeOffset to)
     {
         lock (_readings)
