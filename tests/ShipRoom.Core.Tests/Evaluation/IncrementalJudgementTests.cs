@@ -76,10 +76,10 @@ public sealed class IncrementalJudgementTests
 
     /// <summary>
     /// Polls as the assessor runs them: each poll's samples are the previous poll's run of them with the minutes stored
-    /// since appended in place (as <c>SampleWindows</c> keeps a window), sometimes with a second, later sample of a gated canary
-    /// for the minute the previous poll ended on, on the other side of the gate's limit. The kept index is extended (not
-    /// built again), untouched minutes are taken without reading their values, the revised minute's status changes,
-    /// and every verdict is the one judging from scratch gives.
+    /// since appended in place (as <c>SampleWindows</c> keeps a window), sometimes with a second, later sample of a gated
+    /// canary for the minute the previous poll ended on, on the other side of the gate's limit. The kept index is
+    /// extended (not built again), untouched minutes are taken without reading their values, the revised minute's
+    /// status changes, and every verdict is the one judging from scratch gives.
     /// </summary>
     [Theory]
     [MemberData(nameof(Plans))]
