@@ -234,8 +234,8 @@ public static class LiveCommand
                 var serverGc = (await ServerCounters.ReadAsync(url, ct)).GcPauseSeconds - serverBefore.GcPauseSeconds;
                 var updates = received.GroupBy(r => r.Sequence).OrderBy(g => g.Key).Select(g => (g.Key, From: g.First().BuiltAt, To: g.Max(r => r.At))).ToList();
                 Log($"GC pauses while the hub rows listened: the server {Stats.Ms(serverGc * 1000)}, the driver {Stats.Ms(driverPauses.Total.TotalMilliseconds)}; " +
-                    "the driver's from each update's builtAt to its last receipt: " + string.Join("; ", updates
-                        .Select(u => $"#{u.Key} {driverPauses.PausedBetween(u.From, u.To).TotalMilliseconds:0.0} ms")));
+                    "the driver's from each update's builtAt (its second past the minute: the background rollouts poll in the seconds after it) to its last receipt: " +
+                    string.Join("; ", updates.Select(u => $"#{u.Key} (:{u.From:ss.f}) {driverPauses.PausedBetween(u.From, u.To).TotalMilliseconds:0.0} ms")));
                 if (serverPauses is not null)
                 {
                     // The session's events arrive in buffers: it is stopped (and so flushed) before the pauses are read.
