@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace ShipRoom.Infrastructure.Telemetry;
 
 /// <summary>
-/// The spans of one update: poll → judge → act (a command: deploy) → publish. Cheap when nothing listens;
+/// The spans of one update: poll → judge → act (a command: deploy) → publish → push (to the hub clients watching,
+/// from the push loop: it starts when the push leaves the queue, and its tags say how long it waited there). Cheap when nothing listens;
 /// exported over OTLP when ShipRoom:Telemetry:OtlpEndpoint is set.
 /// </summary>
 public static class RolloutTracing
@@ -15,9 +16,13 @@ public static class RolloutTracing
     public const string Command = "command";
     public const string Deploy = "deploy";
     public const string Publish = "publish";
+    public const string Push = "push";
     public const string RolloutIdTag = "shiproom.rollout.id";
     public const string CommandKindTag = "shiproom.command.kind";
     public const string OutcomeTag = "shiproom.outcome";
+    public const string SequenceTag = "shiproom.update.sequence";
+    public const string WatchersTag = "shiproom.push.watchers";
+    public const string QueuedMsTag = "shiproom.push.queued_ms";
 
     public static readonly ActivitySource Source = new(SourceName);
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Options;
 using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Telemetry;
 
 namespace ShipRoom.Web.Live;
 
@@ -56,7 +58,9 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
         }
     }
 
-    private readonly Channel<(long RolloutId, RolloutUpdate Update, long QueuedAt)> _pushes = Channel.CreateUnbounded<(long, RolloutUpdate, long)>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Each push with the span that published it (none when nobody traces): the push's own span is its child, so one trace runs from the poll to the hub.</summary>
+    private readonly Channel<(long RolloutId, RolloutUpdate Update, long QueuedAt, ActivityContext PublishedIn)> _pushes =
+        Channel.CreateUnbounded<(long, RolloutUpdate, long, ActivityContext)>(new UnboundedChannelOptions { SingleReader = true });
     private bool _backlogWarned;
     private int _queued;
 
@@ -149,7 +153,7 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
                 var update = RolloutUpdateBuilder.Between(held?.Sequence ?? 0, held?.Snapshot, heldSlim, sequence, snapshot, slim!, fingerprint!);
 
                 // Queued under the lock, so updates reach the hub in the order of their sequence numbers.
-                _pushes.Writer.TryWrite((snapshot.Id, update, TimeProvider.System.GetTimestamp()));
+                _pushes.Writer.TryWrite((snapshot.Id, update, TimeProvider.System.GetTimestamp(), Activity.Current?.Context ?? default));
                 if (Interlocked.Increment(ref _queued) > QueuedPushesWarning && !_backlogWarned)
                 {
                     _backlogWarned = true;
@@ -168,12 +172,12 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
 
     private async Task PushLoopAsync()
     {
-        await foreach (var (rolloutId, update, queuedAt) in _pushes.Reader.ReadAllAsync())
+        await foreach (var (rolloutId, update, queuedAt, publishedIn) in _pushes.Reader.ReadAllAsync())
         {
             Interlocked.Decrement(ref _queued);
             try
             {
-                await PushAsync(rolloutId, update, queuedAt);
+                await PushAsync(rolloutId, update, queuedAt, publishedIn);
             }
             catch (Exception exception)
             {
@@ -187,9 +191,15 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     /// state it read; one that left gets nothing more. Each slice's send starts after giving way; the next update waits
     /// for all of them, so a slow client holds back later updates (none is dropped), not the rest of this one.
     /// </summary>
-    private async Task PushAsync(long rolloutId, RolloutUpdate update, long queuedAt)
+    private async Task PushAsync(long rolloutId, RolloutUpdate update, long queuedAt, ActivityContext publishedIn)
     {
         var watchers = Watchers(rolloutId);
+        // From leaving the queue to every slice handed to SignalR: where a slow update spent its time after the publish.
+        using var activity = RolloutTracing.Source.StartActivity(RolloutTracing.Push, ActivityKind.Producer, publishedIn)?
+            .SetTag(RolloutTracing.RolloutIdTag, rolloutId)
+            .SetTag(RolloutTracing.SequenceTag, update.Sequence)
+            .SetTag(RolloutTracing.WatchersTag, watchers.Length)
+            .SetTag(RolloutTracing.QueuedMsTag, TimeProvider.System.GetElapsedTime(queuedAt).TotalMilliseconds);
         var turn = (connections?.Writes ?? WriteTurns.None).BackgroundWork(queuedAt);
         var sends = new List<Task>();
         for (var start = 0; start < watchers.Length; start += PushSlice)

@@ -1,6 +1,7 @@
 using ShipRoom.Core;
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,6 +12,7 @@ using ShipRoom.Infrastructure.Deploy;
 using ShipRoom.Infrastructure.Rollouts.Commands;
 using ShipRoom.Infrastructure.Rollouts.Snapshots;
 using ShipRoom.Infrastructure.Storage;
+using ShipRoom.Infrastructure.Telemetry;
 using ShipRoom.Web.Live;
 using ShipRoom.Web.Tests.Components;
 
@@ -290,6 +292,47 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
         await SentAsync(hub, 3);
         Assert.Equal([RolloutSnapshotStore.PushSlice, RolloutSnapshotStore.PushSlice, 6], hub.Sent.Select(s => s.To.Length).OrderDescending());
         Assert.Equal(watchers.SkipLast(1).Order(StringComparer.Ordinal), hub.Sent.SelectMany(s => s.To).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_push_is_traced_as_a_child_of_the_publish_with_its_rollout_sequence_and_watchers()
+    {
+        var stopped = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RolloutTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var hub = new SlowHub();
+        hub.Release();
+        using var store = new RolloutSnapshotStore(hub, Options.Create(new LiveOptions()), _unsaved, _time, NullLogger<RolloutSnapshotStore>.Instance);
+        var snapshots = ConsecutiveSnapshots();
+        await store.PublishAsync(snapshots[0], Ct);
+        using var watchA = store.WatchFromHub(snapshots[0].Id, "connection-a");
+        using var watchB = store.WatchFromHub(snapshots[0].Id, "connection-b");
+
+        ActivitySpanId publishSpan;
+        using (var publish = RolloutTracing.Start(RolloutTracing.Publish, snapshots[1].Id))
+        {
+            publishSpan = publish!.SpanId;
+            await store.PublishAsync(snapshots[1], Ct);
+        }
+
+        var update = await SentAsync(hub, 1);
+        Activity? push = null;
+        for (var i = 0; i < 200 && push is null; i++)
+        {
+            push = stopped.FirstOrDefault(a => a.OperationName == RolloutTracing.Push && a.ParentSpanId == publishSpan);
+            await Task.Delay(10, Ct);
+        }
+
+        Assert.NotNull(push);
+        Assert.Equal(snapshots[1].Id, push.GetTagItem(RolloutTracing.RolloutIdTag));
+        Assert.Equal(update.Sequence, push.GetTagItem(RolloutTracing.SequenceTag));
+        Assert.Equal(2, push.GetTagItem(RolloutTracing.WatchersTag));
+        Assert.IsType<double>(push.GetTagItem(RolloutTracing.QueuedMsTag));
     }
 
     /// <summary>Four consecutive snapshots of one rollout, each a minute of chart points and gate history later.</summary>
