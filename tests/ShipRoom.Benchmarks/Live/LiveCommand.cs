@@ -214,35 +214,38 @@ public static class LiveCommand
             backfillText = await WaitForFirstPollsAsync(session, url, live, pollsBeforeCreate, started, TimeSpan.FromSeconds(options.Int("backfill-wait-seconds", 600)), ct);
             Log(backfillText);
 
-            // Whose pauses a slow update met: the driver's and the server's, each read beside each update. Both start
-            // before the window does, so that no update in it falls before the first reading.
+            // Whose pauses a slow update met, the driver's and the server's, and where the server spent its time (its
+            // spans), each read beside each update. All start before the window does, so that no update in it falls
+            // before the first reading.
             var serverBefore = await ServerCounters.ReadAsync(url, ct);
             List<HubSwarm.Received> received;
-            string? noPauses = null;
-            var serverPauses = serverPid > 0 ? ServerPauses.Start(serverPid, out noPauses) : null;
-            if (noPauses is not null)
+            string? noTimeline = null;
+            var serverTimeline = serverPid > 0 ? ServerTimeline.Start(serverPid, out noTimeline) : null;
+            if (noTimeline is not null)
             {
-                Log($"the server's GC pauses are not read per update: its diagnostics port answered {noPauses}");
+                Log($"the server's GC pauses and spans are not read per update: its diagnostics port answered {noTimeline}");
             }
 
-            await using (serverPauses)
+            await using (serverTimeline)
             await using (var driverPauses = new PauseTimeline(TimeSpan.FromSeconds(listenSeconds + 5)))
             {
                 swarm.Clear();
                 await Task.Delay(TimeSpan.FromSeconds(listenSeconds), ct);
                 received = swarm.All.ToList();
                 var serverGc = (await ServerCounters.ReadAsync(url, ct)).GcPauseSeconds - serverBefore.GcPauseSeconds;
-                var updates = received.GroupBy(r => r.Sequence).OrderBy(g => g.Key).Select(g => (g.Key, From: g.First().BuiltAt, To: g.Max(r => r.At))).ToList();
+                var updates = received.GroupBy(r => r.Sequence).OrderBy(g => g.Key).Select(g => (g.Key, From: g.First().BuiltAt, First: g.Min(r => r.At), To: g.Max(r => r.At))).ToList();
                 Log($"GC pauses while the hub rows listened: the server {Stats.Ms(serverGc * 1000)}, the driver {Stats.Ms(driverPauses.Total.TotalMilliseconds)}; " +
                     "the driver's from each update's builtAt (its second past the minute: the background rollouts poll in the seconds after it) to its last receipt: " +
                     string.Join("; ", updates.Select(u => $"#{u.Key} (:{u.From:ss.f}) {driverPauses.PausedBetween(u.From, u.To).TotalMilliseconds:0.0} ms")));
-                if (serverPauses is not null)
+                if (serverTimeline is not null)
                 {
-                    // The session's events arrive in buffers: it is stopped (and so flushed) before the pauses are read.
-                    await serverPauses.DisposeAsync();
-                    var (count, sum) = serverPauses.Total;
+                    // The session's events arrive in buffers: it is stopped (and so flushed) before the timeline is read.
+                    await serverTimeline.DisposeAsync();
+                    var (count, sum) = serverTimeline.Pauses;
                     Log($"the server's GC pauses from its own events: {count} while the hub rows listened, {Stats.Ms(sum)} in all; from each update's builtAt to its last receipt: " +
-                        string.Join("; ", updates.Select(u => $"#{u.Key} {ServerPauses.Describe(serverPauses.Between(u.From, u.To))}")));
+                        string.Join("; ", updates.Select(u => $"#{u.Key} {ServerTimeline.Describe(serverTimeline.PausesBetween(u.From, u.To))}")));
+                    Log($"the server's spans while the hub rows listened: {serverTimeline.SpanCounts}; each update's path, ms from its builtAt (when its poll read the clock to judge): " +
+                        string.Join("; ", updates.Select(u => $"#{u.Key} {serverTimeline.Path(demo, u.Key, u.From, u.First)}")));
                 }
             }
 
