@@ -197,8 +197,9 @@ public sealed partial class ServerTimeline : IAsyncDisposable
 
     /// <summary>
     /// Where one update's time went on the server, in milliseconds from its builtAt (when the poll read the clock to
-    /// judge): the publish that built it (the last of its rollout to end before its push began), its wait in the push
-    /// queue, and its push; "no push span" when none was read for that sequence.
+    /// judge): the publish that built it (the last of its rollout to start before its push did: the push loop may take
+    /// the update before the publish's span has ended), its wait in the push queue, and its push; "no push span" when
+    /// none was read for that sequence.
     /// </summary>
     public string Path(long rolloutId, long sequence, DateTimeOffset builtAt, DateTimeOffset firstReceipt)
     {
@@ -210,7 +211,7 @@ public sealed partial class ServerTimeline : IAsyncDisposable
             }
 
             var push = _spans.First(s => s.Name == "push" && s.Sequence == sequence);
-            var publishes = _spans.Where(s => s.Name == "publish" && s.RolloutId == rolloutId && s.End <= push.Start.AddMilliseconds(1) && s.End >= builtAt).OrderBy(s => s.End).ToList();
+            var publishes = _spans.Where(s => s.Name == "publish" && s.RolloutId == rolloutId && s.Start <= push.Start && s.End >= builtAt).OrderBy(s => s.Start).ToList();
             var ms = (DateTimeOffset at) => (at - builtAt).TotalMilliseconds;
             var publish = publishes.Count == 0 ? "no publish span" : $"publish {ms(publishes[^1].Start):0.0}-{ms(publishes[^1].End):0.0}";
             return $"{publish}, queued {push.QueuedMs:0.0} ms, push {ms(push.Start):0.0}-{ms(push.End):0.0}, first receipt {ms(firstReceipt):0.0}";
