@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace ShipRoom.Infrastructure.Telemetry;
 
 /// <summary>
-/// The spans of one update: poll → judge → act (a command: deploy) → publish → push (to the hub clients watching,
-/// from the push loop: it starts when the push leaves the queue, and its tags say how long it waited there). Cheap when nothing listens;
-/// exported over OTLP when ShipRoom:Telemetry:OtlpEndpoint is set.
+/// The spans of one update: poll → judge → act (a command: deploy) → publish → push (to the hub clients watching, from
+/// the push loop: it starts when the loop takes the update, and its tags say how long it waited in the queue). Cheap
+/// when nothing listens; exported over OTLP when ShipRoom:Telemetry:OtlpEndpoint is set.
 /// </summary>
 public static class RolloutTracing
 {

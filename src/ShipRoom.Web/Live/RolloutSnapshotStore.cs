@@ -153,7 +153,10 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
                 var update = RolloutUpdateBuilder.Between(held?.Sequence ?? 0, held?.Snapshot, heldSlim, sequence, snapshot, slim!, fingerprint!);
 
                 // Queued under the lock, so updates reach the hub in the order of their sequence numbers.
-                _pushes.Writer.TryWrite((snapshot.Id, update, TimeProvider.System.GetTimestamp(), Activity.Current?.Context ?? default));
+                // The span that published it is the push's parent, only when someone traces ShipRoom: otherwise no push
+                // span is made, and an unrelated span (a request's) is not carried along.
+                var publishedIn = RolloutTracing.Source.HasListeners() ? Activity.Current?.Context ?? default : default;
+                _pushes.Writer.TryWrite((snapshot.Id, update, TimeProvider.System.GetTimestamp(), publishedIn));
                 if (Interlocked.Increment(ref _queued) > QueuedPushesWarning && !_backlogWarned)
                 {
                     _backlogWarned = true;
@@ -202,14 +205,22 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
             .SetTag(RolloutTracing.QueuedMsTag, TimeProvider.System.GetElapsedTime(queuedAt).TotalMilliseconds);
         var turn = (connections?.Writes ?? WriteTurns.None).BackgroundWork(queuedAt);
         var sends = new List<Task>();
-        for (var start = 0; start < watchers.Length; start += PushSlice)
+        try
         {
-            await turn.YieldToCommandsAsync(CancellationToken.None);
-            sends.Add(hub.Clients.Clients(new ConnectionSlice(watchers, start, Math.Min(PushSlice, watchers.Length - start)))
-                .SendAsync(RolloutsHub.UpdatedEvent, update, CancellationToken.None));
-        }
+            for (var start = 0; start < watchers.Length; start += PushSlice)
+            {
+                await turn.YieldToCommandsAsync(CancellationToken.None);
+                sends.Add(hub.Clients.Clients(new ConnectionSlice(watchers, start, Math.Min(PushSlice, watchers.Length - start)))
+                    .SendAsync(RolloutsHub.UpdatedEvent, update, CancellationToken.None));
+            }
 
-        await Task.WhenAll(sends);
+            await Task.WhenAll(sends);
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
     }
 
     public void Dispose()
