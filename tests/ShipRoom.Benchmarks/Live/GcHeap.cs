@@ -20,8 +20,6 @@ public static class GcHeap
     /// </summary>
     public readonly record struct Collected(long LiveBytes, long HeapBytes, string Reason);
 
-    private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
-
     /// <summary>
     /// Two induced full GCs one after the other; the second one's figures. The first leaves objects with finalizers
     /// (sockets, timers of closed circuits) for the finalizer thread; the second collects what those finalizers freed.
@@ -37,7 +35,7 @@ public static class GcHeap
     {
         var client = new DiagnosticsClient(pid);
         var keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapCollect);
-        using var session = client.StartEventPipeSession([new EventPipeProvider(RuntimeProvider, EventLevel.Informational, keywords)], requestRundown: false, circularBufferMB: 16);
+        using var session = client.StartEventPipeSession([new EventPipeProvider(EventPipeReading.RuntimeProvider, EventLevel.Informational, keywords)], requestRundown: false, circularBufferMB: 16);
         using var source = new EventPipeEventSource(session.EventStream);
         var result = new TaskCompletionSource<Collected>(TaskCreationOptions.RunContinuationsAsynchronously);
         var fullGcReason = (string?)null;
@@ -55,33 +53,14 @@ public static class GcHeap
                 result.TrySetResult(new Collected(live, heap, reason));
             }
         };
-        var processing = Task.Run(() =>
-        {
-            try
-            {
-                source.Process();
-            }
-            catch (Exception exception)
-            {
-                result.TrySetException(exception);
-            }
-        }, CancellationToken.None);
+        var processing = EventPipeReading.Process(source, exception => result.TrySetException(exception));
         try
         {
             return await result.Task.WaitAsync(timeout, cancellationToken);
         }
         finally
         {
-            try
-            {
-                await session.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-            }
-            catch (Exception exception) when (exception is TimeoutException or ServerNotAvailableException or IOException or InvalidOperationException)
-            {
-                // The process is gone or the session already ended: the stream ends either way.
-            }
-
-            await processing.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await EventPipeReading.StopAsync(session, processing);
         }
     }
 }

@@ -5,42 +5,51 @@ using System.Text.RegularExpressions;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+using ShipRoom.Infrastructure.Telemetry;
 
 namespace ShipRoom.Benchmarks.Live;
 
 /// <summary>
-/// What another .NET process did over time, read through its diagnostics port (as <see cref="GcHeap"/> reads it) until
-/// disposed: its garbage-collector pauses, each with its start, end and generation (the runtime's own GC events), and
-/// ShipRoom's spans (its ActivitySource, bridged to the same session by the runtime's DiagnosticSource event source): a
-/// slow update is then told apart as the server's GC, the poll before its publish, its wait in the push queue, or the
-/// push. The GC keyword at the informational level adds a few events per collection; the spans, one event each.
+/// What ShipRoom's process did over time, read through its diagnostics port (<see cref="EventPipeReading"/>) until
+/// disposed: the runtime's suspensions, each with its start, end and reason (a GC's with its generation), and ShipRoom's
+/// publish and push spans (<see cref="RolloutTracing"/>, bridged to the same session by the runtime's DiagnosticSource
+/// event source). A slow update is then told apart as the server's GC, the poll before its publish, its wait in the push
+/// queue, or the push. Not free: the GC keyword adds a few events per collection, and while the session lasts ShipRoom
+/// makes its publish and push spans (none are made when nothing listens), each written as one event at its stop.
 /// </summary>
 public sealed partial class ServerTimeline : IAsyncDisposable
 {
-    public readonly record struct Pause(DateTimeOffset Start, DateTimeOffset End, int Generation)
+    /// <summary>The runtime stopping every managed thread: for a GC (<see cref="Generation"/> ≥ 0) or for something else (-1).</summary>
+    public readonly record struct Pause(DateTimeOffset Start, DateTimeOffset End, int Generation, bool ForGc)
     {
         public double Ms => (End - Start).TotalMilliseconds;
     }
 
-    /// <summary>One of ShipRoom's spans (RolloutTracing): its name, rollout, and for a push the update's sequence and its wait in the queue.</summary>
-    public readonly record struct Span(string Name, long RolloutId, long? Sequence, DateTimeOffset Start, DateTimeOffset End, double? QueuedMs);
+    /// <summary>One of ShipRoom's spans: its name, ids, rollout, and for a push the update's sequence and its wait in the queue.</summary>
+    public readonly record struct Span(string Name, string SpanId, string ParentSpanId, long RolloutId, long? Sequence, DateTimeOffset Start, DateTimeOffset End, double? QueuedMs);
 
-    private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
     private const string DiagnosticSourceProvider = "Microsoft-Diagnostics-DiagnosticSource";
 
+    /// <summary>The DiagnosticSource bridge's Events keyword.</summary>
+    private const long BridgedEvents = 0x2;
+
     /// <summary>
-    /// ShipRoom's spans as each stops (its tags are set by then), with only what is read here: the keyword 0x2 is the
-    /// bridge's Events. The start and duration come from the activity itself, not from when the event was written.
+    /// Each span as it stops (its tags are set by then), with only what is read here. The start and duration come from
+    /// the activity itself, not from when the event was written. Only publish and push spans are asked for, so the poll's
+    /// other spans are not made.
     /// </summary>
-    private const string SpanSpec = "[AS]ShipRoom/Stop:-OperationName;StartTicks=StartTimeUtc.Ticks;DurationTicks=Duration.Ticks;Tags=TagObjects.*Enumerate";
+    private static readonly string SpanSpec = string.Join("\n", new[] { RolloutTracing.Publish, RolloutTracing.Push }.Select(name =>
+        $"[AS]{RolloutTracing.SourceName}+{name}/Stop:-OperationName;SpanId=SpanId;ParentSpanId=ParentSpanId;StartTicks=StartTimeUtc.Ticks;DurationTicks=Duration.Ticks;Tags=TagObjects.*Enumerate"));
 
     private readonly EventPipeSession _session;
     private readonly EventPipeEventSource _source;
     private readonly Task _processing;
     private readonly List<Pause> _pauses = new(1024);
     private readonly List<Span> _spans = new(4096);
-    private DateTimeOffset? _suspendedAt;
-    private int _generation = -1;
+    // A background GC's ephemeral collections start and end inside it: the innermost one running is the one a pause belongs to.
+    private readonly Stack<int> _collecting = new();
+    private (DateTimeOffset At, bool ForGc)? _suspended;
     private bool _stopped;
 
     private ServerTimeline(EventPipeSession session)
@@ -48,20 +57,20 @@ public sealed partial class ServerTimeline : IAsyncDisposable
         _session = session;
         _source = new EventPipeEventSource(session.EventStream);
         // Suspension starts before the collection and the runtime restarts after it: that span is what every thread waits.
-        _source.Clr.GCSuspendEEStart += e => _suspendedAt = Utc(e.TimeStamp);
-        _source.Clr.GCStart += e => _generation = e.Depth;
+        _source.Clr.GCSuspendEEStart += e => _suspended = (Utc(e.TimeStamp), e.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep);
+        _source.Clr.GCStart += e => _collecting.Push(e.Depth);
+        _source.Clr.GCStop += _ => _collecting.TryPop(out int _);
         _source.Clr.GCRestartEEStop += e =>
         {
-            if (_suspendedAt is { } start)
+            if (_suspended is { } suspended)
             {
                 lock (_pauses)
                 {
-                    _pauses.Add(new Pause(start, Utc(e.TimeStamp), _generation));
+                    _pauses.Add(new Pause(suspended.At, Utc(e.TimeStamp), suspended.ForGc && _collecting.TryPeek(out var generation) ? generation : -1, suspended.ForGc));
                 }
             }
 
-            _suspendedAt = null;
-            _generation = -1;
+            _suspended = null;
         };
         _source.Dynamic.All += e =>
         {
@@ -73,30 +82,24 @@ public sealed partial class ServerTimeline : IAsyncDisposable
                 }
             }
         };
-        _processing = Task.Run(() =>
-        {
-            try
-            {
-                _source.Process();
-            }
-            catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)
-            {
-                // The session ended or the process went away: what was read so far is the record.
-            }
-        }, CancellationToken.None);
+        _processing = EventPipeReading.Process(_source, exception => Failure = exception.Message);
     }
+
+    /// <summary>Why the events stopped before the session did, if they did.</summary>
+    public string? Failure { get; private set; }
 
     private static DateTimeOffset Utc(DateTime stamp) => new(stamp.ToUniversalTime(), TimeSpan.Zero);
 
     /// <summary>Starts reading the process; null (and why, in <paramref name="why"/>) when its port cannot be reached.</summary>
     public static ServerTimeline? Start(int pid, out string? why)
     {
+        EventPipeSession? session = null;
         try
         {
-            var session = new DiagnosticsClient(pid).StartEventPipeSession(
+            session = new DiagnosticsClient(pid).StartEventPipeSession(
                 [
-                    new EventPipeProvider(RuntimeProvider, EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC),
-                    new EventPipeProvider(DiagnosticSourceProvider, EventLevel.Informational, 0x2, new Dictionary<string, string> { ["FilterAndPayloadSpecs"] = SpanSpec }),
+                    new EventPipeProvider(EventPipeReading.RuntimeProvider, EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC),
+                    new EventPipeProvider(DiagnosticSourceProvider, EventLevel.Informational, BridgedEvents, new Dictionary<string, string> { ["FilterAndPayloadSpecs"] = SpanSpec }),
                 ],
                 requestRundown: false, circularBufferMB: 16);
             why = null;
@@ -104,6 +107,7 @@ public sealed partial class ServerTimeline : IAsyncDisposable
         }
         catch (Exception exception) when (exception is ServerNotAvailableException or ServerErrorException or IOException or UnauthorizedAccessException or TimeoutException)
         {
+            session?.Dispose();
             why = exception.Message;
             return null;
         }
@@ -123,27 +127,27 @@ public sealed partial class ServerTimeline : IAsyncDisposable
             }
         }
 
-        if (!arguments.TryGetValue("OperationName", out var name) || !Ticks(arguments, "StartTicks", out var start) || !Ticks(arguments, "DurationTicks", out var duration))
+        if (!arguments.TryGetValue("OperationName", out var name) || !Long(arguments.GetValueOrDefault("StartTicks"), out var start) || !Long(arguments.GetValueOrDefault("DurationTicks"), out var duration))
         {
             return null;
         }
 
         // TagObjects enumerated: "[shiproom.rollout.id, 7],[shiproom.update.sequence, 635],…".
         var tags = TagPattern().Matches(arguments.GetValueOrDefault("Tags") ?? "").ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
-        if (!long.TryParse(tags.GetValueOrDefault("shiproom.rollout.id"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var rolloutId))
+        if (!Long(tags.GetValueOrDefault(RolloutTracing.RolloutIdTag), out var rolloutId))
         {
             return null;
         }
 
         var begin = new DateTimeOffset(start, TimeSpan.Zero);
-        return new Span(name, rolloutId,
-            long.TryParse(tags.GetValueOrDefault("shiproom.update.sequence"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var sequence) ? sequence : null,
+        return new Span(name, arguments.GetValueOrDefault("SpanId") ?? "", arguments.GetValueOrDefault("ParentSpanId") ?? "", rolloutId,
+            Long(tags.GetValueOrDefault(RolloutTracing.SequenceTag), out var sequence) ? sequence : null,
             begin, begin.AddTicks(duration),
-            double.TryParse(tags.GetValueOrDefault("shiproom.push.queued_ms"), NumberStyles.Float, CultureInfo.InvariantCulture, out var queued) ? queued : null);
+            // The server writes the number in its own culture: a comma decimal reads as not known, not as a wrong figure.
+            double.TryParse(tags.GetValueOrDefault(RolloutTracing.QueuedMsTag), NumberStyles.Float, CultureInfo.InvariantCulture, out var queued) ? queued : null);
     }
 
-    private static bool Ticks(Dictionary<string, string> arguments, string name, out long ticks) =>
-        long.TryParse(arguments.GetValueOrDefault(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out ticks);
+    private static bool Long(string? text, out long value) => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
 
     [GeneratedRegex(@"\[([^,\]]+), ([^\]]*)\]")]
     private static partial Regex TagPattern();
@@ -159,14 +163,14 @@ public sealed partial class ServerTimeline : IAsyncDisposable
         }
     }
 
-    /// <summary>Every pause read, and their sum.</summary>
-    public (int Count, double Ms) Pauses
+    /// <summary>The GC's pauses read, and their sum (what /metrics counts), and the suspensions for anything else.</summary>
+    public (int Count, double Ms, int OtherCount, double OtherMs) Pauses
     {
         get
         {
             lock (_pauses)
             {
-                return (_pauses.Count, _pauses.Sum(p => p.Ms));
+                return (_pauses.Count(p => p.ForGc), _pauses.Where(p => p.ForGc).Sum(p => p.Ms), _pauses.Count(p => !p.ForGc), _pauses.Where(p => !p.ForGc).Sum(p => p.Ms));
             }
         }
     }
@@ -192,29 +196,27 @@ public sealed partial class ServerTimeline : IAsyncDisposable
         }
 
         var longest = pauses.MaxBy(p => p.Ms);
-        return $"{pauses.Sum(p => p.Ms):0.0} ms in {pauses.Count} (longest {longest.Ms:0.0} ms, gen {longest.Generation})";
+        return $"{pauses.Sum(p => p.Ms):0.0} ms in {pauses.Count} (longest {longest.Ms:0.0} ms, {(longest.ForGc ? $"gen {longest.Generation}" : "not a GC")})";
     }
 
     /// <summary>
     /// Where one update's time went on the server, in milliseconds from its builtAt (when the poll read the clock to
-    /// judge): the publish that built it (the last of its rollout to start before its push did: the push loop may take
-    /// the update before the publish's span has ended), its wait in the push queue, and its push; "no push span" when
-    /// none was read for that sequence.
+    /// judge): the publish that queued it (the push's parent span), its wait in the push queue, and its push; "no push
+    /// span" when none was read for that sequence.
     /// </summary>
-    public string Path(long rolloutId, long sequence, DateTimeOffset builtAt, DateTimeOffset firstReceipt)
+    public string Path(long sequence, DateTimeOffset builtAt, DateTimeOffset firstReceipt)
     {
         lock (_spans)
         {
-            if (!_spans.Any(s => s.Name == "push" && s.Sequence == sequence))
+            if (_spans.FirstOrDefault(s => s.Name == RolloutTracing.Push && s.Sequence == sequence) is not { Name: not null } push)
             {
                 return "no push span";
             }
 
-            var push = _spans.First(s => s.Name == "push" && s.Sequence == sequence);
-            var publishes = _spans.Where(s => s.Name == "publish" && s.RolloutId == rolloutId && s.Start <= push.Start && s.End >= builtAt).OrderBy(s => s.Start).ToList();
             var ms = (DateTimeOffset at) => (at - builtAt).TotalMilliseconds;
-            var publish = publishes.Count == 0 ? "no publish span" : $"publish {ms(publishes[^1].Start):0.0}-{ms(publishes[^1].End):0.0}";
-            return $"{publish}, queued {push.QueuedMs:0.0} ms, push {ms(push.Start):0.0}-{ms(push.End):0.0}, first receipt {ms(firstReceipt):0.0}";
+            var publish = _spans.FirstOrDefault(s => s.Name == RolloutTracing.Publish && s.SpanId == push.ParentSpanId);
+            var published = publish.Name is null ? "published outside a publish span" : $"publish {ms(publish.Start):0.0}-{ms(publish.End):0.0}";
+            return $"{published}, queued {(push.QueuedMs is { } queued ? $"{queued:0.0}" : "?")} ms, push {ms(push.Start):0.0}-{ms(push.End):0.0}, first receipt {ms(firstReceipt):0.0}";
         }
     }
 
@@ -229,15 +231,12 @@ public sealed partial class ServerTimeline : IAsyncDisposable
         _stopped = true;
         try
         {
-            await _session.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+            await EventPipeReading.StopAsync(_session, _processing);
         }
-        catch (Exception exception) when (exception is TimeoutException or ServerNotAvailableException or IOException or InvalidOperationException)
+        finally
         {
-            // The process is gone or the session already ended: the stream ends either way.
+            _source.Dispose();
+            _session.Dispose();
         }
-
-        await _processing.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _source.Dispose();
-        _session.Dispose();
     }
 }
