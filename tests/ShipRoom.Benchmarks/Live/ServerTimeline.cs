@@ -47,9 +47,10 @@ public sealed partial class ServerTimeline : IAsyncDisposable
     private readonly Task _processing;
     private readonly List<Pause> _pauses = new(1024);
     private readonly List<Span> _spans = new(4096);
-    // A background GC's ephemeral collections start and end inside it: the innermost one running is the one a pause belongs to.
+    // A collection starts and ends inside its suspension (GCStart, GCStop, then the restart), except a background GC's
+    // final pause, which comes while it is still running: that pause belongs to the innermost collection running.
     private readonly Stack<int> _collecting = new();
-    private (DateTimeOffset At, bool ForGc)? _suspended;
+    private (DateTimeOffset At, bool ForGc, int Generation)? _suspended;
     private bool _stopped;
 
     private ServerTimeline(EventPipeSession session)
@@ -57,16 +58,24 @@ public sealed partial class ServerTimeline : IAsyncDisposable
         _session = session;
         _source = new EventPipeEventSource(session.EventStream);
         // Suspension starts before the collection and the runtime restarts after it: that span is what every thread waits.
-        _source.Clr.GCSuspendEEStart += e => _suspended = (Utc(e.TimeStamp), e.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep);
-        _source.Clr.GCStart += e => _collecting.Push(e.Depth);
+        _source.Clr.GCSuspendEEStart += e => _suspended = (Utc(e.TimeStamp), e.Reason is GCSuspendEEReason.SuspendForGC or GCSuspendEEReason.SuspendForGCPrep, -1);
+        _source.Clr.GCStart += e =>
+        {
+            _collecting.Push(e.Depth);
+            if (_suspended is { } suspended)
+            {
+                _suspended = suspended with { Generation = e.Depth };
+            }
+        };
         _source.Clr.GCStop += _ => _collecting.TryPop(out int _);
         _source.Clr.GCRestartEEStop += e =>
         {
             if (_suspended is { } suspended)
             {
+                var generation = !suspended.ForGc ? -1 : suspended.Generation >= 0 ? suspended.Generation : _collecting.TryPeek(out var running) ? running : -1;
                 lock (_pauses)
                 {
-                    _pauses.Add(new Pause(suspended.At, Utc(e.TimeStamp), suspended.ForGc && _collecting.TryPeek(out var generation) ? generation : -1, suspended.ForGc));
+                    _pauses.Add(new Pause(suspended.At, Utc(e.TimeStamp), generation, suspended.ForGc));
                 }
             }
 
