@@ -1,6 +1,7 @@
 using ShipRoom.Core;
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
@@ -297,7 +298,7 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
     [Fact]
     public async Task A_push_is_traced_as_a_child_of_the_publish_with_its_rollout_sequence_and_watchers()
     {
-        var stopped = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        var stopped = new ConcurrentBag<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == RolloutTracing.SourceName,
@@ -322,9 +323,8 @@ public sealed class RolloutSnapshotStoreTests : IDisposable
 
         var update = await SentAsync(hub, 1);
         Activity? push = null;
-        for (var i = 0; i < 200 && push is null; i++)
+        for (var i = 0; i < 200 && (push = stopped.FirstOrDefault(a => a.OperationName == RolloutTracing.Push && a.ParentSpanId == publishSpan)) is null; i++)
         {
-            push = stopped.FirstOrDefault(a => a.OperationName == RolloutTracing.Push && a.ParentSpanId == publishSpan);
             await Task.Delay(10, Ct);
         }
 
