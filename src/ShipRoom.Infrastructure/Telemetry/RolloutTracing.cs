@@ -29,4 +29,11 @@ public static class RolloutTracing
     /// <summary>Starts a span for one rollout; null when no one listens.</summary>
     public static Activity? Start(string name, long rolloutId) =>
         Source.StartActivity(name)?.SetTag(RolloutIdTag, rolloutId);
+
+    /// <summary>
+    /// Starts a span for one rollout under <paramref name="parent"/>: for work that runs where the current span is not
+    /// its cause (the push loop, which takes updates queued by many publishes); null when no one listens.
+    /// </summary>
+    public static Activity? Start(string name, long rolloutId, ActivityKind kind, ActivityContext parent) =>
+        Source.StartActivity(name, kind, parent)?.SetTag(RolloutIdTag, rolloutId);
 }

@@ -198,8 +198,7 @@ public sealed class RolloutSnapshotStore : ILocalRolloutPublisher, IDisposable
     {
         var watchers = Watchers(rolloutId);
         // From leaving the queue to every slice handed to SignalR: where a slow update spent its time after the publish.
-        using var activity = RolloutTracing.Source.StartActivity(RolloutTracing.Push, ActivityKind.Producer, publishedIn)?
-            .SetTag(RolloutTracing.RolloutIdTag, rolloutId)
+        using var activity = RolloutTracing.Start(RolloutTracing.Push, rolloutId, ActivityKind.Producer, publishedIn)?
             .SetTag(RolloutTracing.SequenceTag, update.Sequence)
             .SetTag(RolloutTracing.WatchersTag, watchers.Length)
             .SetTag(RolloutTracing.QueuedMsTag, TimeProvider.System.GetElapsedTime(queuedAt).TotalMilliseconds);

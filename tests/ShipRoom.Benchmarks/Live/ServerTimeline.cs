@@ -26,8 +26,8 @@ public sealed partial class ServerTimeline : IAsyncDisposable
         public double Ms => (End - Start).TotalMilliseconds;
     }
 
-    /// <summary>One of ShipRoom's spans: its name, ids, rollout, and for a push the update's sequence and its wait in the queue.</summary>
-    public readonly record struct Span(string Name, string SpanId, string ParentSpanId, long RolloutId, long? Sequence, DateTimeOffset Start, DateTimeOffset End, double? QueuedMs);
+    /// <summary>One of ShipRoom's spans: its name and ids, and for a push the update's sequence and its wait in the queue.</summary>
+    public readonly record struct Span(string Name, string SpanId, string ParentSpanId, long? Sequence, DateTimeOffset Start, DateTimeOffset End, double? QueuedMs);
 
     private const string DiagnosticSourceProvider = "Microsoft-Diagnostics-DiagnosticSource";
 
@@ -143,13 +143,8 @@ public sealed partial class ServerTimeline : IAsyncDisposable
 
         // TagObjects enumerated: "[shiproom.rollout.id, 7],[shiproom.update.sequence, 635],…".
         var tags = TagPattern().Matches(arguments.GetValueOrDefault("Tags") ?? "").ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
-        if (!Long(tags.GetValueOrDefault(RolloutTracing.RolloutIdTag), out var rolloutId))
-        {
-            return null;
-        }
-
         var begin = new DateTimeOffset(start, TimeSpan.Zero);
-        return new Span(name, arguments.GetValueOrDefault("SpanId") ?? "", arguments.GetValueOrDefault("ParentSpanId") ?? "", rolloutId,
+        return new Span(name, arguments.GetValueOrDefault("SpanId") ?? "", arguments.GetValueOrDefault("ParentSpanId") ?? "",
             Long(tags.GetValueOrDefault(RolloutTracing.SequenceTag), out var sequence) ? sequence : null,
             begin, begin.AddTicks(duration),
             // The server writes the number in its own culture: a comma decimal reads as not known, not as a wrong figure.
