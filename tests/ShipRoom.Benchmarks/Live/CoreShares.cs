@@ -50,7 +50,7 @@ public sealed record CoreShares(Share ShipRoom, Share Database, Share Driver, Sh
         $", the rollbacks' own process ran {Stats.Ms(Timing.RunMs)} and waited {Stats.Ms(Timing.WaitMs)}";
 
     /// <summary>The process and every process under it (PostgreSQL's backends are children of the postmaster).</summary>
-    private static List<int> ProcessTree(int root)
+    public static List<int> ProcessTree(int root)
     {
         var children = new Dictionary<int, List<int>>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))

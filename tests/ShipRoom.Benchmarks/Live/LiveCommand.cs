@@ -226,8 +226,10 @@ public static class LiveCommand
                 Log($"the server's GC pauses and spans are not read per update: its diagnostics port answered {noTimeline}");
             }
 
+            var databasePid = options.Int("database-pid", 0);
             await using (serverTimeline)
             await using (var driverPauses = new PauseTimeline(TimeSpan.FromSeconds(listenSeconds + 5)))
+            using (var cores = new CoreTimeline(serverPid, databasePid, clkTck, TimeSpan.FromSeconds(listenSeconds + 5)))
             {
                 swarm.Clear();
                 await Task.Delay(TimeSpan.FromSeconds(listenSeconds), ct);
@@ -249,6 +251,16 @@ public static class LiveCommand
                     Log($"the server's spans while the hub rows listened: {serverTimeline.SpanCounts}; each update's path, ms from its builtAt (when its poll read the clock to judge): " +
                         string.Join("; ", updates.Select(u => $"#{u.Key} {serverTimeline.Path(u.Key, u.From, u.First)}")));
                 }
+
+                // Who had the cores in each update's stretches: the server's part (to its push's end, or to the first
+                // receipt when no push span was read), the wait after the push, and the delivery to every client.
+                cores.Dispose();
+                var (readings, interval) = cores.Readings;
+                var describe = (DateTimeOffset from, DateTimeOffset to) => cores.Between(from, to)?.Describe(databasePid > 0) ?? "not read";
+                Log($"who had the cores while the hub rows listened ({readings} readings, every {Stats.Ms(interval)}, the readings' own CPU {Stats.Ms(cores.OwnMs)}; ms run and waiting for a core): " +
+                    string.Join("; ", updates.Select(u => serverTimeline?.PushEnd(u.Key) is { } pushed && pushed > u.From && pushed < u.First
+                        ? $"#{u.Key} built → pushed {describe(u.From, pushed)} | pushed → first receipt {describe(pushed, u.First)} | first → last receipt {describe(u.First, u.To)}"
+                        : $"#{u.Key} built → first receipt {describe(u.From, u.First)} | first → last receipt {describe(u.First, u.To)}")));
             }
 
             shipRoomLatencies = received.Select(r => (r.At - r.BuiltAt).TotalMilliseconds).ToList();

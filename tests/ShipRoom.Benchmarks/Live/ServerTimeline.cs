@@ -224,6 +224,15 @@ public sealed partial class ServerTimeline : IAsyncDisposable
         }
     }
 
+    /// <summary>When the push of that update had handed every slice to SignalR, if its span was read.</summary>
+    public DateTimeOffset? PushEnd(long sequence)
+    {
+        lock (_spans)
+        {
+            return _spans.FirstOrDefault(s => s.Name == RolloutTracing.Push && s.Sequence == sequence) is { Name: not null } push ? push.End : null;
+        }
+    }
+
     /// <summary>Stops the session, which flushes the events still buffered: read the timeline after this. Once is enough.</summary>
     public async ValueTask DisposeAsync()
     {
