@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
@@ -9,15 +10,27 @@ namespace ShipRoom.Benchmarks.Live;
 /// <summary>
 /// N SignalR clients in this process, each its own WebSocket. For every <c>RolloutUpdated</c> they note the time of
 /// receipt against the update's <c>builtAt</c> (the server's wall clock; same machine, same clock) and its size as
-/// JSON. The same swarm listens to ShipRoom's hub and to the bare hub, so the driver's own cost is in both figures.
+/// JSON. Receipt is when the update's message was whole in the client's WebSocket (<see cref="StampedWebSocket"/>); when
+/// the SignalR client then ran its handler is noted beside it. The same swarm listens to ShipRoom's hub and to the bare
+/// hub, so the driver's own cost is in both figures.
 /// </summary>
 public sealed class HubSwarm : IAsyncDisposable
 {
     private readonly List<HubConnection> _connections = [];
     private readonly ConcurrentQueue<Received> _received = new();
 
-    /// <summary>One update as a client got it; its size, whether it changed nothing and whether it moved the rollout to another phase are read by client 0 only.</summary>
-    public readonly record struct Received(int Client, long Sequence, DateTimeOffset BuiltAt, DateTimeOffset At, int Bytes, bool Empty, bool PhaseChanged = false);
+    /// <summary>
+    /// One update as a client got it: <paramref name="At"/> when its message was whole in the client's WebSocket,
+    /// <paramref name="HandledAt"/> when the handler ran (the same when the socket's note was missing); its size, whether
+    /// it changed nothing and whether it moved the rollout to another phase are read by client 0 only.
+    /// </summary>
+    public readonly record struct Received(int Client, long Sequence, DateTimeOffset BuiltAt, DateTimeOffset At, DateTimeOffset HandledAt, int Bytes, bool Empty, bool PhaseChanged = false);
+
+    private readonly ConcurrentDictionary<int, StampedWebSocket> _sockets = new();
+    private int _unstamped;
+
+    /// <summary>Updates whose handler ran with no note from their socket: their receipt is the handler's time.</summary>
+    public int Unstamped => _unstamped;
 
     /// <summary>What the subscribe answer is read into: the snapshot is skipped by the parser, not built.</summary>
     private sealed record SubscribeAnswer(long Sequence);
@@ -44,10 +57,29 @@ public sealed class HubSwarm : IAsyncDisposable
                         // One WebSocket per client and no negotiate round trip: the upgrade is the only HTTP request.
                         options.Transports = HttpTransportType.WebSockets;
                         options.SkipNegotiation = true;
-                        if (token is not null)
+                        options.WebSocketFactory = async (context, connecting) =>
                         {
-                            options.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                        }
+                            var socket = new ClientWebSocket();
+                            // What SignalR's own factory sets for a token over HTTP/1.1, and the header that makes a
+                            // refused sign-in answer 401 rather than a redirect.
+                            if (token is not null)
+                            {
+                                socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+                            }
+
+                            socket.Options.SetRequestHeader("X-Requested-With", "XMLHttpRequest");
+                            try
+                            {
+                                await socket.ConnectAsync(context.Uri, connecting);
+                            }
+                            catch
+                            {
+                                socket.Dispose();
+                                throw;
+                            }
+
+                            return swarm._sockets[index] = new StampedWebSocket(socket);
+                        };
                     })
                     .Build();
                 connection.ServerTimeout = TimeSpan.FromMinutes(5);
@@ -93,12 +125,27 @@ public sealed class HubSwarm : IAsyncDisposable
         }
     };
 
-    private void Note(int client, UpdateStamp update) =>
-        _received.Enqueue(new Received(client, update.Sequence, update.BuiltAt, DateTimeOffset.UtcNow, 0, false));
+    private void Note(int client, UpdateStamp update)
+    {
+        var handled = DateTimeOffset.UtcNow;
+        _received.Enqueue(new Received(client, update.Sequence, update.BuiltAt, ArrivalAt(client, handled), handled, 0, false));
+    }
+
+    private DateTimeOffset ArrivalAt(int client, DateTimeOffset handled)
+    {
+        if (_sockets.TryGetValue(client, out var socket) && socket.TryTakeArrival(out var at))
+        {
+            return at;
+        }
+
+        Interlocked.Increment(ref _unstamped);
+        return handled;
+    }
 
     private void Note(int client, JsonElement update)
     {
-        var at = DateTimeOffset.UtcNow;
+        var handled = DateTimeOffset.UtcNow;
+        var at = ArrivalAt(client, handled);
         var builtAt = update.GetProperty("builtAt").GetDateTimeOffset();
         var sequence = update.TryGetProperty("sequence", out var s) ? s.GetInt64() : 0;
         // Sizes are read from one client only: every client receives the same message.
@@ -118,7 +165,7 @@ public sealed class HubSwarm : IAsyncDisposable
             }
         }
 
-        _received.Enqueue(new Received(client, sequence, builtAt, at, bytes, empty, phaseChanged));
+        _received.Enqueue(new Received(client, sequence, builtAt, at, handled, bytes, empty, phaseChanged));
     }
 
     /// <summary>The largest update client 0 received, as JSON, to say where its bytes go.</summary>
@@ -154,6 +201,9 @@ public sealed class HubSwarm : IAsyncDisposable
             var latencies = g.Select(r => (r.At - r.BuiltAt).TotalMilliseconds).ToList();
             return $"#{g.Key} {latencies.Min():0} / {Stats.Percentile(latencies, 50):0} / {latencies.Max():0}";
         }));
+
+    /// <summary>The same spread from when each handler ran: what the receipts were before the twenty-eighth round.</summary>
+    public static string HandlerSpread(IEnumerable<Received> received) => Spread(received.Select(r => r with { At = r.HandledAt }));
 
     public void Clear()
     {
