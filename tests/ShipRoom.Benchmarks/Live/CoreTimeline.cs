@@ -14,12 +14,15 @@ namespace ShipRoom.Benchmarks.Live;
 /// <item>Each thread's time on a CPU and waiting on a run queue, from /proc/PID/task/TID/schedstat (nanoseconds): of
 /// ShipRoom, of PostgreSQL (its postmaster and every process under it) and of this process (the subscriber swarm), less
 /// the reading thread itself. The files stay open and are read again from their start, so a reading costs one system call
-/// per thread; the thread lists are read again every <see cref="ListEveryMs"/> ms.</item>
-/// <item>The machine's time from /proc/stat: busy, idle, and stolen (a vCPU the hypervisor did not run). These are 10 ms
-/// ticks, so a stretch of tens of milliseconds reads them to a tick or two on each core.</item>
+/// per thread. The thread lists are read again every <see cref="ListEveryMs"/> ms; a thread found later that started after
+/// the timeline did is counted from zero, so its time before it was found is not lost.</item>
+/// <item>The machine's time from /proc/stat, summed over its cores: busy, idle, and stolen (a vCPU the hypervisor did not
+/// run). These are the kernel's ticks (10 ms here), so a stretch of tens of milliseconds reads them to a tick or two on
+/// each core.</item>
 /// <item>This process's thread pool: its queue and its threads.</item>
 /// </list>
 /// The reading runs on a thread of its own, not the pool it reads, and its own CPU time is counted (<see cref="OwnMs"/>).
+/// Each reading is stamped at the middle of its reads; the longest took <see cref="LongestReadMs"/>.
 /// </summary>
 public sealed class CoreTimeline : IDisposable
 {
@@ -35,41 +38,56 @@ public sealed class CoreTimeline : IDisposable
     private readonly Thread _thread;
     private readonly SafeFileHandle _machine = File.OpenHandle("/proc/stat");
     private readonly byte[] _buffer = new byte[4096];
+    private readonly long _startTicks;
     private volatile bool _stop;
     private int _count;
     private int _readerTid;
+    private bool _disposed;
 
     /// <summary>The readings' own CPU time, from the reading thread's schedstat.</summary>
     public double OwnMs { get; private set; }
+
+    /// <summary>The longest one reading took, from its first read to its last.</summary>
+    public double LongestReadMs { get; private set; }
+
+    /// <summary>Why the readings stopped early, if they did.</summary>
+    public string? Failure { get; private set; }
 
     /// <param name="expected">How long it will be read: the samples are held in one array sized once.</param>
     public CoreTimeline(int serverPid, int databasePid, int clkTck, TimeSpan expected)
     {
         _clkTck = clkTck;
         _databasePid = databasePid;
-        _server = new Group(serverPid > 0 ? [serverPid] : []);
-        _database = new Group([]);
-        _driver = new Group([Environment.ProcessId]);
+        _startTicks = (long)(double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture) * clkTck);
+        _server = new Group(serverPid > 0 ? [serverPid] : [], _startTicks);
+        _database = new Group([], _startTicks);
+        _driver = new Group([Environment.ProcessId], _startTicks);
         _samples = new Sample[(int)(expected.TotalMilliseconds / EveryMs) + 1];
-        _thread = new Thread(Run) { IsBackground = true, Name = "core timeline", Priority = ThreadPriority.AboveNormal };
+        _thread = new Thread(Run) { IsBackground = true, Name = "core timeline" };
         _thread.Start();
     }
 
-    /// <summary>What each party did in one stretch, in milliseconds (the stretch widened to the readings around it).</summary>
+    /// <summary>
+    /// What each party did in one stretch (widened to the readings around it), in milliseconds of thread time summed over
+    /// each party's threads, and the machine's core-milliseconds (both cores together).
+    /// </summary>
     public readonly record struct Stretch(double Ms, Share Server, Share Database, Share Driver, double BusyMs, double IdleMs, double StolenMs, int DriverQueueMax, int DriverThreads)
     {
         public string Describe(bool withDatabase) =>
             $"{Ms:0} ms: ShipRoom ran {Server.RunMs:0.0}, waited {Server.WaitMs:0.0}" +
             (withDatabase ? $"; PostgreSQL ran {Database.RunMs:0.0}, waited {Database.WaitMs:0.0}" : "") +
             $"; driver ran {Driver.RunMs:0.0}, waited {Driver.WaitMs:0.0}, pool queue ≤ {DriverQueueMax} on {DriverThreads} threads" +
-            $"; cores busy {BusyMs:0}, idle {IdleMs:0}, stolen {StolenMs:0}";
+            $"; core-ms busy {BusyMs:0}, idle {IdleMs:0}, stolen {StolenMs:0}";
     }
 
-    /// <summary>From the last reading at or before <paramref name="from"/> to the first at or after <paramref name="to"/>; null if none covers it.</summary>
+    /// <summary>
+    /// From the last reading at or before <paramref name="from"/> to the first at or after <paramref name="to"/>; null
+    /// when the readings do not reach that far on either side.
+    /// </summary>
     public Stretch? Between(DateTimeOffset from, DateTimeOffset to)
     {
         var count = Volatile.Read(ref _count);
-        if (count < 2 || to <= from)
+        if (count < 2 || to <= from || _samples[0].At > from || _samples[count - 1].At < to)
         {
             return null;
         }
@@ -118,6 +136,19 @@ public sealed class CoreTimeline : IDisposable
 
     private void Run()
     {
+        try
+        {
+            Read();
+        }
+        catch (Exception exception)
+        {
+            // On a thread of its own an exception would end the driver: the readings so far stand, and say why they stop.
+            Failure = exception.Message;
+        }
+    }
+
+    private void Read()
+    {
         _readerTid = Gettid();
         SafeFileHandle? own = null;
         try
@@ -137,8 +168,8 @@ public sealed class CoreTimeline : IDisposable
             var now = Environment.TickCount64;
             if (now >= nextList)
             {
-                _server.List(0);
-                _driver.List(_readerTid);
+                _server.FindNewThreads(0);
+                _driver.FindNewThreads(_readerTid);
                 // PostgreSQL's processes are found by reading every process's parent: less often.
                 if (_databasePid > 0 && now >= nextDatabaseList)
                 {
@@ -146,12 +177,16 @@ public sealed class CoreTimeline : IDisposable
                     nextDatabaseList = now + 4 * ListEveryMs;
                 }
 
-                _database.List(0);
+                _database.FindNewThreads(0);
                 nextList = now + ListEveryMs;
             }
 
+            var before = DateTimeOffset.UtcNow;
             var (busy, idle, stolen) = MachineTicks();
-            _samples[_count] = new Sample(DateTimeOffset.UtcNow, _server.Read(_buffer), _database.Read(_buffer), _driver.Read(_buffer),
+            var (server, database, driver) = (_server.Read(_buffer), _database.Read(_buffer), _driver.Read(_buffer));
+            var after = DateTimeOffset.UtcNow;
+            LongestReadMs = Math.Max(LongestReadMs, (after - before).TotalMilliseconds);
+            _samples[_count] = new Sample(before + (after - before) / 2, server, database, driver,
                 busy, idle, stolen, (int)Math.Min(int.MaxValue, ThreadPool.PendingWorkItemCount), ThreadPool.ThreadCount);
             Volatile.Write(ref _count, _count + 1);
             Thread.Sleep(EveryMs);
@@ -182,20 +217,30 @@ public sealed class CoreTimeline : IDisposable
         return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6], fields[3] + fields[4], fields[7]);
     }
 
-    private Share ReadShare(SafeFileHandle handle)
-    {
-        // schedstat: time on a CPU, time waiting on a run queue (both nanoseconds), timeslices run.
-        var read = RandomAccess.Read(handle, _buffer, 0);
-        var text = _buffer.AsSpan(0, read);
-        Utf8Parser.TryParse(text, out long run, out var used);
-        Utf8Parser.TryParse(text[(used + 1)..], out long wait, out _);
-        return new Share(run / 1e6, wait / 1e6);
-    }
+    private Share ReadShare(SafeFileHandle handle) => Schedstat(_buffer.AsSpan(0, RandomAccess.Read(handle, _buffer, 0))) ?? default;
 
+    /// <summary>schedstat: time on a CPU, time waiting on a run queue (both nanoseconds), timeslices run.</summary>
+    private static Share? Schedstat(ReadOnlySpan<byte> text) =>
+        Utf8Parser.TryParse(text, out long runNs, out var used) && used < text.Length && Utf8Parser.TryParse(text[(used + 1)..], out long waitNs, out _)
+            ? new Share(runNs / 1e6, waitNs / 1e6)
+            : null;
+
+    /// <summary>Stops the readings; once is enough. The handles stay open if the reading thread did not stop.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _stop = true;
-        _thread.Join(TimeSpan.FromSeconds(5));
+        if (!_thread.Join(TimeSpan.FromSeconds(5)))
+        {
+            Failure ??= "the reading thread did not stop within 5 s";
+            return;
+        }
+
         _server.Dispose();
         _database.Dispose();
         _driver.Dispose();
@@ -205,17 +250,19 @@ public sealed class CoreTimeline : IDisposable
     private readonly record struct Sample(DateTimeOffset At, Share Server, Share Database, Share Driver, long BusyTicks, long IdleTicks, long StolenTicks, int DriverQueue, int DriverThreads);
 
     /// <summary>
-    /// The threads of some processes, each counted from when it was first seen; a thread that ends keeps what it had, so
-    /// the group's sum only grows.
+    /// The threads of some processes, each counted from when it was first seen, or from zero if it started after
+    /// <paramref name="startTicks"/> (the kernel's ticks since boot); a thread that ends keeps what it had, so the group's
+    /// sum only grows.
     /// </summary>
-    private sealed class Group(List<int> pids) : IDisposable
+    private sealed class Group(List<int> pids, long startTicks) : IDisposable
     {
         private readonly Dictionary<int, Tracked> _threads = [];
         private Share _ended;
+        private bool _listed;
 
         public List<int> Pids { get; set; } = pids;
 
-        public void List(int leaveOut)
+        public void FindNewThreads(int leaveOut)
         {
             foreach (var pid in Pids)
             {
@@ -231,7 +278,10 @@ public sealed class CoreTimeline : IDisposable
 
                         try
                         {
-                            _threads[tid] = new Tracked(File.OpenHandle(Path.Combine(task, "schedstat")));
+                            _threads[tid] = new Tracked(File.OpenHandle(Path.Combine(task, "schedstat")))
+                            {
+                                First = _listed && StartTicks(task) >= startTicks ? default(Share) : null,
+                            };
                         }
                         catch (IOException)
                         {
@@ -244,6 +294,15 @@ public sealed class CoreTimeline : IDisposable
                     // the process ended (DirectoryNotFoundException is one)
                 }
             }
+
+            _listed = true;
+        }
+
+        // Field 22 of /proc/PID/task/TID/stat, the 20th after the command name: when the thread started.
+        private static long StartTicks(string task)
+        {
+            var stat = File.ReadAllText(Path.Combine(task, "stat"));
+            return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
         }
 
         public Share Read(byte[] buffer)
@@ -254,14 +313,12 @@ public sealed class CoreTimeline : IDisposable
             {
                 try
                 {
-                    var read = RandomAccess.Read(thread.Handle, buffer, 0);
-                    var text = buffer.AsSpan(0, read);
-                    if (!Utf8Parser.TryParse(text, out long runNs, out var used) || !Utf8Parser.TryParse(text[(used + 1)..], out long waitNs, out _))
+                    if (Schedstat(buffer.AsSpan(0, RandomAccess.Read(thread.Handle, buffer, 0))) is not { } now)
                     {
                         continue;
                     }
 
-                    thread.Last = new Share(runNs / 1e6, waitNs / 1e6);
+                    thread.Last = now;
                     thread.First ??= thread.Last;
                     run += thread.Last.RunMs - thread.First.Value.RunMs;
                     wait += thread.Last.WaitMs - thread.First.Value.WaitMs;

@@ -21,16 +21,20 @@ public sealed class HubSwarm : IAsyncDisposable
 
     /// <summary>
     /// One update as a client got it: <paramref name="At"/> when its message was whole in the client's WebSocket,
-    /// <paramref name="HandledAt"/> when the handler ran (the same when the socket's note was missing); its size, whether
-    /// it changed nothing and whether it moved the rollout to another phase are read by client 0 only.
+    /// <paramref name="HandledAt"/> when the handler ran (and <paramref name="At"/> too when the socket's note was
+    /// missing: not <paramref name="Stamped"/>); its size, whether it changed nothing and whether it moved the rollout to
+    /// another phase are read by client 0 only.
     /// </summary>
-    public readonly record struct Received(int Client, long Sequence, DateTimeOffset BuiltAt, DateTimeOffset At, DateTimeOffset HandledAt, int Bytes, bool Empty, bool PhaseChanged = false);
+    public readonly record struct Received(int Client, long Sequence, DateTimeOffset BuiltAt, DateTimeOffset At, DateTimeOffset HandledAt, bool Stamped, int Bytes, bool Empty, bool PhaseChanged = false);
 
     private readonly ConcurrentDictionary<int, StampedWebSocket> _sockets = new();
-    private int _unstamped;
+    private int _spare;
 
-    /// <summary>Updates whose handler ran with no note from their socket: their receipt is the handler's time.</summary>
-    public int Unstamped => _unstamped;
+    /// <summary>
+    /// Notes from the sockets that no handler took since <see cref="Clear"/>: left out, as an update noted before its
+    /// builtAt, or left over. Not 0 would mean a note could have been matched to the wrong update.
+    /// </summary>
+    public int SpareNotes => _spare + _sockets.Values.Sum(socket => socket.Pending);
 
     /// <summary>What the subscribe answer is read into: the snapshot is skipped by the parser, not built.</summary>
     private sealed record SubscribeAnswer(long Sequence);
@@ -128,25 +132,31 @@ public sealed class HubSwarm : IAsyncDisposable
     private void Note(int client, UpdateStamp update)
     {
         var handled = DateTimeOffset.UtcNow;
-        _received.Enqueue(new Received(client, update.Sequence, update.BuiltAt, ArrivalAt(client, handled), handled, 0, false));
+        var (at, stamped) = ArrivalAt(client, update.BuiltAt, handled);
+        _received.Enqueue(new Received(client, update.Sequence, update.BuiltAt, at, handled, stamped, 0, false));
     }
 
-    private DateTimeOffset ArrivalAt(int client, DateTimeOffset handled)
+    private (DateTimeOffset At, bool Stamped) ArrivalAt(int client, DateTimeOffset builtAt, DateTimeOffset handled)
     {
-        if (_sockets.TryGetValue(client, out var socket) && socket.TryTakeArrival(out var at))
+        if (!_sockets.TryGetValue(client, out var socket))
         {
-            return at;
+            return (handled, false);
         }
 
-        Interlocked.Increment(ref _unstamped);
-        return handled;
+        var found = socket.TryTakeArrival(builtAt, out var at, out var spare);
+        if (spare > 0)
+        {
+            Interlocked.Add(ref _spare, spare);
+        }
+
+        return found ? (at, true) : (handled, false);
     }
 
     private void Note(int client, JsonElement update)
     {
         var handled = DateTimeOffset.UtcNow;
-        var at = ArrivalAt(client, handled);
         var builtAt = update.GetProperty("builtAt").GetDateTimeOffset();
+        var (at, stamped) = ArrivalAt(client, builtAt, handled);
         var sequence = update.TryGetProperty("sequence", out var s) ? s.GetInt64() : 0;
         // Sizes are read from one client only: every client receives the same message.
         var bytes = 0;
@@ -165,7 +175,7 @@ public sealed class HubSwarm : IAsyncDisposable
             }
         }
 
-        _received.Enqueue(new Received(client, sequence, builtAt, at, handled, bytes, empty, phaseChanged));
+        _received.Enqueue(new Received(client, sequence, builtAt, at, handled, stamped, bytes, empty, phaseChanged));
     }
 
     /// <summary>The largest update client 0 received, as JSON, to say where its bytes go.</summary>
@@ -202,11 +212,18 @@ public sealed class HubSwarm : IAsyncDisposable
             return $"#{g.Key} {latencies.Min():0} / {Stats.Percentile(latencies, 50):0} / {latencies.Max():0}";
         }));
 
-    /// <summary>The same spread from when each handler ran: what the receipts were before the twenty-eighth round.</summary>
+    /// <summary>The same spread, from when each handler ran.</summary>
     public static string HandlerSpread(IEnumerable<Received> received) => Spread(received.Select(r => r with { At = r.HandledAt }));
 
+    /// <summary>Forgets what was received, and the sockets' notes no handler took.</summary>
     public void Clear()
     {
+        foreach (var socket in _sockets.Values)
+        {
+            socket.Drain();
+        }
+
+        _spare = 0;
         _received.Clear();
         Largest = null;
     }

@@ -259,7 +259,8 @@ public static class LiveCommand
                 cores.Dispose();
                 var (readings, interval) = cores.Readings;
                 var describe = (DateTimeOffset from, DateTimeOffset to) => cores.Between(from, to)?.Describe(databasePid > 0) ?? "not read";
-                Log($"who had the cores while the hub rows listened ({readings} readings, every {Stats.Ms(interval)}, the readings' own CPU {Stats.Ms(cores.OwnMs)}; ms run and waiting for a core): " +
+                Log($"who had the cores while the hub rows listened ({readings} readings, every {Stats.Ms(interval)}, the longest {Stats.Ms(cores.LongestReadMs)}, the readings' own CPU {Stats.Ms(cores.OwnMs)}" +
+                    (cores.Failure is { } coresFailed ? $", stopped early: {coresFailed}" : "") + "; ms run and waiting for a core, summed over each one's threads): " +
                     string.Join("; ", updates.Select(u => serverTimeline?.PushEnd(u.Key) is { } pushed && pushed > u.From && pushed < u.First
                         ? $"#{u.Key} built → pushed {describe(u.From, pushed)} | pushed → first receipt {describe(pushed, u.First)} | first → last receipt {describe(u.First, u.To)}"
                         : $"#{u.Key} built → first receipt {describe(u.From, u.First)} | first → last receipt {describe(u.First, u.To)}")));
@@ -267,7 +268,7 @@ public static class LiveCommand
 
             shipRoomLatencies = received.Select(r => (r.At - r.BuiltAt).TotalMilliseconds).ToList();
             shipRoomHandled = received.Select(r => (r.HandledAt - r.BuiltAt).TotalMilliseconds).ToList();
-            unstamped = swarm.Unstamped;
+            unstamped = received.Count(r => !r.Stamped);
             sizes = received.Where(r => r.Client == 0).Select(r => r.Bytes).ToList();
             updatesSeen = received.Where(r => r.Client == 0).Select(r => r.Sequence).Distinct().Count();
             emptyUpdates = received.Count(r => r.Client == 0 && r.Empty);
@@ -280,7 +281,7 @@ public static class LiveCommand
             Log($"ShipRoom hub: {received.Count} updates received by {swarm.Connected} clients in {listenSeconds} s ({updatesSeen} distinct to client 0)");
             Log($"ShipRoom hub, builtAt → first / median / last receipt of each update (ms): {HubSwarm.Spread(received)}");
             Log($"ShipRoom hub, builtAt → first / median / last handler run of each update (ms): {HubSwarm.HandlerSpread(received)}; " +
-                $"handlers that ran with no note from their socket (their receipt is the handler's time): {swarm.Unstamped}");
+                $"handlers that ran with no note from their socket (their receipt is the handler's time): {unstamped}; notes no handler took: {swarm.SpareNotes}");
         }
 
         var sizeP50 = Stats.Percentile(sizes.Select(s => (double)s).ToList(), 50);
@@ -340,7 +341,7 @@ public static class LiveCommand
                 await Task.Delay(TimeSpan.FromMilliseconds((count + 1) * BareIntervalMs + 3000), ct);
                 var timed = bare.All.Where(r => r.Sequence > 1).ToList();
                 Log($"bare hub, {what}, builtAt → first / median / last receipt of each message after the first (ms): {HubSwarm.Spread(timed)}; " +
-                    $"the same, to each handler's run: {HubSwarm.HandlerSpread(timed)}; handlers with no note from their socket: {bare.Unstamped}");
+                    $"the same, to each handler's run: {HubSwarm.HandlerSpread(timed)}; handlers with no note from their socket: {timed.Count(r => !r.Stamped)}; notes no handler took: {bare.SpareNotes}");
                 return (timed.Select(r => (r.At - r.BuiltAt).TotalMilliseconds).ToList(), timed.Select(r => (r.HandledAt - r.BuiltAt).TotalMilliseconds).ToList());
             }
 
