@@ -8,10 +8,10 @@ namespace ShipRoom.Benchmarks.Live;
 /// SignalR's receive loop read its last bytes, before the SignalR client hands it to its handler. With 1,000 clients in
 /// one process, that hand-over is a further thread-pool work item per client, queued behind every other client's: in
 /// the twenty-eighth round, the driver's pool held 1,034-1,061 items while it read one update from every socket, and
-/// then all 1,000 handlers ran within 10-11 ms. A subscriber on its own machine does not wait behind 999 others. The
-/// receive loop itself runs on the same pool (a socket's completion is a pool work item on Linux), so the note still
-/// counts one wait in the driver's queue.
-/// Everything else is passed to the socket beneath.
+/// then the 1,000 handlers ran within 10-11 ms of each other (in three of four such updates). A subscriber on its own
+/// machine does not wait behind 999 others. The receive loop itself runs on the same pool (a socket's completion is a
+/// pool work item on Linux), so the note still counts one wait in the driver's queue. Everything else is passed to the
+/// socket beneath.
 /// </summary>
 public sealed class StampedWebSocket(WebSocket inner) : WebSocket
 {
