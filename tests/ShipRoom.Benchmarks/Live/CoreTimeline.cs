@@ -38,7 +38,6 @@ public sealed class CoreTimeline : IDisposable
     private readonly Thread _thread;
     private readonly SafeFileHandle _machine = File.OpenHandle("/proc/stat");
     private readonly byte[] _buffer = new byte[4096];
-    private readonly long _startTicks;
     private volatile bool _stop;
     private int _count;
     private int _readerTid;
@@ -58,10 +57,10 @@ public sealed class CoreTimeline : IDisposable
     {
         _clkTck = clkTck;
         _databasePid = databasePid;
-        _startTicks = (long)(double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture) * clkTck);
-        _server = new Group(serverPid > 0 ? [serverPid] : [], _startTicks);
-        _database = new Group([], _startTicks);
-        _driver = new Group([Environment.ProcessId], _startTicks);
+        var startTicks = ProcFs.UptimeTicks(clkTck);
+        _server = new Group(serverPid > 0 ? [serverPid] : [], startTicks);
+        _database = new Group([], startTicks);
+        _driver = new Group([Environment.ProcessId], startTicks);
         _samples = new Sample[(int)(expected.TotalMilliseconds / EveryMs) + 1];
         _thread = new Thread(Run) { IsBackground = true, Name = "core timeline" };
         _thread.Start();
@@ -201,21 +200,7 @@ public sealed class CoreTimeline : IDisposable
 
     private static int Gettid() => int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(' ')[0], CultureInfo.InvariantCulture);
 
-    // /proc/stat's first line: user nice system idle iowait irq softirq steal (guest time is already in user).
-    private (long Busy, long Idle, long Stolen) MachineTicks()
-    {
-        var read = RandomAccess.Read(_machine, _buffer, 0);
-        var line = _buffer.AsSpan(0, read);
-        line = line[(line.IndexOf((byte)' ') + 1)..].TrimStart((byte)' ');
-        Span<long> fields = stackalloc long[8];
-        for (var i = 0; i < fields.Length; i++)
-        {
-            Utf8Parser.TryParse(line, out fields[i], out var used);
-            line = line[Math.Min(line.Length, used + 1)..];
-        }
-
-        return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6], fields[3] + fields[4], fields[7]);
-    }
+    private (long Busy, long Idle, long Stolen) MachineTicks() => ProcFs.CpuTicks(_buffer.AsSpan(0, RandomAccess.Read(_machine, _buffer, 0)));
 
     private Share ReadShare(SafeFileHandle handle) => Schedstat(_buffer.AsSpan(0, RandomAccess.Read(handle, _buffer, 0))) ?? default;
 
@@ -280,7 +265,7 @@ public sealed class CoreTimeline : IDisposable
                         {
                             _threads[tid] = new Tracked(File.OpenHandle(Path.Combine(task, "schedstat")))
                             {
-                                First = _listed && StartTicks(task) >= startTicks ? default(Share) : null,
+                                First = _listed && ProcFs.ThreadStartTicks(task) >= startTicks ? default(Share) : null,
                             };
                         }
                         catch (IOException)
@@ -298,12 +283,6 @@ public sealed class CoreTimeline : IDisposable
             _listed = true;
         }
 
-        // Field 22 of /proc/PID/task/TID/stat, the 20th after the command name: when the thread started.
-        private static long StartTicks(string task)
-        {
-            var stat = File.ReadAllText(Path.Combine(task, "stat"));
-            return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
-        }
 
         public Share Read(byte[] buffer)
         {

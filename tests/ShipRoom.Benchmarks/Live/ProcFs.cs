@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 
 namespace ShipRoom.Benchmarks.Live;
@@ -30,12 +31,41 @@ public static class ProcFs
         throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS line");
     }
 
-    /// <summary>The whole machine's busy and total CPU time since boot, in clock ticks (/proc/stat's first line; idle and iowait are not busy).</summary>
+    /// <summary>
+    /// The whole machine's busy and total CPU time since boot, in clock ticks (/proc/stat's first line; idle and iowait
+    /// are not busy, time stolen by the hypervisor is: the machine was not free).
+    /// </summary>
     public static (long Busy, long Total) MachineTicks()
     {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        // user nice system idle iowait irq softirq steal (guest time is already in user)
-        var total = fields.Take(8).Sum();
-        return (total - fields[3] - fields[4], total);
+        var (busy, idle, stolen) = CpuTicks(File.ReadAllBytes("/proc/stat"));
+        return (busy + stolen, busy + idle + stolen);
+    }
+
+    /// <summary>
+    /// The busy, idle (with iowait) and stolen ticks of /proc/stat's first line, summed over the cores: its fields are
+    /// user nice system idle iowait irq softirq steal (guest time is already in user).
+    /// </summary>
+    public static (long Busy, long Idle, long Stolen) CpuTicks(ReadOnlySpan<byte> stat)
+    {
+        var line = stat[(stat.IndexOf((byte)' ') + 1)..].TrimStart((byte)' ');
+        Span<long> fields = stackalloc long[8];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            Utf8Parser.TryParse(line, out fields[i], out var used);
+            line = line[Math.Min(line.Length, used + 1)..];
+        }
+
+        return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6], fields[3] + fields[4], fields[7]);
+    }
+
+    /// <summary>The kernel's ticks since boot now (/proc/uptime), to set beside a thread's <see cref="ThreadStartTicks"/>.</summary>
+    public static long UptimeTicks(int clkTck) =>
+        (long)(double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture) * clkTck);
+
+    /// <summary>When a thread started, in ticks since boot: field 22 of /proc/PID/task/TID/stat, the 20th after the command name.</summary>
+    public static long ThreadStartTicks(string taskDirectory)
+    {
+        var stat = File.ReadAllText(Path.Combine(taskDirectory, "stat"));
+        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
     }
 }

@@ -32,7 +32,7 @@ public sealed class ThreadCpu : IAsyncDisposable
     private ThreadCpu(int pid, int clkTck)
     {
         _pid = pid;
-        _startedAtTicks = (long)(double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture) * clkTck);
+        _startedAtTicks = ProcFs.UptimeTicks(clkTck);
         _atStart = Threads();
         if (pid > 0 && _atStart.Count == 0)
         {
@@ -141,9 +141,7 @@ public sealed class ThreadCpu : IAsyncDisposable
                 var tid = int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture);
                 if (_atStart is not null && !_atStart.ContainsKey(tid))
                 {
-                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    var startTicks = long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19], CultureInfo.InvariantCulture);
-                    if (startTicks < _startedAtTicks)
+                    if (ProcFs.ThreadStartTicks(task) < _startedAtTicks)
                     {
                         continue;
                     }
